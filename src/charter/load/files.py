@@ -1,0 +1,171 @@
+"""Finding and reading the strategy repository's files safely: the repository root, the folders of
+each format, and file contents checked for size, binary data and encoding before any parser sees
+them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ORGANIZATION_FILE = "charter.yaml"
+MAX_FILE_BYTES = 10 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# folder -> suffixes read there. YAML documents are classified by content, whatever the folder.
+STRATEGY_FOLDERS: dict[str, tuple[str, ...]] = {
+    "catalog": YAML_SUFFIXES,
+    "standards": YAML_SUFFIXES,
+    "slos": YAML_SUFFIXES,
+    "risks": YAML_SUFFIXES,
+    "controls": YAML_SUFFIXES,
+    "roadmap": YAML_SUFFIXES,
+    "decisions": (".md",),
+    "incidents": (".md",),
+    "radar": (*YAML_SUFFIXES, ".csv", ".json"),
+}
+
+
+class RepositoryNotFound(Exception):
+    """No strategy repository where one was expected."""
+
+
+def find_repository(start: Path | None = None) -> Path:
+    """The nearest directory upward from `start` (default: the current one) holding charter.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / ORGANIZATION_FILE).is_file():
+            return candidate
+    raise RepositoryNotFound(
+        f"no {ORGANIZATION_FILE} in {here} or any parent directory: run inside a strategy "
+        "repository, pass --repo DIR, or create one with `charter init`"
+    )
+
+
+def resolve_repository(repo: Path | None) -> Path:
+    """`--repo DIR` when given (it must hold charter.yaml), else the nearest one upward."""
+    if repo is None:
+        return find_repository()
+    path = repo.resolve()
+    if not (path / ORGANIZATION_FILE).is_file():
+        raise RepositoryNotFound(
+            f"{repo} is not a strategy repository: it has no {ORGANIZATION_FILE} "
+            "(create one with `charter init`)"
+        )
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """A file's bytes and their digest, with the repo-relative path used in diagnostics."""
+
+    path: Path
+    display: str
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.blake2b(self.data, digest_size=20).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileProblem:
+    """Why a file could not be read as text: a diagnostic code, message, line and hint."""
+
+    code: str
+    message: str
+    line: int = 0
+    column: int = 0
+    hint: str | None = None
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Repo-relative POSIX path; files outside the repository are shown relative to it too."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, root)).as_posix()
+
+
+def read_raw(path: Path, root: Path) -> RawFile | FileProblem:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return FileProblem(
+                "SCH007", f"file is {size / 1048576:.1f} MiB; strategy files are limited to "
+                f"{MAX_FILE_BYTES // 1048576} MiB"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileProblem("SCH008", f"cannot read file: {exc.strerror or exc}")
+    return RawFile(path, display_path(path, root), data)
+
+
+def decode_text(raw: RawFile) -> str | FileProblem:
+    """The file as text: UTF-8 (a BOM is allowed), no NUL bytes, not empty."""
+    data = raw.data
+    if b"\x00" in data:
+        return FileProblem("SCH005", "binary file (contains NUL bytes)", hint="remove the binary file from the strategy folders")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return FileProblem(
+            "SCH005", f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded", line, column,
+            "save the file as UTF-8",
+        )
+    if not text.strip():
+        return FileProblem("SCH006", "file is empty")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class WalkProblem:
+    path: Path
+    message: str
+
+
+def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | WalkProblem]:
+    """Files under `folder` with one of `suffixes`, sorted, following symlinks but reporting loops
+    instead of looping."""
+    seen: set[Path] = set()
+    stack = [folder]
+    while stack:
+        directory = stack.pop()
+        try:
+            real = directory.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            yield WalkProblem(directory, f"cannot resolve directory: {exc}")
+            continue
+        if real in seen:
+            yield WalkProblem(directory, f"symlink loop: {directory} leads back to {real}")
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as exc:
+            yield WalkProblem(directory, f"cannot list directory: {exc.strerror or exc}")
+            continue
+        subdirectories: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError as exc:
+                yield WalkProblem(path, f"cannot stat: {exc.strerror or exc}")
+                continue
+            if is_dir:
+                subdirectories.append(path)
+            elif is_file:
+                if path.suffix.lower() in suffixes:
+                    yield path
+            elif entry.is_symlink():
+                yield WalkProblem(path, "broken symlink or symlink loop")
+        stack.extend(reversed(subdirectories))

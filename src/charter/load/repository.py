@@ -1,0 +1,303 @@
+"""Load a whole strategy repository into an Estate: charter.yaml, the strategy folders, Backstage
+Locations and the `sources.catalog` roots; every problem becomes a diagnostic and the rest of the
+repository is still read."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from charter.load.context import LoadContext, SourceFile
+from charter.load.documents import read_document
+from charter.load.files import (
+    ORGANIZATION_FILE,
+    STRATEGY_FOLDERS,
+    YAML_SUFFIXES,
+    FileProblem,
+    RawFile,
+    WalkProblem,
+    decode_text,
+    display_path,
+    read_raw,
+    walk_files,
+)
+from charter.load.readers import FILE_READERS, YAML_READERS
+from charter.load.yaml12 import YamlDocument, YamlError, document_nodes, parse_yaml_documents, walk_to
+from charter.model.catalog import CatalogEntity, LocationSpec
+from charter.model.diagnostics import Diagnostic, Location
+from charter.model.estate import Entity, Estate
+from charter.model.refs import EntityRef
+
+
+class ParseCache(Protocol):
+    """Parsed YAML documents by content digest, so unchanged files are not parsed again."""
+
+    def lookup(self, digests: Iterable[str]) -> dict[str, list[YamlDocument]]: ...
+
+    def store(self, entries: dict[str, list[YamlDocument]]) -> None: ...
+
+
+@dataclass
+class _Loader:
+    root: Path
+    cache: ParseCache | None
+    context: LoadContext = field(default_factory=LoadContext)
+    visited: set[Path] = field(default_factory=set)
+    catalog_roots: list[Path] = field(default_factory=list)
+
+    # Reading -----------------------------------------------------------------------------------
+
+    def read_text(self, raw: RawFile | FileProblem, path: Path) -> SourceFile | None:
+        shown = display_path(path, self.root)
+        if isinstance(raw, FileProblem):
+            self.problem(raw, shown)
+            return None
+        text = decode_text(raw)
+        if isinstance(text, FileProblem):
+            self.problem(text, shown)
+            return None
+        return SourceFile(shown, text)
+
+    def problem(self, problem: FileProblem, shown: str) -> None:
+        self.context.report(
+            problem.code, problem.message, Location(shown, problem.line, problem.column), hint=problem.hint
+        )
+
+    def load_yaml_files(self, paths: list[Path]) -> list[CatalogEntity]:
+        """Read YAML files (parsed once per content digest); returns Locations found in them."""
+        raws: list[tuple[Path, RawFile | FileProblem]] = []
+        for path in paths:
+            real = path.resolve()
+            if real in self.visited:
+                continue
+            self.visited.add(real)
+            raws.append((path, read_raw(path, self.root)))
+        digests = [raw.digest for _, raw in raws if isinstance(raw, RawFile)]
+        cached = self.cache.lookup(digests) if self.cache and digests else {}
+        fresh: dict[str, list[YamlDocument]] = {}
+        locations_before = len(self.context.entities)
+        for path, raw in raws:
+            source = self.read_text(raw, path)
+            if source is None:
+                continue
+            digest = raw.digest  # type: ignore[union-attr]
+            documents = cached.get(digest)
+            if documents is None:
+                try:
+                    documents = parse_yaml_documents(source.text)
+                except YamlError as error:
+                    code = "SCH002" if error.message.startswith("duplicate key") else "SCH001"
+                    self.context.report(
+                        code, error.message, source.location(error.line, error.column), hint=error.hint or None
+                    )
+                    continue
+                if _json_safe(documents):
+                    fresh[digest] = documents
+            if not documents:
+                self.context.report("SCH006", "file holds no YAML document", source.location(1, 1))
+            for document in documents:
+                read_document(document, source, self.context, YAML_READERS)
+        if self.cache and fresh:
+            self.cache.store(fresh)
+        return [
+            entity
+            for entity in self.context.entities[locations_before:]
+            if isinstance(entity, CatalogEntity) and isinstance(entity.spec, LocationSpec)
+        ]
+
+    def load_other_files(self, folder: str, paths: list[Path]) -> None:
+        for path in paths:
+            reader = FILE_READERS.get((folder, path.suffix.lower()))
+            if reader is None:
+                continue
+            source = self.read_text(read_raw(path, self.root), path)
+            if source is not None:
+                reader(source, self.context)
+
+    def walk(self, folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
+        for item in walk_files(folder, suffixes):
+            if isinstance(item, WalkProblem):
+                self.context.report("SCH008", item.message, Location(display_path(item.path, self.root)))
+            else:
+                yield item
+
+    # Locations ---------------------------------------------------------------------------------
+
+    def follow_locations(self, locations: list[CatalogEntity]) -> None:
+        """Breadth-first over Location targets, each read once."""
+        pending = locations
+        while pending:
+            targets: list[Path] = []
+            for location_entity in pending:
+                targets.extend(self.location_targets(location_entity))
+            pending = self.load_yaml_files(targets)
+
+    def location_targets(self, entity: CatalogEntity) -> Iterator[Path]:
+        spec = entity.spec
+        assert isinstance(spec, LocationSpec)
+        if entity.location is None:
+            return
+        base = (self.root / entity.location.path).parent
+        written = [("target", spec.target)] if spec.target else []
+        written += [(("targets", index), target) for index, target in enumerate(spec.targets)]
+        for key, target in written:
+            pointer = ("spec", *key) if isinstance(key, tuple) else ("spec", key)
+            where = entity.location.at(*pointer)
+            if spec.type not in (None, "file") or "://" in target:
+                self.context.report(
+                    "REF004", f"Location target {target!r} is not a file path; Charter reads only local files",
+                    where, entity=entity.ref.short, hint="point the Location at a file in the repository",
+                )
+                continue
+            pattern = (base / target).resolve() if not any(ch in target for ch in "*?[") else base / target
+            matches = sorted(Path(match) for match in glob.glob(str(pattern), recursive=True))
+            if not matches:
+                if spec.presence != "optional":
+                    self.context.report(
+                        "REF003", f"Location target {target!r} matches no file", where, entity=entity.ref.short
+                    )
+                continue
+            for match in matches:
+                if self.allowed(match):
+                    yield match
+                else:
+                    self.context.report(
+                        "REF004",
+                        f"Location target {target!r} resolves to {match}, outside the repository and "
+                        "the `sources.catalog` roots",
+                        where,
+                        entity=entity.ref.short,
+                    )
+
+    def allowed(self, path: Path) -> bool:
+        real = path.resolve()
+        return any(real.is_relative_to(root) for root in (self.root, *self.catalog_roots))
+
+
+def _json_safe(documents: list[YamlDocument]) -> bool:
+    """Whether the documents survive a JSON round trip unchanged (only string keys)."""
+    return all(_string_keys(document.data) for document in documents)
+
+
+def _string_keys(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(type(key) is str and _string_keys(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_string_keys(item) for item in value)
+    return True
+
+
+def _catalog_roots(root: Path, patterns: list[str]) -> tuple[list[Path], list[Path]]:
+    """Files matched by `sources.catalog` globs and the directories they may reach into."""
+    files: list[Path] = []
+    roots: list[Path] = []
+    for pattern in patterns:
+        absolute = pattern if os.path.isabs(pattern) else str(root / pattern)
+        files.extend(sorted(Path(match) for match in glob.glob(absolute, recursive=True)))
+        static = Path(absolute.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0])
+        roots.append((static if static.is_dir() else static.parent).resolve())
+    return [path for path in files if path.is_file()], roots
+
+
+def load_strategy_repo(root: Path, cache: ParseCache | None = None) -> Estate:
+    """Read every strategy file under `root` into an Estate. Never raises on bad content."""
+    root = root.resolve()
+    loader = _Loader(root, cache)
+    organization_path = root / ORGANIZATION_FILE
+    locations = loader.load_yaml_files([organization_path])
+    organization = loader.context.organizations[0] if loader.context.organizations else None
+    patterns = organization.spec.sources.catalog if organization else []
+    catalog_files, loader.catalog_roots = _catalog_roots(root, patterns)
+    yaml_paths: list[Path] = []
+    for folder, suffixes in STRATEGY_FOLDERS.items():
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        paths = list(loader.walk(directory, suffixes))
+        yaml_paths.extend(path for path in paths if path.suffix.lower() in YAML_SUFFIXES)
+        loader.load_other_files(folder, [path for path in paths if path.suffix.lower() not in YAML_SUFFIXES])
+    locations += loader.load_yaml_files([*yaml_paths, *catalog_files])
+    loader.follow_locations(locations)
+    return _assemble(root, loader)
+
+
+def _assemble(root: Path, loader: _Loader) -> Estate:
+    context = loader.context
+    organizations = context.organizations
+    for extra in organizations[1:]:
+        context.report("SCH013", "a second Organization document", extra.location)
+    if not organizations or (organizations[0].location and organizations[0].location.path != ORGANIZATION_FILE):
+        context.report(
+            "SCH003",
+            f"{ORGANIZATION_FILE} holds no valid Organization (apiVersion: charter.dev/v1, kind: Organization)",
+            Location(ORGANIZATION_FILE, 1, 1),
+            hint="see `charter init` for a minimal charter.yaml",
+        )
+    entities: dict[EntityRef, Entity] = {}
+    for entity in context.entities:
+        ref = entity.ref
+        first = entities.get(ref)
+        if first is not None:
+            where = f" (first declared at {first.location})" if first.location else ""
+            context.report("REF002", f"{ref.short} is declared twice{where}", entity.location, entity=ref.short)
+            continue
+        entities[ref] = entity
+    slos = {}
+    for slo in context.slos:
+        if slo.name in slos:
+            context.report("REF002", f"SLO {slo.name!r} is declared twice", slo.location, entity=f"slo:{slo.name}")
+            continue
+        slos[slo.name] = slo
+    decisions = {}
+    for decision in context.decisions:
+        if decision.id in decisions:
+            context.report(
+                "REF002", f"decision {decision.id!r} is declared twice", decision.location,
+                entity=f"decision:{decision.id}",
+            )
+            continue
+        decisions[decision.id] = decision
+    estate = Estate.build(
+        root=str(root),
+        organization=organizations[0] if organizations else None,
+        entities=entities,
+        slos=slos,
+        decisions=decisions,
+        incidents=context.incidents,
+        radar=context.radar,
+        load_diagnostics=context.diagnostics,
+    )
+    return estate
+
+
+def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
+    """Turn the document pointers analysis left in locations into exact lines: each file with such
+    a diagnostic is parsed once more, for its node marks."""
+    result = list(diagnostics)
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for index, diagnostic in enumerate(result):
+        location = diagnostic.location
+        if location is not None and location.pointer and location.path.endswith(YAML_SUFFIXES):
+            by_path[location.path].append(index)
+    for path, indexes in by_path.items():
+        try:
+            text = (root / path).read_text(encoding="utf-8-sig")
+            documents = document_nodes(text)
+        except (OSError, UnicodeDecodeError, YamlError):
+            continue
+        for index in indexes:
+            diagnostic = result[index]
+            location = diagnostic.location
+            assert location is not None
+            if location.document >= len(documents):
+                continue
+            line, column = walk_to(documents[location.document], location.pointer)
+            result[index] = replace(
+                diagnostic, location=replace(location, line=line, column=column)
+            )
+    return result

@@ -1,0 +1,247 @@
+"""YAML as YAML 1.2's core schema reads it (as Backstage does): `on`, `no`, `yes` stay strings, no
+sexagesimal numbers, dates stay strings. Parsing uses libyaml through PyYAML's C parser; the node
+tree is turned into plain Python values by one tight function instead of PyYAML's constructor, so
+the whole costs no more than `yaml.load_all(..., Loader=CSafeLoader)` while still detecting
+duplicate keys and knowing every document's line. Nested lines are found again on demand
+(`locate`): keeping every node's mark for every file would cost memory for nothing."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+MAX_DEPTH = 200
+MAX_NODES_PER_DOCUMENT = 2_000_000
+
+
+class Yaml12Loader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml's parser with YAML 1.2 core-schema implicit resolvers."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class YamlError(Exception):
+    """A document that cannot be read as YAML, with the 1-based line and column of the problem."""
+
+    def __init__(self, message: str, line: int, column: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """One document of a YAML stream: its value, index in the file, and where it starts."""
+
+    data: Any
+    index: int
+    line: int
+    column: int
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    value: str = node.value
+    if tag == _STR:
+        return value
+    if tag == _INT:
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value)
+    if tag == _FLOAT:
+        lowered = value.lower()
+        if lowered.endswith(".inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        return float(value)
+    if tag == _BOOL:
+        return value in ("true", "True", "TRUE")
+    if tag == _NULL:
+        return None
+    # Explicit tags (`!!binary`, `!Ref`, ...) are kept as the text written: Charter's formats use none.
+    return value
+
+
+class _Builder:
+    """Turns a composed node tree into dicts, lists and scalars; aliases share one object."""
+
+    __slots__ = ("built", "in_progress", "count")
+
+    def __init__(self) -> None:
+        self.built: dict[int, Any] = {}
+        self.in_progress: set[int] = set()
+        self.count = 0
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        node_type = type(node)
+        if node_type is ScalarNode:
+            return _scalar(node)  # type: ignore[arg-type]
+        key = id(node)
+        if key in self.built:
+            return self.built[key]
+        if key in self.in_progress:
+            raise _error("recursive alias: a node contains itself", node, "remove the alias cycle")
+        if depth > MAX_DEPTH:
+            raise _error(f"nesting deeper than {MAX_DEPTH} levels", node, "flatten the document")
+        self.count += len(node.value)
+        if self.count > MAX_NODES_PER_DOCUMENT:
+            raise _error("document expands to too many nodes (alias bomb?)", node, "remove the aliases")
+        self.in_progress.add(key)
+        result: Any
+        if node_type is MappingNode:
+            result = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is ScalarNode:
+                    map_key = _scalar(key_node)
+                else:
+                    raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
+                if map_key in result:
+                    raise _error(
+                        f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key"
+                    )
+                result[map_key] = self.build(value_node, depth + 1)
+        elif node_type is SequenceNode:
+            result = [self.build(item, depth + 1) for item in node.value]
+        else:  # pragma: no cover - libyaml yields only the three node types
+            raise _error(f"unexpected node {node_type.__name__}", node)
+        self.in_progress.discard(key)
+        self.built[key] = result
+        return result
+
+
+def _error(message: str, node: Node, hint: str = "") -> YamlError:
+    mark = node.start_mark
+    return YamlError(message, mark.line + 1, mark.column + 1, hint)
+
+
+def _hint_for(problem: str) -> str:
+    if "'\\t'" in problem or "tab" in problem:
+        return "YAML forbids tabs in indentation: indent with spaces"
+    if "mapping values are not allowed" in problem:
+        return "quote the value, or put a space after the colon of the key before it"
+    if "could not find expected ':'" in problem:
+        return "a key needs a colon after it; check the indentation of the lines above"
+    if "found undefined alias" in problem:
+        return "define the anchor (&name) before using the alias (*name)"
+    return "fix the YAML syntax at this position"
+
+
+def parse_yaml_documents(text: str) -> list[YamlDocument]:
+    """Every document in `text`. Empty documents (a bare `---`) are left out. Raises `YamlError`."""
+    loader = Yaml12Loader(text)
+    documents: list[YamlDocument] = []
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover
+                break
+            data = _Builder().build(node)
+            if data is not None:
+                mark = node.start_mark
+                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1))
+            index += 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or str(exc)
+        line = mark.line + 1 if mark else 0
+        column = mark.column + 1 if mark else 0
+        if mark and _is_tab_at(text, mark.line, mark.column):
+            problem = "a tab character in indentation"
+        raise YamlError(problem, line, column, _hint_for(problem)) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(str(exc), 0, 0, "fix the YAML syntax") from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _is_tab_at(text: str, line: int, column: int) -> bool:
+    lines = text.split("\n", line + 1)
+    return line < len(lines) and column < len(lines[line]) and lines[line][column] == "\t"
+
+
+def _documents_nodes(text: str) -> Iterator[Node]:
+    loader = Yaml12Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover
+                return
+            yield node
+    finally:
+        loader.dispose()
+
+
+def document_nodes(text: str) -> list[Node]:
+    """Every document's node tree (with marks), empty documents included so indexes match
+    `YamlDocument.index`. Raises `YamlError`."""
+    try:
+        return list(_documents_nodes(text))
+    except yaml.YAMLError as exc:
+        raise YamlError(str(exc), 0, 0) from None
+
+
+def locate(text: str, document_index: int, path: Sequence[str | int]) -> tuple[int, int] | None:
+    """The 1-based line and column of the deepest node along `path` in the given document: the
+    value when the whole path exists, else the nearest existing parent's key. None when the
+    document cannot be found again."""
+    try:
+        for index, node in enumerate(_documents_nodes(text)):
+            if index == document_index:
+                return walk_to(node, path)
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def walk_to(node: Node, path: Sequence[str | int]) -> tuple[int, int]:
+    position = (node.start_mark.line + 1, node.start_mark.column + 1)
+    for step in path:
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and str(_scalar(key_node)) == str(step):
+                    position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                    node = value_node
+                    break
+            else:
+                return position
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+            position = (node.start_mark.line + 1, node.start_mark.column + 1)
+        else:
+            return position
+    if isinstance(node, ScalarNode):
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+    return position

@@ -1,0 +1,1 @@
+"""Frozen domain types, entity references and the Estate graph. Pure: no I/O."""

@@ -1,0 +1,145 @@
+"""Backstage catalog entities, as Backstage defines them: Component, API, Resource, System,
+Domain, Group, User, Location, and the kinds of plugins (kept as they are)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from charter.model.base import Metadata, OpenModel
+from charter.model.diagnostics import Location
+from charter.model.refs import EntityRef, ref_of
+
+BACKSTAGE_API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
+
+TIER_ANNOTATION = "charter.dev/tier"
+ON_CALL_ANNOTATION = "charter.dev/on-call"
+RUNBOOK_ANNOTATION = "charter.dev/runbook"
+INTERNET_FACING_ANNOTATION = "charter.dev/internet-facing"
+SLOS_ANNOTATION = "charter.dev/slos"
+IGNORE_ANNOTATION = "charter.dev/ignore"
+COMPONENT_LABEL = "charter.dev/component"
+
+
+class ComponentSpec(OpenModel):
+    type: str
+    lifecycle: str
+    owner: str
+    system: str | None = None
+    subcomponent_of: str | None = None
+    provides_apis: list[str] = Field(default_factory=list)
+    consumes_apis: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list)
+    dependency_of: list[str] = Field(default_factory=list)
+
+
+class ApiSpec(OpenModel):
+    type: str
+    lifecycle: str
+    owner: str
+    system: str | None = None
+    definition: Any = None
+
+
+class ResourceSpec(OpenModel):
+    type: str
+    owner: str
+    system: str | None = None
+    depends_on: list[str] = Field(default_factory=list)
+    dependency_of: list[str] = Field(default_factory=list)
+
+
+class SystemSpec(OpenModel):
+    owner: str
+    domain: str | None = None
+    type: str | None = None
+
+
+class DomainSpec(OpenModel):
+    owner: str
+    subdomain_of: str | None = None
+    type: str | None = None
+
+
+class GroupProfile(OpenModel):
+    display_name: str | None = None
+    email: str | None = None
+    picture: str | None = None
+
+
+class GroupSpec(OpenModel):
+    type: str
+    profile: GroupProfile | None = None
+    parent: str | None = None
+    children: list[str]
+    members: list[str] = Field(default_factory=list)
+
+
+class UserSpec(OpenModel):
+    profile: GroupProfile | None = None
+    member_of: list[str]
+
+
+class LocationSpec(OpenModel):
+    type: str | None = None
+    target: str | None = None
+    targets: list[str] = Field(default_factory=list)
+    presence: str | None = None
+
+
+SPEC_TYPES: dict[str, type[OpenModel]] = {
+    "component": ComponentSpec,
+    "api": ApiSpec,
+    "resource": ResourceSpec,
+    "system": SystemSpec,
+    "domain": DomainSpec,
+    "group": GroupSpec,
+    "user": UserSpec,
+    "location": LocationSpec,
+}
+
+OWNED_KINDS = frozenset({"component", "api", "resource", "system", "domain"})
+
+
+class CatalogEntity(OpenModel):
+    """One Backstage entity. `spec` is the kind's typed spec for the built-in kinds, or the raw
+    mapping for kinds that plugins define (Template, Environment, ...)."""
+
+    api_version: str
+    kind: str
+    metadata: Metadata
+    spec: Any = None
+    location: Location | None = Field(default=None, exclude=True)
+
+    @property
+    def ref(self) -> EntityRef:
+        return ref_of(self.kind, self.metadata.name, self.metadata.namespace)
+
+    @property
+    def annotations(self) -> dict[str, str]:
+        return self.metadata.annotations
+
+    @property
+    def tier(self) -> int | None:
+        """The `charter.dev/tier` annotation (or label) as a number; None when absent or not one."""
+        raw = self.metadata.annotations.get(TIER_ANNOTATION) or self.metadata.labels.get(TIER_ANNOTATION)
+        if raw is None:
+            return None
+        text = str(raw).strip().lower().removeprefix("tier").removeprefix("-").strip()
+        return int(text) if text.isdigit() else None
+
+    @property
+    def owner(self) -> str | None:
+        owner = getattr(self.spec, "owner", None)
+        return owner if isinstance(owner, str) and owner.strip() else None
+
+    @property
+    def spec_type(self) -> str | None:
+        value = getattr(self.spec, "type", None)
+        return value if isinstance(value, str) else None
+
+    @property
+    def lifecycle(self) -> str | None:
+        value = getattr(self.spec, "lifecycle", None)
+        return value if isinstance(value, str) else None

@@ -1,0 +1,276 @@
+"""The Estate: everything the strategy repository declares, indexed by reference, with Backstage's
+well-known relations derived both ways. Built once per load; analysis reads it, never changes it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from charter.model.catalog import SLOS_ANNOTATION, CatalogEntity
+from charter.model.decision import Decision
+from charter.model.diagnostics import Diagnostic, Location
+from charter.model.incident import Incident
+from charter.model.kinds import Capacity, CharterEntity, ControlSet, Initiative, Risk, Standard
+from charter.model.organization import Organization
+from charter.model.radar import RadarEntry
+from charter.model.refs import EntityRef, ReferenceError_, parse_ref
+from charter.model.slo import Slo
+
+Entity = CatalogEntity | CharterEntity
+E = TypeVar("E", bound=CharterEntity)
+
+# relation type -> its inverse, as Backstage names them.
+INVERSE_RELATIONS = {
+    "ownedBy": "ownerOf",
+    "ownerOf": "ownedBy",
+    "dependsOn": "dependencyOf",
+    "dependencyOf": "dependsOn",
+    "providesApi": "apiProvidedBy",
+    "apiProvidedBy": "providesApi",
+    "consumesApi": "apiConsumedBy",
+    "apiConsumedBy": "consumesApi",
+    "partOf": "hasPart",
+    "hasPart": "partOf",
+    "memberOf": "hasMember",
+    "hasMember": "memberOf",
+    "childOf": "parentOf",
+    "parentOf": "childOf",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceField:
+    """One reference an entity makes: the relation it creates, the default kind of its target,
+    where it is written (pointer into the document), and which kinds it may point at."""
+
+    relation: str | None
+    target: str
+    default_kind: str | None
+    pointer: tuple[str | int, ...]
+    allowed_kinds: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dangling:
+    """A reference that does not resolve: its source entity, the field, and why."""
+
+    source: EntityRef
+    field: ReferenceField
+    reason: str
+    location: Location | None
+
+
+_GROUP_OR_USER = frozenset({"group", "user"})
+
+
+def _many(
+    values: Iterable[str] | None,
+    relation: str | None,
+    default_kind: str | None,
+    pointer: tuple[str | int, ...],
+    allowed: frozenset[str] | None = None,
+) -> Iterator[ReferenceField]:
+    for index, value in enumerate(values or ()):
+        yield ReferenceField(relation, value, default_kind, (*pointer, index), allowed)
+
+
+def _one(
+    value: str | None,
+    relation: str | None,
+    default_kind: str | None,
+    pointer: tuple[str | int, ...],
+    allowed: frozenset[str] | None = None,
+) -> Iterator[ReferenceField]:
+    if value:
+        yield ReferenceField(relation, value, default_kind, pointer, allowed)
+
+
+def reference_fields(entity: Entity) -> Iterator[ReferenceField]:
+    """Every reference an entity makes, with its relation and default kind (Backstage's rules for
+    the catalog kinds; Charter's for its own)."""
+    spec = entity.spec
+    kind = entity.kind.lower()
+    if isinstance(entity, CatalogEntity):
+        owner = getattr(spec, "owner", None)
+        if kind in ("component", "api", "resource", "system", "domain"):
+            yield from _one(owner, "ownedBy", "group", ("spec", "owner"), _GROUP_OR_USER)
+        if kind in ("component", "api", "resource"):
+            yield from _one(getattr(spec, "system", None), "partOf", "system", ("spec", "system"))
+        if kind == "component":
+            yield from _one(spec.subcomponent_of, "partOf", "component", ("spec", "subcomponentOf"))
+            yield from _many(spec.provides_apis, "providesApi", "api", ("spec", "providesApis"))
+            yield from _many(spec.consumes_apis, "consumesApi", "api", ("spec", "consumesApis"))
+        if kind in ("component", "resource"):
+            yield from _many(spec.depends_on, "dependsOn", None, ("spec", "dependsOn"))
+            yield from _many(spec.dependency_of, "dependencyOf", None, ("spec", "dependencyOf"))
+        if kind == "system":
+            yield from _one(spec.domain, "partOf", "domain", ("spec", "domain"))
+        if kind == "domain":
+            yield from _one(spec.subdomain_of, "partOf", "domain", ("spec", "subdomainOf"))
+        if kind == "group":
+            yield from _one(spec.parent, "childOf", "group", ("spec", "parent"))
+            yield from _many(spec.children, "parentOf", "group", ("spec", "children"))
+            yield from _many(spec.members, "hasMember", "user", ("spec", "members"))
+        if kind == "user":
+            yield from _many(spec.member_of, "memberOf", "group", ("spec", "memberOf"))
+        return
+    if isinstance(entity, Risk):
+        yield from _one(entity.spec.owner, "ownedBy", "group", ("spec", "owner"), _GROUP_OR_USER)
+        yield from _many(entity.spec.affects, None, "component", ("spec", "affects"))
+        yield from _many(entity.spec.mitigated_by, None, "initiative", ("spec", "mitigatedBy"))
+    elif isinstance(entity, Initiative):
+        yield from _one(entity.spec.owner, "ownedBy", "group", ("spec", "owner"), _GROUP_OR_USER)
+        yield from _many(entity.spec.depends_on, None, "initiative", ("spec", "dependsOn"))
+        yield from _many(entity.spec.mitigates, None, "risk", ("spec", "mitigates"))
+    elif isinstance(entity, ControlSet):
+        yield from _one(entity.spec.owner, "ownedBy", "group", ("spec", "owner"), _GROUP_OR_USER)
+        for index, requirement in enumerate(entity.spec.requirements):
+            pointer = ("spec", "requirements", index)
+            yield from _one(requirement.owner, None, "group", (*pointer, "owner"), _GROUP_OR_USER)
+            yield from _many(requirement.mitigates, None, "risk", (*pointer, "mitigates"))
+
+
+@dataclass
+class Estate:
+    """The strategy as loaded: entities by reference, SLOs, decisions, incidents, radar, and the
+    diagnostics the loader found. Construct with `Estate.build`."""
+
+    root: str
+    organization: Organization | None
+    entities: dict[EntityRef, Entity]
+    slos: dict[str, Slo] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    incidents: list[Incident] = field(default_factory=list)
+    radar: list[RadarEntry] = field(default_factory=list)
+    load_diagnostics: list[Diagnostic] = field(default_factory=list)
+    relations: dict[EntityRef, dict[str, set[EntityRef]]] = field(default_factory=dict)
+    dangling: list[Dangling] = field(default_factory=list)
+    slo_components: dict[str, EntityRef] = field(default_factory=dict)
+    component_slos: dict[EntityRef, list[str]] = field(default_factory=dict)
+    commit: str | None = None
+
+    @classmethod
+    def build(
+        cls,
+        root: str,
+        organization: Organization | None,
+        entities: dict[EntityRef, Entity],
+        slos: dict[str, Slo] | None = None,
+        decisions: dict[str, Decision] | None = None,
+        incidents: list[Incident] | None = None,
+        radar: list[RadarEntry] | None = None,
+        load_diagnostics: list[Diagnostic] | None = None,
+    ) -> Estate:
+        estate = cls(
+            root=root,
+            organization=organization,
+            entities=entities,
+            slos=slos or {},
+            decisions=decisions or {},
+            incidents=incidents or [],
+            radar=radar or [],
+            load_diagnostics=load_diagnostics or [],
+        )
+        estate._derive_relations()
+        estate._join_slos()
+        return estate
+
+    # Lookup ------------------------------------------------------------------------------------
+
+    def resolve(self, text: str, *, default_kind: str | None, namespace: str = "default") -> EntityRef | None:
+        try:
+            ref = parse_ref(text, default_kind=default_kind, default_namespace=namespace)
+        except ReferenceError_:
+            return None
+        return ref if ref in self.entities else None
+
+    def of_kind(self, kind: str) -> Iterator[Entity]:
+        wanted = kind.lower()
+        return (entity for ref, entity in self.entities.items() if ref.kind == wanted)
+
+    def charter_kind(self, cls_: type[E]) -> Iterator[E]:
+        return (entity for entity in self.entities.values() if isinstance(entity, cls_))
+
+    @property
+    def standards(self) -> list[Standard]:
+        return list(self.charter_kind(Standard))
+
+    @property
+    def risks(self) -> list[Risk]:
+        return list(self.charter_kind(Risk))
+
+    @property
+    def initiatives(self) -> list[Initiative]:
+        return list(self.charter_kind(Initiative))
+
+    @property
+    def capacities(self) -> list[Capacity]:
+        return list(self.charter_kind(Capacity))
+
+    @property
+    def control_sets(self) -> list[ControlSet]:
+        return list(self.charter_kind(ControlSet))
+
+    def related(self, ref: EntityRef, relation: str) -> set[EntityRef]:
+        return self.relations.get(ref, {}).get(relation, set())
+
+    def owner_of(self, ref: EntityRef) -> EntityRef | None:
+        owners = self.related(ref, "ownedBy")
+        return min(owners, key=str) if owners else None
+
+    def _join_slos(self) -> None:
+        """DESIGN.md "How files join": the SLO's explicit component label, else a component named
+        like its service, else a component whose `charter.dev/slos` annotation lists it."""
+        listed: dict[str, EntityRef] = {}
+        for ref, entity in self.entities.items():
+            if ref.kind == "component" and isinstance(entity, CatalogEntity):
+                for name in entity.annotations.get(SLOS_ANNOTATION, "").split(","):
+                    if name.strip():
+                        listed.setdefault(name.strip().lower(), ref)
+        joined: dict[str, EntityRef] = {}
+        for name, slo in self.slos.items():
+            target: EntityRef | None = None
+            if slo.component:
+                target = self.resolve(slo.component, default_kind="component")
+            elif slo.service:
+                target = self.resolve(slo.service, default_kind="component")
+            if target is None and not slo.component:
+                target = listed.get(name.lower())
+            if target is not None:
+                joined[name] = target
+        self.slo_components = joined
+        by_component: dict[EntityRef, list[str]] = defaultdict(list)
+        for name, ref in joined.items():
+            by_component[ref].append(name)
+        self.component_slos = dict(by_component)
+
+    # Relations ---------------------------------------------------------------------------------
+
+    def _derive_relations(self) -> None:
+        relations: dict[EntityRef, dict[str, set[EntityRef]]] = defaultdict(lambda: defaultdict(set))
+        for source_ref, entity in self.entities.items():
+            namespace = source_ref.namespace
+            for ref_field in reference_fields(entity):
+                location = entity.location.at(*ref_field.pointer) if entity.location else None
+                try:
+                    target = parse_ref(
+                        ref_field.target, default_kind=ref_field.default_kind, default_namespace=namespace
+                    )
+                except (ReferenceError_, AttributeError) as exc:
+                    self.dangling.append(Dangling(source_ref, ref_field, str(exc), location))
+                    continue
+                if target not in self.entities:
+                    self.dangling.append(Dangling(source_ref, ref_field, f"no {target.short} is declared", location))
+                    continue
+                if ref_field.allowed_kinds is not None and target.kind not in ref_field.allowed_kinds:
+                    allowed = " or ".join(sorted(ref_field.allowed_kinds))
+                    self.dangling.append(
+                        Dangling(source_ref, ref_field, f"{target.short} is not a {allowed}", location)
+                    )
+                    continue
+                if ref_field.relation:
+                    relations[source_ref][ref_field.relation].add(target)
+                    relations[target][INVERSE_RELATIONS[ref_field.relation]].add(source_ref)
+        self.relations = {ref: dict(by_type) for ref, by_type in relations.items()}

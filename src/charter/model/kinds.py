@@ -1,0 +1,198 @@
+"""Charter's own kinds besides Organization: Standard, Risk, Initiative, Capacity, ControlSet."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from charter.model.base import Metadata, Quarter, StrictModel
+from charter.model.diagnostics import Location
+from charter.model.refs import EntityRef, ref_of
+
+Likelihood = Annotated[int, Field(ge=1, le=5)]
+Impact = Annotated[int, Field(ge=1, le=5)]
+
+
+class CharterEntity(StrictModel):
+    """The envelope every Charter kind shares."""
+
+    api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")]
+    kind: str
+    metadata: Metadata
+    location: Location | None = Field(default=None, exclude=True)
+
+    @property
+    def ref(self) -> EntityRef:
+        return ref_of(self.kind, self.metadata.name, self.metadata.namespace)
+
+
+# Standards ------------------------------------------------------------------------------------
+
+
+class AppliesTo(StrictModel):
+    kind: str = "Component"
+    type: str | list[str] | None = None
+    lifecycle: str | list[str] | None = None
+    tier: int | list[int] | None = None
+
+
+class StandardRule(StrictModel):
+    id: str
+    level: str
+    check: str
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    description: str = ""
+
+
+class StandardSpec(StrictModel):
+    title: str | None = None
+    description: str = ""
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    levels: list[str] = Field(min_length=1)
+    rules: list[StandardRule] = Field(default_factory=list)
+
+
+class Standard(CharterEntity):
+    kind: Literal["Standard"]
+    spec: StandardSpec
+
+
+# Risks ----------------------------------------------------------------------------------------
+
+RiskCategory = Literal["reliability", "security", "delivery", "compliance", "vendor", "people"]
+Treatment = Literal["mitigate", "accept", "transfer", "avoid"]
+RiskStatus = Literal["open", "mitigating", "accepted", "closed"]
+
+
+class Assessment(StrictModel):
+    likelihood: Likelihood
+    impact: Impact
+
+
+class RiskSpec(StrictModel):
+    title: str
+    description: str = ""
+    category: RiskCategory
+    owner: str | None = None
+    likelihood: Likelihood
+    impact: Impact
+    treatment: Treatment | None = None
+    residual: Assessment | None = None
+    target_residual: Assessment | None = None
+    status: RiskStatus = "open"
+    review_by: date | None = None
+    affects: list[str] = Field(default_factory=list)
+    mitigated_by: list[str] = Field(default_factory=list)
+
+    @property
+    def current(self) -> Assessment:
+        """Current residual: the recorded one, else the inherent assessment."""
+        return self.residual or Assessment(likelihood=self.likelihood, impact=self.impact)
+
+
+class Risk(CharterEntity):
+    kind: Literal["Risk"]
+    spec: RiskSpec
+
+
+# Roadmap --------------------------------------------------------------------------------------
+
+InitiativeType = Literal["platform", "migration", "debt", "reliability", "security", "product"]
+
+
+class Estimate(StrictModel):
+    team_weeks: float = Field(ge=0)
+
+
+class WsjfValue(StrictModel):
+    business_value: float = 0
+    time_criticality: float = 0
+    risk_reduction: float = 0
+
+
+class Commitment(StrictModel):
+    quarter: Quarter
+
+
+class MigrationPlan(StrictModel):
+    rollback_plan: str | None = None
+    success_criteria: list[str] = Field(default_factory=list)
+    observability: list[str] = Field(default_factory=list)
+
+
+class InitiativeSpec(StrictModel):
+    title: str | None = None
+    description: str = ""
+    type: InitiativeType
+    owner: str | None = None
+    estimate: Estimate | None = None
+    value: WsjfValue = Field(default_factory=WsjfValue)
+    depends_on: list[str] = Field(default_factory=list)
+    committed: Commitment | None = None
+    mitigates: list[str] = Field(default_factory=list)
+    migration: MigrationPlan | None = None
+
+
+class Initiative(CharterEntity):
+    kind: Literal["Initiative"]
+    spec: InitiativeSpec
+
+
+class Reserve(StrictModel):
+    unplanned: float = Field(default=0.0, ge=0, le=1)
+
+
+class CapacitySpec(StrictModel):
+    quarter: Quarter
+    teams: dict[str, float] = Field(default_factory=dict)
+    reserve: Reserve = Field(default_factory=Reserve)
+
+
+class Capacity(CharterEntity):
+    kind: Literal["Capacity"]
+    spec: CapacitySpec
+
+
+# Controls -------------------------------------------------------------------------------------
+
+ControlStatus = Literal["implemented", "partial", "planned", "not-applicable"]
+
+
+class Requirement(StrictModel):
+    id: str
+    title: str | None = None
+    status: ControlStatus = "planned"
+    owner: str | None = None
+    evidence: list[str] = Field(default_factory=list)
+    reason: str | None = None
+    review_by: date | None = None
+    mitigates: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_applicable_needs_reason(self) -> Requirement:
+        if self.status == "not-applicable" and not (self.reason and self.reason.strip()):
+            raise ValueError("a requirement that is not-applicable needs a `reason`")
+        return self
+
+
+class ControlSetSpec(StrictModel):
+    obligation: str
+    title: str | None = None
+    owner: str | None = None
+    requirements: list[Requirement] = Field(default_factory=list)
+
+
+class ControlSet(CharterEntity):
+    kind: Literal["ControlSet"]
+    spec: ControlSetSpec
+
+
+CHARTER_KINDS: dict[str, type[CharterEntity]] = {
+    "standard": Standard,
+    "risk": Risk,
+    "initiative": Initiative,
+    "capacity": Capacity,
+    "controlset": ControlSet,
+}

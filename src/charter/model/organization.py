@@ -1,0 +1,134 @@
+"""The Organization kind (`charter.yaml`): goals and targets, risk appetite and matrix, policies,
+compliance obligations, sources, and diagnostic settings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from charter.model.base import Duration, Metadata, OpenModel, StrictModel
+from charter.model.diagnostics import Location, Severity
+
+CHARTER_API_VERSION = "charter.dev/v1"
+
+ComparisonOp = Literal["<", "<=", ">", ">=", "==", "!="]
+
+
+class TargetScope(StrictModel):
+    tier: int | None = None
+    team: str | None = None
+    system: str | None = None
+    component: str | None = None
+
+
+class Target(StrictModel):
+    metric: str
+    scope: TargetScope = Field(default_factory=TargetScope)
+    op: ComparisonOp
+    value: str | float
+    by: date | None = None
+
+
+class Goal(StrictModel):
+    id: str
+    description: str = ""
+    targets: list[Target] = Field(default_factory=list)
+
+
+Level = str
+
+
+class RiskMatrix(StrictModel):
+    """Level for [likelihood - 1][impact - 1]; levels are ordered from lowest to highest."""
+
+    levels: list[Level] = Field(default_factory=lambda: ["low", "medium", "high", "critical"], min_length=1)
+    grid: list[list[Level]] = Field(
+        default_factory=lambda: [
+            ["low", "low", "low", "medium", "medium"],
+            ["low", "low", "medium", "medium", "high"],
+            ["low", "medium", "medium", "high", "high"],
+            ["medium", "medium", "high", "high", "critical"],
+            ["medium", "high", "high", "critical", "critical"],
+        ]
+    )
+
+    @model_validator(mode="after")
+    def _grid_is_5_by_5_of_known_levels(self) -> RiskMatrix:
+        if len(self.grid) != 5 or any(len(row) != 5 for row in self.grid):
+            raise ValueError("grid must have 5 rows (likelihood 1..5) of 5 levels (impact 1..5)")
+        unknown = {cell for row in self.grid for cell in row} - set(self.levels)
+        if unknown:
+            raise ValueError(f"grid uses levels not in `levels`: {', '.join(sorted(unknown))}")
+        return self
+
+    def level(self, likelihood: int, impact: int) -> Level:
+        return self.grid[likelihood - 1][impact - 1]
+
+    def rank(self, level: Level) -> int:
+        return self.levels.index(level) if level in self.levels else len(self.levels)
+
+
+class RemediationSla(StrictModel):
+    critical: int = 15
+    high: int = 30
+    medium: int = 90
+    low: int = 180
+    kev: int = 14
+
+
+class Policies(StrictModel):
+    remediation_sla_days: RemediationSla = Field(default_factory=RemediationSla)
+    epss_threshold: float = 0.1
+    scorecard_minimum: dict[str, float] = Field(default_factory=dict)
+    production_environments: list[str] = Field(default_factory=lambda: ["prod(uction)?"])
+    slo_period: Duration = timedelta(days=30)
+    postmortem_within_days: int = 5
+    min_reliability_allocation: float = 0.2
+    repeat_incident_window_days: int = 90
+    history_horizon_days: int = 90
+    bots: list[str] = Field(default_factory=lambda: ["*[bot]"])
+    critical_tiers: list[int] = Field(default_factory=lambda: [1, 2])
+
+
+class Suppression(StrictModel):
+    """An `spec.ignore` entry: which code, on what (file glob or entity reference), why, until when."""
+
+    code: str
+    file: str | None = None
+    entity: str | None = None
+    reason: str = ""
+    until: date | None = None
+
+
+class Sources(OpenModel):
+    """Where facts come from. Only `catalog` is read by the foundation; later sources add keys."""
+
+    catalog: list[str] = Field(default_factory=list)
+
+
+class OrganizationSpec(StrictModel):
+    goals: list[Goal] = Field(default_factory=list)
+    risk_appetite: dict[str, Level] = Field(default_factory=dict)
+    risk_matrix: RiskMatrix = Field(default_factory=RiskMatrix)
+    policies: Policies = Field(default_factory=Policies)
+    compliance: list[str] = Field(default_factory=list)
+    sources: Sources = Field(default_factory=Sources)
+    diagnostics: dict[str, Severity] = Field(default_factory=dict)
+    ignore: list[Suppression] = Field(default_factory=list)
+
+    @field_validator("diagnostics", mode="before")
+    @classmethod
+    def _lower_severities(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {code: (sev.lower() if isinstance(sev, str) else sev) for code, sev in value.items()}
+        return value
+
+
+class Organization(StrictModel):
+    api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")]
+    kind: Literal["Organization"]
+    metadata: Metadata
+    spec: OrganizationSpec = Field(default_factory=OrganizationSpec)
+    location: Location | None = Field(default=None, exclude=True)
