@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from charter.load.yaml12 import YamlDocument, locate
 from charter.model.catalog import CatalogEntity
-from charter.model.codes import RULES
+from charter.model.codes import diagnostic
 from charter.model.decision import Decision
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.incident import Incident
@@ -57,10 +57,7 @@ class LoadContext:
         hint: str | None = None,
     ) -> None:
         """Record a diagnostic with the code's default severity; `hint` defaults to the code's fix."""
-        rule = RULES[code]
-        self.diagnostics.append(
-            Diagnostic(code, rule.severity, message, location, entity, rule.fix if hint is None else hint)
-        )
+        self.diagnostics.append(diagnostic(code, message, location, entity=entity, hint=hint))
 
     def report_validation_error(
         self,

@@ -25,7 +25,7 @@ COMPONENT_LABEL = "charter.dev/component"
 class ComponentSpec(OpenModel):
     type: str
     lifecycle: str
-    owner: str
+    owner: str | None = None
     system: str | None = None
     subcomponent_of: str | None = None
     provides_apis: list[str] = Field(default_factory=list)
@@ -37,27 +37,27 @@ class ComponentSpec(OpenModel):
 class ApiSpec(OpenModel):
     type: str
     lifecycle: str
-    owner: str
+    owner: str | None = None
     system: str | None = None
     definition: Any = None
 
 
 class ResourceSpec(OpenModel):
     type: str
-    owner: str
+    owner: str | None = None
     system: str | None = None
     depends_on: list[str] = Field(default_factory=list)
     dependency_of: list[str] = Field(default_factory=list)
 
 
 class SystemSpec(OpenModel):
-    owner: str
+    owner: str | None = None
     domain: str | None = None
     type: str | None = None
 
 
 class DomainSpec(OpenModel):
-    owner: str
+    owner: str | None = None
     subdomain_of: str | None = None
     type: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from charter.model.diagnostics import Severity
+from charter.model.diagnostics import Diagnostic, Location, Severity
 
 AREAS = {
     "SCH": "schema and parse",
@@ -190,3 +190,16 @@ RULES: dict[str, Rule] = {
 
 def rule(code: str) -> Rule:
     return RULES[code]
+
+
+def diagnostic(
+    code: str,
+    message: str,
+    location: Location | None = None,
+    *,
+    entity: str | None = None,
+    hint: str | None = None,
+) -> Diagnostic:
+    """A diagnostic with the code's default severity; the hint defaults to the code's fix."""
+    found = RULES[code]
+    return Diagnostic(code, found.severity, message, location, entity, found.fix if hint is None else hint)

@@ -1,0 +1,1 @@
+"""Pure functions over the Estate and stored facts: governance, standards, risk, metrics. No I/O."""

@@ -1,0 +1,26 @@
+"""`charter check` as a library call: the loader's diagnostics, every governance rule and every
+standard's validation, with suppressions and severity settings applied, in a stable order."""
+
+from __future__ import annotations
+
+from charter.analysis.governance import GOVERNANCE_RULES, CheckContext
+from charter.analysis.standards import validate_standard
+from charter.analysis.suppression import apply_settings
+from charter.model.diagnostics import Diagnostic
+from charter.model.estate import Estate
+
+
+def run_check(estate: Estate, context: CheckContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = list(estate.load_diagnostics)
+    for rule in GOVERNANCE_RULES:
+        found.extend(rule(estate, context))
+    for standard in estate.standards:
+        found.extend(validate_standard(standard))
+    settled = apply_settings(estate, found, context.today)
+    return sorted(settled, key=Diagnostic.sort_key)
+
+
+def select(diagnostics: list[Diagnostic], include: list[str], exclude: list[str]) -> list[Diagnostic]:
+    """`--select` / `--ignore`: codes or prefixes (`REL`, `REL001`)."""
+    chosen = [d for d in diagnostics if not include or any(d.code.startswith(p.upper()) for p in include)]
+    return [d for d in chosen if not any(d.code.startswith(p.upper()) for p in exclude)]

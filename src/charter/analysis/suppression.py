@@ -1,0 +1,143 @@
+"""Severity overrides and suppressions (DESIGN.md "Diagnostics"): `spec.diagnostics` raises,
+lowers or turns off a code; an entity's `charter.dev/ignore` annotation or a `spec.ignore` entry
+suppresses it, with a reason and an optional expiry. A suppression without a reason or past its
+date suppresses nothing and is reported itself."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from itertools import chain
+from dataclasses import dataclass, replace
+from datetime import date
+
+from charter.model.catalog import IGNORE_ANNOTATION
+from charter.model.codes import RULES, diagnostic
+from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.estate import Estate
+from charter.model.refs import ReferenceError_, parse_ref
+
+_UNTIL = re.compile(r"[;,]?\s*until\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
+_CODE = re.compile(r"^[A-Z]{3}\d{3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    codes: frozenset[str]
+    reason: str
+    until: date | None
+    entity: str | None  # short entity reference, for annotation and `entity:` suppressions
+    file_glob: str | None
+    location: Location | None
+
+
+def parse_ignore_annotation(value: str) -> list[tuple[list[str], str, date | None]]:
+    """`"OWN002,REL001: owned by vendor, see ADR-0012; until 2027-03-31"`, one per line."""
+    parsed = []
+    for line in value.splitlines():
+        if not line.strip():
+            continue
+        codes_part, _, reason = line.partition(":")
+        until = None
+        match = _UNTIL.search(reason)
+        if match:
+            until = date.fromisoformat(match.group(1))
+            reason = reason[: match.start()]
+        codes = [code.strip().upper() for code in codes_part.split(",") if code.strip()]
+        parsed.append((codes, reason.strip(), until))
+    return parsed
+
+
+def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagnostic]]:
+    """Every suppression the repository declares, and the problems with their syntax."""
+    suppressions: list[Suppression] = []
+    problems: list[Diagnostic] = []
+    for ref, entity in estate.entities.items():
+        value = entity.metadata.annotations.get(IGNORE_ANNOTATION)
+        if not value:
+            continue
+        where = entity.location.at("metadata", "annotations", IGNORE_ANNOTATION) if entity.location else None
+        try:
+            entries = parse_ignore_annotation(value)
+        except ValueError as error:
+            problems.append(diagnostic("SUP003", f"{IGNORE_ANNOTATION} on {ref.short}: {error}", where, entity=ref.short))
+            continue
+        for codes, reason, until in entries:
+            suppressions.append(Suppression(frozenset(codes), reason, until, ref.short, None, where))
+    organization = estate.organization
+    if organization is not None:
+        base = organization.location or Location("charter.yaml")
+        for index, entry in enumerate(organization.spec.ignore):
+            entity = None
+            if entry.entity:
+                try:
+                    entity = parse_ref(entry.entity, default_kind="component").short
+                except ReferenceError_:
+                    entity = entry.entity
+            suppressions.append(
+                Suppression(
+                    frozenset({entry.code.upper()}), entry.reason.strip(), entry.until, entity, entry.file,
+                    base.at("spec", "ignore", index),
+                )
+            )
+        for code in organization.spec.diagnostics:
+            if code.upper() not in RULES:
+                problems.append(
+                    diagnostic(
+                        "SUP003", f"spec.diagnostics names unknown code {code!r}",
+                        base.at("spec", "diagnostics", code),
+                    )
+                )
+    for suppression in suppressions:
+        for code in sorted(suppression.codes):
+            if not _CODE.match(code) or code not in RULES:
+                problems.append(
+                    diagnostic("SUP003", f"suppression names unknown code {code!r}", suppression.location,
+                               entity=suppression.entity)
+                )
+    return suppressions, problems
+
+
+def _matches(suppression: Suppression, item: Diagnostic) -> bool:
+    if item.code not in suppression.codes:
+        return False
+    if suppression.entity is not None and item.entity != suppression.entity:
+        return False
+    if suppression.file_glob is not None:
+        path = item.location.path if item.location else ""
+        if not fnmatch.fnmatch(path, suppression.file_glob):
+            return False
+    return True
+
+
+def apply_settings(estate: Estate, diagnostics: Iterable[Diagnostic], today: date) -> list[Diagnostic]:
+    """Apply suppressions and severity overrides; add the diagnostics about suppressions."""
+    suppressions, problems = collect_suppressions(estate)
+    valid: list[Suppression] = []
+    for suppression in suppressions:
+        name = ",".join(sorted(suppression.codes))
+        if not suppression.reason:
+            problems.append(
+                diagnostic("SUP001", f"suppression of {name} gives no reason, so it does not apply",
+                           suppression.location, entity=suppression.entity)
+            )
+        elif suppression.until is not None and suppression.until < today:
+            problems.append(
+                diagnostic("SUP002", f"suppression of {name} expired on {suppression.until.isoformat()}",
+                           suppression.location, entity=suppression.entity)
+            )
+        else:
+            valid.append(suppression)
+    overrides = estate.organization.spec.diagnostics if estate.organization else {}
+    normalised = {code.upper(): severity for code, severity in overrides.items()}
+    result: list[Diagnostic] = []
+    for item in chain(diagnostics, problems):
+        if any(_matches(suppression, item) for suppression in valid):
+            continue
+        severity = normalised.get(item.code)
+        if severity is Severity.OFF:
+            continue
+        result.append(replace(item, severity=severity) if severity is not None else item)
+    return result
+

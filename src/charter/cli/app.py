@@ -1,0 +1,38 @@
+"""The `charter` command: one Typer app, each command group in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from charter import __version__
+from charter.cli import catalogue, scorecard
+
+app = typer.Typer(
+    name="charter",
+    help="Technology strategy as code: check the strategy, measure it against reality.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"charter {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Technology strategy as code."""
+
+
+app.command("scorecard")(scorecard.scorecard_command)
+app.command("rules")(catalogue.rules_command)
+app.command("metrics")(catalogue.metrics_command)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,54 @@
+"""Options shared by every command, so `--repo` and `--format` read the same everywhere."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from charter.load.files import RepositoryNotFound, resolve_repository
+
+RepoOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--repo",
+        help="The strategy repository (default: nearest directory upward holding charter.yaml).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False)
+]
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+def repository(repo: Path | None) -> Path:
+    """The strategy repository, or exit 2 with a plain message when there is none."""
+    try:
+        return resolve_repository(repo)
+    except RepositoryNotFound as error:
+        fail(str(error))
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print, or write to `--output`."""
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)

@@ -1,0 +1,30 @@
+"""`charter scorecard`: every Standard against the entities it applies to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from charter.analysis.scorecard import build_scorecards
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, repository
+from charter.outputs import scorecard as render
+from charter.workspace import open_workspace
+
+_RENDERERS = {
+    ReportFormat.table: render.render_table,
+    ReportFormat.json: render.render_json,
+    ReportFormat.csv: render.render_csv,
+    ReportFormat.markdown: render.render_markdown,
+}
+
+
+def scorecard_command(
+    repo: RepoOption = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Score every component against the standards: levels, failing rules, rollups per team and system."""
+    workspace = open_workspace(repository(repo))
+    cards = build_scorecards(workspace.estate, workspace.metric_values())
+    emit(_RENDERERS[output_format](cards), output)
