@@ -18,3 +18,15 @@ apt_install() {
 }
 
 have_postgres || apt_install postgresql
+
+# The official SARIF 2.1.0 JSON Schema (sarif-2.1.0-rtm.5.json, the OASIS standard's final schema),
+# as Microsoft's SARIF SDK ships it on npm; tests/outputs validates Charter's SARIF against it.
+SARIF_SCHEMA=.tools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json
+if [ ! -f "$SARIF_SCHEMA" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --prefix .tools --no-audit --no-fund --ignore-scripts @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null \
+      || echo "warning: could not install the SARIF schema; the SARIF schema test will skip" >&2
+  else
+    echo "warning: npm is missing; the SARIF schema test will skip" >&2
+  fi
+fi

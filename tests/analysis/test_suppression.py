@@ -24,7 +24,7 @@ def _component(ignore: str | None) -> str:
 
 
 def _codes(root: Path) -> list[str]:
-    return [d.code for d in open_workspace(root).check(TODAY)]
+    return sorted(d.code for d in open_workspace(root).check(TODAY))
 
 
 def test_annotation_with_reason_suppresses(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from charter import __version__
-from charter.cli import catalogue, scorecard
+from charter.cli import catalogue, check, scorecard
 
 app = typer.Typer(
     name="charter",
@@ -29,6 +29,7 @@ def _root(
     """Technology strategy as code."""
 
 
+app.command("check")(check.check_command)
 app.command("scorecard")(scorecard.scorecard_command)
 app.command("rules")(catalogue.rules_command)
 app.command("metrics")(catalogue.metrics_command)

@@ -1,0 +1,1 @@
+"""Renderers of Charter's results: one module per output format, each returning a string."""

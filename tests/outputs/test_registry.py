@@ -1,0 +1,72 @@
+"""The registry: formats found through entry points, unknown names rejected with the known ones."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint, EntryPoints
+from typing import Any
+
+import pytest
+
+from charter.outputs import registry
+from charter.outputs.interface import DiagnosticFormat, DiagnosticReport, OutputError
+from charter.outputs.json_format import JsonFormat
+from charter.outputs.registry import (
+    ENTRY_POINT_GROUP,
+    diagnostic_format,
+    diagnostic_formats,
+    format_names,
+    render_diagnostics,
+)
+
+BUILT_IN = ["json", "junit", "markdown", "sarif", "table"]
+
+
+def fake_entry_points(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    fakes = EntryPoints(EntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in values.items())
+
+    def entry_points(**selection: Any) -> EntryPoints:
+        return fakes.select(**selection)
+
+    monkeypatch.setattr(registry, "entry_points", entry_points)
+
+
+def test_registry_lists_the_five_built_in_formats() -> None:
+    assert format_names() == BUILT_IN
+    formats = diagnostic_formats()
+    assert list(formats) == BUILT_IN
+    for name, format_class in formats.items():
+        assert issubclass(format_class, DiagnosticFormat)
+        assert format_class.name == name
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_every_format_renders_through_the_registry(name: str, report: DiagnosticReport) -> None:
+    output = render_diagnostics(name, report)
+    assert output.endswith("\n")
+    assert output == diagnostic_format(name)().render(report)
+
+
+def test_registry_rejects_an_unknown_format_naming_the_known_ones(report: DiagnosticReport) -> None:
+    with pytest.raises(OutputError, match=r"unknown diagnostic format 'yaml' \(known: json, junit, markdown"):
+        render_diagnostics("yaml", report)
+
+
+def test_a_plugin_format_joins_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_entry_points(monkeypatch, custom="charter.outputs.json_format:JsonFormat")
+    assert diagnostic_formats() == {"custom": JsonFormat}
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("charter.outputs.interface:OutputError", "is not a DiagnosticFormat"),
+        ("charter.outputs.no_such_module:Format", "cannot be loaded"),
+        ("charter.outputs.json_format:NoSuchFormat", "cannot be loaded"),
+    ],
+)
+def test_a_broken_plugin_is_an_output_error(
+    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
+) -> None:
+    fake_entry_points(monkeypatch, broken=value)
+    with pytest.raises(OutputError, match=problem):
+        diagnostic_format("broken")
