@@ -9,9 +9,26 @@ import pytest
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "charter"
 FORBIDDEN_PREFIXES = (
-    "charter.load", "charter.store", "charter.sources", "charter.outputs", "charter.web", "charter.cli",
-    "charter.workspace", "charter.sample", "sqlalchemy", "alembic", "psycopg", "typer", "rich", "subprocess",
-    "socket", "urllib", "http", "requests", "httpx", "shutil",
+    "charter.load",
+    "charter.store",
+    "charter.sources",
+    "charter.outputs",
+    "charter.web",
+    "charter.cli",
+    "charter.workspace",
+    "charter.sample",
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "typer",
+    "rich",
+    "subprocess",
+    "socket",
+    "urllib",
+    "http",
+    "requests",
+    "httpx",
+    "shutil",
 )
 PURE_PACKAGES = ("model", "analysis")
 
@@ -41,11 +58,15 @@ def test_pure_layers_import_no_io_layer(module: Path) -> None:
 def test_pure_layers_open_no_files(module: Path) -> None:
     tree = ast.parse(module.read_text(encoding="utf-8"))
     calls = [
-        node for node in ast.walk(tree)
+        node
+        for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and (
             (isinstance(node.func, ast.Name) and node.func.id in {"open", "print", "input"})
-            or (isinstance(node.func, ast.Attribute) and node.func.attr in {"read_text", "read_bytes", "write_text", "write_bytes"})
+            or (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"read_text", "read_bytes", "write_text", "write_bytes"}
+            )
         )
     ]
     assert calls == [], f"{module.name} does I/O at line {calls[0].lineno if calls else 0}"

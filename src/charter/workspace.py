@@ -10,15 +10,18 @@ from pathlib import Path
 from charter.analysis.check import run_check
 from charter.analysis.governance import CheckContext
 from charter.analysis.standards import MetricValues
-from charter.load.repository import ParseCache, load_strategy_repo, pinpoint
+from charter.load.repository import load_strategy_repo, pinpoint
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
+from charter.model.refs import EntityRef, ReferenceError_, parse_ref
+from charter.store.database import Store
 
 
 @dataclass
 class Workspace:
     root: Path
     estate: Estate
+    store: Store | None = None
 
     def check(self, today: date | None = None) -> list[Diagnostic]:
         """Every diagnostic `charter check` reports, with lines resolved."""
@@ -27,12 +30,25 @@ class Workspace:
 
     def metric_values(self) -> MetricValues:
         """Latest stored value of each metric per entity (none until `charter sync` has run)."""
-        return {}
+        snapshot = self.store.latest_snapshot() if self.store else None
+        if snapshot is None:
+            return {}
+        values: dict[tuple[str, EntityRef], float] = {}
+        for item in snapshot.values:
+            if item.value is None:
+                continue
+            try:
+                values[(item.metric, parse_ref(item.scope_ref, default_kind=item.scope_kind))] = item.value
+            except ReferenceError_:
+                continue
+        return values
 
     def path_exists(self, relative: str) -> bool:
         candidate = (self.root / relative.split("#", 1)[0]).resolve()
         return candidate.is_relative_to(self.root) and candidate.exists()
 
 
-def open_workspace(root: Path, cache: ParseCache | None = None) -> Workspace:
-    return Workspace(root.resolve(), load_strategy_repo(root, cache))
+def open_workspace(root: Path, store: Store | None = None) -> Workspace:
+    """Load the repository, through the store's parse cache when a store is given."""
+    cache = store.parse_cache if store else None
+    return Workspace(root.resolve(), load_strategy_repo(root, cache), store)

@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.strategy import write_repo
 
 from charter.model.diagnostics import Diagnostic
 from charter.workspace import open_workspace
-from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
 
@@ -27,10 +27,16 @@ spec: {memberOf: [payments]}
 """
 
 
-def _service(name: str, *, tier: str = "1", owner: str = "group:payments", annotations: dict[str, str] | None = None) -> str:
-    notes = {"charter.dev/tier": tier, "charter.dev/on-call": "pagerduty:payments", "charter.dev/runbook": "docs/run.md"}
+def _service(
+    name: str, *, tier: str = "1", owner: str = "group:payments", annotations: dict[str, str] | None = None
+) -> str:
+    notes = {
+        "charter.dev/tier": tier,
+        "charter.dev/on-call": "pagerduty:payments",
+        "charter.dev/runbook": "docs/run.md",
+    }
     notes.update(annotations or {})
-    lines = "".join(f"    {key}: \"{value}\"\n" for key, value in notes.items() if value != "-")
+    lines = "".join(f'    {key}: "{value}"\n' for key, value in notes.items() if value != "-")
     return (
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
         f"  name: {name}\n  annotations:\n{lines}"
@@ -64,11 +70,14 @@ def codes(root: Path) -> list[tuple[str, str | None]]:
 
 
 def test_a_well_kept_service_has_no_diagnostics(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/checkout.yaml": _service("checkout"),
-        "slos/checkout.yaml": SLOTH.format(service="checkout"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/checkout.yaml": _service("checkout"),
+            "slos/checkout.yaml": SLOTH.format(service="checkout"),
+        },
+    )
     assert check(tmp_path) == []
 
 
@@ -80,24 +89,30 @@ def test_a_well_kept_service_has_no_diagnostics(tmp_path: Path) -> None:
     ],
 )
 def test_tier_1_services_need_on_call_and_runbook(tmp_path: Path, annotations: dict[str, str], expected: str) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/checkout.yaml": _service("checkout", annotations=annotations),
-        "slos/checkout.yaml": SLOTH.format(service="checkout"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/checkout.yaml": _service("checkout", annotations=annotations),
+            "slos/checkout.yaml": SLOTH.format(service="checkout"),
+        },
+    )
     [item] = check(tmp_path)
     assert (item.code, item.entity) == (expected, "component:checkout")
-    assert item.location is not None and item.location.line == 4  # the annotations block
+    assert item.location is not None and item.location.line == 5  # the annotations block
 
 
 def test_pagerduty_plugin_annotation_counts_as_on_call(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/checkout.yaml": _service(
-            "checkout", annotations={"charter.dev/on-call": "-", "pagerduty.com/service-id": "PABC123"}
-        ),
-        "slos/checkout.yaml": SLOTH.format(service="checkout"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/checkout.yaml": _service(
+                "checkout", annotations={"charter.dev/on-call": "-", "pagerduty.com/service-id": "PABC123"}
+            ),
+            "slos/checkout.yaml": SLOTH.format(service="checkout"),
+        },
+    )
     assert check(tmp_path) == []
 
 
@@ -107,21 +122,29 @@ def test_tier_1_service_without_slo(tmp_path: Path) -> None:
 
 
 def test_tier_3_service_needs_no_mechanisms(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/tool.yaml": _service("tool", tier="3", annotations={"charter.dev/on-call": "-", "charter.dev/runbook": "-"}),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/tool.yaml": _service(
+                "tool", tier="3", annotations={"charter.dev/on-call": "-", "charter.dev/runbook": "-"}
+            ),
+        },
+    )
     assert check(tmp_path) == []
 
 
 def test_ownership_rules(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/a.yaml": _service("by-person", tier="2", owner="user:ada"),
-        "catalog/b.yaml": _service("by-ghost", tier="3", owner="group:ghosts"),
-        "catalog/c.yaml": _service("by-nobody", tier="3").replace("  owner: group:payments\n", ""),
-        "catalog/d.yaml": _service("by-person-low-tier", tier="3", owner="user:ada"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/a.yaml": _service("by-person", tier="2", owner="user:ada"),
+            "catalog/b.yaml": _service("by-ghost", tier="3", owner="group:ghosts"),
+            "catalog/c.yaml": _service("by-nobody", tier="3").replace("  owner: group:payments\n", ""),
+            "catalog/d.yaml": _service("by-person-low-tier", tier="3", owner="user:ada"),
+        },
+    )
     found = check(tmp_path)
     assert [(d.code, d.entity) for d in found] == [
         ("OWN002", "component:by-person"),
@@ -133,11 +156,14 @@ def test_ownership_rules(tmp_path: Path) -> None:
 
 
 def test_dangling_reference_and_duplicate(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/a.yaml": _service("svc", tier="3") + "  dependsOn: [resource:db]\n",
-        "catalog/b.yaml": _service("svc", tier="3"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/a.yaml": _service("svc", tier="3") + "  dependsOn: [resource:db]\n",
+            "catalog/b.yaml": _service("svc", tier="3"),
+        },
+    )
     assert codes(tmp_path) == [("REF001", "component:svc"), ("REF002", "component:svc")]
 
 
@@ -147,11 +173,14 @@ def test_slo_that_joins_nothing(tmp_path: Path) -> None:
 
 
 def test_slo_joins_through_the_component_annotation(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "catalog/checkout.yaml": _service("checkout", annotations={"charter.dev/slos": "shop-availability"}),
-        "slos/shop.yaml": SLOTH.format(service="shop"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "catalog/checkout.yaml": _service("checkout", annotations={"charter.dev/slos": "shop-availability"}),
+            "slos/shop.yaml": SLOTH.format(service="shop"),
+        },
+    )
     assert check(tmp_path) == []
 
 
@@ -174,17 +203,22 @@ spec:
         ("    successCriteria: [ok]\n    observability: [https://grafana.example.com/d/x]", ["MIG001"]),
         ("    rollbackPlan: docs/rollback.md\n    observability: [https://grafana.example.com/d/x]", ["MIG002"]),
         ("    rollbackPlan: docs/rollback.md\n    successCriteria: [ok]\n    observability: []", ["MIG003"]),
-        ("    rollbackPlan: docs/missing.md\n    successCriteria: [ok]\n    observability: [slo:nope, docs/gone.md]",
-         ["MIG004", "MIG004", "MIG004"]),
+        (
+            "    rollbackPlan: docs/missing.md\n    successCriteria: [ok]\n    observability: [slo:nope, docs/gone.md]",
+            ["MIG004", "MIG004", "MIG004"],
+        ),
         ("    rollbackPlan: docs/rollback.md\n    successCriteria: [ok]\n    observability: [docs/rollback.md]", []),
     ],
 )
 def test_migrations_need_rollback_criteria_and_observability(tmp_path: Path, body: str, expected: list[str]) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "roadmap/move.yaml": MIGRATION.format(body=body),
-        "docs/rollback.md": "# Rollback\n",
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "roadmap/move.yaml": MIGRATION.format(body=body),
+            "docs/rollback.md": "# Rollback\n",
+        },
+    )
     assert [d.code for d in check(tmp_path)] == expected
 
 
@@ -234,24 +268,37 @@ def test_risk_above_appetite_without_acceptance(tmp_path: Path) -> None:
 
 
 def test_risk_above_appetite_with_mitigation_committed_before_review(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM, "risks/r.yaml": _risk(), "roadmap/i.yaml": COMMITTED.format(quarter="2027Q1"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "risks/r.yaml": _risk(),
+            "roadmap/i.yaml": COMMITTED.format(quarter="2027Q1"),
+        },
+    )
     assert check(tmp_path) == []
 
 
 def test_mitigation_committed_after_review_does_not_make_it_acceptable(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM, "risks/r.yaml": _risk(), "roadmap/i.yaml": COMMITTED.format(quarter="2027Q2"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "risks/r.yaml": _risk(),
+            "roadmap/i.yaml": COMMITTED.format(quarter="2027Q2"),
+        },
+    )
     assert [d.code for d in check(tmp_path)] == ["RSK005"]
 
 
 def test_risk_register_hygiene(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "risks/r.yaml": _risk(residual_l=1, extra="  reviewBy: 2026-01-31\n"),
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "risks/r.yaml": _risk(residual_l=1, extra="  reviewBy: 2026-01-31\n"),
+        },
+    )
     assert [d.code for d in check(tmp_path)] == ["RSK001", "RSK002", "RSK004"]
 
 
@@ -263,20 +310,35 @@ def test_matrix_lookup_is_not_likelihood_times_impact(tmp_path: Path) -> None:
         "  riskMatrix:\n    levels: [low, high]\n    grid:\n"
         "      - [low, low, low, low, high]\n" + "      - [low, low, low, low, high]\n" * 4
     )
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "risks/a.yaml": RISK.format(name="likely-minor", residual_l=5, extra="  owner: payments\n  treatment: accept\n  reviewBy: 2027-01-01\n").replace("impact: 5}", "impact: 1}"),
-        "risks/b.yaml": RISK.format(name="rare-major", residual_l=1, extra="  owner: payments\n  treatment: accept\n  reviewBy: 2027-01-01\n"),
-    }, organization=organization)
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "risks/a.yaml": RISK.format(
+                name="likely-minor",
+                residual_l=5,
+                extra="  owner: payments\n  treatment: accept\n  reviewBy: 2027-01-01\n",
+            ).replace("impact: 5}", "impact: 1}"),
+            "risks/b.yaml": RISK.format(
+                name="rare-major",
+                residual_l=1,
+                extra="  owner: payments\n  treatment: accept\n  reviewBy: 2027-01-01\n",
+            ),
+        },
+        organization=organization,
+    )
     assert codes(tmp_path) == [("RSK005", "risk:rare-major")]
 
 
 def test_capacity_names_unknown_team(tmp_path: Path) -> None:
-    write_repo(tmp_path, {
-        "catalog/team.yaml": TEAM,
-        "roadmap/capacity.yaml": "apiVersion: charter.dev/v1\nkind: Capacity\nmetadata: {name: q1}\n"
-        "spec:\n  quarter: 2027Q1\n  teams: {payments: 40, search: 20}\n",
-    })
+    write_repo(
+        tmp_path,
+        {
+            "catalog/team.yaml": TEAM,
+            "roadmap/capacity.yaml": "apiVersion: charter.dev/v1\nkind: Capacity\nmetadata: {name: q1}\n"
+            "spec:\n  quarter: 2027Q1\n  teams: {payments: 40, search: 20}\n",
+        },
+    )
     [item] = check(tmp_path)
     assert item.code == "CAP001" and "search" in item.message and item.location is not None and item.location.line == 6
 

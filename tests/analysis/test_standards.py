@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.strategy import write_repo
+
 from charter.analysis.scorecard import build_scorecards
 from charter.analysis.standards import Outcome
 from charter.model.refs import EntityRef
 from charter.workspace import open_workspace
-from tests.strategy import write_repo
 
 CATALOG = """\
 apiVersion: backstage.io/v1alpha1
@@ -68,7 +69,10 @@ def test_levels_are_cumulative_and_metric_without_data_is_unknown(tmp_path: Path
     scores = {score.entity.name: score for score in card.scores}
     assert set(scores) == {"gold-one", "bronze-one", "no-level"}  # the library is out of scope
     assert (scores["gold-one"].level, scores["gold-one"].pending) == ("silver", "gold")
-    assert (scores["bronze-one"].level, [r.rule.id for r in scores["bronze-one"].failing]) == ("bronze", ["has-runbook"])
+    assert (scores["bronze-one"].level, [r.rule.id for r in scores["bronze-one"].failing]) == (
+        "bronze",
+        ["has-runbook"],
+    )
     assert scores["no-level"].level is None
     fast = [r for r in scores["gold-one"].results if r.rule.id == "fast"][0]
     assert fast.outcome is Outcome.UNKNOWN
@@ -79,7 +83,10 @@ def test_metric_rule_uses_stored_values(tmp_path: Path) -> None:
     workspace = open_workspace(tmp_path)
     gold = EntityRef("component", "default", "gold-one")
     bronze = EntityRef("component", "default", "bronze-one")
-    metrics = {("delivery.lead_time_for_changes.p50", gold): 3600.0, ("delivery.lead_time_for_changes.p50", bronze): 9e5}
+    metrics = {
+        ("delivery.lead_time_for_changes.p50", gold): 3600.0,
+        ("delivery.lead_time_for_changes.p50", bronze): 9e5,
+    }
     [card] = build_scorecards(workspace.estate, metrics)
     scores = {score.entity.name: score for score in card.scores}
     assert scores["gold-one"].level == "gold"
@@ -95,9 +102,13 @@ def test_invalid_rules_are_diagnostics(tmp_path: Path) -> None:
         "    - {id: bad-level, level: platinum, check: owner.exists}\n"
         "    - {id: no-key, level: silver, check: annotation.exists}\n"
         "    - {id: bad-metric, level: gold, check: metric, with: {metric: speed, op: '<', value: 1}}\n"
-        "    - {id: bad-value, level: gold, check: metric, with: {metric: delivery.change_failure_rate, op: '<', value: low}}\n"
+        "    - {id: bad-value, level: gold, check: metric,\n"
+        "       with: {metric: delivery.change_failure_rate, op: '<', value: low}}\n"
     )
     write_repo(tmp_path, {"catalog/all.yaml": CATALOG, "standards/maturity.yaml": broken})
-    found = [(d.code, d.location.line if d.location else 0) for d in open_workspace(tmp_path).check()
-             if d.location and d.location.path.startswith("standards/")]
+    found = [
+        (d.code, d.location.line if d.location else 0)
+        for d in open_workspace(tmp_path).check()
+        if d.location and d.location.path.startswith("standards/")
+    ]
     assert found == [("STD001", 14), ("STD002", 15), ("STD003", 16), ("REF007", 17), ("STD003", 18)]

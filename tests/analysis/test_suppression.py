@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from tests.strategy import write_repo
+
 from charter.analysis.suppression import parse_ignore_annotation
 from charter.workspace import open_workspace
-from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
 
@@ -15,10 +16,10 @@ TEAM = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: payment
 
 
 def _component(ignore: str | None) -> str:
-    annotation = f"    charter.dev/ignore: \"{ignore}\"\n" if ignore is not None else ""
+    annotation = f'    charter.dev/ignore: "{ignore}"\n' if ignore is not None else ""
     return (
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: vendor-app\n  annotations:\n"
-        f"    charter.dev/tier: \"2\"\n{annotation}"
+        f'    charter.dev/tier: "2"\n{annotation}'
         "spec: {type: service, lifecycle: production, owner: group:nobody}\n"
     )
 
@@ -28,7 +29,9 @@ def _codes(root: Path) -> list[str]:
 
 
 def test_annotation_with_reason_suppresses(tmp_path: Path) -> None:
-    write_repo(tmp_path, {"catalog/t.yaml": TEAM, "catalog/a.yaml": _component("OWN003: owned by the vendor, see ADR-0012")})
+    write_repo(
+        tmp_path, {"catalog/t.yaml": TEAM, "catalog/a.yaml": _component("OWN003: owned by the vendor, see ADR-0012")}
+    )
     assert _codes(tmp_path) == []
 
 
@@ -58,8 +61,7 @@ def _organization(extra: str) -> str:
 
 def test_spec_ignore_by_file_and_entity(tmp_path: Path) -> None:
     organization = _organization(
-        "  ignore:\n"
-        "    - {code: OWN003, file: 'catalog/*.yaml', reason: migrating owners, until: 2027-01-31}\n"
+        "  ignore:\n    - {code: OWN003, file: 'catalog/*.yaml', reason: migrating owners, until: 2027-01-31}\n"
     )
     write_repo(tmp_path, {"catalog/t.yaml": TEAM, "catalog/a.yaml": _component(None)}, organization=organization)
     assert _codes(tmp_path) == []
@@ -72,8 +74,11 @@ def test_spec_ignore_for_another_entity_does_not_apply(tmp_path: Path) -> None:
 
 
 def test_severity_override_and_off(tmp_path: Path) -> None:
-    write_repo(tmp_path, {"catalog/t.yaml": TEAM, "catalog/a.yaml": _component(None)},
-               organization=_organization("  diagnostics: {OWN003: warning}\n"))
+    write_repo(
+        tmp_path,
+        {"catalog/t.yaml": TEAM, "catalog/a.yaml": _component(None)},
+        organization=_organization("  diagnostics: {OWN003: warning}\n"),
+    )
     [item] = open_workspace(tmp_path).check(TODAY)
     assert (item.code, item.severity.value) == ("OWN003", "warning")
     write_repo(tmp_path, {}, organization=_organization("  diagnostics: {OWN003: 'off', NOPE01: error}\n"))
@@ -81,7 +86,9 @@ def test_severity_override_and_off(tmp_path: Path) -> None:
 
 
 def test_annotation_grammar() -> None:
-    assert parse_ignore_annotation("OWN002, REL001: owned by vendor, see ADR-0012; until 2027-03-31\nREL003: later") == [
+    assert parse_ignore_annotation(
+        "OWN002, REL001: owned by vendor, see ADR-0012; until 2027-03-31\nREL003: later"
+    ) == [
         (["OWN002", "REL001"], "owned by vendor, see ADR-0012", date(2027, 3, 31)),
         (["REL003"], "later", None),
     ]

@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.strategy import write_repo
 
 from charter.load.repository import load_strategy_repo
 from charter.model.diagnostics import Diagnostic
-from tests.strategy import write_repo
 
 GOOD_COMPONENT = """\
 apiVersion: backstage.io/v1alpha1
@@ -62,7 +62,8 @@ def test_tab_indentation_says_to_use_spaces(tmp_path: Path) -> None:
 
 def test_wrong_type_names_the_field_and_its_line(tmp_path: Path) -> None:
     codes, _ = _load_with_bad(
-        tmp_path, "wrong.yaml",
+        tmp_path,
+        "wrong.yaml",
         "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\nspec:\n  type: service\n"
         "  lifecycle: production\n  owner: group:team-a\n  providesApis: 12\n",
     )
@@ -73,21 +74,27 @@ def test_wrong_type_names_the_field_and_its_line(tmp_path: Path) -> None:
 
 def test_missing_required_field(tmp_path: Path) -> None:
     codes, _ = _load_with_bad(
-        tmp_path, "missing.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x}\nspec: {type: service}\n"
+        tmp_path,
+        "missing.yaml",
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x}\nspec: {type: service}\n",
     )
     assert any("spec.lifecycle: required field is missing" in d.message for d in codes["SCH003"])
 
 
 def test_unknown_kind_and_api_version(tmp_path: Path) -> None:
-    codes, _ = _load_with_bad(tmp_path, "unknown.yaml", "apiVersion: example.com/v9\nkind: Gadget\nmetadata: {name: x}\n")
+    codes, _ = _load_with_bad(
+        tmp_path, "unknown.yaml", "apiVersion: example.com/v9\nkind: Gadget\nmetadata: {name: x}\n"
+    )
     [item] = codes["SCH004"]
     assert "Gadget" in item.message and item.location is not None and item.location.line == 1
 
 
 def test_plugin_kinds_are_kept_with_a_note(tmp_path: Path) -> None:
     codes, entities = _load_with_bad(
-        tmp_path, "template.yaml",
-        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: new-service}\nspec: {steps: []}\n",
+        tmp_path,
+        "template.yaml",
+        "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\n"
+        "metadata: {name: new-service}\nspec: {steps: []}\n",
     )
     assert [d.entity for d in codes["SCH009"]] == ["template:new-service"]
     assert entities == 3
@@ -141,8 +148,10 @@ def test_location_target_outside_the_repository(tmp_path: Path) -> None:
     (outside / "x.yaml").write_text(GOOD_COMPONENT.replace("healthy", "outsider"))
     repo = tmp_path / "repo"
     repo.mkdir()
-    write_repo(repo, {
-        "catalog/locations.yaml": """\
+    write_repo(
+        repo,
+        {
+            "catalog/locations.yaml": """\
             apiVersion: backstage.io/v1alpha1
             kind: Location
             metadata: {name: outside}
@@ -150,7 +159,8 @@ def test_location_target_outside_the_repository(tmp_path: Path) -> None:
               targets:
                 - ../../elsewhere/x.yaml
             """,
-    })
+        },
+    )
     estate = load_strategy_repo(repo)
     [item] = estate.load_diagnostics
     assert item.code == "REF004"
@@ -169,7 +179,10 @@ def test_location_targets_inside_catalog_roots_are_followed(tmp_path: Path) -> N
     )
     repo = tmp_path / "repo"
     repo.mkdir()
-    organization = "apiVersion: charter.dev/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n  sources:\n    catalog: ['../clones/*/*.yaml']\n"
+    organization = (
+        "apiVersion: charter.dev/v1\nkind: Organization\nmetadata: {name: acme}\n"
+        "spec:\n  sources:\n    catalog: ['../clones/*/*.yaml']\n"
+    )
     write_repo(repo, {}, organization=organization)
     estate = load_strategy_repo(repo)
     assert estate.load_diagnostics == [d for d in estate.load_diagnostics if d.code == "REF002"]

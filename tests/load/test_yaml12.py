@@ -19,7 +19,13 @@ def test_core_schema_numbers_booleans_and_nulls() -> None:
     [document] = parse_yaml_documents("a: 0x1F\nb: 0o17\nc: -2.5e3\nd: .inf\ne: ~\nf: TRUE\ng: false\nh: 012\n")
     data = document.data
     assert (data["a"], data["b"], data["c"], data["e"], data["f"], data["g"], data["h"]) == (
-        31, 15, -2500.0, None, True, False, 12,
+        31,
+        15,
+        -2500.0,
+        None,
+        True,
+        False,
+        12,
     )
     assert math.isinf(data["d"])
 
@@ -63,12 +69,12 @@ def test_locate_finds_nested_keys_and_list_items() -> None:
     assert locate(text, 1, ["spec", "missing"]) == (4, 1)
 
 
-scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
-)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
 documents = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(min_size=1, max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 

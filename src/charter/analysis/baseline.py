@@ -28,7 +28,9 @@ def parse_baseline(text: str) -> frozenset[str]:
     except json.JSONDecodeError as error:
         raise ValueError(f"not JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
-        raise ValueError(f'expected {{"version": {BASELINE_VERSION}, "fingerprints": [...]}}; write one with --write-baseline')
+        raise ValueError(
+            f'expected {{"version": {BASELINE_VERSION}, "fingerprints": [...]}}; write one with --write-baseline'
+        )
     fingerprints = document.get("fingerprints")
     if not isinstance(fingerprints, list) or not all(isinstance(item, str) for item in fingerprints):
         raise ValueError("$.fingerprints must be a list of strings")

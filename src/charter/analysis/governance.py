@@ -126,8 +126,10 @@ def check_migrations(estate: Estate, context: CheckContext) -> Iterator[Diagnost
             yield diagnostic("MIG001", f"migration {name} has no rollback plan", at("rollbackPlan"), entity=name)
         elif not _is_url(plan.rollback_plan or "") and not context.path_exists(plan.rollback_plan or ""):
             yield diagnostic(
-                "MIG004", f"rollback plan {plan.rollback_plan!r} of {name} does not exist in the repository",
-                at("rollbackPlan"), entity=name,
+                "MIG004",
+                f"rollback plan {plan.rollback_plan!r} of {name} does not exist in the repository",
+                at("rollbackPlan"),
+                entity=name,
             )
         if plan is None or not [item for item in plan.success_criteria if item.strip()]:
             yield diagnostic("MIG002", f"migration {name} has no success criteria", at("successCriteria"), entity=name)
@@ -139,13 +141,17 @@ def check_migrations(estate: Estate, context: CheckContext) -> Iterator[Diagnost
             if entry.lower().startswith("slo:"):
                 if entry[4:] not in estate.slos:
                     yield diagnostic(
-                        "MIG004", f"observability entry {entry!r} of {name} names no loaded SLO",
-                        at("observability", index), entity=name,
+                        "MIG004",
+                        f"observability entry {entry!r} of {name} names no loaded SLO",
+                        at("observability", index),
+                        entity=name,
                     )
             elif entry and not _is_url(entry) and not context.path_exists(entry):
                 yield diagnostic(
-                    "MIG004", f"observability entry {entry!r} of {name} is neither a URL nor a path in the repository",
-                    at("observability", index), entity=name,
+                    "MIG004",
+                    f"observability entry {entry!r} of {name} is neither a URL nor a path in the repository",
+                    at("observability", index),
+                    entity=name,
                 )
 
 
@@ -173,8 +179,10 @@ def check_risks(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
             yield diagnostic("RSK003", f"risk {name} has no review date", at("spec"), entity=name)
         elif spec.review_by < context.today:
             yield diagnostic(
-                "RSK004", f"risk {name} was due for review on {spec.review_by.isoformat()}",
-                at("spec", "reviewBy"), entity=name,
+                "RSK004",
+                f"risk {name} was due for review on {spec.review_by.isoformat()}",
+                at("spec", "reviewBy"),
+                entity=name,
             )
         exceeds = risk_analysis.above_appetite(risk, matrix, appetite)
         if exceeds is None:
@@ -201,8 +209,10 @@ def check_decisions(estate: Estate, context: CheckContext) -> Iterator[Diagnosti
             for target in targets:
                 if target not in estate.decisions:
                     yield diagnostic(
-                        "REF006", f"decision {decision.id} {relation} {target!r}, which does not exist",
-                        decision.location, entity=f"decision:{decision.id}",
+                        "REF006",
+                        f"decision {decision.id} {relation} {target!r}, which does not exist",
+                        decision.location,
+                        entity=f"decision:{decision.id}",
                     )
 
 
@@ -212,8 +222,10 @@ def check_capacity(estate: Estate, context: CheckContext) -> Iterator[Diagnostic
             if estate.resolve(team, default_kind="group") is None:
                 where = _at(capacity.location, "spec", "teams", team)
                 yield diagnostic(
-                    "CAP001", f"capacity {capacity.ref.short} names team {team!r}, which is not a declared Group",
-                    where, entity=capacity.ref.short,
+                    "CAP001",
+                    f"capacity {capacity.ref.short} names team {team!r}, which is not a declared Group",
+                    where,
+                    entity=capacity.ref.short,
                 )
 
 
@@ -228,7 +240,9 @@ def check_targets(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]
             metric = METRICS.get(target.metric)
             if metric is None:
                 yield diagnostic(
-                    "REF007", f"goal {goal.id!r} targets unknown metric {target.metric!r}", where.at("metric"),
+                    "REF007",
+                    f"goal {goal.id!r} targets unknown metric {target.metric!r}",
+                    where.at("metric"),
                     entity=f"goal:{goal.id}",
                 )
                 continue

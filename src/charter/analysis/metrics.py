@@ -7,12 +7,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from charter.model.base import parse_duration
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     SECONDS = "seconds"
     RATIO = "ratio"
     COUNT = "count"
@@ -21,12 +21,12 @@ class Unit(str, Enum):
     SCORE = "score"
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     HIGHER_IS_BETTER = "higher"
     LOWER_IS_BETTER = "lower"
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     COMPONENT = "component"
     SYSTEM = "system"
     TEAM = "team"
@@ -45,7 +45,9 @@ class Metric:
     description: str
 
 
-def _metric(name: str, unit: Unit, direction: Direction, description: str, scopes: frozenset[Scope] = ALL_SCOPES) -> Metric:
+def _metric(
+    name: str, unit: Unit, direction: Direction, description: str, scopes: frozenset[Scope] = ALL_SCOPES
+) -> Metric:
     return Metric(name, unit, direction, scopes, description)
 
 
@@ -55,60 +57,114 @@ METRICS: dict[str, Metric] = {
     metric.name: metric
     for metric in (
         # Delivery (DORA)
-        _metric("delivery.deployment_frequency.per_day", Unit.PER_DAY, _HIGH,
-                "Successful production deployments per day."),
-        _metric("delivery.deployment_days_per_week", Unit.PER_WEEK, _HIGH,
-                "Median over weeks of the days with at least one production deployment."),
-        _metric("delivery.lead_time_for_changes.p50", Unit.SECONDS, _LOW,
-                "Median time from a commit's author time to the deployment that shipped it."),
-        _metric("delivery.lead_time_for_changes.p90", Unit.SECONDS, _LOW,
-                "90th percentile of lead time for changes."),
-        _metric("delivery.change_failure_rate", Unit.RATIO, _LOW,
-                "Deployments that caused a failure divided by deployments."),
-        _metric("delivery.failed_deployment_recovery_time.p50", Unit.SECONDS, _LOW,
-                "Median time from a failed deployment to the restoring deployment or resolution."),
-        _metric("delivery.deployment_rework_rate", Unit.RATIO, _LOW,
-                "Unplanned deployments made because of an incident divided by deployments."),
+        _metric(
+            "delivery.deployment_frequency.per_day", Unit.PER_DAY, _HIGH, "Successful production deployments per day."
+        ),
+        _metric(
+            "delivery.deployment_days_per_week",
+            Unit.PER_WEEK,
+            _HIGH,
+            "Median over weeks of the days with at least one production deployment.",
+        ),
+        _metric(
+            "delivery.lead_time_for_changes.p50",
+            Unit.SECONDS,
+            _LOW,
+            "Median time from a commit's author time to the deployment that shipped it.",
+        ),
+        _metric("delivery.lead_time_for_changes.p90", Unit.SECONDS, _LOW, "90th percentile of lead time for changes."),
+        _metric(
+            "delivery.change_failure_rate",
+            Unit.RATIO,
+            _LOW,
+            "Deployments that caused a failure divided by deployments.",
+        ),
+        _metric(
+            "delivery.failed_deployment_recovery_time.p50",
+            Unit.SECONDS,
+            _LOW,
+            "Median time from a failed deployment to the restoring deployment or resolution.",
+        ),
+        _metric(
+            "delivery.deployment_rework_rate",
+            Unit.RATIO,
+            _LOW,
+            "Unplanned deployments made because of an incident divided by deployments.",
+        ),
         # Code health
-        _metric("code_health.hotspot_count", Unit.COUNT, _LOW,
-                "Files whose change frequency times size is in the top decile."),
-        _metric("code_health.bus_factor", Unit.COUNT, _HIGH,
-                "Fewest authors whose recent lines cover half of the code."),
-        _metric("code_health.knowledge_concentration", Unit.RATIO, _LOW,
-                "Share of recent lines written by the top author."),
-        _metric("code_health.author_turnover", Unit.RATIO, _LOW,
-                "Share of last period's authors with no commits this period."),
+        _metric(
+            "code_health.hotspot_count",
+            Unit.COUNT,
+            _LOW,
+            "Files whose change frequency times size is in the top decile.",
+        ),
+        _metric(
+            "code_health.bus_factor", Unit.COUNT, _HIGH, "Fewest authors whose recent lines cover half of the code."
+        ),
+        _metric(
+            "code_health.knowledge_concentration", Unit.RATIO, _LOW, "Share of recent lines written by the top author."
+        ),
+        _metric(
+            "code_health.author_turnover",
+            Unit.RATIO,
+            _LOW,
+            "Share of last period's authors with no commits this period.",
+        ),
         # Reliability
-        _metric("reliability.slo_attainment", Unit.RATIO, _HIGH,
-                "Good events divided by valid events over the SLO window."),
-        _metric("reliability.error_budget_remaining", Unit.RATIO, _HIGH,
-                "Share of the error budget left in the SLO window."),
+        _metric(
+            "reliability.slo_attainment", Unit.RATIO, _HIGH, "Good events divided by valid events over the SLO window."
+        ),
+        _metric(
+            "reliability.error_budget_remaining", Unit.RATIO, _HIGH, "Share of the error budget left in the SLO window."
+        ),
         _metric("reliability.incidents.count", Unit.COUNT, _LOW, "Incidents in the period."),
         _metric("reliability.incidents.sev1_count", Unit.COUNT, _LOW, "SEV1 incidents in the period."),
         _metric("reliability.mtta.p50", Unit.SECONDS, _LOW, "Median time from start to acknowledgement."),
         _metric("reliability.mttr.p50", Unit.SECONDS, _LOW, "Median time from start to resolution."),
-        _metric("reliability.repeat_incidents", Unit.COUNT, _LOW,
-                "Incidents with the same service and cause as one within the repeat window."),
-        _metric("reliability.postmortem_completion", Unit.RATIO, _HIGH,
-                "Postmortems completed within the policy's days, divided by incidents that need one."),
+        _metric(
+            "reliability.repeat_incidents",
+            Unit.COUNT,
+            _LOW,
+            "Incidents with the same service and cause as one within the repeat window.",
+        ),
+        _metric(
+            "reliability.postmortem_completion",
+            Unit.RATIO,
+            _HIGH,
+            "Postmortems completed within the policy's days, divided by incidents that need one.",
+        ),
         _metric("reliability.action_items_overdue", Unit.COUNT, _LOW, "Open action items past their due date."),
         # Security
         _metric("security.findings.open_critical", Unit.COUNT, _LOW, "Open critical findings."),
         _metric("security.findings.open_high", Unit.COUNT, _LOW, "Open high findings."),
         _metric("security.findings.overdue", Unit.COUNT, _LOW, "Open findings past their remediation SLA."),
-        _metric("security.kev_exposed", Unit.COUNT, _LOW,
-                "Open known-exploited findings on internet-facing components."),
+        _metric(
+            "security.kev_exposed", Unit.COUNT, _LOW, "Open known-exploited findings on internet-facing components."
+        ),
         # Governance and standards (computed by `check` and `scorecard`)
         _metric("governance.diagnostics.errors", Unit.COUNT, _LOW, "Error diagnostics from `charter check`."),
         _metric("governance.diagnostics.warnings", Unit.COUNT, _LOW, "Warning diagnostics from `charter check`."),
-        _metric("risk.above_appetite", Unit.COUNT, _LOW,
-                "Risks whose current residual level exceeds their category's appetite."),
-        _metric("standards.level_share.bronze", Unit.RATIO, _HIGH,
-                "Share of entities a standard applies to that reach at least bronze."),
-        _metric("standards.level_share.silver", Unit.RATIO, _HIGH,
-                "Share of entities a standard applies to that reach at least silver."),
-        _metric("standards.level_share.gold", Unit.RATIO, _HIGH,
-                "Share of entities a standard applies to that reach gold."),
+        _metric(
+            "risk.above_appetite",
+            Unit.COUNT,
+            _LOW,
+            "Risks whose current residual level exceeds their category's appetite.",
+        ),
+        _metric(
+            "standards.level_share.bronze",
+            Unit.RATIO,
+            _HIGH,
+            "Share of entities a standard applies to that reach at least bronze.",
+        ),
+        _metric(
+            "standards.level_share.silver",
+            Unit.RATIO,
+            _HIGH,
+            "Share of entities a standard applies to that reach at least silver.",
+        ),
+        _metric(
+            "standards.level_share.gold", Unit.RATIO, _HIGH, "Share of entities a standard applies to that reach gold."
+        ),
     )
 }
 

@@ -65,10 +65,11 @@ def _refs(texts: list[str] | tuple[str, ...], default_kind: str) -> set[EntityRe
 def mitigating_initiatives(risk: Risk, estate: Estate) -> list[Initiative]:
     """Initiatives that name the risk in `mitigates`, or that the risk names in `mitigatedBy`."""
     named = _refs(risk.spec.mitigated_by, "initiative")
-    found = []
-    for initiative in estate.initiatives:
-        if initiative.ref in named or risk.ref in _refs(initiative.spec.mitigates, "risk"):
-            found.append(initiative)
+    found = [
+        initiative
+        for initiative in estate.initiatives
+        if initiative.ref in named or risk.ref in _refs(initiative.spec.mitigates, "risk")
+    ]
     return sorted(found, key=lambda item: str(item.ref))
 
 

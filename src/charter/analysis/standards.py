@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from charter.analysis.metrics import COMPARISONS, METRICS, parse_metric_value
@@ -22,7 +22,7 @@ from charter.model.refs import EntityRef
 MetricValues = Mapping[tuple[str, EntityRef], float]
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"
@@ -98,13 +98,25 @@ CHECKS: dict[str, Check] = {
     for check in (
         Check("owner.exists", "The entity's owner resolves to a declared Group or User.", (), _owner_exists),
         Check("annotation.exists", "The annotation `key` is present and not empty.", ("key",), _annotation_exists),
-        Check("field.equals", "The dotted `field` (e.g. spec.lifecycle) equals `value`.", ("field", "value"),
-              _field_equals),
-        Check("relation.exists", "The entity has at least one relation of `type` (optionally to `kind`).",
-              ("type",), _relation_exists),
+        Check(
+            "field.equals",
+            "The dotted `field` (e.g. spec.lifecycle) equals `value`.",
+            ("field", "value"),
+            _field_equals,
+        ),
+        Check(
+            "relation.exists",
+            "The entity has at least one relation of `type` (optionally to `kind`).",
+            ("type",),
+            _relation_exists,
+        ),
         Check("slo.exists", "At least one SLO joins the component.", (), _slo_exists),
-        Check("metric", "The metric's latest value satisfies `op` `value`; unknown without data.",
-              ("metric", "op", "value"), _metric),
+        Check(
+            "metric",
+            "The metric's latest value satisfies `op` `value`; unknown without data.",
+            ("metric", "op", "value"),
+            _metric,
+        ),
     )
 }
 
@@ -116,16 +128,28 @@ def validate_standard(standard: Standard) -> Iterator[Diagnostic]:
         where = standard.location.at("spec", "rules", index) if standard.location else None
         check = CHECKS.get(rule.check)
         if check is None:
-            yield diagnostic("STD001", f"rule {rule.id!r} of {name} uses unknown check {rule.check!r}",
-                             where.at("check") if where else None, entity=name)
+            yield diagnostic(
+                "STD001",
+                f"rule {rule.id!r} of {name} uses unknown check {rule.check!r}",
+                where.at("check") if where else None,
+                entity=name,
+            )
             continue
         if rule.level not in standard.spec.levels:
-            yield diagnostic("STD002", f"rule {rule.id!r} of {name} has level {rule.level!r}, not one of "
-                             f"{', '.join(standard.spec.levels)}", where.at("level") if where else None, entity=name)
+            yield diagnostic(
+                "STD002",
+                f"rule {rule.id!r} of {name} has level {rule.level!r}, not one of {', '.join(standard.spec.levels)}",
+                where.at("level") if where else None,
+                entity=name,
+            )
         missing = [key for key in check.required if key not in rule.with_]
         if missing:
-            yield diagnostic("STD003", f"rule {rule.id!r} of {name}: check {rule.check} needs "
-                             f"`with: {{{', '.join(missing)}}}`", where, entity=name)
+            yield diagnostic(
+                "STD003",
+                f"rule {rule.id!r} of {name}: check {rule.check} needs `with: {{{', '.join(missing)}}}`",
+                where,
+                entity=name,
+            )
             continue
         if rule.check == "metric":
             yield from _validate_metric_rule(rule, name, where)
@@ -134,11 +158,13 @@ def validate_standard(standard: Standard) -> Iterator[Diagnostic]:
 def _validate_metric_rule(rule: StandardRule, name: str, where: Any) -> Iterator[Diagnostic]:
     metric = METRICS.get(str(rule.with_["metric"]))
     if metric is None:
-        yield diagnostic("REF007", f"rule {rule.id!r} of {name} names unknown metric {rule.with_['metric']!r}",
-                         where, entity=name)
+        yield diagnostic(
+            "REF007", f"rule {rule.id!r} of {name} names unknown metric {rule.with_['metric']!r}", where, entity=name
+        )
     elif str(rule.with_["op"]) not in COMPARISONS:
-        yield diagnostic("STD003", f"rule {rule.id!r} of {name}: op must be one of {' '.join(COMPARISONS)}",
-                         where, entity=name)
+        yield diagnostic(
+            "STD003", f"rule {rule.id!r} of {name}: op must be one of {' '.join(COMPARISONS)}", where, entity=name
+        )
     else:
         try:
             parse_metric_value(metric, rule.with_["value"])

@@ -8,9 +8,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from itertools import chain
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain
 
 from charter.model.catalog import IGNORE_ANNOTATION
 from charter.model.codes import RULES, diagnostic
@@ -61,7 +61,9 @@ def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagno
         try:
             entries = parse_ignore_annotation(value)
         except ValueError as error:
-            problems.append(diagnostic("SUP003", f"{IGNORE_ANNOTATION} on {ref.short}: {error}", where, entity=ref.short))
+            problems.append(
+                diagnostic("SUP003", f"{IGNORE_ANNOTATION} on {ref.short}: {error}", where, entity=ref.short)
+            )
             continue
         for codes, reason, until in entries:
             suppressions.append(Suppression(frozenset(codes), reason, until, ref.short, None, where))
@@ -77,25 +79,25 @@ def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagno
                     entity = entry.entity
             suppressions.append(
                 Suppression(
-                    frozenset({entry.code.upper()}), entry.reason.strip(), entry.until, entity, entry.file,
+                    frozenset({entry.code.upper()}),
+                    entry.reason.strip(),
+                    entry.until,
+                    entity,
+                    entry.file,
                     base.at("spec", "ignore", index),
                 )
             )
-        for code in organization.spec.diagnostics:
-            if code.upper() not in RULES:
-                problems.append(
-                    diagnostic(
-                        "SUP003", f"spec.diagnostics names unknown code {code!r}",
-                        base.at("spec", "diagnostics", code),
-                    )
-                )
-    for suppression in suppressions:
-        for code in sorted(suppression.codes):
-            if not _CODE.match(code) or code not in RULES:
-                problems.append(
-                    diagnostic("SUP003", f"suppression names unknown code {code!r}", suppression.location,
-                               entity=suppression.entity)
-                )
+        problems.extend(
+            diagnostic("SUP003", f"spec.diagnostics names unknown code {code!r}", base.at("spec", "diagnostics", code))
+            for code in organization.spec.diagnostics
+            if code.upper() not in RULES
+        )
+    problems.extend(
+        diagnostic("SUP003", f"suppression names unknown code {code!r}", item.location, entity=item.entity)
+        for item in suppressions
+        for code in sorted(item.codes)
+        if not _CODE.match(code) or code not in RULES
+    )
     return suppressions, problems
 
 
@@ -119,13 +121,21 @@ def apply_settings(estate: Estate, diagnostics: Iterable[Diagnostic], today: dat
         name = ",".join(sorted(suppression.codes))
         if not suppression.reason:
             problems.append(
-                diagnostic("SUP001", f"suppression of {name} gives no reason, so it does not apply",
-                           suppression.location, entity=suppression.entity)
+                diagnostic(
+                    "SUP001",
+                    f"suppression of {name} gives no reason, so it does not apply",
+                    suppression.location,
+                    entity=suppression.entity,
+                )
             )
         elif suppression.until is not None and suppression.until < today:
             problems.append(
-                diagnostic("SUP002", f"suppression of {name} expired on {suppression.until.isoformat()}",
-                           suppression.location, entity=suppression.entity)
+                diagnostic(
+                    "SUP002",
+                    f"suppression of {name} expired on {suppression.until.isoformat()}",
+                    suppression.location,
+                    entity=suppression.entity,
+                )
             )
         else:
             valid.append(suppression)
@@ -140,4 +150,3 @@ def apply_settings(estate: Estate, diagnostics: Iterable[Diagnostic], today: dat
             continue
         result.append(replace(item, severity=severity) if severity is not None else item)
     return result
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from charter import __version__
-from charter.cli import catalogue, check, scorecard
+from charter.cli import catalogue, check, scaffold, scorecard
 
 app = typer.Typer(
     name="charter",
@@ -29,6 +29,9 @@ def _root(
     """Technology strategy as code."""
 
 
+app.command("init")(scaffold.init_command)
+app.command("demo")(scaffold.demo_command)
+app.command("schema")(scaffold.schema_command)
 app.command("check")(check.check_command)
 app.command("scorecard")(scorecard.scorecard_command)
 app.command("rules")(catalogue.rules_command)

@@ -30,6 +30,7 @@ def _render(title: str, header: list[str], rows: list[list[str]], output_format:
         writer.writerows(rows)
         return buffer.getvalue()
     if output_format is ReportFormat.markdown:
+
         def cell(text: str) -> str:
             return text.replace("|", "\\|").replace("\n", " ")
 
@@ -63,8 +64,13 @@ def rules_command(
 def metrics_command(output_format: FormatOption = ReportFormat.table, output: OutputOption = None) -> None:
     """List the metric registry: name, unit, direction, scopes, meaning."""
     rows = [
-        [m.name, m.unit.value, f"{m.direction.value} is better", ",".join(sorted(s.value for s in m.scopes)),
-         m.description]
+        [
+            m.name,
+            m.unit.value,
+            f"{m.direction.value} is better",
+            ",".join(sorted(s.value for s in m.scopes)),
+            m.description,
+        ]
         for m in METRICS.values()
     ]
     emit(_render("Metrics", ["metric", "unit", "direction", "scopes", "description"], rows, output_format), output)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +11,14 @@ import typer
 from charter.analysis.baseline import baseline_document, new_since, parse_baseline
 from charter.analysis.check import select
 from charter.cli.options import OutputOption, RepoOption, emit, fail, repository
-from charter.cli.store import open_cache
+from charter.cli.store import optional_store
 from charter.model.diagnostics import Severity
 from charter.outputs.interface import DiagnosticReport, OutputError
 from charter.outputs.registry import format_names, render_diagnostics
 from charter.workspace import open_workspace
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
@@ -37,16 +37,20 @@ def check_command(
     output: OutputOption = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that fails the gate.")] = FailOn.error,
     select_codes: Annotated[
-        list[str], typer.Option("--select", help="Only these codes or prefixes (REL, OWN002); repeat or comma-separate.")
+        list[str],
+        typer.Option("--select", help="Only these codes or prefixes (REL, OWN002); repeat or comma-separate."),
     ] = [],  # noqa: B006 - Typer reads the default, never mutates it
     ignore_codes: Annotated[list[str], typer.Option("--ignore", help="Leave out these codes or prefixes.")] = [],  # noqa: B006
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Report only diagnostics not in this baseline.", dir_okay=False)
     ] = None,
     write_baseline: Annotated[
-        Path | None, typer.Option("--write-baseline", help="Write every current diagnostic to this baseline.", dir_okay=False)
+        Path | None,
+        typer.Option("--write-baseline", help="Write every current diagnostic to this baseline.", dir_okay=False),
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file again, ignoring the store's cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse every file again, ignoring the store's cache.")
+    ] = False,
 ) -> None:
     """Check the strategy: schema, references, ownership, reliability mechanisms, migrations,
     risks, decisions, standards. Exit 0 when clean, 1 when something is at or above --fail-on,
@@ -60,8 +64,8 @@ def check_command(
             accepted = parse_baseline(baseline.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             fail(f"baseline {baseline}: {error}")
-    with open_cache(root, enabled=not no_cache) as cache:
-        workspace = open_workspace(root, cache)
+    with optional_store(root, enabled=not no_cache) as store:
+        workspace = open_workspace(root, store)
         diagnostics = select(workspace.check(), _codes(select_codes), _codes(ignore_codes))
     if write_baseline is not None:
         write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")

@@ -8,6 +8,7 @@ import typer
 
 from charter.analysis.scorecard import build_scorecards
 from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, repository
+from charter.cli.store import optional_store
 from charter.outputs import scorecard as render
 from charter.workspace import open_workspace
 
@@ -25,6 +26,8 @@ def scorecard_command(
     output: OutputOption = None,
 ) -> None:
     """Score every component against the standards: levels, failing rules, rollups per team and system."""
-    workspace = open_workspace(repository(repo))
-    cards = build_scorecards(workspace.estate, workspace.metric_values())
+    root = repository(repo)
+    with optional_store(root) as store:
+        workspace = open_workspace(root, store)
+        cards = build_scorecards(workspace.estate, workspace.metric_values())
     emit(_RENDERERS[output_format](cards), output)

@@ -1,5 +1,5 @@
-"""Opening the store from a command: the parse cache for `check`, with a plain warning (never a
-traceback) when the database cannot be opened."""
+"""Opening the store from a command, with a plain warning (never a traceback) when the database
+cannot be opened: the commands still work, only without cache and history."""
 
 from __future__ import annotations
 
@@ -10,23 +10,24 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from charter.load.repository import ParseCache
+from charter.store.database import Store, open_store
 
 
 @contextmanager
-def open_cache(root: Path, *, enabled: bool = True) -> Iterator[ParseCache | None]:
-    """The store's parse cache, or None when disabled or the store cannot be opened."""
+def optional_store(root: Path, *, enabled: bool = True) -> Iterator[Store | None]:
+    """The repository's store, or None when disabled or when it cannot be opened."""
     if not enabled:
         yield None
         return
-    from charter.store.database import open_store
-
     try:
         store = open_store(root)
     except (SQLAlchemyError, OSError) as error:
-        typer.secho(f"warning: store unavailable, parsing every file ({error.__class__.__name__}: {error})",
-                    err=True, fg=typer.colors.YELLOW)
+        typer.secho(
+            f"warning: store unavailable, continuing without it ({error.__class__.__name__}: {error})",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
         yield None
         return
     with store:
-        yield store.parse_cache
+        yield store

@@ -41,7 +41,9 @@ def read_catalog_entity(document: YamlDocument, source: SourceFile, context: Loa
         return
     if spec_type is None:
         context.report(
-            "SCH009", f"{kind} ({api_version}) is a kind of a Backstage plugin: kept, not checked", location,
+            "SCH009",
+            f"{kind} ({api_version}) is a kind of a Backstage plugin: kept, not checked",
+            location,
             entity=entity.ref.short,
         )
     else:

@@ -51,8 +51,7 @@ def resolve_repository(repo: Path | None) -> Path:
     path = repo.resolve()
     if not (path / ORGANIZATION_FILE).is_file():
         raise RepositoryNotFound(
-            f"{repo} is not a strategy repository: it has no {ORGANIZATION_FILE} "
-            "(create one with `charter init`)"
+            f"{repo} is not a strategy repository: it has no {ORGANIZATION_FILE} (create one with `charter init`)"
         )
     return path
 
@@ -94,8 +93,8 @@ def read_raw(path: Path, root: Path) -> RawFile | FileProblem:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return FileProblem(
-                "SCH007", f"file is {size / 1048576:.1f} MiB; strategy files are limited to "
-                f"{MAX_FILE_BYTES // 1048576} MiB"
+                "SCH007",
+                f"file is {size / 1048576:.1f} MiB; strategy files are limited to {MAX_FILE_BYTES // 1048576} MiB",
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -107,7 +106,9 @@ def decode_text(raw: RawFile) -> str | FileProblem:
     """The file as text: UTF-8 (a BOM is allowed), no NUL bytes, not empty."""
     data = raw.data
     if b"\x00" in data:
-        return FileProblem("SCH005", "binary file (contains NUL bytes)", hint="remove the binary file from the strategy folders")
+        return FileProblem(
+            "SCH005", "binary file (contains NUL bytes)", hint="remove the binary file from the strategy folders"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -115,7 +116,10 @@ def decode_text(raw: RawFile) -> str | FileProblem:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return FileProblem(
-            "SCH005", f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded", line, column,
+            "SCH005",
+            f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded",
+            line,
+            column,
             "save the file as UTF-8",
         )
     if not text.strip():

@@ -150,8 +150,11 @@ class _Loader:
             where = entity.location.at(*pointer)
             if spec.type not in (None, "file") or "://" in target:
                 self.context.report(
-                    "REF004", f"Location target {target!r} is not a file path; Charter reads only local files",
-                    where, entity=entity.ref.short, hint="point the Location at a file in the repository",
+                    "REF004",
+                    f"Location target {target!r} is not a file path; Charter reads only local files",
+                    where,
+                    entity=entity.ref.short,
+                    hint="point the Location at a file in the repository",
                 )
                 continue
             pattern = (base / target).resolve() if not any(ch in target for ch in "*?[") else base / target
@@ -257,7 +260,9 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
     for decision in context.decisions:
         if decision.id in decisions:
             context.report(
-                "REF002", f"decision {decision.id!r} is declared twice", decision.location,
+                "REF002",
+                f"decision {decision.id!r} is declared twice",
+                decision.location,
                 entity=f"decision:{decision.id}",
             )
             continue
@@ -297,7 +302,5 @@ def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
             if location.document >= len(documents):
                 continue
             line, column = walk_to(documents[location.document], location.pointer)
-            result[index] = replace(
-                diagnostic, location=replace(location, line=line, column=column)
-            )
+            result[index] = replace(diagnostic, location=replace(location, line=line, column=column))
     return result

@@ -127,9 +127,7 @@ class _Builder:
                 else:
                     raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
                 if map_key in result:
-                    raise _error(
-                        f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key"
-                    )
+                    raise _error(f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key")
                 result[map_key] = self.build(value_node, depth + 1)
         elif node_type is SequenceNode:
             result = [self.build(item, depth + 1) for item in node.value]

@@ -14,17 +14,13 @@ class StrictModel(BaseModel):
     """Charter's own kinds: camelCase in files, snake_case in Python, unknown fields rejected so
     that a typo is a diagnostic instead of a silently ignored setting."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
-    )
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
 
 class OpenModel(BaseModel):
     """Foreign formats (Backstage, OpenSLO, ...): their owners may add fields, so extras are kept."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="allow", frozen=True
-    )
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow", frozen=True)
 
 
 _NAME_PATTERN = r"^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$"

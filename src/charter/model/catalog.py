@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from charter.model.base import Metadata, OpenModel
 from charter.model.diagnostics import Location
@@ -110,7 +111,7 @@ class CatalogEntity(OpenModel):
     kind: str
     metadata: Metadata
     spec: Any = None
-    location: Location | None = Field(default=None, exclude=True)
+    location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)
 
     @property
     def ref(self) -> EntityRef:

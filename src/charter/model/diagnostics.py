@@ -4,10 +4,10 @@ standards, escalations) is a `Diagnostic`, and every output format renders it.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is; `off` turns a code off through `spec.diagnostics`."""
 
     ERROR = "error"

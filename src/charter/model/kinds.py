@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from charter.model.base import Metadata, Quarter, StrictModel
 from charter.model.diagnostics import Location
@@ -21,7 +22,7 @@ class CharterEntity(StrictModel):
     api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")]
     kind: str
     metadata: Metadata
-    location: Location | None = Field(default=None, exclude=True)
+    location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)
 
     @property
     def ref(self) -> EntityRef:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from charter.model.base import Duration, Metadata, OpenModel, StrictModel
 from charter.model.diagnostics import Location, Severity
@@ -131,4 +132,4 @@ class Organization(StrictModel):
     kind: Literal["Organization"]
     metadata: Metadata
     spec: OrganizationSpec = Field(default_factory=OrganizationSpec)
-    location: Location | None = Field(default=None, exclude=True)
+    location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)

@@ -60,8 +60,16 @@ def render_csv(cards: list[StandardScorecard]) -> str:
     for card in cards:
         for score in card.scores:
             unknown = [r.rule.id for r in score.results if r.outcome is Outcome.UNKNOWN]
-            writer.writerow([card.standard.ref.short, score.entity.short, score.level or "", score.pending or "",
-                             " ".join(r.rule.id for r in score.failing), " ".join(unknown)])
+            writer.writerow(
+                [
+                    card.standard.ref.short,
+                    score.entity.short,
+                    score.level or "",
+                    score.pending or "",
+                    " ".join(r.rule.id for r in score.failing),
+                    " ".join(unknown),
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -75,8 +83,10 @@ def render_markdown(cards: list[StandardScorecard]) -> str:
         levels = card.standard.spec.levels
         lines += [f"## {card.standard.spec.title or card.standard.metadata.name}", ""]
         lines += ["| team | entities | " + " | ".join(levels) + " |", "|---|---|" + "---|" * len(levels)]
-        lines += [f"| {r.group} | {r.total} | " + " | ".join(_percent(r.at_least[level]) for level in levels) + " |"
-                  for r in card.by_team]
+        lines += [
+            f"| {r.group} | {r.total} | " + " | ".join(_percent(r.at_least[level]) for level in levels) + " |"
+            for r in card.by_team
+        ]
         lines += ["", "| entity | level | failing rules |", "|---|---|---|"]
         lines += [f"| {s.entity.short} | {_level_text(s)} | {_failing_text(s)} |" for s in card.scores]
         lines.append("")

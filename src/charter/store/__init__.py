@@ -1,0 +1,16 @@
+"""Charter's store: SQLAlchemy tables, Alembic migrations and queries over SQLite (the default file
+in the strategy repository) or PostgreSQL."""
+
+from charter.store.database import Store, open_store, resolve_database_url
+from charter.store.parse_cache import StoreParseCache
+from charter.store.snapshots import MetricPoint, MetricValue, Snapshot
+
+__all__ = [
+    "MetricPoint",
+    "MetricValue",
+    "Snapshot",
+    "Store",
+    "StoreParseCache",
+    "open_store",
+    "resolve_database_url",
+]

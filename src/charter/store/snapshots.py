@@ -1,0 +1,123 @@
+"""Snapshots: what every metric measured, by scope, at one `charter sync`, so trends and reviews
+read history instead of recomputing it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from charter import __version__
+from charter.store.schema import metric_values, snapshots
+
+_INSERT_BATCH = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class MetricValue:
+    """One metric's value for one scope, e.g. (`delivery.lead_time_for_changes.p50`, `component`,
+    `component:default/payments`, 26.5, `hours`). `value` is None when the scope had no data."""
+
+    metric: str
+    scope_kind: str
+    scope_ref: str
+    value: float | None
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A recorded sync: when, at which strategy repository commit, by which Charter, and its values."""
+
+    id: int
+    taken_at: datetime
+    repo_commit: str | None
+    charter_version: str
+    values: tuple[MetricValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricPoint:
+    """One point of a metric's history for one scope."""
+
+    snapshot_id: int
+    taken_at: datetime
+    value: float | None
+
+
+def _stored_value(value: float | None) -> float | None:
+    # SQLite turns NaN into NULL and PostgreSQL keeps it; store "no number" the same way on both.
+    return None if value is None or math.isnan(value) else value
+
+
+def insert_snapshot(
+    connection: Connection, taken_at: datetime, repo_commit: str | None, values: Iterable[MetricValue]
+) -> int:
+    """Add a snapshot and its values in the caller's transaction; returns the snapshot id. A metric
+    given twice for the same scope is an integrity error."""
+    snapshot_id: int = connection.execute(
+        insert(snapshots)
+        .values(taken_at=taken_at, repo_commit=repo_commit, charter_version=__version__)
+        .returning(snapshots.c.id)
+    ).scalar_one()
+    batch: list[dict[str, object]] = []
+    for item in values:
+        batch.append(
+            {
+                "snapshot_id": snapshot_id,
+                "metric": item.metric,
+                "scope_kind": item.scope_kind,
+                "scope_ref": item.scope_ref,
+                "value": _stored_value(item.value),
+                "unit": item.unit,
+            }
+        )
+        if len(batch) >= _INSERT_BATCH:
+            connection.execute(insert(metric_values), batch)
+            batch = []
+    if batch:
+        connection.execute(insert(metric_values), batch)
+    return snapshot_id
+
+
+def read_latest_snapshot(connection: Connection) -> Snapshot | None:
+    """The most recent snapshot (by time taken, then id) with its values, or None if there is none."""
+    row = connection.execute(
+        select(snapshots).order_by(snapshots.c.taken_at.desc(), snapshots.c.id.desc()).limit(1)
+    ).one_or_none()
+    if row is None:
+        return None
+    query = (
+        select(
+            metric_values.c.metric,
+            metric_values.c.scope_kind,
+            metric_values.c.scope_ref,
+            metric_values.c.value,
+            metric_values.c.unit,
+        )
+        .where(metric_values.c.snapshot_id == row.id)
+        .order_by(metric_values.c.metric, metric_values.c.scope_kind, metric_values.c.scope_ref)
+    )
+    values = tuple(MetricValue(*value_row) for value_row in connection.execute(query))
+    return Snapshot(row.id, row.taken_at, row.repo_commit, row.charter_version, values)
+
+
+def read_metric_history(
+    connection: Connection, metric: str, scope_kind: str, scope_ref: str
+) -> list[MetricPoint]:
+    """Every recorded value of `metric` for one scope, oldest first."""
+    query = (
+        select(snapshots.c.id, snapshots.c.taken_at, metric_values.c.value)
+        .join(metric_values, metric_values.c.snapshot_id == snapshots.c.id)
+        .where(
+            metric_values.c.metric == metric,
+            metric_values.c.scope_kind == scope_kind,
+            metric_values.c.scope_ref == scope_ref,
+        )
+        .order_by(snapshots.c.taken_at, snapshots.c.id)
+    )
+    return [MetricPoint(*row) for row in connection.execute(query)]

@@ -1,0 +1,70 @@
+"""Every revision upgrades and downgrades on SQLite and PostgreSQL, and the head revision matches the
+table metadata the queries use."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from charter.store.database import create_store_engine, downgrade_schema, upgrade_schema
+from charter.store.schema import metadata
+
+STORE_TABLES = {
+    "parse_cache",
+    "snapshots",
+    "metric_values",
+    "commits",
+    "deployments",
+    "incidents",
+    "sli_samples",
+    "sli_hourly",
+    "findings",
+}
+
+
+def test_store_tables_are_the_metadata_tables():
+    assert set(metadata.tables) == STORE_TABLES
+
+
+def test_upgrade_downgrade_upgrade_creates_and_drops_every_table(database_url):
+    engine = create_store_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+        assert set(inspect(engine).get_table_names()) >= STORE_TABLES
+
+        with engine.begin() as connection:
+            downgrade_schema(connection)
+        assert not STORE_TABLES & set(inspect(engine).get_table_names())
+
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+        assert set(inspect(engine).get_table_names()) >= STORE_TABLES
+    finally:
+        engine.dispose()
+
+
+def test_head_revision_matches_the_schema_metadata(database_url):
+    engine = create_store_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_failed_upgrade_leaves_no_table(database_url):
+    engine = create_store_engine(database_url)
+    try:
+        try:
+            with engine.begin() as connection:
+                upgrade_schema(connection)
+                raise RuntimeError("interrupted")
+        except RuntimeError:
+            pass
+        assert not STORE_TABLES & set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
