@@ -71,18 +71,18 @@ def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagno
     if organization is not None:
         base = organization.location or Location("charter.yaml")
         for index, entry in enumerate(organization.spec.ignore):
-            entity = None
+            named: str | None = None
             if entry.entity:
                 try:
-                    entity = parse_ref(entry.entity, default_kind="component").short
+                    named = parse_ref(entry.entity, default_kind="component").short
                 except ReferenceError_:
-                    entity = entry.entity
+                    named = entry.entity
             suppressions.append(
                 Suppression(
                     frozenset({entry.code.upper()}),
                     entry.reason.strip(),
                     entry.until,
-                    entity,
+                    named,
                     entry.file,
                     base.at("spec", "ignore", index),
                 )

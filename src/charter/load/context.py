@@ -88,7 +88,7 @@ def _describe(detail: Any) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         return "unknown field"
-    message = str(detail["msg"])
+    message = str(detail["msg"]).removeprefix("Value error, ")
     value = detail.get("input")
     if isinstance(value, str | int | float | bool) and kind not in ("missing",):
         return f"{message} (got {value!r})"

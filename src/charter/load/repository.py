@@ -143,11 +143,10 @@ class _Loader:
         if entity.location is None:
             return
         base = (self.root / entity.location.path).parent
-        written = [("target", spec.target)] if spec.target else []
+        written: list[tuple[tuple[str | int, ...], str]] = [(("target",), spec.target)] if spec.target else []
         written += [(("targets", index), target) for index, target in enumerate(spec.targets)]
-        for key, target in written:
-            pointer = ("spec", *key) if isinstance(key, tuple) else ("spec", key)
-            where = entity.location.at(*pointer)
+        for pointer, target in written:
+            where = entity.location.at("spec", *pointer)
             if spec.type not in (None, "file") or "://" in target:
                 self.context.report(
                     "REF004",

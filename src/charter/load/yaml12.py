@@ -28,7 +28,7 @@ MAX_DEPTH = 200
 MAX_NODES_PER_DOCUMENT = 2_000_000
 
 
-class Yaml12Loader(yaml.CSafeLoader):  # type: ignore[misc]
+class Yaml12Loader(yaml.CSafeLoader):
     """libyaml's parser with YAML 1.2 core-schema implicit resolvers."""
 
 

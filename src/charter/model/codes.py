@@ -47,7 +47,7 @@ RULES: dict[str, Rule] = {
             "YAML syntax error",
             _E,
             "A file that does not parse hides everything it declares from every check.",
-            "Fix the YAML at the reported line and column.",
+            "Fix the YAML (or JSON) at the reported line and column.",
         ),
         Rule(
             "SCH002",

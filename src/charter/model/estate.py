@@ -90,9 +90,9 @@ def _one(
 def reference_fields(entity: Entity) -> Iterator[ReferenceField]:
     """Every reference an entity makes, with its relation and default kind (Backstage's rules for
     the catalog kinds; Charter's for its own)."""
-    spec = entity.spec
     kind = entity.kind.lower()
     if isinstance(entity, CatalogEntity):
+        spec = entity.spec
         owner = getattr(spec, "owner", None)
         if kind in ("component", "api", "resource", "system", "domain"):
             yield from _one(owner, "ownedBy", "group", ("spec", "owner"), _GROUP_OR_USER)
