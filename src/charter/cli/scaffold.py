@@ -16,8 +16,6 @@ import typer
 from charter.cli.options import fail
 from charter.model.base import quarter_end
 from charter.model.schemas import all_schemas
-from charter.sample.generate import generate_organization
-from charter.sample.profiles import PROFILES
 
 TEMPLATE = "templates/init"
 
@@ -80,11 +78,14 @@ def init_command(
 
 def demo_command(
     directory: Annotated[Path, typer.Argument(help="Where to generate the sample organisation.")] = Path("demo-org"),
-    size: Annotated[str, typer.Option(help=f"One of: {', '.join(PROFILES)}.")] = "small",
+    size: Annotated[str, typer.Option(help="small (10 teams, 60 components) or large (300 teams, 5,000).")] = "small",
     seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 7,
     force: Annotated[bool, typer.Option("--force", help="Replace the directory if it exists.")] = False,
 ) -> None:
     """Generate a deterministic, realistic sample organisation, flaws included."""
+    from charter.sample.generate import generate_organization
+    from charter.sample.profiles import PROFILES
+
     profile = PROFILES.get(size)
     if profile is None:
         fail(f"unknown size {size!r}; choose one of {', '.join(PROFILES)}")
