@@ -7,10 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.strategy import write_repo
 
 from charter.model.diagnostics import Diagnostic
 from charter.workspace import open_workspace
+from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
 

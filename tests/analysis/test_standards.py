@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.strategy import write_repo
-
 from charter.analysis.scorecard import build_scorecards
 from charter.analysis.standards import Outcome
 from charter.model.refs import EntityRef
 from charter.workspace import open_workspace
+from tests.strategy import write_repo
 
 CATALOG = """\
 apiVersion: backstage.io/v1alpha1

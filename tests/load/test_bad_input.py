@@ -10,10 +10,10 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.strategy import write_repo
 
 from charter.load.repository import load_strategy_repo
 from charter.model.diagnostics import Diagnostic
+from tests.strategy import write_repo
 
 GOOD_COMPONENT = """\
 apiVersion: backstage.io/v1alpha1
