@@ -112,6 +112,7 @@ def _is_url(text: str) -> bool:
 
 
 def check_migrations(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
+    slo_names = set(estate.slos) | {slo.declared_name for slo in estate.slos.values() if slo.declared_name}
     for initiative in estate.initiatives:
         spec = initiative.spec
         if spec.type != "migration":
@@ -139,7 +140,7 @@ def check_migrations(estate: Estate, context: CheckContext) -> Iterator[Diagnost
         for index, entry in enumerate(plan.observability):
             entry = entry.strip()
             if entry.lower().startswith("slo:"):
-                if entry[4:] not in estate.slos:
+                if entry[4:] not in slo_names:
                     yield diagnostic(
                         "MIG004",
                         f"observability entry {entry!r} of {name} names no loaded SLO",

@@ -27,6 +27,7 @@ from charter.load.files import (
     walk_files,
 )
 from charter.load.readers import FILE_READERS, YAML_READERS
+from charter.load.slos_openslo import report_unresolved_indicators
 from charter.load.yaml12 import YamlDocument, YamlError, document_nodes, parse_yaml_documents, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
 from charter.model.diagnostics import Diagnostic, Location
@@ -230,6 +231,7 @@ def load_strategy_repo(root: Path, cache: ParseCache | None = None) -> Estate:
 
 def _assemble(root: Path, loader: _Loader) -> Estate:
     context = loader.context
+    report_unresolved_indicators(context)
     organizations = context.organizations
     for extra in organizations[1:]:
         context.report("SCH013", "a second Organization document", extra.location)

@@ -1,0 +1,105 @@
+"""What the SLO readers share (OpenSLO in `slos_openslo`, Sloth in `slos_sloth`, Pyrra in
+`slos_pyrra`): percentages to ratios, lenient label maps, Prometheus durations, the explicit
+component join and SCH003 diagnostics at the line of the offending field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from charter.load.context import LoadContext, SourceFile
+from charter.load.yaml12 import YamlDocument, locate
+from charter.model.base import parse_duration
+from charter.model.catalog import COMPONENT_LABEL
+from charter.model.diagnostics import Location
+
+PROMETHEUS = "Prometheus"
+
+
+class ForeignModel(BaseModel):
+    """A foreign format's own field names (Sloth's snake_case, Pyrra's mix) spelled as written,
+    with explicit aliases where they differ from Python; fields the owner adds are kept."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+
+def _string_map(value: Any) -> Any:
+    """Go's YAML decoder reads `tier: 2` into a map[string]string as "2"; so does Charter. A key
+    given with no value (`labels:`) is an empty map, as in Go."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return {
+            key: ("true" if item is True else "false" if item is False else str(item))
+            if isinstance(item, int | float)
+            else item
+            for key, item in value.items()
+        }
+    return value
+
+
+def empty_if_none(value: Any) -> Any:
+    """A mapping written with no value (`labels:`) is an empty one, as Go's decoder reads it."""
+    return {} if value is None else value
+
+
+StringMap = Annotated[dict[str, str], BeforeValidator(_string_map)]
+"""Labels and annotations of Sloth specs: scalars become strings, as Sloth reads them."""
+
+StrictStringMap = Annotated[dict[str, str], BeforeValidator(empty_if_none)]
+"""Kubernetes-style labels and annotations (Pyrra): strings only, as the API server requires."""
+
+
+def _prometheus_duration(value: Any) -> timedelta:
+    if not isinstance(value, str):
+        raise ValueError("write the duration as a string such as 28d, 4w or 1h30m")
+    return parse_duration(value)
+
+
+PrometheusDuration = Annotated[timedelta, BeforeValidator(_prometheus_duration)]
+"""A Prometheus duration (`28d`, `4w`, `1h30m`), as Pyrra's windows and latencies are written."""
+
+
+def percent_to_ratio(percent: float) -> float:
+    """99.9 -> 0.999 exactly as written, not 0.9990000000000001."""
+    return float(Decimal(repr(float(percent))) / 100)
+
+
+def explicit_component(labels: Mapping[str, str], annotations: Mapping[str, str]) -> str | None:
+    """The `charter.dev/component` label, else the annotation of that name."""
+    return labels.get(COMPONENT_LABEL) or annotations.get(COMPONENT_LABEL) or None
+
+
+def report_invalid(
+    context: LoadContext,
+    source: SourceFile,
+    document: YamlDocument,
+    path: Sequence[str | int],
+    message: str,
+    *,
+    entity: str | None,
+    hint: str | None = None,
+) -> None:
+    """SCH003 for a rule that spans several fields (exactly one of..., required when...), at the
+    line of `path` or of its nearest existing parent."""
+    pointer = tuple(path)
+    line, column = locate(source.text, document.index, pointer) or (document.line, document.column)
+    where = ".".join(str(step) for step in pointer) or "document"
+    context.report(
+        "SCH003",
+        f"{where}: {message}",
+        Location(source.path, line, column, document.index, pointer),
+        entity=entity,
+        hint=hint,
+    )
+
+
+def exactly_one(model: BaseModel, fields: Sequence[str], spelled: str) -> None:
+    """For a model validator: raise unless exactly one of `fields` is set."""
+    given = [name for name in fields if getattr(model, name) is not None]
+    if len(given) != 1:
+        raise ValueError(f"give exactly one of {spelled}" + (f" (got {len(given)})" if given else ""))
