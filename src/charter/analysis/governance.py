@@ -163,6 +163,7 @@ def check_risks(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
     matrix = organization.spec.risk_matrix
     appetite = organization.spec.risk_appetite
     missing_appetite: set[str] = set()
+    links = risk_analysis.link_risks(estate)
     for risk in sorted(estate.risks, key=lambda item: str(item.ref)):
         spec = risk.spec
         name = risk.ref.short
@@ -188,7 +189,7 @@ def check_risks(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
         exceeds = risk_analysis.above_appetite(risk, matrix, appetite)
         if exceeds is None:
             missing_appetite.add(spec.category)
-        elif exceeds and risk_analysis.acceptance(risk, estate, context.today) is None:
+        elif exceeds and risk_analysis.acceptance(risk, links, context.today) is None:
             level = risk_analysis.levels(risk, matrix).residual
             yield diagnostic(
                 "RSK005",

@@ -3,10 +3,12 @@ and DESIGN.md's rule for when a risk above appetite is still acceptable."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from charter.model.base import quarter_end
+from charter.model.decision import Decision
 from charter.model.estate import Estate
 from charter.model.kinds import Assessment, Initiative, Risk
 from charter.model.organization import RiskMatrix
@@ -62,29 +64,45 @@ def _refs(texts: list[str] | tuple[str, ...], default_kind: str) -> set[EntityRe
     return refs
 
 
-def mitigating_initiatives(risk: Risk, estate: Estate) -> list[Initiative]:
-    """Initiatives that name the risk in `mitigates`, or that the risk names in `mitigatedBy`."""
-    named = _refs(risk.spec.mitigated_by, "initiative")
-    found = [
-        initiative
-        for initiative in estate.initiatives
-        if initiative.ref in named or risk.ref in _refs(initiative.spec.mitigates, "risk")
-    ]
-    return sorted(found, key=lambda item: str(item.ref))
+@dataclass(frozen=True, slots=True)
+class RiskLinks:
+    """Who names each risk, indexed once per Estate: the initiatives that mitigate it (either side
+    may name the other) and the decisions that mention it."""
+
+    initiatives: dict[EntityRef, list[Initiative]]
+    decisions: dict[EntityRef, list[Decision]]
 
 
-def acceptance(risk: Risk, estate: Estate, today: date) -> Acceptance | None:
+def link_risks(estate: Estate) -> RiskLinks:
+    initiatives_by_ref = {initiative.ref: initiative for initiative in estate.initiatives}
+    initiatives: dict[EntityRef, set[EntityRef]] = defaultdict(set)
+    for initiative in estate.initiatives:
+        for risk_ref in _refs(initiative.spec.mitigates, "risk"):
+            initiatives[risk_ref].add(initiative.ref)
+    for risk in estate.risks:
+        for initiative_ref in _refs(risk.spec.mitigated_by, "initiative"):
+            if initiative_ref in initiatives_by_ref:
+                initiatives[risk.ref].add(initiative_ref)
+    decisions: dict[EntityRef, list[Decision]] = defaultdict(list)
+    for decision in sorted(estate.decisions.values(), key=lambda item: item.id):
+        for risk_ref in _refs(decision.mentions, "risk"):
+            decisions[risk_ref].append(decision)
+    return RiskLinks(
+        {risk: [initiatives_by_ref[ref] for ref in sorted(refs, key=str)] for risk, refs in initiatives.items()},
+        dict(decisions),
+    )
+
+
+def acceptance(risk: Risk, links: RiskLinks, today: date) -> Acceptance | None:
     """DESIGN.md: acceptable while an accepted, unexpired decision record names the risk, or an
     initiative that mitigates it is committed to a quarter ending by the risk's `reviewBy`."""
-    for decision in sorted(estate.decisions.values(), key=lambda item: item.id):
-        if decision.status != "accepted" or (decision.expires is not None and decision.expires < today):
-            continue
-        if risk.ref in _refs(decision.mentions, "risk"):
+    for decision in links.decisions.get(risk.ref, []):
+        if decision.status == "accepted" and (decision.expires is None or decision.expires >= today):
             return Acceptance(decision=decision.id)
     review_by = risk.spec.review_by
     if review_by is None:
         return None
-    for initiative in mitigating_initiatives(risk, estate):
+    for initiative in links.initiatives.get(risk.ref, []):
         committed = initiative.spec.committed
         if committed is not None and quarter_end(committed.quarter) <= review_by:
             return Acceptance(initiative=initiative.ref, quarter=committed.quarter)

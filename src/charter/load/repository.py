@@ -97,7 +97,7 @@ class _Loader:
                         code, error.message, source.location(error.line, error.column), hint=error.hint or None
                     )
                     continue
-                if _json_safe(documents):
+                if all(document.json_safe for document in documents):
                     fresh[digest] = documents
             if not documents:
                 self.context.report("SCH006", "file holds no YAML document", source.location(1, 1))
@@ -180,19 +180,6 @@ class _Loader:
     def allowed(self, path: Path) -> bool:
         real = path.resolve()
         return any(real.is_relative_to(root) for root in (self.root, *self.catalog_roots))
-
-
-def _json_safe(documents: list[YamlDocument]) -> bool:
-    """Whether the documents survive a JSON round trip unchanged (only string keys)."""
-    return all(_string_keys(document.data) for document in documents)
-
-
-def _string_keys(value: object) -> bool:
-    if isinstance(value, dict):
-        return all(type(key) is str and _string_keys(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_string_keys(item) for item in value)
-    return True
 
 
 def _catalog_roots(root: Path, patterns: list[str]) -> tuple[list[Path], list[Path]]:

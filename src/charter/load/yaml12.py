@@ -28,22 +28,49 @@ MAX_DEPTH = 200
 MAX_NODES_PER_DOCUMENT = 2_000_000
 
 
+_PLAIN = "charter:plain"  # an untagged plain scalar, resolved by `_plain` below
+
+
 class Yaml12Loader(yaml.CSafeLoader):
-    """libyaml's parser with YAML 1.2 core-schema implicit resolvers."""
+    """libyaml's parser, with PyYAML's per-node resolver calls cut to the minimum: plain scalars
+    are resolved by YAML 1.2's core schema in `_plain`, after composition, in one cheap step."""
+
+    def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to track."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track."""
 
 
-Yaml12Loader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
-    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+_CORE_SCHEMA = (
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
+    (_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
     (
         _FLOAT,
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
     ),
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-):
-    Yaml12Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+    (_NULL, re.compile(r"^(?:~|null|Null|NULL)$")),
+)
+_MAY_NOT_BE_STRING = frozenset("-+0123456789.~nNtTfF")
+
+
+def _plain_tag(value: str) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar; most are strings, known by the first letter."""
+    if not value:
+        return _NULL
+    if value[0] not in _MAY_NOT_BE_STRING:
+        return _STR
+    for tag, pattern in _CORE_SCHEMA:
+        if pattern.match(value):
+            return tag
+    return _STR
 
 
 class YamlError(Exception):
@@ -65,11 +92,14 @@ class YamlDocument:
     index: int
     line: int
     column: int
+    json_safe: bool = True  # only string keys: survives a JSON round trip unchanged
 
 
 def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     value: str = node.value
+    if tag == _PLAIN:
+        tag = _plain_tag(value)
     if tag == _STR:
         return value
     if tag == _INT:
@@ -96,12 +126,13 @@ def _scalar(node: ScalarNode) -> Any:
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars; aliases share one object."""
 
-    __slots__ = ("built", "in_progress", "count")
+    __slots__ = ("built", "in_progress", "count", "string_keys")
 
     def __init__(self) -> None:
         self.built: dict[int, Any] = {}
         self.in_progress: set[int] = set()
         self.count = 0
+        self.string_keys = True
 
     def build(self, node: Node, depth: int = 0) -> Any:
         node_type = type(node)
@@ -124,6 +155,8 @@ class _Builder:
             for key_node, value_node in node.value:
                 if type(key_node) is ScalarNode:
                     map_key = _scalar(key_node)
+                    if type(map_key) is not str:
+                        self.string_keys = False
                 else:
                     raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
                 if map_key in result:
@@ -165,10 +198,11 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
             node = loader.get_node()
             if node is None:  # pragma: no cover
                 break
-            data = _Builder().build(node)
+            builder = _Builder()
+            data = builder.build(node)
             if data is not None:
                 mark = node.start_mark
-                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1))
+                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

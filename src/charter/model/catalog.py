@@ -3,6 +3,7 @@ Domain, Group, User, Location, and the kinds of plugins (kept as they are)."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from pydantic import Field
@@ -113,7 +114,7 @@ class CatalogEntity(OpenModel):
     spec: Any = None
     location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)
 
-    @property
+    @cached_property
     def ref(self) -> EntityRef:
         return ref_of(self.kind, self.metadata.name, self.metadata.namespace)
 

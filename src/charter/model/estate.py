@@ -150,6 +150,7 @@ class Estate:
     slo_components: dict[str, EntityRef] = field(default_factory=dict)
     component_slos: dict[EntityRef, list[str]] = field(default_factory=dict)
     commit: str | None = None
+    _by_class: dict[type, list[CharterEntity]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -190,28 +191,33 @@ class Estate:
         wanted = kind.lower()
         return (entity for ref, entity in self.entities.items() if ref.kind == wanted)
 
-    def charter_kind(self, cls_: type[E]) -> Iterator[E]:
-        return (entity for entity in self.entities.values() if isinstance(entity, cls_))
+    def charter_kind(self, cls_: type[E]) -> list[E]:
+        """Every entity of one Charter kind, indexed once: rules ask for them many times."""
+        found = self._by_class.get(cls_)
+        if found is None:
+            found = [entity for entity in self.entities.values() if isinstance(entity, cls_)]
+            self._by_class[cls_] = found
+        return found  # type: ignore[return-value]
 
     @property
     def standards(self) -> list[Standard]:
-        return list(self.charter_kind(Standard))
+        return self.charter_kind(Standard)
 
     @property
     def risks(self) -> list[Risk]:
-        return list(self.charter_kind(Risk))
+        return self.charter_kind(Risk)
 
     @property
     def initiatives(self) -> list[Initiative]:
-        return list(self.charter_kind(Initiative))
+        return self.charter_kind(Initiative)
 
     @property
     def capacities(self) -> list[Capacity]:
-        return list(self.charter_kind(Capacity))
+        return self.charter_kind(Capacity)
 
     @property
     def control_sets(self) -> list[ControlSet]:
-        return list(self.charter_kind(ControlSet))
+        return self.charter_kind(ControlSet)
 
     def related(self, ref: EntityRef, relation: str) -> set[EntityRef]:
         return self.relations.get(ref, {}).get(relation, set())
@@ -253,22 +259,21 @@ class Estate:
         for source_ref, entity in self.entities.items():
             namespace = source_ref.namespace
             for ref_field in reference_fields(entity):
-                location = entity.location.at(*ref_field.pointer) if entity.location else None
+                problem: str | None = None
                 try:
                     target = parse_ref(
                         ref_field.target, default_kind=ref_field.default_kind, default_namespace=namespace
                     )
                 except (ReferenceError_, AttributeError) as exc:
-                    self.dangling.append(Dangling(source_ref, ref_field, str(exc), location))
-                    continue
-                if target not in self.entities:
-                    self.dangling.append(Dangling(source_ref, ref_field, f"no {target.short} is declared", location))
-                    continue
-                if ref_field.allowed_kinds is not None and target.kind not in ref_field.allowed_kinds:
-                    allowed = " or ".join(sorted(ref_field.allowed_kinds))
-                    self.dangling.append(
-                        Dangling(source_ref, ref_field, f"{target.short} is not a {allowed}", location)
-                    )
+                    problem = str(exc)
+                else:
+                    if target not in self.entities:
+                        problem = f"no {target.short} is declared"
+                    elif ref_field.allowed_kinds is not None and target.kind not in ref_field.allowed_kinds:
+                        problem = f"{target.short} is not a {' or '.join(sorted(ref_field.allowed_kinds))}"
+                if problem is not None:
+                    location = entity.location.at(*ref_field.pointer) if entity.location else None
+                    self.dangling.append(Dangling(source_ref, ref_field, problem, location))
                     continue
                 if ref_field.relation:
                     relations[source_ref][ref_field.relation].add(target)

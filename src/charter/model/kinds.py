@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
@@ -24,7 +25,7 @@ class CharterEntity(StrictModel):
     metadata: Metadata
     location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)
 
-    @property
+    @cached_property
     def ref(self) -> EntityRef:
         return ref_of(self.kind, self.metadata.name, self.metadata.namespace)
 
