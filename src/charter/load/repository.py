@@ -280,7 +280,8 @@ def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
     for path, indexes in by_path.items():
         try:
             text = (root / path).read_text(encoding="utf-8-sig")
-            documents = document_nodes(text)
+            last = max(result[index].location.document for index in indexes)  # type: ignore[union-attr]
+            documents = document_nodes(text, last)
         except (OSError, UnicodeDecodeError, YamlError):
             continue
         for index in indexes:

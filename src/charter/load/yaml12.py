@@ -236,11 +236,16 @@ def _documents_nodes(text: str) -> Iterator[Node]:
         loader.dispose()
 
 
-def document_nodes(text: str) -> list[Node]:
-    """Every document's node tree (with marks), empty documents included so indexes match
-    `YamlDocument.index`. Raises `YamlError`."""
+def document_nodes(text: str, last: int | None = None) -> list[Node]:
+    """The node trees (with marks) of documents 0..`last` (all by default), empty documents
+    included so indexes match `YamlDocument.index`. Raises `YamlError`."""
+    nodes: list[Node] = []
     try:
-        return list(_documents_nodes(text))
+        for node in _documents_nodes(text):
+            nodes.append(node)
+            if last is not None and len(nodes) > last:
+                break
+        return nodes
     except yaml.YAMLError as exc:
         raise YamlError(str(exc), 0, 0) from None
 
