@@ -16,8 +16,7 @@ def run_check(estate: Estate, context: CheckContext) -> list[Diagnostic]:
         found.extend(rule(estate, context))
     for standard in estate.standards:
         found.extend(validate_standard(standard))
-    settled = apply_settings(estate, found, context.today)
-    return sorted(settled, key=Diagnostic.sort_key)
+    return apply_settings(estate, found, context.today)
 
 
 def select(diagnostics: list[Diagnostic], include: list[str], exclude: list[str]) -> list[Diagnostic]:

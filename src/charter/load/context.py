@@ -3,7 +3,7 @@ records and diagnostics to. Readers never raise on bad input; they report and go
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from charter.model.incident import Incident
 from charter.model.kinds import CharterEntity
 from charter.model.organization import Organization
 from charter.model.radar import RadarEntry
-from charter.model.slo import Slo
+from charter.model.slo import Slo, SloIndicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,9 @@ class LoadContext:
     incidents: list[Incident] = field(default_factory=list)
     radar: list[RadarEntry] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # OpenSLO SLIs by name, and the SLOs waiting for one (`indicatorRef` read before its SLI).
+    openslo_indicators: dict[str, SloIndicator] = field(default_factory=dict)
+    openslo_waiting: dict[str, list[tuple[int, Location]]] = field(default_factory=dict)
 
     def report(
         self,
@@ -80,6 +83,15 @@ class LoadContext:
                 entity=entity,
                 hint=_hint(detail),
             )
+
+
+def document_entity(data: Mapping[str, Any], kind: str | None = None) -> str | None:
+    """`kind:name` of a raw document, for diagnostics about a document that may not validate."""
+    metadata = data.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, Mapping) else None
+    if not isinstance(name, str):
+        return None
+    return f"{(kind or str(data.get('kind', '?'))).lower()}:{name}"
 
 
 def _describe(detail: Any) -> str:

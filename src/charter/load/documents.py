@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from charter.load.context import LoadContext, SourceFile
+from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.yaml12 import YamlDocument
 from charter.model.catalog import SPEC_TYPES, CatalogEntity
 from charter.model.kinds import CHARTER_KINDS
@@ -16,13 +16,6 @@ from charter.model.organization import CHARTER_API_VERSION, Organization
 
 DocumentReader = Callable[[YamlDocument, SourceFile, LoadContext], None]
 Matcher = Callable[[Mapping[str, Any]], bool]
-
-
-def _display_name(data: Mapping[str, Any]) -> str | None:
-    metadata = data.get("metadata")
-    if isinstance(metadata, Mapping) and isinstance(metadata.get("name"), str):
-        return f"{data.get('kind', '?')}:{metadata['name']}"
-    return None
 
 
 def read_catalog_entity(document: YamlDocument, source: SourceFile, context: LoadContext) -> None:
@@ -33,7 +26,7 @@ def read_catalog_entity(document: YamlDocument, source: SourceFile, context: Loa
     api_version = str(data.get("apiVersion", ""))
     spec_type = SPEC_TYPES.get(kind.lower()) if api_version.startswith("backstage.io/") else None
     location = source.document_location(document)
-    name = _display_name(data)
+    name = document_entity(data)
     try:
         entity = CatalogEntity.model_validate({**data, "location": location})
     except ValidationError as error:
@@ -61,7 +54,7 @@ def read_organization(document: YamlDocument, source: SourceFile, context: LoadC
     try:
         organization = Organization.model_validate({**data, "location": source.document_location(document)})
     except ValidationError as error:
-        context.report_validation_error(error, source, document, entity=_display_name(data))
+        context.report_validation_error(error, source, document, entity=document_entity(data))
         return
     context.organizations.append(organization)
 
@@ -72,7 +65,7 @@ def read_charter_entity(document: YamlDocument, source: SourceFile, context: Loa
     try:
         entity = model.model_validate({**data, "location": source.document_location(document)})
     except ValidationError as error:
-        context.report_validation_error(error, source, document, entity=_display_name(data))
+        context.report_validation_error(error, source, document, entity=document_entity(data))
         return
     context.entities.append(entity)
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from yaml.nodes import Node
 
-from charter.load.context import LoadContext, SourceFile
+from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.yaml12 import YamlDocument, YamlError, document_nodes, walk_to
 from charter.model.diagnostics import Location
 from charter.model.organization import CHARTER_API_VERSION
@@ -36,9 +36,7 @@ def is_radar_entry(data: Mapping[str, Any]) -> bool:
 def read_radar_entry(document: YamlDocument, source: SourceFile, context: LoadContext) -> None:
     """A `kind: RadarEntry` document."""
     data = document.data
-    metadata = data.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, Mapping) else None
-    entity = f"radarentry:{name}" if isinstance(name, str) else None
+    entity = document_entity(data, "radarentry")
     try:
         parsed = RadarEntryDocument.model_validate(data)
     except ValidationError as error:

@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 
-from charter.load.context import LoadContext, SourceFile
+from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.slos import empty_if_none, explicit_component, percent_to_ratio, report_invalid
 from charter.load.yaml12 import YamlDocument
 from charter.model.base import OpenModel
@@ -303,16 +303,9 @@ class _Declared:
     waiting: dict[str, list[tuple[int, Location]]] = field(default_factory=dict)
 
 
-_DECLARED = "openslo_declarations"
-
-
 def _declared(context: LoadContext) -> _Declared:
     # Kept on this load's own context, never in a module global, so two loads share nothing.
-    state = vars(context).get(_DECLARED)
-    if state is None:
-        state = vars(context)[_DECLARED] = _Declared()
-    assert isinstance(state, _Declared)
-    return state
+    return _Declared(context.openslo_indicators, context.openslo_waiting)
 
 
 def is_openslo(data: Mapping[str, Any]) -> bool:
@@ -332,9 +325,7 @@ def read_openslo(document: YamlDocument, source: SourceFile, context: LoadContex
             hint=f"Charter reads {OPENSLO_API_VERSION} kinds SLO, SLI, {', '.join(_CHECKED_ONLY)}",
         )
         return
-    metadata = data.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, Mapping) else None
-    entity = f"{str(kind).lower()}:{name}" if isinstance(name, str) else None
+    entity = document_entity(data)
     try:
         parsed = model.model_validate(data)
     except ValidationError as error:

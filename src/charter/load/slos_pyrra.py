@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from charter.load.context import LoadContext, SourceFile
+from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.slos import (
     PROMETHEUS,
     ForeignModel,
@@ -112,12 +112,10 @@ def read_pyrra(document: YamlDocument, source: SourceFile, context: LoadContext)
             hint=f"Charter reads Pyrra's {PYRRA_KIND} of apiVersion {PYRRA_API_VERSION}",
         )
         return
-    metadata = data.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, Mapping) else None
     try:
         raw = PyrraSlo.model_validate(data)
     except ValidationError as error:
-        context.report_validation_error(error, source, document, entity=f"slo:{name}" if name else None)
+        context.report_validation_error(error, source, document, entity=document_entity(data, "slo"))
         return
     labels, annotations = raw.metadata.labels, raw.metadata.annotations
     component = explicit_component(labels, annotations)

@@ -187,10 +187,6 @@ class Estate:
             return None
         return ref if ref in self.entities else None
 
-    def of_kind(self, kind: str) -> Iterator[Entity]:
-        wanted = kind.lower()
-        return (entity for ref, entity in self.entities.items() if ref.kind == wanted)
-
     def charter_kind(self, cls_: type[E]) -> list[E]:
         """Every entity of one Charter kind, indexed once: rules ask for them many times."""
         found = self._by_class.get(cls_)
