@@ -10,7 +10,7 @@ from pathlib import Path
 from charter.analysis.check import run_check
 from charter.analysis.governance import CheckContext
 from charter.analysis.standards import MetricValues
-from charter.load.repository import load_strategy_repo, pinpoint
+from charter.load.repository import collector_paused, load_strategy_repo, pinpoint
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 from charter.model.refs import EntityRef, ReferenceError_, parse_ref
@@ -26,7 +26,8 @@ class Workspace:
     def check(self, today: date | None = None) -> list[Diagnostic]:
         """Every diagnostic `charter check` reports, with lines resolved."""
         context = CheckContext(today or date.today(), self.path_exists)
-        return sorted(pinpoint(run_check(self.estate, context), self.root), key=Diagnostic.sort_key)
+        with collector_paused():
+            return sorted(pinpoint(run_check(self.estate, context), self.root), key=Diagnostic.sort_key)
 
     def metric_values(self) -> MetricValues:
         """Latest stored value of each metric per entity (none until `charter sync` has run)."""

@@ -68,3 +68,14 @@ def test_a_failed_upgrade_leaves_no_table(database_url):
         assert not STORE_TABLES & set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_head_revision_constant_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from charter.store.database import HEAD_REVISION, MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.yaml12 import YamlDocument
-from charter.model.catalog import SPEC_TYPES, CatalogEntity
+from charter.model.catalog import ENTITY_TYPES, CatalogEntity
 from charter.model.kinds import CHARTER_KINDS
 from charter.model.organization import CHARTER_API_VERSION, Organization
 
@@ -24,28 +24,20 @@ def read_catalog_entity(document: YamlDocument, source: SourceFile, context: Loa
     data = document.data
     kind = str(data.get("kind", ""))
     api_version = str(data.get("apiVersion", ""))
-    spec_type = SPEC_TYPES.get(kind.lower()) if api_version.startswith("backstage.io/") else None
+    model = ENTITY_TYPES.get(kind.lower()) if api_version.startswith("backstage.io/") else None
     location = source.document_location(document)
-    name = document_entity(data)
     try:
-        entity = CatalogEntity.model_validate({**data, "location": location})
+        entity = (model or CatalogEntity).model_validate({**data, "location": location})
     except ValidationError as error:
-        context.report_validation_error(error, source, document, entity=name)
+        context.report_validation_error(error, source, document, entity=document_entity(data))
         return
-    if spec_type is None:
+    if model is None:
         context.report(
             "SCH009",
             f"{kind} ({api_version}) is a kind of a Backstage plugin: kept, not checked",
             location,
             entity=entity.ref.short,
         )
-    else:
-        try:
-            spec = spec_type.model_validate(data.get("spec") or {})
-        except ValidationError as error:
-            context.report_validation_error(error, source, document, entity=name, prefix=("spec",))
-            return
-        entity = entity.model_copy(update={"spec": spec})
     context.entities.append(entity)
 
 

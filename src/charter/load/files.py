@@ -63,10 +63,11 @@ class RawFile:
     path: Path
     display: str
     data: bytes
+    digest: str
 
-    @property
-    def digest(self) -> str:
-        return hashlib.blake2b(self.data, digest_size=20).hexdigest()
+    @classmethod
+    def of(cls, path: Path, display: str, data: bytes) -> RawFile:
+        return cls(path, display, data, hashlib.blake2b(data, digest_size=20).hexdigest())
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,10 @@ class FileProblem:
 
 def display_path(path: Path, root: Path) -> str:
     """Repo-relative POSIX path; files outside the repository are shown relative to it too."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path, root)).as_posix()
+    text, prefix = str(path), str(root) + os.sep
+    if text.startswith(prefix):  # the common case, without pathlib's parsing
+        return text[len(prefix) :].replace(os.sep, "/")
+    return Path(os.path.relpath(path, root)).as_posix()
 
 
 def read_raw(path: Path, root: Path) -> RawFile | FileProblem:
@@ -99,7 +100,7 @@ def read_raw(path: Path, root: Path) -> RawFile | FileProblem:
         data = path.read_bytes()
     except OSError as exc:
         return FileProblem("SCH008", f"cannot read file: {exc.strerror or exc}")
-    return RawFile(path, display_path(path, root), data)
+    return RawFile.of(path, display_path(path, root), data)
 
 
 def decode_text(raw: RawFile) -> str | FileProblem:

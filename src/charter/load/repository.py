@@ -4,10 +4,12 @@ repository is still read."""
 
 from __future__ import annotations
 
+import gc
 import glob
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -194,9 +196,29 @@ def _catalog_roots(root: Path, patterns: list[str]) -> tuple[list[Path], list[Pa
     return [path for path in files if path.is_file()], roots
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many long-lived objects.
+
+    Loading retains hundreds of thousands of dicts and models, so every generation-2 collection
+    walks an ever larger heap for cycles that are not there: on the large demo organisation that
+    was a third of the load time. Reference counting still frees everything as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_strategy_repo(root: Path, cache: ParseCache | None = None) -> Estate:
     """Read every strategy file under `root` into an Estate. Never raises on bad content."""
-    root = root.resolve()
+    with collector_paused():
+        return _load_strategy_repo(root.resolve(), cache)
+
+
+def _load_strategy_repo(root: Path, cache: ParseCache | None) -> Estate:
     loader = _Loader(root, cache)
     organization_path = root / ORGANIZATION_FILE
     locations = loader.load_yaml_files([organization_path])

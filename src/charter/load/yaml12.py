@@ -47,30 +47,28 @@ class Yaml12Loader(yaml.CSafeLoader):
         """No path resolvers: nothing to track."""
 
 
-_CORE_SCHEMA = (
-    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
-    (_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")),
-    (
-        _FLOAT,
-        re.compile(
-            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-        ),
-    ),
-    (_NULL, re.compile(r"^(?:~|null|Null|NULL)$")),
+_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_NULLS = frozenset({"~", "null", "Null", "NULL"})
+_INTEGER = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOATING = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-_MAY_NOT_BE_STRING = frozenset("-+0123456789.~nNtTfF")
+_NUMERIC_START = frozenset("-+0123456789.")
+_MAY_NOT_BE_STRING = _NUMERIC_START | frozenset("~nNtTfF")
 
 
 def _plain_tag(value: str) -> str:
     """The YAML 1.2 core-schema tag of a plain scalar; most are strings, known by the first letter."""
     if not value:
         return _NULL
-    if value[0] not in _MAY_NOT_BE_STRING:
-        return _STR
-    for tag, pattern in _CORE_SCHEMA:
-        if pattern.match(value):
-            return tag
-    return _STR
+    first = value[0]
+    if first not in _NUMERIC_START:
+        if value in _BOOLEANS:
+            return _BOOL
+        return _NULL if value in _NULLS else _STR
+    if _INTEGER.match(value):
+        return _INT
+    return _FLOAT if _FLOATING.match(value) else _STR
 
 
 class YamlError(Exception):
@@ -99,6 +97,8 @@ def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     value: str = node.value
     if tag == _PLAIN:
+        if value and value[0] not in _MAY_NOT_BE_STRING:
+            return value
         tag = _plain_tag(value)
     if tag == _STR:
         return value
@@ -161,9 +161,15 @@ class _Builder:
                     raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
                 if map_key in result:
                     raise _error(f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key")
-                result[map_key] = self.build(value_node, depth + 1)
+                # Scalars inline: most nodes are, and a call per node is most of the cost.
+                if type(value_node) is ScalarNode:
+                    result[map_key] = _scalar(value_node)
+                else:
+                    result[map_key] = self.build(value_node, depth + 1)
         elif node_type is SequenceNode:
-            result = [self.build(item, depth + 1) for item in node.value]
+            result = [
+                _scalar(item) if type(item) is ScalarNode else self.build(item, depth + 1) for item in node.value
+            ]
         else:  # pragma: no cover - libyaml yields only the three node types
             raise _error(f"unexpected node {node_type.__name__}", node)
         self.in_progress.discard(key)

@@ -90,17 +90,6 @@ class LocationSpec(OpenModel):
     presence: str | None = None
 
 
-SPEC_TYPES: dict[str, type[OpenModel]] = {
-    "component": ComponentSpec,
-    "api": ApiSpec,
-    "resource": ResourceSpec,
-    "system": SystemSpec,
-    "domain": DomainSpec,
-    "group": GroupSpec,
-    "user": UserSpec,
-    "location": LocationSpec,
-}
-
 OWNED_KINDS = frozenset({"component", "api", "resource", "system", "domain"})
 
 
@@ -145,3 +134,48 @@ class CatalogEntity(OpenModel):
     def lifecycle(self) -> str | None:
         value = getattr(self.spec, "lifecycle", None)
         return value if isinstance(value, str) else None
+
+
+class ComponentEntity(CatalogEntity):
+    spec: ComponentSpec
+
+
+class ApiEntity(CatalogEntity):
+    spec: ApiSpec
+
+
+class ResourceEntity(CatalogEntity):
+    spec: ResourceSpec
+
+
+class SystemEntity(CatalogEntity):
+    spec: SystemSpec
+
+
+class DomainEntity(CatalogEntity):
+    spec: DomainSpec
+
+
+class GroupEntity(CatalogEntity):
+    spec: GroupSpec
+
+
+class UserEntity(CatalogEntity):
+    spec: UserSpec
+
+
+class LocationEntity(CatalogEntity):
+    spec: LocationSpec
+
+
+# Backstage's built-in kinds, each validated with its typed spec in one pass.
+ENTITY_TYPES: dict[str, type[CatalogEntity]] = {
+    "component": ComponentEntity,
+    "api": ApiEntity,
+    "resource": ResourceEntity,
+    "system": SystemEntity,
+    "domain": DomainEntity,
+    "group": GroupEntity,
+    "user": UserEntity,
+    "location": LocationEntity,
+}

@@ -4,6 +4,7 @@ with the kind defaulted by the field that holds the reference."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 DEFAULT_NAMESPACE = "default"
 
@@ -31,6 +32,7 @@ class EntityRef:
         return f"{self.kind}:{self.namespace}/{self.name}"
 
 
+@lru_cache(maxsize=65536)
 def parse_ref(
     text: str,
     *,
@@ -38,7 +40,8 @@ def parse_ref(
     default_namespace: str = DEFAULT_NAMESPACE,
 ) -> EntityRef:
     """Parse `[kind:][namespace/]name`. Raises `ReferenceError_` when the text is empty, when the
-    kind is missing and the field has no default kind, or when a part is empty."""
+    kind is missing and the field has no default kind, or when a part is empty. Cached: an estate
+    names the same owners and systems thousands of times, and EntityRef is immutable."""
     raw = text.strip() if isinstance(text, str) else ""
     if not raw:
         raise ReferenceError_("empty entity reference")

@@ -11,9 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Connection
 
 from charter.store.parse_cache import StoreParseCache
@@ -30,6 +28,9 @@ DATABASE_URL_VARIABLE = "CHARTER_DATABASE_URL"
 STORE_FOLDER = ".charter"
 DEFAULT_DATABASE_FILE = "charter.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The newest revision in migrations/versions (a test holds this equal to Alembic's head), so that
+# opening an up-to-date store needs one query and no Alembic import.
+HEAD_REVISION = "0001"
 # Any fixed number: concurrent `open_store` calls on PostgreSQL take turns migrating.
 _MIGRATION_LOCK_KEY = 0x43484152
 
@@ -79,22 +80,34 @@ def create_store_engine(url: str) -> Engine:
     return engine
 
 
-def _alembic_config(connection: Connection) -> Config:
+def _alembic_config(connection: Connection) -> Any:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
+def _current_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade_schema(connection: Connection, revision: str = "head") -> None:
     """Migrate up to `revision` inside the connection's transaction."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+    from alembic import command
+
     command.upgrade(_alembic_config(connection), revision)
 
 
 def downgrade_schema(connection: Connection, revision: str = "base") -> None:
     """Migrate down to `revision` inside the connection's transaction."""
+    from alembic import command
+
     command.downgrade(_alembic_config(connection), revision)
 
 
@@ -146,7 +159,8 @@ def open_store(repo_root: Path, url: str | None = None) -> Store:
     engine = create_store_engine(resolve_database_url(repo_root, url))
     try:
         with engine.begin() as connection:
-            upgrade_schema(connection)
+            if _current_revision(connection) != HEAD_REVISION:
+                upgrade_schema(connection)
     except BaseException:
         engine.dispose()
         raise
