@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from charter.analysis.check import run_check
 from charter.analysis.governance import CheckContext
 from charter.analysis.standards import MetricValues
+from charter.load.files import repo_path_exists
 from charter.load.repository import collector_paused, load_strategy_repo, pinpoint
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
@@ -22,6 +23,7 @@ class Workspace:
     root: Path
     estate: Estate
     store: Store | None = None
+    probes: dict[str, bool] = field(default_factory=dict)
 
     def check(self, today: date | None = None) -> list[Diagnostic]:
         """Every diagnostic `charter check` reports, with lines resolved."""
@@ -45,8 +47,11 @@ class Workspace:
         return values
 
     def path_exists(self, relative: str) -> bool:
-        candidate = (self.root / relative.split("#", 1)[0]).resolve()
-        return candidate.is_relative_to(self.root) and candidate.exists()
+        """Answers analysis's questions about paths, and remembers them: a cached result holds
+        only while every answer is still the same."""
+        exists = repo_path_exists(self.root, relative)
+        self.probes[relative] = exists
+        return exists
 
 
 def open_workspace(root: Path, store: Store | None = None) -> Workspace:

@@ -20,6 +20,7 @@ STORE_TABLES = {
     "sli_samples",
     "sli_hourly",
     "findings",
+    "check_results",
 }
 
 
@@ -79,3 +80,17 @@ def test_head_revision_constant_is_alembics_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+def test_downgrade_to_0001_drops_only_what_0002_added(database_url):
+    engine = create_store_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+        with engine.begin() as connection:
+            downgrade_schema(connection, "0001")
+        tables = set(inspect(engine).get_table_names())
+        assert "check_results" not in tables
+        assert STORE_TABLES - {"check_results"} <= tables
+    finally:
+        engine.dispose()

@@ -17,9 +17,3 @@ def run_check(estate: Estate, context: CheckContext) -> list[Diagnostic]:
     for standard in estate.standards:
         found.extend(validate_standard(standard))
     return apply_settings(estate, found, context.today)
-
-
-def select(diagnostics: list[Diagnostic], include: list[str], exclude: list[str]) -> list[Diagnostic]:
-    """`--select` / `--ignore`: codes or prefixes (`REL`, `REL001`)."""
-    chosen = [d for d in diagnostics if not include or any(d.code.startswith(p.upper()) for p in include)]
-    return [d for d in chosen if not any(d.code.startswith(p.upper()) for p in exclude)]

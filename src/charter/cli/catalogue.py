@@ -12,8 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.metrics import METRICS
-from charter.analysis.standards import CHECKS
 from charter.cli.options import OutputOption, ReportFormat, emit
 from charter.model.codes import RULES
 
@@ -54,6 +52,8 @@ def rules_command(
 ) -> None:
     """List every diagnostic code with its title, severity, rationale and fix."""
     if checks:
+        from charter.analysis.standards import CHECKS
+
         rows = [[check.id, check.description, ", ".join(check.required) or "-"] for check in CHECKS.values()]
         emit(_render("Standard checks", ["check", "description", "with"], rows, output_format), output)
         return
@@ -63,6 +63,8 @@ def rules_command(
 
 def metrics_command(output_format: FormatOption = ReportFormat.table, output: OutputOption = None) -> None:
     """List the metric registry: name, unit, direction, scopes, meaning."""
+    from charter.analysis.metrics import METRICS
+
     rows = [
         [
             m.name,

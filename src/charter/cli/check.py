@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 
 from charter.analysis.baseline import baseline_document, new_since, parse_baseline
-from charter.analysis.check import select
+from charter.analysis.selection import select
+from charter.check_cache import check_repository
 from charter.cli.options import OutputOption, RepoOption, emit, fail, repository
 from charter.cli.store import optional_store
 from charter.model.diagnostics import Severity
 from charter.outputs.interface import DiagnosticReport, OutputError
 from charter.outputs.registry import format_names, render_diagnostics
-from charter.workspace import open_workspace
 
 
 class FailOn(StrEnum):
@@ -65,8 +65,7 @@ def check_command(
         except (OSError, ValueError) as error:
             fail(f"baseline {baseline}: {error}")
     with optional_store(root, enabled=not no_cache) as store:
-        workspace = open_workspace(root, store)
-        diagnostics = select(workspace.check(), _codes(select_codes), _codes(ignore_codes))
+        diagnostics = select(check_repository(root, store), _codes(select_codes), _codes(ignore_codes))
     if write_baseline is not None:
         write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
         typer.secho(f"wrote {len(diagnostics)} diagnostics to baseline {write_baseline}", err=True)

@@ -14,13 +14,13 @@ from typing import Annotated
 import typer
 
 from charter.cli.options import fail
-from charter.model.base import quarter_end
-from charter.model.schemas import all_schemas
 
 TEMPLATE = "templates/init"
 
 
 def write_schemas(destination: Path) -> list[Path]:
+    from charter.model.schemas import all_schemas
+
     destination.mkdir(parents=True, exist_ok=True)
     written = []
     for name, schema in all_schemas().items():
@@ -48,6 +48,8 @@ def init_command(
     name: Annotated[str | None, typer.Option(help="The organisation's name (default: the directory's).")] = None,
 ) -> None:
     """Create a small, commented strategy repository that passes `charter check`."""
+    from charter.model.base import quarter_end
+
     target = directory.resolve()
     if (target / "charter.yaml").exists():
         fail(f"{target / 'charter.yaml'} already exists")

@@ -4,6 +4,7 @@ them."""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 from collections.abc import Iterator
@@ -174,3 +175,27 @@ def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | WalkP
             elif entry.is_symlink():
                 yield WalkProblem(path, "broken symlink or symlink loop")
         stack.extend(reversed(subdirectories))
+
+
+def input_fingerprint(raw: RawFile | FileProblem) -> str:
+    """What a load's result depends on for one file: its digest, or why it could not be read."""
+    return raw.digest if isinstance(raw, RawFile) else f"!{raw.code}"
+
+
+def catalog_glob_files(root: Path, patterns: list[str] | tuple[str, ...]) -> tuple[list[Path], list[Path]]:
+    """Files matched by `sources.catalog` globs and the directories they may reach into."""
+    files: list[Path] = []
+    roots: list[Path] = []
+    for pattern in patterns:
+        absolute = pattern if os.path.isabs(pattern) else str(root / pattern)
+        files.extend(sorted(Path(match) for match in glob.glob(absolute, recursive=True)))
+        static = Path(absolute.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0])
+        roots.append((static if static.is_dir() else static.parent).resolve())
+    return [path for path in files if path.is_file()], roots
+
+
+def repo_path_exists(root: Path, relative: str) -> bool:
+    """Whether a path named in the strategy (a rollback plan, evidence) exists inside the repository;
+    a `#fragment` is ignored, and a path that leaves the repository does not count."""
+    candidate = (root / relative.split("#", 1)[0]).resolve()
+    return candidate.is_relative_to(root) and candidate.exists()

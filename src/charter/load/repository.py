@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import glob
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,8 +22,10 @@ from charter.load.files import (
     FileProblem,
     RawFile,
     WalkProblem,
+    catalog_glob_files,
     decode_text,
     display_path,
+    input_fingerprint,
     read_raw,
     walk_files,
 )
@@ -34,6 +35,7 @@ from charter.load.yaml12 import YamlDocument, YamlError, document_nodes, parse_y
 from charter.model.catalog import CatalogEntity, LocationSpec
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.estate import Entity, Estate
+from charter.model.inputs import LoadInputs
 from charter.model.refs import EntityRef
 
 
@@ -52,11 +54,14 @@ class _Loader:
     context: LoadContext = field(default_factory=LoadContext)
     visited: set[Path] = field(default_factory=set)
     catalog_roots: list[Path] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)
+    walk_problems: list[str] = field(default_factory=list)
 
     # Reading -----------------------------------------------------------------------------------
 
     def read_text(self, raw: RawFile | FileProblem, path: Path) -> SourceFile | None:
         shown = display_path(path, self.root)
+        self.inputs[shown] = input_fingerprint(raw)
         if isinstance(raw, FileProblem):
             self.problem(raw, shown)
             return None
@@ -116,15 +121,14 @@ class _Loader:
     def load_other_files(self, folder: str, paths: list[Path]) -> None:
         for path in paths:
             reader = FILE_READERS.get((folder, path.suffix.lower()))
-            if reader is None:
-                continue
             source = self.read_text(read_raw(path, self.root), path)
-            if source is not None:
+            if source is not None and reader is not None:
                 reader(source, self.context)
 
     def walk(self, folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         for item in walk_files(folder, suffixes):
             if isinstance(item, WalkProblem):
+                self.walk_problems.append(item.message)
                 self.context.report("SCH008", item.message, Location(display_path(item.path, self.root)))
             else:
                 yield item
@@ -184,18 +188,6 @@ class _Loader:
         return any(real.is_relative_to(root) for root in (self.root, *self.catalog_roots))
 
 
-def _catalog_roots(root: Path, patterns: list[str]) -> tuple[list[Path], list[Path]]:
-    """Files matched by `sources.catalog` globs and the directories they may reach into."""
-    files: list[Path] = []
-    roots: list[Path] = []
-    for pattern in patterns:
-        absolute = pattern if os.path.isabs(pattern) else str(root / pattern)
-        files.extend(sorted(Path(match) for match in glob.glob(absolute, recursive=True)))
-        static = Path(absolute.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0])
-        roots.append((static if static.is_dir() else static.parent).resolve())
-    return [path for path in files if path.is_file()], roots
-
-
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while building many long-lived objects.
@@ -224,7 +216,7 @@ def _load_strategy_repo(root: Path, cache: ParseCache | None) -> Estate:
     locations = loader.load_yaml_files([organization_path])
     organization = loader.context.organizations[0] if loader.context.organizations else None
     patterns = organization.spec.sources.catalog if organization else []
-    catalog_files, loader.catalog_roots = _catalog_roots(root, patterns)
+    catalog_files, loader.catalog_roots = catalog_glob_files(root, patterns)
     yaml_paths: list[Path] = []
     for folder, suffixes in STRATEGY_FOLDERS.items():
         directory = root / folder
@@ -235,7 +227,9 @@ def _load_strategy_repo(root: Path, cache: ParseCache | None) -> Estate:
         loader.load_other_files(folder, [path for path in paths if path.suffix.lower() not in YAML_SUFFIXES])
     locations += loader.load_yaml_files([*yaml_paths, *catalog_files])
     loader.follow_locations(locations)
-    return _assemble(root, loader)
+    estate = _assemble(root, loader)
+    estate.inputs = LoadInputs(loader.inputs, tuple(patterns), tuple(loader.walk_problems))
+    return estate
 
 
 def _assemble(root: Path, loader: _Loader) -> Estate:

@@ -12,6 +12,7 @@ from charter.model.catalog import SLOS_ANNOTATION, CatalogEntity
 from charter.model.decision import Decision
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.incident import Incident
+from charter.model.inputs import LoadInputs
 from charter.model.kinds import Capacity, CharterEntity, ControlSet, Initiative, Risk, Standard
 from charter.model.organization import Organization
 from charter.model.radar import RadarEntry
@@ -150,6 +151,7 @@ class Estate:
     slo_components: dict[str, EntityRef] = field(default_factory=dict)
     component_slos: dict[EntityRef, list[str]] = field(default_factory=dict)
     commit: str | None = None
+    inputs: LoadInputs | None = None  # what the loader read, for reusing results of unchanged inputs
     _by_class: dict[type, list[CharterEntity]] = field(default_factory=dict, repr=False)
 
     @classmethod

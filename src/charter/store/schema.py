@@ -44,6 +44,17 @@ parse_cache = Table(
     Column("created", UtcDateTime, nullable=False),
 )
 
+# The last `charter check` of each repository, with the inputs it read, so an unchanged repository
+# is answered without loading it (revision 0002).
+check_results = Table(
+    "check_results",
+    metadata,
+    Column("repository", String(1024), primary_key=True),
+    Column("inputs", Text, nullable=False),
+    Column("diagnostics", Text, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+)
+
 snapshots = Table(
     "snapshots",
     metadata,
