@@ -353,3 +353,13 @@ def test_targets_must_name_registry_metrics_in_their_unit(tmp_path: Path) -> Non
     )
     write_repo(tmp_path, {}, organization=organization)
     assert [(d.code, d.location.line if d.location else 0) for d in check(tmp_path)] == [("REF007", 9), ("TGT001", 10)]
+
+
+def test_lines_are_exact_in_later_documents_of_a_file(tmp_path: Path) -> None:
+    later = "---\n# a comment\n\n" + _service("third", tier="3", owner="group:ghosts")
+    write_repo(tmp_path, {"catalog/many.yaml": TEAM + later})
+    [item] = check(tmp_path)
+    text = (tmp_path / "catalog" / "many.yaml").read_text().splitlines()
+    assert item.code == "OWN003" and item.location is not None
+    assert text[item.location.line - 1].strip() == "owner: group:ghosts"
+    assert item.location.column == text[item.location.line - 1].index("group:ghosts") + 1

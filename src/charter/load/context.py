@@ -79,7 +79,7 @@ class LoadContext:
             self.report(
                 "SCH003",
                 f"{where}: {_describe(detail)}",
-                Location(source.path, position[0], position[1], document.index, tuple(path)),
+                Location(source.path, position[0], position[1], document.index),
                 entity=entity,
                 hint=_hint(detail),
             )

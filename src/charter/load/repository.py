@@ -31,7 +31,7 @@ from charter.load.files import (
 )
 from charter.load.readers import FILE_READERS, YAML_READERS
 from charter.load.slos_openslo import report_unresolved_indicators
-from charter.load.yaml12 import YamlDocument, YamlError, document_nodes, parse_yaml_documents, walk_to
+from charter.load.yaml12 import YamlDocument, YamlError, document_node_at, parse_yaml_documents, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.estate import Entity, Estate
@@ -285,27 +285,28 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
 
 
 def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
-    """Turn the document pointers analysis left in locations into exact lines: each file with such
-    a diagnostic is parsed once more, for its node marks."""
+    """Turn the document pointers analysis left in locations into exact lines. Analysis knows the
+    line each document starts on, so only that document is parsed again, from that line, for its
+    node marks: not the documents before it, and not the rest of the file."""
     result = list(diagnostics)
-    by_path: dict[str, list[int]] = defaultdict(list)
+    by_document: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, diagnostic in enumerate(result):
         location = diagnostic.location
-        if location is not None and location.pointer and location.path.endswith(YAML_SUFFIXES):
-            by_path[location.path].append(index)
-    for path, indexes in by_path.items():
+        if location is not None and location.pointer and location.line and location.path.endswith(YAML_SUFFIXES):
+            by_document[location.path][location.line].append(index)
+    for path, documents in by_document.items():
         try:
-            text = (root / path).read_text(encoding="utf-8-sig")
-            last = max(result[index].location.document for index in indexes)  # type: ignore[union-attr]
-            documents = document_nodes(text, last)
-        except (OSError, UnicodeDecodeError, YamlError):
+            lines = (root / path).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        except (OSError, UnicodeDecodeError):
             continue
-        for index in indexes:
-            diagnostic = result[index]
-            location = diagnostic.location
-            assert location is not None
-            if location.document >= len(documents):
+        for start, indexes in documents.items():
+            node = document_node_at(lines, start)
+            if node is None:
                 continue
-            line, column = walk_to(documents[location.document], location.pointer)
-            result[index] = replace(diagnostic, location=replace(location, line=line, column=column))
+            for index in indexes:
+                diagnostic = result[index]
+                location = diagnostic.location
+                assert location is not None
+                line, column = walk_to(node, location.pointer)
+                result[index] = replace(diagnostic, location=replace(location, line=line + start - 1, column=column))
     return result

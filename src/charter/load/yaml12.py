@@ -256,6 +256,18 @@ def document_nodes(text: str, last: int | None = None) -> list[Node]:
         raise YamlError(str(exc), 0, 0) from None
 
 
+def document_node_at(lines: Sequence[str], start: int) -> Node | None:
+    """The node tree of the document whose root starts on 1-based line `start`, with marks whose
+    lines count from `start` (add `start - 1`). None when it cannot be parsed from there."""
+    loader = Yaml12Loader("".join(lines[start - 1 :]))
+    try:
+        return loader.get_node() if loader.check_node() else None
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
 def locate(text: str, document_index: int, path: Sequence[str | int]) -> tuple[int, int] | None:
     """The 1-based line and column of the deepest node along `path` in the given document: the
     value when the whole path exists, else the nearest existing parent's key. None when the
