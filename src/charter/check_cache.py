@@ -10,15 +10,16 @@ import os
 from datetime import date
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import charter
 from charter.load.files import repo_path_exists
 from charter.load.inputs import gather_inputs
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.inputs import LoadInputs
-from charter.store.check_results import read_check_result, write_check_result
-from charter.store.database import Store
+
+if TYPE_CHECKING:
+    from charter.store.database import Store
 
 
 def code_stamp() -> str:
@@ -70,6 +71,8 @@ def decode_diagnostics(encoded: str) -> list[Diagnostic]:
 
 def cached_result(root: Path, store: Store, today: date) -> list[Diagnostic] | None:
     """The stored result when everything it depended on is unchanged, else None."""
+    from charter.store.check_results import read_check_result
+
     with store.engine.connect() as connection:
         row = read_check_result(connection, str(root))
     if row is None:
@@ -99,6 +102,8 @@ def check_repository(root: Path, store: Store | None, today: date | None = None)
     diagnostics = workspace.check(today)
     inputs = workspace.estate.inputs
     if store is not None and inputs is not None:
+        from charter.store.check_results import write_check_result
+
         recorded = {
             "stamp": code_stamp(),
             "today": today.isoformat(),

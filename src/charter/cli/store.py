@@ -6,19 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
-from charter.store.database import Store, open_store
+if TYPE_CHECKING:
+    from charter.store.database import Store
 
 
 @contextmanager
 def optional_store(root: Path, *, enabled: bool = True) -> Iterator[Store | None]:
     """The repository's store, or None when disabled or when it cannot be opened."""
-    if not enabled:
+    if not enabled:  # and then SQLAlchemy is not even imported
         yield None
         return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charter.store.database import open_store
+
     try:
         store = open_store(root)
     except (SQLAlchemyError, OSError) as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import glob
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -52,7 +53,7 @@ class _Loader:
     root: Path
     cache: ParseCache | None
     context: LoadContext = field(default_factory=LoadContext)
-    visited: set[Path] = field(default_factory=set)
+    visited: set[tuple[int, int]] = field(default_factory=set)  # (device, inode): one read per file
     catalog_roots: list[Path] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)
     walk_problems: list[str] = field(default_factory=list)
@@ -80,10 +81,15 @@ class _Loader:
         """Read YAML files (parsed once per content digest); returns Locations found in them."""
         raws: list[tuple[Path, RawFile | FileProblem]] = []
         for path in paths:
-            real = path.resolve()
-            if real in self.visited:
-                continue
-            self.visited.add(real)
+            try:
+                status = os.stat(path)
+            except OSError:
+                status = None
+            if status is not None:
+                identity = (status.st_dev, status.st_ino)
+                if identity in self.visited:
+                    continue
+                self.visited.add(identity)
             raws.append((path, read_raw(path, self.root)))
         digests = [raw.digest for _, raw in raws if isinstance(raw, RawFile)]
         cached = self.cache.lookup(digests) if self.cache and digests else {}
