@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -102,8 +103,7 @@ def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagno
 
 
 def _matches(suppression: Suppression, item: Diagnostic) -> bool:
-    if item.code not in suppression.codes:
-        return False
+    """Whether a suppression of the item's code also matches its entity and file."""
     if suppression.entity is not None and item.entity != suppression.entity:
         return False
     if suppression.file_glob is not None:
@@ -116,7 +116,7 @@ def _matches(suppression: Suppression, item: Diagnostic) -> bool:
 def apply_settings(estate: Estate, diagnostics: Iterable[Diagnostic], today: date) -> list[Diagnostic]:
     """Apply suppressions and severity overrides; add the diagnostics about suppressions."""
     suppressions, problems = collect_suppressions(estate)
-    valid: list[Suppression] = []
+    valid: dict[str, list[Suppression]] = defaultdict(list)  # by code: thousands of items, hundreds of these
     for suppression in suppressions:
         name = ",".join(sorted(suppression.codes))
         if not suppression.reason:
@@ -138,12 +138,13 @@ def apply_settings(estate: Estate, diagnostics: Iterable[Diagnostic], today: dat
                 )
             )
         else:
-            valid.append(suppression)
+            for code in suppression.codes:
+                valid[code].append(suppression)
     overrides = estate.organization.spec.diagnostics if estate.organization else {}
     normalised = {code.upper(): severity for code, severity in overrides.items()}
     result: list[Diagnostic] = []
     for item in chain(diagnostics, problems):
-        if any(_matches(suppression, item) for suppression in valid):
+        if any(_matches(suppression, item) for suppression in valid.get(item.code, ())):
             continue
         severity = normalised.get(item.code)
         if severity is Severity.OFF:
