@@ -125,3 +125,31 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     commands = {command.name for command in app.registered_commands}
     assert {name for name in commands if f"charter {name}" not in readme} == set()
+
+
+def test_demo_takes_explicit_counts(tmp_path: Path) -> None:
+    code, output = invoke("demo", str(tmp_path / "org"), "--teams", "4", "--components", "12", "--risks", "5")
+    assert code == 0, output
+    assert "12 Component" in output and "5 Risk" in output
+    code, output = invoke("demo", str(tmp_path / "bad"), "--teams", "0")
+    assert code == 2 and "--teams" in output and "Traceback" not in output
+
+
+def test_schemas_validate_what_init_writes(initialised: Path) -> None:
+    import jsonschema
+
+    from charter.load.yaml12 import parse_yaml_documents
+
+    for kind in ("organization", "risk", "standard"):
+        schema = json.loads((initialised / "schemas" / f"{kind}.schema.json").read_text())
+        source = {
+            "organization": "charter.yaml",
+            "risk": "risks/single-region-db.yaml",
+            "standard": "standards/service-maturity.yaml",
+        }[kind]
+        # Read as an editor's YAML 1.2 language server reads it: dates are strings.
+        document = parse_yaml_documents((initialised / source).read_text())[0].data
+        jsonschema.validate(document, schema)
+        broken = {**document, "spec": {**document["spec"], "unknownField": 1}}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, schema)

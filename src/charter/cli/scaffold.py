@@ -9,7 +9,7 @@ import time
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,20 +83,31 @@ def demo_command(
     size: Annotated[str, typer.Option(help="small (10 teams, 60 components) or large (300 teams, 5,000).")] = "small",
     seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 7,
     force: Annotated[bool, typer.Option("--force", help="Replace the directory if it exists.")] = False,
+    teams: Annotated[int | None, typer.Option(help="Override the profile's number of teams.")] = None,
+    components: Annotated[int | None, typer.Option(help="Override the number of components.")] = None,
+    risks: Annotated[int | None, typer.Option(help="Override the number of risks.")] = None,
+    initiatives: Annotated[int | None, typer.Option(help="Override the number of initiatives.")] = None,
 ) -> None:
     """Generate a deterministic, realistic sample organisation, flaws included."""
+    from dataclasses import replace
+
     from charter.sample.generate import generate_organization
     from charter.sample.profiles import PROFILES
 
     profile = PROFILES.get(size)
     if profile is None:
         fail(f"unknown size {size!r}; choose one of {', '.join(PROFILES)}")
+    overrides: dict[str, Any] = {"teams": teams, "components": components, "risks": risks, "initiatives": initiatives}
+    try:
+        profile = replace(profile, **{name: value for name, value in overrides.items() if value is not None})
+    except ValueError as error:
+        fail(str(error).replace("SizeProfile.", "--"))
     _ensure_empty(directory, force)
     started = time.perf_counter()
     summary = generate_organization(directory, profile, seed=seed)
     elapsed = time.perf_counter() - started
-    counts = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
-    typer.echo(f"Generated {directory} in {elapsed:.1f}s: {counts}")
+    written = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
+    typer.echo(f"Generated {directory} in {elapsed:.1f}s: {written}")
 
 
 def schema_command(
