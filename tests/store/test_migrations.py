@@ -21,6 +21,13 @@ STORE_TABLES = {
     "sli_hourly",
     "findings",
     "check_results",
+    "git_repositories",
+    "git_refs",
+    "git_tags",
+    "file_changes",
+    "pull_requests",
+    "deployment_changes",
+    "component_links",
 }
 
 
@@ -82,6 +89,34 @@ def test_head_revision_constant_is_alembics_head() -> None:
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
+GIT_TABLES = {
+    "git_repositories",
+    "git_refs",
+    "git_tags",
+    "file_changes",
+    "pull_requests",
+    "deployment_changes",
+    "component_links",
+}
+
+
+def test_downgrade_to_0002_drops_the_git_tables_and_restores_the_old_commits(database_url):
+    engine = create_store_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+        with engine.begin() as connection:
+            downgrade_schema(connection, "0002")
+        inspector = inspect(engine)
+        assert not GIT_TABLES & set(inspector.get_table_names())
+        assert "parents" not in {column["name"] for column in inspector.get_columns("commits")}
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+        assert "parents" in {column["name"] for column in inspect(engine).get_columns("commits")}
+    finally:
+        engine.dispose()
+
+
 def test_downgrade_to_0001_drops_only_what_0002_added(database_url):
     engine = create_store_engine(database_url)
     try:
@@ -91,6 +126,6 @@ def test_downgrade_to_0001_drops_only_what_0002_added(database_url):
             downgrade_schema(connection, "0001")
         tables = set(inspect(engine).get_table_names())
         assert "check_results" not in tables
-        assert STORE_TABLES - {"check_results"} <= tables
+        assert STORE_TABLES - {"check_results"} - GIT_TABLES <= tables
     finally:
         engine.dispose()

@@ -27,9 +27,11 @@ def commit_row(sha: str) -> dict[str, object]:
         "author_email": "ada@example.com",
         "authored_at": WHEN,
         "committed_at": WHEN,
+        "parents": "",
         "is_merge": False,
         "additions": 3,
         "deletions": 1,
+        "files_changed": 1,
     }
 
 

@@ -76,12 +76,43 @@ metric_values = Table(
     Index("ix_metric_values_metric_scope", "metric", "scope_kind", "scope_ref"),
 )
 
+# Git history (revision 0003). One row per commit per repository; `parents` is space-separated shas,
+# which is all the ancestry walk needs. File changes carry their commit's author and time so code
+# health reads them without a join.
+git_repositories = Table(
+    "git_repositories",
+    metadata,
+    Column("name", String(400), primary_key=True),
+    Column("location", Text, nullable=False),
+    Column("mined_at", UtcDateTime, nullable=False),
+    Column("commit_count", Integer, nullable=False),
+)
+
+git_refs = Table(
+    "git_refs",
+    metadata,
+    Column("repository", String(400), primary_key=True),
+    Column("ref", String(1024), primary_key=True),
+    Column("sha", String(64), nullable=False),
+)
+
+git_tags = Table(
+    "git_tags",
+    metadata,
+    Column("repository", String(400), primary_key=True),
+    Column("name", String(1024), primary_key=True),
+    Column("sha", String(64), nullable=False),
+    Column("tagged_at", UtcDateTime, nullable=False),
+    Column("annotated", Boolean, nullable=False),
+)
+
 commits = Table(
     "commits",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("repository", String(400), nullable=False),
     Column("sha", String(64), nullable=False),
+    Column("parents", Text, nullable=False),
     Column("author_name", String(400), nullable=False),
     Column("author_email", String(400), nullable=False),
     Column("authored_at", UtcDateTime, nullable=False),
@@ -89,7 +120,54 @@ commits = Table(
     Column("is_merge", Boolean, nullable=False),
     Column("additions", Integer, nullable=False),
     Column("deletions", Integer, nullable=False),
+    Column("files_changed", Integer, nullable=False),
     UniqueConstraint("repository", "sha"),
+)
+
+file_changes = Table(
+    "file_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("repository", String(400), nullable=False),
+    Column("sha", String(64), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("old_path", Text),
+    Column("additions", Integer),
+    Column("deletions", Integer),
+    Column("author_email", String(400), nullable=False),
+    Column("authored_at", UtcDateTime, nullable=False),
+    Index("ix_file_changes_repository_authored_at", "repository", "authored_at"),
+)
+
+pull_requests = Table(
+    "pull_requests",
+    metadata,
+    Column("repository", String(400), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("merge_commit_sha", String(64)),
+    Column("created", UtcDateTime, nullable=False),
+    Column("merged", UtcDateTime),
+    Column("first_commit_at", UtcDateTime),
+    Index("ix_pull_requests_repository_merge_commit_sha", "repository", "merge_commit_sha"),
+)
+
+# What each deployment shipped (its non-merge commits reachable from it and from no earlier
+# deployment of its component), computed by `charter sync` from the commit graph.
+deployment_changes = Table(
+    "deployment_changes",
+    metadata,
+    Column("deployment_id", String(400), primary_key=True),
+    Column("sha", String(64), primary_key=True),
+    Column("lead_start", UtcDateTime, nullable=False),
+    Column("lead_seconds", Float, nullable=False),
+)
+
+# The inputs each component's links were computed from, so an unchanged component is not walked again.
+component_links = Table(
+    "component_links",
+    metadata,
+    Column("component", String(400), primary_key=True),
+    Column("fingerprint", String(128), nullable=False),
 )
 
 deployments = Table(
@@ -107,6 +185,7 @@ deployments = Table(
     Column("hotfix_for", String(400)),
     Column("incident", String(400)),
     Index("ix_deployments_component_environment_finished", "component", "environment", "finished"),
+    Index("ix_deployments_finished", "finished"),
 )
 
 incidents = Table(

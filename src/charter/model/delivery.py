@@ -1,0 +1,109 @@
+"""The facts delivery metrics are computed from: commits and tags mined from git, deployments from
+tags or imported records, and pull requests. Plain records, shared by the sources that produce them,
+the store that keeps them and the analysis that reads them. Every timestamp is timezone-aware."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file in one commit's numstat. Binary files have no line counts; a rename keeps its old path."""
+
+    path: str
+    additions: int | None
+    deletions: int | None
+    old_path: str | None = None
+
+    @property
+    def lines_changed(self) -> int:
+        return (self.additions or 0) + (self.deletions or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRecord:
+    """One commit as mined, author identity already passed through `.mailmap`."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    authored_at: datetime
+    committed_at: datetime
+    files: tuple[FileChange, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class TagRecord:
+    """A tag and the commit it points to. `tagged_at` is the tagger date of an annotated tag, else the
+    committer date of the tagged commit (DESIGN.md "Deployment time of a release tag")."""
+
+    name: str
+    sha: str
+    tagged_at: datetime
+    annotated: bool
+
+
+class DeploymentStatus(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    IN_PROGRESS = "in_progress"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """One deployment of one component to one environment. Identity (DESIGN.md "How files join"):
+    `tag:<component>/<tag>` for a release tag; an imported record keeps its id, else
+    `<component>@<sha>@<finished ISO 8601>`."""
+
+    id: str
+    component: str
+    environment: str
+    commit_sha: str | None
+    finished: datetime
+    status: DeploymentStatus = DeploymentStatus.SUCCESS
+    started: datetime | None = None
+    source: str = "import"
+    rollback_of: str | None = None
+    hotfix_for: str | None = None
+    incident: str | None = None
+
+    @staticmethod
+    def tag_id(component: str, tag: str) -> str:
+        return f"tag:{component}/{tag}"
+
+    @staticmethod
+    def derived_id(component: str, sha: str | None, finished: datetime) -> str:
+        return f"{component}@{sha or ''}@{finished.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequest:
+    """A merged pull request: its lead time starts at its first commit, which matters when it was
+    squashed into `merge_commit_sha` and its own commits are not in the history."""
+
+    repository: str
+    number: int
+    merge_commit_sha: str | None
+    created: datetime
+    merged: datetime | None
+    first_commit_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedChange:
+    """A non-merge commit first shipped by a deployment, with the moment its lead time starts (its
+    author time, or its pull request's first commit) and the lead time itself."""
+
+    deployment_id: str
+    sha: str
+    lead_start: datetime
+    lead_seconds: float
