@@ -22,6 +22,10 @@ INTERNET_FACING_ANNOTATION = "charter.dev/internet-facing"
 SLOS_ANNOTATION = "charter.dev/slos"
 IGNORE_ANNOTATION = "charter.dev/ignore"
 COMPONENT_LABEL = "charter.dev/component"
+REPO_ANNOTATION = "charter.dev/repo"
+REPO_PATH_ANNOTATION = "charter.dev/path"
+RELEASE_TAGS_ANNOTATION = "charter.dev/release-tags"
+SOURCE_LOCATION_ANNOTATION = "backstage.io/source-location"
 
 
 class ComponentSpec(OpenModel):

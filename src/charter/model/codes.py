@@ -20,6 +20,8 @@ AREAS = {
     "TGT": "targets",
     "ESC": "escalations",
     "SUP": "suppressions and settings",
+    "GIT": "git mining",
+    "IMP": "imports",
 }
 
 
@@ -359,6 +361,92 @@ RULES: dict[str, Rule] = {
             _W,
             "A setting that names a code Charter does not have does nothing.",
             "Use a code from `charter rules`.",
+        ),
+        # Git mining (`charter sync`)
+        Rule(
+            "GIT001",
+            "Not a git repository",
+            _E,
+            "A path under `sources.git.roots` or a mapped repository that git cannot open is not mined.",
+            "Point `sources.git.roots` at folders of clones, or clone the repository there.",
+        ),
+        Rule(
+            "GIT002",
+            "Shallow clone",
+            _E,
+            "A shallow clone lacks the history lead time and ancestry need; its numbers would be wrong.",
+            "Run `git fetch --unshallow` in the clone, or clone it without `--depth`.",
+        ),
+        Rule(
+            "GIT003",
+            "Git cannot read the repository",
+            _E,
+            "A corrupt object or unreadable repository stops its mining; nothing of it is written.",
+            "Run `git fsck` in the clone and re-clone it if objects are missing.",
+        ),
+        Rule(
+            "GIT004",
+            "Component repository not found",
+            _W,
+            "A component mapped to a repository that is not among the clones has no delivery or code health data.",
+            "Clone the repository under a `sources.git.roots` folder, or fix the `charter.dev/repo` annotation.",
+        ),
+        Rule(
+            "GIT005",
+            "Release tag pattern matches no tag",
+            _W,
+            "A `charter.dev/release-tags` pattern that matches nothing yields no deployments for the component.",
+            "Fix the pattern (a Python regular expression matching the whole tag name), or tag releases.",
+        ),
+        Rule(
+            "GIT006",
+            "Invalid release tag pattern",
+            _E,
+            "A `charter.dev/release-tags` value that is not a regular expression cannot find releases.",
+            "Write a Python regular expression, such as `v\\d+\\.\\d+\\.\\d+`.",
+        ),
+        Rule(
+            "GIT007",
+            "History rewritten",
+            _I,
+            "A force-push removed commits that were mined; the repository was mined again from the start.",
+            "Nothing to do; protect the branch against force-pushes if this was not intended.",
+        ),
+        Rule(
+            "GIT008",
+            "Fetch failed",
+            _W,
+            "`charter sync --fetch` could not update a clone; what it already had was mined.",
+            "Check the clone's remote and credentials, then run `git fetch` in it.",
+        ),
+        # Imports (`charter import`)
+        Rule(
+            "IMP001",
+            "Import file unreadable",
+            _E,
+            "A file that cannot be read or parsed is not imported; nothing of it is written.",
+            "Check the path and the file's format (JSON, JSONL or CSV as documented).",
+        ),
+        Rule(
+            "IMP002",
+            "Bad record in import file",
+            _E,
+            "One bad record stops the whole file, so that an import is never half applied.",
+            "Fix the record at the reported line (or JSON path) and import the file again.",
+        ),
+        Rule(
+            "IMP003",
+            "Unknown import format",
+            _E,
+            "Charter could not tell which tool wrote the file.",
+            "Pass `--input-format` with one of the formats the command lists.",
+        ),
+        Rule(
+            "IMP004",
+            "Record names an unknown component",
+            _W,
+            "A record for a component the catalog does not have cannot be counted for any owner.",
+            "Add the component to the catalog, or fix the component name in the source.",
         ),
     )
 }

@@ -89,6 +89,7 @@ class Policies(StrictModel):
     min_reliability_allocation: float = 0.2
     repeat_incident_window_days: int = 90
     history_horizon_days: int = 90
+    hotfix_window_hours: int = 72
     bots: list[str] = Field(default_factory=lambda: ["*[bot]"])
     critical_tiers: list[int] = Field(default_factory=lambda: [1, 2])
 
@@ -103,10 +104,20 @@ class Suppression(StrictModel):
     until: date | None = None
 
 
+class GitSource(StrictModel):
+    """`sources.git`: the folders holding the clones (relative to the strategy repo or absolute; bare
+    and non-bare clones both), and the paths left out of code health (None: Linguist-like defaults)."""
+
+    roots: list[str] = Field(default_factory=list)
+    exclude: list[str] | None = None
+    cache: str | None = None
+
+
 class Sources(OpenModel):
-    """Where facts come from. Only `catalog` is read by the foundation; later sources add keys."""
+    """Where facts come from. Later sources add keys; unknown ones are kept."""
 
     catalog: list[str] = Field(default_factory=list)
+    git: GitSource = Field(default_factory=GitSource)
 
 
 class OrganizationSpec(StrictModel):
