@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -9,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from charter.load.files import RepositoryNotFound, resolve_repository
+from charter.model.diagnostics import Diagnostic
 
 RepoOption = Annotated[
     Path | None,
@@ -52,3 +54,12 @@ def emit(text: str, output: Path | None) -> None:
     else:
         output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path) -> None:
+    """Show what a sync or an import found, as `charter check`'s table, on stderr."""
+    from charter.outputs.interface import DiagnosticReport
+    from charter.outputs.registry import render_diagnostics
+
+    report = DiagnosticReport(tuple(sorted(diagnostics, key=Diagnostic.sort_key)), root)
+    typer.echo(render_diagnostics("table", report), err=True, nl=False)
