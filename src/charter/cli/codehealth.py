@@ -1,0 +1,65 @@
+"""`charter codehealth`: hotspots, change coupling, knowledge concentration, bus factor and author
+turnover per component, from the git history `charter sync` mined."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Annotated
+
+import typer
+
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Measure as of this date (default: today); the recent window is the year before it.",
+        show_default=False,
+    ),
+]
+
+
+def as_of_moment(value: datetime | None) -> datetime:
+    """The end of the given day in UTC, or now."""
+    if value is None:
+        return datetime.now(UTC)
+    return datetime.combine(value.date(), time.max, UTC)
+
+
+def codehealth_command(
+    repo: RepoOption = None,
+    component: Annotated[
+        str | None, typer.Option("--component", "-c", help="Only this component, with its detail.")
+    ] = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Code health per component: hotspots, change coupling, knowledge concentration and bus factor,
+    author turnover, and files untouched for a year that still change with hot ones."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charter.facts import code_health
+    from charter.outputs import codehealth as render
+    from charter.store.database import open_store
+    from charter.workspace import open_workspace
+
+    renderers = {
+        ReportFormat.table: render.render_table,
+        ReportFormat.json: render.render_json,
+        ReportFormat.csv: render.render_csv,
+        ReportFormat.markdown: render.render_markdown,
+    }
+    root = repository(repo)
+    try:
+        store = open_store(root)
+    except (SQLAlchemyError, OSError) as error:
+        fail(f"cannot open the store: {error}")
+    with store:
+        workspace = open_workspace(root, store)
+        found = code_health(workspace, store, as_of_moment(as_of), component)
+    if component is not None and not found:
+        fail(f"no component `{component}` mapped to a repository (annotation charter.dev/repo)")
+    emit(renderers[output_format](found), output)
