@@ -1,0 +1,418 @@
+"""Reading import files record by record, the same way for every importer: JSON Lines and CSV
+streamed line by line with their line numbers, JSON documents loaded whole with JSON paths, typed
+field access with a diagnostic that names the file, the line (or JSON path) and the fix, and the
+all-or-nothing write: a file with any bad record writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, TypeVar
+
+from charter.model.codes import diagnostic
+from charter.model.diagnostics import Diagnostic, Location, Severity
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
+
+    from sqlalchemy.engine import Connection
+
+    from charter.store.database import Store
+
+T = TypeVar("T")
+
+# Bad records reported per file before reading stops: enough to see a pattern, few enough to read.
+ERROR_CAP = 20
+_WRITE_BATCH = 5000
+TIMESTAMP_HINT = "Write times in ISO 8601, such as 2024-05-01T14:30:00Z (a time without a zone is UTC)."
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported: unreadable or unparsable (IMP001), or of a format that
+    cannot be told (IMP003)."""
+
+    def __init__(self, found: Diagnostic) -> None:
+        super().__init__(found.message)
+        self.diagnostic = found
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a record or a value is: a line of a JSON Lines or CSV file, or a JSON path into a JSON
+    document (`$[3].statuses[0].state`)."""
+
+    path: str
+    line: int = 0
+    json_path: str | None = None
+
+    def field(self, key: str | int) -> Place:
+        """The place of one value of the record: deeper in a JSON document, the same line otherwise."""
+        if self.json_path is None:
+            return self
+        step = f"[{key}]" if isinstance(key, int) else f".{key}"
+        return Place(self.path, self.line, self.json_path + step)
+
+    def location(self, column: int = 0) -> Location:
+        return Location(self.path, self.line, column)
+
+
+class BadRecord(Exception):
+    """One record cannot be imported; turned into an IMP002 diagnostic at `place`."""
+
+    def __init__(self, message: str, place: Place, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.place = place
+        self.hint = hint
+
+
+def bad_record(message: str, place: Place, hint: str | None = None) -> Diagnostic:
+    """An IMP002 diagnostic: the message leads with the JSON path when there is one."""
+    if place.json_path is None:
+        return diagnostic("IMP002", message, place.location(), hint=hint)
+    found = diagnostic("IMP002", f"{place.json_path}: {message}", place.location(), hint=hint)
+    return replace(found, properties=(("jsonPath", place.json_path),))
+
+
+def from_bad_record(error: BadRecord) -> Diagnostic:
+    return bad_record(error.message, error.place, error.hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A well-formed record the importer leaves out on purpose (an unmerged pull request), counted."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One record as read, keys normalised by `field_key`, with its place in the file."""
+
+    values: Mapping[str, object]
+    place: Place
+
+    def get(self, *names: str) -> object:
+        """The first of these (normalised) names the record has a non-empty value for."""
+        for name in names:
+            value = self.values.get(name)
+            if value is not None and value != "":
+                return value
+        return None
+
+
+@lru_cache(maxsize=1024)
+def field_key(name: str) -> str:
+    """Field names match ignoring case, spaces, `_` and `-`: `commit_sha`, `commitSha`, `Commit SHA`.
+    Cached: every record repeats the same few names."""
+    return _IGNORED_IN_NAMES.sub("", name).lower()
+
+
+_IGNORED_IN_NAMES = re.compile(r"[\s_-]")
+
+
+# Files -----------------------------------------------------------------------------------------
+
+
+def unreadable(path: Path, reason: str, line: int = 0, column: int = 0) -> ImportFileError:
+    return ImportFileError(diagnostic("IMP001", f"cannot import {path}: {reason}", Location(str(path), line, column)))
+
+
+def open_text(path: Path) -> IO[str]:
+    """The file as UTF-8 text (a byte-order mark is dropped), or IMP001."""
+    try:
+        return path.open(encoding="utf-8-sig")
+    except OSError as error:
+        raise unreadable(path, error.strerror or str(error)) from None
+
+
+def first_text(path: Path, size: int = 4096) -> str:
+    """The start of the file, without leading white space, for telling formats apart."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(size)
+    except OSError as error:
+        raise unreadable(path, error.strerror or str(error)) from None
+    return start.decode("utf-8-sig", errors="replace").lstrip()
+
+
+def text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Each line with its number, line ends kept; IMP001 naming the first line that is not UTF-8.
+    Decoded line by line (not by the buffer) so that the failing line is exact."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise unreadable(path, error.strerror or str(error)) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise unreadable(path, f"line {number} is not UTF-8 text", number, error.start + 1) from None
+
+
+def jsonl_records(path: Path) -> Iterator[RawRecord | Diagnostic]:
+    """Each non-blank line of a JSON Lines file as a record; a line that is not a JSON object is an
+    IMP002 diagnostic. Streams: memory does not grow with the file."""
+    for number, text in text_lines(path):
+        if not text.strip():
+            continue
+        place = Place(str(path), number)
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield diagnostic(
+                "IMP002",
+                f"not valid JSON: {error.msg}",
+                place.location(error.colno),
+                hint="Write one JSON object per line (JSON Lines).",
+            )
+            continue
+        except (ValueError, RecursionError) as error:  # a number too long to convert, nesting too deep
+            yield bad_record(f"not readable JSON: {error}", place, "Write one JSON object per line (JSON Lines).")
+            continue
+        if not isinstance(value, dict):
+            yield bad_record(f"a JSON {_json_kind(value)}, not an object", place, "Write one JSON object per line.")
+            continue
+        yield RawRecord({field_key(str(key)): item for key, item in value.items()}, place)
+
+
+def csv_records(path: Path, required: Mapping[str, tuple[str, ...]]) -> Iterator[RawRecord | Diagnostic]:
+    """Each row of a CSV file with a header row as a record. `required` maps each required field to
+    the header names that give it; a header without one is a single IMP002 at line 1, and no rows
+    are read. Streams: memory does not grow with the file."""
+    rows = csv.reader(text for _number, text in text_lines(path))
+    try:
+        header = next(rows, None)
+    except csv.Error as error:
+        raise unreadable(path, f"not CSV: {error}", 1) from None
+    if header is None:
+        return
+    columns = [field_key(name) for name in header]
+    missing = [name for name, synonyms in required.items() if not set(synonyms) & set(columns)]
+    if missing:
+        yield bad_record(
+            f"the header row has no column {', '.join(repr(name) for name in missing)}",
+            Place(str(path), 1),
+            f"Name the columns in the first row; required: {', '.join(required)}.",
+        )
+        return
+    yield from _csv_rows(path, rows, columns)
+
+
+def _csv_rows(path: Path, rows: CsvReader, columns: list[str]) -> Iterator[RawRecord | Diagnostic]:
+    reader_line = rows.line_num  # a quoted field may run over several lines: records start after the last
+    while True:
+        start = reader_line + 1
+        try:
+            row = next(rows, None)
+        except csv.Error as error:
+            raise unreadable(path, f"not CSV: {error}", start) from None
+        if row is None:
+            return
+        reader_line = rows.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        place = Place(str(path), start)
+        if len(row) != len(columns):
+            yield bad_record(
+                f"{len(row)} fields, but the header has {len(columns)}",
+                place,
+                "Give every row as many fields as the header; quote values that hold commas.",
+            )
+            continue
+        yield RawRecord(dict(zip(columns, (cell.strip() for cell in row), strict=True)), place)
+
+
+def json_document(path: Path) -> object:
+    """The whole JSON document (JSON exports are loaded whole; JSON Lines and CSV are streamed), or
+    IMP001 with the line and column where parsing failed."""
+    with open_text(path) as handle:
+        try:
+            return json.load(handle)
+        except UnicodeDecodeError:
+            raise unreadable(path, "not UTF-8 text") from None
+        except json.JSONDecodeError as error:
+            hint = ""
+            if error.msg == "Extra data":
+                hint = " (several JSON documents one after another, as `gh api --paginate` writes: add `--slurp`)"
+            raise unreadable(path, f"not valid JSON: {error.msg}{hint}", error.lineno, error.colno) from None
+        except (ValueError, RecursionError) as error:  # a number too long to convert, nesting too deep
+            raise unreadable(path, f"not readable JSON: {error}") from None
+
+
+def json_array(path: Path, what: str) -> list[object]:
+    """A JSON document that must be an array (of `what`), or IMP001."""
+    document = json_document(path)
+    if not isinstance(document, list):
+        raise unreadable(path, f"a JSON {_json_kind(document)}, but an array of {what} is expected", 1, 1)
+    return document
+
+
+def _json_kind(value: object) -> str:
+    kinds: list[tuple[type, str]] = [(bool, "boolean"), (dict, "object"), (list, "array"), (str, "string")]
+    for kind, name in kinds:
+        if isinstance(value, kind):
+            return name
+    return "null" if value is None else "number"
+
+
+# Values ----------------------------------------------------------------------------------------
+
+
+def text_value(value: object, place: Place, name: str, *, max_length: int = 400, numbers: bool = False) -> str | None:
+    """A text value, stripped; None when absent or empty. `numbers` accepts integers (ids)."""
+    if value is None:
+        return None
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise BadRecord(f"`{name}` must be text, not a JSON {_json_kind(value)}", place)
+    text = value.strip()
+    if len(text) > max_length:
+        raise BadRecord(f"`{name}` is {len(text)} characters long; at most {max_length} fit", place)
+    return text or None
+
+
+def required_text(value: object, place: Place, name: str, *, max_length: int = 400, hint: str | None = None) -> str:
+    text = text_value(value, place, name, max_length=max_length)
+    if text is None:
+        raise BadRecord(f"`{name}` is missing", place, hint or f"Give every record a `{name}`.")
+    return text
+
+
+def timestamp_value(value: object, place: Place, name: str) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime (a time without zone is UTC); None when absent."""
+    text = text_value(value, place, name, max_length=64)
+    if text is None:
+        return None
+    try:
+        return parse_timestamp(text)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by its offset
+        raise BadRecord(f"`{name}` is not an ISO 8601 time: {text!r}", place, TIMESTAMP_HINT) from None
+
+
+def required_timestamp(value: object, place: Place, name: str) -> datetime:
+    moment = timestamp_value(value, place, name)
+    if moment is None:
+        raise BadRecord(f"`{name}` is missing", place, TIMESTAMP_HINT)
+    return moment
+
+
+def parse_timestamp(text: str) -> datetime:
+    """ISO 8601 (`2024-05-01T14:30:00Z`, `2024-05-01 14:30+02:00`, `2024-05-01`) as UTC; raises ValueError."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+_FULL_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
+
+
+def commit_sha_value(value: object, place: Place, name: str) -> str:
+    """A full commit id (40 hex digits, or 64 for SHA-256 repositories), lower-cased."""
+    text = required_text(value, place, name, max_length=64, hint="Give the full commit id the deployment shipped.")
+    if not _FULL_SHA.fullmatch(text):
+        raise BadRecord(
+            f"`{name}` is not a full commit id: {text!r}",
+            place,
+            "Give all 40 hex digits (`git rev-parse HEAD`); abbreviated ids cannot be matched to history.",
+        )
+    return text.lower()
+
+
+def mapping_value(value: object, place: Place, name: str) -> Mapping[str, object]:
+    if not isinstance(value, dict):
+        raise BadRecord(f"`{name}` must be a JSON object, not a JSON {_json_kind(value)}", place)
+    return value
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What importing one file did. When it has an error nothing of the file was written, and
+    `imported` is 0."""
+
+    path: str
+    imported: int = 0
+    skipped: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(item.severity is Severity.ERROR for item in self.diagnostics)
+
+
+class _NothingWritten(Exception):
+    """Raised inside the transaction to roll it back when the file had a bad record."""
+
+
+def import_all_or_nothing(
+    store: Store,
+    path: Path,
+    stream: Iterable[T | Diagnostic | Skipped],
+    write: Callable[[Connection, list[T]], int],
+) -> ImportReport:
+    """Read every record of one file and write them in one transaction: all of them, or none when
+    any is bad. Bad records are collected (up to ERROR_CAP) so one run shows them all."""
+    report = ImportReport(str(path))
+    try:
+        with store.transaction() as connection:
+            batch: list[T] = []
+            for record in _collect(report, stream):
+                batch.append(record)
+                if len(batch) >= _WRITE_BATCH:
+                    write(connection, batch)
+                    batch = []
+            if report.failed:
+                raise _NothingWritten
+            if batch:
+                write(connection, batch)
+    except _NothingWritten:
+        report.imported = 0
+    return report
+
+
+def _collect(report: ImportReport, stream: Iterable[T | Diagnostic | Skipped]) -> Iterator[T]:
+    """The good records, while the file has no error; diagnostics and skips go into the report."""
+    errors = 0
+    items = iter(stream)
+    try:
+        for item in items:
+            if isinstance(item, Skipped):
+                report.skipped += 1
+            elif isinstance(item, Diagnostic):
+                if item.severity is Severity.ERROR:
+                    errors += 1
+                    if errors > ERROR_CAP:
+                        report.diagnostics.append(_stopped(item))
+                        return
+                report.diagnostics.append(item)
+            else:
+                report.imported += 1
+                if errors == 0:
+                    yield item
+    except ImportFileError as error:
+        report.diagnostics.append(error.diagnostic)
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:  # a generator stopped early closes its file now, not when collected
+            close()
+
+
+def _stopped(next_error: Diagnostic) -> Diagnostic:
+    return diagnostic(
+        "IMP002",
+        f"more bad records follow; stopped reading after {ERROR_CAP}",
+        next_error.location,
+        hint="Fix the records reported above and import the file again to see the rest.",
+    )

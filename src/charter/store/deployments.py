@@ -1,0 +1,181 @@
+"""Deployments and pull requests in the store: upserts by identity (importing the same file twice
+changes nothing), reads for the delivery metrics, and the release-tag deployments that `charter sync`
+recomputes. Every function takes the caller's connection; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.dml import Insert
+
+from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
+from charter.store.schema import deployment_changes, deployments, pull_requests
+
+TAG_SOURCE = "tag"
+_BATCH = 5000
+# Bound parameters per statement stay below SQLite's and PostgreSQL's limits.
+_IN_CHUNK = 500
+
+
+def write_deployments(connection: Connection, records: Iterable[Deployment]) -> int:
+    """Insert or update each deployment by id, in batches; returns how many records were written.
+    Within one call the last record with a given id wins."""
+    return _upsert_all(connection, deployments, ("id",), (_deployment_row(record) for record in records))
+
+
+def read_deployments(
+    connection: Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    components: Sequence[str] | None = None,
+) -> list[Deployment]:
+    """Deployments that finished in [since, until), of the given components (all when None), ordered
+    by component, finish time and id."""
+    order = (deployments.c.component, deployments.c.finished, deployments.c.id)
+    query = select(deployments).order_by(*order)
+    if since is not None:
+        query = query.where(deployments.c.finished >= since)
+    if until is not None:
+        query = query.where(deployments.c.finished < until)
+    if components is None:
+        return [_deployment(row) for row in connection.execute(query)]
+    found = [
+        _deployment(row)
+        for chunk in _chunks(sorted(set(components)))
+        for row in connection.execute(query.where(deployments.c.component.in_(chunk)))
+    ]
+    return sorted(found, key=lambda item: (item.component, item.finished, item.id))
+
+
+def delete_tag_deployments(connection: Connection, component: str) -> int:
+    """Remove every release-tag deployment of the component (and what they shipped); returns how many."""
+    ids = _tag_deployment_ids(connection, component)
+    _delete_deployments(connection, sorted(ids))
+    return len(ids)
+
+
+def replace_tag_deployments(connection: Connection, component: str, records: Iterable[Deployment]) -> int:
+    """Make the component's release-tag deployments exactly `records`: those no longer given are
+    removed with what they shipped, the others upserted (so unchanged ones keep their shipped
+    changes). Every record must be the component's, with source "tag". Returns how many were written."""
+    tagged = list(records)
+    foreign = [record.id for record in tagged if record.component != component or record.source != TAG_SOURCE]
+    if foreign:
+        raise ValueError(f"not release-tag deployments of {component}: {', '.join(foreign[:5])}")
+    stale = _tag_deployment_ids(connection, component) - {record.id for record in tagged}
+    _delete_deployments(connection, sorted(stale))
+    return write_deployments(connection, tagged)
+
+
+def write_pull_requests(connection: Connection, pulls: Iterable[PullRequest]) -> int:
+    """Insert or update each pull request by repository and number; returns how many were written."""
+    return _upsert_all(connection, pull_requests, ("repository", "number"), (_pull_row(pull) for pull in pulls))
+
+
+def read_pull_requests(connection: Connection, repository: str) -> list[PullRequest]:
+    """The repository's pull requests, by number."""
+    query = select(pull_requests).where(pull_requests.c.repository == repository).order_by(pull_requests.c.number)
+    return [
+        PullRequest(row.repository, row.number, row.merge_commit_sha, row.created, row.merged, row.first_commit_at)
+        for row in connection.execute(query)
+    ]
+
+
+# Rows ------------------------------------------------------------------------------------------
+
+
+def _deployment_row(record: Deployment) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "component": record.component,
+        "environment": record.environment,
+        "commit_sha": record.commit_sha,
+        "started": record.started,
+        "finished": record.finished,
+        "status": record.status.value,
+        "source": record.source,
+        "rollback_of": record.rollback_of,
+        "hotfix_for": record.hotfix_for,
+        "incident": record.incident,
+    }
+
+
+def _deployment(row: Row[Any]) -> Deployment:
+    return Deployment(
+        id=row.id,
+        component=row.component,
+        environment=row.environment,
+        commit_sha=row.commit_sha,
+        finished=row.finished,
+        status=DeploymentStatus(row.status),
+        started=row.started,
+        source=row.source,
+        rollback_of=row.rollback_of,
+        hotfix_for=row.hotfix_for,
+        incident=row.incident,
+    )
+
+
+def _pull_row(pull: PullRequest) -> dict[str, Any]:
+    return {
+        "repository": pull.repository,
+        "number": pull.number,
+        "merge_commit_sha": pull.merge_commit_sha,
+        "created": pull.created,
+        "merged": pull.merged,
+        "first_commit_at": pull.first_commit_at,
+    }
+
+
+# Statements ------------------------------------------------------------------------------------
+
+
+def _upsert_statement(connection: Connection, table: Table, keys: tuple[str, ...]) -> Insert:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE every other column, in the connection's dialect."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        statement: postgresql.Insert | sqlite.Insert = postgresql.insert(table)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table)
+    else:
+        raise NotImplementedError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+    updates = {column.name: statement.excluded[column.name] for column in table.columns if column.name not in keys}
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
+
+
+def _upsert_all(connection: Connection, table: Table, keys: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
+    statement = _upsert_statement(connection, table, keys)
+    written = 0
+    batch: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        # One statement must not touch a row twice (PostgreSQL refuses), so a batch keeps the last.
+        batch[tuple(row[key] for key in keys)] = row
+        written += 1
+        if len(batch) >= _BATCH:
+            connection.execute(statement, list(batch.values()))
+            batch = {}
+    if batch:
+        connection.execute(statement, list(batch.values()))
+    return written
+
+
+def _tag_deployment_ids(connection: Connection, component: str) -> set[str]:
+    query = select(deployments.c.id).where(deployments.c.component == component, deployments.c.source == TAG_SOURCE)
+    return set(connection.execute(query).scalars())
+
+
+def _delete_deployments(connection: Connection, ids: Sequence[str]) -> None:
+    for chunk in _chunks(ids):
+        connection.execute(delete(deployment_changes).where(deployment_changes.c.deployment_id.in_(chunk)))
+        connection.execute(delete(deployments).where(deployments.c.id.in_(chunk)))
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
