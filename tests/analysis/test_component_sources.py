@@ -83,3 +83,13 @@ def test_components_map_to_repositories_paths_and_release_patterns(tmp_path):
     [problem] = problems
     assert problem.code == "GIT006"
     assert problem.location is not None and problem.location.path == "catalog/all.yaml"
+
+
+def test_check_reports_a_release_tag_pattern_that_is_not_a_regular_expression(tmp_path):
+    from charter.workspace import open_workspace
+
+    workspace = open_workspace(write_repo(tmp_path, {"catalog/all.yaml": CATALOG}))
+    found = [item for item in workspace.check() if item.code == "GIT006"]
+    assert [(item.entity, item.location.line if item.location else None) for item in found] == [
+        ("component:default/ledger", 27)  # the annotation's line in catalog/all.yaml
+    ]

@@ -130,5 +130,13 @@ def _release_pattern(entity: CatalogEntity, problems: list[Diagnostic]) -> re.Pa
         return None
 
 
+def release_pattern_problems(estate: Estate) -> Iterator[Diagnostic]:
+    """GIT006 for every `charter.dev/release-tags` value that is not a regular expression."""
+    for _ref, entity in sorted(_components(estate), key=lambda item: str(item[0])):
+        problems: list[Diagnostic] = []
+        _release_pattern(entity, problems)
+        yield from problems
+
+
 def repositories_of(sources: Iterable[ComponentSource]) -> set[str]:
     return {source.repository for source in sources}

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from charter.analysis import risk as risk_analysis
+from charter.analysis.component_sources import release_pattern_problems
 from charter.analysis.metrics import METRICS, parse_metric_value
 from charter.model.catalog import (
     ON_CALL_ANNOTATION,
@@ -254,6 +255,11 @@ def check_targets(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]
                 yield diagnostic("TGT001", f"goal {goal.id!r}: {error}", where.at("value"), entity=f"goal:{goal.id}")
 
 
+def check_release_tag_patterns(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
+    """GIT006: a release-tag pattern `charter sync` could not use."""
+    return release_pattern_problems(estate)
+
+
 GOVERNANCE_RULES: tuple[GovernanceRule, ...] = (
     check_references,
     check_ownership,
@@ -263,4 +269,5 @@ GOVERNANCE_RULES: tuple[GovernanceRule, ...] = (
     check_decisions,
     check_capacity,
     check_targets,
+    check_release_tag_patterns,
 )
