@@ -5,16 +5,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from charter.analysis.codehealth import CodeHealth, CodeHealthOptions, FileChangeRow, analyze_code_health
-from charter.analysis.component_sources import ComponentSource, component_sources
+from charter.analysis.component_sources import ComponentSource, component_scopes, component_sources
+from charter.analysis.delivery import (
+    DeliveryInputs,
+    DeliveryOptions,
+    DeliveryReport,
+    DeploymentExplanation,
+    LeadTimes,
+    delivery_metric_values,
+    delivery_report,
+    explain_deployment,
+)
+from charter.analysis.dora_bands import DoraEdition
+from charter.analysis.metrics import METRICS, Scope
 from charter.model.organization import GitSource, Policies
 from charter.store.database import Store
+from charter.store.deployments import read_deployments, read_deployments_by_id
 from charter.store.schema import file_changes
+from charter.store.shipped import read_lead_time_rows, read_shipped_of, read_shippers
+from charter.store.snapshots import MetricValue
 from charter.workspace import Workspace
 
 
@@ -67,3 +83,97 @@ def code_health(
             health = analyze_code_health(component_rows(connection, source), options)
             found.append(ComponentCodeHealth(source, health))
     return found
+
+
+# Delivery ----------------------------------------------------------------------------------------
+
+# Deployments read around the period: the latest one before an incident early in the period, and
+# rollbacks or hotfixes that came after it.
+_CONTEXT_BEFORE = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryQuery:
+    since: datetime
+    until: datetime
+    by: Scope = Scope.COMPONENT
+    edition: DoraEdition = DoraEdition.DORA_2023
+
+
+def _organization_name(workspace: Workspace) -> str:
+    organization = workspace.estate.organization
+    return organization.metadata.name if organization else "org"
+
+
+def delivery_options(workspace: Workspace, query: DeliveryQuery) -> DeliveryOptions:
+    policies = _policies(workspace)
+    return DeliveryOptions(
+        since=query.since,
+        until=query.until,
+        production_patterns=tuple(policies.production_environments),
+        hotfix_window_hours=policies.hotfix_window_hours,
+        by=query.by,
+        edition=query.edition,
+        organization=_organization_name(workspace),
+    )
+
+
+def delivery_inputs(workspace: Workspace, connection: Connection, query: DeliveryQuery) -> DeliveryInputs:
+    """Everything the delivery metrics of [since, until) need, read from the store in a few queries."""
+    window = timedelta(hours=_policies(workspace).hotfix_window_hours)
+    deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
+    ids, seconds = read_lead_time_rows(connection, since=query.since, until=query.until)
+    incidents = workspace.estate.incidents
+    named_changes = [incident.caused_by_change for incident in incidents if incident.caused_by_change]
+    return DeliveryInputs(
+        deployments=deployments,
+        lead_times=LeadTimes.from_rows(ids, np.asarray(seconds, dtype=np.float64)),
+        incidents=incidents,
+        change_shippers=read_shippers(connection, named_changes),
+        scopes=component_scopes(workspace.estate),
+    )
+
+
+def delivery(workspace: Workspace, store: Store, query: DeliveryQuery) -> DeliveryReport:
+    with store.engine.connect() as connection:
+        inputs = delivery_inputs(workspace, connection, query)
+    return delivery_report(inputs, delivery_options(workspace, query))
+
+
+def explain(
+    workspace: Workspace, store: Store, query: DeliveryQuery, deployment_id: str
+) -> DeploymentExplanation | None:
+    """One deployment: what it shipped and why it counts as failed. The period is widened to hold it."""
+    with store.engine.connect() as connection:
+        matches = read_deployments_by_id(connection, [deployment_id])
+        if not matches:
+            return None
+        found = matches[0]
+        around = DeliveryQuery(
+            min(query.since, found.finished), max(query.until, found.finished + timedelta(seconds=1))
+        )
+        inputs = delivery_inputs(workspace, connection, around)
+        shipped = list(read_shipped_of(connection, [deployment_id]))
+    return explain_deployment(deployment_id, inputs, delivery_options(workspace, around), shipped)
+
+
+# Snapshot ----------------------------------------------------------------------------------------
+
+
+def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> list[MetricValue]:
+    """Every metric value `charter sync` records: delivery per component, team, system and the
+    organisation over [since, until), and code health per component."""
+    store = workspace.store
+    assert store is not None
+    values: list[MetricValue] = []
+    for by in (Scope.COMPONENT, Scope.TEAM, Scope.SYSTEM, Scope.ORG):
+        report = delivery(workspace, store, DeliveryQuery(since, until, by))
+        values += [
+            MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
+            for item in delivery_metric_values(report)
+        ]
+    for item in code_health(workspace, store, until):
+        ref = item.source.ref.short
+        for metric, value in item.health.metric_values().items():
+            values.append(MetricValue(metric, Scope.COMPONENT.value, ref, value, METRICS[metric].unit.value))
+    return values

@@ -53,6 +53,15 @@ def read_deployments(
     return sorted(found, key=lambda item: (item.component, item.finished, item.id))
 
 
+def read_deployments_by_id(connection: Connection, ids: Sequence[str]) -> list[Deployment]:
+    """The deployments with these ids (unknown ids are left out)."""
+    return [
+        _deployment(row)
+        for chunk in _chunks(sorted(set(ids)))
+        for row in connection.execute(select(deployments).where(deployments.c.id.in_(chunk)))
+    ]
+
+
 def delete_tag_deployments(connection: Connection, component: str) -> int:
     """Remove every release-tag deployment of the component (and what they shipped); returns how many."""
     ids = _tag_deployment_ids(connection, component)

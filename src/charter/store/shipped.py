@@ -57,23 +57,39 @@ def replace_shipped_changes(
     return written
 
 
-def read_shipped_changes(
+def read_lead_time_rows(
     connection: Connection, *, since: datetime | None = None, until: datetime | None = None
-) -> dict[str, list[ShippedChange]]:
-    """Shipped changes of the deployments that finished in [since, until), by deployment id."""
-    query = select(
-        deployment_changes.c.deployment_id,
-        deployment_changes.c.sha,
-        deployment_changes.c.lead_start,
-        deployment_changes.c.lead_seconds,
-    ).join(deployments, deployments.c.id == deployment_changes.c.deployment_id)
+) -> tuple[list[str], list[float]]:
+    """(deployment id, lead seconds) of every change shipped by a deployment that finished in
+    [since, until), as two columns ordered by deployment: millions of rows, no object per row."""
+    query = select(deployment_changes.c.deployment_id, deployment_changes.c.lead_seconds).join(
+        deployments, deployments.c.id == deployment_changes.c.deployment_id
+    )
     if since is not None:
         query = query.where(deployments.c.finished >= since)
     if until is not None:
         query = query.where(deployments.c.finished < until)
-    found: dict[str, list[ShippedChange]] = defaultdict(list)
-    for row in connection.execute(query):
-        found[row[0]].append(ShippedChange(row[0], row[1], row[2], row[3]))
+    query = query.order_by(deployment_changes.c.deployment_id)
+    ids: list[str] = []
+    seconds: list[float] = []
+    result = connection.execution_options(yield_per=50_000).execute(query)
+    for partition in result.partitions():
+        for deployment_id, lead in partition:
+            ids.append(deployment_id)
+            seconds.append(lead)
+    return ids, seconds
+
+
+def read_shippers(connection: Connection, shas: Sequence[str]) -> dict[str, list[str]]:
+    """For each sha (full, or an abbreviation of one), the deployments that shipped it."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for sha in sorted(set(shas)):
+        column = deployment_changes.c.sha
+        condition = column == sha.lower() if len(sha) in (40, 64) else column.startswith(sha.lower(), autoescape=True)
+        for full, deployment_id in connection.execute(
+            select(column, deployment_changes.c.deployment_id).where(condition)
+        ):
+            found[full].append(deployment_id)
     return dict(found)
 
 
