@@ -173,7 +173,7 @@ def _detail_sections(health: CodeHealth) -> list[tuple[str, list[str], list[list
 
 
 def render_table(items: Sequence[ComponentCodeHealth]) -> str:
-    console = Console(record=True, width=140, force_terminal=False)
+    console = Console(record=True, width=140, file=io.StringIO())
     if not items:
         console.print("No component is mapped to a mined repository: run `charter sync` first.")
         return console.export_text()

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from rich.console import Console
@@ -163,14 +164,15 @@ def _trend_scope(report: DeliveryReport) -> ScopeMetrics | None:
 
 
 def _title(report: DeliveryReport) -> str:
+    last_day = (report.until - timedelta(microseconds=1)).date()
     return (
-        f"Delivery {report.since.date().isoformat()} to {report.until.date().isoformat()} "
+        f"Delivery {report.since.date().isoformat()} to {last_day.isoformat()} "
         f"by {report.by.value} (bands: DORA {report.edition.value})"
     )
 
 
 def render_table(report: DeliveryReport) -> str:
-    console = Console(record=True, width=160, force_terminal=False)
+    console = Console(record=True, width=160, file=io.StringIO())
     table = Table(title=_title(report), title_justify="left")
     for header in HEADERS:
         table.add_column(header)
@@ -185,15 +187,14 @@ def render_table(report: DeliveryReport) -> str:
         for week in trend.weeks:
             weeks.add_row(*_week_row(week))
         console.print(weeks)
-    others = [item for item in report.environments if not item.production or item.unsuccessful]
-    if others:
-        console.print(
-            "Not counted in DORA: "
-            + ", ".join(
-                f"{item.environment} {item.successful} ok / {item.unsuccessful} not"
-                for item in sorted(others, key=lambda item: item.environment)
-            )
-        )
+    uncounted = [
+        f"{count} {'unsuccessful ' if not successful else ''}to {item.environment}"
+        for item in sorted(report.environments, key=lambda item: item.environment)
+        for count, successful in ((item.unsuccessful, False), (0 if item.production else item.successful, True))
+        if count
+    ]
+    if uncounted:
+        console.print("Deployments not counted in DORA: " + ", ".join(uncounted))
     if report.unrecovered:
         console.print(f"Failed deployments with no recovery yet: {', '.join(report.unrecovered[:10])}")
     if report.unmatched_incidents:
@@ -278,7 +279,7 @@ def render_explanation(explanation: DeploymentExplanation, output_format: str) -
     if output_format == "json":
         return json.dumps(explanation_as_data(explanation), indent=2)
     deployment = explanation.deployment
-    console = Console(record=True, width=140, force_terminal=False)
+    console = Console(record=True, width=140, file=io.StringIO())
     console.print(
         f"{deployment.id}: {deployment.component} to {deployment.environment}, commit {deployment.commit_sha or '?'}, "
         f"finished {deployment.finished.isoformat()}, {deployment.status.value}"

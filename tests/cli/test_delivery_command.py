@@ -1,0 +1,104 @@
+"""`charter delivery` end to end from imported deployment records and Markdown incidents: the five
+metrics, the rule that linked each failure, the weekly trend, and `--explain`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from charter.cli.app import app
+from tests.strategy import write_repo
+
+SHA = "b" * 40
+RECORDS = [
+    {"id": "d1", "component": "payments", "environment": "production", "sha": SHA,
+     "finished": "2026-10-01T10:00:00Z"},
+    {"id": "d2", "component": "payments", "environment": "production", "sha": SHA,
+     "finished": "2026-10-02T10:00:00Z"},
+    {"id": "d3", "component": "payments", "environment": "production", "sha": SHA,
+     "finished": "2026-10-08T10:00:00Z", "rollbackOf": "d2"},
+    {"id": "d4", "component": "payments", "environment": "staging", "sha": SHA,
+     "finished": "2026-10-03T10:00:00Z"},
+    {"id": "d5", "component": "payments", "environment": "production", "sha": SHA,
+     "finished": "2026-10-09T10:00:00Z", "status": "failure"},
+]  # fmt: skip
+FILES = {
+    "catalog/all.yaml": """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Group
+        metadata: {name: team-a}
+        spec: {type: team, children: []}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata: {name: payments}
+        spec: {type: service, lifecycle: production, owner: team-a}
+        """,
+    "incidents/inc-1.md": """\
+        ---
+        id: INC-1
+        title: Payments fail
+        severity: SEV2
+        services: [payments]
+        started: 2026-10-01T11:00:00Z
+        resolved: 2026-10-01T13:00:00Z
+        cause: change
+        causedBy: {deployment: d1}
+        postmortem: {status: published, date: 2026-10-02}
+        ---
+        # Payments fail
+        """,
+}
+
+
+def run(*arguments: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(arguments))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def test_delivery_from_imported_deployments_and_incidents(tmp_path: Path) -> None:
+    (tmp_path / "org").mkdir()
+    repo = write_repo(tmp_path / "org", FILES)
+    records = tmp_path / "deployments.jsonl"
+    records.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
+    assert run("import", "deployments", "--repo", str(repo), str(records))[0] == 0
+
+    code, output = run(
+        "delivery", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11", "--format", "json"
+    )
+    assert code == 0, output
+    report = json.loads(output)
+    [org] = report["scopes"]
+    assert org["deployments"] == 3  # d4 is staging, d5 failed: shown, not counted
+    assert org["deploymentFrequencyPerDay"] == 3 / 14
+    assert org["deploymentDaysPerWeek"] == 1.5  # week of Sep 28: 2 days; week of Oct 5: 1 day
+    assert org["changeFailureRate"] == 2 / 3
+    assert org["deploymentReworkRate"] == 1 / 3  # d3 rolled d2 back
+    # d1 recovered when INC-1 was resolved (3 h); d2 when d3 rolled it back (6 days)
+    assert org["recoveryTimeP50Seconds"] == (3 * 3600 + 6 * 86400) / 2
+    assert org["leadTimeP50Seconds"] is None  # no git history mined: nothing shipped is known
+    assert report["failures"] == {
+        "d1": [{"rule": "caused-by-deployment", "incident": "INC-1", "byDeployment": None}],
+        "d2": [{"rule": "rolled-back", "incident": None, "byDeployment": "d3"}],
+    }
+    environments = {item["environment"]: item for item in report["environments"]}
+    assert (environments["staging"]["successful"], environments["production"]["unsuccessful"]) == (1, 1)
+    assert [week["deployments"] for week in org["weeks"]] == [2, 1]
+
+    code, output = run("delivery", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11")
+    assert code == 0 and "caused" not in output and "(unassigned)" not in output
+    assert "Weekly trend" in output and "2026-W40" in output
+
+    code, output = run("delivery", "--repo", str(repo), "--explain", "d1", "--format", "json")
+    assert code == 0, output
+    explained = json.loads(output)
+    assert explained["failure"] == [
+        {"rule": "caused-by-deployment", "incident": "INC-1", "incidentTitle": "Payments fail", "byDeployment": None}
+    ]
+    assert explained["recovery"]["byIncident"] == "INC-1"
+
+    code, output = run("delivery", "--repo", str(repo), "--explain", "nope")
+    assert code == 2 and "no deployment `nope`" in output
