@@ -148,11 +148,16 @@ def test_only_the_planted_owners_dangle(small: GenerationSummary, small_estate: 
     assert sorted(d.source.short for d in small_estate.dangling) == sorted(small.flaws["OWN003"])
 
 
-@pytest.mark.parametrize("profile", [SMALL, LARGE_SCALED], ids=["small", "large-scaled"])
-def test_check_finds_exactly_the_planted_flaws(profile: SizeProfile, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("profile", "git"),
+    [(SMALL, False), (SMALL, True), (LARGE_SCALED, False)],
+    ids=["small", "small-with-git", "large-scaled"],
+)
+def test_check_finds_exactly_the_planted_flaws(profile: SizeProfile, git: bool, tmp_path: Path) -> None:
     governance = pytest.importorskip("charter.analysis.governance")
     suppression = pytest.importorskip("charter.analysis.suppression")
-    summary = generate_organization(tmp_path / "org", profile, seed=3)
+    summary = generate_organization(tmp_path / "org", profile, seed=3, git=git)
+    assert bool(summary.clones) == git
     estate = load_strategy_repo(tmp_path / "org")
     context = governance.CheckContext(
         today=profile.reference_date, path_exists=lambda path: (summary.destination / path).exists()

@@ -87,6 +87,15 @@ def demo_command(
     components: Annotated[int | None, typer.Option(help="Override the number of components.")] = None,
     risks: Annotated[int | None, typer.Option(help="Override the number of risks.")] = None,
     initiatives: Annotated[int | None, typer.Option(help="Override the number of initiatives.")] = None,
+    git: Annotated[
+        bool | None,
+        typer.Option(
+            "--git/--no-git",
+            help="Also write git clones of some components (a year of history each) and deployment records "
+            "(default: on for small, off for large, which then writes 200 repositories).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Generate a deterministic, realistic sample organisation, flaws included."""
     from dataclasses import replace
@@ -104,10 +113,20 @@ def demo_command(
         fail(str(error).replace("SizeProfile.", "--"))
     _ensure_empty(directory, force)
     started = time.perf_counter()
-    summary = generate_organization(directory, profile, seed=seed)
+    with_git = git if git is not None else size != "large"
+    summary = generate_organization(directory, profile, seed=seed, git=with_git)
     elapsed = time.perf_counter() - started
     written = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
     typer.echo(f"Generated {directory} in {elapsed:.1f}s: {written}")
+    if summary.deployments is not None:
+        typer.echo(
+            f"Wrote {len(summary.clones)} git repositories under {directory / 'clones'} and deployment records in "
+            f"{summary.deployments}."
+        )
+        typer.echo(
+            f"Next: charter import deployments {summary.deployments} --repo {directory}, "
+            f"then charter sync --repo {directory}"
+        )
 
 
 def schema_command(

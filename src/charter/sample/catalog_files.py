@@ -116,12 +116,17 @@ def _system(system: System) -> dict[str, Any]:
                    {"owner": f"group:{system.owner}", "domain": system.domain})
 
 
-def _component(component: Component) -> dict[str, Any]:
+def component_language(component: Component) -> str:
+    """The component's language, written as its only tag (and the language of its sample repository)."""
     languages = _LANGUAGES[component.type]
+    return languages[len(component.name) % len(languages)]
+
+
+def _component(component: Component) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "name": component.name,
         "description": f"{title_case(component.word)} of {title_case(component.system)}",
-        "tags": [languages[len(component.name) % len(languages)]],
+        "tags": [component_language(component)],
         "annotations": dict(component.annotations),
     }
     spec: dict[str, Any] = {

@@ -1,6 +1,7 @@
 """`charter demo`'s engine: write a whole strategy repository for a made-up company, deterministic
 for a seed (same seed and profile, same bytes), with governance flaws planted where `charter check`
-should find them and everything else clean."""
+should find them and everything else clean; with `git`, also clones of some components' repositories
+and their deployment records, for `charter sync` and the delivery and code health reports."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from charter.sample.catalog import build_catalog
 from charter.sample.catalog_files import write_catalog
 from charter.sample.decisions import plan_decisions, write_decisions
+from charter.sample.deployments import DEPLOYMENTS_FILE, DeliveryFacts
+from charter.sample.gitrepos import CLONES_FOLDER, plan_repositories, write_repositories
 from charter.sample.incidents import write_incidents
 from charter.sample.plan import Planted
 from charter.sample.profiles import SizeProfile
@@ -29,7 +32,8 @@ from charter.sample.writers import RepoWriter
 @dataclass(frozen=True)
 class GenerationSummary:
     """What was written: counts per kind, every file (repo-relative, in writing order), and the
-    flaws planted on purpose (diagnostic code -> entities) and the look-alikes that are acceptable."""
+    flaws planted on purpose (diagnostic code -> entities) and the look-alikes that are acceptable;
+    with git, the clones written and the deployment records for `charter import deployments`."""
 
     destination: Path
     profile: SizeProfile
@@ -38,10 +42,15 @@ class GenerationSummary:
     files: tuple[str, ...]
     flaws: dict[str, tuple[str, ...]]
     acceptable: dict[str, tuple[str, ...]]
+    clones: tuple[Path, ...] = ()
+    deployments: Path | None = None
 
 
-def generate_organization(destination: Path, profile: SizeProfile, seed: int = 7) -> GenerationSummary:
-    """Write the sample organisation into `destination`, which must be empty or not exist yet."""
+def generate_organization(
+    destination: Path, profile: SizeProfile, seed: int = 7, git: bool = False
+) -> GenerationSummary:
+    """Write the sample organisation into `destination`, which must be empty or not exist yet; with
+    `git`, also its components' clones under `clones/` and `facts/deployments.jsonl`."""
     if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
         raise FileExistsError(f"{destination} exists and is not an empty directory")
     rng = random.Random(seed)
@@ -50,9 +59,13 @@ def generate_organization(destination: Path, profile: SizeProfile, seed: int = 7
     slo_plan = plan_slos(rng, profile, catalog, planted)
     layout = plan_decisions(rng, profile)
     register = build_register(rng, profile, catalog, slo_plan.observable_names(), len(layout.free), planted)
+    # Its own random source: with or without git, the rest of the organisation is the same.
+    git_rng = random.Random(f"git-{seed}")
+    repositories = plan_repositories(git_rng, profile, catalog) if git else []
 
     writer = RepoWriter(destination)
-    writer.write_yaml("charter.yaml", [organization_document(profile, planted)])
+    git_roots = [CLONES_FOLDER] if repositories else []
+    writer.write_yaml("charter.yaml", [organization_document(profile, planted, git_roots)])
     write_catalog(writer, catalog, profile)
     standards = standard_documents(profile)
     for path, document in standards:
@@ -72,7 +85,15 @@ def generate_organization(destination: Path, profile: SizeProfile, seed: int = 7
     if controls:
         writer.write(CONTROLS_EVIDENCE_DOC, _CONTROLS_DOC)
     decisions = write_decisions(writer, rng, profile, layout, register.acceptances, planted)
-    incidents = write_incidents(writer, rng, profile, catalog)
+    delivery = None
+    if repositories:
+        histories = write_repositories(destination, repositories)
+        delivery = DeliveryFacts(git_rng, repositories, histories, profile.reference_date)
+    # Incidents draw from their own source: blaming deployments takes more draws, the radar stays the same.
+    incidents = write_incidents(writer, random.Random(rng.getrandbits(64)), profile, catalog, delivery)
+    if delivery is not None:
+        delivery.write(writer)
+        writer.write(".gitignore", f"/{CLONES_FOLDER}/\n/.charter/\n")
     if profile.radar_entries:
         writer.write("radar/radar.csv", radar_csv(rng, profile))
 
@@ -97,8 +118,19 @@ def generate_organization(destination: Path, profile: SizeProfile, seed: int = 7
         "RadarEntry": profile.radar_entries,
     }
     flaws, acceptable = planted.frozen()
-    writer.write("README.md", _readme(profile, seed, counts, flaws, acceptable))
-    return GenerationSummary(destination, profile, seed, counts, tuple(writer.files), flaws, acceptable)
+    clones = tuple(destination / CLONES_FOLDER / plan.directory for plan in repositories)
+    writer.write("README.md", _readme(profile, seed, counts, flaws, acceptable, clones))
+    return GenerationSummary(
+        destination,
+        profile,
+        seed,
+        counts,
+        tuple(writer.files),
+        flaws,
+        acceptable,
+        clones,
+        destination / DEPLOYMENTS_FILE if delivery is not None else None,
+    )
 
 
 _CONTROLS_DOC = """# How controls are evidenced
@@ -115,6 +147,7 @@ def _readme(
     counts: dict[str, int],
     flaws: dict[str, tuple[str, ...]],
     acceptable: dict[str, tuple[str, ...]],
+    clones: tuple[Path, ...] = (),
 ) -> str:
     org = profile.organization
     lines = [
@@ -152,6 +185,24 @@ def _readme(
         f"| `decisions/` | MADR and adr-tools decision records | {counts['Decision']} |",
         f"| `incidents/` | postmortems with YAML front matter | {counts['Incident']} |",
         f"| `radar/radar.csv` | Build-Your-Own-Radar entries | {counts['RadarEntry']} |",
+    ]
+    if clones:
+        lines += [
+            f"| `{CLONES_FOLDER}/` | git clones of some components' repositories, a year of history each "
+            f"| {len(clones)} |",
+            f"| `{DEPLOYMENTS_FILE}` | deployment records of the components that do not deploy from release tags | 1 |",
+            "",
+            "Delivery and code health come from the clones and the deployment records:",
+            "",
+            "```sh",
+            f"charter import deployments {DEPLOYMENTS_FILE}",
+            "charter sync             # mine the clones, derive deployments from release tags, link lead times",
+            f"charter delivery --until {profile.reference_date.isoformat()}   # DORA's five metrics, the 90 days "
+            "before the sample's date",
+            "charter codehealth       # hotspots, change coupling, knowledge concentration",
+            "```",
+        ]
+    lines += [
         "",
         "## What `charter check` should find",
         "",

@@ -1,6 +1,8 @@
 """The sample's incidents: postmortems as Markdown with YAML front matter, in the months before the
 reference date, with deployments named as their cause, repeats of the same failure, and postmortems
-and action items in every state."""
+and action items in every state. With the sample's deployments, a change incident starts after a
+real deployment, names it (or one of its commits, or only its cause category), and its recovery is
+recorded as a rollback or hotfix deployment."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from charter.sample.deployments import Cause, DeliveryFacts
 from charter.sample.names import title_case
 from charter.sample.plan import Catalog, Component
 from charter.sample.profiles import SizeProfile
@@ -19,6 +22,8 @@ POSTMORTEM_STATUSES = {"complete": "published", "draft": "draft"}
 _SEVERITIES = (("SEV1", 0.08), ("SEV2", 0.22), ("SEV3", 0.42), ("SEV4", 0.28))
 _CAUSES = (("change", 0.35), ("config", 0.15), ("dependency", 0.15), ("capacity", 0.1),
            ("infrastructure", 0.15), ("security", 0.04), ("unknown", 0.06))
+# With deployments to blame, changes cause half the incidents, as in most postmortem collections.
+_CAUSES_WITH_DEPLOYMENTS = (("change", 0.5), *((name, weight * 0.5 / 0.65) for name, weight in _CAUSES[1:]))
 _TITLES = {
     "change": "Errors on {service} after a deployment",
     "config": "{service} rejected requests after a configuration change",
@@ -40,6 +45,8 @@ class _Draft:
     started: datetime
     component: Component
     cause: str
+    blamed: Cause | None = None
+    invent_deployment: bool = True  # no deployments known: name a plausible release tag
 
 
 def _weighted(rng: random.Random, table: tuple[tuple[str, float], ...]) -> str:
@@ -50,26 +57,58 @@ def _timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def write_incidents(writer: RepoWriter, rng: random.Random, profile: SizeProfile, catalog: Catalog) -> int:
+def write_incidents(
+    writer: RepoWriter,
+    rng: random.Random,
+    profile: SizeProfile,
+    catalog: Catalog,
+    delivery: DeliveryFacts | None = None,
+) -> int:
     pool = [c for c in catalog.components if c.type == "service" and c.lifecycle == "production" and c.tier <= 2]
     pool = pool or catalog.components
+    by_name = {component.name: component for component in catalog.components}
+    deployed = delivery.components() if delivery else []
+    causes = _CAUSES_WITH_DEPLOYMENTS if deployed else _CAUSES
     now = datetime(profile.reference_date.year, profile.reference_date.month, profile.reference_date.day,
                    tzinfo=UTC)
     drafts: list[_Draft] = []
     for index in range(profile.incidents):
         if index % 6 == 5 and drafts:
             # The same failure again within the repeat window: an escalation when no time is allocated.
-            earlier = rng.choice(drafts)
-            started = min(earlier.started + timedelta(days=rng.randint(5, 60)), now - timedelta(hours=6))
-            drafts.append(_Draft(started, earlier.component, earlier.cause))
+            drafts.append(_repeat(rng, rng.choice(drafts), now, delivery))
             continue
         started = now - timedelta(days=rng.randint(2, 300), minutes=rng.randint(0, 1439))
-        drafts.append(_Draft(started, rng.choice(pool), _weighted(rng, _CAUSES)))
+        draft = _Draft(started, rng.choice(pool), _weighted(rng, causes), invent_deployment=delivery is None)
+        if delivery is not None and draft.cause == "change":
+            draft = _blaming(rng, draft, delivery.cause(rng, deployed, now - timedelta(days=300), now), by_name)
+        drafts.append(draft)
     drafts.sort(key=lambda draft: (draft.started, draft.component.name))
     for number, draft in enumerate(drafts, start=1):
         metadata, body = _incident(rng, number, draft, now)
+        if delivery and draft.blamed:
+            acknowledged = datetime.strptime(metadata["acknowledged"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            delivery.recover(rng, draft.blamed, metadata["id"], acknowledged)
         writer.write(f"incidents/{draft.started:%Y-%m-%d}-inc-{number:04d}.md", front_matter(metadata, body))
     return len(drafts)
+
+
+def _repeat(rng: random.Random, earlier: _Draft, now: datetime, delivery: DeliveryFacts | None) -> _Draft:
+    """The failure of `earlier` again, 5 to 60 days later; a change blamed on a later deployment."""
+    started = min(earlier.started + timedelta(days=rng.randint(5, 60)), now - timedelta(hours=6))
+    draft = _Draft(started, earlier.component, earlier.cause, invent_deployment=delivery is None)
+    if delivery is None or earlier.blamed is None:
+        return draft
+    window = (earlier.started + timedelta(days=5), min(earlier.started + timedelta(days=60), now))
+    blamed = delivery.cause(rng, [earlier.component.name], *window)
+    return _blaming(rng, draft, blamed, {earlier.component.name: earlier.component})
+
+
+def _blaming(rng: random.Random, draft: _Draft, blamed: Cause | None, components: dict[str, Component]) -> _Draft:
+    """The draft started a little after the deployment it is blamed on, for that deployment's component."""
+    if blamed is None:
+        return draft
+    started = blamed.deployment.finished + timedelta(minutes=rng.randint(10, 180))
+    return _Draft(started, components[blamed.component], draft.cause, blamed, invent_deployment=False)
 
 
 def _incident(rng: random.Random, number: int, draft: _Draft, now: datetime) -> tuple[dict[str, Any], str]:
@@ -91,7 +130,13 @@ def _incident(rng: random.Random, number: int, draft: _Draft, now: datetime) -> 
         "resolved": _timestamp(resolved),
         "cause": draft.cause,
     }
-    if draft.cause == "change" and rng.random() < 0.7:
+    if draft.blamed is not None:
+        deployment = draft.blamed.deployment
+        if draft.blamed.link == "deployment":
+            metadata["causedBy"] = {"deployment": deployment.id}
+        elif draft.blamed.link == "change":
+            metadata["causedBy"] = {"change": deployment.sha}
+    elif draft.invent_deployment and draft.cause == "change" and rng.random() < 0.7:
         version = f"v{rng.randint(1, 4)}.{rng.randint(0, 30)}.{rng.randint(0, 9)}"
         metadata["causedBy"] = {"deployment": f"tag:{component.name}/{version}"}
     age = (now - resolved).days
@@ -123,8 +168,13 @@ def _incident(rng: random.Random, number: int, draft: _Draft, now: datetime) -> 
 
 
 def _body(identifier: str, title: str, metadata: dict[str, Any], component: Component, draft: _Draft) -> str:
-    deployment = metadata.get("causedBy", {}).get("deployment")
-    trigger = f"The deployment `{deployment}`." if deployment else f"Cause category: {draft.cause}."
+    caused_by = metadata.get("causedBy", {})
+    if "deployment" in caused_by:
+        trigger = f"The deployment `{caused_by['deployment']}`."
+    elif "change" in caused_by:
+        trigger = f"The change `{caused_by['change'][:12]}`, shipped to production just before the impact started."
+    else:
+        trigger = f"Cause category: {draft.cause}."
     lines = [
         f"# {identifier}: {title}",
         "",

@@ -43,7 +43,7 @@ _NIST = (
 )
 
 
-def organization_document(profile: SizeProfile, planted: Planted) -> dict[str, Any]:
+def organization_document(profile: SizeProfile, planted: Planted, git_roots: list[str] | None = None) -> dict[str, Any]:
     reference = profile.reference_date
     horizon = date(reference.year + 1, 6, 30)
     year_end = date(reference.year + 1, 12, 31)
@@ -101,7 +101,7 @@ def organization_document(profile: SizeProfile, planted: Planted) -> dict[str, A
             "riskMatrix": {"levels": Flow(LEVELS), "grid": [Flow(row) for row in GRID]},
             "policies": policies,
             "compliance": ["soc2", "nist-800-53-moderate"],
-            "sources": {"catalog": []},
+            "sources": {"catalog": [], "git": {"roots": list(git_roots)}} if git_roots else {"catalog": []},
             "diagnostics": {},
             "ignore": ignore,
         },
