@@ -28,7 +28,7 @@ from charter.analysis.metrics import METRICS, Scope
 from charter.model.organization import GitSource, Policies
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
-from charter.store.schema import file_changes
+from charter.store.schema import file_changes, git_repositories
 from charter.store.shipped import read_lead_time_rows, read_shipped_of, read_shippers
 from charter.store.snapshots import MetricValue
 from charter.workspace import Workspace
@@ -72,14 +72,18 @@ def component_rows(connection: Connection, source: ComponentSource) -> Iterator[
 def code_health(
     workspace: Workspace, store: Store, today: datetime, component: str | None = None
 ) -> list[ComponentCodeHealth]:
-    """Code health of every component mapped to a mined repository (or of the one named)."""
+    """Code health of every component mapped to a mined repository (or of the one named); components
+    whose repository was never mined are left out rather than shown empty."""
     sources, _problems = component_sources(workspace.estate)
     if component is not None:
         sources = [source for source in sources if component in (source.component, source.ref.short, str(source.ref))]
     options = CodeHealthOptions(today=today, bots=_policies(workspace).bots, exclude=_git(workspace).exclude)
     found = []
     with store.engine.connect() as connection:
+        mined = set(connection.execute(select(git_repositories.c.name)).scalars())
         for source in sources:
+            if source.repository not in mined:
+                continue
             health = analyze_code_health(component_rows(connection, source), options)
             found.append(ComponentCodeHealth(source, health))
     return found
@@ -119,17 +123,24 @@ def delivery_options(workspace: Workspace, query: DeliveryQuery) -> DeliveryOpti
 
 
 def delivery_inputs(workspace: Workspace, connection: Connection, query: DeliveryQuery) -> DeliveryInputs:
-    """Everything the delivery metrics of [since, until) need, read from the store in a few queries."""
+    """Everything the delivery metrics of [since, until) need, read from the store in a few queries:
+    the period's deployments with some context around it, and every deployment an incident names."""
     window = timedelta(hours=_policies(workspace).hotfix_window_hours)
     deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
     ids, seconds = read_lead_time_rows(connection, since=query.since, until=query.until)
     incidents = workspace.estate.incidents
-    named_changes = [incident.caused_by_change for incident in incidents if incident.caused_by_change]
+    shippers = read_shippers(
+        connection, [incident.caused_by_change for incident in incidents if incident.caused_by_change]
+    )
+    named = {incident.caused_by_deployment for incident in incidents if incident.caused_by_deployment}
+    named.update(deployment_id for shipped_by in shippers.values() for deployment_id in shipped_by)
+    loaded = {deployment.id for deployment in deployments}
+    deployments += read_deployments_by_id(connection, sorted(named - loaded))
     return DeliveryInputs(
         deployments=deployments,
         lead_times=LeadTimes.from_rows(ids, np.asarray(seconds, dtype=np.float64)),
         incidents=incidents,
-        change_shippers=read_shippers(connection, named_changes),
+        change_shippers=shippers,
         scopes=component_scopes(workspace.estate),
     )
 

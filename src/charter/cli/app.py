@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from charter import __version__
-from charter.cli import catalogue, check, codehealth, delivery, scaffold, scorecard
+from charter.cli import catalogue, check, codehealth, delivery, scaffold, scorecard, sync
 from charter.cli.imports import import_app
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ app.command("check")(check.check_command)
 app.command("scorecard")(scorecard.scorecard_command)
 app.command("rules")(catalogue.rules_command)
 app.command("metrics")(catalogue.metrics_command)
+app.command("sync")(sync.sync_command)
 app.command("delivery")(delivery.delivery_command)
 app.command("codehealth")(codehealth.codehealth_command)
 app.add_typer(import_app, name="import")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -56,10 +57,22 @@ def emit(text: str, output: Path | None) -> None:
         typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path) -> None:
-    """Show what a sync or an import found, as `charter check`'s table, on stderr."""
+def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, per_code: int | None = None) -> None:
+    """Show what a sync or an import found, as `charter check`'s table, on stderr; with `per_code`,
+    at most that many of each code, and a line saying how many more there are."""
     from charter.outputs.interface import DiagnosticReport
     from charter.outputs.registry import render_diagnostics
 
-    report = DiagnosticReport(tuple(sorted(diagnostics, key=Diagnostic.sort_key)), root)
+    shown: list[Diagnostic] = []
+    kept: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    for item in sorted(diagnostics, key=Diagnostic.sort_key):
+        if per_code is not None and kept[item.code] >= per_code:
+            hidden[item.code] += 1
+        else:
+            kept[item.code] += 1
+            shown.append(item)
+    report = DiagnosticReport(tuple(shown), root)
     typer.echo(render_diagnostics("table", report), err=True, nl=False)
+    for code, count in sorted(hidden.items()):
+        typer.echo(f"… and {count} more {code} (charter rules shows what {code} means)", err=True)

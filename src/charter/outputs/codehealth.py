@@ -166,7 +166,7 @@ def _detail_sections(health: CodeHealth) -> list[tuple[str, list[str], list[list
         [p.stale_path, p.hotspot_path, str(p.support), str(p.stale_age_days)] for p in health.stale_couplings[:TOP]
     ]
     return [
-        ("Hotspots (change frequency × size)", ["file", "lines", "commits (window)", "score", "top author"], hot),
+        ("Hotspots (change frequency × size)", ["file", "lines", "commits (window)", "score", "top author share"], hot),
         ("Change coupling", ["file", "changes with", "support", "confidence"], coupled),
         ("Untouched for a year, still coupled to a hotspot", ["file", "hotspot", "support", "age (days)"], stale),
     ]
@@ -178,8 +178,8 @@ def render_table(items: Sequence[ComponentCodeHealth]) -> str:
         console.print("No component is mapped to a mined repository: run `charter sync` first.")
         return console.export_text()
     summary = Table(title="Code health", title_justify="left")
-    for header in SUMMARY_HEADERS:
-        summary.add_column(header)
+    for index, header in enumerate(SUMMARY_HEADERS):
+        summary.add_column(header, no_wrap=index < 2)
     for row in _summary_rows(items):
         summary.add_row(*row)
     console.print(summary)

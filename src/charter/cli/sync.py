@@ -1,0 +1,113 @@
+"""`charter sync`: mine the clones, derive deployments and lead times, and record a snapshot, with a
+Rich progress bar per repository and overall."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from charter.cli.options import RepoOption, fail, print_diagnostics, repository
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from charter.sources.git.sync import GitSyncReport, SyncEvent
+
+
+ExecutorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--executor",
+        help="Run the per-repository work on a Dask cluster (tcp://HOST:PORT) instead of the local process pool.",
+        show_default=False,
+    ),
+]
+
+
+class _Bars:
+    """One overall bar, and one bar per repository while it is being mined."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.overall: TaskID | None = None
+        self.per_repository: dict[str, TaskID] = {}
+
+    def expect(self, repositories: int) -> None:
+        self.overall = self.progress.add_task("repositories", total=repositories)
+
+    def __call__(self, event: SyncEvent) -> None:
+        progress = self.progress
+        if event.kind == "started":
+            self.per_repository[event.repository] = progress.add_task(f"  {event.repository} commits", total=None)
+        elif event.kind == "advanced":
+            task = self.per_repository.get(event.repository)
+            if task is not None:
+                progress.advance(task, event.commits)
+        elif event.kind == "finished":
+            task = self.per_repository.pop(event.repository, None)
+            if task is not None:
+                progress.remove_task(task)
+            if self.overall is not None:
+                progress.advance(self.overall)
+
+
+def _mining_line(report: GitSyncReport) -> str:
+    repositories = report.repositories
+    full = sum(1 for item in repositories if item.ok and item.changed and item.full)
+    incremental = sum(1 for item in repositories if item.ok and item.changed and not item.full)
+    unchanged = sum(1 for item in repositories if item.ok and not item.changed)
+    failed = report.failed
+    line = (
+        f"{len(repositories)} repositories: {report.commits_added} commits added "
+        f"({full} mined from the start, {incremental} incrementally, {unchanged} unchanged)"
+    )
+    return line + (f"; failed: {', '.join(failed)}" if failed else "")
+
+
+def sync_command(
+    repo: RepoOption = None,
+    fetch: Annotated[bool, typer.Option("--fetch", help="Run `git fetch` in each clone first.")] = False,
+    executor: ExecutorOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Bring facts in: mine git history, derive deployments and lead times, and record a snapshot."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charter.store.database import open_store
+    from charter.sync import SyncOptions, run_sync
+    from charter.workspace import open_workspace
+
+    if executor is not None and not executor.startswith("tcp://"):
+        fail(f"--executor takes a Dask scheduler address like tcp://HOST:8786, not `{executor}`")
+    root = repository(repo)
+    console = Console(stderr=True)
+    try:
+        store = open_store(root)
+    except (SQLAlchemyError, OSError) as error:
+        fail(f"cannot open the store: {error}")
+    with store:
+        workspace = open_workspace(root, store)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=quiet,
+            transient=True,
+        ) as progress:
+            summary = run_sync(workspace, SyncOptions(fetch=fetch, executor=executor), _Bars(progress))
+    if summary.git is not None:
+        console.print(_mining_line(summary.git), soft_wrap=True)
+    console.print(
+        f"{summary.tag_deployments} deployments from release tags; "
+        f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}",
+        soft_wrap=True,
+    )
+    if summary.diagnostics:
+        print_diagnostics(summary.diagnostics, root, per_code=5)
+    if any(item.severity == "error" for item in summary.diagnostics):
+        raise typer.Exit(1)

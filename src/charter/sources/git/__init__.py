@@ -1,0 +1,2 @@
+"""The `git` source: find the clones, mine their history (commits with per-file line counts, refs,
+tags) on a local process pool or a Dask cluster, and write it to the store incrementally."""

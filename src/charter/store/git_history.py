@@ -1,0 +1,270 @@
+"""Git history in the store: write what mining found for one repository (in the caller's transaction,
+in bulk, fast enough to hide behind git), and read back the refs, the commit graph, the tags and the
+file changes that delivery and code health are computed from."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, true, update
+from sqlalchemy.engine import Connection
+
+from charter.model.delivery import TagRecord
+from charter.sources.git.log import CommitRow
+from charter.sources.git.mine import MinedRepository
+from charter.store.schema import commits, file_changes, git_refs, git_repositories, git_tags
+
+_COMMIT_COLUMNS = (
+    "repository",
+    "sha",
+    "parents",
+    "author_name",
+    "author_email",
+    "authored_at",
+    "committed_at",
+    "is_merge",
+    "additions",
+    "deletions",
+    "files_changed",
+)
+_FILE_COLUMNS = ("repository", "sha", "path", "old_path", "additions", "deletions", "author_email", "authored_at")
+
+# Git times are whole seconds: SQLAlchemy's SQLite DATETIME text for them.
+_SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.000000"
+
+FileChangeRow = tuple[str, str, str | None, int | None, int | None, str, datetime]
+RowInserter = Callable[[Table, Sequence[str], list[tuple[Any, ...]]], None]
+
+
+def known_refs(connection: Connection, repository: str) -> dict[str, str]:
+    """The refs as of the last mining of `repository` (empty: never mined)."""
+    query = select(git_refs.c.ref, git_refs.c.sha).where(git_refs.c.repository == repository)
+    return {row.ref: row.sha for row in connection.execute(query)}
+
+
+def write_mined_repository(
+    connection: Connection,
+    mined: MinedRepository,
+    batches: Iterable[Sequence[CommitRow]],
+    mined_at: datetime | None = None,
+) -> int:
+    """Store one mining of one repository in the caller's transaction; returns the commits added.
+    A full mining replaces everything stored for the repository; an incremental one adds commits and
+    replaces refs and tags; an unchanged one only records when it was looked at."""
+    added = 0
+    if mined.changed:
+        if mined.full:
+            _delete_history(connection, mined.name)
+        added = _insert_commits(connection, mined.name, batches)
+        _replace_refs(connection, mined.name, mined.refs)
+        _replace_tags(connection, mined.name, mined.tags)
+    _upsert_repository(connection, mined, mined_at or datetime.now(UTC), added)
+    return added
+
+
+def _delete_history(connection: Connection, repository: str) -> None:
+    for table in (file_changes, commits, git_refs, git_tags):
+        connection.execute(delete(table).where(table.c.repository == repository))
+
+
+def _insert_commits(connection: Connection, repository: str, batches: Iterable[Sequence[CommitRow]]) -> int:
+    insert_rows = _row_inserter(connection)
+    timestamp = _timestamp_converter(connection)
+    added = 0
+    for batch in batches:
+        commit_rows: list[tuple[Any, ...]] = []
+        file_rows: list[tuple[Any, ...]] = []
+        for sha, parents, name, email, authored, committed, is_merge, additions, deletions, files in batch:
+            authored_at = timestamp(authored)
+            committed_at = authored_at if committed == authored else timestamp(committed)
+            commit_rows.append(
+                (
+                    repository,
+                    sha,
+                    parents,
+                    name,
+                    email,
+                    authored_at,
+                    committed_at,
+                    is_merge,
+                    additions,
+                    deletions,
+                    len(files),
+                )
+            )
+            file_rows.extend(
+                (repository, sha, path, old_path, added_lines, deleted_lines, email, authored_at)
+                for path, old_path, added_lines, deleted_lines in files
+            )
+        insert_rows(commits, _COMMIT_COLUMNS, commit_rows)
+        insert_rows(file_changes, _FILE_COLUMNS, file_rows)
+        added += len(batch)
+    return added
+
+
+def _replace_refs(connection: Connection, repository: str, refs: dict[str, str]) -> None:
+    connection.execute(delete(git_refs).where(git_refs.c.repository == repository))
+    if refs:
+        connection.execute(
+            insert(git_refs), [{"repository": repository, "ref": ref, "sha": sha} for ref, sha in sorted(refs.items())]
+        )
+
+
+def _replace_tags(connection: Connection, repository: str, tags: Sequence[TagRecord]) -> None:
+    connection.execute(delete(git_tags).where(git_tags.c.repository == repository))
+    if tags:
+        rows = [
+            {"repository": repository, "name": t.name, "sha": t.sha, "tagged_at": t.tagged_at, "annotated": t.annotated}
+            for t in tags
+        ]
+        connection.execute(insert(git_tags), rows)
+
+
+def _upsert_repository(connection: Connection, mined: MinedRepository, mined_at: datetime, added: int) -> None:
+    count = added if mined.full else git_repositories.c.commit_count + added
+    changed = connection.execute(
+        update(git_repositories)
+        .where(git_repositories.c.name == mined.name)
+        .values(location=mined.location, mined_at=mined_at, commit_count=count)
+    )
+    if changed.rowcount == 0:
+        connection.execute(
+            insert(git_repositories).values(
+                name=mined.name, location=mined.location, mined_at=mined_at, commit_count=added
+            )
+        )
+
+
+def _row_inserter(connection: Connection) -> RowInserter:
+    """The fastest bulk insert each dialect offers: PostgreSQL's COPY, SQLite's executemany on
+    prepared values, else SQLAlchemy's executemany."""
+    dialect = connection.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        return lambda table, columns, rows: _copy_rows(connection, table, columns, rows)
+    if dialect.name == "sqlite":
+        return lambda table, columns, rows: _executemany(connection, table, columns, rows)
+    return lambda table, columns, rows: _insert_mappings(connection, table, columns, rows)
+
+
+def _copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    driver_connection: Any = connection.connection.driver_connection
+    with (
+        driver_connection.cursor() as cursor,
+        cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _executemany(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        placeholders = ", ".join("?" for _ in columns)
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def _insert_mappings(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _timestamp_converter(connection: Connection) -> Callable[[int], Any]:
+    """Unix seconds to what the insert path binds: on SQLite the text SQLAlchemy itself would store for
+    a UtcDateTime (so comparisons in SQL agree), elsewhere a timezone-aware datetime."""
+    if connection.dialect.name != "sqlite":
+        return _aware_datetime
+    column_type = commits.c.authored_at.type
+    process = column_type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    assert process is not None
+
+    def as_sqlalchemy_would(seconds: int) -> Any:
+        return process(_aware_datetime(seconds))
+
+    # The same text several times faster; used only when it agrees with SQLAlchemy's own.
+    samples = (0, 951_782_400, 1_700_000_000, 4_102_444_799)
+    if all(_sqlite_text(sample) == as_sqlalchemy_would(sample) for sample in samples):
+        return _sqlite_text
+    return as_sqlalchemy_would
+
+
+def _aware_datetime(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _sqlite_text(seconds: int) -> str:
+    return time.strftime(_SQLITE_TIME_FORMAT, time.gmtime(seconds))
+
+
+def read_commit_graph(connection: Connection, repository: str) -> list[tuple[str, tuple[str, ...], datetime, bool]]:
+    """Every stored commit of `repository` as (sha, parents, authored_at, is_merge): all an ancestry walk needs."""
+    query = select(commits.c.sha, commits.c.parents, commits.c.authored_at, commits.c.is_merge).where(
+        commits.c.repository == repository
+    )
+    return [
+        (sha, tuple(parents.split()), authored_at, bool(is_merge))
+        for sha, parents, authored_at, is_merge in connection.execute(query)
+    ]
+
+
+def read_tags(connection: Connection, repository: str) -> list[TagRecord]:
+    """The repository's tags that end at a commit, by name."""
+    query = (
+        select(git_tags.c.name, git_tags.c.sha, git_tags.c.tagged_at, git_tags.c.annotated)
+        .where(git_tags.c.repository == repository)
+        .order_by(git_tags.c.name)
+    )
+    return [
+        TagRecord(name, sha, tagged_at, bool(annotated))
+        for name, sha, tagged_at, annotated in connection.execute(query)
+    ]
+
+
+def read_file_changes(
+    connection: Connection, repository: str, since: datetime | None = None, path_prefix: str | None = None
+) -> Iterator[FileChangeRow]:
+    """File changes of `repository`, oldest first, streamed: (sha, path, old_path, additions, deletions,
+    author_email, authored_at). `since` keeps changes authored at or after it; `path_prefix` keeps files
+    under that folder (the whole path or a leading run of its folders)."""
+    condition = and_(file_changes.c.repository == repository, _under(file_changes.c.path, path_prefix))
+    if since is not None:
+        condition = and_(condition, file_changes.c.authored_at >= since)
+    query = (
+        select(
+            file_changes.c.sha,
+            file_changes.c.path,
+            file_changes.c.old_path,
+            file_changes.c.additions,
+            file_changes.c.deletions,
+            file_changes.c.author_email,
+            file_changes.c.authored_at,
+        )
+        .where(condition)
+        .order_by(file_changes.c.authored_at, file_changes.c.id)
+    )
+    for row in connection.execution_options(yield_per=10_000).execute(query):
+        yield (row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+
+
+def shas_touching(connection: Connection, repository: str, path_prefix: str | None) -> set[str]:
+    """The commits of `repository` that changed a file under `path_prefix`, counting a file renamed
+    into or out of it (None or empty: every commit that changed a file)."""
+    query = (
+        select(file_changes.c.sha)
+        .where(
+            file_changes.c.repository == repository,
+            or_(_under(file_changes.c.path, path_prefix), _under(file_changes.c.old_path, path_prefix)),
+        )
+        .distinct()
+    )
+    return set(connection.execute(query).scalars())
+
+
+def _under(column: Any, path_prefix: str | None) -> ColumnElement[bool]:
+    prefix = (path_prefix or "").strip("/")
+    if not prefix:
+        return true()
+    return or_(column == prefix, column.startswith(prefix + "/", autoescape=True))

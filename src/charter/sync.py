@@ -1,0 +1,253 @@
+"""`charter sync`: bring the facts in and record a snapshot. Mine every clone under
+`sources.git.roots` (on the local process pool or a Dask cluster), turn release tags into deployments,
+work out what each deployment shipped from the commit graph, and store every metric value."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+from charter.analysis.ancestry import CommitNode, shipped_changes
+from charter.analysis.component_sources import ComponentSource, component_sources
+from charter.analysis.production import is_production
+from charter.load.repository import pinpoint
+from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
+from charter.model.codes import diagnostic
+from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
+from charter.model.diagnostics import Diagnostic, Location
+from charter.model.organization import GitSource, Policies
+from charter.sources.git.clones import find_clones
+from charter.sources.git.executors import executor_for
+from charter.sources.git.mine import RepositoryJob
+from charter.sources.git.sync import GitSyncReport, SyncEvent, sync_repositories
+from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
+from charter.store.git_history import known_refs, read_commit_graph, read_tags, shas_touching
+from charter.store.shipped import link_fingerprint, replace_shipped_changes
+from charter.workspace import Workspace
+
+
+class SyncProgress(Protocol):
+    """Told how many repositories there are, then every event of their mining."""
+
+    def expect(self, repositories: int) -> None: ...
+
+    def __call__(self, event: SyncEvent) -> None: ...
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    fetch: bool = False
+    executor: str | None = None
+
+
+@dataclass
+class SyncSummary:
+    git: GitSyncReport | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    tag_deployments: int = 0
+    components_linked: int = 0
+    snapshot_id: int | None = None
+
+
+def git_roots(workspace: Workspace) -> list[Path]:
+    organization = workspace.estate.organization
+    git = organization.spec.sources.git if organization else GitSource()
+    return [(workspace.root / root).resolve() for root in git.roots]
+
+
+def policies_of(workspace: Workspace) -> Policies:
+    organization = workspace.estate.organization
+    return organization.spec.policies if organization else Policies()
+
+
+def run_sync(
+    workspace: Workspace,
+    options: SyncOptions,
+    progress: SyncProgress | None = None,
+    now: datetime | None = None,
+) -> SyncSummary:
+    """Mine, derive, link and snapshot. Each repository and each component is one transaction: a
+    failure in one writes nothing of it and leaves the others."""
+    store = workspace.store
+    if store is None:
+        raise ValueError("charter sync needs the store")
+    moment = now or datetime.now(UTC)
+    organization = workspace.estate.organization
+    git = organization.spec.sources.git if organization else GitSource()
+    policies = policies_of(workspace)
+    sources, diagnostics = component_sources(workspace.estate)
+    clones = find_clones(git_roots(workspace))
+    diagnostics.extend(_missing_repositories(workspace, sources, clones))
+
+    distributed = options.executor is not None
+    with store.engine.connect() as connection:
+        jobs = [
+            RepositoryJob(
+                name=name,
+                location=str(path),
+                remote_url=remote_url(path) if distributed else None,
+                known_refs=known_refs(connection, name),
+                fetch=options.fetch,
+                cache_dir=git.cache,
+            )
+            for name, path in sorted(clones.items())
+        ]
+    if progress is not None:
+        progress.expect(len(jobs))
+    report = sync_repositories(store, jobs, executor_for(options.executor), progress) if jobs else None
+    if report is not None:
+        diagnostics.extend(report.diagnostics)
+
+    summary = SyncSummary(report, diagnostics)
+    mapped = [source for source in sources if source.repository in clones]
+    with store.transaction() as connection:
+        for source in mapped:
+            if source.release_tags is None:
+                continue
+            tags = [tag for tag in read_tags(connection, source.repository) if source.release_tag(tag.name)]
+            if not tags:
+                diagnostics.append(_no_release_tag(workspace, source))
+            summary.tag_deployments += replace_tag_deployments(
+                connection,
+                source.component,
+                [
+                    Deployment(
+                        Deployment.tag_id(source.component, tag.name),
+                        source.component,
+                        "production",
+                        tag.sha,
+                        tag.tagged_at,
+                        source="tag",
+                    )
+                    for tag in tags
+                ],
+            )
+    for source in mapped:
+        with store.transaction() as connection:
+            if link_component(connection, source, policies):
+                summary.components_linked += 1
+    summary.snapshot_id = _snapshot(workspace, moment)
+    summary.diagnostics = pinpoint(diagnostics, workspace.root)
+    return summary
+
+
+def remote_url(clone: Path) -> str:
+    """Where a Dask worker without this machine's disk fetches the clone from: its `origin`, else the
+    path itself as a file URL (enough when the workers share the filesystem)."""
+    found = subprocess.run(
+        ["git", "-C", str(clone), "config", "--get", "remote.origin.url"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return found.stdout.strip() or clone.resolve().as_uri()
+
+
+def link_component(connection: object, source: ComponentSource, policies: Policies) -> bool:
+    """Work out what each of the component's production deployments shipped, unless nothing it
+    depends on changed since the last time. True when it was computed again."""
+    from sqlalchemy.engine import Connection
+
+    assert isinstance(connection, Connection)
+    deployments = [
+        deployment
+        for deployment in read_deployments(connection, components=[source.component])
+        if deployment.status == DeploymentStatus.SUCCESS
+        and is_production(deployment.environment, policies.production_environments)
+    ]
+    pulls = read_pull_requests(connection, source.repository)
+    refs = known_refs(connection, source.repository)
+    fingerprint = _fingerprint(source, policies, refs, deployments, pulls)
+    if link_fingerprint(connection, source.component) == fingerprint:
+        return False
+    graph = {
+        sha: CommitNode(parents, authored_at, is_merge)
+        for sha, parents, authored_at, is_merge in read_commit_graph(connection, source.repository)
+    }
+    relevant = shas_touching(connection, source.repository, source.path_prefix) if source.path_prefix else None
+    by_merge_sha = {pull.merge_commit_sha: pull for pull in pulls if pull.merge_commit_sha}
+    result = shipped_changes(
+        graph,
+        deployments,
+        horizon_days=policies.history_horizon_days,
+        pull_requests_by_sha=by_merge_sha,
+        relevant_shas=relevant,
+    )
+    replace_shipped_changes(
+        connection,
+        source.component,
+        fingerprint,
+        (change for changes in result.shipped.values() for change in changes),
+    )
+    return True
+
+
+def _fingerprint(
+    source: ComponentSource,
+    policies: Policies,
+    refs: dict[str, str],
+    deployments: Sequence[Deployment],
+    pulls: Sequence[PullRequest],
+) -> str:
+    payload = {
+        "repository": source.repository,
+        "path": source.path_prefix,
+        "horizon": policies.history_horizon_days,
+        "refs": sorted(refs.items()),
+        "deployments": sorted((d.id, d.commit_sha or "", d.finished.isoformat()) for d in deployments),
+        "pulls": sorted(
+            (p.number, p.merge_commit_sha or "", p.first_commit_at.isoformat() if p.first_commit_at else "")
+            for p in pulls
+        ),
+    }
+    return hashlib.sha256(json.dumps(payload, separators=(",", ":")).encode()).hexdigest()
+
+
+def _missing_repositories(
+    workspace: Workspace, sources: Sequence[ComponentSource], clones: dict[str, Path]
+) -> list[Diagnostic]:
+    return [
+        diagnostic(
+            "GIT004",
+            f"{source.ref.short} is mapped to repository `{source.repository}`, which is not a clone under "
+            "`sources.git.roots`",
+            _annotation_location(workspace, source, REPO_ANNOTATION),
+            entity=str(source.ref),
+        )
+        for source in sources
+        if source.repository not in clones
+    ]
+
+
+def _annotation_location(workspace: Workspace, source: ComponentSource, annotation: str) -> Location | None:
+    entity = workspace.estate.entities.get(source.ref)
+    location = getattr(entity, "location", None)
+    if not isinstance(location, Location):
+        return None
+    annotations = getattr(entity, "annotations", {})
+    key = annotation if annotation in annotations else SOURCE_LOCATION_ANNOTATION
+    return location.at("metadata", "annotations", key)
+
+
+def _no_release_tag(workspace: Workspace, source: ComponentSource) -> Diagnostic:
+    assert source.release_tags is not None
+    return diagnostic(
+        "GIT005",
+        f"`{source.release_tags.pattern}` matches no tag in repository `{source.repository}`",
+        _annotation_location(workspace, source, RELEASE_TAGS_ANNOTATION),
+        entity=str(source.ref),
+    )
+
+
+def _snapshot(workspace: Workspace, moment: datetime) -> int | None:
+    from charter.facts import snapshot_values
+
+    assert workspace.store is not None
+    values = snapshot_values(workspace, until=moment, since=moment - timedelta(days=90))
+    return workspace.store.write_snapshot(moment, workspace.estate.commit, values)

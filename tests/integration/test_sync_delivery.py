@@ -1,0 +1,164 @@
+"""`charter sync` then `charter delivery` on a real git repository whose lead times are worked out
+by hand: release tags (annotated and lightweight), a merge commit, a maintenance branch, a squashed
+pull request whose lead time starts at its first commit, and an incremental second sync."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from charter.cli.app import app
+from tests.strategy import write_repo
+
+DAY = 86400
+
+
+def at(day: int) -> str:
+    return f"@{int(datetime(2026, 10, day, tzinfo=UTC).timestamp())} +0000"
+
+
+class Clone:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *arguments: str, day: int = 1) -> str:
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+        environment.update(
+            GIT_CONFIG_GLOBAL=os.devnull,
+            GIT_CONFIG_NOSYSTEM="1",
+            GIT_AUTHOR_NAME="Ada",
+            GIT_AUTHOR_EMAIL="ada@example.com",
+            GIT_COMMITTER_NAME="Ada",
+            GIT_COMMITTER_EMAIL="ada@example.com",
+            GIT_AUTHOR_DATE=at(day),
+            GIT_COMMITTER_DATE=at(day),
+        )
+        done = subprocess.run(["git", "-C", str(self.path), *arguments], capture_output=True, env=environment)
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout.decode().strip()
+
+    def commit(self, name: str, day: int) -> str:
+        (self.path / name).write_text(f"{name}\n", encoding="utf-8")
+        self.git("add", name, day=day)
+        self.git("commit", "-q", "-m", name, day=day)
+        return self.git("rev-parse", "HEAD")
+
+
+STRATEGY = {
+    "charter.yaml": """\
+        apiVersion: charter.dev/v1
+        kind: Organization
+        metadata: {name: acme}
+        spec:
+          sources: {git: {roots: [../clones]}}
+        """,
+    "catalog/all.yaml": """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Group
+        metadata: {name: team-a}
+        spec: {type: team, children: []}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata:
+          name: payments
+          annotations:
+            charter.dev/repo: payments
+            charter.dev/release-tags: 'v\\d+\\.\\d+\\.\\d+'
+        spec: {type: service, lifecycle: production, owner: team-a}
+        """,
+}
+
+
+def run(*arguments: str) -> str:
+    result = CliRunner().invoke(app, list(arguments))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> dict[str, str]:
+    clone = Clone(tmp_path / "clones" / "payments")
+    shas = {"c1": clone.commit("c1", 1), "c2": clone.commit("c2", 2)}
+    clone.git("tag", "-a", "v1.0.0", "-m", "1.0.0", day=3)  # annotated: deployed at its tagger date
+    shas["c3"] = clone.commit("c3", 4)
+    clone.git("checkout", "-q", "-b", "feature")
+    shas["c4"] = clone.commit("c4", 5)
+    clone.git("checkout", "-q", "main")
+    shas["c5"] = clone.commit("c5", 6)
+    clone.git("merge", "-q", "--no-ff", "-m", "merge feature", "feature", day=7)
+    clone.git("tag", "v1.1.0", day=8)  # lightweight: deployed at the merge's committer date, Oct 7
+    clone.git("checkout", "-q", "-b", "release/1.0", "v1.0.0")
+    shas["c6"] = clone.commit("c6", 8)
+    clone.git("tag", "-a", "v1.0.1", "-m", "1.0.1", day=9)
+    clone.git("checkout", "-q", "main")
+    (tmp_path / "org").mkdir()
+    write_repo(tmp_path / "org", STRATEGY)
+    return shas
+
+
+def delivery(repo: Path) -> dict[str, object]:
+    output = run("delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-14", "--format", "json")
+    [scope] = json.loads(output)["scopes"]
+    return scope
+
+
+def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: dict[str, str]) -> None:
+    repo = tmp_path / "org"
+    assert "7 commits added (1 mined from the start" in run("sync", "--repo", str(repo), "--quiet")
+    scope = delivery(repo)
+    # v1.0.0 (Oct 3) ships c1, c2: 2 and 1 days; v1.1.0 (Oct 7) ships c3, c4, c5 (not the merge):
+    # 3, 2 and 1 days; v1.0.1 (Oct 9), cut from the maintenance branch, ships only c6: 1 day.
+    assert scope["deployments"] == 3
+    assert scope["changes"] == 6
+    assert scope["leadTimeP50Seconds"] == 1.5 * DAY
+    assert scope["leadTimeP90Seconds"] == 2.5 * DAY
+
+    explained = json.loads(run("delivery", "--repo", str(repo), "--explain", "tag:payments/v1.1.0", "--format", "json"))
+    assert {item["sha"] for item in explained["shipped"]} == {history["c3"], history["c4"], history["c5"]}
+    assert explained["deployment"]["finished"] == "2026-10-07T00:00:00+00:00"
+
+    pulls = tmp_path / "pulls.json"
+    pulls.write_text(
+        json.dumps(
+            [
+                {
+                    "number": 7,
+                    "created_at": "2026-09-30T00:00:00Z",
+                    "merged_at": "2026-10-06T00:00:00Z",
+                    "merge_commit_sha": history["c5"],
+                    "first_commit_at": "2026-09-30T00:00:00Z",
+                    "base": {"repo": {"name": "payments"}},
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    run("import", "pulls", "--repo", str(repo), str(pulls))
+    second = run("sync", "--repo", str(repo), "--quiet")
+    assert "0 commits added" in second and "1 unchanged" in second
+    scope = delivery(repo)
+    # c5 now starts at its pull request's first commit, Sep 30: 7 days. Leads 1,1,2,2,3,7 days.
+    assert scope["leadTimeP50Seconds"] == 2 * DAY
+    assert scope["leadTimeP90Seconds"] == 5 * DAY
+
+
+def test_sync_records_a_snapshot_the_scorecard_can_read(tmp_path: Path, history: dict[str, str]) -> None:
+    from charter.store.database import open_store
+
+    repo = tmp_path / "org"
+    run("sync", "--repo", str(repo), "--quiet")
+    with open_store(repo) as store:
+        snapshot = store.latest_snapshot()
+    assert snapshot is not None
+    names = {(item.metric, item.scope_ref) for item in snapshot.values}
+    assert ("delivery.deployment_frequency.per_day", "component:payments") in names
+    assert ("code_health.bus_factor", "component:payments") in names
