@@ -22,6 +22,10 @@ demo: $(STAMP)
 	$(BIN)/charter demo demo-org --size small --force
 	$(BIN)/charter check --repo demo-org --fail-on never
 	$(BIN)/charter scorecard --repo demo-org
+	$(BIN)/charter import deployments --repo demo-org demo-org/facts/deployments.jsonl
+	$(BIN)/charter sync --repo demo-org
+	$(BIN)/charter delivery --repo demo-org --by team --until 2026-11-01
+	$(BIN)/charter codehealth --repo demo-org --as-of 2026-11-01
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
