@@ -82,7 +82,9 @@ def run_sync(
     git = organization.spec.sources.git if organization else GitSource()
     policies = policies_of(workspace)
     sources, diagnostics = component_sources(workspace.estate)
-    clones = find_clones(git_roots(workspace))
+    roots = git_roots(workspace)
+    diagnostics.extend(_missing_roots(workspace, roots))
+    clones = find_clones(roots)
     diagnostics.extend(_missing_repositories(workspace, sources, clones))
 
     distributed = options.executor is not None
@@ -222,6 +224,20 @@ def _missing_repositories(
         )
         for source in sources
         if source.repository not in clones
+    ]
+
+
+def _missing_roots(workspace: Workspace, roots: Sequence[Path]) -> list[Diagnostic]:
+    organization = workspace.estate.organization
+    where = organization.location if organization else None
+    return [
+        diagnostic(
+            "GIT001",
+            f"`sources.git.roots` names {root}, which is not a folder",
+            where.at("spec", "sources", "git", "roots", index) if where else None,
+        )
+        for index, root in enumerate(roots)
+        if not root.is_dir()
     ]
 
 

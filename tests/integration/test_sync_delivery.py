@@ -162,3 +162,32 @@ def test_sync_records_a_snapshot_the_scorecard_can_read(tmp_path: Path, history:
     names = {(item.metric, item.scope_ref) for item in snapshot.values}
     assert ("delivery.deployment_frequency.per_day", "component:payments") in names
     assert ("code_health.bus_factor", "component:payments") in names
+
+
+def test_a_broken_clone_is_reported_and_the_others_are_still_mined(tmp_path: Path, history: dict[str, str]) -> None:
+    from sqlalchemy import select
+
+    from charter.store.database import open_store
+    from charter.store.schema import commits, git_repositories
+
+    shallow = tmp_path / "clones" / "shallow"
+    done = subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", (tmp_path / "clones" / "payments").as_uri(), str(shallow)],
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    organization = (tmp_path / "org" / "charter.yaml").read_text(encoding="utf-8")
+    (tmp_path / "org" / "charter.yaml").write_text(
+        organization.replace("roots: [../clones]", "roots: [../clones, ../nowhere]"), encoding="utf-8"
+    )
+
+    result = CliRunner().invoke(app, ["sync", "--repo", str(tmp_path / "org"), "--quiet"])
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "GIT002" in result.output and "shallow" in result.output  # names the repository
+    assert "GIT001" in result.output and "charter.yaml:5" in result.output  # the root that is not a folder
+    with open_store(tmp_path / "org") as store, store.engine.connect() as connection:
+        mined = set(connection.execute(select(git_repositories.c.name)).scalars())
+        repositories = set(connection.execute(select(commits.c.repository)).scalars())
+    assert mined == repositories == {"payments"}  # the shallow clone wrote nothing
