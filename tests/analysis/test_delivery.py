@@ -14,16 +14,18 @@ from charter.analysis.delivery import (
     DeliveryMetricValue,
     DeliveryOptions,
     EnvironmentCount,
-    FailureLink,
-    FailureRule,
     LeadTimes,
-    Recovery,
     change_shippers,
-    counted_deployments,
     delivery_metric_values,
     delivery_report,
     explain_deployment,
     grouped_percentiles,
+)
+from charter.analysis.delivery_failures import (
+    FailureLink,
+    FailureRule,
+    Recovery,
+    counted_deployments,
     link_failures,
     service_components,
 )
