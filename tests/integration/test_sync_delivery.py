@@ -191,3 +191,34 @@ def test_a_broken_clone_is_reported_and_the_others_are_still_mined(tmp_path: Pat
         mined = set(connection.execute(select(git_repositories.c.name)).scalars())
         repositories = set(connection.execute(select(commits.c.repository)).scalars())
     assert mined == repositories == {"payments"}  # the shallow clone wrote nothing
+
+
+def test_codehealth_and_the_other_delivery_formats_read_the_synced_history(
+    tmp_path: Path, history: dict[str, str]
+) -> None:
+    repo = tmp_path / "org"
+    run("sync", "--repo", str(repo), "--quiet")
+
+    [payments] = json.loads(run("codehealth", "--repo", str(repo), "--as-of", "2026-10-14", "--format", "json"))[
+        "components"
+    ]
+    assert payments["component"] == "payments" and payments["team"] == "group:team-a"
+    assert payments["files"] == 6  # c1..c6, one line each, all by Ada
+    assert payments["knowledge"] == {
+        "basis": "recent",
+        "authors": 1,
+        "topAuthor": "ada@example.com",
+        "topAuthorShare": 1.0,
+        "busFactor": 1,
+    }
+    assert payments["churn"] == 6
+
+    csv_lines = run(
+        "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-13", "--format", "csv"
+    ).splitlines()
+    assert csv_lines[0] == "scope,metric,value,band"
+    assert f"acme,delivery.lead_time_for_changes.p50,{1.5 * DAY},high" in csv_lines
+    markdown = run(
+        "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-13", "--format", "markdown"
+    )
+    assert markdown.startswith("# Delivery 2026-10-01 to 2026-10-13 by org") and "| acme | 3 |" in markdown
