@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/charter check --repo demo-org --fail-on never
 	$(BIN)/charter scorecard --repo demo-org
 	$(BIN)/charter import deployments --repo demo-org demo-org/facts/deployments.jsonl
-	$(BIN)/charter sync --repo demo-org
+	$(BIN)/charter sync --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter delivery --repo demo-org --by team --until 2026-11-01
 	$(BIN)/charter codehealth --repo demo-org --as-of 2026-11-01
 

@@ -31,6 +31,9 @@ from charter.store.git_history import known_refs, read_commit_graph, read_tags, 
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 from charter.workspace import Workspace
 
+# The period every snapshot's delivery metrics cover, as `charter delivery` does by default.
+SNAPSHOT_PERIOD = timedelta(days=90)
+
 
 class SyncProgress(Protocol):
     """Told how many repositories there are, then every event of their mining."""
@@ -70,14 +73,14 @@ def run_sync(
     workspace: Workspace,
     options: SyncOptions,
     progress: SyncProgress | None = None,
-    now: datetime | None = None,
+    as_of: datetime | None = None,
 ) -> SyncSummary:
-    """Mine, derive, link and snapshot. Each repository and each component is one transaction: a
-    failure in one writes nothing of it and leaves the others."""
+    """Mine, derive, link and snapshot the metrics of the 90 days before `as_of` (default: now). Each
+    repository and each component is one transaction: a failure in one writes nothing of it and
+    leaves the others."""
     store = workspace.store
     if store is None:
         raise ValueError("charter sync needs the store")
-    moment = now or datetime.now(UTC)
     organization = workspace.estate.organization
     git = organization.spec.sources.git if organization else GitSource()
     policies = policies_of(workspace)
@@ -134,7 +137,7 @@ def run_sync(
         with store.transaction() as connection:
             if link_component(connection, source, policies):
                 summary.components_linked += 1
-    summary.snapshot_id = _snapshot(workspace, moment)
+    summary.snapshot_id = _snapshot(workspace, as_of or datetime.now(UTC))
     summary.diagnostics = pinpoint(diagnostics, workspace.root)
     return summary
 
@@ -261,9 +264,9 @@ def _no_release_tag(workspace: Workspace, source: ComponentSource) -> Diagnostic
     )
 
 
-def _snapshot(workspace: Workspace, moment: datetime) -> int | None:
+def _snapshot(workspace: Workspace, as_of: datetime) -> int | None:
     from charter.facts import snapshot_values
 
     assert workspace.store is not None
-    values = snapshot_values(workspace, until=moment, since=moment - timedelta(days=90))
-    return workspace.store.write_snapshot(moment, workspace.estate.commit, values)
+    values = snapshot_values(workspace, until=as_of, since=as_of - SNAPSHOT_PERIOD)
+    return workspace.store.write_snapshot(datetime.now(UTC), workspace.estate.commit, values)

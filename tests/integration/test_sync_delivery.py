@@ -151,17 +151,45 @@ def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: d
     assert scope["leadTimeP90Seconds"] == 5 * DAY
 
 
-def test_sync_records_a_snapshot_the_scorecard_can_read(tmp_path: Path, history: dict[str, str]) -> None:
+STANDARD = """\
+apiVersion: charter.dev/v1
+kind: Standard
+metadata: {name: delivery}
+spec:
+  appliesTo: {kind: Component}
+  levels: [bronze, silver, gold]
+  rules:
+    - {id: has-owner, level: bronze, check: owner.exists}
+    - id: lead-time-2d
+      level: silver
+      check: metric
+      with: {metric: delivery.lead_time_for_changes.p50, op: "<=", value: 2d}
+    - id: lead-time-1d
+      level: gold
+      check: metric
+      with: {metric: delivery.lead_time_for_changes.p50, op: "<=", value: 1d}
+"""
+
+
+def test_sync_records_a_snapshot_the_scorecard_reads(tmp_path: Path, history: dict[str, str]) -> None:
     from charter.store.database import open_store
 
     repo = tmp_path / "org"
-    run("sync", "--repo", str(repo), "--quiet")
+    (repo / "standards").mkdir()
+    (repo / "standards" / "delivery.yaml").write_text(STANDARD, encoding="utf-8")
+    run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
     with open_store(repo) as store:
         snapshot = store.latest_snapshot()
     assert snapshot is not None
-    names = {(item.metric, item.scope_ref) for item in snapshot.values}
-    assert ("delivery.deployment_frequency.per_day", "component:payments") in names
-    assert ("code_health.bus_factor", "component:payments") in names
+    values = {(item.metric, item.scope_ref): item.value for item in snapshot.values}
+    assert values[("delivery.lead_time_for_changes.p50", "component:payments")] == 1.5 * DAY
+    assert values[("delivery.deployment_frequency.per_day", "group:team-a")] == 3 / 90
+    assert values[("code_health.bus_factor", "component:payments")] == 1
+
+    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    [payments] = card["entities"]
+    assert payments["level"] == "silver"  # 1.5 days: within 2 days, not within 1
+    assert payments["failing"] == ["lead-time-1d"]
 
 
 def test_a_broken_clone_is_reported_and_the_others_are_still_mined(tmp_path: Path, history: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ AsOfOption = Annotated[
     typer.Option(
         "--as-of",
         formats=["%Y-%m-%d"],
-        help="Measure as of this date (default: today); the recent window is the year before it.",
+        help="Measure as of the end of this day (default: now).",
         show_default=False,
     ),
 ]

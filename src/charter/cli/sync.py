@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from charter.cli.codehealth import AsOfOption, as_of_moment
 from charter.cli.options import RepoOption, fail, print_diagnostics, repository
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def sync_command(
     fetch: Annotated[bool, typer.Option("--fetch", help="Run `git fetch` in each clone first.")] = False,
     executor: ExecutorOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Bring facts in: mine git history, derive deployments and lead times, and record a snapshot."""
     from rich.console import Console
@@ -99,7 +101,9 @@ def sync_command(
             disable=quiet,
             transient=True,
         ) as progress:
-            summary = run_sync(workspace, SyncOptions(fetch=fetch, executor=executor), _Bars(progress))
+            summary = run_sync(
+                workspace, SyncOptions(fetch=fetch, executor=executor), _Bars(progress), as_of_moment(as_of)
+            )
     if summary.git is not None:
         console.print(_mining_line(summary.git), soft_wrap=True)
     console.print(
