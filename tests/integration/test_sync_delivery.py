@@ -78,6 +78,14 @@ STRATEGY = {
 }
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The store on the repository's SQLite file, or on a fresh PostgreSQL database."""
+    url = "" if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+    monkeypatch.setenv("CHARTER_DATABASE_URL", url)
+    return request.param
+
+
 def run(*arguments: str) -> str:
     result = CliRunner().invoke(app, list(arguments))
     assert result.exit_code == 0, result.output
@@ -111,7 +119,7 @@ def delivery(repo: Path) -> dict[str, object]:
     return scope
 
 
-def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: dict[str, str]) -> None:
+def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: dict[str, str], database: str) -> None:
     repo = tmp_path / "org"
     assert "7 commits added (1 mined from the start" in run("sync", "--repo", str(repo), "--quiet")
     scope = delivery(repo)
@@ -192,7 +200,9 @@ def test_sync_records_a_snapshot_the_scorecard_reads(tmp_path: Path, history: di
     assert payments["failing"] == ["lead-time-1d"]
 
 
-def test_a_broken_clone_is_reported_and_the_others_are_still_mined(tmp_path: Path, history: dict[str, str]) -> None:
+def test_a_broken_clone_is_reported_and_the_others_are_still_mined(
+    tmp_path: Path, history: dict[str, str], database: str
+) -> None:
     from sqlalchemy import select
 
     from charter.store.database import open_store
@@ -215,7 +225,10 @@ def test_a_broken_clone_is_reported_and_the_others_are_still_mined(tmp_path: Pat
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "GIT002" in result.output and "shallow" in result.output  # names the repository
     assert "GIT001" in result.output and "charter.yaml:5" in result.output  # the root that is not a folder
-    with open_store(tmp_path / "org") as store, store.engine.connect() as connection:
+    with (
+        open_store(tmp_path / "org", os.environ["CHARTER_DATABASE_URL"] or None) as store,
+        store.engine.connect() as connection,
+    ):
         mined = set(connection.execute(select(git_repositories.c.name)).scalars())
         repositories = set(connection.execute(select(commits.c.repository)).scalars())
     assert mined == repositories == {"payments"}  # the shallow clone wrote nothing
