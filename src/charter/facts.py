@@ -3,7 +3,6 @@ from the store and computed by `analysis`, plus the metric values every `charter
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +10,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from charter.analysis.codehealth import CodeHealth, CodeHealthOptions, FileChangeRow, analyze_code_health
+from charter.analysis.codehealth import CodeHealth, CodeHealthOptions, analyze_code_health
 from charter.analysis.component_sources import ComponentSource, component_scopes, component_sources
 from charter.analysis.delivery import (
     DeliveryInputs,
@@ -28,7 +27,8 @@ from charter.analysis.metrics import METRICS, Scope
 from charter.model.organization import GitSource, Policies
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
-from charter.store.schema import file_changes, git_repositories
+from charter.store.git_history import read_file_changes
+from charter.store.schema import git_repositories
 from charter.store.shipped import read_lead_time_rows, read_shipped_of, read_shippers
 from charter.store.snapshots import MetricValue
 from charter.workspace import Workspace
@@ -50,25 +50,6 @@ def _git(workspace: Workspace) -> GitSource:
     return organization.spec.sources.git if organization else GitSource()
 
 
-def component_rows(connection: Connection, source: ComponentSource) -> Iterator[FileChangeRow]:
-    """The component's file changes, oldest first, streamed: its repository, under its path prefix."""
-    query = select(
-        file_changes.c.sha,
-        file_changes.c.path,
-        file_changes.c.old_path,
-        file_changes.c.additions,
-        file_changes.c.deletions,
-        file_changes.c.author_email,
-        file_changes.c.authored_at,
-    ).where(file_changes.c.repository == source.repository)
-    if source.path_prefix:
-        query = query.where(file_changes.c.path.startswith(source.path_prefix + "/", autoescape=True))
-    query = query.order_by(file_changes.c.authored_at, file_changes.c.id)
-    result = connection.execution_options(yield_per=20_000).execute(query)
-    for row in result:
-        yield (row[0], row[1], row[2], row[3], row[4], row[5], row[6])
-
-
 def code_health(
     workspace: Workspace, store: Store, today: datetime, component: str | None = None
 ) -> list[ComponentCodeHealth]:
@@ -84,7 +65,8 @@ def code_health(
         for source in sources:
             if source.repository not in mined:
                 continue
-            health = analyze_code_health(component_rows(connection, source), options)
+            rows = read_file_changes(connection, source.repository, path_prefix=source.path_prefix)
+            health = analyze_code_health(rows, options)
             found.append(ComponentCodeHealth(source, health))
     return found
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
+from charter.cli.store import required_store
 
 AsOfOption = Annotated[
     datetime | None,
@@ -39,11 +40,8 @@ def codehealth_command(
 ) -> None:
     """Code health per component: hotspots, change coupling, knowledge concentration and bus factor,
     author turnover, and files untouched for a year that still change with hot ones."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from charter.facts import code_health
     from charter.outputs import codehealth as render
-    from charter.store.database import open_store
     from charter.workspace import open_workspace
 
     renderers = {
@@ -53,11 +51,7 @@ def codehealth_command(
         ReportFormat.markdown: render.render_markdown,
     }
     root = repository(repo)
-    try:
-        store = open_store(root)
-    except (SQLAlchemyError, OSError) as error:
-        fail(f"cannot open the store: {error}")
-    with store:
+    with required_store(root) as store:
         workspace = open_workspace(root, store)
         found = code_health(workspace, store, as_of_moment(as_of), component)
     if component is not None and not found:

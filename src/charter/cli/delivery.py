@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
+from charter.cli.store import required_store
 
 DEFAULT_PERIOD = timedelta(days=90)
 
@@ -54,14 +55,11 @@ def delivery_command(
 ) -> None:
     """DORA's five metrics: deployment frequency, lead time for changes, change failure rate, failed
     deployment recovery time and deployment rework rate, with bands and a weekly trend."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from charter.analysis.dora_bands import DoraEdition
     from charter.analysis.metrics import Scope
     from charter.facts import DeliveryQuery, delivery
     from charter.facts import explain as explain_deployment
     from charter.outputs import delivery as render
-    from charter.store.database import open_store
     from charter.workspace import open_workspace
 
     start, end = period(since, until)
@@ -69,11 +67,7 @@ def delivery_command(
         fail(f"--since {start.date()} is not before --until {(end - timedelta(days=1)).date()}")
     root = repository(repo)
     query = DeliveryQuery(start, end, Scope(by.value), DoraEdition(dora.value))
-    try:
-        store = open_store(root)
-    except (SQLAlchemyError, OSError) as error:
-        fail(f"cannot open the store: {error}")
-    with store:
+    with required_store(root) as store:
         workspace = open_workspace(root, store)
         if explain is not None:
             found = explain_deployment(workspace, store, query, explain)

@@ -36,3 +36,20 @@ def optional_store(root: Path, *, enabled: bool = True) -> Iterator[Store | None
         return
     with store:
         yield store
+
+
+@contextmanager
+def required_store(root: Path) -> Iterator[Store]:
+    """The repository's store for a command that cannot work without it: exit 2 with a plain
+    message when it cannot be opened."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charter.store.database import open_store
+
+    try:
+        store = open_store(root)
+    except (SQLAlchemyError, OSError) as error:
+        typer.secho(f"error: cannot open the store: {error}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(2) from None
+    with store:
+        yield store

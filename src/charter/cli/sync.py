@@ -9,6 +9,7 @@ import typer
 
 from charter.cli.codehealth import AsOfOption, as_of_moment
 from charter.cli.options import RepoOption, fail, print_diagnostics, repository
+from charter.cli.store import required_store
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -76,9 +77,7 @@ def sync_command(
     """Bring facts in: mine git history, derive deployments and lead times, and record a snapshot."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from sqlalchemy.exc import SQLAlchemyError
 
-    from charter.store.database import open_store
     from charter.sync import SyncOptions, run_sync
     from charter.workspace import open_workspace
 
@@ -86,11 +85,7 @@ def sync_command(
         fail(f"--executor takes a Dask scheduler address like tcp://HOST:8786, not `{executor}`")
     root = repository(repo)
     console = Console(stderr=True)
-    try:
-        store = open_store(root)
-    except (SQLAlchemyError, OSError) as error:
-        fail(f"cannot open the store: {error}")
-    with store:
+    with required_store(root) as store:
         workspace = open_workspace(root, store)
         with Progress(
             TextColumn("{task.description}"),
