@@ -79,13 +79,15 @@ class LocalExecutor:
             for index, job in enumerate(jobs):
                 spool = spool_dir / f"{index}.spool"
                 pending[pool.submit(mine_into_spool, job, str(spool))] = (job, spool)
-            yield from _results(pending)
+            yield from _results(pending, workers)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(spool_dir, ignore_errors=True)
 
 
-def _results(pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]]) -> Iterator[MinedRepository]:
+def _results(
+    pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]], workers: int
+) -> Iterator[MinedRepository]:
     """Completed results first; else, near the end, the spool of a running job that has begun its log."""
     while pending:
         finished = [future for future in pending if future.done()]
@@ -94,29 +96,31 @@ def _results(pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]])
             yield _outcome(job, future)
         if finished:
             continue
-        followed = _follow_running(pending)
+        followed = _follow_running(pending, workers)
         if followed is not None:
             yield followed
         else:
             wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
 
 
-def _follow_running(pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]]) -> MinedRepository | None:
-    """The earliest running job, to write while its worker mines, once no job waits for a worker: until
-    then the client stays free for results that complete (one transaction at a time, so a job being
-    followed holds back every other result until it ends)."""
-    if any(not future.running() and not future.done() for future in pending):
+def _follow_running(
+    pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]], workers: int
+) -> MinedRepository | None:
+    """The earliest started job, to write while its worker still mines, once every unfinished job has
+    started its log. Until then the client stays free for results that complete: it writes one
+    repository at a time, so following one holds back every other result until that one ends."""
+    unfinished = [(future, spool) for future, (_, spool) in pending.items() if not future.done()]
+    if not unfinished or len(unfinished) > workers:
         return None
-    for future, (_, spool) in pending.items():
-        if not future.running():
-            continue
-        prologue = read_prologue(spool)
-        if prologue is not None:
-            del pending[future]
-            prologue.spool_path = str(spool)
-            prologue.still_running = _still_running(future)
-            return prologue
-    return None
+    prologues = [(future, spool, read_prologue(spool)) for future, spool in unfinished]
+    if any(prologue is None for _, _, prologue in prologues):
+        return None
+    future, spool, prologue = prologues[0]
+    assert prologue is not None
+    del pending[future]
+    prologue.spool_path = str(spool)
+    prologue.still_running = _still_running(future)
+    return prologue
 
 
 def _still_running(future: Future[MinedRepository]) -> StillRunning:
