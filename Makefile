@@ -33,7 +33,10 @@ test: $(DEV_STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(DEV_STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/bench_mine.py --big
+	$(BIN)/python benchmarks/bench_delivery.py
 
 clean:
 	rm -rf $(VENV) demo-org .pytest_cache .mypy_cache .ruff_cache
