@@ -24,6 +24,7 @@ from charter.analysis.delivery import (
 )
 from charter.analysis.dora_bands import DoraEdition
 from charter.analysis.metrics import METRICS, Scope
+from charter.load.repository import collector_paused
 from charter.model.organization import GitSource, Policies
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
@@ -108,8 +109,10 @@ def delivery_inputs(workspace: Workspace, connection: Connection, query: Deliver
     """Everything the delivery metrics of [since, until) need, read from the store in a few queries:
     the period's deployments with some context around it, and every deployment an incident names."""
     window = timedelta(hours=_policies(workspace).hotfix_window_hours)
-    deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
-    ids, seconds = read_lead_time_rows(connection, since=query.since, until=query.until)
+    # A million deployments over years are a million long-lived objects: collections would find nothing.
+    with collector_paused():
+        deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
+        ids, seconds = read_lead_time_rows(connection, since=query.since, until=query.until)
     incidents = workspace.estate.incidents
     shippers = read_shippers(
         connection, [incident.caused_by_change for incident in incidents if incident.caused_by_change]

@@ -5,12 +5,13 @@ recomputes. Every function takes the caller's connection; the caller owns the tr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
@@ -38,13 +39,14 @@ def read_deployments(
     """Deployments that finished in [since, until), of the given components (all when None), ordered
     by component, finish time and id."""
     order = (deployments.c.component, deployments.c.finished, deployments.c.id)
-    query = select(deployments).order_by(*order)
+    query = select(*_DEPLOYMENT_COLUMNS).order_by(*order)
     if since is not None:
         query = query.where(deployments.c.finished >= since)
     if until is not None:
         query = query.where(deployments.c.finished < until)
     if components is None:
-        return [_deployment(row) for row in connection.execute(query)]
+        # A million rows for `charter delivery` over years: read past SQLAlchemy's row objects.
+        return [_deployment(row) for rows in dbapi_rows(connection, query) for row in rows]
     found = [
         _deployment(row)
         for chunk in _chunks(sorted(set(components)))
@@ -58,8 +60,36 @@ def read_deployments_by_id(connection: Connection, ids: Sequence[str]) -> list[D
     return [
         _deployment(row)
         for chunk in _chunks(sorted(set(ids)))
-        for row in connection.execute(select(deployments).where(deployments.c.id.in_(chunk)))
+        for row in connection.execute(select(*_DEPLOYMENT_COLUMNS).where(deployments.c.id.in_(chunk)))
     ]
+
+
+def dbapi_rows(connection: Connection, query: Select[Any], batch: int = 50_000) -> Iterator[Sequence[Any]]:
+    """The query's rows in batches straight from the DB-API cursor, for reads of millions of rows
+    where SQLAlchemy's row objects and result processing cost more than the query itself. Values
+    come as the driver gives them (SQLite: timestamps as text; see `stored_utc`). The query's
+    parameters are rendered as literals by SQLAlchemy, so give it timestamps and numbers only, no
+    user text. It reads inside the connection's transaction, which it begins when none has."""
+    if not connection.in_transaction():
+        connection.begin()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def stored_utc(value: datetime | str) -> datetime:
+    """A timestamp column's raw value as a timezone-aware UTC datetime, as `UtcDateTime` returns it:
+    SQLite keeps the UTC wall time as text, PostgreSQL's driver gives an aware datetime."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 def delete_tag_deployments(connection: Connection, component: str) -> int:
@@ -115,19 +145,49 @@ def _deployment_row(record: Deployment) -> dict[str, Any]:
     }
 
 
-def _deployment(row: Row[Any]) -> Deployment:
+_DEPLOYMENT_COLUMNS = (
+    deployments.c.id,
+    deployments.c.component,
+    deployments.c.environment,
+    deployments.c.commit_sha,
+    deployments.c.finished,
+    deployments.c.status,
+    deployments.c.started,
+    deployments.c.source,
+    deployments.c.rollback_of,
+    deployments.c.hotfix_for,
+    deployments.c.incident,
+)
+_STATUSES = {status.value: status for status in DeploymentStatus}
+
+
+def _deployment(row: Sequence[Any]) -> Deployment:
+    """A row of `_DEPLOYMENT_COLUMNS`, from SQLAlchemy or straight from the driver (`dbapi_rows`)."""
+    (
+        identifier,
+        component,
+        environment,
+        commit_sha,
+        finished,
+        status,
+        started,
+        source,
+        rollback_of,
+        hotfix_for,
+        incident,
+    ) = row
     return Deployment(
-        id=row.id,
-        component=row.component,
-        environment=row.environment,
-        commit_sha=row.commit_sha,
-        finished=row.finished,
-        status=DeploymentStatus(row.status),
-        started=row.started,
-        source=row.source,
-        rollback_of=row.rollback_of,
-        hotfix_for=row.hotfix_for,
-        incident=row.incident,
+        identifier,
+        component,
+        environment,
+        commit_sha,
+        stored_utc(finished),
+        _STATUSES.get(status) or DeploymentStatus(status),
+        None if started is None else stored_utc(started),
+        source,
+        rollback_of,
+        hotfix_for,
+        incident,
     )
 
 
