@@ -62,6 +62,8 @@ def run(*arguments: str) -> tuple[int, str]:
 def test_delivery_from_imported_deployments_and_incidents(tmp_path: Path) -> None:
     (tmp_path / "org").mkdir()
     repo = write_repo(tmp_path / "org", FILES)
+    code, output = run("delivery", "--repo", str(repo))
+    assert code == 0 and "no deployments" in output and "charter import deployments" in output
     records = tmp_path / "deployments.jsonl"
     records.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
     assert run("import", "deployments", "--repo", str(repo), str(records))[0] == 0

@@ -173,6 +173,12 @@ def _title(report: DeliveryReport) -> str:
 
 def render_table(report: DeliveryReport) -> str:
     console = Console(record=True, width=160, file=io.StringIO())
+    if not report.scopes:
+        console.print(
+            f"{_title(report)}: no deployments. Import records (`charter import deployments`) or map release "
+            "tags (`charter.dev/release-tags`) and run `charter sync`."
+        )
+        return console.export_text()
     table = Table(title=_title(report), title_justify="left")
     for header in HEADERS:
         table.add_column(header)
