@@ -85,7 +85,8 @@ def link_failures(
     hotfix_window: timedelta,
 ) -> FailureAnalysis:
     """Which counted deployments failed, by which rules, and when each recovered."""
-    linker = _FailureLinker(counted, shippers)
+    named_changes = {incident.caused_by_change.lower() for incident in incidents if incident.caused_by_change}
+    linker = _FailureLinker(counted, shippers, named_changes)
     linker.link_rollbacks_and_hotfixes(hotfix_window)
     for incident in incidents:
         linker.link_incident(incident)
@@ -106,7 +107,9 @@ def service_components(incident: Incident) -> set[str]:
 
 
 class _FailureLinker:
-    def __init__(self, counted: Sequence[Deployment], shippers: Mapping[str, Sequence[str]]) -> None:
+    def __init__(
+        self, counted: Sequence[Deployment], shippers: Mapping[str, Sequence[str]], named_changes: set[str]
+    ) -> None:
         self.counted = counted
         self.by_id = {deployment.id: deployment for deployment in counted}
         self.shippers = _ShaIndex({sha.lower(): ids for sha, ids in shippers.items()})
@@ -115,10 +118,13 @@ class _FailureLinker:
         self.explained_incidents: set[str] = set()
         self.unmatched: list[str] = []
         self._by_commit: _ShaIndex[Deployment] | None = None
+        self._named_changes = named_changes  # the commits incidents name as their cause
         self._by_component: dict[str, tuple[list[datetime], list[Deployment]]] | None = None
 
     def link_rollbacks_and_hotfixes(self, hotfix_window: timedelta) -> None:
         for actor in self.counted:
+            if actor.rollback_of is None and actor.hotfix_for is None:
+                continue
             for target_id, is_rollback in ((actor.rollback_of, True), (actor.hotfix_for, False)):
                 target = self.by_id.get(target_id) if target_id else None
                 if target is None or target is actor or actor.finished < target.finished:
@@ -151,11 +157,7 @@ class _FailureLinker:
         """The deployments that shipped the commit, or deployed it (a rollback to it ships nothing new),
         the earliest per component; those of the incident's services when any is among them."""
         if self._by_commit is None:
-            by_commit: dict[str, list[Deployment]] = defaultdict(list)
-            for deployment in self.counted:
-                if deployment.commit_sha:
-                    by_commit[deployment.commit_sha.lower()].append(deployment)
-            self._by_commit = _ShaIndex(by_commit)
+            self._by_commit = _ShaIndex(self._deployed_commits())
         shipped_it = [self.by_id[shipper] for shipper in self.shippers.find(sha) if shipper in self.by_id]
         candidates = shipped_it + self._by_commit.find(sha)
         earliest: dict[str, Deployment] = {}
@@ -163,6 +165,21 @@ class _FailureLinker:
             earliest.setdefault(deployment.component.lower(), deployment)
         of_services = [deployment for component, deployment in earliest.items() if component in services]
         return of_services or list(earliest.values())
+
+    def _deployed_commits(self) -> dict[str, list[Deployment]]:
+        """Deployments by the commit they deployed, for the named commits (full or abbreviated) only:
+        a million deployments are matched against a handful of names, not all indexed."""
+        prefixes_by_length: dict[int, set[str]] = defaultdict(set)
+        for sha in self._named_changes:
+            prefixes_by_length[len(sha)].add(sha)
+        by_commit: dict[str, list[Deployment]] = defaultdict(list)
+        for deployment in self.counted:
+            if not deployment.commit_sha:
+                continue
+            sha = deployment.commit_sha.lower()
+            if any(sha[:length] in prefixes for length, prefixes in prefixes_by_length.items()):
+                by_commit[sha].append(deployment)
+        return by_commit
 
     def _latest_before(self, incident: Incident) -> Deployment | None:
         if incident.started is None:
