@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from sqlalchemy.engine import Connection
+
 from charter.analysis.ancestry import CommitNode, shipped_changes
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.production import is_production
@@ -154,12 +156,9 @@ def remote_url(clone: Path) -> str:
     return found.stdout.strip() or clone.resolve().as_uri()
 
 
-def link_component(connection: object, source: ComponentSource, policies: Policies) -> bool:
+def link_component(connection: Connection, source: ComponentSource, policies: Policies) -> bool:
     """Work out what each of the component's production deployments shipped, unless nothing it
     depends on changed since the last time. True when it was computed again."""
-    from sqlalchemy.engine import Connection
-
-    assert isinstance(connection, Connection)
     deployments = [
         deployment
         for deployment in read_deployments(connection, components=[source.component])
