@@ -25,7 +25,6 @@ from charter.analysis.delivery import (
 from charter.analysis.dora_bands import DoraEdition
 from charter.analysis.metrics import METRICS, Scope
 from charter.load.repository import collector_paused
-from charter.model.organization import GitSource, Policies
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
 from charter.store.git_history import read_file_changes
@@ -41,16 +40,6 @@ class ComponentCodeHealth:
     health: CodeHealth
 
 
-def _policies(workspace: Workspace) -> Policies:
-    organization = workspace.estate.organization
-    return organization.spec.policies if organization else Policies()
-
-
-def _git(workspace: Workspace) -> GitSource:
-    organization = workspace.estate.organization
-    return organization.spec.sources.git if organization else GitSource()
-
-
 def code_health(
     workspace: Workspace, store: Store, today: datetime, component: str | None = None
 ) -> list[ComponentCodeHealth]:
@@ -59,7 +48,7 @@ def code_health(
     sources, _problems = component_sources(workspace.estate)
     if component is not None:
         sources = [source for source in sources if component in (source.component, source.ref.short, str(source.ref))]
-    options = CodeHealthOptions(today=today, bots=_policies(workspace).bots, exclude=_git(workspace).exclude)
+    options = CodeHealthOptions(today=today, bots=workspace.policies.bots, exclude=workspace.git_source.exclude)
     found = []
     with store.engine.connect() as connection:
         mined = set(connection.execute(select(git_repositories.c.name)).scalars())
@@ -93,7 +82,7 @@ def _organization_name(workspace: Workspace) -> str:
 
 
 def delivery_options(workspace: Workspace, query: DeliveryQuery) -> DeliveryOptions:
-    policies = _policies(workspace)
+    policies = workspace.policies
     return DeliveryOptions(
         since=query.since,
         until=query.until,
@@ -108,7 +97,7 @@ def delivery_options(workspace: Workspace, query: DeliveryQuery) -> DeliveryOpti
 def delivery_inputs(workspace: Workspace, connection: Connection, query: DeliveryQuery) -> DeliveryInputs:
     """Everything the delivery metrics of [since, until) need, read from the store in a few queries:
     the period's deployments with some context around it, and every deployment an incident names."""
-    window = timedelta(hours=_policies(workspace).hotfix_window_hours)
+    window = timedelta(hours=workspace.policies.hotfix_window_hours)
     # A million deployments over years are a million long-lived objects: collections would find nothing.
     with collector_paused():
         deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
@@ -162,8 +151,10 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
     store = workspace.store
     assert store is not None
     values: list[MetricValue] = []
+    with store.engine.connect() as connection:
+        inputs = delivery_inputs(workspace, connection, DeliveryQuery(since, until))  # the same for every scope
     for by in (Scope.COMPONENT, Scope.TEAM, Scope.SYSTEM, Scope.ORG):
-        report = delivery(workspace, store, DeliveryQuery(since, until, by))
+        report = delivery_report(inputs, delivery_options(workspace, DeliveryQuery(since, until, by)))
         values += [
             MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
             for item in delivery_metric_values(report)

@@ -23,7 +23,7 @@ from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOUR
 from charter.model.codes import diagnostic
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.model.diagnostics import Diagnostic, Location
-from charter.model.organization import GitSource, Policies
+from charter.model.organization import Policies
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import RepositoryJob
@@ -60,17 +60,6 @@ class SyncSummary:
     snapshot_id: int | None = None
 
 
-def git_roots(workspace: Workspace) -> list[Path]:
-    organization = workspace.estate.organization
-    git = organization.spec.sources.git if organization else GitSource()
-    return [(workspace.root / root).resolve() for root in git.roots]
-
-
-def policies_of(workspace: Workspace) -> Policies:
-    organization = workspace.estate.organization
-    return organization.spec.policies if organization else Policies()
-
-
 def run_sync(
     workspace: Workspace,
     options: SyncOptions,
@@ -83,11 +72,10 @@ def run_sync(
     store = workspace.store
     if store is None:
         raise ValueError("charter sync needs the store")
-    organization = workspace.estate.organization
-    git = organization.spec.sources.git if organization else GitSource()
-    policies = policies_of(workspace)
+    git = workspace.git_source
+    policies = workspace.policies
     sources, diagnostics = component_sources(workspace.estate)
-    roots = git_roots(workspace)
+    roots = [(workspace.root / root).resolve() for root in git.roots]
     diagnostics.extend(_missing_roots(workspace, roots))
     clones = find_clones(roots)
     diagnostics.extend(_missing_repositories(workspace, sources, clones))

@@ -14,6 +14,7 @@ from charter.load.files import repo_path_exists
 from charter.load.repository import collector_paused, load_strategy_repo, pinpoint
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
+from charter.model.organization import GitSource, Policies
 from charter.model.refs import EntityRef, ReferenceError_, parse_ref
 from charter.store.database import Store
 
@@ -45,6 +46,18 @@ class Workspace:
             except ReferenceError_:
                 continue
         return values
+
+    @property
+    def policies(self) -> Policies:
+        """`spec.policies` of charter.yaml, or the defaults when there is none."""
+        organization = self.estate.organization
+        return organization.spec.policies if organization else Policies()
+
+    @property
+    def git_source(self) -> GitSource:
+        """`spec.sources.git` of charter.yaml, or the defaults."""
+        organization = self.estate.organization
+        return organization.spec.sources.git if organization else GitSource()
 
     def path_exists(self, relative: str) -> bool:
         """Answers analysis's questions about paths, and remembers them: a cached result holds
