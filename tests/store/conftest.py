@@ -1,4 +1,4 @@
-"""Store tests run on both dialects: `database_url` is a SQLite file or a fresh PostgreSQL database."""
+"""Store tests run on both dialects through `database_url` (tests/conftest.py); `store` opens it."""
 
 from __future__ import annotations
 
@@ -8,14 +8,6 @@ from pathlib import Path
 import pytest
 
 from charter.store import Store, open_store
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'charter.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

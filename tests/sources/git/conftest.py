@@ -1,4 +1,5 @@
-"""Fixtures for the git source tests: repositories to build, and the store on both dialects."""
+"""Fixtures for the git source tests: repositories to build (the store on both dialects is
+`database_url`, from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,3 @@ def make_repo(tmp_path: Path) -> Callable[[str], Repo]:
         return Repo(tmp_path / name)
 
     return make
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'charter.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
