@@ -7,6 +7,7 @@ import typer
 from charter import __version__
 from charter.cli import catalogue, check, codehealth, delivery, scaffold, scorecard, sync
 from charter.cli.imports import import_app
+from charter.cli.slo import slo_app
 
 app = typer.Typer(
     name="charter",
@@ -41,6 +42,7 @@ app.command("sync")(sync.sync_command)
 app.command("delivery")(delivery.delivery_command)
 app.command("codehealth")(codehealth.codehealth_command)
 app.add_typer(import_app, name="import")
+app.add_typer(slo_app, name="slo")
 
 
 def main() -> None:
