@@ -23,9 +23,16 @@ demo: $(STAMP)
 	$(BIN)/charter check --repo demo-org --fail-on never
 	$(BIN)/charter scorecard --repo demo-org
 	$(BIN)/charter import deployments --repo demo-org demo-org/facts/deployments.jsonl
+	$(BIN)/charter import incidents --repo demo-org demo-org/facts/incidents-pagerduty.json demo-org/facts/incidents-incident-io.csv
+	$(BIN)/charter import sli --repo demo-org demo-org/facts/sli.csv
+	$(BIN)/charter import findings --repo demo-org demo-org/facts/scans/*
 	$(BIN)/charter sync --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter delivery --repo demo-org --by team --until 2026-11-01
 	$(BIN)/charter codehealth --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter slo status --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter incidents --repo demo-org --by service --until 2026-11-01
+	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -37,6 +44,9 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/bench_mine.py --big
 	$(BIN)/python benchmarks/bench_delivery.py
+	$(BIN)/python benchmarks/bench_sli.py
+	$(BIN)/python benchmarks/bench_findings.py
+	$(BIN)/python benchmarks/bench_risks.py
 
 clean:
 	rm -rf $(VENV) demo-org .pytest_cache .mypy_cache .ruff_cache

@@ -23,8 +23,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
+import itertools
 import json
 import multiprocessing
+import operator
 import os
 import pwd
 import shlex
@@ -243,9 +245,29 @@ def fill_sqlite(path: Path, layout: Layout, names: list[str]) -> None:
         connection.executemany("INSERT INTO bench_components VALUES (?, ?)", enumerate(names[: layout.components]))
         for statement in fill_statements(Dialect("sqlite"), layout, numbers):
             _timed(connection.execute, statement)
+        _timed(lambda _: pack_lead_times_sqlite(connection), "pack lead times per deployment")
         connection.execute("PRAGMA journal_mode=WAL")
     finally:
         connection.close()
+
+
+# What `charter sync` writes beside the shipped changes: each deployment's lead times in one row.
+PACK_LEAD_TIMES_POSTGRESQL = (
+    "INSERT INTO deployment_lead_times (deployment_id, lead_seconds) "
+    "SELECT deployment_id, string_agg(float8send(lead_seconds), ''::bytea) FROM deployment_changes "
+    "GROUP BY deployment_id"
+)
+
+
+def pack_lead_times_sqlite(connection: sqlite3.Connection) -> None:
+    import numpy as np
+
+    changes = connection.execute("SELECT deployment_id, lead_seconds FROM deployment_changes ORDER BY deployment_id")
+    packs = (
+        (deployment_id, np.fromiter((row[1] for row in rows), dtype=">f8").tobytes())
+        for deployment_id, rows in itertools.groupby(changes, key=operator.itemgetter(0))
+    )
+    connection.executemany("INSERT INTO deployment_lead_times (deployment_id, lead_seconds) VALUES (?, ?)", packs)
 
 
 def fill_postgresql(server: PostgresCluster, layout: Layout, names: list[str]) -> None:
@@ -260,7 +282,7 @@ def fill_postgresql(server: PostgresCluster, layout: Layout, names: list[str]) -
         )
         tables = ("deployments", "deployment_changes", "commits")
         indexes = _drop_indexes(connection, tables)
-        for statement in fill_statements(Dialect("postgresql"), layout, numbers):
+        for statement in [*fill_statements(Dialect("postgresql"), layout, numbers), PACK_LEAD_TIMES_POSTGRESQL]:
             _timed(connection.execute, statement)
         for definition in indexes:
             _timed(connection.execute, definition)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Python packages, when it is missing: PostgreSQL's server
-# binaries (the tests start a throwaway cluster themselves) and the SARIF 2.1.0 JSON Schema.
+# binaries (the tests start a throwaway cluster themselves), promtool and the SARIF 2.1.0 JSON Schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,10 @@ apt_install() {
 }
 
 have_postgres || apt_install postgresql
+
+# promtool (Debian package `prometheus`): tests/integration checks and unit-tests the rules that
+# `charter slo rules` generates with the real `promtool check rules` and `promtool test rules`.
+command -v promtool >/dev/null 2>&1 || apt_install prometheus
 
 # The official SARIF 2.1.0 JSON Schema (sarif-2.1.0-rtm.5.json, the OASIS standard's final schema),
 # as Microsoft's SARIF SDK ships it on npm; tests/outputs validates Charter's SARIF against it.

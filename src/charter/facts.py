@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -24,12 +23,14 @@ from charter.analysis.delivery import (
 )
 from charter.analysis.dora_bands import DoraEdition
 from charter.analysis.metrics import METRICS, Scope
+from charter.incident_facts import all_incidents, incident_metric_values
 from charter.load.repository import collector_paused
+from charter.sli_facts import slo_metric_values
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
 from charter.store.git_history import read_file_changes
 from charter.store.schema import git_repositories
-from charter.store.shipped import read_lead_time_rows, read_shipped_of, read_shippers
+from charter.store.shipped import read_lead_times, read_shipped_of, read_shippers
 from charter.store.snapshots import MetricValue
 from charter.workspace import Workspace
 
@@ -101,8 +102,9 @@ def delivery_inputs(workspace: Workspace, connection: Connection, query: Deliver
     # A million deployments over years are a million long-lived objects: collections would find nothing.
     with collector_paused():
         deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
-        ids, seconds = read_lead_time_rows(connection, since=query.since, until=query.until)
-    incidents = workspace.estate.incidents
+        in_period = [item.id for item in deployments if query.since <= item.finished < query.until]
+        lead_times = read_lead_times(connection, in_period)
+    incidents = all_incidents(workspace, connection)  # postmortems merged with imported incidents
     shippers = read_shippers(
         connection, [incident.caused_by_change for incident in incidents if incident.caused_by_change]
     )
@@ -112,7 +114,7 @@ def delivery_inputs(workspace: Workspace, connection: Connection, query: Deliver
     deployments += read_deployments_by_id(connection, sorted(named - loaded))
     return DeliveryInputs(
         deployments=deployments,
-        lead_times=LeadTimes.from_rows(ids, np.asarray(seconds, dtype=np.float64)),
+        lead_times=LeadTimes(lead_times.deployment_ids, lead_times.counts, lead_times.seconds),
         incidents=incidents,
         change_shippers=shippers,
         scopes=component_scopes(workspace.estate),
@@ -147,7 +149,8 @@ def explain(
 
 def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> list[MetricValue]:
     """Every metric value `charter sync` records: delivery per component, team, system and the
-    organisation over [since, until), and code health per component."""
+    organisation over [since, until), incidents per component, team and organisation, SLO attainment
+    and error budget at `until` (the worst SLO of each scope), and code health per component."""
     store = workspace.store
     assert store is not None
     values: list[MetricValue] = []
@@ -159,6 +162,9 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
             MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
             for item in delivery_metric_values(report)
         ]
+    with store.engine.connect() as connection:
+        values += incident_metric_values(workspace, connection, since, until)
+    values += slo_metric_values(workspace, store, until)
     for item in code_health(workspace, store, until):
         ref = item.source.ref.short
         for metric, value in item.health.metric_values().items():

@@ -127,7 +127,9 @@ def run_sync(
         with store.transaction() as connection:
             if link_component(connection, source, policies):
                 summary.components_linked += 1
-    summary.snapshot_id = _snapshot(workspace, as_of or datetime.now(UTC))
+    until = as_of or datetime.now(UTC)
+    diagnostics.extend(_pull_sli(workspace, until))
+    summary.snapshot_id = _snapshot(workspace, until)
     summary.diagnostics = pinpoint(diagnostics, workspace.root)
     return summary
 
@@ -251,9 +253,26 @@ def _no_release_tag(workspace: Workspace, source: ComponentSource) -> Diagnostic
     )
 
 
+def _pull_sli(workspace: Workspace, until: datetime) -> list[Diagnostic]:
+    """SLI counts from Prometheus when charter.yaml names one (`spec.sources.prometheus`), so the
+    snapshot's error budgets are current; one transaction, nothing written when a query fails."""
+    from charter.sources.prometheus import pull_sli
+
+    organization = workspace.estate.organization
+    if organization is None or organization.spec.sources.prometheus is None:
+        return []
+    assert workspace.store is not None
+    return pull_sli(workspace, workspace.store, until).diagnostics
+
+
 def _snapshot(workspace: Workspace, as_of: datetime) -> int | None:
     from charter.facts import snapshot_values
+    from charter.store.risk_register import record_register
+    from charter.store.snapshots import insert_snapshot
 
     assert workspace.store is not None
     values = snapshot_values(workspace, until=as_of, since=as_of - SNAPSHOT_PERIOD)
-    return workspace.store.write_snapshot(datetime.now(UTC), workspace.estate.commit, values)
+    with workspace.store.transaction() as connection:
+        snapshot_id = insert_snapshot(connection, datetime.now(UTC), workspace.estate.commit, values)
+        record_register(connection, snapshot_id, workspace, as_of.date())
+    return snapshot_id

@@ -4,6 +4,7 @@ standard's validation, with suppressions and severity settings applied, in a sta
 from __future__ import annotations
 
 from charter.analysis.governance import GOVERNANCE_RULES, CheckContext
+from charter.analysis.governance_reliability import RELIABILITY_RULES
 from charter.analysis.standards import validate_standard
 from charter.analysis.suppression import apply_settings
 from charter.model.diagnostics import Diagnostic
@@ -12,7 +13,7 @@ from charter.model.estate import Estate
 
 def run_check(estate: Estate, context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = list(estate.load_diagnostics)
-    for rule in GOVERNANCE_RULES:
+    for rule in (*GOVERNANCE_RULES, *RELIABILITY_RULES):
         found.extend(rule(estate, context))
     for standard in estate.standards:
         found.extend(validate_standard(standard))

@@ -20,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -233,8 +235,8 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
     in_period = [deployment for deployment in counted if options.since <= deployment.finished < options.until]
     calendar = _Calendar.of(options.since, options.until)
     labels = _ScopeLabels(inputs.scopes, options.by, options.organization)
-    for deployment in counted:
-        labels.index_of(deployment.component)
+    for component in dict.fromkeys(map(attrgetter("component"), counted)):  # in order: labels are numbered
+        labels.index_of(component)
     columns = _DeploymentColumns.of(in_period, failures, labels, calendar)
     scopes = _scope_metrics(columns, _lead_columns(inputs.lead_times, columns), labels, calendar, options)
     period_failures = {
@@ -374,17 +376,30 @@ class _DeploymentColumns:
         cls, deployments: Sequence[Deployment], failures: FailureAnalysis, labels: _ScopeLabels, calendar: _Calendar
     ) -> _DeploymentColumns:
         count = len(deployments)
-        finished = np.fromiter((deployment.finished.timestamp() for deployment in deployments), np.float64, count)
-        recoveries = failures.recoveries
+        if not count:
+            empty = np.zeros(0, np.int64)
+            return cls({}, empty, empty, np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0))
+        # Every step below maps a column in C, not an object in Python.
+        ids, components, finishes, rollbacks, hotfixes, incidents = (
+            list(map(attrgetter(name), deployments))
+            for name in ("id", "component", "finished", "rollback_of", "hotfix_for", "incident")
+        )
+        group_of = {component: labels.index_of(component) for component in dict.fromkeys(components)}
+        finished = np.fromiter(map(datetime.timestamp, finishes), np.float64, count)
+        recovery_seconds = np.full(count, np.nan)
+        position = dict(zip(ids, range(count), strict=True))
+        for deployment_id, recovery in failures.recoveries.items():
+            if deployment_id in position:
+                recovery_seconds[position[deployment_id]] = recovery.seconds
         return cls(
-            {deployment.id: index for index, deployment in enumerate(deployments)},
-            np.fromiter((labels.index_of(deployment.component) for deployment in deployments), np.int64, count),
+            position,
+            np.fromiter(map(group_of.__getitem__, components), np.int64, count),
             ((finished - calendar.origin) // _SECONDS_PER_DAY).astype(np.int64),
-            np.fromiter((deployment.id in failures.links for deployment in deployments), np.bool_, count),
-            np.fromiter((is_rework(deployment) for deployment in deployments), np.bool_, count),
-            np.fromiter(
-                (recoveries[d.id].seconds if d.id in recoveries else np.nan for d in deployments), np.float64, count
-            ),
+            np.fromiter(map(failures.links.__contains__, ids), np.bool_, count),
+            np.array(rollbacks, dtype=object).astype(np.bool_)
+            | np.array(hotfixes, dtype=object).astype(np.bool_)
+            | np.array(incidents, dtype=object).astype(np.bool_),
+            recovery_seconds,
         )
 
 
@@ -397,9 +412,7 @@ def _lead_columns(lead_times: LeadTimes, columns: _DeploymentColumns) -> tuple[I
     """Scope group, week and seconds of each change shipped by a deployment of the period."""
     position = columns.position
     runs = np.fromiter(
-        (position.get(deployment_id, -1) for deployment_id in lead_times.deployment_ids),
-        np.int64,
-        len(lead_times.deployment_ids),
+        map(position.get, lead_times.deployment_ids, repeat(-1)), np.int64, len(lead_times.deployment_ids)
     )
     rows = np.repeat(runs, lead_times.change_counts)
     kept = rows >= 0

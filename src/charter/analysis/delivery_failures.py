@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -63,19 +63,16 @@ class FailureAnalysis:
     unmatched_incidents: tuple[str, ...]  # `causedBy` names no known production deployment or change
 
 
-def counted_deployments(deployments: Iterable[Deployment], production_patterns: Sequence[str]) -> list[Deployment]:
+def counted_deployments(deployments: Sequence[Deployment], production_patterns: Sequence[str]) -> list[Deployment]:
     """The deployments DORA counts: successful, to an environment the patterns call production."""
-    production: dict[str, bool] = {}
-    counted = []
-    for deployment in deployments:
-        if deployment.status is not DeploymentStatus.SUCCESS:
-            continue
-        environment = deployment.environment
-        if environment not in production:
-            production[environment] = is_production(environment, production_patterns)
-        if production[environment]:
-            counted.append(deployment)
-    return counted
+    environments = {deployment.environment for deployment in deployments}
+    production = {environment for environment in environments if is_production(environment, production_patterns)}
+    success = DeploymentStatus.SUCCESS
+    return [
+        deployment
+        for deployment in deployments
+        if deployment.status is success and deployment.environment in production
+    ]
 
 
 def link_failures(
@@ -111,7 +108,7 @@ class _FailureLinker:
         self, counted: Sequence[Deployment], shippers: Mapping[str, Sequence[str]], named_changes: set[str]
     ) -> None:
         self.counted = counted
-        self.by_id = {deployment.id: deployment for deployment in counted}
+        self.by_id = dict(zip(map(attrgetter("id"), counted), counted, strict=True))
         self.shippers = _ShaIndex({sha.lower(): ids for sha, ids in shippers.items()})
         self.links: dict[str, list[FailureLink]] = defaultdict(list)
         self.restorations: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
@@ -172,13 +169,13 @@ class _FailureLinker:
         prefixes_by_length: dict[int, set[str]] = defaultdict(set)
         for sha in self._named_changes:
             prefixes_by_length[len(sha)].add(sha)
+        deployed = list(map(attrgetter("commit_sha"), self.counted))  # full and lower-case, as stored
         by_commit: dict[str, list[Deployment]] = defaultdict(list)
-        for deployment in self.counted:
-            if not deployment.commit_sha:
-                continue
-            sha = deployment.commit_sha.lower()
-            if any(sha[:length] in prefixes for length, prefixes in prefixes_by_length.items()):
-                by_commit[sha].append(deployment)
+        for length, prefixes in prefixes_by_length.items():
+            for index in [index for index, sha in enumerate(deployed) if sha and sha[:length] in prefixes]:
+                deployment = self.counted[index]
+                if deployment not in by_commit[deployed[index]]:
+                    by_commit[deployed[index]].append(deployment)
         return by_commit
 
     def _latest_before(self, incident: Incident) -> Deployment | None:

@@ -10,6 +10,7 @@ from datetime import date
 
 from charter.analysis import risk as risk_analysis
 from charter.analysis.component_sources import release_pattern_problems
+from charter.analysis.governance_controls import check_controls
 from charter.analysis.metrics import METRICS, parse_metric_value
 from charter.model.catalog import (
     ON_CALL_ANNOTATION,
@@ -266,6 +267,7 @@ GOVERNANCE_RULES: tuple[GovernanceRule, ...] = (
     check_reliability_mechanisms,
     check_migrations,
     check_risks,
+    check_controls,
     check_decisions,
     check_capacity,
     check_targets,

@@ -138,6 +138,23 @@ METRICS: dict[str, Metric] = {
         _metric("security.findings.open_critical", Unit.COUNT, _LOW, "Open critical findings."),
         _metric("security.findings.open_high", Unit.COUNT, _LOW, "Open high findings."),
         _metric("security.findings.overdue", Unit.COUNT, _LOW, "Open findings past their remediation SLA."),
+        _metric("security.findings.open", Unit.COUNT, _LOW, "Open findings (not closed, not suppressed by VEX)."),
+        _metric(
+            "security.findings.priority_act", Unit.COUNT, _LOW, "Open findings whose SSVC deployer priority is Act."
+        ),
+        _metric(
+            "security.findings.priority_attend",
+            Unit.COUNT,
+            _LOW,
+            "Open findings whose SSVC deployer priority is Attend.",
+        ),
+        _metric(
+            "security.access_control_gaps",
+            Unit.COUNT,
+            _LOW,
+            "OpenSSF Scorecard access-control checks below policy on the component's repository.",
+            frozenset({Scope.COMPONENT}),
+        ),
         _metric(
             "security.kev_exposed", Unit.COUNT, _LOW, "Open known-exploited findings on internet-facing components."
         ),

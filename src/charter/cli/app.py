@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 
 from charter import __version__
-from charter.cli import catalogue, check, codehealth, delivery, scaffold, scorecard, sync
+from charter.cli import catalogue, check, codehealth, controls, delivery, incidents, risks, scaffold, scorecard, sync
 from charter.cli.imports import import_app
+from charter.cli.security import security_command
 from charter.cli.slo import slo_app
 
 app = typer.Typer(
@@ -40,7 +41,11 @@ app.command("rules")(catalogue.rules_command)
 app.command("metrics")(catalogue.metrics_command)
 app.command("sync")(sync.sync_command)
 app.command("delivery")(delivery.delivery_command)
+app.command("incidents")(incidents.incidents_command)
 app.command("codehealth")(codehealth.codehealth_command)
+app.command("security")(security_command)
+app.command("risks")(risks.risks_command)
+app.command("controls")(controls.controls_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 

@@ -124,3 +124,22 @@ def summary_line(report: ImportReport, what: str) -> str:
         errors = sum(1 for item in report.diagnostics if item.severity == "error")
         return f"{report.path}: nothing imported ({errors} {'error' if errors == 1 else 'errors'})"
     return f"{report.path}: imported {report.imported} {what}, {report.skipped} skipped"
+
+
+from charter.cli.import_incidents import incidents_command  # noqa: E402  (it reuses the helpers above)
+
+import_app.command("incidents")(incidents_command)
+
+from charter.cli.import_security import epss_command, kev_command, scorecard_command  # noqa: E402  (reuses the helpers)
+
+import_app.command("kev")(kev_command)
+import_app.command("epss")(epss_command)
+import_app.command("scorecard")(scorecard_command)
+
+from charter.cli.import_findings import findings_command  # noqa: E402  (reuses the helpers)
+
+import_app.command("findings")(findings_command)
+
+from charter.cli.import_sli import sli_command  # noqa: E402  (registered like the others)
+
+import_app.command("sli")(sli_command)

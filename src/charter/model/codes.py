@@ -14,6 +14,7 @@ AREAS = {
     "REL": "reliability mechanisms",
     "SEC": "security",
     "RSK": "risk register",
+    "CTL": "controls and compliance",
     "MIG": "migrations",
     "STD": "standards",
     "CAP": "capacity",
@@ -230,6 +231,189 @@ RULES: dict[str, Rule] = {
             "The person paged at night needs written steps.",
             "Add the `charter.dev/runbook` annotation with the runbook's path or URL.",
         ),
+        # Error budgets (`charter slo status`)
+        Rule(
+            "REL020",
+            "Error budget exhausted",
+            _W,
+            "An SLO past its error budget means users get less than was promised; the error budget policy "
+            "says what happens next.",
+            "Follow `policies.errorBudget.exhausted`: freeze risky changes to the component until the budget recovers.",
+        ),
+        Rule(
+            "REL021",
+            "Incident used more than the policy's share of the error budget",
+            _W,
+            "One incident that takes a large share of the budget needs its lessons written down and acted on.",
+            "Write the postmortem and give it a P0 action item (`policies.errorBudget.incidentShare`).",
+        ),
+        Rule(
+            "REL022",
+            "Gap in SLI data",
+            _I,
+            "Minutes without samples count neither as good nor as bad: the attainment covers less than the window.",
+            "Import the missing minutes (`charter import sli`) or check the metrics pipeline.",
+        ),
+        Rule(
+            "REL023",
+            "SLO without SLI data",
+            _W,
+            "Without data in its window, an SLO's error budget is unknown.",
+            "Import SLI counts with `charter import sli`, or configure `spec.sources.prometheus`.",
+        ),
+        Rule(
+            "REL024",
+            "Error budget burning at alert rate",
+            _W,
+            "Both windows of a burn-rate alert are above its factor: at this rate the budget runs out early.",
+            "Look at the SLO's recent errors; the page tier means act now, the ticket tier within days.",
+        ),
+        # Prometheus rules from SLOs (`charter slo rules`)
+        Rule(
+            "REL010",
+            "SLO without a Prometheus SLI",
+            _I,
+            "Charter writes Prometheus rules only for SLIs measured by Prometheus; this SLO gets none.",
+            "Measure the SLI with a Prometheus query (OpenSLO `metricSource.type: Prometheus`), or alert on it "
+            "with the tool that holds its data.",
+        ),
+        Rule(
+            "REL011",
+            "SLI query without {{.window}}",
+            _E,
+            "Without the window placeholder every alert window would measure the same range, so the "
+            "multi-window alerts would be meaningless.",
+            "Write the range of the query as `[{{.window}}]`, as Sloth requires: "
+            "`sum(rate(http_requests_total{code=~\"5..\"}[{{.window}}]))`.",
+        ),
+        Rule(
+            "REL012",
+            "SLO objective leaves no error budget",
+            _E,
+            "An objective of 100% or more has no error budget, so every error would page.",
+            "Set an objective below 100% (e.g. 99.9).",
+        ),
+        Rule(
+            "REL013",
+            "SLI kind Charter cannot write rules for",
+            _E,
+            "The indicator has no query Charter can turn into PromQL (a Sloth plugin SLI, or a metric "
+            "source without `query`).",
+            "Write the SLI as events or raw queries (Sloth) or give the metric source a PromQL `query`.",
+        ),
+        Rule(
+            "REL014",
+            "Unknown template in SLI query",
+            _E,
+            "Only `{{.window}}` is substituted; any other template would reach Prometheus as text.",
+            "Remove the template, or write `{{.window}}` for the range.",
+        ),
+        Rule(
+            "REL015",
+            "SLO period shorter than its alert windows",
+            _E,
+            "A burn-rate alert whose long window exceeds the SLO period measures more than the period.",
+            "Lengthen the SLO window, or use the `pyrra` window set (`charter.dev/alert-windows: pyrra`), "
+            "whose windows scale with the period.",
+        ),
+        Rule(
+            "REL016",
+            "Unknown alert window set",
+            _E,
+            "The `charter.dev/alert-windows` annotation names a window set Charter does not have.",
+            "Write `sloth` or `pyrra`, or remove the annotation to use `policies.sloAlertWindows`.",
+        ),
+        Rule(
+            "REL017",
+            "Pyrra metric is not a series selector",
+            _E,
+            "Pyrra metrics are series selectors that Charter wraps in rate(); an expression cannot be wrapped.",
+            "Write the metric as `name{label=\"value\"}`; a latency success metric also needs its `le` label.",
+        ),
+        Rule(
+            "REL004",
+            "SLO tighter than its dependencies allow",
+            _W,
+            "A service cannot be more available than the product of the SLOs of what it depends on; "
+            "the objective will be missed by arithmetic, not by accident.",
+            "Lower the objective, raise the dependencies' SLOs, or remove the hard dependency "
+            "(caching, fallbacks, asynchronous calls).",
+        ),
+        Rule(
+            "REL005",
+            "SEV1/SEV2 without postmortem past policy",
+            _E,
+            "A major incident nobody wrote up teaches nothing; `policies.postmortemWithinDays` says when it is due.",
+            "Write the postmortem and set `postmortem: {status: published, date: ...}` in its front matter.",
+        ),
+        Rule(
+            "REL006",
+            "Action item overdue",
+            _W,
+            "An open action item past its due date is a known risk left in place.",
+            "Close the action item, or agree a new due date with its owner.",
+        ),
+        Rule(
+            "REL007",
+            "Repeated incidents on a service",
+            _W,
+            "The same failure of the same service within `policies.repeatIncidentWindowDays` means the "
+            "first postmortem's actions did not prevent it.",
+            "Fund the prevent action items of the earlier incident, and review why they did not hold.",
+        ),
+        Rule(
+            "REL008",
+            "Incident names an unknown service",
+            _W,
+            "An incident on a service the catalog does not have counts for no team's reliability.",
+            "Name the service like a component, or add the component to the catalog.",
+        ),
+        Rule(
+            "REL009",
+            "Action item without owner",
+            _W,
+            "An open action item nobody owns will not be done.",
+            "Set `owner` on the action item to a Group or User.",
+        ),
+        # Security (from store facts; reported by `charter security`)
+        Rule(
+            "SEC001",
+            "Known-exploited vulnerability on an internet-facing tier-1 component",
+            _E,
+            "A CVE in CISA's KEV catalog is being exploited now; on a critical service open to the internet it "
+            "is the first thing an attacker tries.",
+            "Patch or mitigate it now; if that cannot be done, record an accepted decision naming `finding:CVE-...` "
+            "with an expiry.",
+        ),
+        Rule(
+            "SEC002",
+            "Critical or high finding past its remediation SLA",
+            _E,
+            "Critical and high findings past `policies.remediationSlaDays` are the backlog auditors and attackers "
+            "both look at.",
+            "Fix the finding, or record an accepted decision (or a risk with treatment accept) that names it.",
+        ),
+        Rule(
+            "SEC003",
+            "Access-control gap on a tier-1 repository",
+            _E,
+            "Branch protection, code review and token permissions decide who can change what tier-1 services run.",
+            "Raise the Scorecard check to `policies.scorecardMinimum`, then import the new result.",
+        ),
+        Rule(
+            "SEC004",
+            "CVSS vector does not parse",
+            _W,
+            "Without a vector Charter cannot tell whether exploitation is automatable; SSVC assumes it is not.",
+            "Fix the scanner's output, or report the vector to the scanner's maintainers.",
+        ),
+        Rule(
+            "SEC005",
+            "Finding exception expired",
+            _W,
+            "An accepted decision or risk acceptance that named the finding has expired; the finding counts again.",
+            "Fix the finding, or renew the decision's `expires` (or the risk's `reviewBy`).",
+        ),
         # Risk register
         Rule(
             "RSK001",
@@ -274,6 +458,30 @@ RULES: dict[str, Rule] = {
             _W,
             "Without an appetite, no one can say whether the risk is acceptable.",
             "Add the category to `spec.riskAppetite` in charter.yaml.",
+        ),
+        # Controls and compliance
+        Rule(
+            "CTL001",
+            "Compliance obligation without control set",
+            _E,
+            "An obligation listed in `spec.compliance` with no ControlSet has no requirement implemented or evidenced.",
+            "Add a ControlSet under controls/ whose `spec.obligation` names the obligation.",
+        ),
+        Rule(
+            "CTL002",
+            "Required control without implementation",
+            _E,
+            "A requirement of an obligation the company must meet is only planned, or has no implementation "
+            "statement at all (it is in the obligation's OSCAL profile but not in the ControlSet).",
+            "Implement the control and set its status, owner and evidence, or mark it not-applicable with a reason.",
+        ),
+        Rule(
+            "CTL003",
+            "OSCAL source unusable",
+            _E,
+            "The OSCAL profile or catalog a ControlSet names cannot be read or resolved, so its requirement "
+            "list is unknown.",
+            "Fix the file at the reported JSON path, or point `spec.oscal` at a local JSON or YAML catalog or profile.",
         ),
         # Migrations
         Rule(
@@ -447,6 +655,183 @@ RULES: dict[str, Rule] = {
             _W,
             "A record for a component the catalog does not have cannot be counted for any owner.",
             "Add the component to the catalog, or fix the component name in the source.",
+        ),
+        # SLI data (`charter import sli`, the Prometheus source)
+        Rule(
+            "IMP010",
+            "SLI file lacks a required column",
+            _E,
+            "Without `slo`, `timestamp`, `good` and `total` the samples cannot be counted.",
+            "Start the file with the header row `slo,timestamp,good,total`.",
+        ),
+        Rule(
+            "IMP011",
+            "SLI data for an unknown SLO",
+            _W,
+            "Samples for a name no SLO has are stored but appear in no status until an SLO of that name exists.",
+            "Use the SLO's name as Charter loads it (Sloth: `<service>-<slo>`; `charter slo status` lists them).",
+        ),
+        Rule(
+            "IMP012",
+            "Bad SLI sample",
+            _E,
+            "A count that is missing, negative or larger than the total would corrupt the error budget.",
+            "Fix the line: a time, and counts with 0 <= good <= total.",
+        ),
+        Rule(
+            "IMP013",
+            "SLI timestamp without a zone",
+            _E,
+            "A time without a zone names a different minute in every time zone.",
+            "Add the zone (`Z` for UTC, or an offset such as +02:00), or write Unix seconds.",
+        ),
+        Rule(
+            "IMP014",
+            "Prometheus unreachable",
+            _E,
+            "SLI data cannot be pulled from a server that does not answer; nothing is written.",
+            "Check `spec.sources.prometheus.url`, the network, and the CA file.",
+        ),
+        Rule(
+            "IMP015",
+            "Prometheus answered an error",
+            _E,
+            "A query the server refuses (bad PromQL, authentication, tenant) gives no SLI data; nothing is written.",
+            "Read the server's answer in the message: fix the SLO's query, or the credentials "
+            "(CHARTER_PROMETHEUS_TOKEN, or CHARTER_PROMETHEUS_USER and CHARTER_PROMETHEUS_PASSWORD).",
+        ),
+        Rule(
+            "IMP016",
+            "SLO without a Prometheus query Charter can pull",
+            _I,
+            "Only ratio SLIs with good or bad and total PromQL queries give per-minute counts.",
+            "Import its SLI data as CSV with `charter import sli`, or give it event queries.",
+        ),
+        Rule(
+            "IMP017",
+            "Prometheus source not configured",
+            _E,
+            "Pulling SLI data needs the server's URL.",
+            "Set `spec.sources.prometheus.url` in charter.yaml.",
+        ),
+        # Imports of scanner findings (`charter import findings`)
+        Rule(
+            "IMP030",
+            "Unknown scanner format",
+            _E,
+            "Charter could not tell which scanner wrote the file, so it cannot read its findings.",
+            "Pass `--input-format` (sarif, trivy, grype, pip-audit, npm-audit, osv, cyclonedx, cyclonedx-vex, "
+            "openvex), or export the scan in one of these formats.",
+        ),
+        Rule(
+            "IMP031",
+            "SARIF of another version",
+            _E,
+            "Only SARIF 2.1.0 is read; older drafts name and nest results differently.",
+            "Have the tool write SARIF 2.1.0 (most do with `--format sarif`), or convert the file.",
+        ),
+        Rule(
+            "IMP032",
+            "Truncated or invalid JSON",
+            _E,
+            "A scan cut short (a full disk, a killed job) would silently close every finding it lacks.",
+            "Run the scanner again and import the complete file.",
+        ),
+        Rule(
+            "IMP033",
+            "Scanner field of the wrong type",
+            _E,
+            "A field that does not have the type the scanner's format defines cannot be read safely.",
+            "Correct the field at the JSON path shown, or re-run the scanner; do not edit scanner output by hand.",
+        ),
+        Rule(
+            "IMP034",
+            "CVSS vector does not parse",
+            _E,
+            "Priority (SSVC's automatable and technical impact) is read from the CVSS vector.",
+            "Give the vector as CVSS writes it: `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`, v2 or v4.0.",
+        ),
+        Rule(
+            "IMP035",
+            "Findings mapped to no component",
+            _W,
+            "A finding on no component has no owner and no tier: it counts in no team's numbers.",
+            "Annotate the component with `charter.dev/images` (image globs), `charter.dev/purl` or "
+            "`charter.dev/repo`, or pass `--component` or `--repo-name` on import.",
+        ),
+        Rule(
+            "IMP036",
+            "Scan older than one already imported",
+            _I,
+            "An older scan of the same scanner and target adds first sightings but closes nothing.",
+            "Nothing to do; import scans in the order they ran to see closures.",
+        ),
+        Rule(
+            "IMP020",
+            "Incident service matches no component",
+            _W,
+            "An imported incident on a service no component claims counts for no team; it is imported anyway.",
+            "Name the component like the service, or annotate it with `pagerduty.com/service-id`, "
+            "`opsgenie.com/component-selector` or `charter.dev/incident-service`.",
+        ),
+        Rule(
+            "IMP021",
+            "Unknown incident severity",
+            _E,
+            "A severity, priority or urgency Charter cannot map to SEV1..SEV5 would miscount every "
+            "severity-based number.",
+            "Map it in charter.yaml: `spec.sources.incidents.severityMap: {NAME: SEV2}`.",
+        ),
+        Rule(
+            "IMP022",
+            "Unknown incident state",
+            _E,
+            "An incident state Charter does not know cannot be told open or resolved.",
+            "Export the incidents as the tool writes them, or correct the status column.",
+        ),
+        Rule(
+            "IMP023",
+            "Incident time without a time zone",
+            _E,
+            "Incident tools write times with a zone; a time without one would be off by hours in MTTA and MTTR.",
+            "Export times in ISO 8601 with `Z` or an offset (2024-05-01T14:30:00Z).",
+        ),
+        # Imports of security facts (`charter import kev|epss|scorecard`)
+        Rule(
+            "IMP040",
+            "KEV file in an unknown shape",
+            _E,
+            "A file that is neither CISA's KEV catalog nor a list of its entries cannot say what is exploited.",
+            "Import the catalog as CISA publishes it (known_exploited_vulnerabilities.json), or a JSON array of "
+            "its `vulnerabilities` entries.",
+        ),
+        Rule(
+            "IMP041",
+            "EPSS file in an unknown shape",
+            _E,
+            "Without the `cve,epss` header the scores cannot be told apart from other numbers.",
+            "Import the CSV as FIRST publishes it (epss_scores-YYYY-MM-DD.csv or .csv.gz), with its header row.",
+        ),
+        Rule(
+            "IMP042",
+            "Scorecard file in an unknown shape",
+            _E,
+            "A file that is not an OpenSSF Scorecard JSON result has no checks to compare with the policy.",
+            "Write the result with `scorecard --repo=... --format=json` and import that file.",
+        ),
+        Rule(
+            "IMP043",
+            "Scorecard result for a repository no component names",
+            _W,
+            "Gaps of a repository that no component maps to have no owner and count for no one.",
+            "Set `charter.dev/repo` (or `backstage.io/source-location`) on the components built from it.",
+        ),
+        Rule(
+            "IMP044",
+            "EPSS file without a score date",
+            _I,
+            "Scores without a date cannot be told fresh from stale.",
+            "Keep FIRST's first line (`#model_version:...,score_date:...`) in the file.",
         ),
     )
 }

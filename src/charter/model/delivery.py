@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +59,11 @@ class DeploymentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True, slots=True)
-class Deployment:
+class Deployment(NamedTuple):
     """One deployment of one component to one environment. Identity (DESIGN.md "How files join"):
     `tag:<component>/<tag>` for a release tag; an imported record keeps its id, else
-    `<component>@<sha>@<finished ISO 8601>`."""
+    `<component>@<sha>@<finished ISO 8601>`. A named tuple, not a dataclass: `charter delivery` over
+    years reads a million of them, and a tuple is built several times faster than a frozen dataclass."""
 
     id: str
     component: str

@@ -87,6 +87,9 @@ class RiskSpec(StrictModel):
     review_by: date | None = None
     affects: list[str] = Field(default_factory=list)
     mitigated_by: list[str] = Field(default_factory=list)
+    # Findings this risk covers, by vulnerability id (CVE, GHSA, ...) or finding key: with treatment
+    # `accept`, an exception to their remediation SLA until `reviewBy`.
+    findings: list[str] = Field(default_factory=list)
 
     @property
     def current(self) -> Assessment:
@@ -179,10 +182,26 @@ class Requirement(StrictModel):
         return self
 
 
+class OscalSource(StrictModel):
+    """Where an obligation's requirement list comes from: an OSCAL profile resolved against its
+    imports, or a catalog taken whole; paths relative to the strategy repository. `catalog`, next to
+    a profile, stands in for imports whose own href is not in the repository."""
+
+    profile: str | None = None
+    catalog: str | None = None
+
+    @model_validator(mode="after")
+    def _names_a_file(self) -> OscalSource:
+        if not (self.profile or self.catalog):
+            raise ValueError("`oscal` needs a `profile`, a `catalog`, or both")
+        return self
+
+
 class ControlSetSpec(StrictModel):
     obligation: str
     title: str | None = None
     owner: str | None = None
+    oscal: OscalSource | None = None
     requirements: list[Requirement] = Field(default_factory=list)
 
 

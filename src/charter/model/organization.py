@@ -79,12 +79,24 @@ class RemediationSla(StrictModel):
     kev: int = 14
 
 
+class ErrorBudgetPolicy(StrictModel):
+    """`policies.errorBudget`: what `charter slo status` recommends. `exhausted`: the action when an
+    SLO's budget is used up (`freeze-changes`: a change freeze for its component; `none`: no verdict).
+    `incidentShare`: an incident that used more than this share of an SLO's budget needs a
+    postmortem with a P0 action item."""
+
+    exhausted: Literal["freeze-changes", "none"] = "freeze-changes"
+    incident_share: Annotated[float, Field(gt=0, le=1)] = 0.2
+
+
 class Policies(StrictModel):
     remediation_sla_days: RemediationSla = Field(default_factory=RemediationSla)
     epss_threshold: float = 0.1
     scorecard_minimum: dict[str, float] = Field(default_factory=dict)
     production_environments: list[str] = Field(default_factory=lambda: ["prod(uction)?"])
     slo_period: Duration = timedelta(days=30)
+    error_budget: ErrorBudgetPolicy = Field(default_factory=ErrorBudgetPolicy)
+    slo_alert_windows: Literal["sloth", "pyrra"] = "sloth"  # burn-rate window set of `charter slo rules`
     postmortem_within_days: int = 5
     min_reliability_allocation: float = 0.2
     repeat_incident_window_days: int = 90
@@ -113,11 +125,43 @@ class GitSource(StrictModel):
     cache: str | None = None
 
 
+class IncidentSource(StrictModel):
+    """`sources.incidents`: how `charter import incidents` reads severities. `severityMap` maps a
+    tool's severity, priority or urgency (case-insensitive; `pagerduty:high` applies to one tool
+    only, `default` to records with none) to SEV1..SEV5, before the built-in defaults."""
+
+    severity_map: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("severity_map")
+    @classmethod
+    def _known_severities(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, severity in value.items():
+            if severity.strip().upper() not in ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5"):
+                raise ValueError(f"{name}: {severity!r} is not one of SEV1, SEV2, SEV3, SEV4, SEV5")
+        return {name: severity.strip().upper() for name, severity in value.items()}
+
+
+class PrometheusSource(StrictModel):
+    """`sources.prometheus`: the Prometheus-compatible HTTP API SLI data is pulled from. `url` is the
+    base (`https://mimir.example.com/prometheus`); `caFile` a PEM bundle for its certificate
+    (relative to the strategy repo or absolute); `tenant` the `X-Scope-OrgID` header of Mimir, Cortex
+    and Thanos; `headers` any further headers. Credentials come from the environment, never the file:
+    CHARTER_PROMETHEUS_TOKEN (bearer) or CHARTER_PROMETHEUS_USER and CHARTER_PROMETHEUS_PASSWORD."""
+
+    url: str
+    ca_file: str | None = None
+    tenant: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    timeout_seconds: float = 60.0
+
+
 class Sources(OpenModel):
     """Where facts come from. Later sources add keys; unknown ones are kept."""
 
     catalog: list[str] = Field(default_factory=list)
     git: GitSource = Field(default_factory=GitSource)
+    prometheus: PrometheusSource | None = None
+    incidents: IncidentSource = Field(default_factory=IncidentSource)
 
 
 class OrganizationSpec(StrictModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from charter.sample.catalog import build_catalog
@@ -14,10 +15,13 @@ from charter.sample.catalog_files import write_catalog
 from charter.sample.decisions import plan_decisions, write_decisions
 from charter.sample.deployments import DEPLOYMENTS_FILE, DeliveryFacts
 from charter.sample.gitrepos import CLONES_FOLDER, plan_repositories, write_repositories
+from charter.sample.incident_exports import write_incident_exports
 from charter.sample.incidents import write_incidents
 from charter.sample.plan import Planted
 from charter.sample.profiles import SizeProfile
-from charter.sample.register import build_register
+from charter.sample.register import build_register, control_sources
+from charter.sample.scans import write_scans
+from charter.sample.sli import demo_objectives, write_sli
 from charter.sample.slos import plan_slos, write_slos
 from charter.sample.strategy import (
     CONTROLS_EVIDENCE_DOC,
@@ -80,6 +84,9 @@ def generate_organization(
     for path, text in register.rollback_docs.items():
         writer.write(path, text)
     controls = control_documents(rng, profile, catalog)
+    compliance = ["soc2", "nist-800-53-moderate"]  # as organization_document writes them
+    for path, text in control_sources(controls, compliance, profile.reference_date, planted).items():
+        writer.write(path, text)
     for document in controls:
         writer.write_yaml(f"controls/{document['metadata']['name']}.yaml", [document])
     if controls:
@@ -94,6 +101,10 @@ def generate_organization(
     if delivery is not None:
         delivery.write(writer)
         writer.write(".gitignore", f"/{CLONES_FOLDER}/\n/.charter/\n")
+        write_incident_exports(destination, seed, profile.reference_date)
+        reference = datetime.combine(profile.reference_date, time(), UTC)
+        write_sli(destination, demo_objectives(slo_plan), reference, seed)
+        write_scans(writer, catalog.components, profile.organization, profile.reference_date, seed)
     if profile.radar_entries:
         writer.write("radar/radar.csv", radar_csv(rng, profile))
 

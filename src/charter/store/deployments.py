@@ -6,21 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import ColumnElement, Table, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
-from charter.store.schema import deployment_changes, deployments, pull_requests
+from charter.store.schema import deployment_changes, deployment_lead_times, deployments, pull_requests
 
 TAG_SOURCE = "tag"
 _BATCH = 5000
 # Bound parameters per statement stay below SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 500
+# Read the whole table and keep the period's rows when the period holds at least this share of it.
+_SCAN_FROM = 0.3
+_ORDER = attrgetter("component", "finished", "id")
 
 
 def write_deployments(connection: Connection, records: Iterable[Deployment]) -> int:
@@ -39,20 +43,53 @@ def read_deployments(
     """Deployments that finished in [since, until), of the given components (all when None), ordered
     by component, finish time and id."""
     order = (deployments.c.component, deployments.c.finished, deployments.c.id)
-    query = select(*_DEPLOYMENT_COLUMNS).order_by(*order)
-    if since is not None:
-        query = query.where(deployments.c.finished >= since)
-    if until is not None:
-        query = query.where(deployments.c.finished < until)
+    query = select(*_DEPLOYMENT_COLUMNS).order_by(*order).where(*_finished_in(since, until))
     if components is None:
         # A million rows for `charter delivery` over years: read past SQLAlchemy's row objects.
-        return [_deployment(row) for rows in dbapi_rows(connection, query) for row in rows]
+        return _read_many(connection, query, since, until)
     found = [
         _deployment(row)
         for chunk in _chunks(sorted(set(components)))
         for row in connection.execute(query.where(deployments.c.component.in_(chunk)))
     ]
-    return sorted(found, key=lambda item: (item.component, item.finished, item.id))
+    return sorted(found, key=_ORDER)
+
+
+def _read_many(
+    connection: Connection, query: Select[Any], since: datetime | None, until: datetime | None
+) -> list[Deployment]:
+    """The query's deployments. When the period holds much of the table, scanning it whole and
+    sorting in the client is twice as fast on SQLite as following the index to each row."""
+    period = _finished_in(since, until)
+    if not period or _share(connection, period) < _SCAN_FROM:
+        return [_deployment(row) for rows in dbapi_rows(connection, query) for row in rows]
+    everything = select(*_DEPLOYMENT_COLUMNS)
+    found = [
+        deployment
+        for rows in dbapi_rows(connection, everything)
+        for deployment in map(_deployment, rows)
+        if (since is None or deployment.finished >= since) and (until is None or deployment.finished < until)
+    ]
+    found.sort(key=_ORDER)
+    return found
+
+
+def _finished_in(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    conditions = []
+    if since is not None:
+        conditions.append(deployments.c.finished >= since)
+    if until is not None:
+        conditions.append(deployments.c.finished < until)
+    return conditions
+
+
+def _share(connection: Connection, conditions: list[ColumnElement[bool]]) -> float:
+    """Share of the stored deployments that meet the conditions."""
+    total = connection.execute(select(func.count()).select_from(deployments)).scalar_one()
+    if not total:
+        return 0.0
+    meeting = connection.execute(select(func.count()).select_from(deployments).where(*conditions)).scalar_one()
+    return float(meeting) / total
 
 
 def read_deployments_by_id(connection: Connection, ids: Sequence[str]) -> list[Deployment]:
@@ -242,6 +279,7 @@ def _tag_deployment_ids(connection: Connection, component: str) -> set[str]:
 def _delete_deployments(connection: Connection, ids: Sequence[str]) -> None:
     for chunk in _chunks(ids):
         connection.execute(delete(deployment_changes).where(deployment_changes.c.deployment_id.in_(chunk)))
+        connection.execute(delete(deployment_lead_times).where(deployment_lead_times.c.deployment_id.in_(chunk)))
         connection.execute(delete(deployments).where(deployments.c.id.in_(chunk)))
 
 

@@ -8,10 +8,12 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -162,6 +164,15 @@ deployment_changes = Table(
     Column("lead_seconds", Float, nullable=False),
 )
 
+# The same lead times packed per deployment (big-endian float64, the order of its changes), so that
+# `charter delivery` over years reads one row per deployment, not one per change.
+deployment_lead_times = Table(
+    "deployment_lead_times",
+    metadata,
+    Column("deployment_id", String(400), primary_key=True),
+    Column("lead_seconds", LargeBinary, nullable=False),
+)
+
 # The inputs each component's links were computed from, so an unchanged component is not walked again.
 component_links = Table(
     "component_links",
@@ -188,13 +199,23 @@ deployments = Table(
     Index("ix_deployments_finished", "finished"),
 )
 
+# Imported incidents (revision 0005): one row per incident of an export, keyed by the tool and the
+# tool's own id, so that importing the same export again updates rather than duplicates. `id` is
+# the id people write in postmortems' `aliases` (PagerDuty's id, Opsgenie's tinyId, incident.io's
+# reference); `aliases` holds the tool's other names for it. Services are component keys where the
+# catalog matched them, else the tool's service names; `service_ids` keeps the tool's service ids.
 incidents = Table(
     "incidents",
     metadata,
-    Column("id", String(400), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("source_id", String(400), primary_key=True),
+    Column("id", String(400), nullable=False),
     Column("title", Text, nullable=False),
-    Column("severity", String(32)),
+    Column("severity", String(32), nullable=False),
+    Column("source_severity", String(200)),
+    Column("status", String(32), nullable=False),
     Column("services", JSON, nullable=False),
+    Column("service_ids", JSON, nullable=False),
     Column("started", UtcDateTime, nullable=False),
     Column("detected", UtcDateTime),
     Column("acknowledged", UtcDateTime),
@@ -202,43 +223,159 @@ incidents = Table(
     Column("cause", String(200)),
     Column("caused_by_deployment", String(400)),
     Column("caused_by_change", String(400)),
-    Column("source", String(200), nullable=False),
+    Column("postmortem_status", String(64)),
+    Column("postmortem_date", Date),
+    Column("postmortem_url", Text),
+    Column("action_items", JSON, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("url", Text),
+    Column("imported_from", Text, nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
     Index("ix_incidents_started", "started"),
+    Index("ix_incidents_id", "id"),
 )
 
+# SLI counts (revision 0004): one row per SLO per UTC day. `good` and `total` hold the day's 1,440
+# per-minute event counts as little-endian float64 (NaN: no sample for that minute, a gap; a total
+# of 0: a minute without traffic). `sli_hourly` is their rollup written at import: 24 sums of good
+# and total, how many minutes of each hour had a sample and how many of those had no traffic (uint8
+# each), so reports read 24 numbers per day instead of 1,440. See store/sli.py.
 sli_samples = Table(
     "sli_samples",
     metadata,
     Column("slo", String(400), primary_key=True),
-    Column("ts", UtcDateTime, primary_key=True),
-    Column("good", Float, nullable=False),
-    Column("total", Float, nullable=False),
+    Column("day", Date, primary_key=True),
+    Column("good", LargeBinary, nullable=False),
+    Column("total", LargeBinary, nullable=False),
+    Index("ix_sli_samples_day", "day"),
 )
 
 sli_hourly = Table(
     "sli_hourly",
     metadata,
     Column("slo", String(400), primary_key=True),
-    Column("hour", UtcDateTime, primary_key=True),
-    Column("good", Float, nullable=False),
-    Column("total", Float, nullable=False),
+    Column("day", Date, primary_key=True),
+    Column("good", LargeBinary, nullable=False),
+    Column("total", LargeBinary, nullable=False),
+    Column("minutes", LargeBinary, nullable=False),
+    Column("idle", LargeBinary, nullable=False),
+    Index("ix_sli_hourly_day", "day"),
 )
 
+# Security findings (revision 0006). One row per deduplicated finding (`id`: digests of its component
+# or target, then of its key, so one scan's findings sit together in the index);
+# when and by which scan it was seen is in `finding_sightings`, one row per finding per scan target, so
+# a finding is open while any scanner still reports it. VEX statements are kept apart and applied on read.
 findings = Table(
     "findings",
     metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("id", String(32), primary_key=True),
+    Column("key", Text, nullable=False),
     Column("scanner", String(200), nullable=False),
-    Column("target", String(400), nullable=False),
+    Column("target", String(1000), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("title", Text, nullable=False),
     Column("vulnerability_id", String(200)),
-    Column("aliases", JSON, nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON array of text
+    Column("rule_id", String(400)),
     Column("package", String(400)),
+    Column("package_version", String(200)),
+    Column("purl", Text),
+    Column("fixed_versions", Text, nullable=False),  # JSON array of text
+    Column("cvss_vector", String(200)),
+    Column("cvss_score", Float),
+    Column("path", Text),
+    Column("line", Integer),
     Column("component", String(400)),
-    Column("severity", String(32), nullable=False),
+    # Over every target it was seen on (kept from finding_sightings at each import, so reads are one scan).
     Column("first_seen", UtcDateTime, nullable=False),
     Column("last_seen", UtcDateTime, nullable=False),
     Column("closed_at", UtcDateTime),
-    Column("fingerprint", String(200), nullable=False),
-    UniqueConstraint("scanner", "target", "fingerprint"),
     Index("ix_findings_vulnerability_id", "vulnerability_id"),
+    Index("ix_findings_component", "component"),
+)
+
+finding_scans = Table(
+    "finding_scans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scanner", String(200), nullable=False),
+    Column("target", String(1000), nullable=False),
+    Column("first_scanned_at", UtcDateTime, nullable=False),
+    Column("last_scanned_at", UtcDateTime, nullable=False),
+    Column("source", Text, nullable=False),
+    UniqueConstraint("scanner", "target"),
+)
+
+finding_sightings = Table(
+    "finding_sightings",
+    metadata,
+    Column("scan_id", Integer, ForeignKey("finding_scans.id", ondelete="CASCADE"), primary_key=True),
+    Column("finding_id", String(32), ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("last_seen", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime),
+    Index("ix_finding_sightings_finding_id", "finding_id"),
+)
+
+vex_statements = Table(
+    "vex_statements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(1000), nullable=False),
+    Column("vulnerability_id", String(200), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("justification", String(200)),
+    Column("detail", Text),
+    Column("product", Text),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Index("ix_vex_statements_source", "source"),
+    Index("ix_vex_statements_vulnerability_id", "vulnerability_id"),
+)
+
+# Security facts (revision 0007): CISA's known-exploited vulnerabilities, FIRST's EPSS scores, and
+# OpenSSF Scorecard check results per repository. Each import replaces what it covers: the KEV
+# catalog and the EPSS scores as a whole, a Scorecard result the checks of its repository.
+kev_entries = Table(
+    "kev_entries",
+    metadata,
+    Column("cve", String(64), primary_key=True),
+    Column("vendor", String(400), nullable=False),
+    Column("product", String(400), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("date_added", Date, nullable=False),
+    Column("due_date", Date),
+    Column("known_ransomware", Boolean, nullable=False),
+)
+
+epss_scores = Table(
+    "epss_scores",
+    metadata,
+    Column("cve", String(64), primary_key=True),
+    Column("epss", Float, nullable=False),
+    Column("percentile", Float),
+    Column("score_date", Date),
+)
+
+scorecard_checks = Table(
+    "scorecard_checks",
+    metadata,
+    Column("repository", String(400), primary_key=True),
+    Column("check_name", String(200), primary_key=True),
+    Column("score", Integer),
+    Column("reason", Text, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("scored_at", UtcDateTime, nullable=False),
+    Column("repo_commit", String(64)),
+)
+
+# The risk register as each snapshot saw it (revision 0008): `charter risks` tells new risks,
+# closures and level changes since the last snapshot from it.
+risk_states = Table(
+    "risk_states",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+    Column("risk", String(400), primary_key=True),
+    Column("level", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
 )

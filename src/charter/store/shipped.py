@@ -1,25 +1,28 @@
-"""What each deployment shipped (`deployment_changes`), and the fingerprint of the inputs each
+"""What each deployment shipped (`deployment_changes`, and its lead times packed per deployment in
+`deployment_lead_times`), and the fingerprint of the inputs each
 component's links were computed from (`component_links`), so `charter sync` walks a component's
 history again only when its commits, deployments or pull requests changed."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
-from itertools import repeat
-from typing import Any
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, func, insert, literal_column, select
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from charter.model.delivery import ShippedChange
 from charter.store.deployments import dbapi_rows
-from charter.store.schema import component_links, deployment_changes, deployments
+from charter.store.schema import component_links, deployment_changes, deployment_lead_times, deployments
 
 _BATCH = 5000
-# On SQLite, read the whole table rather than join when the period holds this share of the deployments.
+# Packed lead times: big-endian float64, as PostgreSQL's float8send writes them.
+_PACKED = np.dtype(">f8")
+_PACKED_SIZE = _PACKED.itemsize
+# Read every packed row and keep the wanted ones when they are at least this share of the table.
 _SCAN_FROM = 0.3
 # Bound parameters per statement stay below SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 500
@@ -38,10 +41,13 @@ def replace_shipped_changes(
     fingerprint: str,
     shipped: Iterable[ShippedChange],
 ) -> int:
-    """Replace every shipped change of the component's deployments, and record the fingerprint."""
+    """Replace every shipped change of the component's deployments, and their packed lead times,
+    and record the fingerprint."""
     deployment_ids = select(deployments.c.id).where(deployments.c.component == component).scalar_subquery()
     connection.execute(delete(deployment_changes).where(deployment_changes.c.deployment_id.in_(deployment_ids)))
+    connection.execute(delete(deployment_lead_times).where(deployment_lead_times.c.deployment_id.in_(deployment_ids)))
     written = 0
+    lead_seconds: dict[str, list[float]] = defaultdict(list)
     batch: list[dict[str, object]] = []
     for change in shipped:
         batch.append(
@@ -52,6 +58,7 @@ def replace_shipped_changes(
                 "lead_seconds": change.lead_seconds,
             }
         )
+        lead_seconds[change.deployment_id].append(change.lead_seconds)
         if len(batch) >= _BATCH:
             connection.execute(insert(deployment_changes), batch)
             written += len(batch)
@@ -59,105 +66,62 @@ def replace_shipped_changes(
     if batch:
         connection.execute(insert(deployment_changes), batch)
         written += len(batch)
+    write_lead_time_packs(connection, lead_seconds.items())
     connection.execute(delete(component_links).where(component_links.c.component == component))
     connection.execute(insert(component_links), [{"component": component, "fingerprint": fingerprint}])
     return written
 
 
-def read_lead_time_rows(
-    connection: Connection, *, since: datetime | None = None, until: datetime | None = None
-) -> tuple[list[str], list[float]]:
-    """(deployment id, lead seconds) of every change shipped by a deployment that finished in
-    [since, until), as two columns grouped by deployment (one deployment's rows together, sharing one
-    id string): millions of rows, no object per row."""
-    period = _finished_in(since, until)
-    if connection.dialect.name == "postgresql":
-        return _aggregated_lead_time_rows(connection, period)
-    if _holds_most_deployments(connection, period):
-        return _filtered_lead_time_rows(connection, period)
-    return _joined_lead_time_rows(connection, period)
+def write_lead_time_packs(connection: Connection, packs: Iterable[tuple[str, Sequence[float]]]) -> None:
+    """Insert each deployment's lead times as one packed row."""
+    batch: list[dict[str, object]] = []
+    for deployment_id, seconds in packs:
+        batch.append({"deployment_id": deployment_id, "lead_seconds": np.asarray(seconds, dtype=_PACKED).tobytes()})
+        if len(batch) >= _BATCH:
+            connection.execute(insert(deployment_lead_times), batch)
+            batch = []
+    if batch:
+        connection.execute(insert(deployment_lead_times), batch)
 
 
-def _finished_in(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
-    conditions = []
-    if since is not None:
-        conditions.append(deployments.c.finished >= since)
-    if until is not None:
-        conditions.append(deployments.c.finished < until)
-    return conditions
+@dataclass(frozen=True, slots=True)
+class LeadTimeColumns:
+    """Lead seconds of the changes of many deployments as columns: `seconds` holds them deployment
+    after deployment, `counts[i]` of them shipped by `deployment_ids[i]`."""
+
+    deployment_ids: list[str]
+    counts: npt.NDArray[np.int64]
+    seconds: npt.NDArray[np.float64]
 
 
-def _aggregated_lead_time_rows(
-    connection: Connection, period: list[ColumnElement[bool]]
-) -> tuple[list[str], list[float]]:
-    """PostgreSQL joins and groups ten million rows in seconds; sending them one by one would take
-    longer. So one row per deployment, its lead times packed as big-endian float8 bytes."""
-    packed = func.string_agg(func.float8send(deployment_changes.c.lead_seconds), literal_column("''::bytea"))
-    query = (
-        select(deployment_changes.c.deployment_id, packed)
-        .join(deployments, deployments.c.id == deployment_changes.c.deployment_id)
-        .where(*period)
-        .group_by(deployment_changes.c.deployment_id)
-        .order_by(deployment_changes.c.deployment_id)
-    )
+def read_lead_times(connection: Connection, deployment_ids: Collection[str]) -> LeadTimeColumns:
+    """Lead times of every change the deployments shipped: one packed row per deployment, so ten
+    million changes cost a million rows and one numpy conversion. When they are much of the table,
+    one scan kept in the client costs less than looking each up (a join through the index is six
+    times slower per row than the scan on SQLite)."""
+    wanted = set(deployment_ids)
     ids: list[str] = []
     blobs: list[bytes] = []
-    for rows in dbapi_rows(connection, query):
-        for deployment_id, blob in rows:
-            ids.extend(repeat(deployment_id, len(blob) // 8))
-            blobs.append(bytes(blob))
-    seconds: list[float] = np.frombuffer(b"".join(blobs), dtype=">f8").astype(np.float64).tolist()
-    return ids, seconds
+    for deployment_id, blob in _lead_time_packs(connection, wanted):
+        ids.append(deployment_id)
+        blobs.append(bytes(blob))
+    counts = np.fromiter((len(blob) // _PACKED_SIZE for blob in blobs), np.int64, len(blobs))
+    seconds = np.frombuffer(b"".join(blobs), dtype=_PACKED).astype(np.float64)
+    return LeadTimeColumns(ids, counts, seconds)
 
 
-def _holds_most_deployments(connection: Connection, period: list[ColumnElement[bool]]) -> bool:
-    """Whether the period holds enough of the deployments (`_SCAN_FROM`) that reading every shipped
-    change costs less than joining: the join costs about twice as much per row kept."""
-    if not period:
-        return True
-    total = connection.execute(select(func.count()).select_from(deployments)).scalar_one()
-    in_period = connection.execute(select(func.count()).select_from(deployments).where(*period)).scalar_one()
-    return in_period >= total * _SCAN_FROM
-
-
-def _filtered_lead_time_rows(
-    connection: Connection, period: list[ColumnElement[bool]]
-) -> tuple[list[str], list[float]]:
-    """SQLite joins row by row through the indexes, twice as slow per row as reading the whole table;
-    so when the period holds much of it, read every shipped change and keep those of its deployments
-    (a hash join in the client)."""
-    wanted = {row[0] for rows in dbapi_rows(connection, select(deployments.c.id).where(*period)) for row in rows}
-    query = select(deployment_changes.c.deployment_id, deployment_changes.c.lead_seconds)
-    return _columns(dbapi_rows(connection, query), wanted)
-
-
-def _joined_lead_time_rows(connection: Connection, period: list[ColumnElement[bool]]) -> tuple[list[str], list[float]]:
-    query = (
-        select(deployment_changes.c.deployment_id, deployment_changes.c.lead_seconds)
-        .join(deployments, deployments.c.id == deployment_changes.c.deployment_id)
-        .where(*period)
-        .order_by(deployments.c.finished, deployments.c.id)
-    )
-    return _columns(dbapi_rows(connection, query))
-
-
-def _columns(batches: Iterable[Sequence[Any]], wanted: set[str] | None = None) -> tuple[list[str], list[float]]:
-    """(deployment id, lead seconds) rows as two columns, those of `wanted` deployments only when given.
-    A run of rows of one deployment shares the first row's id string."""
-    ids: list[str] = []
-    seconds: list[float] = []
-    current: str | None = None
-    shared = ""
-    keep = True
-    for rows in batches:
-        for deployment_id, lead in rows:
-            if deployment_id != current:
-                current = shared = deployment_id
-                keep = wanted is None or deployment_id in wanted
-            if keep:
-                ids.append(shared)
-                seconds.append(lead)
-    return ids, seconds
+def _lead_time_packs(connection: Connection, wanted: set[str]) -> Iterator[tuple[str, bytes]]:
+    query = select(deployment_lead_times.c.deployment_id, deployment_lead_times.c.lead_seconds)
+    stored = connection.execute(select(func.count()).select_from(deployment_lead_times)).scalar_one()
+    if len(wanted) >= stored * _SCAN_FROM:
+        for rows in dbapi_rows(connection, query):
+            yield from (row for row in rows if row[0] in wanted)
+        return
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        chunk = ordered[start : start + _IN_CHUNK]
+        for deployment_id, blob in connection.execute(query.where(deployment_lead_times.c.deployment_id.in_(chunk))):
+            yield deployment_id, blob
 
 
 def read_shippers(connection: Connection, shas: Sequence[str]) -> dict[str, list[str]]:

@@ -1,0 +1,57 @@
+"""`charter controls`: coverage of every compliance obligation, with its requirements resolved from
+the OSCAL profile a ControlSet names or listed by the user, gaps, evidence missing or stale, and the
+risks each control mitigates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import typer
+
+from charter.cli.options import OutputOption, RepoOption, emit, fail, print_diagnostics, repository
+from charter.cli.risks import AsOfOption, RegisterFormat
+from charter.cli.store import optional_store
+
+
+def controls_command(
+    repo: RepoOption = None,
+    obligation: Annotated[
+        str | None, typer.Option("--obligation", help="Only this obligation (soc2, nist-800-53-moderate, ...).")
+    ] = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[
+        RegisterFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RegisterFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Control coverage per compliance obligation: implemented, partial, planned, not applicable and
+    missing requirements, gaps, evidence missing or stale, risks mitigated."""
+    from charter.analysis.controls import control_coverage
+    from charter.load.files import repo_path_exists
+    from charter.load.oscal import control_set_requirements
+    from charter.load.register_inputs import load_register_repo
+    from charter.outputs import controls as render
+
+    root = repository(repo).resolve()
+    today = as_of.date() if isinstance(as_of, datetime) else date.today()
+    with optional_store(root) as store:
+        estate = load_register_repo(root, store.parse_cache if store else None)
+    resolved, problems = control_set_requirements(root, estate)
+
+    def path_exists(relative: str) -> bool:
+        return repo_path_exists(root, relative)
+
+    report = control_coverage(estate, resolved, today, path_exists, only=obligation)
+    if obligation is not None and not report.obligations:
+        known = control_coverage(estate, resolved, today, path_exists).obligations
+        names = ", ".join(item.obligation for item in known) or "none"
+        fail(f"no obligation {obligation!r} in charter.yaml or controls/ (known: {names})")
+    if problems:
+        print_diagnostics(problems, root)
+    renderers = {
+        RegisterFormat.table: render.render_table,
+        RegisterFormat.json: render.render_json,
+        RegisterFormat.markdown: render.render_markdown,
+    }
+    emit(renderers[output_format](report), output)

@@ -1,0 +1,210 @@
+"""Typed access to the fields of a scanner's JSON objects: each value read with the type its format
+defines, or a FieldError naming the exact JSON path (`$.runs[0].results[3].level`), which becomes an
+IMP033 diagnostic for the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from charter.model.codes import diagnostic
+from charter.model.diagnostics import Diagnostic, Location
+from charter.sources.findings.jsonstream import JsonValue
+from charter.sources.records import TIMESTAMP_HINT, parse_timestamp
+
+
+class FieldError(Exception):
+    """A field of the wrong type or value, at `json_path`; IMP033 unless `code` says otherwise."""
+
+    def __init__(self, json_path: str, message: str, hint: str | None = None, code: str = "IMP033") -> None:
+        super().__init__(f"{json_path}: {message}")
+        self.json_path = json_path
+        self.message = message
+        self.hint = hint
+        self.code = code
+
+    def diagnostic(self, path: Path | str) -> Diagnostic:
+        found = diagnostic(self.code, f"{path}: {self.json_path}: {self.message}", Location(str(path)), hint=self.hint)
+        return Diagnostic(
+            found.code,
+            found.severity,
+            found.message,
+            found.location,
+            found.entity,
+            found.hint,
+            (("jsonPath", self.json_path),),
+        )
+
+
+def json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    return "null" if value is None else "number"
+
+
+class Node:
+    """A JSON object and where it is; every accessor checks the type of what it reads. The path is
+    put together only when an error needs it: a scan reads hundreds of thousands of objects."""
+
+    __slots__ = ("_parent", "_step", "data")
+
+    def __init__(self, data: object, path: str, parent: Node | _Step | None = None) -> None:
+        if data.__class__ is not dict and not isinstance(data, dict):
+            raise FieldError(
+                parent.at(path) if parent else path, f"must be a JSON object, not a JSON {json_kind(data)}"
+            )
+        self.data: Mapping[str, Any] = data
+        self._parent = parent
+        self._step = path  # the whole path, or with a parent the key (or `[index]`) under it
+
+    @property
+    def path(self) -> str:
+        if self._parent is None:
+            return self._step
+        return self._parent.at(self._step)
+
+    def at(self, key: str) -> str:
+        return f"{self.path}{key}" if key.startswith("[") else f"{self.path}.{key}"
+
+    def has(self, key: str) -> bool:
+        return self.data.get(key) is not None
+
+    def text(self, key: str, *, numbers: bool = False) -> str | None:
+        """A string field, stripped; None when absent, null or empty. `numbers` accepts numbers too."""
+        value = self.data.get(key)
+        if value.__class__ is str:
+            return value.strip() or None
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value.strip() or None
+        if numbers and isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        raise FieldError(self.at(key), f"must be text, not a JSON {json_kind(value)}")
+
+    def required_text(self, key: str, hint: str | None = None) -> str:
+        found = self.text(key)
+        if found is None:
+            raise FieldError(self.at(key), "is missing", hint)
+        return found
+
+    def number(self, key: str) -> float | None:
+        """A number (or a string holding one, as SARIF's `security-severity` is written)."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                pass
+        raise FieldError(self.at(key), f"must be a number, not {_shown(value)}")
+
+    def integer(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise FieldError(self.at(key), f"must be a whole number, not {_shown(value)}")
+
+    def node(self, key: str) -> Node | None:
+        value = self.data.get(key)
+        return None if value is None else Node(value, key, self)
+
+    def nodes(self, key: str) -> Iterator[Node]:
+        """Each object of an array field (absent or null: none)."""
+        items = self.array(key)
+        if items:
+            holder = _Step(self, key)
+            for index, item in enumerate(items):
+                yield Node(item, f"[{index}]", holder)
+
+    def array(self, key: str) -> list[Any]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise FieldError(self.at(key), f"must be a JSON array, not a JSON {json_kind(value)}")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """An array of strings (a single string reads as one)."""
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return (value.strip(),) if value.strip() else ()
+        found: list[str] = []
+        for index, item in enumerate(self.array(key)):
+            if not isinstance(item, str):
+                raise FieldError(f"{self.at(key)}[{index}]", f"must be text, not a JSON {json_kind(item)}")
+            if item.strip():
+                found.append(item.strip())
+        return tuple(found)
+
+    def timestamp(self, key: str) -> datetime | None:
+        text = self.text(key)
+        if text is None:
+            return None
+        return timestamp_at(text, self.at(key))
+
+
+def value_text(value: JsonValue) -> str | None:
+    """A streamed value that must be text (absent or empty: None)."""
+    if value.value is None:
+        return None
+    if not isinstance(value.value, str):
+        raise FieldError(value.json_path, f"must be text, not a JSON {json_kind(value.value)}")
+    return value.value.strip() or None
+
+
+def value_timestamp(value: JsonValue) -> datetime | None:
+    text = value_text(value)
+    return None if text is None else timestamp_at(text, value.json_path)
+
+
+class _Step:
+    """An array field as the parent of its items' paths."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: Node, key: str) -> None:
+        self.parent = parent
+        self.key = key
+
+    def at(self, step: str) -> str:
+        return self.parent.at(self.key) + step
+
+
+def timestamp_at(text: str, json_path: str) -> datetime:
+    """An ISO 8601 time (RFC 3339 with nanoseconds, as Go tools write it, included) as UTC."""
+    try:
+        return parse_timestamp(_at_most_microseconds(text.replace("Z", "+00:00").replace("z", "+00:00")))
+    except (ValueError, OverflowError):
+        raise FieldError(json_path, f"is not an ISO 8601 time: {text!r}", TIMESTAMP_HINT) from None
+
+
+def _at_most_microseconds(text: str) -> str:
+    """Go writes nanoseconds (`12:20:30.000000005Z`); Python reads at most six digits."""
+    if "." not in text:
+        return text
+    head, _, rest = text.partition(".")
+    digits = len(rest) - len(rest.lstrip("0123456789"))
+    return f"{head}.{rest[: min(digits, 6)]}{rest[digits:]}" if digits else text
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value[:60])
+    return f"a JSON {json_kind(value)}"

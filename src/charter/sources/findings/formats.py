@@ -1,0 +1,86 @@
+"""The scanner formats Charter reads, each with its reader, and telling them apart from the start of
+the file (the keys each tool writes first), so `--input-format` is needed only for a file that does
+not say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+from charter.model.codes import diagnostic
+from charter.model.diagnostics import Location
+from charter.sources.findings.cyclonedx import read_cyclonedx
+from charter.sources.findings.grype import read_grype
+from charter.sources.findings.npm_audit import read_npm_audit
+from charter.sources.findings.openvex import read_openvex
+from charter.sources.findings.osv import read_osv
+from charter.sources.findings.pip_audit import read_pip_audit
+from charter.sources.findings.sarif import read_sarif
+from charter.sources.findings.scan import FileContents
+from charter.sources.findings.trivy import read_trivy
+from charter.sources.records import ImportFileError, first_text
+
+
+class FindingFormat(StrEnum):
+    SARIF = "sarif"
+    TRIVY = "trivy"
+    GRYPE = "grype"
+    PIP_AUDIT = "pip-audit"
+    NPM_AUDIT = "npm-audit"
+    OSV = "osv"
+    CYCLONEDX = "cyclonedx"
+    CYCLONEDX_VEX = "cyclonedx-vex"
+    OPENVEX = "openvex"
+
+
+READERS: dict[FindingFormat, Callable[[Path], FileContents]] = {
+    FindingFormat.SARIF: read_sarif,
+    FindingFormat.TRIVY: read_trivy,
+    FindingFormat.GRYPE: read_grype,
+    FindingFormat.PIP_AUDIT: read_pip_audit,
+    FindingFormat.NPM_AUDIT: read_npm_audit,
+    FindingFormat.OSV: read_osv,
+    FindingFormat.CYCLONEDX: read_cyclonedx,
+    FindingFormat.CYCLONEDX_VEX: lambda path: read_cyclonedx(path, statements_only=True),
+    FindingFormat.OPENVEX: read_openvex,
+}
+
+# How far into a file its format is looked for: every tool writes its telling keys near the start.
+_SNIFF_BYTES = 65536
+
+
+def _key(name: str) -> re.Pattern[str]:
+    """A JSON key `"name":` (not inside a string, where its quotes would be escaped)."""
+    return re.compile(r'(?<!\\)"' + re.escape(name) + r'"\s*:')
+
+
+_SIGNS: tuple[tuple[FindingFormat, tuple[re.Pattern[str], ...]], ...] = (
+    (FindingFormat.CYCLONEDX, (re.compile(r'"bomFormat"\s*:\s*"CycloneDX"'),)),
+    (FindingFormat.OPENVEX, (re.compile(r'"@context"\s*:\s*"https?://openvex\.dev'),)),
+    (FindingFormat.SARIF, (_key("runs"), re.compile(r'"(version|\$schema)"\s*:'))),
+    (FindingFormat.TRIVY, (_key("SchemaVersion"), re.compile(r'"(ArtifactName|Results)"\s*:'))),
+    (FindingFormat.GRYPE, (_key("matches"),)),
+    (FindingFormat.NPM_AUDIT, (re.compile(r'"(auditReportVersion|advisories)"\s*:'),)),
+    (FindingFormat.PIP_AUDIT, (_key("dependencies"), re.compile(r'"(vulns|skip_reason|fixes)"\s*:'))),
+    (FindingFormat.PIP_AUDIT, (re.compile(r"^\[\s*\{"), _key("vulns"))),
+    (FindingFormat.OSV, (_key("results"), _key("packages"))),
+    (FindingFormat.OSV, (_key("id"), re.compile(r'"(affected|modified|schema_version)"\s*:'))),
+)
+
+
+def detect_format(path: Path) -> FindingFormat:
+    """The format the file's content shows; IMP030 when none does."""
+    start = first_text(path, _SNIFF_BYTES)
+    for found, signs in _SIGNS:
+        if all(sign.search(start) for sign in signs):
+            return found
+    what = "an empty file" if not start else "not a scanner format Charter knows"
+    raise ImportFileError(
+        diagnostic(
+            "IMP030",
+            f"cannot tell which scanner wrote {path}: {what}",
+            Location(str(path)),
+        )
+    )

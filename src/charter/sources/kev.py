@@ -1,0 +1,135 @@
+"""CISA's Known Exploited Vulnerabilities catalog, for `charter import kev FILE`.
+
+The file is the catalog as CISA publishes it (known_exploited_vulnerabilities.json: an object with
+`title`, `catalogVersion`, `dateReleased`, `count` and the `vulnerabilities` array), or a bare JSON
+array of its entries. Each entry needs `cveID`, `vendorProject`, `product`, `vulnerabilityName`
+and `dateAdded` (YYYY-MM-DD); `dueDate` and `knownRansomwareCampaignUse` (`Known` / `Unknown`) are
+read when present; other fields are ignored. The catalog is published whole, so an import replaces
+the stored catalog; a file with a bad entry changes nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from charter.model.codes import diagnostic
+from charter.model.diagnostics import Diagnostic, Location
+from charter.model.security_facts import KevEntry
+from charter.sources.records import (
+    BadRecord,
+    ImportFileError,
+    ImportReport,
+    Place,
+    from_bad_record,
+    import_all_or_nothing,
+    json_document,
+    required_text,
+    text_value,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from charter.store.database import Store
+
+CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}")
+_RANSOMWARE = {"known": True, "unknown": False}
+_CATALOG_KEYS = frozenset({"catalogVersion", "dateReleased", "title", "count"})
+
+
+def import_kev(store: Store, path: Path) -> ImportReport:
+    """Replace the stored KEV catalog with the file's, in one transaction: all of it, or nothing."""
+    from charter.store.security_facts import clear_kev_entries, write_kev_entries
+
+    cleared = False
+
+    def write(connection: Connection, batch: Sequence[KevEntry]) -> int:
+        nonlocal cleared
+        if not cleared:
+            clear_kev_entries(connection)
+            cleared = True
+        return write_kev_entries(connection, batch)
+
+    return import_all_or_nothing(store, path, read_kev_file(path), write)
+
+
+def read_kev_file(path: Path) -> Iterator[KevEntry | Diagnostic]:
+    """Every entry of the file, or an IMP002 diagnostic naming the JSON path of each bad one. Raises
+    ImportFileError: IMP001 when the file is not JSON, IMP040 when it is not a KEV catalog."""
+    entries, place = _entries(path, json_document(path))
+    for index, entry in enumerate(entries):
+        try:
+            yield kev_entry(entry, place.field(index))
+        except BadRecord as error:
+            yield from_bad_record(error)
+
+
+def _entries(path: Path, document: object) -> tuple[list[object], Place]:
+    if isinstance(document, list):
+        return document, Place(str(path), 0, "$")
+    if isinstance(document, dict) and "vulnerabilities" in document:
+        entries = document["vulnerabilities"]
+        if isinstance(entries, list):
+            return entries, Place(str(path), 0, "$.vulnerabilities")
+        raise _unknown_shape(path, "`$.vulnerabilities` is not an array")
+    if isinstance(document, dict):
+        keys = ", ".join(sorted(str(key) for key in document)[:6]) or "none"
+        catalog = " (it looks like a catalog without its `vulnerabilities`)" if _CATALOG_KEYS & document.keys() else ""
+        raise _unknown_shape(path, f"a JSON object with no `vulnerabilities` array (keys: {keys}){catalog}")
+    raise _unknown_shape(path, "neither a KEV catalog object nor an array of its entries")
+
+
+def _unknown_shape(path: Path, reason: str) -> ImportFileError:
+    return ImportFileError(diagnostic("IMP040", f"{path} is not a KEV catalog: {reason}", Location(str(path), 1, 1)))
+
+
+def kev_entry(item: object, place: Place) -> KevEntry:
+    """One catalog entry; raises BadRecord naming the JSON path of the field that is wrong."""
+    if not isinstance(item, dict):
+        raise BadRecord("a KEV entry must be a JSON object", place)
+    cve = required_text(item.get("cveID"), place.field("cveID"), "cveID", max_length=64)
+    if not CVE_ID.fullmatch(cve):
+        raise BadRecord(f"`cveID` {cve!r} is not a CVE id", place.field("cveID"), "Write it as CVE-YYYY-NNNN.")
+    ransomware = text_value(
+        item.get("knownRansomwareCampaignUse"),
+        place.field("knownRansomwareCampaignUse"),
+        "knownRansomwareCampaignUse",
+        max_length=32,
+    )
+    if ransomware is not None and ransomware.lower() not in _RANSOMWARE:
+        raise BadRecord(
+            f"`knownRansomwareCampaignUse` is {ransomware!r}",
+            place.field("knownRansomwareCampaignUse"),
+            "CISA writes Known or Unknown.",
+        )
+    return KevEntry(
+        cve=cve,
+        vendor=required_text(item.get("vendorProject"), place.field("vendorProject"), "vendorProject"),
+        product=required_text(item.get("product"), place.field("product"), "product"),
+        name=required_text(
+            item.get("vulnerabilityName"), place.field("vulnerabilityName"), "vulnerabilityName", max_length=2000
+        ),
+        date_added=_required_date(item.get("dateAdded"), place.field("dateAdded"), "dateAdded"),
+        due_date=_date(item.get("dueDate"), place.field("dueDate"), "dueDate"),
+        known_ransomware=_RANSOMWARE.get((ransomware or "unknown").lower(), False),
+    )
+
+
+def _date(value: object, place: Place, name: str) -> date | None:
+    text = text_value(value, place, name, max_length=32)
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRecord(f"`{name}` is not a date: {text!r}", place, "Write dates as YYYY-MM-DD.") from None
+
+
+def _required_date(value: object, place: Place, name: str) -> date:
+    found = _date(value, place, name)
+    if found is None:
+        raise BadRecord(f"`{name}` is missing", place, "Give every entry the date CISA added it (YYYY-MM-DD).")
+    return found

@@ -1,0 +1,249 @@
+"""SLI counts pulled from a Prometheus-compatible HTTP API (Prometheus, Mimir, Cortex, Thanos) with
+`query_range`, for `charter import sli --from-prometheus` and `charter sync`.
+
+Per-minute counts: for every SLO with a ratio SLI (good or bad, and total), each query is asked for
+the events of each minute, at a 60 s step over the SLO's window:
+- a query with Sloth's `{{.window}}` gets `1m`; a rate over it (`rate(...[1m])`, per second) is
+  multiplied by 60, an `increase` is taken as it is;
+- a bare series selector (Pyrra, OpenSLO counters) becomes `sum(increase(<selector>[1m]))`.
+Other queries cannot be turned into per-minute counts reliably and are reported (IMP016). The value
+at time t counts the events of (t - 1m, t], so it is stored as the minute that starts at t - 1m. A
+minute where the total query has no value is a gap; where only the good or bad query has none
+(Prometheus returns nothing for a selector that matches no series yet), it counts 0.
+
+Auth from the environment: CHARTER_PROMETHEUS_TOKEN (bearer), else CHARTER_PROMETHEUS_USER and
+CHARTER_PROMETHEUS_PASSWORD (basic). `caFile`, `tenant` (`X-Scope-OrgID`) and `headers` come from
+`spec.sources.prometheus`. A server that cannot be reached (IMP014) or answers an error (IMP015)
+stops the pull, and nothing of it is written."""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import numpy as np
+
+from charter.analysis.sli_counts import Floats
+from charter.analysis.slo_calendar import slo_window
+from charter.model.codes import diagnostic
+from charter.model.diagnostics import Diagnostic, Severity
+from charter.model.organization import PrometheusSource
+from charter.model.slo import MetricQuery, Slo
+from charter.sources.sli_grid import MinuteGrid
+
+if TYPE_CHECKING:
+    from charter.store.database import Store
+    from charter.workspace import Workspace
+
+TOKEN_VARIABLE = "CHARTER_PROMETHEUS_TOKEN"
+USER_VARIABLE = "CHARTER_PROMETHEUS_USER"
+PASSWORD_VARIABLE = "CHARTER_PROMETHEUS_PASSWORD"
+TENANT_HEADER = "X-Scope-OrgID"
+STEP_SECONDS = 60
+# Prometheus refuses a range query of more than 11,000 points per series.
+MAX_STEPS = 10_000
+_WINDOW_TEMPLATE = re.compile(r"\{\{\s*\.window\s*\}\}")
+_RATE = re.compile(r"\b(rate|irate)\s*\(")
+_SELECTOR = re.compile(r"^\s*[a-zA-Z_:][a-zA-Z0-9_:]*\s*(\{[^{}]*\})?\s*$")
+
+
+class PrometheusError(Exception):
+    """A query failed; `found` says where and what the server answered."""
+
+    def __init__(self, found: Diagnostic) -> None:
+        super().__init__(found.message)
+        self.diagnostic = found
+
+
+@dataclass
+class PullReport:
+    url: str
+    minutes: int = 0
+    slos: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(item.severity is Severity.ERROR for item in self.diagnostics)
+
+
+@dataclass(frozen=True, slots=True)
+class CountQueries:
+    """The per-minute PromQL of one SLO: total events, and good or bad events."""
+
+    total: str
+    good: str | None = None
+    bad: str | None = None
+
+
+def per_minute_query(query: MetricQuery | None) -> str | None:
+    """PromQL for the events of each minute, or None when the query cannot give them."""
+    if query is None or not query.query or (query.source_type or "prometheus").lower() != "prometheus":
+        return None
+    text = query.query.strip()
+    if _WINDOW_TEMPLATE.search(text):
+        filled = _WINDOW_TEMPLATE.sub("1m", text)
+        return f"({filled}) * 60" if _RATE.search(filled) else filled
+    if _SELECTOR.match(text):
+        return f"sum(increase({text}[1m]))"
+    return None
+
+
+def count_queries(slo: Slo) -> CountQueries | None:
+    indicator = slo.indicator
+    if indicator is None or indicator.kind != "ratio":
+        return None
+    total = per_minute_query(indicator.total)
+    good = per_minute_query(indicator.good)
+    bad = per_minute_query(indicator.bad)
+    if total is None or (good is None and bad is None):
+        return None
+    return CountQueries(total, good, None if good is not None else bad)
+
+
+def pull_sli(workspace: Workspace, store: Store, until: datetime, client: httpx.Client | None = None) -> PullReport:
+    """Pull every SLO's per-minute counts over its window ending at `until` and write them in one
+    transaction; nothing is written when a query fails."""
+    from charter.store.sli import write_sli_days
+
+    organization = workspace.estate.organization
+    source = organization.spec.sources.prometheus if organization else None
+    if source is None:
+        report = PullReport("(not configured)")
+        report.diagnostics.append(diagnostic("IMP017", "charter.yaml has no `spec.sources.prometheus`"))
+        return report
+    report = PullReport(source.url)
+    pullable: list[tuple[Slo, CountQueries]] = []
+    for name in sorted(workspace.estate.slos):
+        slo = workspace.estate.slos[name]
+        queries = count_queries(slo)
+        if queries is None:
+            report.diagnostics.append(
+                diagnostic("IMP016", f"SLO {name!r} has no query Charter can pull per minute", slo.location)
+            )
+        else:
+            pullable.append((slo, queries))
+    owned = client is None
+    session = client or prometheus_client(source, workspace.root)
+    try:
+        with store.transaction() as connection:
+            for slo, queries in pullable:
+                window = slo_window(slo, until, workspace.policies.slo_period)
+                grid = pull_counts(session, source.url, slo.name, queries, window.start_minute, window.end_minute)
+                for days in grid.days():
+                    report.minutes += write_sli_days(connection, days)
+                report.slos.append(slo.name)
+    except PrometheusError as error:  # raised inside the transaction: it is rolled back
+        report.diagnostics.append(error.diagnostic)
+        report.minutes = 0
+        report.slos = []
+    finally:
+        if owned:
+            session.close()
+    return report
+
+
+def prometheus_client(
+    source: PrometheusSource, root: Path, environment: Mapping[str, str] = os.environ
+) -> httpx.Client:
+    """An HTTP client with the source's CA file, tenant and headers, and credentials from the environment."""
+    headers = dict(source.headers)
+    if source.tenant:
+        headers[TENANT_HEADER] = source.tenant
+    auth: httpx.Auth | None = None
+    token = environment.get(TOKEN_VARIABLE)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    elif environment.get(USER_VARIABLE):
+        auth = httpx.BasicAuth(environment[USER_VARIABLE], environment.get(PASSWORD_VARIABLE, ""))
+    verify: ssl.SSLContext | bool = True
+    if source.ca_file:
+        ca_path = Path(source.ca_file) if Path(source.ca_file).is_absolute() else root / source.ca_file
+        verify = ssl.create_default_context(cafile=str(ca_path))
+    return httpx.Client(headers=headers, auth=auth, verify=verify, timeout=source.timeout_seconds)
+
+
+def pull_counts(
+    client: httpx.Client, base_url: str, slo: str, queries: CountQueries, start: int, end: int
+) -> MinuteGrid:
+    """The SLO's counts for the minutes [start, end), binned like an imported file."""
+    total = _series(client, base_url, queries.total, start, end)
+    if queries.good is not None:
+        good = np.nan_to_num(_series(client, base_url, queries.good, start, end), nan=0.0)
+    else:
+        bad = np.nan_to_num(_series(client, base_url, queries.bad or "", start, end), nan=0.0)
+        good = total - bad
+    present = ~np.isnan(total)
+    good = np.clip(good, 0.0, np.where(present, total, 0.0))  # different series extrapolate differently
+    grid = MinuteGrid()
+    minutes = np.arange(start, end, dtype=np.int64)[present]
+    slots = np.full(len(minutes), grid.slo_index(slo), dtype=np.int64)
+    grid.add(slots, minutes, good[present], total[present])
+    return grid
+
+
+def _series(client: httpx.Client, base_url: str, query: str, start: int, end: int) -> Floats:
+    """The query's value for each minute of [start, end): the sum over its series of the value at
+    the minute's end; NaN where it has none."""
+    values = np.full(max(0, end - start), np.nan)
+    for low, high in _chunks(start, end):
+        for timestamp, value in _query_range(client, base_url, query, low, high):
+            index = int(timestamp) // STEP_SECONDS - 1 - start
+            if 0 <= index < len(values) and np.isfinite(value):
+                values[index] = value if np.isnan(values[index]) else values[index] + value
+    return values
+
+
+def _chunks(start: int, end: int) -> Iterator[tuple[int, int]]:
+    for low in range(start, end, MAX_STEPS):
+        yield low, min(end, low + MAX_STEPS)
+
+
+def _query_range(
+    client: httpx.Client, base_url: str, query: str, start: int, end: int
+) -> Iterator[tuple[float, float]]:
+    """(time, value) of every point of every series for the minutes [start, end): evaluated at each
+    minute's end."""
+    url = base_url.rstrip("/") + "/api/v1/query_range"
+    form = {
+        "query": query,
+        "start": str((start + 1) * STEP_SECONDS),
+        "end": str(end * STEP_SECONDS),
+        "step": str(STEP_SECONDS),
+    }
+    try:
+        response = client.post(url, data=form)
+    except httpx.HTTPError as error:
+        raise PrometheusError(
+            diagnostic("IMP014", f"{url}: {error.__class__.__name__}: {error or 'no answer'}")
+        ) from None
+    body = _json(response)
+    if response.status_code >= 400 or body is None or body.get("status") != "success":
+        raise PrometheusError(
+            diagnostic("IMP015", f"{url} answered {response.status_code} to `{query}`: {_answer(response, body)}")
+        )
+    for series in body.get("data", {}).get("result", []):
+        for timestamp, value in series.get("values", []):
+            yield float(timestamp), float(value)
+
+
+def _json(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _answer(response: httpx.Response, body: dict[str, Any] | None) -> str:
+    if body is not None and body.get("error"):
+        return f"{body.get('errorType', 'error')}: {body['error']}"
+    text = response.text.strip()
+    return text[:500] if text else response.reason_phrase

@@ -1,0 +1,325 @@
+"""SLI data from a real Prometheus: 31 days of request counters (with a stretch without traffic, a
+scrape gap and a counter reset) are backfilled with `promtool tsdb create-blocks-from openmetrics`,
+a Prometheus 2.x is started on loopback over them, Charter pulls the per-minute counts through the
+HTTP API, and `charter slo status` must agree with Prometheus' own PromQL over the 30-day window and
+every alert window at fixed times, within 0.1%. Also the error paths: a server that is down, a query
+the server refuses (its 400 answer), and the tenant and auth headers a Mimir would need (recorded by
+a small loopback HTTP server)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from charter.analysis.sli_counts import MINUTES_PER_DAY
+from charter.sli_facts import slo_status_report
+from charter.sources.prometheus import pull_sli
+from charter.store import Store, open_store
+from charter.store.schema import sli_samples
+from charter.workspace import open_workspace
+from tests.strategy import write_repo
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("prometheus") is None or shutil.which("promtool") is None,
+    reason="prometheus and promtool are not installed (scripts/install-test-services.sh installs them)",
+)
+
+END = datetime(2026, 11, 1, tzinfo=UTC)
+START = END - timedelta(days=31)
+SCRAPE_SECONDS = 30
+GAP = (START + timedelta(days=15, hours=10), START + timedelta(days=15, hours=12))  # no samples; then a reset
+QUIET = (START + timedelta(days=20, hours=2), START + timedelta(days=20, hours=8))  # samples, no traffic
+SLO_NAME = "checkout-requests-availability"
+ERROR_QUERY = 'sum(rate(http_requests_total{job="checkout",code=~"5.."}[{{.window}}]))'
+TOTAL_QUERY = 'sum(rate(http_requests_total{job="checkout"}[{{.window}}]))'
+
+
+def sloth_spec(slos: dict[str, tuple[str, str]]) -> str:
+    entries = "".join(
+        f"""
+  - name: {name}
+    objective: 99.5
+    sli:
+      events:
+        error_query: '{error}'
+        total_query: '{total}'"""
+        for name, (error, total) in slos.items()
+    )
+    return f'version: "prometheus/v1"\nservice: checkout\nslos:{entries}\n'
+
+
+def checkout_files() -> dict[str, str]:
+    return {"slos/checkout.yaml": sloth_spec({"requests-availability": (ERROR_QUERY, TOTAL_QUERY)})}
+
+
+def organization(url: str, extra: str = "") -> str:
+    return f"""\
+apiVersion: charter.dev/v1
+kind: Organization
+metadata: {{name: acme}}
+spec:
+  sources:
+    prometheus:
+      url: {url}
+{extra}"""
+
+
+def minute_events(minute: int) -> tuple[int, int]:
+    """Bad and total requests of minute `minute` since START: even numbers, so that the two scrapes of
+    a minute each see half of them."""
+    moment = START + timedelta(minutes=minute)
+    if QUIET[0] <= moment < QUIET[1]:
+        return 0, 0
+    total = 2 * (40 + minute % 13)
+    if moment >= END - timedelta(hours=3):
+        bad = 2 * (8 + minute % 3)  # burning fast at the end
+    elif START + timedelta(days=25) <= moment < START + timedelta(days=26):
+        bad = 2
+    else:
+        bad = 2 if minute % 97 == 0 else 0
+    return bad, total
+
+
+def openmetrics_days() -> Iterator[str]:
+    """Counters of good (200) and bad (500) requests scraped every 30 s, one OpenMetrics text per day
+    (promtool reads its whole input once per 2-hour block it writes, so one file per day keeps the
+    backfill linear). After the gap the exporter restarted: its counters start again from 0."""
+    counters = {"200": 1000, "500": 10}
+    start = int(START.timestamp())
+    for day in range(31):
+        series: dict[str, list[str]] = {"200": [], "500": []}
+        for minute in range(day * MINUTES_PER_DAY, (day + 1) * MINUTES_PER_DAY):
+            bad, total = minute_events(minute)
+            for half in (1, 2):
+                moment = start + minute * 60 + half * SCRAPE_SECONDS
+                if GAP[0] <= datetime.fromtimestamp(moment, UTC) < GAP[1]:
+                    counters = {"200": 0, "500": 0}
+                    continue
+                counters["200"] += (total - bad) // 2
+                counters["500"] += bad // 2
+                for code in ("200", "500"):
+                    series[code].append(
+                        f'http_requests_total{{job="checkout",code="{code}"}} {counters[code]} {moment}\n'
+                    )
+        yield "# TYPE http_requests counter\n" + "".join(series["200"] + series["500"]) + "# EOF\n"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def prometheus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("prometheus")
+    data = folder / "tsdb"
+    for day, text in enumerate(openmetrics_days()):
+        (folder / f"day-{day}.om").write_text(text, encoding="utf-8")
+        subprocess.run(
+            [
+                "promtool",
+                "tsdb",
+                "create-blocks-from",
+                "openmetrics",
+                "--quiet",
+                str(folder / f"day-{day}.om"),
+                str(data),
+            ],
+            check=True,
+            capture_output=True,
+        )
+    (folder / "prometheus.yml").write_text("global: {}\nscrape_configs: []\n", encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            "prometheus",
+            f"--config.file={folder / 'prometheus.yml'}",
+            f"--storage.tsdb.path={data}",
+            "--storage.tsdb.retention.time=100y",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "prometheus.log").open("w"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/-/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                pytest.fail(f"Prometheus did not start: {(folder / 'prometheus.log').read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def prometheus_value(url: str, query: str, at: datetime) -> float | None:
+    answer = httpx.get(f"{url}/api/v1/query", params={"query": query, "time": at.timestamp()}, timeout=30).json()
+    assert answer["status"] == "success", answer
+    result = answer["data"]["result"]
+    if not result:
+        return None
+    value = float(result[0]["value"][1])
+    return None if math.isnan(value) else value
+
+
+def error_ratio_query(window: str) -> str:
+    return (
+        f'sum(increase(http_requests_total{{job="checkout",code=~"5.."}}[{window}])) / '
+        f'sum(increase(http_requests_total{{job="checkout"}}[{window}]))'
+    )
+
+
+def stored_rows(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(sli_samples)).scalar_one())
+
+
+@pytest.fixture
+def pulled(prometheus_url: str, tmp_path: Path) -> Iterator[tuple[Path, Store]]:
+    root = write_repo(tmp_path, checkout_files(), organization(prometheus_url))
+    with open_store(root) as store:
+        report = pull_sli(open_workspace(root, store), store, END)
+        assert not report.failed, report.diagnostics
+        assert report.slos == [SLO_NAME]
+        yield root, store
+
+
+def test_pulled_counts_agree_with_prometheus_over_the_slo_window(
+    prometheus_url: str, pulled: tuple[Path, Store]
+) -> None:
+    root, store = pulled
+    [status] = slo_status_report(open_workspace(root, store), store, END).statuses
+
+    expected = prometheus_value(prometheus_url, error_ratio_query("30d"), END)
+    assert expected is not None and status.attainment is not None
+    assert 1 - status.attainment == pytest.approx(expected, rel=1e-3)
+    # The counts themselves, not only their ratio (a rate not turned into events per minute would fail).
+    total = prometheus_value(prometheus_url, 'sum(increase(http_requests_total{job="checkout"}[30d]))', END)
+    assert status.counts.total == pytest.approx(total, rel=1e-3)
+    # The gap is reported: 2 hours without samples.
+    assert (GAP[0], GAP[1]) in status.gaps
+    assert status.counts.idle >= 6 * 60  # the quiet stretch counts as no traffic, not as missing
+
+
+@pytest.mark.parametrize(
+    "at",
+    [END, END - timedelta(hours=2, minutes=17), QUIET[0] + timedelta(hours=3), GAP[1] + timedelta(hours=5)],
+    ids=["end", "burning", "quiet", "after-gap"],
+)
+def test_burn_rates_agree_with_prometheus_for_every_alert_window(
+    prometheus_url: str, pulled: tuple[Path, Store], at: datetime
+) -> None:
+    root, store = pulled
+    [status] = slo_status_report(open_workspace(root, store), store, at).statuses
+    budget = 1 - 0.995
+    for burn in status.burn_rates:
+        for window, rate in ((burn.window.long, burn.long_rate), (burn.window.short, burn.short_rate)):
+            expected = prometheus_value(prometheus_url, error_ratio_query(f"{int(window.total_seconds())}s"), at)
+            if expected is None:
+                assert rate is None, f"{window}: Prometheus has no traffic, Charter {rate}"
+            else:
+                assert rate is not None, f"{window}: Charter has no traffic, Prometheus {expected}"
+                assert rate * budget == pytest.approx(expected, rel=1e-3, abs=1e-9), f"window {window} at {at}"
+
+
+def test_a_server_that_is_down_is_a_diagnostic_and_nothing_is_written(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    root = write_repo(tmp_path, checkout_files(), organization(url))
+    with open_store(root) as store:
+        report = pull_sli(open_workspace(root, store), store, END)
+        assert report.failed and stored_rows(store) == 0
+    [found] = [item for item in report.diagnostics if item.severity == "error"]
+    assert found.code == "IMP014"
+    assert f"{url}/api/v1/query_range" in found.message and "ConnectError" in found.message
+
+
+def test_a_query_the_server_refuses_shows_its_answer_and_nothing_is_written(
+    prometheus_url: str, tmp_path: Path
+) -> None:
+    broken = ERROR_QUERY[:-1]  # a missing closing parenthesis
+    slos = {"requests-availability": (ERROR_QUERY, TOTAL_QUERY), "z-broken": (broken, TOTAL_QUERY)}
+    root = write_repo(tmp_path, {"slos/checkout.yaml": sloth_spec(slos)}, organization(prometheus_url))
+    with open_store(root) as store:
+        report = pull_sli(open_workspace(root, store), store, END)
+        assert report.failed and stored_rows(store) == 0  # the good SLO pulled first is rolled back too
+    [found] = [item for item in report.diagnostics if item.severity == "error"]
+    assert found.code == "IMP015"
+    assert "answered 400" in found.message and "bad_data" in found.message and "parse error" in found.message
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every range query with an empty matrix and keeps each request's headers."""
+
+    seen: list[dict[str, str]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        type(self).seen.append({key.lower(): value for key, value in self.headers.items()})
+        body = json.dumps({"status": "success", "data": {"resultType": "matrix", "result": []}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_tenant_auth_and_extra_headers_are_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Recorder.seen = []
+    monkeypatch.setenv("CHARTER_PROMETHEUS_TOKEN", "s3cret")
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/prometheus"
+        extra = "      tenant: team-a\n      headers: {X-Extra: yes-please}\n"
+        root = write_repo(tmp_path, checkout_files(), organization(url, extra))
+        with open_store(root) as store:
+            report = pull_sli(open_workspace(root, store), store, END)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not report.failed and report.minutes == 0
+    assert len(_Recorder.seen) == 2 * math.ceil(30 * MINUTES_PER_DAY / 10_000)  # total and error queries, chunked
+    for headers in _Recorder.seen:
+        assert headers["x-scope-orgid"] == "team-a"
+        assert headers["authorization"] == "Bearer s3cret"
+        assert headers["x-extra"] == "yes-please"
+
+
+def test_the_import_command_pulls_from_prometheus(prometheus_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from charter.cli.app import app
+
+    root = write_repo(tmp_path, checkout_files(), organization(prometheus_url))
+    until = END.strftime("%Y-%m-%dT%H:%M:%S")
+    result = CliRunner().invoke(app, ["import", "sli", "--from-prometheus", "--until", until, "--repo", str(root)])
+
+    assert result.exit_code == 0, result.output
+    # 30 days of minutes, less the two hours of the gap (the minute before it is extrapolated from two scrapes).
+    assert f"{prometheus_url}: imported {30 * MINUTES_PER_DAY - 120} minutes of 1 SLOs" in result.output
