@@ -26,11 +26,15 @@ demo: $(STAMP)
 	$(BIN)/charter import incidents --repo demo-org demo-org/facts/incidents-pagerduty.json demo-org/facts/incidents-incident-io.csv
 	$(BIN)/charter import sli --repo demo-org demo-org/facts/sli.csv
 	$(BIN)/charter import findings --repo demo-org demo-org/facts/scans/*
+	$(BIN)/charter import kev --repo demo-org demo-org/facts/kev.json
+	$(BIN)/charter import epss --repo demo-org demo-org/facts/epss.csv
+	$(BIN)/charter import scorecard --repo demo-org demo-org/facts/scorecard/*.json
 	$(BIN)/charter sync --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter delivery --repo demo-org --by team --until 2026-11-01
 	$(BIN)/charter codehealth --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter slo status --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter incidents --repo demo-org --by service --until 2026-11-01
+	$(BIN)/charter security --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 
@@ -47,6 +51,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_sli.py
 	$(BIN)/python benchmarks/bench_findings.py
 	$(BIN)/python benchmarks/bench_risks.py
+	$(BIN)/python benchmarks/bench_security.py
 
 clean:
 	rm -rf $(VENV) demo-org .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,7 @@ from charter.analysis.dora_bands import DoraEdition
 from charter.analysis.metrics import METRICS, Scope
 from charter.incident_facts import all_incidents, incident_metric_values
 from charter.load.repository import collector_paused
+from charter.security_facts import security_metric_values
 from charter.sli_facts import slo_metric_values
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
@@ -150,7 +151,8 @@ def explain(
 def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> list[MetricValue]:
     """Every metric value `charter sync` records: delivery per component, team, system and the
     organisation over [since, until), incidents per component, team and organisation, SLO attainment
-    and error budget at `until` (the worst SLO of each scope), and code health per component."""
+    and error budget at `until` (the worst SLO of each scope), security findings per component, team and
+    organisation, and code health per component."""
     store = workspace.store
     assert store is not None
     values: list[MetricValue] = []
@@ -164,6 +166,7 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
         ]
     with store.engine.connect() as connection:
         values += incident_metric_values(workspace, connection, since, until)
+        values += security_metric_values(workspace, connection, until)
     values += slo_metric_values(workspace, store, until)
     for item in code_health(workspace, store, until):
         ref = item.source.ref.short

@@ -21,6 +21,7 @@ from charter.sample.plan import Planted
 from charter.sample.profiles import SizeProfile
 from charter.sample.register import build_register, control_sources
 from charter.sample.scans import write_scans
+from charter.sample.security_feeds import write_security_feeds
 from charter.sample.sli import demo_objectives, write_sli
 from charter.sample.slos import plan_slos, write_slos
 from charter.sample.strategy import (
@@ -105,6 +106,7 @@ def generate_organization(
         reference = datetime.combine(profile.reference_date, time(), UTC)
         write_sli(destination, demo_objectives(slo_plan), reference, seed)
         write_scans(writer, catalog.components, profile.organization, profile.reference_date, seed)
+        write_security_feeds(destination, seed, profile.reference_date)
     if profile.radar_entries:
         writer.write("radar/radar.csv", radar_csv(rng, profile))
 

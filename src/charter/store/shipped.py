@@ -120,8 +120,8 @@ def _lead_time_packs(connection: Connection, wanted: set[str]) -> Iterator[tuple
     ordered = sorted(wanted)
     for start in range(0, len(ordered), _IN_CHUNK):
         chunk = ordered[start : start + _IN_CHUNK]
-        for deployment_id, blob in connection.execute(query.where(deployment_lead_times.c.deployment_id.in_(chunk))):
-            yield deployment_id, blob
+        found = connection.execute(query.where(deployment_lead_times.c.deployment_id.in_(chunk)))
+        yield from ((deployment_id, blob) for deployment_id, blob in found)
 
 
 def read_shippers(connection: Connection, shas: Sequence[str]) -> dict[str, list[str]]:
