@@ -297,6 +297,6 @@ def test_findings_closed_by_a_later_scan_or_suppressed_by_vex_are_not_counted(
 def test_a_store_that_cannot_be_read_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     root = write_security_repo(tmp_path)
     with open_store(root) as store, store.transaction() as connection:
-        connection.exec_driver_sql("DROP TABLE finding_sightings")
+        connection.exec_driver_sql("DROP TABLE findings")
     code, output = invoke({"CHARTER_DATABASE_URL": ""}, "security", "--repo", str(root))
-    assert code == 1 and "the store cannot be read" in output and "finding_sightings" in output
+    assert code == 1 and "the store cannot be read" in output and "findings" in output

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from charter.model.finding_columns import FindingColumns
 from charter.model.security_facts import EpssScore, KevEntry, ScorecardCheck
 from charter.store.deployments import dbapi_rows, stored_utc
-from charter.store.schema import epss_scores, finding_sightings, findings, kev_entries, scorecard_checks
+from charter.store.schema import epss_scores, findings, kev_entries, scorecard_checks
 
 # Bound parameters per statement stay below SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 500
@@ -137,23 +137,14 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 
 
 def read_open_finding_columns(connection: Connection) -> FindingColumns:
-    """The open findings (some sighting not closed, not suppressed by a VEX statement), as columns,
-    with the lifecycle of `charter.store.findings.read_findings` (first seen: the earliest sighting;
-    open while any sighting is). Two plain scans straight from the DB-API cursor, joined with NumPy:
-    `charter security` over 200,000 findings builds no object per finding. VEX statements are asked
-    only about the findings they name."""
+    """The open findings (not closed on every target they were seen on, not suppressed by a VEX
+    statement) as columns, with the lifecycle `charter import findings` settles on each finding at
+    every import (first seen: the earliest sighting; open while any sighting is). One scan straight
+    from the DB-API cursor: `charter security` over 200,000 findings builds no object per finding.
+    VEX statements are asked only about the findings they name."""
     from charter.sources.findings.suppression import Suppressions
     from charter.store.findings import read_vex_statements
 
-    sighting = finding_sightings.c
-    sightings = [
-        row
-        for batch in dbapi_rows(
-            connection, select(sighting.finding_id, sighting.first_seen, sighting.closed_at.is_(None))
-        )
-        for row in batch
-    ]
-    first_seen, is_open = _lifecycle(sightings)
     columns = findings.c
     query = select(
         columns.id,
@@ -168,9 +159,10 @@ def read_open_finding_columns(connection: Connection) -> FindingColumns:
         columns.purl,
         columns.cvss_vector,
         columns.component,
-    )
-    rows = [row for batch in dbapi_rows(connection, query) for row in batch if is_open.get(row[0], False)]
-    found = _columns(rows, first_seen)
+        columns.first_seen,
+    ).where(columns.closed_at.is_(None))
+    rows = [row for batch in dbapi_rows(connection, query) for row in batch]
+    found = _columns(rows)
     statements = read_vex_statements(connection)
     if not statements or not rows:
         return found
@@ -181,30 +173,15 @@ def read_open_finding_columns(connection: Connection) -> FindingColumns:
         for index, row in enumerate(rows)
         if not _possibly_named(row, named) or suppressions.suppressing(found.finding(index)) is None
     ]
-    return found if len(kept) == len(rows) else _columns([rows[index] for index in kept], first_seen)
+    return found if len(kept) == len(rows) else _columns([rows[index] for index in kept])
 
 
-def _lifecycle(sightings: Sequence[Sequence[Any]]) -> tuple[dict[str, float], dict[str, bool]]:
-    """Per finding id: the earliest first seen (seconds since the epoch) and whether any sighting is open."""
-    if not sightings:
-        return {}, {}
-    ids, seen, still_open = (list(column) for column in zip(*sightings, strict=True))
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(name, len(index)) for name in ids), dtype=np.int64, count=len(ids))
-    earliest = np.full(len(index), np.inf)
-    np.minimum.at(earliest, codes, _epoch_seconds(seen))
-    opened = np.zeros(len(index), dtype=np.bool_)
-    np.logical_or.at(opened, codes, np.array([bool(value) for value in still_open], dtype=np.bool_))
-    names = list(index)
-    return dict(zip(names, earliest.tolist(), strict=True)), dict(zip(names, opened.tolist(), strict=True))
-
-
-def _columns(rows: Sequence[Sequence[Any]], first_seen: dict[str, float]) -> FindingColumns:
+def _columns(rows: Sequence[Sequence[Any]]) -> FindingColumns:
     if not rows:
         return FindingColumns([], [], [], [], [], [], [], [], [], [], [], np.zeros(0, dtype=np.float64))
     fields: list[list[Any]] = [list(column) for column in zip(*rows, strict=True)]
     (
-        ids,
+        _ids,
         keys,
         scanners,
         targets,
@@ -216,8 +193,8 @@ def _columns(rows: Sequence[Sequence[Any]], first_seen: dict[str, float]) -> Fin
         purls,
         vectors,
         components,
+        first_seen,
     ) = fields
-    seen = np.array([first_seen.get(name, np.nan) for name in ids], dtype=np.float64)
     return FindingColumns(
         keys,
         scanners,
@@ -230,7 +207,7 @@ def _columns(rows: Sequence[Sequence[Any]], first_seen: dict[str, float]) -> Fin
         purls,
         vectors,
         components,
-        seen,
+        _epoch_seconds(first_seen),
     )
 
 
