@@ -12,7 +12,8 @@ import pytest
 from charter.load.repository import load_strategy_repo
 from charter.load.yaml12 import parse_yaml_documents
 from charter.model.estate import Estate
-from charter.sample import LARGE, PROFILES, SMALL, GenerationSummary, SizeProfile, generate_organization
+from charter.sample.generate import GenerationSummary, generate_organization
+from charter.sample.profiles import LARGE, PROFILES, SMALL, SizeProfile
 
 # Profile field behind each counted kind (the rest are fixed: one Organization, one Location).
 KIND_FIELDS = {

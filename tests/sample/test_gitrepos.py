@@ -19,8 +19,9 @@ import pytest
 from charter.analysis.component_sources import component_sources
 from charter.load.repository import load_strategy_repo
 from charter.model.estate import Estate
-from charter.sample import SMALL, GenerationSummary, generate_organization
+from charter.sample.generate import GenerationSummary, generate_organization
 from charter.sample.gitrepos import repository_count
+from charter.sample.profiles import SMALL
 
 REFERENCE = datetime.combine(SMALL.reference_date, datetime.min.time(), UTC)
 

@@ -15,7 +15,8 @@ from charter.analysis.remediation import FindingExceptions
 from charter.analysis.security import SecurityFacts, SecurityPolicy, assess_security
 from charter.analysis.security_components import component_contexts
 from charter.load.repository import load_strategy_repo
-from charter.sample import SMALL, generate_organization
+from charter.sample.generate import generate_organization
+from charter.sample.profiles import SMALL
 from charter.sample.scans import DEMO_KEV_CVES
 from charter.sample.security_feeds import DEMO_CVES, SecurityFeeds, write_security_feeds
 from charter.sources.epss import import_epss

@@ -1,7 +1,4 @@
 """A deterministic sample organisation for `charter demo`: a strategy repository of a made-up
-company, small or large, with governance flaws planted where `charter check` should find them."""
-
-from charter.sample.generate import GenerationSummary, generate_organization
-from charter.sample.profiles import LARGE, PROFILES, SMALL, SizeProfile
-
-__all__ = ["LARGE", "PROFILES", "SMALL", "GenerationSummary", "SizeProfile", "generate_organization"]
+company, small or large, with governance flaws planted where `charter check` should find them
+(`charter.sample.generate`). The package imports nothing itself, so a command that borrows one
+writer does not load the generator."""
