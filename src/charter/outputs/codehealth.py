@@ -15,6 +15,7 @@ from rich.table import Table
 
 from charter.analysis.codehealth import CodeHealth, FileHealth
 from charter.facts import ComponentCodeHealth
+from charter.outputs.markdown import markdown_table
 
 TOP = 10
 
@@ -194,17 +195,11 @@ def render_table(items: Sequence[ComponentCodeHealth]) -> str:
     return console.export_text()
 
 
-def _markdown_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return lines
-
-
 def render_markdown(items: Sequence[ComponentCodeHealth]) -> str:
     lines = ["# Code health", ""]
-    lines += _markdown_table(SUMMARY_HEADERS, _summary_rows(items))
+    lines += markdown_table(SUMMARY_HEADERS, _summary_rows(items))
     if len(items) == 1:
         for title, headers, rows in _detail_sections(items[0].health):
             lines += ["", f"## {title}", ""]
-            lines += _markdown_table(headers, rows) if rows else ["None."]
+            lines += markdown_table(headers, rows) if rows else ["None."]
     return "\n".join(lines) + "\n"

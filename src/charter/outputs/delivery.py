@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.analysis.delivery import DeliveryReport, DeploymentExplanation, ScopeMetrics, WeekMetrics
+from charter.outputs.markdown import markdown_table
 
 NO_SCOPE = "(unassigned)"
 
@@ -221,18 +221,13 @@ def render_csv(report: DeliveryReport) -> str:
     return buffer.getvalue()
 
 
-def _markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    return lines + ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-
-
 def render_markdown(report: DeliveryReport) -> str:
     lines = [f"# {_title(report)}", ""]
-    lines += _markdown_table(HEADERS, [_scope_row(scope) for scope in report.scopes])
+    lines += markdown_table(HEADERS, [_scope_row(scope) for scope in report.scopes])
     trend = _trend_scope(report)
     if trend is not None and trend.weeks:
         lines += ["", "## Weekly trend", ""]
-        lines += _markdown_table(TREND_HEADERS, [_week_row(week) for week in trend.weeks])
+        lines += markdown_table(TREND_HEADERS, [_week_row(week) for week in trend.weeks])
     lines += ["", "Deployment rework rate has no DORA band yet."]
     return "\n".join(lines) + "\n"
 

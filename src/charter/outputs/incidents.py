@@ -22,8 +22,8 @@ from charter.analysis.incidents import (
     RepeatIncident,
 )
 from charter.model.incident import SEVERITIES
-from charter.outputs.delivery import _markdown_table as markdown_table  # one helper; see the report
 from charter.outputs.delivery import duration_text
+from charter.outputs.markdown import markdown_table
 
 HEADERS = ["scope", "incidents", *SEVERITIES, "open", "MTTA p50", "MTTA p90", "MTTR p50", "MTTR p90",
            "in SEV1", "in SEV2", "repeats", "postmortems on time", "action items open (overdue)"]  # fmt: skip

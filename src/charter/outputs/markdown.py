@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from charter.model.diagnostics import Diagnostic
 from charter.outputs.interface import DiagnosticFormat, DiagnosticReport
 
@@ -22,6 +24,12 @@ class MarkdownFormat(DiagnosticFormat):
         lines.append(_row(("---",) * len(_HEADER)))
         lines.extend(_row(_cells(diagnostic)) for diagnostic in report.diagnostics)
         return "\n".join(lines) + "\n"
+
+
+def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A GitHub-flavoured Markdown table as lines, every cell escaped."""
+    lines = ["| " + " | ".join(escape(header) for header in headers) + " |", "|" + "---|" * len(headers)]
+    return lines + ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
 
 
 def escape(text: str) -> str:

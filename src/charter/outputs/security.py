@@ -18,7 +18,7 @@ from rich.table import Table
 from charter.analysis.security import AssessedFinding, KevExposure, ScopeCounts
 from charter.analysis.ssvc import Priority
 from charter.model.finding import SEVERITY_ORDER
-from charter.outputs.markdown import escape
+from charter.outputs.markdown import markdown_table
 from charter.security_facts import TREND_METRICS, SecurityReport
 
 NO_SCOPE = "(unmapped)"
@@ -309,14 +309,9 @@ def render_csv(report: SecurityReport, limit: int | None = None) -> str:
     return buffer.getvalue()
 
 
-def _markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    return lines + ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
-
-
 def render_markdown(report: SecurityReport, limit: int | None = None) -> str:
     lines = [f"# {_title(report)}"]
     for title, headers, rows in _sections(report, limit):
         lines += ["", f"## {title}", ""]
-        lines += _markdown_table(headers, rows)
+        lines += markdown_table(headers, rows)
     return "\n".join(lines) + "\n"

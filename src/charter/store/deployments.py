@@ -30,7 +30,7 @@ _ORDER = attrgetter("component", "finished", "id")
 def write_deployments(connection: Connection, records: Iterable[Deployment]) -> int:
     """Insert or update each deployment by id, in batches; returns how many records were written.
     Within one call the last record with a given id wins."""
-    return _upsert_all(connection, deployments, ("id",), (_deployment_row(record) for record in records))
+    return upsert_all(connection, deployments, ("id",), (_deployment_row(record) for record in records))
 
 
 def read_deployments(
@@ -151,7 +151,7 @@ def replace_tag_deployments(connection: Connection, component: str, records: Ite
 
 def write_pull_requests(connection: Connection, pulls: Iterable[PullRequest]) -> int:
     """Insert or update each pull request by repository and number; returns how many were written."""
-    return _upsert_all(connection, pull_requests, ("repository", "number"), (_pull_row(pull) for pull in pulls))
+    return upsert_all(connection, pull_requests, ("repository", "number"), (_pull_row(pull) for pull in pulls))
 
 
 def read_pull_requests(connection: Connection, repository: str) -> list[PullRequest]:
@@ -255,7 +255,9 @@ def _upsert_statement(connection: Connection, table: Table, keys: tuple[str, ...
     return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
 
-def _upsert_all(connection: Connection, table: Table, keys: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
+def upsert_all(connection: Connection, table: Table, keys: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
+    """Insert the rows, or update those whose `keys` exist, in batches (the last of equal keys wins);
+    returns how many were written."""
     statement = _upsert_statement(connection, table, keys)
     written = 0
     batch: dict[tuple[Any, ...], dict[str, Any]] = {}

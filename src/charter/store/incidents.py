@@ -13,8 +13,7 @@ from sqlalchemy.engine import Connection
 
 from charter.model.incident import ActionItem, Incident
 from charter.sources.incidents.common import ImportedIncident
-from charter.store.deployments import _upsert_all as upsert_all  # shared upsert; see the report
-from charter.store.deployments import stored_utc
+from charter.store.deployments import stored_utc, upsert_all
 from charter.store.schema import incidents
 
 KEYS = ("source", "source_id")
