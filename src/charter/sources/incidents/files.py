@@ -16,27 +16,32 @@ from charter.sources.incidents.common import (
     IncidentFormat,
     IncidentImportOptions,
     Parsed,
+    record_diagnostic,
     with_unmatched_warnings,
 )
 from charter.sources.records import (
+    BadRecord,
     ImportFileError,
     ImportReport,
+    Place,
     Skipped,
     field_key,
     first_text,
     import_all_or_nothing,
     json_document,
+    mapping_value,
     unreadable,
 )
 
 if TYPE_CHECKING:
     from charter.store.database import Store
 
-_JsonReader = Callable[[list[object], str, Path, IncidentImportOptions], Iterator[Parsed]]
-_JSON_READERS: dict[IncidentFormat, _JsonReader] = {
-    IncidentFormat.PAGERDUTY: pagerduty.api_incidents,
-    IncidentFormat.OPSGENIE: opsgenie.api_records,
-    IncidentFormat.INCIDENT_IO: incident_io.api_incidents,
+_JsonParser = Callable[[Mapping[str, object], Place, IncidentImportOptions], Parsed]
+# Each tool's parser of one API object, and what its objects are called in messages.
+_JSON_PARSERS: dict[IncidentFormat, tuple[str, _JsonParser]] = {
+    IncidentFormat.PAGERDUTY: ("incident", pagerduty.api_incident),
+    IncidentFormat.OPSGENIE: ("alert", opsgenie.api_record),
+    IncidentFormat.INCIDENT_IO: ("incident", incident_io.api_incident),
 }
 _LOOKS_LIKE: dict[IncidentFormat, Callable[[Mapping[str, object]], bool]] = {
     IncidentFormat.INCIDENT_IO: incident_io.looks_like_api_incident,
@@ -71,7 +76,13 @@ def _json_file(path: Path, options: IncidentImportOptions) -> Iterator[Parsed]:
     document = json_document(path)
     items, root = _records_of(document, path)
     tool = options.input_format or _tool_of_json(items, path)
-    yield from _JSON_READERS[tool](items, root, path, options)
+    kind, parse = _JSON_PARSERS[tool]
+    for index, item in enumerate(items):
+        place = Place(str(path), 0, f"{root}[{index}]")
+        try:
+            yield parse(mapping_value(item, place, kind), place, options)
+        except BadRecord as error:
+            yield record_diagnostic(error)
 
 
 def _records_of(document: object, path: Path) -> tuple[list[object], str]:

@@ -100,15 +100,6 @@ _TIMESTAMPS = {
 }
 
 
-def api_incidents(items: list[object], root: str, path: Path, options: IncidentImportOptions) -> Iterator[Parsed]:
-    for index, item in enumerate(items):
-        place = Place(str(path), 0, f"{root}[{index}]")
-        try:
-            yield api_incident(mapping_value(item, place, "incident"), place, options)
-        except BadRecord as error:
-            yield record_diagnostic(error)
-
-
 def api_incident(record: Mapping[str, object], place: Place, options: IncidentImportOptions) -> Parsed:
     """One incident object of the API v2; raises BadRecord."""
     source_id = required_text(record.get("id"), place.field("id"), "id", max_length=200)

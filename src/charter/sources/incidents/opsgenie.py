@@ -43,15 +43,6 @@ API_KEYS = frozenset({"tinyId", "impactedServices", "isSeen", "acknowledged"})
 CSV_KEYS = frozenset({"tinyid"})
 
 
-def api_records(items: list[object], root: str, path: Path, options: IncidentImportOptions) -> Iterator[Parsed]:
-    for index, item in enumerate(items):
-        place = Place(str(path), 0, f"{root}[{index}]")
-        try:
-            yield api_record(mapping_value(item, place, "alert"), place, options)
-        except BadRecord as error:
-            yield record_diagnostic(error)
-
-
 def api_record(record: Mapping[str, object], place: Place, options: IncidentImportOptions) -> Parsed:
     """One alert or incident object of the Opsgenie API; raises BadRecord."""
     source_id = required_text(record.get("id"), place.field("id"), "id", max_length=200)

@@ -48,16 +48,6 @@ CSV_KEYS = frozenset({"urgency", "incidentnumber", "secondstofirstack", "escalat
 DEVLAKE_KEYS = frozenset({"data", "params"})
 
 
-def api_incidents(items: list[object], root: str, path: Path, options: IncidentImportOptions) -> Iterator[Parsed]:
-    """Every incident of an API export; `root` is the JSON path of the array (`$.incidents` or `$`)."""
-    for index, item in enumerate(items):
-        place = Place(str(path), 0, f"{root}[{index}]")
-        try:
-            yield api_incident(item, place, options)
-        except BadRecord as error:
-            yield record_diagnostic(error)
-
-
 def api_incident(item: object, place: Place, options: IncidentImportOptions) -> Parsed:
     """One incident object of the REST API v2; raises BadRecord."""
     record = mapping_value(item, place, "incident")
