@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from charter.store.database import create_store_engine, downgrade_schema, upgrade_schema
 from charter.store.schema import metadata
@@ -133,5 +133,37 @@ def test_downgrade_to_0001_drops_only_what_0002_added(database_url):
         tables = set(inspect(engine).get_table_names())
         assert "check_results" not in tables
         assert tables >= INITIAL_TABLES
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0009_packs_the_lead_times_already_stored(database_url):
+    """A store synced before revision 0009 gets each deployment's lead times packed from its shipped
+    changes, so `charter delivery` reads them without a new sync."""
+    import numpy as np
+
+    engine = create_store_engine(database_url)
+    changes = [
+        ("d1", "a" * 40, "2026-01-01 10:00:00", 3600.0),
+        ("d1", "b" * 40, "2026-01-01 11:00:00", 60.0),
+        ("d2", "c" * 40, "2026-01-02 09:00:00", 86400.5),
+    ]
+    try:
+        with engine.begin() as connection:
+            upgrade_schema(connection, "0008")
+            for deployment_id, sha, lead_start, seconds in changes:
+                connection.execute(
+                    text(
+                        "INSERT INTO deployment_changes (deployment_id, sha, lead_start, lead_seconds) "
+                        "VALUES (:deployment_id, :sha, :lead_start, :seconds)"
+                    ),
+                    {"deployment_id": deployment_id, "sha": sha, "lead_start": lead_start, "seconds": seconds},
+                )
+        with engine.begin() as connection:
+            upgrade_schema(connection)
+            stored = connection.execute(text("SELECT deployment_id, lead_seconds FROM deployment_lead_times"))
+            packs = dict(stored.all())
+        unpacked = {key: np.frombuffer(bytes(blob), dtype=">f8").tolist() for key, blob in packs.items()}
+        assert unpacked == {"d1": [3600.0, 60.0], "d2": [86400.5]}
     finally:
         engine.dispose()
