@@ -502,15 +502,8 @@ def test_lead_times_and_change_shippers_from_shipped_changes() -> None:
     assert change_shippers(changes) == {"d1-0": ["d1", "d2"], "d1-1": ["d1"]}
 
 
-def test_lead_times_from_rows_make_one_run_per_adjacent_deployment() -> None:
-    lead_times = LeadTimes.from_rows(["a", "a", "b", "a"], np.array([1.0, 2.0, 3.0, 4.0]))
-    assert list(lead_times.deployment_ids) == ["a", "b", "a"]
-    assert lead_times.change_counts.tolist() == [2, 1, 1]
-    assert LeadTimes.from_rows([], np.zeros(0)).change_counts.tolist() == []
-
-
 def test_lead_times_in_several_runs_of_one_deployment_all_count() -> None:
-    rows = LeadTimes.from_rows(["d1", "d2", "d1"], np.array([HOUR, 5 * HOUR, 3 * HOUR]))
+    rows = LeadTimes(["d1", "d2", "d1"], np.array([1, 1, 1]), np.array([HOUR, 5 * HOUR, 3 * HOUR]))
     report = delivery_report(DeliveryInputs([deploy("d1", 1), deploy("d2", 2)], rows), options())
     assert report.scopes[0].changes == 3
     assert report.scopes[0].lead_time_p50 == 3 * HOUR

@@ -74,16 +74,6 @@ class LeadTimes:
         )
         return cls(list(shipped), counts, seconds)
 
-    @classmethod
-    def from_rows(cls, deployment_ids: Sequence[str], seconds: Floats) -> LeadTimes:
-        """From one row per change (deployment id, seconds); rows read in deployment order (`ORDER BY
-        deployment_id`) make one run per deployment."""
-        ids = np.asarray(deployment_ids, dtype=object)
-        if ids.size == 0:
-            return cls([], np.zeros(0, np.int64), np.zeros(0))
-        starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-        return cls(list(ids[starts]), np.diff(np.append(starts, ids.size)), np.asarray(seconds, np.float64))
-
 
 def change_shippers(shipped: Mapping[str, Sequence[ShippedChange]]) -> dict[str, list[str]]:
     """Commit sha -> the deployments that shipped it (one per component at most)."""
