@@ -28,15 +28,16 @@ def controls_command(
     """Control coverage per compliance obligation: implemented, partial, planned, not applicable and
     missing requirements, gaps, evidence missing or stale, risks mitigated."""
     from charter.analysis.controls import control_coverage
+    from charter.cli.risks import REGISTER_FOLDERS
     from charter.load.files import repo_path_exists
     from charter.load.oscal import control_set_requirements
-    from charter.load.register_inputs import load_register_repo
+    from charter.load.repository import load_strategy_repo
     from charter.outputs import controls as render
 
     root = repository(repo).resolve()
     today = as_of.date() if isinstance(as_of, datetime) else date.today()
     with optional_store(root) as store:
-        estate = load_register_repo(root, store.parse_cache if store else None)
+        estate = load_strategy_repo(root, store.parse_cache if store else None, REGISTER_FOLDERS)
     resolved, problems = control_set_requirements(root, estate)
 
     def path_exists(relative: str) -> bool:

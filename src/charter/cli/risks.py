@@ -32,6 +32,10 @@ AsOfOption = Annotated[
 ]
 
 
+# What the register and control coverage read: a few thousand documents, not the whole catalog.
+REGISTER_FOLDERS = ("risks", "roadmap", "decisions", "controls")
+
+
 def risks_command(
     repo: RepoOption = None,
     as_of: AsOfOption = None,
@@ -47,7 +51,7 @@ def risks_command(
     and whether acceptable, uncommitted mitigations, no owner or treatment, changes since the last
     snapshot."""
     from charter.analysis.risk_register import build_register
-    from charter.load.register_inputs import load_register_repo
+    from charter.load.repository import load_strategy_repo
     from charter.model.finding import Finding
     from charter.outputs import risks as render
     from charter.outputs.poam import render_poam
@@ -56,7 +60,7 @@ def risks_command(
     root = repository(repo)
     today = as_of.date() if as_of else date.today()
     with optional_store(root) as store:
-        estate = load_register_repo(root, store.parse_cache if store else None)
+        estate = load_strategy_repo(root, store.parse_cache if store else None, REGISTER_FOLDERS)
         previous = None
         findings: list[Finding] = []
         if store is not None:

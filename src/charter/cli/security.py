@@ -21,6 +21,11 @@ class SecurityBy(StrEnum):
     org = "org"
 
 
+# What `charter security` reads of the strategy: owners, tiers, exposure and repositories from the
+# catalog, and the exceptions that name findings in risks and decisions.
+SECURITY_FOLDERS = ("catalog", "risks", "decisions")
+
+
 def as_of_time(as_of: datetime | None) -> datetime:
     """The end of the `--as-of` day in UTC (a finding due that day is not yet late), else now."""
     if as_of is None:
@@ -54,7 +59,7 @@ def security_command(
     from sqlalchemy.exc import SQLAlchemyError
 
     from charter.analysis.metrics import Scope
-    from charter.load.security_inputs import load_security_repo
+    from charter.load.repository import load_strategy_repo
     from charter.model.diagnostics import Severity
     from charter.outputs import security as render
     from charter.security_facts import security_report
@@ -63,7 +68,7 @@ def security_command(
     root = repository(repo)
     with required_store(root) as store:
         # Only charter.yaml, the catalog, risks and decisions: half the documents of a large organisation.
-        workspace = Workspace(root.resolve(), load_security_repo(root, store.parse_cache), store)
+        workspace = Workspace(root.resolve(), load_strategy_repo(root, store.parse_cache, SECURITY_FOLDERS), store)
         try:
             with store.engine.connect() as connection:
                 report = security_report(workspace, connection, as_of_time(as_of), Scope(by.value))

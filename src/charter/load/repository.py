@@ -8,7 +8,7 @@ import gc
 import glob
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -210,23 +210,29 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_strategy_repo(root: Path, cache: ParseCache | None = None) -> Estate:
-    """Read every strategy file under `root` into an Estate. Never raises on bad content."""
+def load_strategy_repo(root: Path, cache: ParseCache | None = None, folders: Sequence[str] | None = None) -> Estate:
+    """Read every strategy file under `root` into an Estate. Never raises on bad content.
+
+    `folders` (names of STRATEGY_FOLDERS) reads charter.yaml and only those folders, for commands
+    that need a part of a large organisation (`charter risks` parses a few thousand documents, not
+    the whole catalog). The catalog's `sources.catalog` files and Location targets come with the
+    `catalog` folder. References into folders left out stay as written; `charter check` checks them."""
     with collector_paused():
-        return _load_strategy_repo(root.resolve(), cache)
+        return _load_strategy_repo(root.resolve(), cache, folders)
 
 
-def _load_strategy_repo(root: Path, cache: ParseCache | None) -> Estate:
+def _load_strategy_repo(root: Path, cache: ParseCache | None, folders: Sequence[str] | None = None) -> Estate:
     loader = _Loader(root, cache)
     organization_path = root / ORGANIZATION_FILE
     locations = loader.load_yaml_files([organization_path])
     organization = loader.context.organizations[0] if loader.context.organizations else None
     patterns = organization.spec.sources.catalog if organization else []
-    catalog_files, loader.catalog_roots = catalog_glob_files(root, patterns)
+    with_catalog = folders is None or "catalog" in folders
+    catalog_files, loader.catalog_roots = catalog_glob_files(root, patterns) if with_catalog else ([], [])
     yaml_paths: list[Path] = []
     for folder, suffixes in STRATEGY_FOLDERS.items():
         directory = root / folder
-        if not directory.is_dir():
+        if (folders is not None and folder not in folders) or not directory.is_dir():
             continue
         paths = list(loader.walk(directory, suffixes))
         yaml_paths.extend(path for path in paths if path.suffix.lower() in YAML_SUFFIXES)
