@@ -49,6 +49,20 @@ def test_unknown_format(store: Store, tmp_path: Path) -> None:
     assert message == f"cannot tell which scanner wrote {path}: not a scanner format Charter knows"
 
 
+def test_json_cut_before_its_format_shows_is_truncated_not_unknown(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "cut.sarif"
+    path.write_text('{"runs": [', encoding="utf-8")
+    code, message = only_error(store, path)
+    assert (code, message) == ("IMP032", f"{path} is not complete JSON: Expecting value at line 1, column 11")
+
+
+def test_a_file_that_is_not_json_at_all_is_of_unknown_format(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "scan.csv"
+    path.write_text("id,severity\nCVE-2024-0001,high\n", encoding="utf-8")
+    code, _message = only_error(store, path)
+    assert code == "IMP030"
+
+
 def test_sarif_of_another_version(store: Store, tmp_path: Path) -> None:
     log = sarif_code_log([sarif_result("py/sql-injection", 0, "app/db.py", 4)])
     log["version"] = "2.0.0"
@@ -125,9 +139,9 @@ def test_a_bad_file_imports_nothing_while_the_next_one_imports(store: Store, tmp
     assert rows(store) == (1, 1)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "[1, 2"])
-def test_empty_or_broken_files(store: Store, tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize(("text", "expected"), [("", "IMP030"), ("   ", "IMP030"), ("[1, 2", "IMP032")])
+def test_empty_or_broken_files(store: Store, tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "scan.json"
     path.write_text(text, encoding="utf-8")
     code, _message = only_error(store, path)
-    assert code == "IMP030"
+    assert code == expected

@@ -4,6 +4,7 @@ not say."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from enum import StrEnum
@@ -76,6 +77,8 @@ def detect_format(path: Path) -> FindingFormat:
     for found, signs in _SIGNS:
         if all(sign.search(start) for sign in signs):
             return found
+    if start[:1] in ("{", "[") and path.stat().st_size <= _SNIFF_BYTES:
+        _raise_when_not_json(path)  # a short JSON file cut off is said to be cut off, not unknown
     what = "an empty file" if not start else "not a scanner format Charter knows"
     raise ImportFileError(
         diagnostic(
@@ -84,3 +87,19 @@ def detect_format(path: Path) -> FindingFormat:
             Location(str(path)),
         )
     )
+
+
+def _raise_when_not_json(path: Path) -> None:
+    """IMP032, with the line and column where parsing stopped, when the file is not complete JSON."""
+    try:
+        json.loads(path.read_bytes())
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            diagnostic(
+                "IMP032",
+                f"{path} is not complete JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                Location(str(path), error.lineno, error.colno),
+            )
+        ) from None
+    except (UnicodeDecodeError, OSError):
+        return
