@@ -83,7 +83,12 @@ def _verdict_lines(report: SloStatusReport) -> list[str]:
     if without:
         named = ", ".join(without[:_NAMED_AT_MOST])
         more = f" and {len(without) - _NAMED_AT_MOST} more" if len(without) > _NAMED_AT_MOST else ""
-        lines.append(f"{_NO_DATA} {len(without)} SLOs have no SLI data in their window: {named}{more}")
+        subject = (
+            "1 SLO has no SLI data in its window"
+            if len(without) == 1
+            else (f"{len(without)} SLOs have no SLI data in their window")
+        )
+        lines.append(f"{_NO_DATA} {subject}: {named}{more}")
     return lines
 
 
