@@ -120,30 +120,13 @@ def api_incident(record: Mapping[str, object], place: Place, options: IncidentIm
         _api_custom_fields(record.get("custom_field_entries"), place.field("custom_field_entries"))
     )
     url = text_value(record.get("permalink"), place.field("permalink"), "permalink", max_length=2000)
-    fields = Fields(
-        source_id=source_id,
-        id=reference or source_id,
+    fields = _fields(
+        _Shared(source_id, reference, severity_name, status, times, created, custom, url),
         title=required_text(record.get("name"), place.field("name"), "name", max_length=4000),
         severity=options.severity(TOOL, severity_name, place.field("severity")),
-        status=status,
-        started=times.get("started") or earliest(times.get("detected"), created) or created,
-        source_severity=severity_name,
-        services=custom.services,
-        fallback_services=custom.services,
-        cause=custom.cause,
-        detected=times.get("detected"),
-        acknowledged=times.get("acknowledged"),
-        resolved=times.get("resolved") or times.get("closed"),
-        aliases=(
-            f"incident.io:{source_id}",
-            f"incident.io:{reference}" if reference else "",
-            url or "",
-            *custom.aliases,
-        ),
         postmortem_url=text_value(
             record.get("postmortem_document_url"), place.field("postmortem_document_url"), "postmortem", max_length=2000
         ),
-        url=url,
     )
     return build_record(TOOL, fields, place, options)
 
@@ -298,30 +281,56 @@ def _csv_incident(row: RawRecord, options: IncidentImportOptions) -> Parsed:
     )
     severity = text_value(row.get("severity"), place, "Severity", max_length=200)
     url = text_value(row.get("permalink", "url", "link"), place, "Permalink", max_length=2000)
-    fields = Fields(
-        source_id=source_id,
-        id=reference or source_id,
+    fields = _fields(
+        _Shared(source_id, reference, severity, status, times, created, custom, url),
         title=required_text(row.get("name", "title"), place, "Name", max_length=4000),
         severity=options.severity(TOOL, severity, place),
-        status=status,
-        started=times.get("started") or earliest(times.get("detected"), created) or created,
-        source_severity=severity,
-        services=custom.services,
-        fallback_services=custom.services,
-        cause=custom.cause,
+        postmortem_url=text_value(row.get("postmortemdocumenturl", "postmortem"), place, "Postmortem", max_length=2000),
+    )
+    return build_record(TOOL, fields, place, options)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What the API and the CSV export give alike, once read from either."""
+
+    source_id: str
+    reference: str | None
+    severity_name: str | None
+    status: IncidentStatus
+    times: Mapping[str, datetime]
+    created: datetime
+    custom: _CustomFields
+    url: str | None
+
+
+def _fields(shared: _Shared, *, title: str, severity: str, postmortem_url: str | None) -> Fields:
+    """One incident's fields: it started at its impact (else when detected or created) and was
+    resolved when resolved (else closed); known by its id, reference and permalink."""
+    times = shared.times
+    return Fields(
+        source_id=shared.source_id,
+        id=shared.reference or shared.source_id,
+        title=title,
+        severity=severity,
+        status=shared.status,
+        started=times.get("started") or earliest(times.get("detected"), shared.created) or shared.created,
+        source_severity=shared.severity_name,
+        services=shared.custom.services,
+        fallback_services=shared.custom.services,
+        cause=shared.custom.cause,
         detected=times.get("detected"),
         acknowledged=times.get("acknowledged"),
         resolved=times.get("resolved") or times.get("closed"),
         aliases=(
-            f"incident.io:{source_id}",
-            f"incident.io:{reference}" if reference else "",
-            url or "",
-            *custom.aliases,
+            f"incident.io:{shared.source_id}",
+            f"incident.io:{shared.reference}" if shared.reference else "",
+            shared.url or "",
+            *shared.custom.aliases,
         ),
-        postmortem_url=text_value(row.get("postmortemdocumenturl", "postmortem"), place, "Postmortem", max_length=2000),
-        url=url,
+        postmortem_url=postmortem_url,
+        url=shared.url,
     )
-    return build_record(TOOL, fields, place, options)
 
 
 def looks_like_api_incident(item: Mapping[str, object]) -> bool:
