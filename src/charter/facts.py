@@ -164,10 +164,10 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
             MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
             for item in delivery_metric_values(report)
         ]
+    values += incident_metric_values(workspace, inputs.incidents, since, until)  # read once, with the deployments
     with store.engine.connect() as connection:
-        values += incident_metric_values(workspace, connection, since, until)
         values += security_metric_values(workspace, connection, until)
-    values += slo_metric_values(workspace, store, until)
+    values += slo_metric_values(workspace, store, until, inputs.incidents)
     for item in code_health(workspace, store, until):
         ref = item.source.ref.short
         for metric, value in item.health.metric_values().items():

@@ -84,12 +84,11 @@ def incident_options(
 
 
 def incident_metric_values(
-    workspace: Workspace, connection: Connection | None, since: datetime, until: datetime
+    workspace: Workspace, incidents: Sequence[Incident], since: datetime, until: datetime
 ) -> list[MetricValue]:
     """The reliability incident metrics (count, SEV1 count, MTTA and MTTR p50, repeats, postmortem
     completion, overdue action items) of [since, until) per component, team and the organisation,
-    for the snapshot of `charter sync`."""
-    incidents = all_incidents(workspace, connection)
+    for the snapshot of `charter sync`; `incidents` as `all_incidents` gives them."""
     options = incident_options(workspace, since, until, until.date())
     return [
         MetricValue(row.metric, row.scope_kind, row.scope_ref, row.value, row.unit)

@@ -4,7 +4,7 @@ error budget an incident used)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from charter.analysis.component_sources import component_key, component_scopes
@@ -29,17 +29,22 @@ from charter.workspace import Workspace
 
 
 def slo_status_report(
-    workspace: Workspace, store: Store, as_of: datetime, names: Collection[str] | None = None
+    workspace: Workspace,
+    store: Store,
+    as_of: datetime,
+    names: Collection[str] | None = None,
+    incidents: Sequence[Incident] | None = None,
 ) -> SloStatusReport:
     """The status of every SLO (or of those named) at `as_of`, reading hourly rollups for their
     windows and minutes only where a window edge needs them. Incidents are the postmortems merged
-    with the imported ones."""
+    with the imported ones (read from the store unless the caller has them)."""
     slos = workspace.estate.slos
     chosen = [slos[name] for name in sorted(slos) if names is None or name in names]
     unknown = tuple(sorted(set(names or ()) - set(slos)))
     policies = workspace.policies
     components = {name: component_key(ref) for name, ref in workspace.estate.slo_components.items()}
-    incidents = _incidents(workspace, store)
+    if incidents is None:
+        incidents = _incidents(workspace, store)
     windows = {slo.name: slo_window(slo, as_of, policies.slo_period) for slo in chosen}
     lengths = {
         length
@@ -116,12 +121,14 @@ def counts_for_incident(
     return read_counts(store, [slo], min(moments), until, days)[slo.name]
 
 
-def slo_metric_values(workspace: Workspace, store: Store, as_of: datetime) -> list[MetricValue]:
+def slo_metric_values(
+    workspace: Workspace, store: Store, as_of: datetime, incidents: Sequence[Incident]
+) -> list[MetricValue]:
     """`reliability.slo_attainment` and `reliability.error_budget_remaining` per component, team and
     the organisation (the worst SLO of each), for `charter sync`'s snapshot."""
     from charter.analysis.slo_status import slo_metric_values as values_of
 
-    report = slo_status_report(workspace, store, as_of)
+    report = slo_status_report(workspace, store, as_of, incidents=incidents)
     teams = {key: scope.team for key, scope in component_scopes(workspace.estate).items()}
     organization = workspace.estate.organization
     name = organization.metadata.name if organization else "org"
