@@ -16,7 +16,6 @@ from charter.analysis.delivery import (
     DeliveryOptions,
     DeliveryReport,
     DeploymentExplanation,
-    LeadTimes,
     delivery_metric_values,
     delivery_report,
     explain_deployment,
@@ -115,7 +114,7 @@ def delivery_inputs(workspace: Workspace, connection: Connection, query: Deliver
     deployments += read_deployments_by_id(connection, sorted(named - loaded))
     return DeliveryInputs(
         deployments=deployments,
-        lead_times=LeadTimes(lead_times.deployment_ids, lead_times.counts, lead_times.seconds),
+        lead_times=lead_times,
         incidents=incidents,
         change_shippers=shippers,
         scopes=component_scopes(workspace.estate),

@@ -37,7 +37,7 @@ from charter.analysis.delivery_failures import (
 from charter.analysis.dora_bands import DoraEdition, band, deployment_frequency_band
 from charter.analysis.metrics import METRICS, Scope
 from charter.analysis.production import is_production
-from charter.model.delivery import Deployment, DeploymentStatus, ShippedChange
+from charter.model.delivery import Deployment, DeploymentStatus, LeadTimes, ShippedChange
 from charter.model.incident import Incident
 
 Floats = npt.NDArray[np.float64]
@@ -54,25 +54,6 @@ REWORK_RATE = "delivery.deployment_rework_rate"
 
 
 # Inputs ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LeadTimes:
-    """Shipped changes' lead times as columns, not objects, so ten million stay cheap: `seconds` holds
-    the changes run after run, and run i, of `change_counts[i]` changes, was shipped by deployment
-    `deployment_ids[i]`. A deployment may have several runs."""
-
-    deployment_ids: Sequence[str]
-    change_counts: Ints
-    seconds: Floats
-
-    @classmethod
-    def from_shipped(cls, shipped: Mapping[str, Sequence[ShippedChange]]) -> LeadTimes:
-        counts = np.fromiter((len(changes) for changes in shipped.values()), np.int64, len(shipped))
-        seconds = np.fromiter(
-            (change.lead_seconds for changes in shipped.values() for change in changes), np.float64, int(counts.sum())
-        )
-        return cls(list(shipped), counts, seconds)
 
 
 def change_shippers(shipped: Mapping[str, Sequence[ShippedChange]]) -> dict[str, list[str]]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
-from charter.model.delivery import ShippedChange
+from charter.model.delivery import LeadTimes, ShippedChange
 from charter.store.deployments import dbapi_rows
 from charter.store.schema import component_links, deployment_changes, deployment_lead_times, deployments
 
@@ -84,17 +82,7 @@ def write_lead_time_packs(connection: Connection, packs: Iterable[tuple[str, Seq
         connection.execute(insert(deployment_lead_times), batch)
 
 
-@dataclass(frozen=True, slots=True)
-class LeadTimeColumns:
-    """Lead seconds of the changes of many deployments as columns: `seconds` holds them deployment
-    after deployment, `counts[i]` of them shipped by `deployment_ids[i]`."""
-
-    deployment_ids: list[str]
-    counts: npt.NDArray[np.int64]
-    seconds: npt.NDArray[np.float64]
-
-
-def read_lead_times(connection: Connection, deployment_ids: Collection[str]) -> LeadTimeColumns:
+def read_lead_times(connection: Connection, deployment_ids: Collection[str]) -> LeadTimes:
     """Lead times of every change the deployments shipped: one packed row per deployment, so ten
     million changes cost a million rows and one numpy conversion. When they are much of the table,
     one scan kept in the client costs less than looking each up (a join through the index is six
@@ -107,7 +95,7 @@ def read_lead_times(connection: Connection, deployment_ids: Collection[str]) -> 
         blobs.append(bytes(blob))
     counts = np.fromiter((len(blob) // _PACKED_SIZE for blob in blobs), np.int64, len(blobs))
     seconds = np.frombuffer(b"".join(blobs), dtype=_PACKED).astype(np.float64)
-    return LeadTimeColumns(ids, counts, seconds)
+    return LeadTimes(ids, counts, seconds)
 
 
 def _lead_time_packs(connection: Connection, wanted: set[str]) -> Iterator[tuple[str, bytes]]:
