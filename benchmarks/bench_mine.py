@@ -59,8 +59,7 @@ def main():
                       "cpu": cpu, "open_seconds": started - imported, "problems": problems}))
 
 def cpu_seconds():
-    # This process and the children it reaped: with one job, every git it ran (pool workers are the
-    # forkserver's children, so this does not see them).
+    # This process and the children it reaped: every git it ran (the local executor's threads run git).
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
@@ -120,7 +119,8 @@ class Floor:
 
 def floor_run(path: Path) -> Floor:
     """`git log` with the miner's own options and revisions, to /dev/null."""
-    from charter.sources.git.log import LOG_OPTIONS, read_refs, revision_input
+    from charter.sources.git.log import read_refs, revision_input
+    from charter.sources.git.log_records import LOG_OPTIONS
 
     revisions = revision_input(list(read_refs(path).values()), []).encode()
     started = time.perf_counter()
@@ -233,11 +233,11 @@ def main() -> None:
         rows.append((f"floor: sum over {len(clones)} repositories", f"{floor_sum:.2f} s", "", ""))
         label = f"mine {len(clones)} repositories, local pool ({cores} workers)"
         rows.append((label, *timed(best_several.seconds, floor_sum), "<= 0.6x"))
-        # On idle cores the wall time cannot go below the CPU the work needs spread over them (estimated
-        # with the CPU ratio of the single mining, where every git is this process's child), nor below
+        rows.append(("  CPU, this process and its gits / gits' alone", *timed(best_several.cpu, cpu_sum), ""))
+        # On idle cores the wall time cannot go below the CPU the work needs spread over them, nor below
         # the longest job.
-        bound = max(best.cpu / floor_cpu[largest] * cpu_sum / cores, max(floor.values()))
-        rows.append((f"  lower bound on {cores} idle cores (from that CPU ratio)", *timed(bound, floor_sum), ""))
+        bound = max(best_several.cpu / cores, max(floor.values()))
+        rows.append((f"  lower bound on {cores} idle cores (that CPU spread over them)", *timed(bound, floor_sum), ""))
 
     # Incremental sync of the unchanged repository, into the store the single mining left.
     again = [

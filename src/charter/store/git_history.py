@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, 
 from sqlalchemy.engine import Connection
 
 from charter.model.delivery import TagRecord
-from charter.sources.git.log import CommitRow
+from charter.sources.git.log_records import CommitBatch
 from charter.sources.git.mine import MinedRepository
 from charter.store.schema import commits, file_changes, git_refs, git_repositories, git_tags
 
@@ -36,7 +36,7 @@ _FILE_COLUMNS = ("repository", "sha", "path", "old_path", "additions", "deletion
 _SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.000000"
 
 FileChangeRow = tuple[str, str, str | None, int | None, int | None, str, datetime]
-RowInserter = Callable[[Table, Sequence[str], list[tuple[Any, ...]]], None]
+RowInserter = Callable[[Table, Sequence[str], Sequence[tuple[Any, ...]]], None]
 
 
 def known_refs(connection: Connection, repository: str) -> dict[str, str]:
@@ -48,17 +48,18 @@ def known_refs(connection: Connection, repository: str) -> dict[str, str]:
 def write_mined_repository(
     connection: Connection,
     mined: MinedRepository,
-    batches: Iterable[Sequence[CommitRow]],
     mined_at: datetime | None = None,
+    advanced: Callable[[int], None] | None = None,
 ) -> int:
     """Store one mining of one repository in the caller's transaction; returns the commits added.
     A full mining replaces everything stored for the repository; an incremental one adds commits and
-    replaces refs and tags; an unchanged one only records when it was looked at."""
+    replaces refs and tags; an unchanged one only records when it was looked at. `advanced` is told
+    how many commits each batch wrote. MiningFailed (from the log) leaves the transaction to roll back."""
     added = 0
     if mined.changed:
         if mined.full:
             _delete_history(connection, mined.name)
-        added = _insert_commits(connection, mined.name, batches)
+        added = _insert_commits(connection, mined.batches(_timestamp_converter(connection)), advanced)
         _replace_refs(connection, mined.name, mined.refs)
         _replace_tags(connection, mined.name, mined.tags)
     _upsert_repository(connection, mined, mined_at or datetime.now(UTC), added)
@@ -70,38 +71,17 @@ def _delete_history(connection: Connection, repository: str) -> None:
         connection.execute(delete(table).where(table.c.repository == repository))
 
 
-def _insert_commits(connection: Connection, repository: str, batches: Iterable[Sequence[CommitRow]]) -> int:
+def _insert_commits(
+    connection: Connection, batches: Iterable[CommitBatch], advanced: Callable[[int], None] | None
+) -> int:
     insert_rows = _row_inserter(connection)
-    timestamp = _timestamp_converter(connection)
     added = 0
-    for batch in batches:
-        commit_rows: list[tuple[Any, ...]] = []
-        file_rows: list[tuple[Any, ...]] = []
-        for sha, parents, name, email, authored, committed, is_merge, additions, deletions, files in batch:
-            authored_at = timestamp(authored)
-            committed_at = authored_at if committed == authored else timestamp(committed)
-            commit_rows.append(
-                (
-                    repository,
-                    sha,
-                    parents,
-                    name,
-                    email,
-                    authored_at,
-                    committed_at,
-                    is_merge,
-                    additions,
-                    deletions,
-                    len(files),
-                )
-            )
-            file_rows.extend(
-                (repository, sha, path, old_path, added_lines, deleted_lines, email, authored_at)
-                for path, old_path, added_lines, deleted_lines in files
-            )
+    for commit_rows, file_rows in batches:
         insert_rows(commits, _COMMIT_COLUMNS, commit_rows)
         insert_rows(file_changes, _FILE_COLUMNS, file_rows)
-        added += len(batch)
+        added += len(commit_rows)
+        if advanced is not None:
+            advanced(len(commit_rows))
     return added
 
 
@@ -149,7 +129,7 @@ def _row_inserter(connection: Connection) -> RowInserter:
     return lambda table, columns, rows: _insert_mappings(connection, table, columns, rows)
 
 
-def _copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _copy_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     if not rows:
         return
     driver_connection: Any = connection.connection.driver_connection
@@ -161,13 +141,15 @@ def _copy_rows(connection: Connection, table: Table, columns: Sequence[str], row
             copy.write_row(row)
 
 
-def _executemany(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _executemany(connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     if rows:
         placeholders = ", ".join("?" for _ in columns)
         connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows)
 
 
-def _insert_mappings(connection: Connection, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _insert_mappings(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
     if rows:
         connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 

@@ -43,7 +43,7 @@ def mine_and_write(store: Store, name: str, path: Path, mined_at: datetime = MIN
     mined = mine_repository(RepositoryJob(name, str(path), known_refs=refs))
     try:
         with store.transaction() as connection:
-            write_mined_repository(connection, mined, mined.batches(), mined_at)
+            write_mined_repository(connection, mined, mined_at)
     finally:
         mined.discard()
     return mined

@@ -4,32 +4,27 @@ bad repositories, and the spool that carries the commits to the client."""
 from __future__ import annotations
 
 import pickle
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from charter.sources.git import mine
-from charter.sources.git.log import CommitRow, read_refs
-from charter.sources.git.mine import (
-    MinedRepository,
-    MiningFailed,
-    RepositoryJob,
-    mine_into_spool,
-    mine_repository,
-    read_prologue,
-    read_spool,
-    write_frame,
-)
+from charter.sources.git.log import read_refs, write_log
+from charter.sources.git.log_records import CommitRow, FileRow
+from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob, mine_into_log, mine_repository
 from tests.sources.git.gitrepos import BOB, T0, Repo, build_history, git
 
 
 def mined_rows(mined: MinedRepository) -> list[CommitRow]:
     try:
-        return [row for batch in mined.batches() for row in batch]
+        return [row for batch in mined.batches() for row in batch.commits]
     finally:
         mined.discard()
+
+
+def mined_shas(mined: MinedRepository) -> list[str]:
+    return [row[1] for row in mined_rows(mined)]
 
 
 def codes(mined: MinedRepository) -> list[str]:
@@ -48,55 +43,46 @@ def small_repo(make_repo: Callable[[str], Repo], name: str = "small") -> tuple[R
 def test_first_mining_takes_everything_in_batches(
     make_repo: Callable[[str], Repo], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mine, "BATCH_SIZE", 5)
+    monkeypatch.setattr(mine, "CHUNK_SIZE", 700)
     repo = make_repo("history")
     s = build_history(repo)
 
     mined = mine_repository(RepositoryJob("history", str(repo.path)))
 
     assert (mined.ok, mined.changed, mined.full, mined.problems) == (True, True, True, [])
-    assert mined.commit_count == 12
     assert mined.refs == read_refs(repo.path)
     assert [tag.name for tag in mined.tags] == ["exp", "light", "nested", "side-tag", "v1"]
     batches = list(mined.batches())
-    assert [len(batch) for batch in batches] == [5, 5, 2]
-    rows = {row[0]: row for batch in batches for row in batch}
     mined.discard()
+    assert len(batches) > 2 and mined.commit_count == 12
+    rows = {row[1]: row for batch in batches for row in batch.commits}
+    files: dict[str, list[FileRow]] = {}
+    for batch in batches:
+        for file_row in batch.files:
+            files.setdefault(file_row[1], []).append(file_row)
     assert set(rows) == {s[name] for name in ("c1", "c2", "s1", "c3", "m", "c4", "r", "f1", "cp", "sq", "x1", "a1")}
-    # sha, parents, author, email, authored, committed, is_merge, additions, deletions (text files only), files
-    assert rows[s["c1"]] == (
-        s["c1"],
-        "",
-        "Alice Archer",
-        "alice@example.com",
-        T0,
-        T0,
-        False,
-        4,
-        0,
-        (("a.txt", None, 3, 0), ("logo.bin", None, None, None), ("old/name.txt", None, 1, 0)),
-    )
-    assert rows[s["m"]][1:] == (
-        f"{s['c3']} {s['s1']}",
-        "Alice Archer",
-        "alice@example.com",
-        T0 + 400,
-        T0 + 400,
-        True,
-        0,
-        0,
-        (),
-    )
+    # repository, sha, parents, author, email, authored, committed, is_merge, additions, deletions (text
+    # files only), files changed
+    alice = "alice@example.com"
+    assert rows[s["c1"]] == ("history", s["c1"], "", "Alice Archer", alice, T0, T0, False, 4, 0, 3)
+    assert files[s["c1"]] == [
+        ("history", s["c1"], "a.txt", None, 3, 0, alice, T0),
+        ("history", s["c1"], "logo.bin", None, None, None, alice, T0),
+        ("history", s["c1"], "old/name.txt", None, 1, 0, alice, T0),
+    ]
+    merge = ("history", s["m"], f"{s['c3']} {s['s1']}", "Alice Archer", alice, T0 + 400, T0 + 400, True, 0, 0, 0)
+    assert rows[s["m"]] == merge
+    assert s["m"] not in files
 
 
-def test_unchanged_refs_mine_nothing_and_leave_no_spool(make_repo: Callable[[str], Repo]) -> None:
+def test_unchanged_refs_mine_nothing_and_leave_no_log(make_repo: Callable[[str], Repo]) -> None:
     repo, _ = small_repo(make_repo)
     first = mine_repository(RepositoryJob("small", str(repo.path)))
     first.discard()
 
     again = mine_repository(RepositoryJob("small", str(repo.path), known_refs=first.refs))
 
-    assert (again.ok, again.changed, again.commit_count, again.spool_path, again.problems) == (True, False, 0, None, [])
+    assert (again.ok, again.changed, again.log_path, again.problems) == (True, False, None, [])
     assert again.refs == first.refs
     assert list(again.batches()) == []
 
@@ -112,7 +98,7 @@ def test_new_commits_are_mined_incrementally(make_repo: Callable[[str], Repo]) -
     again = mine_repository(RepositoryJob("small", str(repo.path), known_refs=first.refs))
 
     assert (again.ok, again.changed, again.full, again.problems) == (True, True, False, [])
-    assert [row[0] for row in mined_rows(again)] == [added]
+    assert [row[1] for row in mined_rows(again)] == [added]
     assert again.refs == {"refs/heads/main": added, "refs/heads/topic": added}
 
 
@@ -125,7 +111,7 @@ def test_deleting_a_merged_branch_is_not_a_rewrite(make_repo: Callable[[str], Re
 
     again = mine_repository(RepositoryJob("small", str(repo.path), known_refs=first.refs))
 
-    assert (again.changed, again.full, codes(again), again.commit_count) == (True, False, [], 0)
+    assert (again.changed, again.full, codes(again), mined_rows(again)) == (True, False, [], [])
 
 
 @pytest.mark.parametrize("collect_garbage", [False, True], ids=["objects-kept", "objects-pruned"])
@@ -149,7 +135,7 @@ def test_force_push_is_detected_and_mined_again_from_the_start(
     assert (again.ok, again.changed, again.full) == (True, True, True)
     assert codes(again) == ["GIT007"]
     assert "small" in again.problems[0].message and "refs/heads/main" in again.problems[0].message
-    assert sorted(row[0] for row in mined_rows(again)) == sorted([shas[0], shas[1], replacement])
+    assert sorted(row[1] for row in mined_rows(again)) == sorted([shas[0], shas[1], replacement])
 
 
 def test_a_deleted_unmerged_branch_means_mining_again(make_repo: Callable[[str], Repo]) -> None:
@@ -165,13 +151,13 @@ def test_a_deleted_unmerged_branch_means_mining_again(make_repo: Callable[[str],
     again = mine_repository(RepositoryJob("small", str(repo.path), known_refs=first.refs))
 
     assert (again.full, codes(again)) == (True, ["GIT007"])
-    assert sorted(row[0] for row in mined_rows(again)) == sorted(shas)
+    assert sorted(row[1] for row in mined_rows(again)) == sorted(shas)
 
 
 def test_a_path_that_does_not_exist_is_not_a_repository(tmp_path: Path) -> None:
     mined = mine_repository(RepositoryJob("ghost", str(tmp_path / "ghost")))
 
-    assert (mined.ok, codes(mined), mined.spool_path) == (False, ["GIT001"], None)
+    assert (mined.ok, codes(mined), mined.log_path) == (False, ["GIT001"], None)
     assert "ghost" in mined.problems[0].message
     assert mined.problems[0].location is not None and mined.problems[0].location.path == str(tmp_path / "ghost")
 
@@ -198,7 +184,7 @@ def test_a_shallow_clone_is_refused(make_repo: Callable[[str], Repo], tmp_path: 
     assert "shallow" in mined.problems[0].message
 
 
-def test_a_corrupt_object_fails_the_repository_and_drops_its_spool(make_repo: Callable[[str], Repo]) -> None:
+def test_a_corrupt_object_fails_the_repository_and_drops_its_log(make_repo: Callable[[str], Repo]) -> None:
     repo, shas = small_repo(make_repo)
     tree = git(repo.path, "rev-parse", f"{shas[0]}^{{tree}}")
     loose = repo.path / ".git" / "objects" / tree[:2] / tree[2:]
@@ -207,7 +193,7 @@ def test_a_corrupt_object_fails_the_repository_and_drops_its_spool(make_repo: Ca
 
     mined = mine_repository(RepositoryJob("small", str(repo.path)))
 
-    assert (mined.ok, codes(mined), mined.spool_path) == (False, ["GIT003"], None)
+    assert (mined.ok, codes(mined), mined.log_path) == (False, ["GIT003"], None)
     assert "small" in mined.problems[0].message
 
 
@@ -225,7 +211,7 @@ def test_fetch_updates_the_clone_before_mining(make_repo: Callable[[str], Repo],
 
     assert without_fetch.changed is False
     assert (with_fetch.ok, with_fetch.full, codes(with_fetch)) == (True, False, [])
-    assert [row[0] for row in mined_rows(with_fetch)] == [later]
+    assert [row[1] for row in mined_rows(with_fetch)] == [later]
     assert with_fetch.refs["refs/remotes/origin/main"] == later
 
 
@@ -238,7 +224,7 @@ def test_a_failed_fetch_is_a_warning_and_the_clone_is_still_mined(
     mined = mine_repository(RepositoryJob("small", str(repo.path), fetch=True))
 
     assert (mined.ok, codes(mined)) == (True, ["GIT008"])
-    assert sorted(row[0] for row in mined_rows(mined)) == sorted(shas)
+    assert sorted(row[1] for row in mined_rows(mined)) == sorted(shas)
 
 
 def test_a_remote_repository_is_cloned_into_the_cache_then_fetched(
@@ -252,7 +238,7 @@ def test_a_remote_repository_is_cloned_into_the_cache_then_fetched(
 
     first = mine_repository(job)
     assert (first.ok, codes(first)) == (True, [])
-    assert sorted(row[0] for row in mined_rows(first)) == sorted(shas)
+    assert sorted(row[1] for row in mined_rows(first)) == sorted(shas)
     assert (cache / "upstream.git" / "HEAD").is_file()
     assert [path.name for path in cache.iterdir()] == ["upstream.git"]
 
@@ -261,7 +247,7 @@ def test_a_remote_repository_is_cloned_into_the_cache_then_fetched(
     second = mine_repository(
         RepositoryJob("upstream", job.location, job.remote_url, known_refs=first.refs, cache_dir=str(cache))
     )
-    assert [row[0] for row in mined_rows(second)] == [more]
+    assert [row[1] for row in mined_rows(second)] == [more]
 
 
 def test_a_remote_that_cannot_be_cloned_fails_the_repository(tmp_path: Path) -> None:
@@ -284,59 +270,69 @@ def test_jobs_and_results_survive_pickling(make_repo: Callable[[str], Repo]) -> 
     assert pickle.loads(pickle.dumps(job)) == job
 
     packed = mine_repository(job).packed()
-    assert packed.spool_path is None and packed.spool_frames
+    assert packed.log_path is None and packed.log_frames
     copied: MinedRepository = pickle.loads(pickle.dumps(packed))
 
-    assert [row[0] for row in mined_rows(copied)] == [shas[2], shas[1]]
+    assert mined_shas(copied) == [shas[2], shas[1]]
 
 
-def test_a_spool_still_being_written_is_followed_to_its_end(tmp_path: Path) -> None:
-    spool_path = tmp_path / "live.spool"
-    prologue = MinedRepository("live", "/somewhere", {"refs/heads/main": "a" * 40}, full=True, changed=True)
-    row: CommitRow = ("a" * 40, "", "A", "a@example.com", T0, T0, False, 1, 0, (("a.txt", None, 1, 0),))
-    frames: list[tuple[str, object]] = [("batch", [row]), ("batch", [row, row]), ("epilogue", (3, [], True))]
-    spool = open(spool_path, "wb")  # noqa: SIM115 (written frame by frame as the reader asks)
-    write_frame(spool, "prologue", prologue)
-    lock = threading.Lock()
+def whole_log(repo: Repo, tmp_path: Path) -> bytes:
+    path = tmp_path / "whole.log"
+    with open(path, "wb") as log:
+        write_log(repo.path, list(read_refs(repo.path).values()), [], log)
+    return path.read_bytes()
+
+
+def test_a_log_still_being_written_is_followed_to_its_end(make_repo: Callable[[str], Repo], tmp_path: Path) -> None:
+    repo, shas = small_repo(make_repo)
+    whole = whole_log(repo, tmp_path)
+    # Git writes the log in pieces that end anywhere, even inside a commit's object name.
+    pieces = [whole[:5], whole[5:130], whole[130:-3], whole[-3:]]
+    live_path = tmp_path / "live.log"
+    live = open(live_path, "wb")  # noqa: SIM115 (written piece by piece as the reader waits)
+    live.write(pieces.pop(0))
+    live.flush()
 
     def still_running(timeout: float) -> bool:
-        # Stands in for the worker: each time the reader waits, one more frame appears.
-        with lock:
-            if timeout > 0 and frames:
-                write_frame(spool, *frames.pop(0))
-            return bool(frames)
+        # Stands in for git: each time the reader waits, one more piece appears.
+        if timeout > 0 and pieces:
+            live.write(pieces.pop(0))
+            live.flush()
+        return bool(pieces)
 
-    live = read_prologue(spool_path)
-    assert live is not None and live.full and live.refs == prologue.refs
-    live.spool_path = str(spool_path)
-    live.still_running = still_running
+    followed = MinedRepository("small", str(repo.path), changed=True, full=True, log_path=str(live_path))
+    followed.still_running = still_running
 
-    assert [len(batch) for batch in live.batches()] == [1, 2]
-    assert (live.commit_count, live.ok) == (3, True)
-    spool.close()
+    assert [row[1] for row in mined_rows(followed)] == list(reversed(shas))
+    assert (followed.commit_count, followed.ok) == (3, True)
+    live.close()
 
 
-def test_a_followed_spool_that_ends_in_failure_raises(tmp_path: Path) -> None:
-    spool_path = tmp_path / "failing.spool"
+def test_a_followed_log_that_ends_in_failure_raises(make_repo: Callable[[str], Repo], tmp_path: Path) -> None:
+    repo, _ = small_repo(make_repo)
     job = RepositoryJob("failing", str(tmp_path / "failing"))
-    failed = mine_into_spool(job, str(spool_path))
-    assert failed.ok is False and not spool_path.exists()
+    failed = mine_into_log(job, str(tmp_path / "never.log"))
+    assert failed.ok is False and not (tmp_path / "never.log").exists()
 
-    with open(spool_path, "wb") as spool:
-        write_frame(spool, "prologue", MinedRepository("failing", job.location, changed=True))
-        write_frame(spool, "batch", [])
-        write_frame(spool, "epilogue", (0, failed.problems, False))
-    live = MinedRepository("failing", job.location, changed=True, spool_path=str(spool_path))
+    # Git wrote part of the log, then failed: what it wrote is not written to the store.
+    part = tmp_path / "part.log"
+    part.write_bytes(whole_log(repo, tmp_path)[:200])
+    live = MinedRepository("failing", job.location, changed=True, log_path=str(part))
     live.still_running = lambda timeout: False
-    with pytest.raises(MiningFailed):
+    live.ok, live.problems = False, failed.problems
+    with pytest.raises(MiningFailed) as raised:
         list(live.batches())
-    assert codes(live) == ["GIT001"]
+    assert [problem.code for problem in raised.value.problems] == ["GIT001"]
 
-    truncated = tmp_path / "truncated.spool"
-    with open(truncated, "wb") as spool:
-        write_frame(spool, "prologue", MinedRepository("failing", job.location, changed=True))
-    cut = MinedRepository("failing", job.location, changed=True, spool_path=str(truncated))
-    cut.still_running = lambda timeout: False
-    with pytest.raises(MiningFailed):
-        list(cut.batches())
-    assert [frame[0] for frame in read_spool(truncated)] == ["prologue"]
+
+def test_a_log_git_did_not_write_as_asked_fails_with_its_reason(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.log"
+    garbage.write_bytes(b"fatal: something else entirely\n")
+    mined = MinedRepository("odd", str(tmp_path), changed=True, log_path=str(garbage))
+
+    with pytest.raises(MiningFailed) as raised:
+        list(mined.batches())
+
+    (problem,) = raised.value.problems
+    assert problem.code == "GIT003"
+    assert "`odd`" in problem.message and "does not start with a commit" in problem.message

@@ -1,4 +1,4 @@
-"""Syncing many repositories on the local process pool: each written in its own transaction as it
+"""Syncing many repositories on the local threads: each written in its own transaction as it
 arrives, bad ones reported and left out, the others still mined, and a second sync mining nothing."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from charter.sources.git.executors import DaskExecutor, LocalExecutor, executor_for
-from charter.sources.git.log import CommitRow
-from charter.sources.git.mine import MinedRepository, RepositoryJob, write_frame
+from charter.sources.git.executors import DaskExecutor, LocalExecutor, executor_for, history_bytes
+from charter.sources.git.log import read_refs, write_log
+from charter.sources.git.mine import MinedRepository, RepositoryJob
 from charter.sources.git.sync import SyncEvent, SyncEventKind, sync_repositories
 from charter.store import Store, open_store
 from charter.store.git_history import known_refs, read_commit_graph
@@ -111,43 +111,40 @@ def test_good_repositories_are_written_and_bad_ones_reported(make_repo: Callable
 
 
 class _FollowedFailure:
-    """An executor whose one result is a spool being followed that ends in a git failure after a
-    batch was already handed over, as a live local job does when it meets a corrupt object."""
+    """An executor whose one result is a log being followed that ends in a git failure after a batch
+    was already handed over, as a live local job does when it meets a corrupt object."""
 
-    def __init__(self, spool: Path, row: CommitRow) -> None:
-        self.spool = spool
-        self.row = row
+    def __init__(self, log: Path, source: Path) -> None:
+        self.log = log
+        self.source = source
 
     def map_jobs(self, jobs: Sequence[RepositoryJob]) -> Iterator[MinedRepository]:
         (job,) = jobs
+        refs = read_refs(self.source)
+        with open(self.log, "wb") as log:
+            write_log(self.source, list(refs.values()), [], log)
         failed = MinedRepository(job.name, job.location, ok=False)
-        with open(self.spool, "wb") as spool:
-            write_frame(spool, "prologue", MinedRepository(job.name, job.location, {"refs/heads/main": self.row[0]}))
-            write_frame(spool, "batch", [self.row])
-            write_frame(spool, "epilogue", (1, failed.problems, False))
-        live = MinedRepository(
-            job.name,
-            job.location,
-            {"refs/heads/main": self.row[0]},
-            full=True,
-            changed=True,
-            spool_path=str(self.spool),
-        )
+        live = MinedRepository(job.name, job.location, refs, full=True, changed=True, log_path=str(self.log))
         live.still_running = lambda timeout: False
+        live.ok, live.problems = False, failed.problems
         yield live
 
 
-def test_a_repository_that_fails_while_being_written_writes_nothing(tmp_path: Path) -> None:
-    row: CommitRow = ("a" * 40, "", "A", "a@example.com", T0, T0, False, 1, 0, (("a.txt", None, 1, 0),))
+def test_a_repository_that_fails_while_being_written_writes_nothing(
+    make_repo: Callable[[str], Repo], tmp_path: Path
+) -> None:
+    source = make_repo("source")
+    source.write("a.txt", "a\n")
+    source.commit("a", T0)
     with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
         report = sync_repositories(
-            store, [RepositoryJob("live", str(tmp_path / "live"))], _FollowedFailure(tmp_path / "live.spool", row)
+            store, [RepositoryJob("live", str(tmp_path / "live"))], _FollowedFailure(tmp_path / "live.log", source.path)
         )
 
         assert [(r.name, r.ok, r.commits_added) for r in report.repositories] == [("live", False, 0)]
         assert stored_counts(store) == {}
         assert stored_repositories(store) == []
-    assert not (tmp_path / "live.spool").exists()
+    assert not (tmp_path / "live.log").exists()
 
 
 @pytest.mark.parametrize(
@@ -172,8 +169,8 @@ def test_executor_addresses_that_are_refused(address: str) -> None:
 
 
 def test_a_long_history_is_written_while_its_worker_still_mines(tmp_path: Path) -> None:
-    """One job on the pool: the client follows the worker's spool (or reads it whole if the worker was
-    quicker); either way every commit arrives once."""
+    """One job: the client follows git's log as it is written (or reads it whole if git was quicker),
+    a chunk at a time; either way every commit arrives once."""
     repository = tmp_path / "long.git"
     git(tmp_path, "init", "-q", "--bare", str(repository))
     count = 12_000
@@ -194,4 +191,42 @@ def test_a_long_history_is_written_while_its_worker_still_mines(tmp_path: Path) 
         assert [(r.name, r.ok, r.commits_added) for r in report.repositories] == [("long", True, count)]
         assert stored_counts(store) == {"long": count}
     advanced = [event.commits for event in events if event.kind is SyncEventKind.ADVANCED]
-    assert sum(advanced) == count and max(advanced) <= 5000
+    assert sum(advanced) == count and len(advanced) >= 2
+
+
+def test_history_size_is_read_from_the_packs_of_bare_and_working_clones(
+    make_repo: Callable[[str], Repo], tmp_path: Path
+) -> None:
+    repo = make_repo("sized")
+    repo.write("a.txt", "".join(f"line {n}\n" for n in range(2000)))
+    repo.commit("a", T0)
+    assert history_bytes(repo.path) == 0  # loose objects only: nothing packed yet
+    repo.run("gc", "-q")
+    packs = sorted((repo.path / ".git" / "objects" / "pack").glob("*.pack"))
+    bare = tmp_path / "sized.git"
+    git(tmp_path, "clone", "-q", "--bare", str(repo.path), str(bare))
+
+    assert history_bytes(repo.path) == sum(pack.stat().st_size for pack in packs) > 0
+    assert history_bytes(bare) == sum(pack.stat().st_size for pack in (bare / "objects" / "pack").glob("*.pack")) > 0
+    assert history_bytes(tmp_path / "missing") == 0
+
+
+def test_the_largest_repository_is_mined_first(make_repo: Callable[[str], Repo], tmp_path: Path) -> None:
+    # Jobs come in name order; they run largest first.
+    sizes = {"alpha": 2, "zulu": 40, "mid": 10}
+    locations = {}
+    for name, count in sizes.items():
+        repo = make_repo(name)
+        for index in range(count):
+            repo.write(f"f{index}.txt", "".join(f"{name} {index} {n}\n" for n in range(200)))
+            repo.commit(f"c{index}", T0 + index)
+        repo.run("gc", "-q")
+        locations[name] = repo.path
+    events: list[SyncEvent] = []
+
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
+        # One worker: the jobs run one after another, in the order they were started.
+        sync_repositories(store, jobs_for(store, locations), LocalExecutor(max_workers=1), events.append)
+
+    started = [event.repository for event in events if event.kind is SyncEventKind.STARTED]
+    assert started == ["zulu", "mid", "alpha"]

@@ -1,31 +1,27 @@
-"""Where repositories are mined: a local process pool (the default, one repository per core) or a Dask
-distributed cluster. Either way the client gets MinedRepository results and alone writes the store."""
+"""Where repositories are mined: local threads running git (the default, one repository per core) or a
+Dask distributed cluster. Either way the client gets MinedRepository results and alone writes the store."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures import Executor as PoolExecutor
-from multiprocessing.context import BaseContext
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from threading import Event
 from typing import Protocol
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Location
-from charter.sources.git import mine
 from charter.sources.git.mine import (
     MinedRepository,
     RepositoryJob,
     StillRunning,
-    mine_into_spool,
+    mine_into_log,
     mine_repository_packed,
-    read_prologue,
 )
 
 _POLL_SECONDS = 0.02
@@ -55,11 +51,12 @@ def executor_for(address: str | None) -> Executor:
 
 
 class LocalExecutor:
-    """A process pool on this machine. Workers write each repository's commits to a spool file as they
-    go; when no result is complete the client follows the spool of a running job, so writing the
-    store overlaps with git instead of following it. With one worker there is nothing to run in
-    parallel: the job runs on a thread of this process (git does the work in its own process), which
-    saves starting a worker that imports the program again."""
+    """Threads on this machine, one repository each at a time: each runs git with its log going straight
+    to a file, and the client parses the files and writes the store. Git does the heavy work in its own
+    process, so threads are enough; nothing is pickled and no worker imports the program again.
+    The largest repositories (by the size of their packs) start first, so that a long one does not
+    begin last and run alone at the end. When no result is complete the client follows the log of a
+    running job, the smallest, so writing the store overlaps with git instead of following it."""
 
     def __init__(self, max_workers: int | None = None) -> None:
         self.max_workers = max(1, max_workers or os.cpu_count() or 1)
@@ -67,60 +64,82 @@ class LocalExecutor:
     def map_jobs(self, jobs: Sequence[RepositoryJob]) -> Iterator[MinedRepository]:
         if not jobs:
             return
-        spool_dir = Path(tempfile.mkdtemp(prefix="charter-spool-"))
+        log_dir = Path(tempfile.mkdtemp(prefix="charter-logs-"))
+        stop = Event()
         workers = min(self.max_workers, len(jobs))
-        pool: PoolExecutor = (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="charter-mine")
-            if workers == 1
-            else ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
-        )
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="charter-mine")
         try:
-            pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]] = {}
-            for index, job in enumerate(jobs):
-                spool = spool_dir / f"{index}.spool"
-                pending[pool.submit(mine_into_spool, job, str(spool))] = (job, spool)
-            yield from _results(pending, workers)
+            running = _Running({}, [history_bytes(Path(job.location)) for job in jobs])
+            for index in sorted(range(len(jobs)), key=lambda index: -running.sizes[index]):
+                job = jobs[index]
+                log_path = str(log_dir / f"{index}.log")
+                future = pool.submit(mine_into_log, job, log_path, running.log_started(index), stop)
+                running.pending[future] = (index, job)
+            yield from _results(running, workers)
         finally:
+            stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
-            shutil.rmtree(spool_dir, ignore_errors=True)
+            shutil.rmtree(log_dir, ignore_errors=True)
 
 
-def _results(
-    pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]], workers: int
-) -> Iterator[MinedRepository]:
-    """Completed results first; else, near the end, the spool of a running job that has begun its log."""
+class _Running:
+    """The jobs not yet handed to the client, by future, and the results of those whose log has begun."""
+
+    def __init__(self, pending: dict[Future[MinedRepository], tuple[int, RepositoryJob]], sizes: list[int]) -> None:
+        self.pending = pending
+        self.sizes = sizes
+        self.started: dict[int, MinedRepository] = {}
+
+    def log_started(self, index: int) -> Callable[[MinedRepository], None]:
+        def started(mined: MinedRepository) -> None:
+            self.started[index] = mined
+
+        return started
+
+
+def _results(running: _Running, workers: int) -> Iterator[MinedRepository]:
+    """Completed results first; else, near the end, the log of a running job that git has begun."""
+    pending = running.pending
     while pending:
         finished = [future for future in pending if future.done()]
         for future in finished:
-            job, _ = pending.pop(future)
+            _, job = pending.pop(future)
             yield _outcome(job, future)
         if finished:
             continue
-        followed = _follow_running(pending, workers)
+        followed = _follow_running(running, workers)
         if followed is not None:
             yield followed
         else:
             wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
 
 
-def _follow_running(
-    pending: dict[Future[MinedRepository], tuple[RepositoryJob, Path]], workers: int
-) -> MinedRepository | None:
-    """The earliest started job, to write while its worker still mines, once every unfinished job has
-    started its log. Until then the client stays free for results that complete: it writes one
-    repository at a time, so following one holds back every other result until that one ends."""
-    unfinished = [(future, spool) for future, (_, spool) in pending.items() if not future.done()]
+def _follow_running(running: _Running, workers: int) -> MinedRepository | None:
+    """A running job to write while git still writes its log, once every unfinished job has begun its
+    log. Until then the client stays free for results that complete: it writes one repository at a
+    time, so following one holds back every other result until that one ends. So it follows the
+    smallest, which is likely to end first, rather than hold a small one back behind a large one."""
+    unfinished = [(future, index) for future, (index, _) in running.pending.items() if not future.done()]
     if not unfinished or len(unfinished) > workers:
         return None
-    prologues = [(future, spool, read_prologue(spool)) for future, spool in unfinished]
-    if any(prologue is None for _, _, prologue in prologues):
+    if any(index not in running.started for _, index in unfinished):
         return None
-    future, spool, prologue = prologues[0]
-    assert prologue is not None
-    del pending[future]
-    prologue.spool_path = str(spool)
-    prologue.still_running = _still_running(future)
-    return prologue
+    future, index = min(unfinished, key=lambda item: (running.sizes[item[1]], item[1]))
+    del running.pending[future]
+    followed = running.started[index]
+    followed.still_running = _still_running(future)
+    return followed
+
+
+def history_bytes(location: Path) -> int:
+    """How much history a local clone holds, by the size of its pack files (0 when it is not here, as
+    for a repository still to be cloned): the work of mining it grows with it."""
+    for objects in (location / "objects", location / ".git" / "objects"):
+        try:
+            return sum(entry.stat().st_size for entry in os.scandir(objects / "pack") if entry.name.endswith(".pack"))
+        except OSError:
+            continue
+    return 0
 
 
 def _still_running(future: Future[MinedRepository]) -> StillRunning:
@@ -145,16 +164,6 @@ def _crashed(job: RepositoryJob, error: BaseException) -> MinedRepository:
     return MinedRepository(
         job.name, job.location, ok=False, problems=[diagnostic("GIT003", message, Location(job.location))]
     )
-
-
-def _process_context() -> BaseContext:
-    """forkserver where there is one (fork is unsafe once the client runs threads, such as a progress
-    bar's), with the mining module loaded once in the server; spawn elsewhere."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([mine.__name__])
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 class DaskExecutor:

@@ -1,44 +1,25 @@
-"""Streaming readers over git's own output: the commit log with per-file line counts, the refs and the
-tags of one clone. One git process per reader; its stdout is read in large chunks and split on NUL,
-so nothing is kept per line and the parse costs little next to git computing the diffs."""
+"""Git run over one clone: the commit log with per-file line counts (written by git straight to a file,
+parsed by `log_records`), the refs and the tags. One git process per reader."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from threading import Event
+from typing import BinaryIO
 
 from charter.model.delivery import CommitRecord, FileChange, TagRecord
+from charter.sources.git.log_records import LOG_OPTIONS, parse_log
 
 # The refs whose history is mined: branches, remote-tracking branches and tags (a release tag may sit on
 # a side branch that no branch contains any more). Not refs/pull/* of a mirror clone, nor notes or stashes.
 MINED_REF_PREFIXES = ("refs/heads", "refs/remotes", "refs/tags")
-
-# One record per commit: a record-separator byte, then NUL-separated fields; with -z every numstat entry
-# is NUL-terminated too, and a rename is `added\tdeleted\t` NUL `old path` NUL `new path`.
-COMMIT_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%at%x00%ct"
-# Options that pin the output, whatever the user's git configuration says (signatures, merge diffs,
-# text conversion filters, colour). `--numstat` of a merge stays empty: its changes are its parents'.
-LOG_OPTIONS = (
-    "log",
-    "-z",
-    "--numstat",
-    "-M",
-    "--no-diff-merges",
-    "--diff-algorithm=myers",
-    "--no-show-signature",
-    "--no-textconv",
-    "--no-color",
-    f"--format={COMMIT_FORMAT}",
-)
-_HEADER_FIELDS = 6
 _READ_SIZE = 1 << 20
-_SMALL_READ = 1 << 16
-_GATHER_SECONDS = 0.01
+_WAIT_SECONDS = 0.1
 _TAG_FORMAT = (
     "%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(taggerdate:unix)%00"
     "%(*committerdate:unix)%00%(committerdate:unix)%00%(refname)"
@@ -88,18 +69,19 @@ def revision_input(include: Sequence[str], exclude: Sequence[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-# One commit as the store wants it: sha, parents (space-separated), author name and email (after
-# `.mailmap`), author and committer time (Unix seconds), is a merge, lines added and deleted over text
-# files, and its files. A file is (path, old path of a rename or None, added, deleted); binary: None.
-FileRow = tuple[str, str | None, int | None, int | None]
-CommitRow = tuple[str, str, str, str, int, int, bool, int, int, tuple[FileRow, ...]]
-
-
 def iter_commits(repo: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[CommitRecord]:
     """Every commit reachable from `include` and not from `exclude`, newest first, with its numstat;
-    from one `git log` process. GitError when git fails, also after some commits were yielded (a
-    corrupt object is found only when the walk reaches it)."""
-    for sha, parents, name, email, authored, committed, _, _, _, files in iter_commit_rows(repo, include, exclude):
+    GitError when git fails. For tests and small histories: mining parses the log in chunks instead."""
+    if not include:
+        return
+    with tempfile.TemporaryFile() as log:
+        write_log(repo, include, exclude, log)
+        log.seek(0)
+        parsed = parse_log(repo.name, iter(lambda: log.read(_READ_SIZE), b""))
+    files: dict[str, list[FileChange]] = {}
+    for _, sha, path, old_path, added, deleted, _, _ in parsed.files:
+        files.setdefault(sha, []).append(FileChange(path, added, deleted, old_path))
+    for _, sha, parents, name, email, authored, committed, _, _, _, _ in parsed.commits:
         yield CommitRecord(
             sha,
             tuple(parents.split()),
@@ -107,117 +89,53 @@ def iter_commits(repo: Path, include: Sequence[str], exclude: Sequence[str]) -> 
             email,
             datetime.fromtimestamp(authored, UTC),
             datetime.fromtimestamp(committed, UTC),
-            tuple(FileChange(path, added, deleted, old_path) for path, old_path, added, deleted in files),
+            tuple(files.get(sha, ())),
         )
 
 
-def iter_commit_rows(repo: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[CommitRow]:
-    """The same commits as `iter_commits`, as plain tuples ready for the store (no object per file)."""
-    if not include:
-        return
-    header: list[str] = []
-    files: list[FileRow] = []
-    rename: list[str] | None = None
-    for token in _log_tokens(repo, include, exclude):
-        if rename is not None:
-            # The two paths after a rename's counts are taken as they come, whatever bytes they hold.
-            rename.append(token)
-            if len(rename) == 4:
-                added, deleted, old_path, new_path = rename
-                files.append((new_path, old_path, _count(added), _count(deleted)))
-                rename = None
-        elif len(header) < _HEADER_FIELDS:
-            header.append(token)
-        elif token.startswith("\x1e"):
-            yield _commit_row(header, files)
-            header, files = [token], []
-        elif token:
-            added, deleted, path = token.lstrip("\n").split("\t", 2)
-            if path:
-                files.append((path, None, _count(added), _count(deleted)))
-            else:
-                rename = [added, deleted]
-    if header:
-        yield _commit_row(header, files)
-
-
-def _commit_row(header: list[str], files: list[FileRow]) -> CommitRow:
-    marked_sha, parents, name, email, authored, committed = header
-    additions = deletions = 0
-    for _, _, added, deleted in files:
-        if added is not None and deleted is not None:
-            additions += added
-            deletions += deleted
-    return (
-        marked_sha[1:],
-        parents,
-        name,
-        email,
-        int(authored),
-        int(committed),
-        " " in parents,
-        additions,
-        deletions,
-        tuple(files),
-    )
-
-
-def _count(text: str) -> int | None:
-    return None if text == "-" else int(text)
-
-
-def _log_tokens(repo: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[str]:
-    """The NUL-separated tokens of `git log`, decoded (bytes that are not UTF-8, as in old author
-    names, become U+FFFD), read in large chunks while git is still writing."""
+def write_log(
+    repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, stop: Event | None = None
+) -> None:
+    """Run `git log` with `LOG_OPTIONS` over the commits reachable from `include` and not from `exclude`,
+    its output going straight to `output` (a file: git never waits for a reader). GitError when git
+    fails, including after part of the log was written (a corrupt object is found only when the walk
+    reaches it); when `stop` is set, git is ended and GitError raised."""
     arguments = [*LOG_OPTIONS, "--stdin"]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             ["git", "-C", str(repo), *arguments],
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+            stdout=output,
             stderr=errors,
             env=git_environment(repo),
-            bufsize=0,
         )
-        assert process.stdin is not None and process.stdout is not None
-        _widen_pipe(process.stdout.fileno())
+        assert process.stdin is not None
         try:
-            # git reads all revisions before it writes anything, so this cannot deadlock.
+            # git reads all revisions before it writes anything.
             process.stdin.write(revision_input(include, exclude).encode())
             process.stdin.close()
-            leftover = b""
-            while chunk := process.stdout.read(_READ_SIZE):
-                if len(chunk) < _SMALL_READ:
-                    # git flushes after every commit: waking up for each costs more than the parse.
-                    time.sleep(_GATHER_SECONDS)
-                data = leftover + chunk
-                end = data.rfind(b"\0")
-                if end < 0:
-                    leftover = data
-                    continue
-                leftover = data[end + 1 :]
-                yield from data[:end].decode(errors="replace").split("\0")
-            if leftover:
-                yield leftover.decode(errors="replace")
-            returncode = process.wait()
+            returncode = _wait(process, stop)
         finally:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            process.stdout.close()
+        if returncode is None:
+            raise GitError(repo, arguments, -1, "stopped: the sync was interrupted")
         if returncode != 0:
             errors.seek(0)
             raise GitError(repo, arguments, returncode, errors.read().decode(errors="replace"))
 
 
-def _widen_pipe(descriptor: int) -> None:
-    """Let git write ahead of the parse (Linux pipes hold 64 KiB by default); best effort."""
-    try:
-        import fcntl
-
-        fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, _READ_SIZE)
-    except (ImportError, AttributeError, OSError):
-        pass
+def _wait(process: subprocess.Popen[bytes], stop: Event | None) -> int | None:
+    """The exit status of `process`, or None once `stop` is set."""
+    if stop is None:
+        return process.wait()
+    while not stop.is_set():
+        try:
+            return process.wait(timeout=_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue
+    return None
 
 
 def read_refs(repo: Path) -> dict[str, str]:

@@ -1,45 +1,31 @@
 """Mine one repository: check it is a complete clone, fetch or clone it when asked, compare its refs
-with what the store already has, and stream its new commits into a spool of batches that the client
-writes to the store. Runs in a worker process (local pool or Dask), so everything here is picklable
-and nothing here touches the store."""
+with what the store already has, and have git write the log of its new commits to a file, which the
+client parses and writes to the store (following it while git still writes). Runs on a worker thread
+(local pool) or a Dask worker, so everything here is picklable and nothing here touches the store."""
 
 from __future__ import annotations
 
 import os
-import pickle
 import re
 import shutil
 import tempfile
-import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from threading import Event
 
 from charter.model.codes import diagnostic
 from charter.model.delivery import TagRecord
 from charter.model.diagnostics import Diagnostic, Location
-from charter.sources.git.log import (
-    CommitRow,
-    GitError,
-    iter_commit_rows,
-    read_refs,
-    read_tags,
-    revision_input,
-    run_git,
-)
+from charter.sources.git.log import GitError, read_refs, read_tags, revision_input, run_git, write_log
+from charter.sources.git.log_records import CommitBatch, LogParser, Stamp, UnreadableLog, seconds
 
-# Commits per spool frame: big enough that a frame costs little, small enough that a worker and the
-# client hold a few megabytes at a time whatever the history length.
-BATCH_SIZE = 5000
-MIN_BATCH_SIZE = 500
-_FLUSH_SECONDS = 0.2
-_FRAME_HEADER = 8
-_PROLOGUE, _BATCH, _EPILOGUE = "prologue", "batch", "epilogue"
+# Git's log is read (followed, copied into frames) this much at a time.
+CHUNK_SIZE = 1 << 20
 _FOLLOW_SECONDS = 0.02
 
-# How the client follows a spool still being written: wait up to this many seconds for the worker,
+# How the client follows a log still being written: wait up to this many seconds for the mining to end,
 # then say whether it is still running.
 StillRunning = Callable[[float], bool]
 
@@ -70,7 +56,8 @@ class RepositoryJob:
 class MinedRepository:
     """What mining found. `changed` is False when the refs equal the known ones (nothing to write);
     `full` means replace everything stored for the repository (first mining, or history rewritten).
-    The commits themselves are in a spool: a file (local pool) or compressed frames (Dask)."""
+    The commits are git's own log output, parsed by whoever writes them: a file on this machine
+    (`log_path`), or compressed chunks of it (`log_frames`) sent from another machine."""
 
     name: str
     location: str
@@ -81,90 +68,104 @@ class MinedRepository:
     commit_count: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
     ok: bool = True
-    spool_path: str | None = None
-    spool_frames: list[bytes] | None = None
-    # Set by the client when it reads a spool that a worker is still writing.
+    log_path: str | None = None
+    log_frames: list[bytes] | None = None
+    # Set by the client when it reads a log that git is still writing; the mining then fills in `ok`
+    # and `problems` when it ends.
     still_running: StillRunning | None = field(default=None, repr=False, compare=False)
 
-    def batches(self) -> Iterator[list[CommitRow]]:
-        """The mined commits, a batch at a time. When the spool is still being written, this follows it;
-        MiningFailed if the mining behind it fails, so the caller's transaction rolls back."""
-        for kind, payload in self._frames():
-            if kind == _BATCH:
-                yield payload
-            elif kind == _EPILOGUE:
-                self.commit_count, self.problems, self.ok = payload
-                if not self.ok:
-                    raise MiningFailed(self.problems)
-                return
-        if self.still_running is not None:
-            raise MiningFailed([*self.problems, _worker_stopped(self)])
+    def batches(self, stamp: Stamp = seconds) -> Iterator[CommitBatch]:
+        """The mined commits as store rows, a chunk of the log at a time (`stamp` turns Unix seconds into
+        what the store binds). When the log is still being written, this follows it; MiningFailed if
+        the mining behind it fails or its output cannot be read, so the caller's transaction rolls back."""
+        parser = LogParser(self.name, stamp)
+        try:
+            for chunk in self._chunks():
+                batch = parser.feed(chunk)
+                if batch.commits:
+                    yield batch
+            if not self.ok:
+                raise MiningFailed(self.problems)
+            batch = parser.close()
+        except UnreadableLog as error:
+            raise MiningFailed([*self.problems, _unreadable_log(self, str(error))]) from error
+        if batch.commits:
+            yield batch
+        self.commit_count = parser.commits
 
-    def _frames(self) -> Iterator[tuple[str, Any]]:
-        if self.spool_frames is not None:
-            for frame in self.spool_frames:
-                yield pickle.loads(zlib.decompress(frame))
-        elif self.spool_path is not None:
-            yield from read_spool(Path(self.spool_path), self.still_running)
-
-    def prologue(self) -> MinedRepository:
-        """The result as known before the log starts: enough for the client to begin writing."""
-        return MinedRepository(
-            self.name, self.location, dict(self.refs), self.full, self.changed, list(self.tags), 0, list(self.problems)
-        )
+    def _chunks(self) -> Iterator[bytes]:
+        if self.log_frames is not None:
+            for frame in self.log_frames:
+                yield zlib.decompress(frame)
+        elif self.log_path is not None:
+            yield from read_log(Path(self.log_path), self.still_running)
 
     def packed(self) -> MinedRepository:
-        """The same result with the spool moved into compressed frames, for sending to another machine."""
-        if self.spool_path is None:
+        """The same result with the log moved into compressed frames, for sending to another machine."""
+        if self.log_path is None:
             return self
-        frames = [zlib.compress(pickle.dumps(frame, pickle.HIGHEST_PROTOCOL), 1) for frame in self._frames()]
+        frames = [zlib.compress(chunk, 1) for chunk in self._chunks()]
         self.discard()
-        self.spool_frames = frames
+        self.log_frames = frames
         return self
 
     def discard(self) -> None:
-        """Delete the spool (the client calls this once the result is written, or not written)."""
-        if self.spool_path is not None:
+        """Delete the log (the client calls this once the result is written, or not written)."""
+        if self.log_path is not None:
             if self.still_running is not None:
                 while self.still_running(1.0):
                     pass
-            Path(self.spool_path).unlink(missing_ok=True)
-            self.spool_path = None
-        self.spool_frames = None
+            Path(self.log_path).unlink(missing_ok=True)
+            self.log_path = None
+        self.log_frames = None
 
 
 def mine_repository(job: RepositoryJob) -> MinedRepository:
-    """Mine `job` into a spool file in the temporary folder; the caller deletes it with `discard()`."""
-    descriptor, path = tempfile.mkstemp(prefix=f"charter-{_safe(job.name)}-", suffix=".spool")
+    """Mine `job` into a log file in the temporary folder; the caller deletes it with `discard()`."""
+    descriptor, path = tempfile.mkstemp(prefix=f"charter-{_safe(job.name)}-", suffix=".log")
     os.close(descriptor)
-    return mine_into_spool(job, path)
+    return mine_into_log(job, path)
 
 
 def mine_repository_packed(job: RepositoryJob) -> MinedRepository:
-    """Mine `job` and return its commits as compressed frames: for a Dask worker, which shares no disk
+    """Mine `job` and return its log as compressed frames: for a Dask worker, which shares no disk
     with the client."""
     return mine_repository(job).packed()
 
 
-def mine_into_spool(job: RepositoryJob, spool_path: str) -> MinedRepository:
-    """Mine `job`, writing frames to `spool_path` as they are made (a prologue with the refs and tags,
-    batches of commits, an epilogue with the count and the verdict), so the client can follow it."""
+def mine_into_log(
+    job: RepositoryJob,
+    log_path: str,
+    log_started: Callable[[MinedRepository], None] | None = None,
+    stop: Event | None = None,
+) -> MinedRepository:
+    """Mine `job`, git writing its log to `log_path`. `log_started` is called with the result (refs,
+    tags, `full` known; `ok` and `problems` final once this returns) as soon as git begins the log,
+    so a client can follow it; `stop` ends git early (the mining then fails)."""
     mined = MinedRepository(job.name, job.location)
     try:
         repository = _prepare(job, mined)
         if repository is not None:
-            _mine_prepared(job, repository, mined, spool_path)
+            _mine_prepared(job, repository, mined, log_path, log_started, stop)
     except GitError as error:
         _fail(mined, _unreadable(job, error.detail))
     except Exception as error:  # git missing, a disk full, output nobody expected: this repository only
         _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
-    if not mined.ok or not mined.changed:
-        Path(spool_path).unlink(missing_ok=True)
-        mined.spool_path = None
+    if mined.log_path is None or (not mined.ok and log_started is None):
+        # Nothing to write; a followed log stays for its reader, who learns the verdict and discards it.
+        Path(log_path).unlink(missing_ok=True)
+        mined.log_path = None
     return mined
 
 
-def _mine_prepared(job: RepositoryJob, repository: Path, mined: MinedRepository, spool_path: str) -> None:
+def _mine_prepared(
+    job: RepositoryJob,
+    repository: Path,
+    mined: MinedRepository,
+    log_path: str,
+    log_started: Callable[[MinedRepository], None] | None,
+    stop: Event | None,
+) -> None:
     mined.refs = read_refs(repository)
     known = dict(job.known_refs)
     if known and mined.refs == known:
@@ -176,36 +177,30 @@ def _mine_prepared(job: RepositoryJob, repository: Path, mined: MinedRepository,
     mined.tags = read_tags(repository)
     include = list(mined.refs.values())
     exclude = [] if mined.full else list(known.values())
-    mined.spool_path = spool_path
-    with open(spool_path, "wb") as spool:
-        write_frame(spool, _PROLOGUE, mined.prologue())
+    with open(log_path, "wb") as log:
+        mined.log_path = log_path
+        if log_started is not None:
+            log_started(mined)
         try:
-            mined.commit_count = _spool_commits(spool, iter_commit_rows(repository, include, exclude))
+            write_log(repository, include, exclude, log, stop)
         except GitError as error:
             _fail(mined, _unreadable(job, error.detail))
         except Exception as error:
             _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
-        # Always the last frame: a client following the spool learns the verdict from it.
-        write_frame(spool, _EPILOGUE, (mined.commit_count, mined.problems, mined.ok))
 
 
-def _spool_commits(spool: BinaryIO, rows: Iterator[CommitRow]) -> int:
-    """Write the rows in batches: full ones, or smaller ones when git is slow to fill them, so that the
-    client is never far behind and the batch left to write once git is done is small."""
-    count = 0
-    batch: list[CommitRow] = []
-    flushed = time.monotonic()
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH_SIZE or (len(batch) >= MIN_BATCH_SIZE and time.monotonic() - flushed > _FLUSH_SECONDS):
-            write_frame(spool, _BATCH, batch)
-            count += len(batch)
-            batch = []
-            flushed = time.monotonic()
-    if batch:
-        write_frame(spool, _BATCH, batch)
-        count += len(batch)
-    return count
+def read_log(path: Path, still_running: StillRunning | None = None) -> Iterator[bytes]:
+    """The log file in chunks; with `still_running`, follow it while git writes it, to its end."""
+    with open(path, "rb") as log:
+        while True:
+            finished = still_running is None or not still_running(0)
+            chunk = log.read(CHUNK_SIZE)
+            if chunk:
+                yield chunk
+            elif finished or still_running is None:
+                return
+            else:
+                still_running(_FOLLOW_SECONDS)
 
 
 def _prepare(job: RepositoryJob, mined: MinedRepository) -> Path | None:
@@ -283,54 +278,6 @@ def _history_rewritten(repository: Path, known: dict[str, str], current: dict[st
     return bool(found.strip())
 
 
-def write_frame(spool: BinaryIO, kind: str, payload: object) -> None:
-    """Append one frame (length, then pickle) and flush it, so a reader sees whole frames only."""
-    data = pickle.dumps((kind, payload), pickle.HIGHEST_PROTOCOL)
-    spool.write(len(data).to_bytes(_FRAME_HEADER, "little"))
-    spool.write(data)
-    spool.flush()
-
-
-def read_spool(path: Path, still_running: StillRunning | None = None) -> Iterator[tuple[str, Any]]:
-    """The frames of a spool file; with `still_running`, follow it while its worker writes it."""
-    with open(path, "rb") as spool:
-        while True:
-            finished = still_running is None or not still_running(0)
-            frame = _read_frame(spool)
-            if frame is not None:
-                yield frame
-            elif finished or still_running is None:
-                return
-            else:
-                still_running(_FOLLOW_SECONDS)
-
-
-def read_prologue(path: Path) -> MinedRepository | None:
-    """The prologue of a spool being written, once the worker has written it."""
-    try:
-        with open(path, "rb") as spool:
-            frame = _read_frame(spool)
-    except FileNotFoundError:
-        return None
-    if frame is None or frame[0] != _PROLOGUE:
-        return None
-    prologue: MinedRepository = frame[1]
-    return prologue
-
-
-def _read_frame(spool: BinaryIO) -> tuple[str, Any] | None:
-    start = spool.tell()
-    header = spool.read(_FRAME_HEADER)
-    if len(header) == _FRAME_HEADER:
-        size = int.from_bytes(header, "little")
-        data = spool.read(size)
-        if len(data) == size:
-            frame: tuple[str, Any] = pickle.loads(data)
-            return frame
-    spool.seek(start)
-    return None
-
-
 def _fail(mined: MinedRepository, problem: Diagnostic) -> None:
     mined.problems.append(problem)
     mined.ok = False
@@ -355,8 +302,10 @@ def _rewritten(job: RepositoryJob, known: dict[str, str], current: dict[str, str
     return diagnostic("GIT007", message, _at(job))
 
 
-def _worker_stopped(mined: MinedRepository) -> Diagnostic:
-    message = f"repository `{mined.name}`: the worker mining it stopped before it finished; nothing was written"
+def _unreadable_log(mined: MinedRepository, detail: str) -> Diagnostic:
+    message = (
+        f"repository `{mined.name}`: git's log of {mined.location} could not be read; nothing was written ({detail})"
+    )
     return diagnostic("GIT003", message, Location(mined.location))
 
 

@@ -4,14 +4,13 @@ still mined. Progress events let a terminal draw a bar per repository and overal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from charter.model.diagnostics import Diagnostic
 from charter.sources.git.executors import Executor
-from charter.sources.git.log import CommitRow
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob
 from charter.store.database import Store
 from charter.store.git_history import write_mined_repository
@@ -104,15 +103,16 @@ def _write(store: Store, mined: MinedRepository, notify: Callable[[SyncEvent], N
         return 0
     try:
         with store.transaction() as connection:
-            return write_mined_repository(connection, mined, _counted(mined, notify), moment)
+            return write_mined_repository(connection, mined, moment, _advanced(mined, notify))
     except MiningFailed:
         return 0
 
 
-def _counted(mined: MinedRepository, notify: Callable[[SyncEvent], None]) -> Iterator[list[CommitRow]]:
-    for batch in mined.batches():
-        yield batch
-        notify(SyncEvent(SyncEventKind.ADVANCED, mined.name, len(batch)))
+def _advanced(mined: MinedRepository, notify: Callable[[SyncEvent], None]) -> Callable[[int], None]:
+    def advanced(commits: int) -> None:
+        notify(SyncEvent(SyncEventKind.ADVANCED, mined.name, commits))
+
+    return advanced
 
 
 def _ignore(event: SyncEvent) -> None:

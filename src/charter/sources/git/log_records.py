@@ -1,0 +1,163 @@
+"""The commit log as Charter asks git for it (`LOG_OPTIONS`), parsed into rows ready for the store.
+
+Git writes the log to a file (or a pipe) and this parser takes it in chunks, in whatever sizes they
+come: it splits off the complete commit records, decodes them once, and builds each commit's row and
+its files' rows in their final column order, so the store hands them to the database as they are.
+Splitting and decoding are done by `str` methods over a whole chunk; Python touches each commit and
+each file once. That matters: git computing the diffs is the floor, and everything here runs on the
+same cores as git."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+# One record per commit: a record-separator byte, then NUL-separated fields; with -z every numstat entry
+# is NUL-terminated too (the first one after a newline), and a rename is `added\tdeleted\t` NUL
+# `old path` NUL `new path`.
+COMMIT_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%at%x00%ct"
+# Options that pin the output, whatever the user's git configuration says (signatures, merge diffs,
+# text conversion filters, colour). `--numstat` of a merge stays empty: its changes are its parents'.
+LOG_OPTIONS = (
+    "log",
+    "-z",
+    "--numstat",
+    "-M",
+    "--no-diff-merges",
+    "--diff-algorithm=myers",
+    "--no-show-signature",
+    "--no-textconv",
+    "--no-color",
+    f"--format={COMMIT_FORMAT}",
+)
+_HEADER_FIELDS = 6
+
+# A record starts with the separator, then a full object name (SHA-1 or SHA-256) and a NUL: a separator
+# byte inside an author's name is not taken for the start of a commit.
+_RECORD_START = re.compile("\x1e(?=[0-9a-f]{40}\0|[0-9a-f]{64}\0)")
+_RECORD_START_BYTES = re.compile(b"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})\0")
+
+# How the store wants a time: called with Unix seconds, once per commit (twice when the committer time
+# differs from the author's).
+Stamp = Callable[[int], Any]
+
+# (repository, sha, parents space-separated, author name, author email (after `.mailmap`), authored at,
+# committed at, is a merge, lines added and deleted over text files, files changed)
+CommitRow = tuple[str, str, str, str, str, Any, Any, bool, int, int, int]
+# (repository, sha, path, old path of a rename or None, lines added, lines deleted (None: binary),
+# author email, authored at): the author is repeated so code health reads files without a join.
+FileRow = tuple[str, str, str, str | None, int | None, int | None, str, Any]
+
+
+class CommitBatch(NamedTuple):
+    """The commits parsed from one stretch of the log, and the files they changed, as store rows."""
+
+    commits: list[CommitRow]
+    files: list[FileRow]
+
+
+class UnreadableLog(ValueError):
+    """Git's output is not in the shape `LOG_OPTIONS` asks for."""
+
+
+def seconds(value: int) -> int:
+    """The default stamp: times stay Unix seconds."""
+    return value
+
+
+class LogParser:
+    """Parses a log of one repository fed in chunks: `feed` returns the commits completed so far,
+    `close` the rest. `commits` counts what was returned."""
+
+    def __init__(self, repository: str, stamp: Stamp = seconds) -> None:
+        self.repository = repository
+        self.stamp = stamp
+        self.commits = 0
+        self._pending = bytearray()
+
+    def feed(self, data: bytes) -> CommitBatch:
+        self._pending += data
+        cut = _last_record_start(self._pending)
+        if cut <= 0:
+            return CommitBatch([], [])
+        text = self._pending[:cut].decode(errors="replace")
+        del self._pending[:cut]
+        return self._parse(text)
+
+    def close(self) -> CommitBatch:
+        text = self._pending.decode(errors="replace")
+        self._pending.clear()
+        return self._parse(text)
+
+    def _parse(self, text: str) -> CommitBatch:
+        records = _RECORD_START.split(text)
+        if records[0].strip("\0\n"):
+            raise UnreadableLog(f"git log output does not start with a commit: {records[0][:80]!r}")
+        batch = CommitBatch([], [])
+        for record in records[1:]:
+            self._add_record(record, batch)
+        self.commits += len(batch.commits)
+        return batch
+
+    def _add_record(self, record: str, batch: CommitBatch) -> None:
+        fields = record.split("\0")
+        if len(fields) < _HEADER_FIELDS:
+            raise UnreadableLog(f"a commit record with {len(fields)} fields: {record[:80]!r}")
+        repository, stamp = self.repository, self.stamp
+        sha, parents, name, email, authored_text, committed_text = fields[:_HEADER_FIELDS]
+        authored = stamp(int(authored_text))
+        committed = authored if committed_text == authored_text else stamp(int(committed_text))
+        additions = deletions = changed = 0
+        files = batch.files
+        tokens = fields[_HEADER_FIELDS:]
+        if tokens and tokens[0][:1] == "\n":
+            tokens[0] = tokens[0][1:]
+        index, count = 0, len(tokens)
+        while index < count:
+            token = tokens[index]
+            index += 1
+            if not token:
+                continue
+            added, deleted, path = token.split("\t", 2)
+            old_path = None
+            if not path:
+                # A rename: the old and the new path follow, taken as they come, whatever bytes they hold.
+                old_path, path = tokens[index], tokens[index + 1]
+                index += 2
+            if added == "-":
+                files.append((repository, sha, path, old_path, None, None, email, authored))
+            else:
+                added_lines, deleted_lines = int(added), int(deleted)
+                additions += added_lines
+                deletions += deleted_lines
+                files.append((repository, sha, path, old_path, added_lines, deleted_lines, email, authored))
+            changed += 1
+        batch.commits.append(
+            (repository, sha, parents, name, email, authored, committed, " " in parents, additions, deletions, changed)
+        )
+
+
+def parse_log(repository: str, chunks: Iterable[bytes], stamp: Stamp = seconds) -> CommitBatch:
+    """A whole log at once (tests and small histories)."""
+    parser = LogParser(repository, stamp)
+    whole = CommitBatch([], [])
+    for chunk in chunks:
+        _extend(whole, parser.feed(chunk))
+    _extend(whole, parser.close())
+    return whole
+
+
+def _extend(whole: CommitBatch, part: CommitBatch) -> None:
+    whole.commits.extend(part.commits)
+    whole.files.extend(part.files)
+
+
+def _last_record_start(buffer: bytearray) -> int:
+    """Where the last commit record that has begun starts: everything before it is complete. A record
+    whose object name has not fully arrived is not recognised yet, so an earlier one is taken."""
+    position = len(buffer)
+    while (position := buffer.rfind(b"\x1e", 0, position)) > 0:
+        if _RECORD_START_BYTES.match(buffer, position):
+            return position
+    return 0
