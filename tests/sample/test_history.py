@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from charter.sample.history import HistoryError, HistoryFacts, HistorySpec, MergeStyles, write_history
+from charter.sample.history import (
+    REALISTIC_LAYOUT,
+    FileLayout,
+    HistoryError,
+    HistoryFacts,
+    HistorySpec,
+    MergeStyles,
+    write_history,
+)
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 END = datetime(2026, 7, 1, tzinfo=UTC)
@@ -271,11 +279,37 @@ def test_monorepo_commits_each_touch_one_prefix_and_tags_name_it(tmp_path: Path)
         ({"tag_pattern": "{name}/v{major}.{minor}.{patch}"}, "only monorepo"),
         ({"backports": 1.5}, "backports"),
         ({"merge_styles": MergeStyles(0, 0, 0)}, "merge_styles"),
+        ({"layout": FileLayout(file_lines=(40, 8))}, "file_lines"),
     ],
 )
 def test_impossible_specs_are_refused(changes: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         replace(SPEC, **changes)  # type: ignore[arg-type]
+
+
+def source_line_counts(repo: Path, under: str) -> list[int]:
+    paths = text(repo, "ls-tree", "-r", "--name-only", "HEAD", under).split()
+    return [len(git(repo, "show", f"HEAD:{path}").splitlines()) for path in paths if path.endswith(".py")]
+
+
+def test_file_sizes_follow_the_layout(tmp_path: Path) -> None:
+    small = write_history(tmp_path / "small", replace(SPEC, commits=150, release_every=10))
+    realistic = write_history(tmp_path / "real", replace(SPEC, commits=150, release_every=10, layout=REALISTIC_LAYOUT))
+
+    small_lines = source_line_counts(small.path, "src")
+    real_lines = source_line_counts(realistic.path, "src")
+    assert max(small_lines) <= 100 and len(small_lines) < 40
+    # Files start with 60 to 400 lines (edits add or remove a few), in ten source folders of 15.
+    assert min(real_lines) >= 40 and max(real_lines) > 300 and len(real_lines) >= 150
+    assert (
+        len(
+            {
+                path.rsplit("/", 1)[0]
+                for path in text(realistic.path, "ls-tree", "-r", "--name-only", "HEAD", "src").split()
+            }
+        )
+        == 10
+    )
 
 
 def test_a_non_empty_target_is_refused(tmp_path: Path) -> None:

@@ -52,13 +52,32 @@ DEFAULT_AUTHORS: tuple[Author, ...] = (
 @dataclass(frozen=True, slots=True)
 class FileLayout:
     """The tree the commits edit (under each monorepo prefix): source folders, the first the hottest,
-    a lockfile that bots bump and a vendored folder updated in bulk (both left out of code health)."""
+    a lockfile that bots bump and a vendored folder updated in bulk (both left out of code health).
+    A source file starts with between `file_lines` lines and, once longer than `max_file_lines`, is
+    cut back to half that, as a refactoring does. The defaults keep files small, so a long history is
+    quick to write; git's work per commit grows with file size (see `REALISTIC_LAYOUT`)."""
 
     directories: tuple[str, ...] = ("src/api", "src/core", "src/storage", "tests")
     files_per_directory: int = 6
     extension: str = ".py"
     lockfile: str | None = "poetry.lock"
     vendored: str | None = "vendor/retry"
+    file_lines: tuple[int, int] = (8, 40)
+    max_file_lines: int = 100
+
+
+# Files and trees of the size real services have (source files of a few hundred lines, a few hundred of
+# them in a dozen folders), for measuring git mining against git's own cost on histories like real ones.
+REALISTIC_LAYOUT = FileLayout(
+    directories=tuple(
+        f"src/{area}"
+        for area in ("api", "core", "storage", "auth", "billing", "events", "search", "jobs", "web", "util")
+    )
+    + ("tests/unit", "tests/integration"),
+    files_per_directory=15,
+    file_lines=(60, 400),
+    max_file_lines=800,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +136,9 @@ class HistorySpec:
             raise ValueError("HistorySpec.merge_styles weights must be >= 0 and not all 0")
         if not self.layout.directories or self.layout.files_per_directory < 1:
             raise ValueError("HistorySpec.layout needs at least one directory with at least one file")
+        low, high = self.layout.file_lines
+        if not 1 <= low <= high or self.layout.max_file_lines < 2:
+            raise ValueError("HistorySpec.layout.file_lines must be 1 <= low <= high, max_file_lines at least 2")
         for pattern in (self.tag_pattern, self.branch_pattern):
             named = "{name}" in pattern
             if len(self.path_prefixes) > 1 and not named:

@@ -119,7 +119,8 @@ class HistoryStream:
     def __init__(self, spec: HistorySpec, stdin: IO[bytes], stdout: IO[bytes]) -> None:
         self.spec = spec
         self.rng = random.Random(spec.seed)
-        self.text = TextFactory(self.rng, spec.layout.extension)
+        layout = spec.layout
+        self.text = TextFactory(self.rng, layout.extension, layout.file_lines, layout.max_file_lines)
         self.git = FastImport(stdin, stdout)
         self.start = int(spec.start.timestamp())
         self.span = int(spec.end.timestamp()) - self.start

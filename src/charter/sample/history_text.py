@@ -58,9 +58,13 @@ class TextFactory:
 
     POOL_SIZE = 1024
 
-    def __init__(self, rng: random.Random, extension: str) -> None:
+    def __init__(
+        self, rng: random.Random, extension: str, file_lines: tuple[int, int] = (8, 40), max_file_lines: int = 100
+    ) -> None:
         self.rng = rng
         self.extension = extension
+        self.file_lines = file_lines
+        self.max_file_lines = max_file_lines
         self.pool = [self._line() for _ in range(self.POOL_SIZE)]
         self._counter = 0
         self._used: set[str] = set()
@@ -76,12 +80,11 @@ class TextFactory:
 
     # ------------------------------------------------------------------ source files
     def source_file(self, lines: int | None = None) -> tuple[str, ...]:
-        return tuple(self._pool_lines(lines or self.rng.randint(8, 40), self.rng))
+        return tuple(self._pool_lines(lines or self.rng.randint(*self.file_lines), self.rng))
 
     def edited(self, lines: tuple[str, ...], rng: random.Random | None = None) -> tuple[str, ...]:
         """A small edit: a few lines replaced, a block inserted, sometimes lines deleted; a file that
-        grew too long is cut back, as a refactoring does. Files stay small: git's work per commit
-        (and so the time to write a 50,000-commit history) grows with their size."""
+        grew too long is cut back, as a refactoring does."""
         rng = rng or self.rng
         result = list(lines)
         for _ in range(rng.randint(0, 3)):
@@ -92,8 +95,8 @@ class TextFactory:
         if len(result) > 12 and rng.random() < 0.5:
             at = int(rng.random() * (len(result) - 4))
             del result[at : at + rng.randint(1, 4)]
-        if len(result) > 100:
-            del result[50:]
+        if len(result) > self.max_file_lines:
+            del result[self.max_file_lines // 2 :]
         return tuple(result)
 
     def rewritten(self, lines: tuple[str, ...]) -> tuple[str, ...]:
