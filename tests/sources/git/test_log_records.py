@@ -83,6 +83,8 @@ def test_nothing_is_returned_before_a_commit_is_complete(history_log: bytes) -> 
     [
         (b"fatal: not a git repository\n", "does not start with a commit"),
         (b"\x1e" + b"a" * 40 + b"\0only two fields", "a commit record with 2 fields"),
+        (b"\x1e" + b"a" * 40 + b"\0\0A\0a@example.com\0yesterday\0today\0", "invalid literal for int"),
+        (b"\x1e" + b"a" * 40 + b"\0\0A\0a@example.com\x001\x001\0\n3\t4\t\0old.txt", "list index out of range"),
     ],
 )
 def test_output_that_is_not_a_log_is_refused(output: bytes, reason: str) -> None:

@@ -96,7 +96,12 @@ class LogParser:
             raise UnreadableLog(f"git log output does not start with a commit: {records[0][:80]!r}")
         batch = CommitBatch([], [])
         for record in records[1:]:
-            self._add_record(record, batch)
+            try:
+                self._add_record(record, batch)
+            except UnreadableLog:
+                raise
+            except (ValueError, IndexError) as error:  # a time that is not a number, a numstat entry cut short
+                raise UnreadableLog(f"{error} in the commit record {record[:80]!r}") from error
         self.commits += len(batch.commits)
         return batch
 
