@@ -55,8 +55,9 @@ class LocalExecutor:
     to a file, and the client parses the files and writes the store. Git does the heavy work in its own
     process, so threads are enough; nothing is pickled and no worker imports the program again.
     The largest repositories (by the size of their packs) start first, so that a long one does not
-    begin last and run alone at the end. When no result is complete the client follows the log of a
-    running job, the smallest, so writing the store overlaps with git instead of following it."""
+    begin last and run alone at the end; the client writes each result as it completes, and follows
+    the log of the last one while git still writes it, so writing the store overlaps with git instead
+    of following it."""
 
     def __init__(self, max_workers: int | None = None) -> None:
         self.max_workers = max(1, max_workers or os.cpu_count() or 1)
@@ -75,7 +76,7 @@ class LocalExecutor:
                 log_path = str(log_dir / f"{index}.log")
                 future = pool.submit(mine_into_log, job, log_path, running.log_started(index), stop)
                 running.pending[future] = (index, job)
-            yield from _results(running, workers)
+            yield from _results(running)
         finally:
             stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -97,8 +98,8 @@ class _Running:
         return started
 
 
-def _results(running: _Running, workers: int) -> Iterator[MinedRepository]:
-    """Completed results first; else, near the end, the log of a running job that git has begun."""
+def _results(running: _Running) -> Iterator[MinedRepository]:
+    """Completed results first; the last job, once git has begun its log, while it runs."""
     pending = running.pending
     while pending:
         finished = [future for future in pending if future.done()]
@@ -107,26 +108,26 @@ def _results(running: _Running, workers: int) -> Iterator[MinedRepository]:
             yield _outcome(job, future)
         if finished:
             continue
-        followed = _follow_running(running, workers)
+        followed = _follow_running(running)
         if followed is not None:
             yield followed
         else:
             wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
 
 
-def _follow_running(running: _Running, workers: int) -> MinedRepository | None:
-    """A running job to write while git still writes its log, once every unfinished job has begun its
-    log. Until then the client stays free for results that complete: it writes one repository at a
-    time, so following one holds back every other result until that one ends. So it follows the
-    smallest, which is likely to end first, rather than hold a small one back behind a large one."""
-    unfinished = [(future, index) for future, (index, _) in running.pending.items() if not future.done()]
-    if not unfinished or len(unfinished) > workers:
+def _follow_running(running: _Running) -> MinedRepository | None:
+    """The last unfinished job, to write while git still writes its log. Until then the client writes
+    each result when it is complete, in a few large batches: it writes one repository at a time, so
+    following a running one would hold back every result that completes meanwhile, to be written
+    after the last git ends. Following only the last one leaves, after git, the part of its log the
+    client has not caught up with; the client writes far faster than git logs, so that is little."""
+    if len(running.pending) != 1:
         return None
-    if any(index not in running.started for _, index in unfinished):
+    ((future, (index, _)),) = running.pending.items()
+    followed = running.started.get(index)
+    if followed is None or future.done():
         return None
-    future, index = min(unfinished, key=lambda item: (running.sizes[item[1]], item[1]))
     del running.pending[future]
-    followed = running.started[index]
     followed.still_running = _still_running(future)
     return followed
 
