@@ -1,5 +1,5 @@
 """`charter sync`: bring the facts in and record a snapshot. Mine every clone under
-`sources.git.roots` (on the local process pool or a Dask cluster), turn release tags into deployments,
+`sources.git.roots` (on local worker threads (each running git) or a Dask cluster), turn release tags into deployments,
 work out what each deployment shipped from the commit graph, and store every metric value."""
 
 from __future__ import annotations

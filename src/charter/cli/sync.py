@@ -21,7 +21,7 @@ ExecutorOption = Annotated[
     str | None,
     typer.Option(
         "--executor",
-        help="Run the per-repository work on a Dask cluster (tcp://HOST:PORT) instead of the local process pool.",
+        help="Run the per-repository work on a Dask cluster (tcp://HOST:PORT) instead of local worker threads.",
         show_default=False,
     ),
 ]

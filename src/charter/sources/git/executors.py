@@ -39,7 +39,7 @@ class ExecutorUnavailable(Exception):
 
 
 def executor_for(address: str | None) -> Executor:
-    """`tcp://HOST:PORT`: the Dask scheduler there. None, empty or `local`: the local process pool.
+    """`tcp://HOST:PORT`: the Dask scheduler there. None, empty or `local`: local worker threads.
     Anything else is refused with a message saying what is accepted, rather than guessed at."""
     chosen = (address or "").strip()
     if chosen in ("", "local"):
