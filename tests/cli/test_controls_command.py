@@ -75,3 +75,39 @@ def test_a_broken_oscal_file_is_ctl003_and_the_rest_still_reports(tmp_path: Path
     obligations = {item["obligation"]: item for item in json.loads(out)["obligations"]}
     assert obligations["soc2"]["counts"]["implemented"] == 1
     assert obligations["nist-800-53-low"]["source"].startswith("the requirements the ControlSet lists (name the")
+
+
+def _run_wide(*args: str) -> tuple[int, str, str]:
+    """As `_run`, with a terminal wide enough that the diagnostics table wraps no message."""
+    result = CliRunner().invoke(command_app(), list(args), env={"COLUMNS": "400"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_control_rules_use_the_oscal_lists_and_gate_on_fail_on(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, FILES, organization=ORGANIZATION)
+
+    code, out, err = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json")
+    gated, _, _ = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "error")
+
+    assert code == 0 and json.loads(out)["obligations"]
+    # `charter check` knows only what the files list: CC7.1 planned, iso27001 without a ControlSet. With
+    # the profile, the two requirements of the baseline no ControlSet states are gaps too, pointed at
+    # the ControlSet's `spec.oscal`.
+    assert "CTL001" in err and "iso27001" in err
+    assert "soc2 requirement CC7.1 is only planned" in err
+    for requirement in ("AC-2(1)", "AC-3"):
+        assert f"nist-800-53-low requirement {requirement} has no implementation statement" in err
+    assert "controls/nist.yaml" in err
+    assert gated == 1
+
+
+def test_charter_yaml_settles_the_control_rules_as_in_check(tmp_path: Path) -> None:
+    organization = ORGANIZATION + "  diagnostics: {CTL002: 'off', CTL001: warning}\n"
+    root = write_repo(tmp_path, FILES, organization=organization)
+
+    gated, _, err = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "error")
+    warned, _, _ = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "warning")
+
+    assert "CTL002" not in err
+    assert "CTL001" in err and "0 errors, 1 warning," in err
+    assert (gated, warned) == (0, 1)
