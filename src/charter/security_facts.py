@@ -27,7 +27,9 @@ from charter.model.diagnostics import Diagnostic
 from charter.model.finding import Finding
 from charter.model.finding_columns import FindingColumns
 from charter.store.security_facts import (
+    CVE_PREFIX,
     read_epss_scores,
+    read_finding_cve_facts,
     read_kev_entries,
     read_open_finding_columns,
     read_scorecard_checks,
@@ -75,8 +77,12 @@ def security_policy(workspace: Workspace) -> SecurityPolicy:
 
 
 def assess(workspace: Workspace, connection: Connection, as_of: datetime) -> SecurityAssessment:
-    """Every open finding of the store assessed as of `as_of`, with KEV, EPSS and Scorecard facts."""
-    return assess_findings(workspace, connection, read_open_finding_columns(connection), as_of)
+    """Every open finding of the store assessed as of `as_of`, with KEV, EPSS and Scorecard facts.
+    The findings' details are read through `connection` as the assessment lists them: keep it open
+    while the assessment is used."""
+    columns = read_open_finding_columns(connection)
+    kev, epss = read_finding_cve_facts(connection)
+    return _assess(workspace, columns, SecurityFacts(kev, epss, read_scorecard_checks(connection)), as_of)
 
 
 def assess_findings(
@@ -85,13 +91,17 @@ def assess_findings(
     """The given findings assessed with the store's KEV, EPSS and Scorecard facts: only the CVEs the
     findings name are read."""
     columns = findings if isinstance(findings, FindingColumns) else FindingColumns.of(findings)
-    estate = workspace.estate
-    cves = {name for name in columns.vulnerability_ids if name and name.startswith("CVE-")}
+    cves = {name for name in columns.vulnerability_ids if name and name.startswith(CVE_PREFIX)}
     facts = SecurityFacts(
         kev=read_kev_entries(connection, cves),
         epss=read_epss_scores(connection, cves),
         scorecard=read_scorecard_checks(connection),
     )
+    return _assess(workspace, columns, facts, as_of)
+
+
+def _assess(workspace: Workspace, columns: FindingColumns, facts: SecurityFacts, as_of: datetime) -> SecurityAssessment:
+    estate = workspace.estate
     policy = security_policy(workspace)
     contexts = component_contexts(estate, policy.critical_tiers)
     exceptions = finding_exceptions(estate.decisions.values(), estate.risks)

@@ -107,7 +107,7 @@ def expired_exceptions(assessment: SecurityAssessment) -> Iterator[Diagnostic]:
 
 
 def _name(item: AssessedFinding) -> str:
-    return item.finding.vulnerability_id or item.finding.rule_id or item.finding.key
+    return item.name
 
 
 def _tier(assessment: SecurityAssessment, component: str) -> int | None:

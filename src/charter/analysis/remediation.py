@@ -48,10 +48,13 @@ class FindingExceptions:
     by_name: dict[str, tuple[FindingException, ...]]
 
     def of(self, finding: Finding) -> tuple[FindingException, ...]:
+        return self.named((*finding.ids, finding.key))
+
+    def named(self, names: Iterable[str]) -> tuple[FindingException, ...]:
+        """The exceptions of a finding known by these names (its ids, aliases and key)."""
         if not self.by_name:
             return ()
-        names = {name.lower() for name in (*finding.ids, finding.key)}
-        found = [item for name in sorted(names) for item in self.by_name.get(name, ())]
+        found = [item for name in sorted({name.lower() for name in names}) for item in self.by_name.get(name, ())]
         return tuple(dict.fromkeys(found))
 
 

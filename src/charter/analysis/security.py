@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +54,7 @@ _EXPOSURES = list(Exposure)
 _AUTOMATABLES = list(Automatable)
 _IMPACTS = list(HumanImpact)
 _PRIORITIES = list(Priority)
+_PRIORITY_NAMES = [priority.value for priority in _PRIORITIES]  # lowest first
 _KEV_RULE = len(SEVERITY_ORDER)  # rule code of the KEV deadline; severities are 0..5
 
 
@@ -89,13 +91,26 @@ class SecurityPolicy:
 
 @dataclass(frozen=True, slots=True)
 class AssessedFinding:
-    finding: Finding
+    """One open finding with its component's team, SSVC decision, SLA and facts. The finding itself
+    is made when asked for: its details are read then, unless the list it is in read them at once."""
+
     component: str | None
     team: str | None
     decision: SsvcDecision
     remediation: Remediation
     kev: KevEntry | None
     epss: float | None
+    columns: FindingColumns = field(repr=False, compare=False)
+    row: int = field(repr=False, compare=False)
+
+    @property
+    def finding(self) -> Finding:
+        return self.columns.finding(self.row)
+
+    @property
+    def name(self) -> str:
+        """The vulnerability id, else the finding key (the finding's details are not read)."""
+        return self.columns.vulnerability_ids[self.row] or self.columns.keys[self.row]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,10 +173,19 @@ class _Rows:
     due_day: Floats
     rule: Ints
     days_over: Ints
-    kev: list[KevEntry | None]
-    epss: list[float | None]
+    severity: Ints  # index in SEVERITY_ORDER
+    cve: Ints  # index in kev_of_cve and epss_of_cve
+    kev_of_cve: list[KevEntry | None]
+    epss_of_cve: list[float | None]
     exceptions: dict[int, tuple[FindingException | None, FindingException | None]]
     contexts: Mapping[str, ComponentContext]
+
+    def assessed_rows(self, rows: Iterable[int], with_details: bool = False) -> tuple[AssessedFinding, ...]:
+        """These rows assessed; `with_details`: their details read now, in one batch."""
+        listed = [int(row) for row in rows]
+        if with_details:
+            self.columns.fetch_details(listed)
+        return tuple(self.assessed(row) for row in listed)
 
     def assessed(self, row: int) -> AssessedFinding:
         component = self.scope_names[int(self.scope[row])]
@@ -174,13 +198,14 @@ class _Rows:
         )
         active, expired = self.exceptions.get(row, (None, None))
         return AssessedFinding(
-            self.columns.finding(row),
             component,
             context.team if context else None,
             decision,
             self._remediation(row, active, expired),
-            self.kev[row],
-            self.epss[row],
+            self.kev_of_cve[int(self.cve[row])],
+            self.epss_of_cve[int(self.cve[row])],
+            self.columns,
+            row,
         )
 
     def _remediation(self, row: int, active: FindingException | None, expired: FindingException | None) -> Remediation:
@@ -211,25 +236,25 @@ class SecurityAssessment:
         """Open findings by SSVC priority (Act first), then most days over, then component; the first
         `limit` of them."""
         order = self._priority_order if limit is None else self._priority_order[:limit]
-        return tuple(self._rows.assessed(int(row)) for row in order)
+        return self._rows.assessed_rows(order, with_details=True)
 
     def overdue(self, limit: int | None = None) -> tuple[AssessedFinding, ...]:
         """The overdue findings, most days over first (then by component); the first `limit` of them."""
         order = self._overdue_order if limit is None else self._overdue_order[:limit]
-        return tuple(self._rows.assessed(int(row)) for row in order)
+        return self._rows.assessed_rows(order, with_details=True)
 
     def overdue_groups(self, severities: Iterable[str]) -> list[OverdueGroup]:
         """Per component (unmapped last), its overdue findings of these severities and the worst one."""
         codes = [SEVERITY_ORDER.index(name) for name in severities if name in SEVERITY_ORDER]
-        severity = _severity_codes(self._rows.columns.severities)
-        order = self._overdue_order[np.isin(severity[self._overdue_order], codes)]
+        order = self._overdue_order[np.isin(self._rows.severity[self._overdue_order], codes)]
         if not len(order):
             return []
         scopes = self._rows.scope[order]
         unique, first, counts = np.unique(scopes, return_index=True, return_counts=True)
+        worst = self._rows.assessed_rows(order[first])
         return [
-            OverdueGroup(self._rows.scope_names[int(scope)], int(count), self._rows.assessed(int(order[start])))
-            for scope, start, count in zip(unique, first, counts, strict=True)
+            OverdueGroup(self._rows.scope_names[int(scope)], int(count), item)
+            for scope, count, item in zip(unique, counts, worst, strict=True)
         ]
 
     @property
@@ -256,7 +281,7 @@ class SecurityAssessment:
 
 
 def _severity_rank_key(counts: ScopeCounts) -> tuple[object, ...]:
-    by_priority = tuple(-counts.by_priority[item.value] for item in reversed(Priority))
+    by_priority = tuple(-counts.by_priority[name] for name in reversed(_PRIORITY_NAMES))
     by_severity = tuple(-counts.by_severity[item] for item in SEVERITY_ORDER)
     return (*by_priority, *by_severity, counts.scope is None, counts.scope or "")
 
@@ -272,15 +297,16 @@ def _component_of(reference: str) -> str | None:
 
 def _factorize(values: Sequence[Hashable]) -> tuple[Ints, list[Hashable]]:
     """Each value's index among the distinct values, and the distinct values in first-seen order."""
-    index: dict[Hashable, int] = {}
-    codes = np.fromiter((index.setdefault(value, len(index)) for value in values), dtype=np.int64, count=len(values))
+    index: dict[Hashable, int] = {value: position for position, value in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
     return codes, list(index)
 
 
 def _severity_codes(severities: Sequence[str]) -> Ints:
     unknown = SEVERITY_ORDER.index("unknown")
     lookup: dict[str, int] = {name: position for position, name in enumerate(SEVERITY_ORDER)}
-    return np.fromiter((lookup.get(name, unknown) for name in severities), dtype=np.int64, count=len(severities))
+    codes = map(lookup.get, severities, repeat(unknown, len(severities)))
+    return np.fromiter(codes, dtype=np.int64, count=len(severities))
 
 
 def _epoch_day(day: date) -> int:
@@ -370,8 +396,10 @@ def assess_security(
         due_day,
         rule,
         days_over,
-        [kev_of_cve[code] for code in cve_codes.tolist()],
-        [epss_of_cve[code] for code in cve_codes.tolist()],
+        severity,
+        cve_codes,
+        kev_of_cve,
+        epss_of_cve,
         granted,
         contexts,
     )
@@ -395,7 +423,7 @@ def assess_security(
         contexts,
         len(overdue_rows),
         exposures,
-        tuple(rows.assessed(int(row)) for row in np.flatnonzero(expired & keep)),
+        rows.assessed_rows(np.flatnonzero(expired & keep)),
         dict(unparsed),
         gaps,
         rows,
@@ -418,11 +446,12 @@ def _exceptions(
     for row in np.flatnonzero(keep).tolist():
         vulnerability = columns.vulnerability_ids[row]
         named = (vulnerability is not None and vulnerability.lower() in names) or columns.keys[row].lower() in names
-        if not named and columns.aliases[row] != "[]":
-            named = any(alias.lower() in names for alias in columns.finding(row).aliases)
+        if not named and columns.aliases[row] is not None:
+            named = any(alias.lower() in names for alias in columns.alias_names(row))
         if not named:
             continue
-        found = exceptions.of(columns.finding(row))
+        ids = ((vulnerability,) if vulnerability else ()) + columns.alias_names(row)
+        found = exceptions.named((*ids, columns.keys[row]))
         active = next((item for item in found if item.active(today)), None)
         lapsed = None if active else next(iter(found), None)
         granted[row] = (active, lapsed)
@@ -450,19 +479,24 @@ def _scope_counts(
         for name, mask in (("open", keep), ("overdue", overdue), ("exposed", exposed), ("excused", excused))
     }
     counts: dict[str | None, ScopeCounts] = {}
-    for index, name in enumerate(scope_names):
-        if not totals["open"][index]:
-            continue
-        severities = by_severity[index * len(SEVERITY_ORDER) : (index + 1) * len(SEVERITY_ORDER)]
-        priorities = by_priority[index * len(_PRIORITIES) : (index + 1) * len(_PRIORITIES)]
-        counts[name] = ScopeCounts(
-            name,
-            Counter({SEVERITY_ORDER[code]: int(value) for code, value in enumerate(severities) if value}),
-            Counter({_PRIORITIES[code].value: int(value) for code, value in enumerate(priorities) if value}),
-            int(totals["overdue"][index]),
-            int(totals["exposed"][index]),
-            int(totals["excused"][index]),
-        )
+    for name, severities, priorities, opened, overdue_count, exposed_count, excused_count in zip(
+        scope_names,
+        by_severity.reshape(size, len(SEVERITY_ORDER)).tolist(),
+        by_priority.reshape(size, len(_PRIORITIES)).tolist(),
+        *(totals[kind].tolist() for kind in ("open", "overdue", "exposed", "excused")),
+        strict=True,
+    ):
+        if opened:
+            counts[name] = ScopeCounts(
+                name,
+                Counter({severity: value for severity, value in zip(SEVERITY_ORDER, severities, strict=True) if value}),
+                Counter(
+                    {priority: value for priority, value in zip(_PRIORITY_NAMES, priorities, strict=True) if value}
+                ),
+                overdue_count,
+                exposed_count,
+                excused_count,
+            )
     return counts
 
 
@@ -472,9 +506,10 @@ def _kev_exposures(
     since = np.maximum(seen_day[exposed], kev_day[exposed])
     days = np.maximum(0, today - since).astype(np.int64)
     order = np.lexsort((exposed, rows.scope[exposed], -days))
+    assessed = rows.assessed_rows(exposed[order], with_details=True)  # the reports list them
     return tuple(
-        KevExposure(rows.assessed(int(exposed[index])), EPOCH + timedelta(days=int(since[index])), int(days[index]))
-        for index in order
+        KevExposure(item, EPOCH + timedelta(days=int(since[index])), int(days[index]))
+        for item, index in zip(assessed, order, strict=True)
     )
 
 

@@ -8,7 +8,7 @@ import gc
 import glob
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -210,18 +210,30 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_strategy_repo(root: Path, cache: ParseCache | None = None, folders: Sequence[str] | None = None) -> Estate:
+def load_strategy_repo(
+    root: Path,
+    cache: ParseCache | None = None,
+    folders: Sequence[str] | None = None,
+    select: Callable[[str, Path], bool] | None = None,
+) -> Estate:
     """Read every strategy file under `root` into an Estate. Never raises on bad content.
 
     `folders` (names of STRATEGY_FOLDERS) reads charter.yaml and only those folders, for commands
     that need a part of a large organisation (`charter risks` parses a few thousand documents, not
     the whole catalog). The catalog's `sources.catalog` files and Location targets come with the
-    `catalog` folder. References into folders left out stay as written; `charter check` checks them."""
+    `catalog` folder. References into folders left out stay as written; `charter check` checks them.
+    `select(folder, path)` narrows further: of the files found in those folders (under the resolved
+    root), only those it accepts are read."""
     with collector_paused():
-        return _load_strategy_repo(root.resolve(), cache, folders)
+        return _load_strategy_repo(root.resolve(), cache, folders, select)
 
 
-def _load_strategy_repo(root: Path, cache: ParseCache | None, folders: Sequence[str] | None = None) -> Estate:
+def _load_strategy_repo(
+    root: Path,
+    cache: ParseCache | None,
+    folders: Sequence[str] | None = None,
+    select: Callable[[str, Path], bool] | None = None,
+) -> Estate:
     loader = _Loader(root, cache)
     organization_path = root / ORGANIZATION_FILE
     locations = loader.load_yaml_files([organization_path])
@@ -234,7 +246,7 @@ def _load_strategy_repo(root: Path, cache: ParseCache | None, folders: Sequence[
         directory = root / folder
         if (folders is not None and folder not in folders) or not directory.is_dir():
             continue
-        paths = list(loader.walk(directory, suffixes))
+        paths = [path for path in loader.walk(directory, suffixes) if select is None or select(folder, path)]
         yaml_paths.extend(path for path in paths if path.suffix.lower() in YAML_SUFFIXES)
         loader.load_other_files(folder, [path for path in paths if path.suffix.lower() not in YAML_SUFFIXES])
     locations += loader.load_yaml_files([*yaml_paths, *catalog_files])

@@ -6,18 +6,22 @@ owns the transaction."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Double, Table, cast, delete, extract, func, insert, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
-from charter.model.finding_columns import FindingColumns
+from charter.model.finding_columns import DetailsLoader, FindingColumns, FindingDetails
 from charter.model.security_facts import EpssScore, KevEntry, ScorecardCheck
 from charter.store.deployments import dbapi_rows, stored_utc
 from charter.store.schema import epss_scores, findings, kev_entries, scorecard_checks
 
+CVE_PREFIX = "CVE-"  # KEV and EPSS know vulnerabilities by CVE id only
 # Bound parameters per statement stay below SQLite's and PostgreSQL's limits.
 _IN_CHUNK = 500
 
@@ -77,9 +81,11 @@ def replace_scorecard_checks(connection: Connection, checks: Sequence[ScorecardC
     return _insert(connection, scorecard_checks, list(rows.values()))
 
 
-def read_kev_entries(connection: Connection, cves: Collection[str] | None = None) -> dict[str, KevEntry]:
-    """The KEV entries of these CVEs (all when None), by CVE."""
-    query = select(kev_entries)
+def read_kev_entries(
+    connection: Connection, cves: Collection[str] | None = None, where: ColumnElement[bool] | None = None
+) -> dict[str, KevEntry]:
+    """The KEV entries of these CVEs (all when None) that meet `where`, by CVE."""
+    query = select(kev_entries) if where is None else select(kev_entries).where(where)
     rows = _rows_for(connection, query, kev_entries.c.cve, cves)
     return {
         row.cve: KevEntry(
@@ -93,6 +99,21 @@ def read_epss_scores(connection: Connection, cves: Collection[str] | None = None
     """The EPSS scores of these CVEs (all when None), by CVE."""
     rows = _rows_for(connection, select(epss_scores), epss_scores.c.cve, cves)
     return {row.cve: EpssScore(row.cve, row.epss, row.percentile, row.score_date) for row in rows}
+
+
+def read_finding_cve_facts(connection: Connection) -> tuple[dict[str, KevEntry], dict[str, EpssScore]]:
+    """The KEV entries and EPSS scores of every vulnerability id the stored findings name (open or
+    closed: a few more than the open findings need), by CVE. One query each, the findings' ids read
+    from their index: no list of CVEs is sent."""
+    named = select(findings.c.vulnerability_id).where(findings.c.vulnerability_id.is_not(None)).distinct()
+    kev = read_kev_entries(connection, None, kev_entries.c.cve.in_(named))
+    query = select(epss_scores.c.cve, epss_scores.c.epss, epss_scores.c.percentile, epss_scores.c.score_date)
+    epss = {
+        cve: EpssScore(cve, score, percentile, day)
+        for cve, score, percentile, day in connection.execute(query.where(epss_scores.c.cve.in_(named)))
+        if cve.startswith(CVE_PREFIX)
+    }
+    return {cve: entry for cve, entry in kev.items() if cve.startswith(CVE_PREFIX)}, epss
 
 
 def count_epss_scores(connection: Connection) -> int:
@@ -140,8 +161,10 @@ def read_open_finding_columns(connection: Connection) -> FindingColumns:
     """The open findings (not closed on every target they were seen on, not suppressed by a VEX
     statement) as columns, with the lifecycle `charter import findings` settles on each finding at
     every import (first seen: the earliest sighting; open while any sighting is). One scan straight
-    from the DB-API cursor: `charter security` over 200,000 findings builds no object per finding.
-    VEX statements are asked only about the findings they name."""
+    from the DB-API cursor of the columns the assessment reads: `charter security` over 200,000
+    findings builds no object per finding. The columns' details (scanner, target, package...) are read
+    through `connection` when a report lists the finding, so it must stay open until the report is
+    rendered. VEX statements are asked only about the findings they name."""
     from charter.sources.findings.suppression import Suppressions
     from charter.store.findings import read_vex_statements
 
@@ -149,80 +172,69 @@ def read_open_finding_columns(connection: Connection) -> FindingColumns:
     query = select(
         columns.id,
         columns.key,
-        columns.scanner,
-        columns.target,
         columns.severity,
         columns.vulnerability_id,
-        columns.aliases,
-        columns.package,
-        columns.package_version,
-        columns.purl,
+        func.nullif(columns.aliases, "[]"),  # most findings have none: None costs nothing to fetch
         columns.cvss_vector,
         columns.component,
-        columns.first_seen,
+        _epoch_column(connection, columns.first_seen),
     ).where(columns.closed_at.is_(None))
     rows = [row for batch in dbapi_rows(connection, query) for row in batch]
-    found = _columns(rows)
+    found = _columns(rows, lambda ids: read_finding_details(connection, ids))
     statements = read_vex_statements(connection)
     if not statements or not rows:
         return found
     suppressions = Suppressions(statements)
     named = {statement.vulnerability_id.upper() for statement, _issued in statements}
-    kept = [
-        index
-        for index, row in enumerate(rows)
-        if not _possibly_named(row, named) or suppressions.suppressing(found.finding(index)) is None
-    ]
-    return found if len(kept) == len(rows) else _columns([rows[index] for index in kept])
+    candidates = [index for index, row in enumerate(rows) if _possibly_named(row, named)]
+    found.fetch_details(candidates)
+    suppressed = {index for index in candidates if suppressions.suppressing(found.finding(index)) is not None}
+    return found.take([index for index in range(len(rows)) if index not in suppressed]) if suppressed else found
 
 
-def _columns(rows: Sequence[Sequence[Any]]) -> FindingColumns:
-    if not rows:
-        return FindingColumns([], [], [], [], [], [], [], [], [], [], [], np.zeros(0, dtype=np.float64))
-    fields: list[list[Any]] = [list(column) for column in zip(*rows, strict=True)]
-    (
-        _ids,
-        keys,
-        scanners,
-        targets,
-        severities,
-        vulnerabilities,
-        aliases,
-        packages,
-        versions,
-        purls,
-        vectors,
-        components,
-        first_seen,
-    ) = fields
+def read_finding_details(connection: Connection, ids: Sequence[str]) -> dict[str, FindingDetails]:
+    """Scanner, target, package, version and purl of the findings with these ids, by id."""
+    columns = findings.c
+    query = select(columns.id, columns.scanner, columns.target, columns.package, columns.package_version, columns.purl)
+    return {
+        row[0]: FindingDetails(row[1], row[2], row[3], row[4], row[5])
+        for chunk in _chunks(sorted(set(ids)))
+        for row in connection.execute(query.where(columns.id.in_(chunk)))
+    }
+
+
+def _columns(rows: Sequence[Sequence[Any]], load_details: DetailsLoader) -> FindingColumns:
+    ids, keys, severities, vulnerabilities, aliases, vectors, components, first_seen = (
+        list(map(itemgetter(position), rows)) for position in range(8)
+    )
     return FindingColumns(
-        keys,
-        scanners,
-        targets,
-        severities,
-        vulnerabilities,
-        aliases,
-        packages,
-        versions,
-        purls,
-        vectors,
-        components,
-        _epoch_seconds(first_seen),
+        ids, keys, severities, vulnerabilities, aliases, vectors, components, _epoch_seconds(first_seen), load_details
     )
 
 
+def _epoch_column(connection: Connection, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A timestamp column as `_epoch_seconds` reads it fastest: SQLite's UTC text as stored (NumPy
+    parses it), PostgreSQL's seconds since the epoch as a double (exactly `datetime.timestamp()`:
+    the exact decimal rounded once), not one datetime object per row."""
+    if connection.dialect.name == "postgresql":
+        return cast(extract("epoch", column), Double)
+    return column
+
+
 def _epoch_seconds(values: list[Any]) -> npt.NDArray[np.float64]:
-    """Seconds since the epoch of a timestamp column's raw values: SQLite's UTC text
-    (`2026-01-01 08:00:00.000000`), or the aware datetimes PostgreSQL's driver gives."""
+    """Seconds since the epoch of a timestamp column's values as `_epoch_column` selects them:
+    SQLite's UTC text (`2026-01-01 08:00:00.000000`), or seconds; other drivers' aware datetimes."""
     if values and isinstance(values[0], str):
         moments = np.array(values, dtype="datetime64[us]")
         return moments.astype(np.int64).astype(np.float64) / 1e6
-    return np.array([stored_utc(value).timestamp() for value in values], dtype=np.float64)
+    if values and isinstance(values[0], datetime):
+        return np.array([stored_utc(value).timestamp() for value in values], dtype=np.float64)
+    return np.array(values, dtype=np.float64)
 
 
 def _possibly_named(row: Sequence[Any], named: set[str]) -> bool:
     """Whether a VEX statement may name the row: its vulnerability id, or one of its aliases."""
-    vulnerability, aliases = row[5], str(row[6] or "[]")
+    vulnerability, aliases = row[3], row[4]
     if vulnerability is not None and str(vulnerability).upper() in named:
         return True
-    return aliases != "[]" and any(name in aliases.upper() for name in named)
+    return aliases is not None and any(name in str(aliases).upper() for name in named)
