@@ -16,7 +16,7 @@ one of `--commits` commits (50,000) and `--others` more of a third of that. `--l
 default) gives them files of the size real services have (a few hundred lines, a few hundred files);
 `--layout small` the demo's small files, where git's diffs cost about a third as much per commit, so
 the parsing and storing that must hide behind git weigh three times as much. (PyDriller's ratio to the
-floor shows which a history is like: about 17x on a real 28,000-commit repository, 20-30x on the
+floor shows which a history is like: about 17x on a real 28,000-commit repository, 25-28x on the
 realistic layout, 50-60x on the small one.)
 
     .venv/bin/python benchmarks/bench_mine.py [CLONE ...] [--layout realistic|small] [--repeat 3]
