@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +14,7 @@ from rich.table import Table
 
 from charter.analysis.codehealth import CodeHealth, FileHealth
 from charter.facts import ComponentCodeHealth
+from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
 
 TOP = 10
@@ -103,7 +103,7 @@ def codehealth_as_data(items: Sequence[ComponentCodeHealth]) -> list[dict[str, A
 
 
 def render_json(items: Sequence[ComponentCodeHealth]) -> str:
-    return json.dumps({"components": codehealth_as_data(items)}, indent=2)
+    return indented_json({"components": codehealth_as_data(items)})
 
 
 def render_csv(items: Sequence[ComponentCodeHealth]) -> str:

@@ -5,13 +5,13 @@ Markdown."""
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from charter.analysis.controls import STATUSES, ControlsReport, ObligationCoverage, RequirementView
+from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import escape
 
 
@@ -59,7 +59,7 @@ def controls_as_data(report: ControlsReport) -> dict[str, Any]:
 
 
 def render_json(report: ControlsReport) -> str:
-    return json.dumps(controls_as_data(report), indent=2)
+    return indented_json(controls_as_data(report))
 
 
 def _problems(obligation: ObligationCoverage) -> list[str]:

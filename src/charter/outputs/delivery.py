@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.analysis.delivery import DeliveryReport, DeploymentExplanation, ScopeMetrics, WeekMetrics
+from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
 
 NO_SCOPE = "(unassigned)"
@@ -116,7 +116,7 @@ def delivery_as_data(report: DeliveryReport) -> dict[str, Any]:
 
 
 def render_json(report: DeliveryReport) -> str:
-    return json.dumps(delivery_as_data(report), indent=2)
+    return indented_json(delivery_as_data(report))
 
 
 # Rows shared by the table, CSV and Markdown --------------------------------------------------------
@@ -278,7 +278,7 @@ def explanation_as_data(explanation: DeploymentExplanation) -> dict[str, Any]:
 
 def render_explanation(explanation: DeploymentExplanation, output_format: str) -> str:
     if output_format == "json":
-        return json.dumps(explanation_as_data(explanation), indent=2)
+        return indented_json(explanation_as_data(explanation))
     deployment = explanation.deployment
     console = Console(record=True, width=140, file=io.StringIO())
     console.print(

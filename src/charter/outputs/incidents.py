@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from charter.analysis.incidents import (
 )
 from charter.model.incident import SEVERITIES
 from charter.outputs.delivery import duration_text
+from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
 
 HEADERS = ["scope", "incidents", *SEVERITIES, "open", "MTTA p50", "MTTA p90", "MTTR p50", "MTTR p90",
@@ -146,7 +146,7 @@ def incidents_as_data(report: IncidentReport) -> dict[str, Any]:
 
 
 def render_json(report: IncidentReport) -> str:
-    return json.dumps(incidents_as_data(report), indent=2)
+    return indented_json(incidents_as_data(report))
 
 
 def render_csv(report: IncidentReport) -> str:

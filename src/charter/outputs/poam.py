@@ -5,7 +5,6 @@ register exports the same document."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
@@ -14,6 +13,7 @@ from typing import Any
 from charter import __version__
 from charter.analysis.risk_register import RegisterEntry, RiskRegister
 from charter.model.finding import Finding
+from charter.outputs.json_text import indented_json
 
 OSCAL_VERSION = "1.1.2"
 NAMESPACE = "https://charter.dev/ns/oscal"
@@ -170,4 +170,4 @@ def poam_document(
 def render_poam(
     register: RiskRegister, findings: Sequence[Finding], *, organization: str, exported_at: datetime
 ) -> str:
-    return json.dumps(poam_document(register, findings, organization=organization, exported_at=exported_at), indent=2)
+    return indented_json(poam_document(register, findings, organization=organization, exported_at=exported_at))

@@ -5,7 +5,6 @@ treatments, and changes since the last snapshot; as a Rich terminal view, JSON o
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.analysis.risk_register import RegisterEntry, RiskRegister
+from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import escape
 
 # Colours from the lowest matrix level to the highest; a matrix with other levels is spread over them.
@@ -101,7 +101,7 @@ def register_as_data(register: RiskRegister) -> dict[str, Any]:
 
 
 def render_json(register: RiskRegister) -> str:
-    return json.dumps(register_as_data(register), indent=2)
+    return indented_json(register_as_data(register))
 
 
 def _cell(count: int, level: str) -> str:

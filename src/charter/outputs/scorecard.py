@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from rich.console import Console
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from charter.analysis.scorecard import StandardScorecard
 from charter.analysis.standards import EntityScore, Outcome, Rollup
+from charter.outputs.json_text import indented_json
 
 
 def _level_text(score: EntityScore) -> str:
@@ -50,7 +50,7 @@ def scorecard_as_data(cards: list[StandardScorecard]) -> list[dict[str, Any]]:
 
 
 def render_json(cards: list[StandardScorecard]) -> str:
-    return json.dumps({"scorecards": scorecard_as_data(cards)}, indent=2)
+    return indented_json({"scorecards": scorecard_as_data(cards)})
 
 
 def render_csv(cards: list[StandardScorecard]) -> str:

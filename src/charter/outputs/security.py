@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections import Counter
-from collections.abc import Callable, Sequence
-from json.encoder import encode_basestring_ascii
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -19,6 +17,7 @@ from rich.table import Table
 from charter.analysis.security import AssessedFinding, KevExposure, ScopeCounts
 from charter.analysis.ssvc import Priority
 from charter.model.finding import SEVERITY_ORDER
+from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
 from charter.security_facts import TREND_METRICS, SecurityReport
 
@@ -134,64 +133,6 @@ def security_as_data(report: SecurityReport, limit: int | None = None) -> dict[s
 
 def render_json(report: SecurityReport, limit: int | None = None) -> str:
     return indented_json(security_as_data(report, limit))
-
-
-def indented_json(value: Any) -> str:
-    """`json.dumps(value, indent=2)`, character for character, for JSON values made of dicts with
-    text keys, lists, tuples, text, numbers, booleans and None, in half the time: the standard
-    library writes indented JSON in Python, one generator step per token, and a report over a large
-    organisation has half a million of them."""
-    parts: list[str] = []
-    _write_json(value, "\n", parts.append)
-    return "".join(parts)
-
-
-def _write_json(value: Any, newline: str, write: Callable[[str], object]) -> None:
-    if isinstance(value, str):
-        write(encode_basestring_ascii(value))
-    elif value is None:
-        write("null")
-    elif value is True:
-        write("true")
-    elif value is False:
-        write("false")
-    elif isinstance(value, int):
-        write(int.__repr__(value))
-    elif isinstance(value, float):
-        write(_json_float(value))
-    elif isinstance(value, dict):
-        _write_json_items(value.items(), "{", "}", newline, write)
-    elif isinstance(value, list | tuple):
-        _write_json_items(value, "[", "]", newline, write)
-    else:
-        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _write_json_items(items: Any, opening: str, closing: str, newline: str, write: Callable[[str], object]) -> None:
-    inner = newline + "  "
-    separator = opening + inner
-    keyed = opening == "{"
-    empty = True
-    for item in items:
-        write(separator)
-        if keyed:
-            key, item = item
-            if not isinstance(key, str):
-                raise TypeError(f"keys must be str, not {type(key).__name__}")
-            write(encode_basestring_ascii(key))
-            write(": ")
-        _write_json(item, inner, write)
-        separator = "," + inner
-        empty = False
-    write(opening + closing if empty else newline + closing)
-
-
-def _json_float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value in (math.inf, -math.inf):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
 
 
 # Rows shared by the table and Markdown -------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from rich.table import Table
 
 from charter.analysis.slo_status import BurnRate, SloStatus, SloStatusReport
 from charter.outputs.delivery import duration_text
+from charter.outputs.json_text import indented_json
 
 HEADERS = ["SLO", "component", "objective", "window", "attainment", "budget left", "budget left (min)",
            "burn 1h", "alerts", "exhausted in", "missing min"]  # fmt: skip
@@ -218,4 +218,4 @@ def render_json(report: SloStatusReport) -> str:
         "slos": [status_as_data(status) for status in report.statuses],
         "unknown": list(report.unknown),
     }
-    return json.dumps(data, indent=2)
+    return indented_json(data)

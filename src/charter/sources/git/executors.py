@@ -169,8 +169,9 @@ def _crashed(job: RepositoryJob, error: BaseException) -> MinedRepository:
 
 class DaskExecutor:
     """A Dask distributed cluster at `address` (`tcp://HOST:PORT`). Workers clone or fetch each
-    repository into their own cache when its location is not on their machine, and send back the
-    commits as compressed frames; the client writes them."""
+    repository into their own cache when its location is not on their machine, and send back git's
+    log as compressed frames; the client parses and writes them. Repositories this machine holds
+    are run largest first (by task priority), as on the local threads."""
 
     def __init__(self, address: str, connect_timeout: str = "10s") -> None:
         self.address = address
@@ -188,7 +189,11 @@ class DaskExecutor:
         with client:
             futures = {
                 client.submit(
-                    mine_repository_packed, job, key=f"charter-mine-{job.name}-{uuid.uuid4().hex}", pure=False
+                    mine_repository_packed,
+                    job,
+                    key=f"charter-mine-{job.name}-{uuid.uuid4().hex}",
+                    pure=False,
+                    priority=history_bytes(Path(job.location)),
                 ): job
                 for job in jobs
             }
