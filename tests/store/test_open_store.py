@@ -47,8 +47,29 @@ def test_opening_again_keeps_the_data(database_url, tmp_path):
         assert store.parse_cache.lookup(["digest"]) == {"digest": []}
 
 
-@pytest.mark.parametrize(
-    "written", ["postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"]
-)
+@pytest.mark.parametrize("written", ["postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"])
 def test_postgresql_urls_use_psycopg(written, tmp_path):
     assert resolve_database_url(tmp_path, written) == "postgresql+psycopg://u@h/db"
+
+
+def test_postgresql_sessions_are_in_utc_whatever_the_server_says(postgres_url, tmp_path):
+    from datetime import UTC
+
+    midnight_before = "SELECT date_trunc('day', TIMESTAMPTZ '2026-01-01 23:30:00+00')"
+    with open_store(tmp_path, postgres_url) as store:
+        with store.engine.connect() as connection:
+            # A server (or a role) set to another zone: each new session still starts in UTC.
+            connection.execute(text("ALTER ROLE CURRENT_USER SET timezone = 'Pacific/Auckland'"))
+            connection.commit()
+        store.engine.dispose()
+        try:
+            with store.engine.connect() as connection:
+                assert connection.execute(text("SHOW timezone")).scalar() == "UTC"
+                moment = connection.execute(text("SELECT TIMESTAMPTZ '2026-01-01 23:30:00+00'")).scalar()
+                day = connection.execute(text(midnight_before)).scalar()
+        finally:
+            with store.engine.connect() as connection:
+                connection.execute(text("ALTER ROLE CURRENT_USER RESET timezone"))
+                connection.commit()
+    assert moment.tzinfo is UTC and moment.hour == 23
+    assert (day.year, day.month, day.day, day.hour) == (2026, 1, 1, 0)

@@ -58,6 +58,8 @@ def create_store_engine(url: str) -> Engine:
     """An engine for `url`; on SQLite with WAL journaling, foreign keys enforced, and transactions
     that begin when SQLAlchemy says so (pysqlite would otherwise run DDL outside them)."""
     parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return _postgresql_engine(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url)
     engine = create_engine(url, connect_args={"timeout": 30})
@@ -76,6 +78,20 @@ def create_store_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _postgresql_engine(url: str) -> Engine:
+    """Sessions in UTC whatever the server's `TimeZone`: timestamps then come back in
+    `datetime.timezone.utc` (with `Etc/UTC` the driver gives a ZoneInfo, and a million of them cost
+    a second and a half to convert), and day boundaries in SQL are UTC days, as everywhere else."""
+    engine = create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _utc_session(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
 
     return engine
 
