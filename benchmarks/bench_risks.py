@@ -20,23 +20,6 @@ import time
 from pathlib import Path
 
 TARGET_SECONDS = 3.0
-# Until `charter risks` and `charter controls` are registered in charter.cli.app, run them from here.
-RUNNER = """
-import typer
-from charter.cli.controls import controls_command
-from charter.cli.risks import risks_command
-app = typer.Typer()
-app.command("risks")(risks_command)
-app.command("controls")(controls_command)
-app()
-"""
-
-
-def command_prefix(charter: str) -> list[str]:
-    registered = subprocess.run([charter, "risks", "--help"], capture_output=True).returncode == 0
-    return [charter] if registered else [sys.executable, "-c", RUNNER]
-
-
 def run(command: list[str]) -> tuple[float, float]:
     """Wall seconds and the child's peak resident memory in MB."""
     started = time.perf_counter()
@@ -63,7 +46,7 @@ def main() -> None:
         if not (org / "charter.yaml").exists():
             subprocess.run([charter, "demo", str(org), "--size", args.size], check=True, capture_output=True)
         shutil.rmtree(org / ".charter", ignore_errors=True)
-        prefix = command_prefix(charter)
+        prefix = [charter]
         common = ["--repo", str(org), "--as-of", "2026-11-01"]
         results: dict[str, list[tuple[float, float]]] = {}
         for name, arguments in (
