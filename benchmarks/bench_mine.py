@@ -4,7 +4,8 @@ same options and revisions as the miner, written to /dev/null.
 Measured in one run (each mining in its own process, timed inside it from the first job to the last
 commit, so interpreter start-up is reported apart):
 - one repository mined end to end into a fresh SQLite store (target <= 1.1x its floor);
-- several repositories on the local process pool (target <= 0.6x the sum of their floors on 2 cores);
+- several repositories on the local threads, one git per core (target <= 0.6x the sum of their floors
+  on 2 cores);
 - PyDriller traversing the same history with per-file line counts (a ratio; capped to the first
   `--pydriller-commits` commits and scaled up, as it is slow);
 - syncing the unchanged repository again (target < 0.2 s of work);
@@ -242,7 +243,7 @@ def main() -> None:
         floor_sum = sum(floor.values())
         cpu_sum = sum(floor_cpu.values())
         rows.append((f"floor: sum over {len(clones)} repositories", f"{floor_sum:.2f} s", "", ""))
-        label = f"mine {len(clones)} repositories, local pool ({cores} workers)"
+        label = f"mine {len(clones)} repositories, local threads ({cores} gits at a time)"
         rows.append((label, *timed(best_several.seconds, floor_sum), "<= 0.6x"))
         rows.append(("  CPU, this process and its gits / gits' alone", *timed(best_several.cpu, cpu_sum), ""))
         # On idle cores the wall time cannot go below the CPU the work needs spread over them, nor below

@@ -1,6 +1,6 @@
 """Mining on a real Dask cluster (a scheduler and two worker processes on loopback): workers clone
 the repositories from their remote URLs into their own cache, and the store ends up exactly as
-when the local process pool mined the same clones."""
+when the local threads mined the same clones."""
 
 from __future__ import annotations
 

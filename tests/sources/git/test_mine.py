@@ -1,5 +1,5 @@
 """Mining one repository: first and incremental minings, rewritten history, fetching, remote clones,
-bad repositories, and the spool that carries the commits to the client."""
+bad repositories, and the log git writes that carries the commits to the client."""
 
 from __future__ import annotations
 
