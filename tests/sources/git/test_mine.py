@@ -154,6 +154,16 @@ def test_a_deleted_unmerged_branch_means_mining_again(make_repo: Callable[[str],
     assert sorted(row[1] for row in mined_rows(again)) == sorted(shas)
 
 
+def test_a_repository_without_commits_mines_to_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    git(tmp_path, "init", "-q", str(empty))
+
+    mined = mine_repository(RepositoryJob("empty", str(empty)))
+
+    assert (mined.ok, mined.changed, mined.refs, codes(mined)) == (True, True, {}, [])
+    assert mined_rows(mined) == []
+
+
 def test_a_path_that_does_not_exist_is_not_a_repository(tmp_path: Path) -> None:
     mined = mine_repository(RepositoryJob("ghost", str(tmp_path / "ghost")))
 

@@ -99,7 +99,10 @@ def write_log(
     """Run `git log` with `LOG_OPTIONS` over the commits reachable from `include` and not from `exclude`,
     its output going straight to `output` (a file: git never waits for a reader). GitError when git
     fails, including after part of the log was written (a corrupt object is found only when the walk
-    reaches it); when `stop` is set, git is ended and GitError raised."""
+    reaches it); when `stop` is set, git is ended and GitError raised. No `include` (a repository
+    without commits): nothing to log, and git is not asked (it would log HEAD, which is unborn)."""
+    if not include:
+        return
     arguments = [*LOG_OPTIONS, "--stdin"]
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
