@@ -5,10 +5,11 @@ the helpers that turn an export's raw values into an `ImportedIncident`."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 from charter.model.catalog import CatalogEntity
 from charter.model.codes import diagnostic, rule
@@ -19,8 +20,10 @@ from charter.sources.records import (
     TIMESTAMP_HINT,
     BadRecord,
     Place,
+    RawRecord,
     Skipped,
     bad_record,
+    csv_records,
     parse_timestamp,
     text_value,
 )
@@ -216,6 +219,24 @@ def check_sequence(incident: Incident, place: Place) -> None:
 
 # What a reader yields: a record with its place and the tool services no component claims.
 Parsed = tuple[ImportedIncident, Place, tuple[str, ...]] | Diagnostic | Skipped
+
+
+def parsed_csv_rows(
+    path: Path,
+    required: Mapping[str, tuple[str, ...]],
+    parse: Callable[[RawRecord, IncidentImportOptions], Parsed],
+    options: IncidentImportOptions,
+) -> Iterator[Parsed]:
+    """Each row of a tool's CSV export through `parse`: a row it refuses, and the file's own problems
+    (a missing column), as diagnostics naming the line."""
+    for row in csv_records(path, required):
+        if isinstance(row, Diagnostic):
+            yield row
+            continue
+        try:
+            yield parse(row, options)
+        except BadRecord as error:
+            yield record_diagnostic(error)
 
 
 def with_unmatched_warnings(parsed: Iterable[Parsed]) -> Iterator[ImportedIncident | Diagnostic | Skipped]:

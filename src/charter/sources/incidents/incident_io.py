@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from charter.model.diagnostics import Diagnostic
 from charter.model.incident import CAUSE_CATEGORIES
 from charter.sources.incidents.common import (
     Fields,
@@ -37,7 +36,7 @@ from charter.sources.incidents.common import (
     Parsed,
     build_record,
     earliest,
-    record_diagnostic,
+    parsed_csv_rows,
     required_zoned_timestamp,
     split_names,
     zoned_timestamp,
@@ -47,7 +46,6 @@ from charter.sources.records import (
     Place,
     RawRecord,
     Skipped,
-    csv_records,
     field_key,
     mapping_value,
     required_text,
@@ -247,14 +245,7 @@ def csv_incidents(path: Path, options: IncidentImportOptions) -> Iterator[Parsed
         "Name": ("name", "title"),
         "Created At": ("createdat", "reportedat", "created", "reported"),
     }
-    for row in csv_records(path, required):
-        if isinstance(row, Diagnostic):
-            yield row
-            continue
-        try:
-            yield _csv_incident(row, options)
-        except BadRecord as error:
-            yield record_diagnostic(error)
+    yield from parsed_csv_rows(path, required, _csv_incident, options)
 
 
 def _csv_incident(row: RawRecord, options: IncidentImportOptions) -> Parsed:

@@ -21,7 +21,6 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from charter.model.diagnostics import Diagnostic
 from charter.sources.incidents.common import (
     Fields,
     IncidentFormat,
@@ -31,12 +30,12 @@ from charter.sources.incidents.common import (
     Parsed,
     after_seconds,
     build_record,
-    record_diagnostic,
+    parsed_csv_rows,
     required_zoned_timestamp,
     split_names,
     zoned_timestamp,
 )
-from charter.sources.records import BadRecord, Place, RawRecord, csv_records, mapping_value, required_text, text_value
+from charter.sources.records import Place, RawRecord, mapping_value, required_text, text_value
 
 TOOL = IncidentFormat.OPSGENIE
 API_KEYS = frozenset({"tinyId", "impactedServices", "isSeen", "acknowledged"})
@@ -110,14 +109,7 @@ def _status(value: object, place: Place, acknowledged: bool) -> IncidentStatus:
 
 def csv_alerts(path: Path, options: IncidentImportOptions) -> Iterator[Parsed]:
     required = {"TinyId": ("tinyid",), "Message": ("message",), "CreatedAt": ("createdat", "created")}
-    for row in csv_records(path, required):
-        if isinstance(row, Diagnostic):
-            yield row
-            continue
-        try:
-            yield _csv_alert(row, options)
-        except BadRecord as error:
-            yield record_diagnostic(error)
+    yield from parsed_csv_rows(path, required, _csv_alert, options)
 
 
 def _csv_alert(row: RawRecord, options: IncidentImportOptions) -> Parsed:

@@ -32,6 +32,7 @@ from charter.sources.incidents.common import (
     after_seconds,
     build_record,
     earliest,
+    parsed_csv_rows,
     record_diagnostic,
     required_zoned_timestamp,
     zoned_timestamp,
@@ -154,14 +155,7 @@ def csv_incidents(path: Path, columns: Iterable[str], options: IncidentImportOpt
         yield from _devlake_rows(path, options)
         return
     required = {"id": ("id", "incidentid"), "created_on": ("createdon", "createdat", "created")}
-    for row in csv_records(path, required):
-        if isinstance(row, Diagnostic):
-            yield row
-            continue
-        try:
-            yield _ui_row(row, options)
-        except BadRecord as error:
-            yield record_diagnostic(error)
+    yield from parsed_csv_rows(path, required, _ui_row, options)
 
 
 def _devlake_rows(path: Path, options: IncidentImportOptions) -> Iterator[Parsed]:
