@@ -3,8 +3,12 @@ FIRST's EPSS scores, and OpenSSF Scorecard check results per repository."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+
+# A CVE id as CISA and FIRST write it (upper case): KEV and EPSS are joined with findings by it.
+CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,15 +12,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location
-from charter.model.security_facts import EpssScore
+from charter.model.security_facts import CVE_ID, EpssScore
 from charter.sources.records import (
     ImportFileError,
     ImportReport,
@@ -32,11 +31,8 @@ from charter.sources.records import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from charter.store.database import Store
 
-CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}")
 _GZIP_MAGIC = b"\x1f\x8b"
 _HINT = "FIRST writes each row as CVE-YYYY-NNNN,probability,percentile with numbers from 0 to 1."
 
@@ -45,16 +41,7 @@ def import_epss(store: Store, path: Path) -> ImportReport:
     """Replace the stored EPSS scores with the file's, in one transaction: all of them, or none."""
     from charter.store.security_facts import clear_epss_scores, write_epss_scores
 
-    cleared = False
-
-    def write(connection: Connection, batch: Sequence[EpssScore]) -> int:
-        nonlocal cleared
-        if not cleared:
-            clear_epss_scores(connection)
-            cleared = True
-        return write_epss_scores(connection, batch)
-
-    return import_all_or_nothing(store, path, read_epss_file(path), write)
+    return import_all_or_nothing(store, path, read_epss_file(path), write_epss_scores, clear_epss_scores)
 
 
 def read_epss_file(path: Path) -> Iterator[EpssScore | Diagnostic]:

@@ -9,15 +9,14 @@ the stored catalog; a file with a bad entry changes nothing."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location
-from charter.model.security_facts import KevEntry
+from charter.model.security_facts import CVE_ID, KevEntry
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -31,11 +30,8 @@ from charter.sources.records import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from charter.store.database import Store
 
-CVE_ID = re.compile(r"CVE-\d{4}-\d{4,}")
 _RANSOMWARE = {"known": True, "unknown": False}
 _CATALOG_KEYS = frozenset({"catalogVersion", "dateReleased", "title", "count"})
 
@@ -44,16 +40,7 @@ def import_kev(store: Store, path: Path) -> ImportReport:
     """Replace the stored KEV catalog with the file's, in one transaction: all of it, or nothing."""
     from charter.store.security_facts import clear_kev_entries, write_kev_entries
 
-    cleared = False
-
-    def write(connection: Connection, batch: Sequence[KevEntry]) -> int:
-        nonlocal cleared
-        if not cleared:
-            clear_kev_entries(connection)
-            cleared = True
-        return write_kev_entries(connection, batch)
-
-    return import_all_or_nothing(store, path, read_kev_file(path), write)
+    return import_all_or_nothing(store, path, read_kev_file(path), write_kev_entries, clear_kev_entries)
 
 
 def read_kev_file(path: Path) -> Iterator[KevEntry | Diagnostic]:

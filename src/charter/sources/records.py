@@ -361,22 +361,35 @@ def import_all_or_nothing(
     path: Path,
     stream: Iterable[T | Diagnostic | Skipped],
     write: Callable[[Connection, list[T]], int],
+    clear: Callable[[Connection], object] | None = None,
 ) -> ImportReport:
     """Read every record of one file and write them in one transaction: all of them, or none when
-    any is bad. Bad records are collected (up to ERROR_CAP) so one run shows them all."""
+    any is bad. Bad records are collected (up to ERROR_CAP) so one run shows them all. With `clear`,
+    the file replaces what was stored: it is called in the same transaction before the first batch
+    is written (a file with no records replaces nothing)."""
     report = ImportReport(str(path))
     try:
         with store.transaction() as connection:
             batch: list[T] = []
+            cleared = clear is None
+
+            def flush() -> None:
+                nonlocal cleared
+                if not cleared:
+                    assert clear is not None
+                    clear(connection)
+                    cleared = True
+                write(connection, batch)
+
             for record in _collect(report, stream):
                 batch.append(record)
                 if len(batch) >= _WRITE_BATCH:
-                    write(connection, batch)
+                    flush()
                     batch = []
             if report.failed:
                 raise _NothingWritten
             if batch:
-                write(connection, batch)
+                flush()
     except _NothingWritten:
         report.imported = 0
     return report
