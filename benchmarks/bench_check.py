@@ -16,8 +16,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from child_process import run_child
 
 FLOOR = """
 import sys, yaml
@@ -32,20 +33,6 @@ for path in paths:
         count += sum(1 for _ in yaml.load_all(handle, Loader=yaml.CSafeLoader))
 print(count, file=sys.stderr)
 """
-
-
-def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and this child's own peak resident memory in MB (from wait4's rusage)."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):
-        sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{errors.decode()}")
-    return elapsed, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -70,12 +57,12 @@ def main() -> None:
 
     cold_times, peaks, floor_times = [], [], []
     for _ in range(args.repeat):
-        elapsed, peak = run(check_cold, env)
+        elapsed, _, peak = run_child(check_cold, env, allowed=(0, 1))
         cold_times.append(elapsed)
         peaks.append(peak)
-        floor_times.append(run(floor)[0])
-    run(check_warm, env)  # fills the parse cache
-    warm_times = [run(check_warm, env)[0] for _ in range(args.repeat)]
+        floor_times.append(run_child(floor, allowed=(0, 1)).seconds)
+    run_child(check_warm, env, allowed=(0, 1))  # fills the parse cache
+    warm_times = [run_child(check_warm, env, allowed=(0, 1)).seconds for _ in range(args.repeat)]
 
     cold, base, warm = min(cold_times), min(floor_times), min(warm_times)
     print(f"floor  yaml.load_all(CSafeLoader): {base:6.2f} s")

@@ -44,6 +44,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from child_process import run_child
+
 if TYPE_CHECKING:
     import psycopg
 
@@ -441,19 +443,6 @@ def isolated(function: Callable[..., _T], *arguments: Any) -> _T:
         return pool.submit(function, *arguments).result()
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and this child's own peak resident memory in MB (from wait4's rusage)."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(command)} failed:\n{errors.decode()}")
-    return elapsed, usage.ru_maxrss / 1024
-
-
 def rows_read(url: str, case: Case, hotfix_window_hours: float) -> tuple[int, int]:
     """How many deployments and shipped changes `charter delivery` reads for the case."""
     from sqlalchemy import func, select
@@ -495,11 +484,11 @@ def measure(backend: str, org: Path, url: str, layout: Layout, hotfix_window_hou
     charter = str(Path(sys.executable).with_name("charter"))
     env = {**os.environ, "CHARTER_DATABASE_URL": url}
     base = [charter, "delivery", "--repo", str(org), "--format", "json", "-o", os.devnull]
-    run([*base, "--since", datetime.now(UTC).date().isoformat()], env)  # warm: fills the store's parse cache
+    run_child([*base, "--since", datetime.now(UTC).date().isoformat()], env)  # warm: fills the store's parse cache
     measured = []
     for case in cases(layout):
         deployments_read, changes_read = isolated(rows_read, url, case, hotfix_window_hours)
-        seconds, peak = run([*base, *case.arguments], env)
+        seconds, _, peak = run_child([*base, *case.arguments], env)
         measured.append(Measurement(backend, case, deployments_read, changes_read, seconds, peak))
         print(f"  {backend} {case.period} --by {case.by}: {seconds:.1f} s, {peak:.0f} MB", flush=True)
     return measured

@@ -11,26 +11,19 @@ fills the store's parse cache (cold); the others read through it (warm). One `ch
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from child_process import ChildRun, run_child
+
 TARGET_SECONDS = 3.0
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and the child's peak resident memory in MB."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(command[:3])} … failed:\n{errors.decode()}")
-    return elapsed, usage.ru_maxrss / 1024
+
+
+def _seconds_and_peak(measured: ChildRun) -> tuple[float, float]:
+    return measured.seconds, measured.peak_mb
 
 
 def main() -> None:
@@ -54,8 +47,10 @@ def main() -> None:
             ("risks --format json", ["risks", *common, "--format", "json"]),
             ("controls", ["controls", *common]),
         ):
-            results[name] = [run([*prefix, *arguments]) for _ in range(args.repeat + 1)]
-        results["risks --export poam"] = [run([*prefix, "risks", "--repo", str(org), "--export", "poam"])]
+            results[name] = [_seconds_and_peak(run_child([*prefix, *arguments])) for _ in range(args.repeat + 1)]
+        results["risks --export poam"] = [
+            _seconds_and_peak(run_child([*prefix, "risks", "--repo", str(org), "--export", "poam"]))
+        ]
         print(f"{args.size} organisation in {org}")
         for name, times in results.items():
             cold, rest = times[0], times[1:] or times[:1]

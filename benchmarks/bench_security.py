@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -29,6 +28,8 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from child_process import run_child
 
 TARGET_SECONDS = 3.0
 CVE_POOL = 8000
@@ -50,20 +51,6 @@ findings: [{cve}]
 ---
 # Accept {cve} until the next release
 """
-
-
-def run(command: list[str]) -> tuple[float, float, float]:
-    """Wall seconds, the child's CPU seconds (user + system: what it costs on a machine that other
-    work shares) and its peak resident memory in MB."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit(f"{' '.join(command[:3])} … failed:\n{errors.decode()}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def cve(number: int) -> str:
@@ -162,14 +149,14 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             print(f"{args.findings:,} findings on {components:,} components written: {elapsed:.1f} s")
         kev, epss = write_feeds(workdir / "feeds", args.epss_rows, now)
-        seconds, cpu, memory = run([charter, "import", "kev", str(kev), "--repo", str(root)])
+        seconds, cpu, memory = run_child([charter, "import", "kev", str(kev), "--repo", str(root)], allowed=(0, 1))
         print(f"import kev: {seconds:.2f} s ({cpu:.2f} s CPU), {memory:.0f} MB")
-        seconds, cpu, memory = run([charter, "import", "epss", str(epss), "--repo", str(root)])
+        seconds, cpu, memory = run_child([charter, "import", "epss", str(epss), "--repo", str(root)], allowed=(0, 1))
         print(f"import epss ({args.epss_rows:,} rows): {seconds:.2f} s ({cpu:.2f} s CPU), {memory:.0f} MB")
         command = [charter, "security", "--repo", str(root), "--format", "json"]
         times = []
         for attempt in range(args.repeat + 1):
-            seconds, cpu, memory = run(command)
+            seconds, cpu, memory = run_child(command, allowed=(0, 1))
             label = "cold (fills the parse cache)" if attempt == 0 else f"warm {attempt}"
             print(f"charter security, {label}: {seconds:.2f} s ({cpu:.2f} s CPU), {memory:.0f} MB")
             if attempt:
@@ -181,7 +168,7 @@ def main() -> None:
         exception.write_text(EXCEPTION_DECISION.format(cve=cve(1)), encoding="utf-8")
         try:
             for label in ("cold", "warm"):  # the risks enter the parse cache
-                seconds, cpu, memory = run(command)
+                seconds, cpu, memory = run_child(command, allowed=(0, 1))
                 print(
                     f"charter security, a decision accepting a finding, {label}: {seconds:.2f} s ({cpu:.2f} s CPU), "
                     f"{memory:.0f} MB"

@@ -1,0 +1,33 @@
+"""A command timed in its own process, as the benchmarks measure Charter: wall time, the CPU it
+used (user + system: what it costs on a machine other work shares) and its own peak resident memory,
+from wait4's rusage of that one child."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Collection, Mapping
+from typing import NamedTuple
+
+
+class ChildRun(NamedTuple):
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+def run_child(command: list[str], env: Mapping[str, str] | None = None, allowed: Collection[int] = (0,)) -> ChildRun:
+    """Run `command` with its output discarded; exit the benchmark with its stderr when its exit
+    status is not in `allowed` (1 is a finding for commands that gate, not a failure)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in allowed:
+        sys.exit(f"{' '.join(command[:3])} … failed ({child.returncode}):\n{errors.decode()}")
+    return ChildRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
