@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from charter.model.delivery import Deployment, DeploymentStatus
 from charter.model.diagnostics import Location, Severity
 from charter.sources.deployments import (
-    DeploymentFormat,
     DeploymentImport,
     DeploymentImportOptions,
     detect_format,
     import_deployments,
 )
+from charter.sources.file_formats import DeploymentFormat
 from charter.sources.records import ERROR_CAP
 from charter.store.database import Store, open_store
 from charter.store.deployments import read_deployments

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.model.diagnostics import Diagnostic
-from charter.sources.incidents.common import ImportedIncident, IncidentFormat, IncidentImportOptions, IncidentStatus
+from charter.sources.file_formats import IncidentFormat
+from charter.sources.incidents.common import ImportedIncident, IncidentImportOptions, IncidentStatus
 from charter.sources.incidents.files import import_incidents, read_incident_file
 from charter.sources.records import ImportFileError, Skipped
 from charter.store.database import open_store

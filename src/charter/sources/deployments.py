@@ -32,7 +32,6 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +41,7 @@ from charter.model.codes import diagnostic
 from charter.model.delivery import Deployment, DeploymentStatus
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.refs import parse_ref
+from charter.sources.file_formats import DeploymentFormat
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -66,12 +66,6 @@ from charter.sources.records import (
 
 if TYPE_CHECKING:
     from charter.store.database import Store
-
-
-class DeploymentFormat(StrEnum):
-    JSONL = "jsonl"
-    CSV = "csv"
-    GITHUB = "github"
 
 
 # Each field of a plain record and the (normalised) names it is read from.

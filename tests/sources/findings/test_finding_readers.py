@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from charter.model.finding import Finding, VexStatement
+from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
-from charter.sources.findings.formats import FindingFormat, detect_format
+from charter.sources.findings.formats import detect_format
 from charter.sources.findings.grype import read_grype
 from charter.sources.findings.npm_audit import read_npm_audit
 from charter.sources.findings.openvex import read_openvex

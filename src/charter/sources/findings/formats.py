@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Location
+from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
 from charter.sources.findings.grype import read_grype
 from charter.sources.findings.npm_audit import read_npm_audit
@@ -22,19 +22,6 @@ from charter.sources.findings.sarif import read_sarif
 from charter.sources.findings.scan import FileContents
 from charter.sources.findings.trivy import read_trivy
 from charter.sources.records import ImportFileError, first_text
-
-
-class FindingFormat(StrEnum):
-    SARIF = "sarif"
-    TRIVY = "trivy"
-    GRYPE = "grype"
-    PIP_AUDIT = "pip-audit"
-    NPM_AUDIT = "npm-audit"
-    OSV = "osv"
-    CYCLONEDX = "cyclonedx"
-    CYCLONEDX_VEX = "cyclonedx-vex"
-    OPENVEX = "openvex"
-
 
 READERS: dict[FindingFormat, Callable[[Path], FileContents]] = {
     FindingFormat.SARIF: read_sarif,

@@ -11,9 +11,10 @@ from pathlib import Path
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.finding import Finding
+from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.components import ComponentMatcher
 from charter.sources.findings.fields import FieldError
-from charter.sources.findings.formats import READERS, FindingFormat, detect_format
+from charter.sources.findings.formats import READERS, detect_format
 from charter.sources.findings.identity import SEVERITY_RANK, scoped_key
 from charter.sources.findings.jsonstream import ShapeError
 from charter.sources.findings.scan import FileContents, Scan, TooManyErrors

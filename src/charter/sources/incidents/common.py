@@ -16,6 +16,7 @@ from charter.model.codes import diagnostic, rule
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 from charter.model.incident import Incident
+from charter.sources.file_formats import IncidentFormat
 from charter.sources.records import (
     TIMESTAMP_HINT,
     BadRecord,
@@ -27,12 +28,6 @@ from charter.sources.records import (
     parse_timestamp,
     text_value,
 )
-
-
-class IncidentFormat(StrEnum):
-    PAGERDUTY = "pagerduty"
-    OPSGENIE = "opsgenie"
-    INCIDENT_IO = "incident-io"
 
 
 class IncidentStatus(StrEnum):

@@ -27,9 +27,9 @@ from datetime import datetime
 from pathlib import Path
 
 from charter.model.incident import CAUSE_CATEGORIES
+from charter.sources.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
-    IncidentFormat,
     IncidentImportOptions,
     IncidentRecordError,
     IncidentStatus,

@@ -21,9 +21,9 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from charter.sources.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
-    IncidentFormat,
     IncidentImportOptions,
     IncidentRecordError,
     IncidentStatus,

@@ -22,9 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 from charter.model.diagnostics import Diagnostic
+from charter.sources.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
-    IncidentFormat,
     IncidentImportOptions,
     IncidentRecordError,
     IncidentStatus,
