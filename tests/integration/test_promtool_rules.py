@@ -17,7 +17,8 @@ import yaml
 from charter.analysis.slo_rules import slo_rules
 from charter.load.repository import load_strategy_repo
 from charter.model.organization import Policies
-from charter.outputs.prometheus_rules import RulesFormat, render_prometheus_rule, render_rule_file
+from charter.outputs.prometheus_rules import render_prometheus_rule, render_rule_file
+from charter.outputs.rules_format import RulesFormat
 from tests.strategy import write_repo
 
 PROMTOOL = shutil.which("promtool")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.options import OutputOption, RepoOption, emit, fail, print_diagnostics, repository
-from charter.outputs.prometheus_rules import RulesFormat
+from charter.outputs.rules_format import RulesFormat
 
 SLO_FOLDER = "slos/"
 
