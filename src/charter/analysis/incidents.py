@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-import numpy as np
-
 from charter.analysis.component_sources import ComponentScope
 from charter.analysis.metrics import METRICS
 from charter.model.incident import SEVERITIES, ActionItem, Incident
@@ -276,6 +274,8 @@ def percentiles(values: Sequence[float], quantiles: Sequence[float] = (0.5, 0.9)
     """Each quantile with linear interpolation between ranks (numpy's default); None when empty."""
     if not values:
         return tuple(None for _ in quantiles)
+    import numpy as np  # here: `charter check` runs this module's postmortem rules, never a percentile
+
     found = np.quantile(np.asarray(values, dtype=np.float64), list(quantiles))
     return tuple(float(value) for value in found)
 
