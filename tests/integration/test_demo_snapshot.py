@@ -7,36 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
 from charter.store.database import open_store
 from charter.store.risk_register import read_previous_register
-
-AS_OF = "2026-11-01"
-
-
-def _run(*arguments: str) -> str:
-    result = CliRunner().invoke(app, list(arguments), env={"CHARTER_DATABASE_URL": ""})  # the demo's own SQLite
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    return result.output
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo") / "org"
-    _run("demo", str(root), "--size", "small")
-    facts = root / "facts"
-    _run("import", "deployments", "--repo", str(root), str(facts / "deployments.jsonl"))
-    _run("import", "incidents", "--repo", str(root), *map(str, sorted(facts.glob("incidents-*"))))
-    _run("import", "sli", "--repo", str(root), str(facts / "sli.csv"))
-    _run("import", "findings", "--repo", str(root), *map(str, sorted((facts / "scans").iterdir())))
-    _run("import", "kev", "--repo", str(root), str(facts / "kev.json"))
-    _run("import", "epss", "--repo", str(root), str(facts / "epss.csv"))
-    _run("import", "scorecard", "--repo", str(root), *map(str, sorted((facts / "scorecard").glob("*.json"))))
-    _run("sync", "--repo", str(root), "--as-of", AS_OF, "--quiet")
-    return root
+from tests.integration.conftest import AS_OF, run_charter
 
 
 def test_the_snapshot_holds_every_family_of_metrics(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,6 +40,6 @@ def test_the_register_is_recorded_with_the_snapshot(demo: Path, monkeypatch: pyt
 
 
 def test_each_report_reads_what_was_imported(demo: Path) -> None:
-    assert "INC-" in _run("incidents", "--repo", str(demo), "--until", AS_OF)
-    assert "CVE-2021-44228" in _run("security", "--repo", str(demo), "--as-of", AS_OF)
-    assert "page" in _run("slo", "status", "--repo", str(demo), "--as-of", AS_OF)
+    assert "INC-" in run_charter("incidents", "--repo", str(demo), "--until", AS_OF)
+    assert "CVE-2021-44228" in run_charter("security", "--repo", str(demo), "--as-of", AS_OF)
+    assert "page" in run_charter("slo", "status", "--repo", str(demo), "--as-of", AS_OF)

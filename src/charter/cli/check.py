@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -51,6 +52,10 @@ def check_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Parse every file again, ignoring the store's cache.")
     ] = False,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge review dates and expiries as of this day."),
+    ] = None,
 ) -> None:
     """Check the strategy: schema, references, ownership, reliability mechanisms, migrations,
     risks, decisions, standards. Exit 0 when clean, 1 when something is at or above --fail-on,
@@ -65,7 +70,9 @@ def check_command(
         except (OSError, ValueError) as error:
             fail(f"baseline {baseline}: {error}")
     with optional_store(root, enabled=not no_cache) as store:
-        diagnostics = select(check_repository(root, store), _codes(select_codes), _codes(ignore_codes))
+        diagnostics = select(
+            check_repository(root, store, as_of.date() if as_of else None), _codes(select_codes), _codes(ignore_codes)
+        )
     if write_baseline is not None:
         write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
         typer.secho(f"wrote {len(diagnostics)} diagnostics to baseline {write_baseline}", err=True)
