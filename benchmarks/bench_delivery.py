@@ -53,7 +53,7 @@ TARGET_SECONDS = 30.0
 SPAN_DAYS = 3 * 365
 # One deployment in this many of a component rolls back the one before it, and one hotfixes it.
 REWORK_EVERY = 50
-# delivery_inputs reads deployments from 30 days before the period (charter.facts._CONTEXT_BEFORE).
+# delivery_inputs reads deployments from 30 days before the period (charter.services.facts._CONTEXT_BEFORE).
 CONTEXT_BEFORE = timedelta(days=30)
 MAX_LEAD_SECONDS = 14 * 86400
 # Incidents added to the demo organisation whose cause is a commit the store holds.
@@ -218,7 +218,7 @@ def component_names(org: Path) -> tuple[list[str], float]:
     """The organisation's component keys (as deployments name them), and its hotfix window in hours."""
     from charter.analysis.component_sources import component_scopes
     from charter.model.organization import Policies
-    from charter.workspace import open_workspace
+    from charter.services.workspace import open_workspace
 
     workspace = open_workspace(org)
     organization = workspace.estate.organization

@@ -2,7 +2,7 @@
 Grype JSON and CodeQL SARIF, as the tools write them) into SQLite and PostgreSQL (target: under 60 s
 and 1 GB peak each), against the floor: `json.load` of the same files alone, in this process.
 
-Files are written with the demo's document builders (`charter.sample.scans`), each scanning one
+Files are written with the demo's document builders (`charter.demo.scans`), each scanning one
 image or repository of a generated catalog (its components carry `charter.dev/images` and
 `charter.dev/repo`, so every finding is mapped). Each import runs `charter import findings` in its
 own process over all the files, so wall time includes start-up and loading the catalog, and peak
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.pg_server
 
-from charter.sample.scans import (  # noqa: E402
+from charter.demo.scans import (  # noqa: E402
     CODE_RULES,
     KnownVulnerability,
     grype_document,

@@ -12,7 +12,7 @@ commit, so interpreter start-up is reported apart):
 - peak memory of Charter's own process (git's children not counted) for each mining; `--big` adds a
   100,000-commit repository (target < 300 MB, independent of history length).
 
-With no clones given, repositories are generated with `charter.sample.history` (git fast-import):
+With no clones given, repositories are generated with `charter.demo.history` (git fast-import):
 one of `--commits` commits (50,000) and `--others` more of a third of that. `--layout realistic` (the
 default) gives them files of the size real services have (a few hundred lines, a few hundred files);
 `--layout small` the demo's small files, where git's diffs cost about a third as much per commit, so
@@ -159,7 +159,7 @@ def commit_count(path: Path) -> int:
 
 
 def generate(target: Path, commits: int, seed: int, layout: str) -> Path:
-    from charter.sample.history import REALISTIC_LAYOUT, FileLayout, HistorySpec, write_history
+    from charter.demo.history import REALISTIC_LAYOUT, FileLayout, HistorySpec, write_history
 
     if not (target / "HEAD").exists():
         started = time.perf_counter()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import charter.workspace
-from charter.check_cache import check_repository
+import charter.services.workspace
+from charter.services.check_cache import check_repository
 from charter.store.database import open_store
 from tests.strategy import write_repo
 
@@ -58,7 +58,7 @@ def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the repository was loaded although nothing changed")
 
-    monkeypatch.setattr(charter.workspace, "open_workspace", refuse)
+    monkeypatch.setattr(charter.services.workspace, "open_workspace", refuse)
 
 
 def test_unchanged_repository_is_answered_from_the_store(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,8 +95,8 @@ def test_an_edit_is_loaded_again(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
     codes(repo)
     (repo / "catalog" / "team.yaml").write_text(GROUP + "\n# edited\n")
     loads = []
-    real = charter.workspace.open_workspace
-    monkeypatch.setattr(charter.workspace, "open_workspace", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = charter.services.workspace.open_workspace
+    monkeypatch.setattr(charter.services.workspace, "open_workspace", lambda *a, **k: loads.append(1) or real(*a, **k))
     codes(repo)
     codes(repo)
     assert loads == [1]
@@ -109,10 +109,10 @@ def test_a_new_day_recomputes(repo: Path) -> None:
 
 def test_other_code_recomputes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     codes(repo)
-    monkeypatch.setattr("charter.check_cache.code_stamp", lambda: "another build")
+    monkeypatch.setattr("charter.services.check_cache.code_stamp", lambda: "another build")
     loads = []
-    real = charter.workspace.open_workspace
-    monkeypatch.setattr(charter.workspace, "open_workspace", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = charter.services.workspace.open_workspace
+    monkeypatch.setattr(charter.services.workspace, "open_workspace", lambda *a, **k: loads.append(1) or real(*a, **k))
     codes(repo)
     assert loads == [1]
 

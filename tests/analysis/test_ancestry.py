@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from charter.analysis.ancestry import CommitNode, UnknownDeployedCommit, shipped_changes
+from charter.analysis.delivery.ancestry import CommitNode, UnknownDeployedCommit, shipped_changes
 from charter.model.delivery import Deployment, PullRequest
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from charter.analysis.codehealth import (
+from charter.analysis.codehealth.health import (
     CodeHealth,
     CodeHealthOptions,
     Coupling,
@@ -18,7 +18,7 @@ from charter.analysis.codehealth import (
     StaleCoupling,
     analyze_code_health,
 )
-from charter.analysis.codehealth_patterns import DEFAULT_EXCLUDES, compile_bot_patterns, compile_path_globs
+from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_bot_patterns, compile_path_globs
 
 TODAY = datetime(2025, 1, 1, tzinfo=UTC)
 ANN, BOB, CY, DAVE = "ann@example.com", "bob@example.com", "cy@example.com", "dave@example.com"

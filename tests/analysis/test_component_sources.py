@@ -86,7 +86,7 @@ def test_components_map_to_repositories_paths_and_release_patterns(tmp_path):
 
 
 def test_check_reports_a_release_tag_pattern_that_is_not_a_regular_expression(tmp_path):
-    from charter.workspace import open_workspace
+    from charter.services.workspace import open_workspace
 
     workspace = open_workspace(write_repo(tmp_path, {"catalog/all.yaml": CATALOG}))
     found = [item for item in workspace.check() if item.code == "GIT006"]

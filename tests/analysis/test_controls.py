@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.controls import ControlsReport, control_coverage
-from charter.analysis.governance import CheckContext
-from charter.analysis.governance_controls import check_controls, control_gaps
+from charter.analysis.checks.governance import CheckContext
+from charter.analysis.checks.governance_controls import check_controls, control_gaps
+from charter.analysis.security.controls import ControlsReport, control_coverage
 from charter.load.oscal import control_set_requirements
 from charter.load.repository import load_strategy_repo
 from charter.model.estate import Estate

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from charter.analysis.component_sources import ComponentScope
-from charter.analysis.delivery import (
+from charter.analysis.delivery.bands import DoraEdition
+from charter.analysis.delivery.dora import (
     DeliveryInputs,
     DeliveryMetricValue,
     DeliveryOptions,
@@ -21,7 +22,7 @@ from charter.analysis.delivery import (
     explain_deployment,
     grouped_percentiles,
 )
-from charter.analysis.delivery_failures import (
+from charter.analysis.delivery.failures import (
     FailureLink,
     FailureRule,
     Recovery,
@@ -29,7 +30,6 @@ from charter.analysis.delivery_failures import (
     link_failures,
     service_components,
 )
-from charter.analysis.dora_bands import DoraEdition
 from charter.analysis.metrics import Scope
 from charter.model.delivery import Deployment, DeploymentStatus, ShippedChange
 from charter.model.incident import Incident

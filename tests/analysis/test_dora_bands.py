@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from charter.analysis.dora_bands import DoraEdition, band, deployment_frequency_band
+from charter.analysis.delivery.bands import DoraEdition, band, deployment_frequency_band
 
 HOUR, DAY, WEEK, MONTH = 3600.0, 86400.0, 604800.0, 2592000.0
 LEAD = "delivery.lead_time_for_changes.p50"

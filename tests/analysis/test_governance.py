@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from charter.model.diagnostics import Diagnostic
-from charter.workspace import open_workspace
+from charter.services.workspace import open_workspace
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)

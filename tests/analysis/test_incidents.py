@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from charter.analysis.checks.governance import CheckContext
+from charter.analysis.checks.governance_reliability import RELIABILITY_RULES
 from charter.analysis.component_sources import ComponentScope
-from charter.analysis.governance import CheckContext
-from charter.analysis.governance_reliability import RELIABILITY_RULES
-from charter.analysis.incident_merge import merge_incidents
-from charter.analysis.incidents import (
+from charter.analysis.reliability.incident_merge import merge_incidents
+from charter.analysis.reliability.incidents import (
     IncidentGrouping,
     IncidentOptions,
     PostmortemState,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from charter.analysis.oscal_profiles import (
+from charter.analysis.security.oscal_profiles import (
     OscalError,
     OscalRequirements,
     catalog_controls,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from charter.analysis.remediation import FindingException, finding_exceptions, remediation
+from charter.analysis.security.remediation import FindingException, finding_exceptions, remediation
 from charter.model.decision import Decision
 from charter.model.finding import Finding
 from charter.model.kinds import Risk

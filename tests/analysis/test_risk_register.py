@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.risk_register import (
+from charter.analysis.risk.register import (
     PreviousRegister,
     RiskRegister,
     RiskState,

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.governance_security import security_diagnostics
+from charter.analysis.checks.governance_security import security_diagnostics
 from charter.analysis.metrics import Scope
-from charter.analysis.remediation import finding_exceptions
-from charter.analysis.security import (
+from charter.analysis.security.components import component_contexts
+from charter.analysis.security.posture import (
     SecurityAssessment,
     SecurityFacts,
     SecurityPolicy,
     assess_security,
 )
-from charter.analysis.security_components import component_contexts
-from charter.analysis.ssvc import Exposure, HumanImpact
+from charter.analysis.security.remediation import finding_exceptions
+from charter.analysis.security.ssvc import Exposure, HumanImpact
 from charter.load.repository import load_strategy_repo
 from charter.model.finding import Finding
 from charter.model.security_facts import EpssScore, KevEntry, ScorecardCheck

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.slo_rules import AlertingRule, RecordingRule, RulesResult, SloRules, slo_rules
-from charter.analysis.slo_windows import (
+from charter.analysis.reliability.slo_rules import AlertingRule, RecordingRule, RulesResult, SloRules, slo_rules
+from charter.analysis.reliability.slo_windows import (
     burn_rate_factor,
     prometheus_duration,
     pyrra_windows,

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from charter.analysis.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
-from charter.analysis.slo_calendar import calendar_period, slo_window
-from charter.analysis.slo_status import (
+from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
+from charter.analysis.reliability.slo_calendar import calendar_period, slo_window
+from charter.analysis.reliability.slo_status import (
     SloStatus,
     StatusContext,
     incident_budget_share,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from charter.analysis.cvss_vector import CvssError, parse_cvss_vector
-from charter.analysis.ssvc import (
+from charter.analysis.security.cvss_vector import CvssError, parse_cvss_vector
+from charter.analysis.security.ssvc import (
     DEPLOYER_TABLE,
     Automatable,
     Exploitation,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charter.analysis.scorecard import build_scorecards
-from charter.analysis.standards import Outcome
+from charter.analysis.checks.scorecard import build_scorecards
+from charter.analysis.checks.standards import Outcome
 from charter.model.refs import EntityRef
-from charter.workspace import open_workspace
+from charter.services.workspace import open_workspace
 from tests.strategy import write_repo
 
 CATALOG = """\

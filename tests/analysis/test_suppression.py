@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from charter.analysis.suppression import parse_ignore_annotation
-from charter.workspace import open_workspace
+from charter.analysis.checks.suppression import parse_ignore_annotation
+from charter.services.workspace import open_workspace
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from charter.analysis.risk_register import RiskState
+from charter.analysis.risk.register import RiskState
 from charter.cli.controls import controls_command
 from charter.cli.risks import risks_command
 from charter.store.database import open_store
@@ -148,7 +148,7 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_the_heat_map_is_coloured_by_matrix_level_on_a_terminal(tmp_path: Path) -> None:
-    from charter.analysis.risk_register import build_register
+    from charter.analysis.risk.register import build_register
     from charter.load.repository import load_strategy_repo
     from charter.outputs.risks import render_table
 

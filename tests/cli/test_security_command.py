@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
-from charter.security_facts import security_metric_values
+from charter.services.security_facts import security_metric_values
+from charter.services.workspace import open_workspace
 from charter.store.database import open_store
-from charter.workspace import open_workspace
 from tests.security_strategy import write_security_repo
 
 NETWORK = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"

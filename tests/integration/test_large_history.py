@@ -20,7 +20,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from charter.cli.app import app
-from charter.sample.history import HistoryFacts, HistorySpec, write_history
+from charter.demo.history import HistoryFacts, HistorySpec, write_history
 from charter.store.database import open_store
 from charter.store.schema import deployment_changes, deployments
 from tests.strategy import write_repo

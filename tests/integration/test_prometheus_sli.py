@@ -24,12 +24,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from charter.analysis.sli_counts import MINUTES_PER_DAY
-from charter.sli_facts import slo_status_report
+from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY
+from charter.services.sli_facts import slo_status_report
+from charter.services.workspace import open_workspace
 from charter.sources.prometheus import pull_sli
 from charter.store import Store, open_store
 from charter.store.schema import sli_samples
-from charter.workspace import open_workspace
 from tests.strategy import write_repo
 
 pytestmark = pytest.mark.skipif(

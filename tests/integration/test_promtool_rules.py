@@ -14,7 +14,7 @@ from typing import Any, Literal
 import pytest
 import yaml
 
-from charter.analysis.slo_rules import slo_rules
+from charter.analysis.reliability.slo_rules import slo_rules
 from charter.load.repository import load_strategy_repo
 from charter.model.organization import Policies
 from charter.outputs.prometheus_rules import render_prometheus_rule, render_rule_file

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.oscal_profiles import OscalError
+from charter.analysis.security.oscal_profiles import OscalError
 from charter.load.oscal import control_set_requirements, resolve_oscal_source
 from charter.load.repository import load_strategy_repo
 from charter.model.kinds import OscalSource

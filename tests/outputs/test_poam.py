@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 import regex
 
-from charter.analysis.risk_register import RiskRegister, build_register
+from charter.analysis.risk.register import RiskRegister, build_register
 from charter.load.repository import load_strategy_repo
 from charter.model.finding import Finding, VexStatement
 from charter.outputs.poam import poam_document, render_poam

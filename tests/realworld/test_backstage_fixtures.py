@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from charter.model.refs import EntityRef
-from charter.workspace import open_workspace
+from charter.services.workspace import open_workspace
 from tests.strategy import write_repo
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.oscal_profiles import OscalError, catalog_controls
+from charter.analysis.security.oscal_profiles import OscalError, catalog_controls
 from charter.load.oscal import resolve_oscal_source
 from charter.model.kinds import OscalSource
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from charter.analysis.sli_counts import MINUTES_PER_DAY, epoch_minute
+from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, epoch_minute
 from charter.sources.sli import import_sli_file
 from charter.store import Store, open_store
 from charter.store.schema import sli_hourly, sli_samples
@@ -179,10 +179,10 @@ def test_minutes_are_packed_in_the_narrowest_lossless_form(values: list[float], 
 def test_an_incidents_budget_share_is_read_from_the_store(sqlite_store: Store, tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from charter.analysis.slo_status import incident_budget_share
+    from charter.analysis.reliability.slo_status import incident_budget_share
     from charter.model.incident import Incident
     from charter.model.slo import Slo
-    from charter.sli_facts import counts_for_incident
+    from charter.services.sli_facts import counts_for_incident
 
     lines = ["slo,timestamp,good,total"]
     for minute in range(2 * MINUTES_PER_DAY):  # two days of 100 events a minute, 10 bad from 12:00 to 12:30

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
-from charter.analysis.risk_register import RiskState
+from charter.analysis.risk.register import RiskState
+from charter.services.workspace import open_workspace
 from charter.store import Store
 from charter.store.risk_register import read_previous_register, record_register, write_risk_states
 from charter.store.schema import risk_states, snapshots
 from charter.store.snapshots import insert_snapshot
-from charter.workspace import open_workspace
 from tests.strategy import write_repo
 
 OCTOBER = datetime(2026, 10, 1, 12, tzinfo=UTC)

@@ -8,12 +8,14 @@ import typer
 
 from charter import __version__
 from charter.cli import catalogue, check, codehealth, controls, delivery, incidents, risks, scaffold, scorecard, sync
+from charter.cli.errors import CharterGroup
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
 
 app = typer.Typer(
     name="charter",
+    cls=CharterGroup,
     help="Technology strategy as code: check the strategy, measure it against reality.",
     no_args_is_help=True,
     add_completion=False,

@@ -52,7 +52,7 @@ def rules_command(
 ) -> None:
     """List every diagnostic code with its title, severity, rationale and fix."""
     if checks:
-        from charter.analysis.standards import CHECKS
+        from charter.analysis.checks.standards import CHECKS
 
         rows = [[check.id, check.description, ", ".join(check.required) or "-"] for check in CHECKS.values()]
         emit(_render("Standard checks", ["check", "description", "with"], rows, output_format), output)

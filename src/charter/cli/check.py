@@ -9,14 +9,14 @@ from typing import Annotated
 
 import typer
 
-from charter.analysis.baseline import baseline_document, new_since, parse_baseline
-from charter.analysis.selection import select
-from charter.check_cache import check_repository
+from charter.analysis.checks.baseline import baseline_document, new_since, parse_baseline
+from charter.analysis.checks.selection import select
 from charter.cli.options import OutputOption, RepoOption, emit, fail, repository
 from charter.cli.store import optional_store
 from charter.model.diagnostics import Severity
 from charter.outputs.interface import DiagnosticReport, OutputError
 from charter.outputs.registry import format_names, render_diagnostics
+from charter.services.check_cache import check_repository
 
 
 class FailOn(StrEnum):

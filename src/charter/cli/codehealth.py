@@ -40,9 +40,9 @@ def codehealth_command(
 ) -> None:
     """Code health per component: hotspots, change coupling, knowledge concentration and bus factor,
     author turnover, and files untouched for a year that still change with hot ones."""
-    from charter.facts import code_health
     from charter.outputs import codehealth as render
-    from charter.workspace import open_workspace
+    from charter.services.facts import code_health
+    from charter.services.workspace import open_workspace
 
     renderers = {
         ReportFormat.table: render.render_table,

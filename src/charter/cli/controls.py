@@ -34,10 +34,10 @@ def controls_command(
     """Control coverage per compliance obligation: implemented, partial, planned, not applicable and
     missing requirements, gaps, evidence missing or stale, risks mitigated; CTL diagnostics on
     stderr. Exit 0, or 1 when --fail-on is met, 2 on wrong usage."""
-    from charter.analysis.controls import control_coverage
-    from charter.analysis.governance import CheckContext
-    from charter.analysis.governance_controls import control_gaps
-    from charter.analysis.suppression import apply_settings
+    from charter.analysis.checks.governance import CheckContext
+    from charter.analysis.checks.governance_controls import control_gaps
+    from charter.analysis.checks.suppression import apply_settings
+    from charter.analysis.security.controls import control_coverage
     from charter.cli.risks import REGISTER_FOLDERS
     from charter.load.files import repo_path_exists
     from charter.load.oscal import control_set_requirements

@@ -55,12 +55,12 @@ def delivery_command(
 ) -> None:
     """DORA's five metrics: deployment frequency, lead time for changes, change failure rate, failed
     deployment recovery time and deployment rework rate, with bands and a weekly trend."""
-    from charter.analysis.dora_bands import DoraEdition
+    from charter.analysis.delivery.bands import DoraEdition
     from charter.analysis.metrics import Scope
-    from charter.facts import DeliveryQuery, delivery
-    from charter.facts import explain as explain_deployment
     from charter.outputs import delivery as render
-    from charter.workspace import open_workspace
+    from charter.services.facts import DeliveryQuery, delivery
+    from charter.services.facts import explain as explain_deployment
+    from charter.services.workspace import open_workspace
 
     start, end = period(since, until)
     if end <= start:

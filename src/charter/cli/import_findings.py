@@ -53,10 +53,10 @@ def findings_command(
     vulnerability id and aliases, package and component; a finding a later scan of the same scanner
     and target lacks is closed. Exit 0 when every file was imported, 1 when a file had an error
     (nothing of that file is written), 2 on wrong usage."""
+    from charter.services.workspace import open_workspace
     from charter.sources.findings.components import ComponentMatcher, forced_component
     from charter.sources.findings.importer import FindingImportOptions, import_findings
     from charter.sources.records import parse_timestamp
-    from charter.workspace import open_workspace
 
     root = repository(repo)
     forced = None

@@ -31,9 +31,9 @@ def incidents_command(
     """Import incidents from PagerDuty (API JSON, web UI CSV, DevLake raw table), Opsgenie (API JSON,
     CSV) or incident.io (API JSON, CSV) exports. Re-importing an export updates its incidents.
     Exit 0 when every file was imported, 1 when a file had a bad record, 2 on wrong usage."""
+    from charter.services.workspace import open_workspace
     from charter.sources.incidents.common import IncidentImportOptions, service_components
     from charter.sources.incidents.files import import_incidents
-    from charter.workspace import open_workspace
 
     root = repository(repo)
     with _opened_store(root) as store:

@@ -46,8 +46,8 @@ def scorecard_command(files: FilesArgument, repo: RepoOption = None) -> None:
     replaces its repository's stored checks. Exit codes as for `charter import kev`."""
     from charter.analysis.component_sources import component_sources
     from charter.cli.imports import _import_each, _opened_store
+    from charter.services.workspace import open_workspace
     from charter.sources.scorecard import import_scorecard
-    from charter.workspace import open_workspace
 
     root = repository(repo)
     with _opened_store(root) as store:

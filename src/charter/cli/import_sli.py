@@ -13,8 +13,8 @@ import typer
 from charter.cli.options import RepoOption, fail, print_diagnostics, repository
 
 if TYPE_CHECKING:
+    from charter.services.workspace import Workspace
     from charter.store.database import Store
-    from charter.workspace import Workspace
 
 
 def sli_command(
@@ -42,7 +42,7 @@ def sli_command(
 
     from charter.cli.slo_status import as_of_moment
     from charter.cli.store import required_store
-    from charter.workspace import open_workspace
+    from charter.services.workspace import open_workspace
 
     if not files and not from_prometheus:
         fail("name CSV files to import, or pass --from-prometheus")

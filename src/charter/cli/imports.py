@@ -48,8 +48,8 @@ def deployments_command(
     was imported, 1 when a file had a bad record (nothing of that file is written), 2 on wrong usage."""
     from charter.analysis.component_sources import component_scopes
     from charter.model.organization import Policies
+    from charter.services.workspace import open_workspace
     from charter.sources.deployments import DeploymentImportOptions, import_deployments
-    from charter.workspace import open_workspace
 
     root = repository(repo)
     with _opened_store(root) as store:

@@ -40,10 +40,10 @@ def incidents_command(
     postmortem completion within policy and open and overdue action items with their owners.
     Postmortems (incidents/*.md) and imported incidents (`charter import incidents`) are merged."""
     from charter.analysis.component_sources import component_scopes
-    from charter.analysis.incidents import IncidentGrouping, incident_report
-    from charter.incident_facts import all_incidents, incident_budget_shares, incident_options
+    from charter.analysis.reliability.incidents import IncidentGrouping, incident_report
     from charter.outputs import incidents as render
-    from charter.workspace import open_workspace
+    from charter.services.incident_facts import all_incidents, incident_budget_shares, incident_options
+    from charter.services.workspace import open_workspace
 
     start, end = period(since, until)
     if end <= start:

@@ -48,6 +48,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def warn(message: str) -> None:
+    """A warning on stderr: the command goes on."""
+    typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print, or write to `--output`."""
     if output is None:

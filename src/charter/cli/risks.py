@@ -50,7 +50,7 @@ def risks_command(
     """The risk register: levels by matrix lookup, heat map, overdue reviews, risks above appetite
     and whether acceptable, uncommitted mitigations, no owner or treatment, changes since the last
     snapshot."""
-    from charter.analysis.risk_register import build_register
+    from charter.analysis.risk.register import build_register
     from charter.load.repository import load_strategy_repo
     from charter.model.finding import Finding
     from charter.outputs import risks as render

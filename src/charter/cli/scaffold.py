@@ -100,8 +100,8 @@ def demo_command(
     """Generate a deterministic, realistic sample organisation, flaws included."""
     from dataclasses import replace
 
-    from charter.sample.generate import generate_organization
-    from charter.sample.profiles import PROFILES
+    from charter.demo.generate import generate_organization
+    from charter.demo.profiles import PROFILES
 
     profile = PROFILES.get(size)
     if profile is None:

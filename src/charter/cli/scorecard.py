@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, repository
-from charter.cli.store import optional_store
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
 
 
 def scorecard_command(
@@ -16,18 +15,10 @@ def scorecard_command(
     output: OutputOption = None,
 ) -> None:
     """Score every component against the standards: levels, failing rules, rollups per team and system."""
-    from charter.analysis.scorecard import build_scorecards
-    from charter.outputs import scorecard as render
-    from charter.workspace import open_workspace
+    from charter.outputs.report_registry import render_report
+    from charter.services.context import StoreNeed, open_context
+    from charter.services.scorecard import scorecard_report
 
-    renderers = {
-        ReportFormat.table: render.render_table,
-        ReportFormat.json: render.render_json,
-        ReportFormat.csv: render.render_csv,
-        ReportFormat.markdown: render.render_markdown,
-    }
-    root = repository(repo)
-    with optional_store(root) as store:
-        workspace = open_workspace(root, store)
-        cards = build_scorecards(workspace.estate, workspace.metric_values())
-    emit(renderers[output_format](cards), output)
+    with open_context(repo, StoreNeed.OPTIONAL, warn=warn) as context:
+        report = scorecard_report(context)
+    emit(render_report(output_format.value, report), output)

@@ -131,8 +131,8 @@ def security_text(
     """The report in this format, and the severities of its diagnostics."""
     from charter.load.repository import load_strategy_repo
     from charter.outputs import security as render
-    from charter.security_facts import security_report
-    from charter.workspace import Workspace
+    from charter.services.security_facts import security_report
+    from charter.services.workspace import Workspace
 
     renderers = {
         ReportFormat.table: render.render_table,

@@ -27,11 +27,11 @@ def rules_command(
     """Write Prometheus recording and alerting rules for every SLO with a Prometheus SLI: error
     ratios per window, error budget, multi-window burn-rate alerts and an absent-series alert.
     Exit 1 when an SLO file or an SLO could not be turned into rules (the others are written)."""
-    from charter.analysis.slo_rules import slo_rules
+    from charter.analysis.reliability.slo_rules import slo_rules
     from charter.load.repository import pinpoint
     from charter.model.diagnostics import Severity
     from charter.outputs.prometheus_rules import RENDERERS
-    from charter.workspace import open_workspace
+    from charter.services.workspace import open_workspace
 
     root = repository(repo)
     workspace = open_workspace(root)

@@ -39,8 +39,8 @@ def slo_status_command(
     each alert window, time until the budget is gone at the last hour's rate, gaps in the data, and
     the error budget policy's verdicts. Exit 1 when an SLO named with --slo does not exist."""
     from charter.outputs import slo_status as render
-    from charter.sli_facts import slo_status_report
-    from charter.workspace import open_workspace
+    from charter.services.sli_facts import slo_status_report
+    from charter.services.workspace import open_workspace
 
     root = repository(repo)
     with required_store(root) as store:

@@ -78,8 +78,8 @@ def sync_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from charter.sync import SyncOptions, run_sync
-    from charter.workspace import open_workspace
+    from charter.services.sync import SyncOptions, run_sync
+    from charter.services.workspace import open_workspace
 
     if executor is not None and not executor.startswith("tcp://"):
         fail(f"--executor takes a Dask scheduler address like tcp://HOST:8786, not `{executor}`")

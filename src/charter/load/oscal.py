@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from charter.analysis.oscal_profiles import OscalError, OscalRequirements, requirements_of
+from charter.analysis.security.oscal_profiles import OscalError, OscalRequirements, requirements_of
 from charter.load.yaml12 import YamlError, parse_yaml_documents
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location

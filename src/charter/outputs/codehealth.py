@@ -12,10 +12,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.codehealth import CodeHealth, FileHealth
-from charter.facts import ComponentCodeHealth
+from charter.analysis.codehealth.health import CodeHealth, FileHealth
 from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
+from charter.services.facts import ComponentCodeHealth
 
 TOP = 10
 

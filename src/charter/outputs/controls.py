@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.controls import STATUSES, ControlsReport, ObligationCoverage, RequirementView
+from charter.analysis.security.controls import STATUSES, ControlsReport, ObligationCoverage, RequirementView
 from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import escape
 

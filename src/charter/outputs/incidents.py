@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.incidents import (
+from charter.analysis.reliability.incidents import (
     GroupMetrics,
     IncidentReport,
     OpenActionItem,

@@ -45,9 +45,7 @@ def _add_failure(suite: ET.Element, diagnostic: Diagnostic) -> None:
         case.set("file", _xml_text(location.path))
         if location.line:
             case.set("line", str(location.line))
-    failure = ET.SubElement(
-        case, "failure", {"message": _xml_text(diagnostic.message), "type": diagnostic.code}
-    )
+    failure = ET.SubElement(case, "failure", {"message": _xml_text(diagnostic.message), "type": diagnostic.code})
     details = [f"{diagnostic.code} {rule_title(diagnostic.code)} ({diagnostic.severity.value})"]
     if location:
         details.append(f"at {location}")

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from charter import __version__
-from charter.analysis.risk_register import RegisterEntry, RiskRegister
+from charter.analysis.risk.register import RegisterEntry, RiskRegister
 from charter.model.finding import Finding
 from charter.outputs.json_text import indented_json
 

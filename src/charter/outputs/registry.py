@@ -39,7 +39,5 @@ def _load(entry_point: EntryPoint) -> type[DiagnosticFormat]:
     except (ImportError, AttributeError) as error:
         raise OutputError(f"diagnostic format {entry_point.name!r} cannot be loaded: {error}") from error
     if not (isinstance(loaded, type) and issubclass(loaded, DiagnosticFormat)):
-        raise OutputError(
-            f"diagnostic format {entry_point.name!r} ({entry_point.value}) is not a DiagnosticFormat"
-        )
+        raise OutputError(f"diagnostic format {entry_point.name!r} ({entry_point.value}) is not a DiagnosticFormat")
     return loaded

@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.risk_register import RegisterEntry, RiskRegister
+from charter.analysis.risk.register import RegisterEntry, RiskRegister
 from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import escape
 

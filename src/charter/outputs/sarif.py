@@ -50,9 +50,7 @@ class SarifFormat(DiagnosticFormat):
             "tool": {"driver": driver},
             "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
             "columnKind": "unicodeCodePoints",
-            "results": [
-                _result(diagnostic, rule_index[diagnostic.code]) for diagnostic in report.diagnostics
-            ],
+            "results": [_result(diagnostic, rule_index[diagnostic.code]) for diagnostic in report.diagnostics],
         }
         log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
         return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -14,12 +14,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.security import AssessedFinding, KevExposure, ScopeCounts
-from charter.analysis.ssvc import Priority
+from charter.analysis.security.posture import AssessedFinding, KevExposure, ScopeCounts
+from charter.analysis.security.ssvc import Priority
 from charter.model.finding import SEVERITY_ORDER
 from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
-from charter.security_facts import TREND_METRICS, SecurityReport
+from charter.services.security_facts import TREND_METRICS, SecurityReport
 
 NO_SCOPE = "(unmapped)"
 SEVERITIES = SEVERITY_ORDER[:4]  # critical, high, medium, low; none and unknown count in `open` only

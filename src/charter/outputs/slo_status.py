@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.slo_status import BurnRate, SloStatus, SloStatusReport
+from charter.analysis.reliability.slo_status import BurnRate, SloStatus, SloStatusReport
 from charter.outputs.delivery import duration_text
 from charter.outputs.json_text import indented_json
 

@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from charter.analysis.production import is_production
+from charter.analysis.delivery.production import is_production
 from charter.model.codes import diagnostic
 from charter.model.delivery import Deployment, DeploymentStatus
 from charter.model.diagnostics import Diagnostic, Location

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import numpy as np
 
-from charter.analysis.sli_counts import Floats
-from charter.analysis.slo_calendar import slo_window
+from charter.analysis.reliability.sli_counts import Floats
+from charter.analysis.reliability.slo_calendar import slo_window
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.organization import PrometheusSource
@@ -39,8 +39,8 @@ from charter.model.slo import MetricQuery, Slo
 from charter.sources.sli_grid import MinuteGrid
 
 if TYPE_CHECKING:
+    from charter.services.workspace import Workspace
     from charter.store.database import Store
-    from charter.workspace import Workspace
 
 TOKEN_VARIABLE = "CHARTER_PROMETHEUS_TOKEN"
 USER_VARIABLE = "CHARTER_PROMETHEUS_USER"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from charter.analysis.sli_counts import Floats
+from charter.analysis.reliability.sli_counts import Floats
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.sources.records import (

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from charter.analysis.sli_counts import MINUTES_PER_DAY, Floats
+from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, Floats
 from charter.store.sli import SliDays
 
 Ints = npt.NDArray[np.int64]

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from charter.analysis.risk_register import PreviousRegister, RiskState, build_register, register_states
+from charter.analysis.risk.register import PreviousRegister, RiskState, build_register, register_states
 from charter.store.schema import risk_states, snapshots
 
 if TYPE_CHECKING:
-    from charter.workspace import Workspace
+    from charter.services.workspace import Workspace
 
 
 def write_risk_states(connection: Connection, snapshot_id: int, states: Iterable[RiskState]) -> int:

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from sqlalchemy import Table, and_, bindparam, delete, select
 from sqlalchemy.engine import Connection
 
-from charter.analysis.sli_counts import (
+from charter.analysis.reliability.sli_counts import (
     HOURS_PER_DAY,
     DayMinutes,
     Floats,

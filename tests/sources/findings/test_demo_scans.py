@@ -6,14 +6,14 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from charter.demo.catalog import build_catalog
+from charter.demo.generate import generate_organization
+from charter.demo.plan import Planted
+from charter.demo.profiles import SMALL
+from charter.demo.scans import DEMO_KEV_CVES, write_scans
+from charter.demo.writers import RepoWriter
 from charter.load.repository import load_strategy_repo
 from charter.model.catalog import INTERNET_FACING_ANNOTATION
-from charter.sample.catalog import build_catalog
-from charter.sample.generate import generate_organization
-from charter.sample.plan import Planted
-from charter.sample.profiles import SMALL
-from charter.sample.scans import DEMO_KEV_CVES, write_scans
-from charter.sample.writers import RepoWriter
 from charter.sources.findings.components import ComponentMatcher
 from charter.sources.findings.importer import FindingImportOptions, import_findings
 from charter.store import open_store

@@ -1,0 +1,1 @@
+"""The strategy checks: governance, standards and the scorecard, suppressions, baselines, selection; pure."""

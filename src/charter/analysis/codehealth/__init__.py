@@ -1,0 +1,1 @@
+"""Code health from git history: hotspots, coupling, knowledge and turnover; pure."""

@@ -1,0 +1,1 @@
+"""DORA's delivery metrics from deployments, changes and incidents; pure."""

@@ -1,0 +1,1 @@
+"""SLOs (windows, SLIs, rules, status) and incidents; pure."""

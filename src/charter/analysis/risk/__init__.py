@@ -1,0 +1,1 @@
+"""The risk register: levels by matrix lookup, appetite, and the register report; pure."""

@@ -1,0 +1,1 @@
+"""Security posture: findings, remediation SLAs, SSVC, Scorecard gaps, controls and OSCAL; pure."""

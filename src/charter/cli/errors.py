@@ -1,0 +1,38 @@
+"""The one place Charter's errors become exit codes: 0 done, 1 a gate was met (or the store failed
+part-way), 2 the input or the usage is wrong. Every command runs inside the root group, so an error
+raised by any use case ends here as one line on stderr, never a traceback."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+from typer.core import TyperGroup
+
+from charter.model.errors import CharterError, GateFailed, StoreFailure
+
+if TYPE_CHECKING:  # Typer 0.29 carries its own copy of Click, and its Context is typed from there
+    from typer._click.core import Context
+
+EXIT_CODES: dict[type[CharterError], int] = {GateFailed: 1, StoreFailure: 1}
+USAGE_EXIT = 2
+
+
+def exit_code(error: CharterError) -> int:
+    """The exit code of an error: the nearest class's in EXIT_CODES, else 2."""
+    for kind in type(error).__mro__:
+        if kind in EXIT_CODES:
+            return EXIT_CODES[kind]
+    return USAGE_EXIT
+
+
+class CharterGroup(TyperGroup):
+    """The root command group: runs the command and maps a CharterError to its exit code."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CharterError as error:
+            if str(error):
+                typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(exit_code(error)) from None

@@ -1,0 +1,26 @@
+"""Each report's layout: how its view model reads as headings, tables and paragraphs, one module
+per report. A layout is registered here by the report's name (`ReportView.report`), as the
+module path and function to load, so a text format loads only the layout it renders."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from charter.outputs.document import Document
+from charter.outputs.views.base import ReportView
+
+LAYOUTS: dict[str, str] = {
+    "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+}
+
+
+def document_of(view: ReportView) -> Document:
+    """The view laid out as a Document, by the layout registered for its report."""
+    try:
+        module_name, function_name = LAYOUTS[view.report].split(":")
+    except KeyError:
+        raise LookupError(f"no layout is registered for the report {view.report!r}") from None
+    layout: Any = getattr(import_module(module_name), function_name)
+    document: Document = layout(view)
+    return document

@@ -1,0 +1,124 @@
+"""The one object every use case works over: the strategy repository's root, its Estate, the store
+(when the use case has one) and the clock. Frozen: a server shares one between threads; anything a
+use case learns on the way lives in its own locals, never on the context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+
+from charter.load.files import RepositoryNotFound, resolve_repository
+from charter.load.repository import load_strategy_repo
+from charter.model.errors import InputError, StoreUnavailable
+from charter.model.estate import Estate
+from charter.model.organization import GitSource, Policies
+from charter.store.database import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The strategy root, its Estate, the store and the clock a use case reads."""
+
+    root: Path
+    estate: Estate
+    store: Store | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def policies(self) -> Policies:
+        """`spec.policies` of charter.yaml, or the defaults when there is none."""
+        organization = self.estate.organization
+        return organization.spec.policies if organization else Policies()
+
+    @property
+    def git_source(self) -> GitSource:
+        """`spec.sources.git` of charter.yaml, or the defaults."""
+        organization = self.estate.organization
+        return organization.spec.sources.git if organization else GitSource()
+
+    @property
+    def organization_name(self) -> str:
+        organization = self.estate.organization
+        return organization.metadata.name if organization else "org"
+
+    def required_store(self) -> Store:
+        """The store, for a use case that cannot work without one."""
+        if self.store is None:
+            raise StoreUnavailable("this needs the store, and none is open")
+        return self.store
+
+
+class StoreNeed(Enum):
+    """How a use case needs the store: not at all, when it can be opened, or always."""
+
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+def repository_root(repo: Path | None) -> Path:
+    """`--repo DIR` (it must hold charter.yaml), else the nearest such directory upward."""
+    try:
+        return resolve_repository(repo)
+    except RepositoryNotFound as error:
+        raise InputError(str(error)) from None
+
+
+@contextmanager
+def opened_store(root: Path, need: StoreNeed, warn: Callable[[str], None] | None = None) -> Iterator[Store | None]:
+    """The repository's store for the length of the block. REQUIRED raises StoreUnavailable when it
+    cannot be opened; OPTIONAL tells `warn` and goes on without it."""
+    if need is StoreNeed.NONE:  # and then SQLAlchemy is not even imported
+        yield None
+        return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from charter.store.database import open_store
+
+    try:
+        store = open_store(root)
+    except (SQLAlchemyError, OSError) as error:
+        if need is StoreNeed.REQUIRED:
+            raise StoreUnavailable(f"cannot open the store: {error}") from None
+        if warn is not None:
+            warn(f"store unavailable, continuing without it ({error.__class__.__name__}: {error})")
+        yield None
+        return
+    with store:
+        yield store
+
+
+def load_context(
+    root: Path,
+    store: Store | None,
+    folders: Sequence[str] | None = None,
+    select: Callable[[str, Path], bool] | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Context:
+    """Read the repository (through the store's parse cache when there is a store) into a Context.
+    `folders` and `select` read a part of it, as `load_strategy_repo` does."""
+    resolved = root.resolve()
+    estate = load_strategy_repo(resolved, store.parse_cache if store else None, folders, select)
+    return Context(resolved, estate, store, clock)
+
+
+@contextmanager
+def open_context(
+    repo: Path | None,
+    need: StoreNeed = StoreNeed.OPTIONAL,
+    *,
+    folders: Sequence[str] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Iterator[Context]:
+    """The Context of `--repo` (or the nearest repository upward) with its store open for the block."""
+    root = repository_root(repo)
+    with opened_store(root, need, warn) as store:
+        yield load_context(root, store, folders)
