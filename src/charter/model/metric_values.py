@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from charter.model.refs import DEFAULT_NAMESPACE, EntityRef
+from charter.model.refs import DEFAULT_NAMESPACE, EntityRef, parse_ref
 
 ORGANIZATION_KIND = "organization"
 
@@ -47,8 +47,6 @@ def scope_from_stored(scope_kind: str, scope_ref: str) -> EntityRef:
     `MetricValue.scope_kind` and `.scope_ref`."""
     if scope_kind == "org":
         return organization_ref(scope_ref)
-    from charter.model.refs import parse_ref
-
     return parse_ref(scope_ref, default_kind=KIND_OF_SCOPE.get(scope_kind, scope_kind))
 
 
