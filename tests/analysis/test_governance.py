@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from charter.model.diagnostics import Diagnostic
-from charter.services.workspace import open_workspace
+from charter.services.context import load_context
+from charter.services.strategy_check import check_strategy
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
@@ -62,7 +63,7 @@ slos:
 
 
 def check(root: Path) -> list[Diagnostic]:
-    return open_workspace(root).check(TODAY)
+    return list(check_strategy(load_context(root, None), TODAY).diagnostics)
 
 
 def codes(root: Path) -> list[tuple[str, str | None]]:

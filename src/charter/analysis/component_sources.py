@@ -16,10 +16,26 @@ from charter.model.catalog import (
     SOURCE_LOCATION_ANNOTATION,
     CatalogEntity,
 )
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Estate
 from charter.model.refs import DEFAULT_NAMESPACE, EntityRef
+
+CODES = Codes(
+    Rule(
+        "GIT006",
+        "Invalid release tag pattern",
+        Severity.ERROR,
+        rationale="A `charter.dev/release-tags` value that is not a regular expression cannot find releases.",
+        fix="Write a Python regular expression, such as `v\\d+\\.\\d+\\.\\d+`.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations: {charter.dev/release-tags: 'v(\\d+'}         # an unclosed group
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
 
 
 def component_key(ref: EntityRef) -> str:

@@ -20,18 +20,51 @@ from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.organization import Policies
 from charter.services.workspace import Workspace
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
+from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
 from charter.sources.git.sync import GitSyncReport, SyncEvent, sync_repositories
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
 from charter.store.git_history import known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
+
+CODES = Codes(
+    Rule(
+        "GIT004",
+        "Component repository not found",
+        Severity.WARNING,
+        rationale=(
+            "A component mapped to a repository that is not among the clones has no delivery or code health data."
+        ),
+        fix="Clone the repository under a `sources.git.roots` folder, or fix the `charter.dev/repo` annotation.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations: {charter.dev/repo: payments-service}   # no such clone under sources.git.roots
+""",
+    ),
+    Rule(
+        "GIT005",
+        "Release tag pattern matches no tag",
+        Severity.WARNING,
+        rationale="A `charter.dev/release-tags` pattern that matches nothing yields no deployments for the component.",
+        fix="Fix the pattern (a Python regular expression matching the whole tag name), or tag releases.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations: {charter.dev/release-tags: 'release-\\d+'}   # the repository tags v1.2.3
+""",
+    ),
+    uses=(MINING_CODES["GIT001"],),
+)
+diagnostic = CODES.diagnostic
+
 
 # The period every snapshot's delivery metrics cover, as `charter delivery` does by default.
 SNAPSHOT_PERIOD = timedelta(days=90)

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from charter.analysis.checks.check import run_check
-from charter.analysis.checks.governance import CheckContext
+from charter.analysis.checks.context import CheckContext
 from charter.analysis.checks.standards import MetricValues
 from charter.load.files import repo_path_exists
 from charter.load.repository import collector_paused, load_strategy_repo, pinpoint
@@ -24,7 +24,6 @@ class Workspace:
     root: Path
     estate: Estate
     store: Store | None = None
-    probes: dict[str, bool] = field(default_factory=dict)
 
     def check(self, today: date | None = None) -> list[Diagnostic]:
         """Every diagnostic `charter check` reports, with lines resolved."""
@@ -60,11 +59,8 @@ class Workspace:
         return organization.spec.sources.git if organization else GitSource()
 
     def path_exists(self, relative: str) -> bool:
-        """Answers analysis's questions about paths, and remembers them: a cached result holds
-        only while every answer is still the same."""
-        exists = repo_path_exists(self.root, relative)
-        self.probes[relative] = exists
-        return exists
+        """Answers analysis's questions about paths (`services/check.py` records them per run)."""
+        return repo_path_exists(self.root, relative)
 
 
 def open_workspace(root: Path, store: Store | None = None) -> Workspace:

@@ -37,11 +37,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter.analysis.delivery.production import is_production
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, DeploymentStatus
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.refs import parse_ref
 from charter.sources.file_formats import DeploymentFormat
+from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -63,6 +64,23 @@ from charter.sources.records import (
     text_value,
     timestamp_value,
 )
+
+CODES = Codes(
+    Rule(
+        "IMP004",
+        "Record names an unknown component",
+        Severity.WARNING,
+        rationale="A record for a component the catalog does not have cannot be counted for any owner.",
+        fix="Add the component to the catalog, or fix the component name in the source.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "paymnets", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z"}
+""",
+    ),
+    uses=(RECORD_CODES["IMP003"],),
+)
+diagnostic = CODES.diagnostic
+
 
 if TYPE_CHECKING:
     from charter.store.database import Store

@@ -12,6 +12,10 @@ from charter.outputs.views.base import ReportView
 
 LAYOUTS: dict[str, str] = {
     "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+    "rules": "charter.outputs.reports.rules:rules_document",
+    "rule": "charter.outputs.reports.rules:rule_document",
+    "standard-checks": "charter.outputs.reports.rules:standard_checks_document",
+    "metrics": "charter.outputs.reports.metrics:metrics_document",
 }
 
 

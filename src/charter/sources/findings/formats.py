@@ -9,11 +9,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
 from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
 from charter.sources.findings.grype import read_grype
+from charter.sources.findings.jsonstream import CODES as JSON_CODES
 from charter.sources.findings.npm_audit import read_npm_audit
 from charter.sources.findings.openvex import read_openvex
 from charter.sources.findings.osv import read_osv
@@ -22,6 +23,25 @@ from charter.sources.findings.sarif import read_sarif
 from charter.sources.findings.scan import FileContents
 from charter.sources.findings.trivy import read_trivy
 from charter.sources.records import ImportFileError, first_text
+
+CODES = Codes(
+    Rule(
+        "IMP030",
+        "Unknown scanner format",
+        Severity.ERROR,
+        rationale="Charter could not tell which scanner wrote the file, so it cannot read its findings.",
+        fix=(
+            "Pass `--input-format` (sarif, trivy, grype, pip-audit, npm-audit, osv, cyclonedx, cyclonedx-vex, "
+            "openvex), or export the scan in one of these formats."
+        ),
+        example="""\
+$ charter import findings facts/scans/report.json     # JSON that no scanner Charter reads writes
+""",
+    ),
+    uses=(JSON_CODES["IMP032"],),
+)
+diagnostic = CODES.diagnostic
+
 
 READERS: dict[FindingFormat, Callable[[Path], FileContents]] = {
     FindingFormat.SARIF: read_sarif,

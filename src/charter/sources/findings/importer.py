@@ -8,12 +8,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.finding import Finding
 from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.components import ComponentMatcher
+from charter.sources.findings.fields import CODES as FIELD_CODES
 from charter.sources.findings.fields import FieldError
+from charter.sources.findings.formats import CODES as FORMAT_CODES
 from charter.sources.findings.formats import READERS, detect_format
 from charter.sources.findings.identity import SEVERITY_RANK, scoped_key
 from charter.sources.findings.jsonstream import ShapeError
@@ -21,6 +23,36 @@ from charter.sources.findings.scan import FileContents, Scan, TooManyErrors
 from charter.sources.records import ERROR_CAP, ImportFileError, ImportReport
 from charter.store.database import Store
 from charter.store.findings import ScanWrite, replace_vex_statements, write_scan
+
+CODES = Codes(
+    Rule(
+        "IMP035",
+        "Findings mapped to no component",
+        Severity.WARNING,
+        rationale="A finding on no component has no owner and no tier: it counts in no team's numbers.",
+        fix=(
+            "Annotate the component with `charter.dev/images` (image globs), `charter.dev/purl` or "
+            "`charter.dev/repo`, or pass `--component` or `--repo-name` on import."
+        ),
+        example="""\
+$ charter import findings facts/scans/tools-trivy.json
+# its image tools:2.1 matches no component's charter.dev/images, and no --component is given
+""",
+    ),
+    Rule(
+        "IMP036",
+        "Scan older than one already imported",
+        Severity.INFO,
+        rationale="An older scan of the same scanner and target adds first sightings but closes nothing.",
+        fix="Nothing to do; import scans in the order they ran to see closures.",
+        example="""\
+$ charter import findings scans/payments-2026-11-01.json
+$ charter import findings scans/payments-2026-10-01.json     # an older scan of the same target
+""",
+    ),
+    uses=(FORMAT_CODES["IMP030"], FIELD_CODES["IMP033"]),
+)
+diagnostic = CODES.diagnostic
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes
 from charter.model.diagnostics import Diagnostic, Location
 from charter.sources.file_formats import IncidentFormat
 from charter.sources.incidents import incident_io, opsgenie, pagerduty
@@ -19,6 +19,7 @@ from charter.sources.incidents.common import (
     record_diagnostic,
     with_unmatched_warnings,
 )
+from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -32,6 +33,12 @@ from charter.sources.records import (
     mapping_value,
     unreadable,
 )
+
+CODES = Codes(
+    uses=(RECORD_CODES["IMP003"],),
+)
+diagnostic = CODES.diagnostic
+
 
 if TYPE_CHECKING:
     from charter.store.database import Store
