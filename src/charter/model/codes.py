@@ -131,5 +131,11 @@ class Catalogue:
         return self._by_code.get(code)
 
     def closest(self, code: str, count: int = 3) -> list[str]:
-        """The declared codes that look most like `code`, best first (for "did you mean")."""
-        return difflib.get_close_matches(code.upper(), list(self._by_code), n=count, cutoff=0.5)
+        """The declared codes that look most like `code`, best first (for "did you mean"): the code
+        with its number padded (`rel1` is REL001), then those spelled most alike."""
+        wanted = code.strip().upper()
+        short = re.fullmatch(r"([A-Z]{3})(\d{1,3})", wanted)
+        padded = [f"{short[1]}{short[2].zfill(3)}"] if short else []
+        alike = difflib.get_close_matches(wanted, list(self._by_code), n=count + 1, cutoff=0.5)
+        found = [candidate for candidate in padded if candidate in self._by_code]
+        return [*found, *(candidate for candidate in alike if candidate not in found)][:count]
