@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from charter.model.codes import AREAS, Catalogue, Codes, Rule
 from charter.model.diagnostics import Location, Severity
 from charter.services.code_registry import DECLARING_MODULES, code_catalogue, declarations
 from charter.services.code_table import REGENERATE, code_table, table_in, with_code_table
+from charter.services.context import load_context
+from charter.services.strategy_check import check_strategy
+from tests.strategy import write_repo
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "charter"
 CATALOGUE = code_catalogue()
@@ -150,3 +154,18 @@ def test_the_code_table_lists_code_area_severity_and_title() -> None:
     assert len(lines) == 2 + len(CATALOGUE)
     with pytest.raises(ValueError, match="markers"):
         table_in("no table here")
+
+
+# Codes whose example is a whole catalog file: written into a repository, it gives the code.
+WHOLE_FILE_EXAMPLES = ("SCH003", "SCH004", "SCH009", "REF003", "REF004", "OWN001")
+
+
+@pytest.mark.parametrize("code", WHOLE_FILE_EXAMPLES)
+def test_a_whole_file_example_triggers_its_code(code: str, tmp_path: Path) -> None:
+    rule = CATALOGUE.get(code)
+    assert rule is not None
+    first, _, body = rule.example.partition("\n")
+    path = first.removeprefix("# ").strip()
+    write_repo(tmp_path, {path: body})
+    found = check_strategy(load_context(tmp_path, None), date(2026, 11, 24)).diagnostics
+    assert code in {item.code for item in found}

@@ -73,8 +73,8 @@ spec:
         fix="Use a kind Charter reads (see README) or move the file out of the strategy folders.",
         example="""\
 # catalog/payments.yaml
-apiVersion: backstage.io/v1alpha1
-kind: Service           # Backstage has Component (spec.type: service), not Service
+apiVersion: acme.example/v1     # neither Backstage, OpenSLO, Sloth, Pyrra nor charter.dev/v1
+kind: Service
 metadata: {name: payments}
 """,
     ),
@@ -220,7 +220,7 @@ spec: {target: ./teams/*.yaml}      # catalog/teams/ holds no .yaml file
 apiVersion: backstage.io/v1alpha1
 kind: Location
 metadata: {name: platform}
-spec: {target: ../../platform/catalog-info.yaml}
+spec: {type: url, target: "https://github.com/acme/platform/blob/main/catalog-info.yaml"}
 """,
     ),
     uses=(ESTATE_CODES["REF001"],),
