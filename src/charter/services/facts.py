@@ -23,6 +23,7 @@ from charter.analysis.delivery.dora import (
 )
 from charter.analysis.metrics import METRICS, Scope
 from charter.load.repository import collector_paused
+from charter.model.metric_values import MetricValue, scope_from_stored
 from charter.services.incident_facts import all_incidents, incident_metric_values
 from charter.services.security_facts import security_metric_values
 from charter.services.sli_facts import slo_metric_values
@@ -32,7 +33,6 @@ from charter.store.deployments import read_deployments, read_deployments_by_id
 from charter.store.git_history import read_file_changes
 from charter.store.schema import git_repositories
 from charter.store.shipped import read_lead_times, read_shipped_of, read_shippers
-from charter.store.snapshots import MetricValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,7 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
     for by in (Scope.COMPONENT, Scope.TEAM, Scope.SYSTEM, Scope.ORG):
         report = delivery_report(inputs, delivery_options(workspace, DeliveryQuery(since, until, by)))
         values += [
-            MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
+            MetricValue(item.metric, scope_from_stored(item.scope_kind, item.scope_ref), item.value, item.unit)
             for item in delivery_metric_values(report)
         ]
     values += incident_metric_values(workspace, inputs.incidents, since, until)  # read once, with the deployments
@@ -168,7 +168,6 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
         values += security_metric_values(workspace, connection, until)
     values += slo_metric_values(workspace, store, until, inputs.incidents)
     for item in code_health(workspace, store, until):
-        ref = item.source.ref.short
         for metric, value in item.health.metric_values().items():
-            values.append(MetricValue(metric, Scope.COMPONENT.value, ref, value, METRICS[metric].unit.value))
+            values.append(MetricValue(metric, item.source.ref, value, METRICS[metric].unit.value))
     return values
