@@ -20,11 +20,10 @@ from charter.services.metrics.interface import MetricProvider
 from charter.services.metrics.shared import Period, SharedFacts
 from charter.services.snapshot import UnregisteredMetric, snapshot_values, take_snapshot
 from charter.store.database import open_store
+from tests.services.metric_facts import FILES, SINCE, UNTIL
 from tests.strategy import write_repo
 
-SINCE = datetime(2026, 9, 1, tzinfo=UTC)
-UNTIL = datetime(2026, 10, 1, tzinfo=UTC)
-TAKEN = datetime(2026, 10, 1, 6, 0, tzinfo=UTC)
+TAKEN = datetime(2026, 10, 12, 6, 0, tzinfo=UTC)
 PAYMENTS = parse_ref("component:payments")
 ACME = organization_ref("acme")
 
@@ -67,22 +66,9 @@ PAGES = Metric(
 )
 
 
-INCIDENT = """\
-    ---
-    id: INC-1
-    title: Payments fail
-    severity: SEV2
-    services: [payments]
-    started: 2026-09-10T11:00:00Z
-    resolved: 2026-09-10T13:00:00Z
-    ---
-    # Payments fail
-    """
-
-
 @pytest.fixture
 def context(tmp_path: Path, database_url: str) -> Iterator[Context]:
-    repo = write_repo(tmp_path, {"incidents/inc-1.md": INCIDENT})
+    repo = write_repo(tmp_path, {"incidents/inc-1.md": FILES["incidents/inc-1.md"]})  # one postmortem
     with open_store(repo, database_url) as store:
         yield load_context(repo, store, clock=lambda: TAKEN)
 
