@@ -11,9 +11,9 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from charter.analysis.risk.register import RiskState
 from charter.cli.controls import controls_command
 from charter.cli.risks import risks_command
+from charter.model.risk_states import RiskState
 from charter.store.database import open_store
 from charter.store.risk_register import write_risk_states
 from charter.store.snapshots import insert_snapshot

@@ -68,7 +68,7 @@ def risks_command(
                 until = datetime.combine(today, time.max, UTC) if as_of else None
                 previous = read_previous_register(connection, until)
                 if export is Export.poam:
-                    from charter.store.findings import read_findings  # only the export needs them
+                    from charter.services.findings import read_findings  # only the export needs them
 
                     findings = read_findings(connection, open_only=True)
     register = build_register(estate, today, previous)

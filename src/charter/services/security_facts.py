@@ -5,7 +5,6 @@ every `charter sync` records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,17 +23,10 @@ from charter.analysis.security.posture import (
 )
 from charter.analysis.security.remediation import finding_exceptions
 from charter.model.diagnostics import Diagnostic
-from charter.model.finding import Finding
 from charter.model.finding_columns import FindingColumns
+from charter.services.findings import read_open_finding_columns
 from charter.services.workspace import Workspace
-from charter.store.security_facts import (
-    CVE_PREFIX,
-    read_epss_scores,
-    read_finding_cve_facts,
-    read_kev_entries,
-    read_open_finding_columns,
-    read_scorecard_checks,
-)
+from charter.store.security_facts import read_finding_cve_facts, read_scorecard_checks
 from charter.store.snapshots import MetricPoint, MetricValue, read_metric_history
 
 # Organisation-wide metrics shown as the trend, in this order.
@@ -83,21 +75,6 @@ def assess(workspace: Workspace, connection: Connection, as_of: datetime) -> Sec
     columns = read_open_finding_columns(connection)
     kev, epss = read_finding_cve_facts(connection)
     return _assess(workspace, columns, SecurityFacts(kev, epss, read_scorecard_checks(connection)), as_of)
-
-
-def assess_findings(
-    workspace: Workspace, connection: Connection, findings: FindingColumns | Sequence[Finding], as_of: datetime
-) -> SecurityAssessment:
-    """The given findings assessed with the store's KEV, EPSS and Scorecard facts: only the CVEs the
-    findings name are read."""
-    columns = findings if isinstance(findings, FindingColumns) else FindingColumns.of(findings)
-    cves = {name for name in columns.vulnerability_ids if name and name.startswith(CVE_PREFIX)}
-    facts = SecurityFacts(
-        kev=read_kev_entries(connection, cves),
-        epss=read_epss_scores(connection, cves),
-        scorecard=read_scorecard_checks(connection),
-    )
-    return _assess(workspace, columns, facts, as_of)
 
 
 def _assess(workspace: Workspace, columns: FindingColumns, facts: SecurityFacts, as_of: datetime) -> SecurityAssessment:
