@@ -14,7 +14,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.security.posture import AssessedFinding, KevExposure, ScopeCounts
+from charter.analysis.security.posture import AssessedFinding, KevExposure
+from charter.analysis.security.scope_counts import ScopeCounts
 from charter.analysis.security.ssvc import Priority
 from charter.model.finding import SEVERITY_ORDER
 from charter.outputs.json_text import indented_json

@@ -15,13 +15,13 @@ from charter.analysis.checks.suppression import apply_settings
 from charter.analysis.metrics import METRICS, Scope
 from charter.analysis.security.components import component_contexts
 from charter.analysis.security.posture import (
-    ScopeCounts,
     SecurityAssessment,
     SecurityFacts,
     SecurityPolicy,
     assess_security,
 )
 from charter.analysis.security.remediation import finding_exceptions
+from charter.analysis.security.scope_counts import ScopeCounts
 from charter.model.diagnostics import Diagnostic
 from charter.model.finding_columns import FindingColumns
 from charter.services.findings import read_open_finding_columns
