@@ -24,7 +24,7 @@ from charter.analysis.delivery.dora import (
 from charter.analysis.metrics import METRICS, Scope
 from charter.load.repository import collector_paused
 from charter.services.incident_facts import all_incidents, incident_metric_values
-from charter.services.security_facts import security_metric_values
+from charter.services.security_metrics import security_metric_values
 from charter.services.sli_facts import slo_metric_values
 from charter.services.workspace import Workspace
 from charter.store.database import Store
@@ -165,7 +165,10 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
         ]
     values += incident_metric_values(workspace, inputs.incidents, since, until)  # read once, with the deployments
     with store.engine.connect() as connection:
-        values += security_metric_values(workspace, connection, until)
+        values += [
+            MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
+            for item in security_metric_values(workspace, connection, until)
+        ]
     values += slo_metric_values(workspace, store, until, inputs.incidents)
     for item in code_health(workspace, store, until):
         ref = item.source.ref.short

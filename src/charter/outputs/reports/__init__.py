@@ -12,6 +12,7 @@ from charter.outputs.views.base import ReportView
 
 LAYOUTS: dict[str, str] = {
     "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+    "security": "charter.outputs.reports.security:security_document",
 }
 
 
