@@ -5,7 +5,6 @@ charter.yaml, and the organisation's trend from snapshots; and which strategy fi
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from charter.analysis.security.posture import SecurityAssessment, SecurityFacts,
 from charter.analysis.security.remediation import finding_exceptions
 from charter.load.files import STRATEGY_FOLDERS, walk_files
 from charter.model.diagnostics import Severity
-from charter.model.errors import StoreFailure, UsageError
+from charter.model.errors import UsageError
 from charter.model.estate import Estate
 from charter.model.organization import Policies
 from charter.outputs.views import security as view
@@ -30,6 +29,7 @@ from charter.services.context import Context, StoreNeed, load_context, opened_st
 from charter.services.findings import read_open_finding_columns
 from charter.services.gate import GatedReport, gate_met
 from charter.services.security_views import security_view
+from charter.services.store_reads import reading_store
 from charter.store.security_facts import read_finding_cve_facts, read_scorecard_checks
 from charter.store.snapshots import MetricPoint, read_metric_history
 
@@ -99,19 +99,6 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, UTC) + timedelta(days=1) - timedelta(microseconds=1)
 
 
-def store_errors() -> tuple[type[Exception], ...]:
-    """What reading the store raises: SQLAlchemy's errors, and the drivers' own, which raw cursors
-    raise, of the drivers loaded (psycopg only for PostgreSQL: importing it costs a SQLite store a
-    tenth of a second)."""
-    import sqlite3
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    psycopg = sys.modules.get("psycopg")
-    drivers: tuple[type[Exception], ...] = (sqlite3.Error,) if psycopg is None else (sqlite3.Error, psycopg.Error)
-    return (SQLAlchemyError, *drivers)
-
-
 def security_policy(policies: Policies) -> SecurityPolicy:
     return SecurityPolicy(
         sla=policies.remediation_sla_days,
@@ -143,17 +130,14 @@ def security_report(context: Context, query: SecurityQuery) -> GatedReport[view.
     by = SECURITY_SCOPES.get(query.by)
     if by is None:
         raise UsageError(f"no scope {query.by!r} to count findings by (known: {', '.join(SECURITY_SCOPES)})")
-    try:
-        with store.engine.connect() as connection:
-            assessment = assess(context.estate, connection, as_of)
-            # `spec.diagnostics` and `charter.dev/ignore` apply as in `charter check`; problems with
-            # the suppressions themselves are `charter check`'s to report.
-            settled = apply_settings(context.estate, security_diagnostics(assessment), as_of.date())
-            diagnostics = tuple(item for item in settled if item.code.startswith("SEC"))
-            trend = security_trend(connection, context.organization_name)
-            report = security_view(assessment, by, diagnostics, trend, query.limit)
-    except store_errors() as error:
-        raise StoreFailure(f"the store cannot be read: {error.__class__.__name__}: {error}") from None
+    with reading_store(), store.engine.connect() as connection:
+        assessment = assess(context.estate, connection, as_of)
+        # `spec.diagnostics` and `charter.dev/ignore` apply as in `charter check`; problems with
+        # the suppressions themselves are `charter check`'s to report.
+        settled = apply_settings(context.estate, security_diagnostics(assessment), as_of.date())
+        diagnostics = tuple(item for item in settled if item.code.startswith("SEC"))
+        trend = security_trend(connection, context.organization_name)
+        report = security_view(assessment, by, diagnostics, trend, query.limit)
     return GatedReport(report, diagnostics, gate_met(diagnostics, query.fail_on))
 
 
