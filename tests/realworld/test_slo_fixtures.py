@@ -3,6 +3,7 @@ with the values they declare. The files stay in ../shared/fixtures and are copie
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -119,6 +120,20 @@ def test_sloth_home_wifi_with_two_slos(tmp_path: Path, shared_fixtures: Path) ->
     assert risk.alerting is not None and risk.alerting.name == "RiskWifiClientSatisfaction"
     assert risk.location is not None
     assert (risk.location.path, risk.location.line, risk.location.pointer) == ("slos/home-wifi.yml", 22, ("slos", 1))
+
+
+def test_sloth_kubernetes_getting_started_reads_like_its_prometheus_v1_twin(
+    tmp_path: Path, shared_fixtures: Path
+) -> None:
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "v1").mkdir()
+    kubernetes = _load_fixtures(tmp_path / "k8s", shared_fixtures, "sloth/k8s-getting-started.yaml")
+    prometheus_v1 = _load_fixtures(tmp_path / "v1", shared_fixtures, "sloth/getting-started.yml")
+
+    assert list(kubernetes.slos) == ["myservice-requests-availability"]
+    [slo], [twin] = kubernetes.slos.values(), prometheus_v1.slos.values()
+    assert dataclasses.replace(slo, location=None) == dataclasses.replace(twin, location=None)
+    assert slo.location is not None and slo.location.pointer == ("spec", "slos", 0)
 
 
 def test_pyrra_examples(tmp_path: Path, shared_fixtures: Path) -> None:

@@ -86,16 +86,26 @@ def report_invalid(
 ) -> None:
     """SCH003 for a rule that spans several fields (exactly one of..., required when...), at the
     line of `path` or of its nearest existing parent."""
+    where = ".".join(str(step) for step in path) or "document"
+    report_at(context, "SCH003", source, document, path, f"{where}: {message}", entity=entity, hint=hint)
+
+
+def report_at(
+    context: LoadContext,
+    code: str,
+    source: SourceFile,
+    document: YamlDocument,
+    path: Sequence[str | int],
+    message: str,
+    *,
+    entity: str | None,
+    hint: str | None = None,
+) -> None:
+    """A diagnostic at the line of `path` in the document, or of its nearest existing parent."""
     pointer = tuple(path)
     line, column = locate(source.text, document.index, pointer) or (document.line, document.column)
-    where = ".".join(str(step) for step in pointer) or "document"
-    context.report(
-        "SCH003",
-        f"{where}: {message}",
-        Location(source.path, line, column, document.index, pointer),
-        entity=entity,
-        hint=hint,
-    )
+    location = Location(source.path, line, column, document.index, pointer)
+    context.report(code, message, location, entity=entity, hint=hint)
 
 
 def exactly_one(model: BaseModel, fields: Sequence[str], spelled: str) -> None:
