@@ -31,6 +31,7 @@ from charter.load.files import (
     walk_files,
 )
 from charter.load.readers import FILE_READERS, YAML_READERS
+from charter.load.slos import slos_by_name
 from charter.load.slos_openslo import report_unresolved_indicators
 from charter.load.yaml12 import YamlDocument, YamlError, document_node_at, parse_yaml_documents, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
@@ -277,12 +278,7 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
             context.report("REF002", f"{ref.short} is declared twice{where}", entity.location, entity=ref.short)
             continue
         entities[ref] = entity
-    slos = {}
-    for slo in context.slos:
-        if slo.name in slos:
-            context.report("REF002", f"SLO {slo.name!r} is declared twice", slo.location, entity=f"slo:{slo.name}")
-            continue
-        slos[slo.name] = slo
+    slos = slos_by_name(context)
     decisions = {}
     for decision in context.decisions:
         if decision.id in decisions:

@@ -1,10 +1,12 @@
 """What the SLO readers share (OpenSLO in `slos_openslo`, Sloth in `slos_sloth`, Pyrra in
 `slos_pyrra`): percentages to ratios, lenient label maps, Prometheus durations, the explicit
-component join and SCH003 diagnostics at the line of the offending field."""
+component join, diagnostics at the line of the offending field, and the name each SLO goes by."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any
@@ -16,6 +18,7 @@ from charter.load.yaml12 import YamlDocument, locate
 from charter.model.base import parse_duration
 from charter.model.catalog import COMPONENT_LABEL
 from charter.model.diagnostics import Location
+from charter.model.slo import Slo
 
 PROMETHEUS = "Prometheus"
 
@@ -113,3 +116,23 @@ def exactly_one(model: BaseModel, fields: Sequence[str], spelled: str) -> None:
     given = [name for name in fields if getattr(model, name) is not None]
     if len(given) != 1:
         raise ValueError(f"give exactly one of {spelled}" + (f" (got {len(given)})" if given else ""))
+
+
+def slos_by_name(context: LoadContext) -> dict[str, Slo]:
+    """Every SLO read, by the name it goes by. Pyrra's identity is namespace and name, as in
+    Kubernetes: SLOs of several namespaces that share a name are each named `<namespace>/<name>`, so
+    references, rules and SLI data tell them apart. Any other name given twice is REF002, and the
+    first SLO of that name is kept."""
+    shared = Counter(slo.name for slo in context.slos)
+    found: dict[str, Slo] = {}
+    for slo in context.slos:
+        if shared[slo.name] > 1 and slo.namespace:
+            slo = replace(slo, name=f"{slo.namespace}/{slo.name}")
+        first = found.get(slo.name)
+        if first is not None:
+            where = f" (first declared at {first.location})" if first.location else ""
+            message = f"SLO {slo.name!r} is declared twice{where}"
+            context.report("REF002", message, slo.location, entity=f"slo:{slo.name}")
+            continue
+        found[slo.name] = slo
+    return found

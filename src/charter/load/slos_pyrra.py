@@ -1,6 +1,7 @@
 """Pyrra `pyrra.dev/v1alpha1` ServiceLevelObjective, as Pyrra reads it: a target in percent
 written as a string, a rolling window, and one ratio, latency, latencyNative or bool_gauge
-indicator. Pyrra has no service; the `charter.dev/component` label or a `service` label stands in."""
+indicator. Pyrra has no service; the `charter.dev/component` label or a `service` label stands in.
+An SLO is identified by namespace and name, as Kubernetes identifies the object (see `slos_by_name`)."""
 
 from __future__ import annotations
 
@@ -134,6 +135,7 @@ def read_pyrra(document: YamlDocument, source: SourceFile, context: LoadContext)
             annotations=annotations,
             location=location,
             declared_name=raw.metadata.name,
+            namespace=raw.metadata.namespace or None,
             description=spec.description or None,
             indicator=_indicator(spec.indicator),
             budgeting="occurrences",
