@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from charter.load.context import LoadContext, SourceFile
+from charter.load.decisions import decisions_by_id
 from charter.load.documents import read_document
 from charter.load.files import (
     ORGANIZATION_FILE,
@@ -279,17 +280,7 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
             continue
         entities[ref] = entity
     slos = slos_by_name(context)
-    decisions = {}
-    for decision in context.decisions:
-        if decision.id in decisions:
-            context.report(
-                "REF002",
-                f"decision {decision.id!r} is declared twice",
-                decision.location,
-                entity=f"decision:{decision.id}",
-            )
-            continue
-        decisions[decision.id] = decision
+    decisions = decisions_by_id(context)
     estate = Estate.build(
         root=str(root),
         organization=organizations[0] if organizations else None,
