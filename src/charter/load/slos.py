@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from charter.load.context import LoadContext, SourceFile
 from charter.load.yaml12 import YamlDocument, locate
@@ -57,6 +57,15 @@ StrictStringMap = Annotated[dict[str, str], BeforeValidator(empty_if_none)]
 """Kubernetes-style labels and annotations (Pyrra): strings only, as the API server requires."""
 
 
+class KubernetesMetadata(ForeignModel):
+    """`metadata` of a Kubernetes object (Pyrra's and Sloth's custom resources)."""
+
+    name: str | None = None
+    namespace: str | None = None
+    labels: StrictStringMap = Field(default_factory=dict)
+    annotations: StrictStringMap = Field(default_factory=dict)
+
+
 def _prometheus_duration(value: Any) -> timedelta:
     if not isinstance(value, str):
         raise ValueError("write the duration as a string such as 28d, 4w or 1h30m")
@@ -77,22 +86,6 @@ def explicit_component(labels: Mapping[str, str], annotations: Mapping[str, str]
     return labels.get(COMPONENT_LABEL) or annotations.get(COMPONENT_LABEL) or None
 
 
-def report_invalid(
-    context: LoadContext,
-    source: SourceFile,
-    document: YamlDocument,
-    path: Sequence[str | int],
-    message: str,
-    *,
-    entity: str | None,
-    hint: str | None = None,
-) -> None:
-    """SCH003 for a rule that spans several fields (exactly one of..., required when...), at the
-    line of `path` or of its nearest existing parent."""
-    where = ".".join(str(step) for step in path) or "document"
-    report_at(context, "SCH003", source, document, path, f"{where}: {message}", entity=entity, hint=hint)
-
-
 def report_at(
     context: LoadContext,
     code: str,
@@ -104,7 +97,8 @@ def report_at(
     entity: str | None,
     hint: str | None = None,
 ) -> None:
-    """A diagnostic at the line of `path` in the document, or of its nearest existing parent."""
+    """A diagnostic at the line of `path` in the document, or of its nearest existing parent (SCH003
+    for a rule that spans several fields: exactly one of..., required when...)."""
     pointer = tuple(path)
     line, column = locate(source.text, document.index, pointer) or (document.line, document.column)
     location = Location(source.path, line, column, document.index, pointer)

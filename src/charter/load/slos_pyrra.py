@@ -14,8 +14,8 @@ from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.slos import (
     PROMETHEUS,
     ForeignModel,
+    KubernetesMetadata,
     PrometheusDuration,
-    StrictStringMap,
     exactly_one,
     explicit_component,
     percent_to_ratio,
@@ -83,11 +83,8 @@ class PyrraSpec(ForeignModel):
     alerting: PyrraAlerting = Field(default_factory=PyrraAlerting)
 
 
-class PyrraMetadata(ForeignModel):
+class PyrraMetadata(KubernetesMetadata):
     name: Annotated[str, Field(min_length=1, max_length=253)]
-    namespace: str | None = None
-    labels: StrictStringMap = Field(default_factory=dict)
-    annotations: StrictStringMap = Field(default_factory=dict)
 
 
 class PyrraSlo(ForeignModel):

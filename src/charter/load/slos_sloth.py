@@ -18,6 +18,7 @@ from charter.load.context import LoadContext, SourceFile
 from charter.load.slos import (
     PROMETHEUS,
     ForeignModel,
+    KubernetesMetadata,
     StrictStringMap,
     StringMap,
     exactly_one,
@@ -149,13 +150,6 @@ class KubernetesSlothSpec(ForeignModel):
     service: Annotated[str, Field(min_length=1)]
     labels: StrictStringMap = Field(default_factory=dict)
     slos: Annotated[list[Any], Field(min_length=1)]
-
-
-class KubernetesMetadata(ForeignModel):
-    name: str | None = None
-    namespace: str | None = None
-    labels: StrictStringMap = Field(default_factory=dict)
-    annotations: StrictStringMap = Field(default_factory=dict)
 
 
 class PrometheusServiceLevel(ForeignModel):
