@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.model.diagnostics import Diagnostic
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
 from charter.sources.incidents.common import ImportedIncident, IncidentImportOptions, IncidentStatus
 from charter.sources.incidents.files import import_incidents, read_incident_file
 from charter.sources.records import ImportFileError, Skipped

@@ -12,7 +12,7 @@ import typer
 
 from charter.cli.imports import FilesArgument, _import_each, _opened_store
 from charter.cli.options import RepoOption, fail, repository
-from charter.sources.file_formats import FindingFormat
+from charter.model.file_formats import FindingFormat
 
 if TYPE_CHECKING:
     from charter.sources.findings.importer import FindingImport

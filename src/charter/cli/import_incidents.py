@@ -10,7 +10,7 @@ import typer
 
 from charter.cli.imports import FilesArgument, _import_each, _opened_store
 from charter.cli.options import RepoOption, repository
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
 
 if TYPE_CHECKING:
     from charter.sources.records import ImportReport

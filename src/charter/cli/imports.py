@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.options import RepoOption, fail, print_diagnostics, repository
-from charter.sources.file_formats import DeploymentFormat
+from charter.model.file_formats import DeploymentFormat
 
 if TYPE_CHECKING:
     from charter.sources.records import ImportReport

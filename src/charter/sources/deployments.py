@@ -40,8 +40,8 @@ from charter.analysis.delivery.production import is_production
 from charter.model.codes import diagnostic
 from charter.model.delivery import Deployment, DeploymentStatus
 from charter.model.diagnostics import Diagnostic, Location
+from charter.model.file_formats import DeploymentFormat
 from charter.model.refs import parse_ref
-from charter.sources.file_formats import DeploymentFormat
 from charter.sources.records import (
     BadRecord,
     ImportFileError,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from charter.sources.file_formats import FindingFormat
+from charter.model.file_formats import FindingFormat
 from charter.sources.findings.importer import FindingImportOptions, import_findings
 from charter.sources.records import ERROR_CAP
 from charter.store import Store

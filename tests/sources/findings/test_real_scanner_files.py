@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from charter.model.file_formats import FindingFormat
 from charter.model.finding import VexStatement
-from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.formats import READERS, detect_format
 from charter.sources.findings.importer import import_findings
 from charter.store import Store

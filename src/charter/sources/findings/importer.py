@@ -10,8 +10,8 @@ from pathlib import Path
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location
+from charter.model.file_formats import FindingFormat
 from charter.model.finding import Finding
-from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.components import ComponentMatcher
 from charter.sources.findings.fields import FieldError
 from charter.sources.findings.formats import READERS, detect_format

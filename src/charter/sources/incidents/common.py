@@ -15,8 +15,8 @@ from charter.model.catalog import CatalogEntity
 from charter.model.codes import diagnostic, rule
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
+from charter.model.file_formats import IncidentFormat
 from charter.model.incident import Incident
-from charter.sources.file_formats import IncidentFormat
 from charter.sources.records import (
     TIMESTAMP_HINT,
     BadRecord,

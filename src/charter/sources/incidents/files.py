@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
 from charter.sources.incidents import incident_io, opsgenie, pagerduty
 from charter.sources.incidents.common import (
     ImportedIncident,

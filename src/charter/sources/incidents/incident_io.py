@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from charter.model.file_formats import IncidentFormat
 from charter.model.incident import CAUSE_CATEGORIES
-from charter.sources.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
     IncidentImportOptions,

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
     IncidentImportOptions,

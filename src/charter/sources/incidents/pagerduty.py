@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from charter.model.diagnostics import Diagnostic
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
     IncidentImportOptions,
