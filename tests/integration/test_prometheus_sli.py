@@ -24,7 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY
+from charter.model.sli_counts import MINUTES_PER_DAY
 from charter.services.sli_facts import slo_status_report
 from charter.services.workspace import open_workspace
 from charter.sources.prometheus import pull_sli

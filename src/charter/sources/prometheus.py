@@ -30,11 +30,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import numpy as np
 
-from charter.analysis.reliability.sli_counts import Floats
 from charter.analysis.reliability.slo_calendar import slo_window
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.organization import PrometheusSource
+from charter.model.sli_counts import Floats
 from charter.model.slo import MetricQuery, Slo
 from charter.sources.sli_grid import MinuteGrid
 

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from charter.analysis.reliability.sli_counts import Floats
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.sli_counts import Floats
 from charter.sources.records import (
     ERROR_CAP,
     ImportFileError,
