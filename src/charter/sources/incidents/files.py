@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import ImportedIncident
 from charter.sources.incidents import incident_io, opsgenie, pagerduty
 from charter.sources.incidents.common import (
-    ImportedIncident,
     IncidentImportOptions,
     Parsed,
     record_diagnostic,
