@@ -25,8 +25,23 @@ T = TypeVar("T")
 WRITE_BATCH = 5000
 
 
+class Diagnosed:
+    """A result that carries diagnostics: it failed when one of them is an error."""
+
+    diagnostics: list[Diagnostic]
+
+    @property
+    def failed(self) -> bool:
+        return any(item.severity is Severity.ERROR for item in self.diagnostics)
+
+    def nothing_imported(self, name: str) -> str:
+        """`name: nothing imported (2 errors)`."""
+        errors = sum(1 for item in self.diagnostics if item.severity is Severity.ERROR)
+        return f"{name}: nothing imported ({errors} {'error' if errors == 1 else 'errors'})"
+
+
 @dataclass
-class ImportReport:
+class ImportReport(Diagnosed):
     """What importing one file did. When it has an error nothing of the file was written, and
     `imported` is 0."""
 
@@ -34,14 +49,6 @@ class ImportReport:
     imported: int = 0
     skipped: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(item.severity is Severity.ERROR for item in self.diagnostics)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for item in self.diagnostics if item.severity is Severity.ERROR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +63,7 @@ class FileImport:
         """`deploys.jsonl: imported 12 deployments (8 production), 1 skipped`, or why nothing was."""
         report = self.report
         if report.failed:
-            return f"{report.path}: nothing imported ({report.errors} {'error' if report.errors == 1 else 'errors'})"
+            return report.nothing_imported(report.path)
         return f"{report.path}: imported {report.imported} {self.what}, {report.skipped} skipped"
 
 

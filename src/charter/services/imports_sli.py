@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 
-from charter.model.diagnostics import Diagnostic, Severity
+from charter.model.diagnostics import Diagnostic
 from charter.model.errors import UsageError
 from charter.services.context import Context
-from charter.services.imports import store_failures
+from charter.services.imports import Diagnosed, store_failures
 from charter.sources.prometheus import PrometheusError, prometheus_client, pull_plan, pulled_counts
 from charter.sources.sli import read_sli_file
 from charter.store.database import Store
@@ -32,7 +32,7 @@ class SliImportRequest:
 
 
 @dataclass
-class SliImportReport:
+class SliImportReport(Diagnosed):
     """What importing one file did: samples read, minutes written, SLOs, and what was wrong. With
     an error nothing of the file was written."""
 
@@ -43,29 +43,20 @@ class SliImportReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
-    def failed(self) -> bool:
-        return any(item.severity is Severity.ERROR for item in self.diagnostics)
-
-    @property
     def summary(self) -> str:
         if self.failed:
-            errors = sum(1 for item in self.diagnostics if item.severity is Severity.ERROR)
-            return f"{self.path}: nothing imported ({errors} {'error' if errors == 1 else 'errors'})"
+            return self.nothing_imported(self.path)
         return f"{self.path}: imported {self.samples} samples, {self.minutes} minutes of {len(self.slos)} SLOs"
 
 
 @dataclass
-class PullReport:
+class PullReport(Diagnosed):
     """What a pull from Prometheus did; with an error nothing of it was written."""
 
     url: str
     minutes: int = 0
     slos: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(item.severity is Severity.ERROR for item in self.diagnostics)
 
     @property
     def summary(self) -> str:
