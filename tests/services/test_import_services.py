@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from charter.model.errors import StoreFailure, UsageError
 from charter.services.context import Context, load_context
@@ -23,12 +24,13 @@ from charter.services.imports_delivery import (
 from charter.services.imports_findings import FindingImportRequest, import_finding_files
 from charter.services.imports_incidents import IncidentImportRequest, import_incident_files
 from charter.services.imports_security import import_epss_files, import_kev_files, import_scorecard_files
-from charter.services.imports_sli import SliImportRequest, import_sli
+from charter.services.imports_sli import SliImportRequest, import_sli, pull_sli
 from charter.services.sync import SyncOptions, run_sync
 from charter.store.database import Store, open_store
 from charter.store.deployments import read_deployments, read_pull_requests
 from charter.store.findings import read_findings
 from charter.store.incidents import read_imported_incidents
+from charter.store.schema import sli_samples
 from charter.store.security_facts import read_epss_scores, read_kev_entries, read_scorecard_checks
 from charter.store.sli import read_sli_counts
 from tests.integration.test_sync_delivery import Clone
@@ -255,6 +257,61 @@ def test_a_pull_without_a_prometheus_source_fails_and_writes_nothing(context: Co
     assert outcome.failed and outcome.pull is not None
     assert outcome.pull.summary == "(not configured): nothing imported"
     assert [item.code for item in outcome.pull.diagnostics] == ["IMP017"]
+
+
+SLOTH = """\
+version: "prometheus/v1"
+service: checkout
+slos:
+  - name: requests-availability
+    objective: 99.5
+    sli:
+      events:
+        error_query: 'sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))'
+        total_query: 'sum(rate(http_requests_total[{{.window}}]))'
+"""
+PROMETHEUS = """\
+apiVersion: charter.dev/v1
+kind: Organization
+metadata: {name: acme}
+spec:
+  sources: {prometheus: {url: "http://prometheus.example"}}
+"""
+
+
+def prometheus(refuse: str | None = None) -> httpx.Client:
+    """A Prometheus that answers every range query with one series of 1 per step, or 400 to a query
+    holding `refuse`."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        form = httpx.QueryParams(request.content.decode())
+        if refuse is not None and refuse in form["query"]:
+            return httpx.Response(400, json={"status": "error", "errorType": "bad_data", "error": "refused"})
+        steps = range(int(form["start"]), int(form["end"]) + 1, int(form["step"]))
+        series = {"metric": {}, "values": [[step, "1"] for step in steps]}
+        return httpx.Response(200, json={"status": "success", "data": {"resultType": "matrix", "result": [series]}})
+
+    return httpx.Client(transport=httpx.MockTransport(answer))
+
+
+def sli_rows(store: Store) -> int:
+    with store.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(sli_samples)).scalar_one())
+
+
+@pytest.mark.parametrize("refuse", [None, "5.."])
+def test_a_pull_writes_every_minute_of_the_window_or_nothing(store: Store, tmp_path: Path, refuse: str | None) -> None:
+    root = write_repo(tmp_path / "strategy", {"charter.yaml": PROMETHEUS, "slos/checkout.yaml": SLOTH})
+    with prometheus(refuse) as client:
+        report = pull_sli(load_context(root, store), NOW, client)
+
+    if refuse is None:
+        assert not report.failed and report.slos == ["checkout-requests-availability"]
+        assert report.summary == "http://prometheus.example: imported 43200 minutes of 1 SLOs"
+        assert sli_rows(store) == 31  # the 30 days of the window touch 31 UTC days
+    else:
+        assert report.failed and report.summary == "http://prometheus.example: nothing imported"
+        assert [item.code for item in report.diagnostics] == ["IMP015"] and sli_rows(store) == 0
 
 
 def test_a_database_that_refuses_the_write_is_a_store_failure(context: Context, store: Store, tmp_path: Path) -> None:
