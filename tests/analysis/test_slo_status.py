@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
 from charter.analysis.reliability.slo_calendar import calendar_period, slo_window
 from charter.analysis.reliability.slo_status import (
     SloStatus,
@@ -21,6 +20,7 @@ from charter.analysis.reliability.slo_status import (
 )
 from charter.model.incident import Incident
 from charter.model.organization import ErrorBudgetPolicy, Policies
+from charter.model.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
 from charter.model.slo import CalendarWindow, Slo
 
 DAY_START = datetime(2026, 10, 1, tzinfo=UTC)

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, epoch_minute
-from charter.sources.sli import import_sli_file
+from charter.model.sli_counts import MINUTES_PER_DAY, epoch_minute
+from charter.services.imports_sli import import_sli_file
 from charter.store import Store, open_store
 from charter.store.schema import sli_hourly, sli_samples
 from charter.store.sli import pack_minutes, read_sli_counts, unpack_minutes

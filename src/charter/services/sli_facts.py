@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from charter.analysis.component_sources import component_key, component_scopes
 from charter.analysis.metrics import METRICS
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
 from charter.analysis.reliability.slo_calendar import slo_window
 from charter.analysis.reliability.slo_status import (
     SloStatusReport,
@@ -22,6 +21,7 @@ from charter.analysis.reliability.slo_status import (
 )
 from charter.model.incident import Incident
 from charter.model.metric_values import MetricValue, scope_from_stored
+from charter.model.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
 from charter.model.slo import Slo
 from charter.services.workspace import Workspace
 from charter.store.database import Store

@@ -15,8 +15,9 @@ from charter.demo.writers import RepoWriter
 from charter.load.repository import load_strategy_repo
 from charter.model.catalog import INTERNET_FACING_ANNOTATION
 from charter.services.findings import read_findings
+from charter.services.imports_findings import import_findings
 from charter.sources.findings.components import ComponentMatcher
-from charter.sources.findings.importer import FindingImportOptions, import_findings
+from charter.sources.findings.importer import FindingImportOptions
 from charter.store import open_store
 
 

@@ -19,7 +19,12 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from charter.analysis.reliability.sli_counts import (
+from charter.analysis.reliability.slo_calendar import SloWindow, slo_window
+from charter.analysis.reliability.slo_rules import WINDOWS_KEY
+from charter.analysis.reliability.slo_windows import AlertWindow, WindowSet, window_set
+from charter.model.incident import Incident
+from charter.model.organization import Policies
+from charter.model.sli_counts import (
     MINUTES_PER_DAY,
     SliCounts,
     WindowCounts,
@@ -27,11 +32,6 @@ from charter.analysis.reliability.sli_counts import (
     epoch_minute_ceiling,
     minute_time,
 )
-from charter.analysis.reliability.slo_calendar import SloWindow, slo_window
-from charter.analysis.reliability.slo_rules import WINDOWS_KEY
-from charter.analysis.reliability.slo_windows import AlertWindow, WindowSet, window_set
-from charter.model.incident import Incident
-from charter.model.organization import Policies
 from charter.model.slo import Slo
 
 CURRENT_RATE_WINDOW = timedelta(hours=1)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Location
-from charter.sources.file_formats import FindingFormat
+from charter.model.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
 from charter.sources.findings.grype import read_grype
 from charter.sources.findings.npm_audit import read_npm_audit

@@ -1,6 +1,6 @@
-"""Sync git history into the store: run the mining jobs on an executor and write each repository's
-result in its own transaction as it arrives, so a failed repository writes nothing and the others are
-still mined. Progress events let a terminal draw a bar per repository and overall."""
+"""Git history into the store, for `charter sync`: run the mining jobs on an executor and write each
+repository's result in its own transaction as it arrives, so a failed repository writes nothing and
+the others are still mined. Progress events let a terminal draw a bar per repository and overall."""
 
 from __future__ import annotations
 
