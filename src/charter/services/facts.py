@@ -163,10 +163,12 @@ def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> l
             MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
             for item in delivery_metric_values(report)
         ]
-    values += incident_metric_values(workspace, inputs.incidents, since, until)  # read once, with the deployments
+    incidents = incident_metric_values(workspace, inputs.incidents, since, until)  # read once, with the deployments
+    values += [MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit) for item in incidents]
     with store.engine.connect() as connection:
         values += security_metric_values(workspace, connection, until)
-    values += slo_metric_values(workspace, store, until, inputs.incidents)
+    slos = slo_metric_values(workspace, store, until, inputs.incidents)
+    values += [MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit) for item in slos]
     for item in code_health(workspace, store, until):
         ref = item.source.ref.short
         for metric, value in item.health.metric_values().items():

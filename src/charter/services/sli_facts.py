@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from charter.analysis.component_sources import component_key, component_scopes
-from charter.analysis.metrics import METRICS
+from charter.analysis.reliability import metric_values as reliability_metrics
 from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
 from charter.analysis.reliability.slo_calendar import slo_window
 from charter.analysis.reliability.slo_status import (
@@ -21,11 +21,11 @@ from charter.analysis.reliability.slo_status import (
     slo_status,
 )
 from charter.model.incident import Incident
+from charter.model.metric_values import MetricValue
 from charter.model.slo import Slo
 from charter.services.workspace import Workspace
 from charter.store.database import Store
 from charter.store.sli import read_sli_counts
-from charter.store.snapshots import MetricValue
 
 
 def slo_status_report(
@@ -126,13 +126,8 @@ def slo_metric_values(
 ) -> list[MetricValue]:
     """`reliability.slo_attainment` and `reliability.error_budget_remaining` per component, team and
     the organisation (the worst SLO of each), for `charter sync`'s snapshot."""
-    from charter.analysis.reliability.slo_status import slo_metric_values as values_of
-
     report = slo_status_report(workspace, store, as_of, incidents=incidents)
     teams = {key: scope.team for key, scope in component_scopes(workspace.estate).items()}
     organization = workspace.estate.organization
     name = organization.metadata.name if organization else "org"
-    return [
-        MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, METRICS[item.metric].unit.value)
-        for item in values_of(report.statuses, teams, name)
-    ]
+    return reliability_metrics.slo_metric_values(report.statuses, teams, name)
