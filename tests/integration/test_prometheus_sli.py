@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY
-from charter.services.sli_facts import slo_status_report
+from charter.services.slo_status import slo_statuses as slo_status_report
 from charter.services.workspace import open_workspace
 from charter.sources.prometheus import pull_sli
 from charter.store import Store, open_store

@@ -23,9 +23,9 @@ from charter.analysis.delivery.dora import (
 )
 from charter.analysis.metrics import METRICS, Scope
 from charter.load.repository import collector_paused
-from charter.services.incident_facts import all_incidents, incident_metric_values
+from charter.services.incidents import all_incidents, incident_metric_values
 from charter.services.security_facts import security_metric_values
-from charter.services.sli_facts import slo_metric_values
+from charter.services.slo_status import slo_metric_values
 from charter.services.workspace import Workspace
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id

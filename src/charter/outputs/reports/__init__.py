@@ -12,6 +12,8 @@ from charter.outputs.views.base import ReportView
 
 LAYOUTS: dict[str, str] = {
     "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+    "slo-status": "charter.outputs.reports.slo_status:slo_status_document",
+    "incidents": "charter.outputs.reports.incidents:incidents_document",
 }
 
 
