@@ -31,7 +31,8 @@ from charter.store.incidents import read_imported_incidents
 
 
 class LoadedStrategy(Protocol):
-    """What these use cases read of a Context: the Estate and its policies."""
+    """What these use cases read of a Context: the Estate and its policies. Typed by what they read,
+    so that the snapshot, which still holds a Workspace, calls them too."""
 
     @property
     def estate(self) -> Estate: ...
