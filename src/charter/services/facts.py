@@ -17,22 +17,20 @@ from charter.analysis.delivery.dora import (
     DeliveryOptions,
     DeliveryReport,
     DeploymentExplanation,
-    delivery_metric_values,
     delivery_report,
     explain_deployment,
 )
-from charter.analysis.metrics import METRICS, Scope
+from charter.analysis.metrics import Scope
 from charter.load.repository import collector_paused
-from charter.services.incidents import all_incidents, incident_metric_values
-from charter.services.security_facts import security_metric_values
-from charter.services.slo_status import slo_metric_values
+from charter.model.metric_values import MetricValue
+from charter.services.context import Context
+from charter.services.incidents import all_incidents
 from charter.services.workspace import Workspace
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id
 from charter.store.git_history import read_file_changes
 from charter.store.schema import git_repositories
 from charter.store.shipped import read_lead_times, read_shipped_of, read_shippers
-from charter.store.snapshots import MetricValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,29 +146,9 @@ def explain(
 
 
 def snapshot_values(workspace: Workspace, since: datetime, until: datetime) -> list[MetricValue]:
-    """Every metric value `charter sync` records: delivery per component, team, system and the
-    organisation over [since, until), incidents per component, team and organisation, SLO attainment
-    and error budget at `until` (the worst SLO of each scope), security findings per component, team and
-    organisation, and code health per component."""
-    store = workspace.store
-    assert store is not None
-    values: list[MetricValue] = []
-    with store.engine.connect() as connection:
-        inputs = delivery_inputs(workspace, connection, DeliveryQuery(since, until))  # the same for every scope
-    for by in (Scope.COMPONENT, Scope.TEAM, Scope.SYSTEM, Scope.ORG):
-        report = delivery_report(inputs, delivery_options(workspace, DeliveryQuery(since, until, by)))
-        values += [
-            MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit)
-            for item in delivery_metric_values(report)
-        ]
-    incidents = incident_metric_values(workspace, inputs.incidents, since, until)  # read once, with the deployments
-    values += [MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit) for item in incidents]
-    with store.engine.connect() as connection:
-        values += security_metric_values(workspace, connection, until)
-    slos = slo_metric_values(workspace, store, until, inputs.incidents)
-    values += [MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, item.unit) for item in slos]
-    for item in code_health(workspace, store, until):
-        ref = item.source.ref.short
-        for metric, value in item.health.metric_values().items():
-            values.append(MetricValue(metric, Scope.COMPONENT.value, ref, value, METRICS[metric].unit.value))
-    return values
+    """Every metric value `charter sync` records: what `services.snapshot.snapshot_values` gives. Until
+    sync calls that itself (and the delivery and code health functions above have left this module),
+    it is imported here, where it cannot form an import cycle with the providers that use them."""
+    from charter.services import snapshot
+
+    return snapshot.snapshot_values(Context(workspace.root, workspace.estate, workspace.store), since, until)
