@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from charter.model.incident import SEVERITIES
-from charter.outputs.delivery import duration_text
 from charter.outputs.document import MARKDOWN, TERMINAL, Block, CsvTable, Document, Paragraph, TableBlock, only
+from charter.outputs.reports.durations import duration_text
 from charter.outputs.views.incidents import IncidentGroup, IncidentsReport
 
 HEADERS = ["scope", "incidents", *SEVERITIES, "open", "MTTA p50", "MTTA p90", "MTTR p50", "MTTR p90",

@@ -4,8 +4,8 @@ the SLOs without data on one line; the CSV one row per SLO with every number."""
 
 from __future__ import annotations
 
-from charter.outputs.delivery import duration_text
 from charter.outputs.document import MARKDOWN, TERMINAL, Block, CsvTable, Document, Heading, Paragraph, TableBlock, only
+from charter.outputs.reports.durations import duration_text
 from charter.outputs.views.slo_status import SloStatus, SloStatusReport
 
 HEADERS = ["SLO", "component", "objective", "window", "attainment", "budget left", "budget left (min)",
