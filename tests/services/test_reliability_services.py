@@ -1,15 +1,13 @@
 """The reliability use cases called directly on a Context, on SQLite and PostgreSQL: `slo status`,
 `slo rules` and `incidents` return their view models (or rule groups), and the SLO and incident
-metric values carry entity references as scopes. A day of SLI counts for two SLOs of `checkout`
-and one postmortem, INC-1, in its last hour."""
+metric values carry entity references as scopes, over the repository of tests/reliability_strategy.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, epoch_minute
@@ -24,80 +22,17 @@ from charter.services.slo_rules import SloRulesQuery, slo_rules
 from charter.services.slo_status import SloStatusQuery, slo_metric_values, slo_status_report
 from charter.store import open_store
 from charter.store.sli import SliDays, write_sli_days
+from tests.reliability_strategy import DAY, FILES, ORGANIZATION, SLOS, sli_day
 from tests.strategy import write_repo
 
-DAY = datetime(2026, 10, 1, tzinfo=UTC)
 AS_OF = DAY + timedelta(days=1)
 PERIOD = IncidentsQuery(DAY - timedelta(days=7), AS_OF, "service")
-FILES = {
-    "catalog/all.yaml": """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: team-a}
-        spec: {type: team, children: []}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata: {name: checkout}
-        spec: {type: service, lifecycle: production, owner: team-a}
-        """,
-    "slos/checkout.yaml": """\
-        version: "prometheus/v1"
-        service: checkout
-        slos:
-          - name: availability
-            objective: 99
-            sli:
-              events:
-                error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
-                total_query: sum(rate(http_requests_total[{{.window}}]))
-          - name: latency
-            objective: 90
-            sli:
-              events:
-                error_query: sum(rate(slow_requests_total[{{.window}}]))
-                total_query: sum(rate(http_requests_total[{{.window}}]))
-        """,
-    "incidents/inc-1.md": """\
-        ---
-        id: INC-1
-        title: Checkout errors
-        severity: SEV2
-        services: [checkout]
-        started: 2026-10-01T23:00:00Z
-        acknowledged: 2026-10-01T23:10:00Z
-        resolved: 2026-10-02T00:00:00Z
-        actionItems:
-          - {id: INC-1-1, title: Alert on 5xx, owner: group:team-a, due: 2026-09-29, status: open}
-        ---
-        # Checkout errors
-        """,
-}
-ORGANIZATION = """\
-apiVersion: charter.dev/v1
-kind: Organization
-metadata: {name: acme}
-spec:
-  policies:
-    sloPeriod: 1d
-    errorBudget: {exhausted: freeze-changes, incidentShare: 0.2}
-"""
 
 
 def _sli_day() -> SliDays:
-    """100 requests a minute. availability: the last hour has 30 errors a minute (1,800 bad of
-    144,000: 125% of a 1% budget); latency: 1 slow request every 4 minutes (2.5% of its 10% budget)."""
-    minute = np.arange(MINUTES_PER_DAY)
-    total = np.full(MINUTES_PER_DAY, 100.0)
-    availability = np.where(minute >= MINUTES_PER_DAY - 60, 70.0, 100.0)
-    latency = np.where(minute % 4 == 0, 99.0, 100.0)
+    good, total = sli_day()
     day = epoch_minute(DAY) // MINUTES_PER_DAY
-    return SliDays(
-        ["checkout-availability", "checkout-latency"],
-        [day, day],
-        np.stack([availability, latency]),
-        np.stack([total, total]),
-    )
+    return SliDays(list(SLOS), [day] * len(SLOS), good, total)
 
 
 @pytest.fixture
