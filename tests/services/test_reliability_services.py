@@ -5,6 +5,7 @@ metric values carry entity references as scopes, over the repository of tests/re
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -180,3 +181,17 @@ def test_empty_reports_say_where_the_data_comes_from(tmp_path: Path) -> None:
     assert render_report("markdown", status).startswith("# Error budgets at 2026-10-02 00:00 UTC\n\n| SLO |")
     assert "no incidents. Write postmortems under incidents/" in render_report("table", incidents)
     assert render_report("markdown", incidents).endswith("Action items: every incident's, open now.\n")
+
+
+def test_two_threads_on_one_context_get_what_one_after_the_other_gets(context: Context) -> None:
+    def status() -> object:
+        return slo_status_report(context, SloStatusQuery(AS_OF)).as_data()
+
+    def incidents() -> object:
+        return incidents_report(context, PERIOD).as_data()
+
+    alone = [status(), incidents()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = [future.result() for future in [pool.submit(status), pool.submit(incidents)]]
+
+    assert together == alone
