@@ -12,6 +12,9 @@ from charter.outputs.views.base import ReportView
 
 LAYOUTS: dict[str, str] = {
     "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+    "security": "charter.outputs.reports.security:security_document",
+    "risks": "charter.outputs.reports.risks:risks_document",
+    "controls": "charter.outputs.reports.controls:controls_document",
     "slo-status": "charter.outputs.reports.slo_status:slo_status_document",
     "incidents": "charter.outputs.reports.incidents:incidents_document",
 }
