@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from charter.model.sli_counts import MINUTES_PER_DAY
 from charter.services.context import load_context
 from charter.services.imports_sli import pull_sli
-from charter.services.sli_facts import slo_status_report
+from charter.services.slo_status import slo_statuses as slo_status_report
 from charter.services.workspace import open_workspace
 from charter.store import Store, open_store
 from charter.store.schema import sli_samples

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 
 from charter.model.errors import StoreFailure, UsageError
 from charter.services.context import Context, load_context
+from charter.services.findings import read_findings
 from charter.services.imports_delivery import (
     DeploymentImportRequest,
     PullImportRequest,
@@ -28,7 +29,6 @@ from charter.services.imports_sli import SliImportRequest, import_sli, pull_sli
 from charter.services.sync import SyncOptions, run_sync
 from charter.store.database import Store, open_store
 from charter.store.deployments import read_deployments, read_pull_requests
-from charter.services.findings import read_findings
 from charter.store.incidents import read_imported_incidents
 from charter.store.schema import sli_samples
 from charter.store.security_facts import read_epss_scores, read_kev_entries, read_scorecard_checks

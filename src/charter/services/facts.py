@@ -24,7 +24,7 @@ from charter.analysis.metrics import Scope
 from charter.load.repository import collector_paused
 from charter.model.metric_values import MetricValue
 from charter.services.context import Context
-from charter.services.incident_facts import all_incidents
+from charter.services.incidents import all_incidents
 from charter.services.workspace import Workspace
 from charter.store.database import Store
 from charter.store.deployments import read_deployments, read_deployments_by_id

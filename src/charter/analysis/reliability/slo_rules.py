@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import cast
 
 from charter.analysis.reliability.slo_sli import SliError, SliExpression, sli_expression
-from charter.analysis.reliability.slo_windows import (
-    WINDOW_SET_NAMES,
-    AlertWindow,
-    Tier,
-    WindowSet,
-    prometheus_duration,
-    window_set,
-)
+from charter.analysis.reliability.slo_windows import WINDOW_SET_NAMES, AlertWindow, Tier, WindowSet, window_set
 from charter.model.codes import diagnostic
 from charter.model.diagnostics import Diagnostic
 from charter.model.organization import Policies
+from charter.model.prometheus_rules import AlertingRule, RecordingRule, Rule, RuleGroup, prometheus_duration
 from charter.model.slo import BurnRateAlert, Slo, SloAlerting
 
 WINDOWS_KEY = "charter.dev/alert-windows"  # annotation or label: sloth | pyrra
@@ -40,31 +34,6 @@ PERIOD_BURN_RATE = "slo:period_burn_rate:ratio"
 BUDGET_REMAINING = "slo:period_error_budget_remaining:ratio"
 
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class RecordingRule:
-    record: str
-    expr: str
-    labels: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class AlertingRule:
-    alert: str
-    expr: str
-    hold: timedelta = timedelta(0)  # Prometheus `for`
-    labels: dict[str, str] = field(default_factory=dict)
-    annotations: dict[str, str] = field(default_factory=dict)
-
-
-Rule = RecordingRule | AlertingRule
-
-
-@dataclass(frozen=True, slots=True)
-class RuleGroup:
-    name: str
-    rules: tuple[Rule, ...]
 
 
 @dataclass(frozen=True, slots=True)

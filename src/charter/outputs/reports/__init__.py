@@ -15,6 +15,8 @@ LAYOUTS: dict[str, str] = {
     "security": "charter.outputs.reports.security:security_document",
     "risks": "charter.outputs.reports.risks:risks_document",
     "controls": "charter.outputs.reports.controls:controls_document",
+    "slo-status": "charter.outputs.reports.slo_status:slo_status_document",
+    "incidents": "charter.outputs.reports.incidents:incidents_document",
 }
 
 
