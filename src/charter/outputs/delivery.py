@@ -12,7 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from charter.analysis.delivery.dora import DeliveryReport, DeploymentExplanation, ScopeMetrics, WeekMetrics
+from charter.analysis.delivery.explain import DeploymentExplanation
+from charter.analysis.delivery.report import DeliveryReport, ScopeMetrics, WeekMetrics
 from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
 

@@ -12,15 +12,9 @@ from sqlalchemy.engine import Connection
 from charter.analysis.codehealth.health import CodeHealth, CodeHealthOptions, analyze_code_health
 from charter.analysis.component_sources import ComponentSource, component_scopes, component_sources
 from charter.analysis.delivery.bands import DoraEdition
-from charter.analysis.delivery.dora import (
-    DeliveryInputs,
-    DeliveryOptions,
-    DeliveryReport,
-    DeploymentExplanation,
-    delivery_metric_values,
-    delivery_report,
-    explain_deployment,
-)
+from charter.analysis.delivery.explain import DeploymentExplanation, explain_deployment
+from charter.analysis.delivery.inputs import DeliveryInputs, DeliveryOptions
+from charter.analysis.delivery.report import DeliveryReport, delivery_metric_values, delivery_report
 from charter.analysis.metrics import METRICS, Scope
 from charter.load.repository import collector_paused
 from charter.services.incident_facts import all_incidents, incident_metric_values
