@@ -21,9 +21,9 @@ from charter.analysis.reliability.incidents import (
     RepeatIncident,
 )
 from charter.model.incident import SEVERITIES
-from charter.outputs.delivery import duration_text
 from charter.outputs.json_text import indented_json
 from charter.outputs.markdown import markdown_table
+from charter.outputs.reports.durations import duration_text
 
 HEADERS = ["scope", "incidents", *SEVERITIES, "open", "MTTA p50", "MTTA p90", "MTTR p50", "MTTR p90",
            "in SEV1", "in SEV2", "repeats", "postmortems on time", "action items open (overdue)"]  # fmt: skip

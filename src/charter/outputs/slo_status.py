@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from charter.analysis.reliability.slo_status import BurnRate, SloStatus, SloStatusReport
-from charter.outputs.delivery import duration_text
 from charter.outputs.json_text import indented_json
+from charter.outputs.reports.durations import duration_text
 
 HEADERS = ["SLO", "component", "objective", "window", "attainment", "budget left", "budget left (min)",
            "burn 1h", "alerts", "exhausted in", "missing min"]  # fmt: skip
