@@ -5,7 +5,7 @@ the catalog's annotations: `charter.dev/repo` (else the last segment of `backsta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from charter.analysis.checks.scorecard import system_of, team_of
@@ -136,7 +136,3 @@ def release_pattern_problems(estate: Estate) -> Iterator[Diagnostic]:
         problems: list[Diagnostic] = []
         _release_pattern(entity, problems)
         yield from problems
-
-
-def repositories_of(sources: Iterable[ComponentSource]) -> set[str]:
-    return {source.repository for source in sources}
