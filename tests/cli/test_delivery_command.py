@@ -102,5 +102,11 @@ def test_delivery_from_imported_deployments_and_incidents(tmp_path: Path) -> Non
     ]
     assert explained["recovery"]["byIncident"] == "INC-1"
 
+    code, output = run("delivery", "--repo", str(repo), "--explain", "d1")
+    assert code == 0 and "Counted as failed" in output and "Recovered after 3.0h by INC-1" in output
+
     code, output = run("delivery", "--repo", str(repo), "--explain", "nope")
     assert code == 2 and "no deployment `nope`" in output
+
+    code, output = run("delivery", "--repo", str(repo), "--since", "2026-10-11", "--until", "2026-10-01")
+    assert code == 2 and "--since 2026-10-11 is not before --until 2026-10-01" in output
