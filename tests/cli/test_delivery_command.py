@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from tests.delivery_strategy import FILES
 from tests.strategy import write_repo
 
 SHA = "b" * 40
@@ -24,33 +25,6 @@ RECORDS = [
     {"id": "d5", "component": "payments", "environment": "production", "sha": SHA,
      "finished": "2026-10-09T10:00:00Z", "status": "failure"},
 ]  # fmt: skip
-FILES = {
-    "catalog/all.yaml": """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: team-a}
-        spec: {type: team, children: []}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata: {name: payments}
-        spec: {type: service, lifecycle: production, owner: team-a}
-        """,
-    "incidents/inc-1.md": """\
-        ---
-        id: INC-1
-        title: Payments fail
-        severity: SEV2
-        services: [payments]
-        started: 2026-10-01T11:00:00Z
-        resolved: 2026-10-01T13:00:00Z
-        cause: change
-        causedBy: {deployment: d1}
-        postmortem: {status: published, date: 2026-10-02}
-        ---
-        # Payments fail
-        """,
-}
 
 
 def run(*arguments: str) -> tuple[int, str]:

@@ -26,44 +26,13 @@ from charter.services.delivery import (
 from charter.store import open_store
 from charter.store.deployments import write_deployments
 from charter.store.shipped import replace_shipped_changes
+from tests.delivery_strategy import FILES
 from tests.strategy import write_repo
 
 SINCE = datetime(2026, 9, 28, tzinfo=UTC)  # a Monday
 UNTIL = datetime(2026, 10, 12, tzinfo=UTC)  # two whole ISO weeks later
 HOUR, DAY = 3600.0, 86400.0
 SHA = "b" * 40
-FILES = {
-    "catalog/all.yaml": """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: team-a}
-        spec: {type: team, children: []}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: System
-        metadata: {name: shop}
-        spec: {owner: team-a}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata: {name: payments}
-        spec: {type: service, lifecycle: production, owner: team-a, system: shop}
-        """,
-    "incidents/inc-1.md": """\
-        ---
-        id: INC-1
-        title: Payments fail
-        severity: SEV2
-        services: [payments]
-        started: 2026-10-01T11:00:00Z
-        resolved: 2026-10-01T13:00:00Z
-        cause: change
-        causedBy: {deployment: d1}
-        postmortem: {status: published, date: 2026-10-02}
-        ---
-        # Payments fail
-        """,
-}
 
 
 def deployment(
