@@ -224,8 +224,7 @@ def load_strategy_repo(
     `catalog` folder. References into folders left out stay as written; `charter check` checks them.
     `select(folder, path)` narrows further: of the files found in those folders (under the resolved
     root), only those it accepts are read."""
-    with collector_paused():
-        return _load_strategy_repo(root.resolve(), cache, folders, select)
+    return _load_strategy_repo(root.resolve(), cache, folders, select)
 
 
 def _load_strategy_repo(

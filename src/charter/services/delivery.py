@@ -73,8 +73,8 @@ def delivery_inputs(context: Context, connection: Connection, query: DeliveryQue
     deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
     in_period = [item.id for item in deployments if query.since <= item.finished < query.until]
     lead_times = read_lead_times(connection, in_period)
-    # Postmortems merged with imported incidents. (`all_incidents` reads only the Estate of its
-    # Workspace; it takes the Context once the incidents use cases move onto it.)
+    # Postmortems merged with imported incidents. (`all_incidents` reads only its Workspace's Estate; it
+    # takes the Context once the incident use cases move onto it.)
     incidents = all_incidents(Workspace(context.root, context.estate, context.store), connection)
     shippers = read_shippers(
         connection, [incident.caused_by_change for incident in incidents if incident.caused_by_change]

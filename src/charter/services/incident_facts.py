@@ -13,10 +13,10 @@ from charter.analysis.component_sources import component_key, component_scopes
 from charter.analysis.reliability.incident_merge import merge_incidents
 from charter.analysis.reliability.incidents import IncidentGrouping, IncidentOptions, incident_metric_rows
 from charter.model.incident import Incident
+from charter.model.metric_values import MetricValue, scope_from_stored
 from charter.services.workspace import Workspace
 from charter.store.database import Store
 from charter.store.incidents import read_imported_incidents
-from charter.store.snapshots import MetricValue
 
 
 def all_incidents(workspace: Workspace, connection: Connection | None) -> list[Incident]:
@@ -91,6 +91,6 @@ def incident_metric_values(
     for the snapshot of `charter sync`; `incidents` as `all_incidents` gives them."""
     options = incident_options(workspace, since, until, until.date())
     return [
-        MetricValue(row.metric, row.scope_kind, row.scope_ref, row.value, row.unit)
+        MetricValue(row.metric, scope_from_stored(row.scope_kind, row.scope_ref), row.value, row.unit)
         for row in incident_metric_rows(incidents, component_scopes(workspace.estate), options)
     ]

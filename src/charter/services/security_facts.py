@@ -26,6 +26,7 @@ from charter.analysis.security.remediation import finding_exceptions
 from charter.model.diagnostics import Diagnostic
 from charter.model.finding import Finding
 from charter.model.finding_columns import FindingColumns
+from charter.model.metric_values import MetricPoint, MetricValue, organization_ref, scope_from_stored
 from charter.services.workspace import Workspace
 from charter.store.security_facts import (
     CVE_PREFIX,
@@ -35,7 +36,7 @@ from charter.store.security_facts import (
     read_open_finding_columns,
     read_scorecard_checks,
 )
-from charter.store.snapshots import MetricPoint, MetricValue, read_metric_history
+from charter.store.snapshots import read_metric_history
 
 # Organisation-wide metrics shown as the trend, in this order.
 TREND_METRICS = (
@@ -124,7 +125,7 @@ def security_report(workspace: Workspace, connection: Connection, as_of: datetim
 def security_trend(connection: Connection, organization: str) -> list[TrendPoint]:
     """The organisation's security metrics at every snapshot that recorded any of them, oldest first."""
     histories: dict[str, list[MetricPoint]] = {
-        metric: read_metric_history(connection, metric, Scope.ORG.value, organization) for metric in TREND_METRICS
+        metric: read_metric_history(connection, metric, organization_ref(organization)) for metric in TREND_METRICS
     }
     points: dict[int, TrendPoint] = {}
     for metric, history in histories.items():
@@ -157,7 +158,7 @@ def security_metric_values(workspace: Workspace, connection: Connection, as_of: 
                 "security.findings.priority_attend": counts.by_priority["attend"],
             }
             values += [
-                MetricValue(metric, scope.value, reference, float(value), METRICS[metric].unit.value)
+                MetricValue(metric, scope_from_stored(scope.value, reference), float(value), METRICS[metric].unit.value)
                 for metric, value in measured.items()
             ]
     gaps_by_component: dict[str, int] = {}
@@ -169,8 +170,7 @@ def security_metric_values(workspace: Workspace, connection: Connection, as_of: 
         values.append(
             MetricValue(
                 "security.access_control_gaps",
-                Scope.COMPONENT.value,
-                f"component:{component}",
+                scope_from_stored(Scope.COMPONENT.value, f"component:{component}"),
                 float(gaps_by_component.get(component, 0)),
                 METRICS["security.access_control_gaps"].unit.value,
             )

@@ -21,11 +21,11 @@ from charter.analysis.reliability.slo_status import (
     slo_status,
 )
 from charter.model.incident import Incident
+from charter.model.metric_values import MetricValue, scope_from_stored
 from charter.model.slo import Slo
 from charter.services.workspace import Workspace
 from charter.store.database import Store
 from charter.store.sli import read_sli_counts
-from charter.store.snapshots import MetricValue
 
 
 def slo_status_report(
@@ -133,6 +133,11 @@ def slo_metric_values(
     organization = workspace.estate.organization
     name = organization.metadata.name if organization else "org"
     return [
-        MetricValue(item.metric, item.scope_kind, item.scope_ref, item.value, METRICS[item.metric].unit.value)
+        MetricValue(
+            item.metric,
+            scope_from_stored(item.scope_kind, item.scope_ref),
+            item.value,
+            METRICS[item.metric].unit.value,
+        )
         for item in values_of(report.statuses, teams, name)
     ]
