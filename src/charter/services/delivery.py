@@ -43,7 +43,7 @@ class DeliveryQuery:
     edition: str = DoraEdition.DORA_2023.value
 
     def __post_init__(self) -> None:
-        if self.until <= self.since:
+        if self.until <= self.since:  # in the command's words: `--until` names the last day, the one before
             last_day = (self.until - timedelta(days=1)).date()
             raise UsageError(f"--since {self.since.date()} is not before --until {last_day}")
         if self.by not in {scope.value for scope in Scope}:

@@ -26,6 +26,8 @@ HEADERS = ["scope", "deploys", "per day", "deploy days/week", "lead time p50", "
            "change failure rate", "recovery p50", "rework rate"]  # fmt: skip
 TREND_HEADERS = ["week", "deploys", "days", "lead time p50", "change failure rate", "recovery p50", "rework rate"]
 UNRECOVERED_SHOWN = 10
+WIDTH = 160
+EXPLANATION_WIDTH = 140
 
 
 def _ratio(value: float | None) -> str:
@@ -77,7 +79,7 @@ def _title(view: DeliveryReport) -> str:
     return f"Delivery {view.since.date().isoformat()} to {last_day.isoformat()} by {view.by} (bands: DORA {view.dora})"
 
 
-def _uncounted(view: DeliveryReport) -> list[Block]:
+def _terminal_notes(view: DeliveryReport) -> list[Block]:
     """What a terminal says under the tables: deployments DORA does not count, failures not yet
     recovered, incidents that name no known deployment."""
     terminal = only(TERMINAL)
@@ -118,14 +120,14 @@ def delivery_document(view: DeliveryReport) -> Document:
             TableBlock.of(HEADERS, rows, title=title, title_level=1, only=only(MARKDOWN)),
             Paragraph(NO_BAND_FOR_REWORK, only=only(MARKDOWN)),
         ]
-        return Document(blocks, csv, 160)
+        return Document(blocks, csv, WIDTH)
     blocks = [TableBlock.of(HEADERS, rows, title=title, title_level=1)]
     trend = view.scopes[0].weeks if len(view.scopes) == 1 else []  # the one scope's trend
     if trend:
         blocks.append(TableBlock.of(TREND_HEADERS, [_week_row(week) for week in trend], title="Weekly trend"))
-    blocks += _uncounted(view)
+    blocks += _terminal_notes(view)
     blocks.append(Paragraph(NO_BAND_FOR_REWORK))
-    return Document(blocks, csv, 160)
+    return Document(blocks, csv, WIDTH)
 
 
 def explanation_document(view: DeploymentExplanation) -> Document:
@@ -169,4 +171,4 @@ def explanation_document(view: DeploymentExplanation) -> Document:
             for change in view.shipped
         ],
     )
-    return Document(blocks, csv, 140)
+    return Document(blocks, csv, EXPLANATION_WIDTH)
