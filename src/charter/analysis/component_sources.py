@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from charter.analysis.checks.scorecard import system_of, team_of
+from charter.analysis.ownership import system_of, team_of
 from charter.model.catalog import (
     RELEASE_TAGS_ANNOTATION,
     REPO_ANNOTATION,

@@ -17,10 +17,11 @@ KNOWN_DECISION_STATUSES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """One decision record. `id` is the record's number as written in its file name (`0012` from
-    `0012-use-x.md`), or, for log4brains' date-prefixed names, its slug: the file name without
-    `.md` (`20201016-use-the-adr-slug-as-its-unique-id`), which is how log4brains identifies and
-    links records. `supersedes` / `superseded_by` hold ids of other records in the same form."""
+    """One decision record, identified by `slug`, its file name without `.md`
+    (`0012-use-x`, `20201016-use-the-adr-slug-as-its-unique-id`), as log4brains identifies and
+    links records. `id` is the name it goes by: its `number` as written in the file name (`0012`)
+    while no other record has that number, else its slug (two branches may each add "the next"
+    record). `supersedes` / `superseded_by` hold the ids of other records."""
 
     id: str
     title: str
@@ -34,6 +35,8 @@ class Decision:
     expires: dt.date | None = None
     location: Location | None = None
     aliases: tuple[str, ...] = field(default=())
+    slug: str | None = None
+    number: str | None = None  # as written: `0012`; None for log4brains' dated names
 
 
 def _as_list(value: Any) -> Any:

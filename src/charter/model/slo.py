@@ -91,8 +91,10 @@ class Slo:
 
     `name` is unique in the repository: Sloth's `<service>-<slo name>` (its `sloth_id`), else the
     document's `metadata.name`; an OpenSLO SLO with several objectives becomes one Slo per
-    objective, `<metadata.name>-<objective displayName as a slug, or its index>`. `declared_name`
-    is the name the file itself gives, shared by the objectives of one OpenSLO SLO.
+    objective, `<metadata.name>-<objective displayName as a slug, or its index>`. A Pyrra SLO is
+    identified by namespace and name, as in Kubernetes: its `name` is `<namespace>/<name>` when SLOs
+    of other namespaces share its name. `declared_name` is the name the file itself gives, shared by
+    the objectives of one OpenSLO SLO.
     """
 
     name: str
@@ -108,6 +110,7 @@ class Slo:
     annotations: dict[str, str] = field(default_factory=dict)
     location: Location | None = None
     declared_name: str | None = None
+    namespace: str | None = None  # Pyrra's `metadata.namespace`: with `declared_name`, its identity
     display_name: str | None = None
     description: str | None = None
     objective_name: str | None = None  # OpenSLO objective displayName

@@ -267,12 +267,12 @@ def _pull_sli(workspace: Workspace, until: datetime) -> list[Diagnostic]:
 
 def _snapshot(workspace: Workspace, as_of: datetime) -> int | None:
     from charter.services.facts import snapshot_values
-    from charter.store.risk_register import record_register
+    from charter.services.risks import record_register
     from charter.store.snapshots import insert_snapshot
 
     assert workspace.store is not None
     values = snapshot_values(workspace, until=as_of, since=as_of - SNAPSHOT_PERIOD)
     with workspace.store.transaction() as connection:
         snapshot_id = insert_snapshot(connection, datetime.now(UTC), workspace.estate.commit, values)
-        record_register(connection, snapshot_id, workspace, as_of.date())
+        record_register(connection, snapshot_id, workspace.estate, as_of.date())
     return snapshot_id

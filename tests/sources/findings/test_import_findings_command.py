@@ -10,8 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 from charter.cli.imports import import_app
+from charter.services.findings import read_findings
 from charter.store.database import open_store
-from charter.store.findings import read_findings
 from tests.sources.findings.documents import (
     IMAGE,
     PIP_AUDIT_CURRENT,

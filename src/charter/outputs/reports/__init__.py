@@ -15,6 +15,9 @@ LAYOUTS: dict[str, str] = {
     "delivery": "charter.outputs.reports.delivery:delivery_document",
     "delivery-explain": "charter.outputs.reports.delivery:explanation_document",
     "codehealth": "charter.outputs.reports.codehealth:codehealth_document",
+    "security": "charter.outputs.reports.security:security_document",
+    "risks": "charter.outputs.reports.risks:risks_document",
+    "controls": "charter.outputs.reports.controls:controls_document",
 }
 
 

@@ -11,7 +11,7 @@ from charter.services.context import Context
 from charter.services.metrics.interface import MetricProvider
 from charter.services.metrics.shared import Period, SharedFacts
 from charter.services.metrics.workspace_bridge import workspace_of
-from charter.services.security_facts import security_metric_values
+from charter.services.security_metrics import security_metric_values
 
 
 class SecurityMetrics(MetricProvider):
