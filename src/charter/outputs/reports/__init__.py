@@ -12,6 +12,9 @@ from charter.outputs.views.base import ReportView
 
 LAYOUTS: dict[str, str] = {
     "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+    "delivery": "charter.outputs.reports.delivery:delivery_document",
+    "delivery-explain": "charter.outputs.reports.delivery:explanation_document",
+    "codehealth": "charter.outputs.reports.codehealth:codehealth_document",
     "security": "charter.outputs.reports.security:security_document",
     "risks": "charter.outputs.reports.risks:risks_document",
     "controls": "charter.outputs.reports.controls:controls_document",

@@ -10,7 +10,6 @@ from charter.model.metric_values import MetricValue
 from charter.services.context import Context
 from charter.services.metrics.interface import MetricProvider
 from charter.services.metrics.shared import Period, SharedFacts
-from charter.services.metrics.workspace_bridge import workspace_of
 from charter.services.security_metrics import security_metric_values
 
 
@@ -19,4 +18,4 @@ class SecurityMetrics(MetricProvider):
 
     def measure(self, context: Context, period: Period, shared: SharedFacts) -> list[MetricValue]:
         with context.required_store().engine.connect() as connection:
-            return security_metric_values(workspace_of(context), connection, period.until)
+            return security_metric_values(context, connection, period.until)

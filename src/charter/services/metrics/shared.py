@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from charter.analysis.delivery.dora import DeliveryInputs
+from charter.analysis.delivery.inputs import DeliveryInputs
 from charter.model.incident import Incident
 from charter.services.context import Context
-from charter.services.facts import DeliveryQuery, delivery_inputs
-from charter.services.metrics.workspace_bridge import workspace_of
+from charter.services.delivery import DeliveryQuery, delivery_inputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +37,7 @@ class SharedFacts:
         store = self._context.required_store()
         query = DeliveryQuery(self._period.since, self._period.until)
         with store.engine.connect() as connection:
-            return delivery_inputs(workspace_of(self._context), connection, query)
+            return delivery_inputs(self._context, connection, query)
 
     @property
     def incidents(self) -> Sequence[Incident]:
