@@ -53,7 +53,7 @@ TARGET_SECONDS = 30.0
 SPAN_DAYS = 3 * 365
 # One deployment in this many of a component rolls back the one before it, and one hotfixes it.
 REWORK_EVERY = 50
-# delivery_inputs reads deployments from 30 days before the period (charter.services.facts._CONTEXT_BEFORE).
+# delivery_inputs reads deployments from 30 days before the period (charter.services.delivery._CONTEXT_BEFORE).
 CONTEXT_BEFORE = timedelta(days=30)
 MAX_LEAD_SECONDS = 14 * 86400
 # Incidents added to the demo organisation whose cause is a commit the store holds.

@@ -45,7 +45,7 @@ from pathlib import Path
 def main():
     from charter.sources.git.executors import LocalExecutor
     from charter.sources.git.mine import RepositoryJob
-    from charter.sources.git.sync import sync_repositories
+    from charter.services.imports_git import sync_repositories
     from charter.store import open_store
     from charter.store.git_history import known_refs
 

@@ -10,18 +10,7 @@ import pytest
 
 from charter.analysis.component_sources import ComponentScope
 from charter.analysis.delivery.bands import DoraEdition
-from charter.analysis.delivery.dora import (
-    DeliveryInputs,
-    DeliveryMetricValue,
-    DeliveryOptions,
-    EnvironmentCount,
-    LeadTimes,
-    change_shippers,
-    delivery_metric_values,
-    delivery_report,
-    explain_deployment,
-    grouped_percentiles,
-)
+from charter.analysis.delivery.explain import explain_deployment
 from charter.analysis.delivery.failures import (
     FailureLink,
     FailureRule,
@@ -30,9 +19,14 @@ from charter.analysis.delivery.failures import (
     link_failures,
     service_components,
 )
+from charter.analysis.delivery.inputs import DeliveryInputs, DeliveryOptions, change_shippers
+from charter.analysis.delivery.percentiles import grouped_percentiles
+from charter.analysis.delivery.report import EnvironmentCount, delivery_metric_values, delivery_report
 from charter.analysis.metrics import Scope
-from charter.model.delivery import Deployment, DeploymentStatus, ShippedChange
+from charter.model.delivery import Deployment, DeploymentStatus, LeadTimes, ShippedChange
 from charter.model.incident import Incident
+from charter.model.metric_values import MetricValue, organization_ref
+from charter.model.refs import EntityRef
 
 SINCE = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 UNTIL = datetime(2026, 3, 30, tzinfo=UTC)  # four whole ISO weeks later
@@ -426,9 +420,11 @@ def test_metric_values_carry_the_registry_names_scopes_and_units() -> None:
     deployments, scopes = scoped_deployments()
     by_component = delivery_report(DeliveryInputs(deployments, scopes=scopes), options())
     values = {(value.scope_ref, value.metric): value for value in delivery_metric_values(by_component)}
-    assert values[("component:payments", "delivery.deployment_frequency.per_day")] == DeliveryMetricValue(
-        "delivery.deployment_frequency.per_day", "component", "component:payments", 2 / 28, "per_day"
+    frequency = values[("component:payments", "delivery.deployment_frequency.per_day")]
+    assert frequency == MetricValue(
+        "delivery.deployment_frequency.per_day", EntityRef("component", "default", "payments"), 2 / 28, "per_day"
     )
+    assert (frequency.scope_kind, frequency.scope_ref) == ("component", "component:payments")  # as stored
     assert values[("component:search", "delivery.change_failure_rate")].value == 0.0
     assert values[("component:search", "delivery.lead_time_for_changes.p50")].unit == "seconds"
     assert len(values) == 3 * 7
@@ -436,6 +432,18 @@ def test_metric_values_carry_the_registry_names_scopes_and_units() -> None:
     team_values = delivery_metric_values(by_team)
     assert {value.scope_ref for value in team_values} == {"group:find", "group:pay"}  # no team: left out
     assert {value.scope_kind for value in team_values} == {"team"}
+    assert {value.scope for value in team_values} == {
+        EntityRef("group", "default", "find"),
+        EntityRef("group", "default", "pay"),
+    }
+    by_system = delivery_report(DeliveryInputs(deployments, scopes=scopes), options(by=Scope.SYSTEM))
+    assert {(value.scope_kind, value.scope_ref) for value in delivery_metric_values(by_system)} == {
+        ("system", "system:shop")
+    }
+    by_org = delivery_report(DeliveryInputs(deployments, scopes=scopes), options(by=Scope.ORG, organization="acme"))
+    org_values = delivery_metric_values(by_org)
+    assert {value.scope for value in org_values} == {organization_ref("acme")}
+    assert {(value.scope_kind, value.scope_ref) for value in org_values} == {("org", "acme")}
 
 
 def test_an_empty_period_is_refused() -> None:

@@ -15,9 +15,9 @@ from charter.analysis.reliability.incidents import (
     IncidentGrouping,
     IncidentOptions,
     PostmortemState,
-    incident_metric_rows,
     incident_report,
 )
+from charter.analysis.reliability.metric_values import incident_metric_values
 from charter.model.diagnostics import Location
 from charter.model.estate import Estate
 from charter.model.incident import ActionItem, Incident
@@ -119,9 +119,11 @@ def _by(grouping: IncidentGrouping) -> IncidentOptions:
     return IncidentOptions(OPTIONS.since, OPTIONS.until, OPTIONS.today, 5, 30, "acme", grouping)
 
 
-def test_metric_rows_use_registry_names_per_scope() -> None:
-    rows = {(row.metric, row.scope_kind, row.scope_ref): row.value
-            for row in incident_metric_rows(INCIDENTS, SCOPES, OPTIONS)}  # fmt: skip
+def test_metric_values_use_registry_names_per_scope() -> None:
+    values = incident_metric_values(INCIDENTS, SCOPES, OPTIONS)
+    rows = {(row.metric, row.scope_kind, row.scope_ref): row.value for row in values}
+    scopes = ["component:payments", "component:checkout", "group:team-a", "group:team-b", "organization:org"]
+    assert {row.scope for row in values} == {parse_ref(scope) for scope in scopes}
     assert rows[("reliability.incidents.count", "org", "org")] == 5
     assert rows[("reliability.incidents.sev1_count", "component", "component:payments")] == 1
     assert rows[("reliability.mttr.p50", "component", "component:checkout")] == 240 * 60

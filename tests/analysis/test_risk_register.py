@@ -9,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.risk.register import (
-    PreviousRegister,
-    RiskRegister,
-    RiskState,
-    build_register,
-    register_states,
-)
+from charter.analysis.risk.register import RiskRegister, build_register, register_states
 from charter.load.repository import load_strategy_repo
+from charter.model.risk_states import PreviousRegister, RiskState
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 1)

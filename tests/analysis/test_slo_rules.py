@@ -11,16 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.reliability.slo_rules import AlertingRule, RecordingRule, RulesResult, SloRules, slo_rules
-from charter.analysis.reliability.slo_windows import (
-    burn_rate_factor,
-    prometheus_duration,
-    pyrra_windows,
-    sloth_windows,
-)
+from charter.analysis.reliability.slo_rules import RulesResult, SloRules, slo_rules
+from charter.analysis.reliability.slo_windows import burn_rate_factor, pyrra_windows, sloth_windows
 from charter.load.repository import load_strategy_repo
 from charter.model.estate import Estate
 from charter.model.organization import Policies
+from charter.model.prometheus_rules import AlertingRule, RecordingRule, prometheus_duration
 from tests.strategy import write_repo
 
 DAY = timedelta(days=1)

@@ -9,18 +9,18 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
+from charter.analysis.reliability.metric_values import slo_metric_values
 from charter.analysis.reliability.slo_calendar import calendar_period, slo_window
 from charter.analysis.reliability.slo_status import (
     SloStatus,
     StatusContext,
     incident_budget_share,
     minute_days_needed,
-    slo_metric_values,
     slo_status,
 )
 from charter.model.incident import Incident
 from charter.model.organization import ErrorBudgetPolicy, Policies
+from charter.model.sli_counts import MINUTES_PER_DAY, SliCounts, epoch_minute
 from charter.model.slo import CalendarWindow, Slo
 
 DAY_START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -237,13 +237,14 @@ def test_snapshot_metrics_take_the_worst_slo_of_each_scope() -> None:
     fine = status_of(one_day(np.full(MINUTES_PER_DAY, 100.0), np.full(MINUTES_PER_DAY, 100.0)))
     burning = status_of(last_hour_bad())
     values = {(v.metric, v.scope_kind, v.scope_ref): v.value for v in slo_metric_values([fine, burning],
-              {"checkout": "group:default/payments"}, "acme")}  # fmt: skip
+              {"checkout": "group:payments"}, "acme")}  # fmt: skip
 
     budget = 1 - (600 / 144_000) / 0.01
     assert values[("reliability.error_budget_remaining", "component", "component:checkout")] == pytest.approx(budget)
-    assert values[("reliability.error_budget_remaining", "team", "group:default/payments")] == pytest.approx(budget)
+    assert values[("reliability.error_budget_remaining", "team", "group:payments")] == pytest.approx(budget)
     assert values[("reliability.slo_attainment", "org", "acme")] == pytest.approx(1 - 600 / 144_000)
     assert len(values) == 6
+    assert {item.unit for item in slo_metric_values([fine], {}, "acme")} == {"ratio"}
 
 
 def test_minute_days_needed_are_the_days_of_window_edges() -> None:

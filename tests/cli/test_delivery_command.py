@@ -9,6 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from tests.delivery_strategy import FILES
 from tests.strategy import write_repo
 
 SHA = "b" * 40
@@ -24,33 +25,6 @@ RECORDS = [
     {"id": "d5", "component": "payments", "environment": "production", "sha": SHA,
      "finished": "2026-10-09T10:00:00Z", "status": "failure"},
 ]  # fmt: skip
-FILES = {
-    "catalog/all.yaml": """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: team-a}
-        spec: {type: team, children: []}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata: {name: payments}
-        spec: {type: service, lifecycle: production, owner: team-a}
-        """,
-    "incidents/inc-1.md": """\
-        ---
-        id: INC-1
-        title: Payments fail
-        severity: SEV2
-        services: [payments]
-        started: 2026-10-01T11:00:00Z
-        resolved: 2026-10-01T13:00:00Z
-        cause: change
-        causedBy: {deployment: d1}
-        postmortem: {status: published, date: 2026-10-02}
-        ---
-        # Payments fail
-        """,
-}
 
 
 def run(*arguments: str) -> tuple[int, str]:
@@ -102,5 +76,11 @@ def test_delivery_from_imported_deployments_and_incidents(tmp_path: Path) -> Non
     ]
     assert explained["recovery"]["byIncident"] == "INC-1"
 
+    code, output = run("delivery", "--repo", str(repo), "--explain", "d1")
+    assert code == 0 and "Counted as failed" in output and "Recovered after 3.0h by INC-1" in output
+
     code, output = run("delivery", "--repo", str(repo), "--explain", "nope")
     assert code == 2 and "no deployment `nope`" in output
+
+    code, output = run("delivery", "--repo", str(repo), "--since", "2026-10-11", "--until", "2026-10-01")
+    assert code == 2 and "--since 2026-10-11 is not before --until 2026-10-01" in output

@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from charter.cli.imports import import_app
+from charter.cli.app import app
 from charter.model.delivery import DeploymentStatus
 from charter.store.database import open_store
 from charter.store.deployments import read_deployments, read_pull_requests
@@ -40,18 +39,6 @@ spec:
 """
 
 
-def cli() -> typer.Typer:
-    """The lead registers `import_app` in charter.cli.app; until then, an app of its own."""
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """charter"""
-
-    app.add_typer(import_app, name="import")
-    return app
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """The environment that points the store at SQLite (the repository's file) or PostgreSQL."""
@@ -67,7 +54,7 @@ def strategy(tmp_path: Path) -> Path:
 
 def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
     # A wide table, so that no message is wrapped.
-    result = CliRunner().invoke(cli(), ["import", *args], env={**env, "COLUMNS": "400"})
+    result = CliRunner().invoke(app, ["import", *args], env={**env, "COLUMNS": "400"})
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 

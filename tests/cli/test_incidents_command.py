@@ -170,7 +170,7 @@ SLO = """\
 def test_error_budget_used_per_incident(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from charter.sources.sli import import_sli_file
+    from charter.services.imports_sli import import_sli_file
     from charter.store.database import open_store
 
     (tmp_path / "org").mkdir()

@@ -5,15 +5,16 @@ its heat map, JSON with changes since the register a snapshot recorded, Markdown
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 from typer.testing import CliRunner
 
-from charter.analysis.risk.register import RiskState
 from charter.cli.controls import controls_command
+from charter.cli.errors import CharterGroup
 from charter.cli.risks import risks_command
+from charter.model.risk_states import RiskState
 from charter.store.database import open_store
 from charter.store.risk_register import write_risk_states
 from charter.store.snapshots import insert_snapshot
@@ -22,8 +23,8 @@ from tests.strategy import write_repo
 
 
 def command_app() -> typer.Typer:
-    """The two commands as `charter` registers them."""
-    app = typer.Typer()
+    """The two commands as `charter` registers them (errors become exit codes)."""
+    app = typer.Typer(cls=CharterGroup)
     app.command("risks")(risks_command)
     app.command("controls")(controls_command)
     return app
@@ -43,7 +44,14 @@ def test_table_shows_the_heat_map_and_the_lists(tmp_path: Path) -> None:
     assert "Risk heat map" in out
     heat_rows = [line for line in out.splitlines() if line.startswith("│") and line.count("│") == 7]
     # likelihood 5 row: (5,1) one risk and (5,5) one risk.
-    assert [cell.strip() for cell in heat_rows[0].split("│")[1:7]] == ["5", "1", "·", "·", "·", "1"]
+    assert [cell.strip() for cell in heat_rows[0].split("│")[1:7]] == [
+        "5",
+        "1 · medium",
+        "· high",
+        "· high",
+        "· critical",
+        "1 · critical",
+    ]
     assert "Review overdue (1)" in out and "risk:one-by-five: due 2026-10-01" in out
     assert "Mitigating initiatives not committed to a quarter (1)" in out
     assert "no snapshot has recorded the register yet" in out
@@ -147,15 +155,14 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     assert "csv" in err
 
 
-def test_the_heat_map_is_coloured_by_matrix_level_on_a_terminal(tmp_path: Path) -> None:
-    from charter.analysis.risk.register import build_register
-    from charter.load.repository import load_strategy_repo
-    from charter.outputs.risks import render_table
+def test_the_heat_map_names_each_cells_matrix_level_in_the_terminal(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, FILES)
 
-    register = build_register(load_strategy_repo(write_repo(tmp_path, FILES)), date(2026, 11, 1))
+    code, out, _ = _run("risks", "--repo", str(root), "--as-of", "2026-11-01")
 
-    coloured = render_table(register, colour=True)
-
-    # cell (5,5) is critical: red background; cell (1,1) is low: green background.
-    assert "\x1b[30;41m 1\x1b[0m" in coloured
-    assert "\x1b[30;42m ·\x1b[0m" in coloured
+    assert code == 0
+    heat_rows = [line for line in out.splitlines() if line.startswith("│") and line.count("│") == 7]
+    # cell (5,5) is critical and holds one risk; cell (1,1) is low and holds none.
+    assert heat_rows[0].split("│")[6].strip() == "1 · critical"
+    assert heat_rows[4].split("│")[2].strip() == "· low"
+    assert "levels: low, medium, high, critical" in out

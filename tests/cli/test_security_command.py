@@ -15,9 +15,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from charter.cli.errors import CharterGroup
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
-from charter.services.security_facts import security_metric_values
+from charter.services.security_metrics import security_metric_values
 from charter.services.workspace import open_workspace
 from charter.store.database import open_store
 from tests.security_strategy import write_security_repo
@@ -27,8 +28,8 @@ PRIVILEGED = "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H"
 
 
 def cli() -> typer.Typer:
-    """The commands this test needs, registered as charter.cli.app does."""
-    app = typer.Typer()
+    """The commands this test needs, registered as charter.cli.app does (errors become exit codes)."""
+    app = typer.Typer(cls=CharterGroup)
     app.add_typer(import_app, name="import")
     app.command("security")(security_command)
     return app

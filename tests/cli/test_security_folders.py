@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charter.cli.security import SECURITY_FOLDERS, SecurityFiles
 from charter.load.repository import load_strategy_repo
+from charter.services.security import SECURITY_FOLDERS, SecurityFiles
 from tests.security_strategy import write_security_repo
 from tests.strategy import write_repo
 

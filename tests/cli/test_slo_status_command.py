@@ -1,81 +1,31 @@
 """`charter import sli` and `charter slo status` end to end: a strategy repository with two SLOs and
-an incident, CSV counts imported, and the status in every format, with the policy's verdicts."""
+an incident (tests/reliability_strategy.py), CSV counts imported, and the status in every format,
+with the policy's verdicts."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from tests.reliability_strategy import DAY, FILES, ORGANIZATION, SLOS, sli_day
 from tests.strategy import write_repo
 
-DAY = datetime(2026, 10, 1, tzinfo=UTC)
 AS_OF = "2026-10-02T00:00:00"
-FILES = {
-    "catalog/all.yaml": """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: team-a}
-        spec: {type: team, children: []}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata: {name: checkout}
-        spec: {type: service, lifecycle: production, owner: team-a}
-        """,
-    "slos/checkout.yaml": """\
-        version: "prometheus/v1"
-        service: checkout
-        slos:
-          - name: availability
-            objective: 99
-            sli:
-              events:
-                error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
-                total_query: sum(rate(http_requests_total[{{.window}}]))
-          - name: latency
-            objective: 90
-            sli:
-              events:
-                error_query: sum(rate(slow_requests_total[{{.window}}]))
-                total_query: sum(rate(http_requests_total[{{.window}}]))
-        """,
-    "incidents/inc-1.md": """\
-        ---
-        id: INC-1
-        title: Checkout errors
-        severity: SEV2
-        services: [checkout]
-        started: 2026-10-01T23:00:00Z
-        resolved: 2026-10-02T00:00:00Z
-        ---
-        # Checkout errors
-        """,
-}
-ORGANIZATION = """\
-apiVersion: charter.dev/v1
-kind: Organization
-metadata: {name: acme}
-spec:
-  policies:
-    sloPeriod: 1d
-    errorBudget: {exhausted: freeze-changes, incidentShare: 0.2}
-"""
 
 
 def counts_csv(path: Path) -> Path:
-    """A day of 100 requests a minute. availability: the last hour has 30 errors a minute (1,800 bad
-    of 144,000: 125% of a 1% budget); latency: 1 slow request every 4 minutes (2.5% of its 10% budget)."""
+    """DAY's counts of tests/reliability_strategy.py as CSV, one line per SLO and minute."""
+    good, total = sli_day()
     lines = ["slo,timestamp,good,total"]
-    for minute in range(1440):
+    for minute in range(good.shape[1]):
         moment = (DAY + timedelta(minutes=minute)).isoformat()
-        lines.append(f"checkout-availability,{moment},{70 if minute >= 1380 else 100},100")
-        lines.append(f"checkout-latency,{moment},{99 if minute % 4 == 0 else 100},100")
+        lines += [f"{slo},{moment},{good[row, minute]:.0f},{total[row, minute]:.0f}" for row, slo in enumerate(SLOS)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

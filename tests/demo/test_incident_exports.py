@@ -10,7 +10,8 @@ from charter.analysis.reliability.incident_merge import merge_incidents
 from charter.analysis.reliability.incidents import find_repeats
 from charter.demo.incident_exports import write_incident_exports
 from charter.load.repository import load_strategy_repo
-from charter.sources.incidents.common import ImportedIncident, IncidentImportOptions
+from charter.model.imported_incident import ImportedIncident
+from charter.sources.incidents.common import IncidentImportOptions
 from charter.sources.incidents.files import read_incident_file
 from tests.strategy import write_repo
 

@@ -19,9 +19,7 @@ from charter.demo.profiles import SMALL
 from charter.demo.scans import DEMO_KEV_CVES
 from charter.demo.security_feeds import DEMO_CVES, SecurityFeeds, write_security_feeds
 from charter.load.repository import load_strategy_repo
-from charter.sources.epss import import_epss
-from charter.sources.kev import import_kev
-from charter.sources.scorecard import import_scorecard
+from charter.services.imports_security import import_epss, import_kev, import_scorecard
 from charter.store.database import open_store
 from charter.store.security_facts import read_epss_scores, read_kev_entries, read_scorecard_checks
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from charter.analysis.metrics import METRICS
 from charter.store.database import open_store
 from charter.store.risk_register import read_previous_register
 from tests.integration.conftest import AS_OF, run_charter
@@ -30,6 +31,19 @@ def test_the_snapshot_holds_every_family_of_metrics(demo: Path, monkeypatch: pyt
         "security.findings.open_critical",
     ):
         assert metric in measured, metric
+
+
+def test_the_snapshot_holds_registry_metrics_at_the_scopes_the_registry_allows(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CHARTER_DATABASE_URL", raising=False)
+    with open_store(demo) as store:
+        snapshot = store.latest_snapshot()
+    assert snapshot is not None
+    for item in snapshot.values:
+        metric = METRICS[item.metric]
+        assert item.scope_kind in metric.scopes and item.unit == metric.unit, item
+    assert {item.scope_ref for item in snapshot.values if item.scope_kind == "org"} == {"acme"}
 
 
 def test_the_register_is_recorded_with_the_snapshot(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,10 +13,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from charter.services.scaffold import report_schema, report_views
 from tests.integration.conftest import AS_OF
 
 # A snapshot carries the wall-clock time it was taken (issue 16 makes it the `--as-of`), so the
@@ -132,3 +134,20 @@ def test_contains_allows_added_fields_and_nothing_else() -> None:
     assert contains({"a": 1}, {"a": 1.0}) == ["$.a: 1 became 1.0"]
     assert contains({"a": [1]}, {"a": [1, 2]}) != []
     assert contains({"a": {"b": 1}}, {"a": {}}) == ["$.a.b: dropped"]
+
+
+# The report each JSON output is an instance of, by the golden file's name (`delivery-team.json`:
+# delivery); outputs that are not reports (check's diagnostics, SARIF) are held by their own schemas.
+NOT_REPORTS = {"check.json", "check.sarif.json", "delivery-explain.json"}
+
+
+@pytest.mark.parametrize("name", sorted(name for name in REPORTS if name.endswith(".json") and name not in NOT_REPORTS))
+def test_the_json_report_is_valid_against_its_published_schema(demo: Path, name: str) -> None:
+    views = report_views()
+    # The longest report name the file's name starts with (`slo-status.json`: slo-status).
+    report = max((view for view in views if re.match(rf"{re.escape(view)}[-.]", name)), key=len, default=None)
+    if report is None:
+        pytest.skip(f"the {re.split(r'[-.]', name)[0]} report has no view model yet")
+    schema = report_schema(views[report])
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(json.loads(_output(demo, name)), schema)

@@ -24,10 +24,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY
-from charter.services.sli_facts import slo_status_report
+from charter.model.sli_counts import MINUTES_PER_DAY
+from charter.services.context import load_context
+from charter.services.imports_sli import pull_sli
+from charter.services.slo_status import slo_statuses as slo_status_report
 from charter.services.workspace import open_workspace
-from charter.sources.prometheus import pull_sli
 from charter.store import Store, open_store
 from charter.store.schema import sli_samples
 from tests.strategy import write_repo
@@ -199,7 +200,7 @@ def stored_rows(store: Store) -> int:
 def pulled(prometheus_url: str, tmp_path: Path) -> Iterator[tuple[Path, Store]]:
     root = write_repo(tmp_path, checkout_files(), organization(prometheus_url))
     with open_store(root) as store:
-        report = pull_sli(open_workspace(root, store), store, END)
+        report = pull_sli(load_context(root, store), END)
         assert not report.failed, report.diagnostics
         assert report.slos == [SLO_NAME]
         yield root, store
@@ -247,7 +248,7 @@ def test_a_server_that_is_down_is_a_diagnostic_and_nothing_is_written(tmp_path: 
     url = f"http://127.0.0.1:{free_port()}"
     root = write_repo(tmp_path, checkout_files(), organization(url))
     with open_store(root) as store:
-        report = pull_sli(open_workspace(root, store), store, END)
+        report = pull_sli(load_context(root, store), END)
         assert report.failed and stored_rows(store) == 0
     [found] = [item for item in report.diagnostics if item.severity == "error"]
     assert found.code == "IMP014"
@@ -261,7 +262,7 @@ def test_a_query_the_server_refuses_shows_its_answer_and_nothing_is_written(
     slos = {"requests-availability": (ERROR_QUERY, TOTAL_QUERY), "z-broken": (broken, TOTAL_QUERY)}
     root = write_repo(tmp_path, {"slos/checkout.yaml": sloth_spec(slos)}, organization(prometheus_url))
     with open_store(root) as store:
-        report = pull_sli(open_workspace(root, store), store, END)
+        report = pull_sli(load_context(root, store), END)
         assert report.failed and stored_rows(store) == 0  # the good SLO pulled first is rolled back too
     [found] = [item for item in report.diagnostics if item.severity == "error"]
     assert found.code == "IMP015"
@@ -299,7 +300,7 @@ def test_tenant_auth_and_extra_headers_are_sent(tmp_path: Path, monkeypatch: pyt
         extra = "      tenant: team-a\n      headers: {X-Extra: yes-please}\n"
         root = write_repo(tmp_path, checkout_files(), organization(url, extra))
         with open_store(root) as store:
-            report = pull_sli(open_workspace(root, store), store, END)
+            report = pull_sli(load_context(root, store), END)
     finally:
         server.shutdown()
         server.server_close()

@@ -8,7 +8,7 @@ from textwrap import dedent
 
 import pytest
 
-from charter.load.decisions import link_target_id, normalise_status, record_id
+from charter.load.decisions import NUMBER_USED_TWICE, link_target, normalise_status, record_id, record_number
 from charter.load.repository import load_strategy_repo
 from charter.model.estate import Estate
 
@@ -290,12 +290,81 @@ def test_markdown_without_decision_structure_is_not_a_record(tmp_path: Path) -> 
     assert list(estate.decisions) == ["0001"]
 
 
-def test_two_records_with_one_number_are_a_duplicate(tmp_path: Path) -> None:
+# Two branches each added "the next" record, 0007; 0008 came later.
+ONE_NUMBER_TWICE = {
+    "0006-use-rest.md": "# 6. Use REST\n\n## Status\n\nSuperseded by [7. Use gRPC](0007-use-grpc.md)\n",
+    "0007-use-grpc.md": "# 7. Use gRPC\n\n## Status\n\nAccepted\n\nSupersedes [6. Use REST](0006-use-rest.md)\n",
+    "0007-use-kafka.md": "# 7. Use Kafka\n\n## Status\n\nAccepted\n",
+    "0008-use-avro.md": "# 8. Use Avro\n\n## Status\n\nAccepted\n\nSupersedes ADR-0007\n",
+}
+
+
+def test_two_records_with_one_number_are_two_decisions_named_by_slug(tmp_path: Path) -> None:
+    estate = load(tmp_path, ONE_NUMBER_TWICE)
+
+    assert list(estate.decisions) == ["0006", "0007-use-grpc", "0007-use-kafka", "0008"]
+    grpc = estate.decisions["0007-use-grpc"]
+    assert (grpc.title, grpc.slug, grpc.number) == ("Use gRPC", "0007-use-grpc", "0007")
+    # A link to the file names one record, whatever its number.
+    assert estate.decisions["0006"].superseded_by == ("0007-use-grpc",)
+    assert grpc.supersedes == ("0006",)
+
+
+def test_a_number_used_twice_is_reported_with_both_files_and_the_fix(tmp_path: Path) -> None:
+    estate = load(tmp_path, ONE_NUMBER_TWICE)
+
+    [twice] = [item for item in estate.load_diagnostics if item.code == NUMBER_USED_TWICE]
+    assert twice.message == (
+        "decision number 0007 is used by 2 records: decisions/0007-use-grpc.md and decisions/0007-use-kafka.md"
+    )
+    assert twice.hint == (
+        "renumber one of them (the next free number is 0009) and correct the links that name it by number"
+    )
+    assert twice.location is not None and twice.location.path == "decisions/0007-use-kafka.md"
+    assert twice.entity == "decision:0007-use-kafka"
+
+
+@pytest.mark.xfail(
+    strict=True, reason=f"{NUMBER_USED_TWICE} (an error) stands in until the lead declares a warning code for it"
+)
+def test_a_number_used_twice_is_a_warning(tmp_path: Path) -> None:
+    estate = load(tmp_path, ONE_NUMBER_TWICE)
+
+    assert {item.severity.value for item in estate.load_diagnostics if item.code == NUMBER_USED_TWICE} == {"warning"}
+
+
+def test_a_link_by_a_number_used_twice_names_the_files_it_could_mean(tmp_path: Path) -> None:
+    estate = load(tmp_path, ONE_NUMBER_TWICE)
+
+    [ambiguous] = [item for item in estate.load_diagnostics if item.code == "REF006"]
+    assert ambiguous.message == (
+        "decision 0008 supersedes '0007', which could mean decisions/0007-use-grpc.md or decisions/0007-use-kafka.md"
+    )
+    assert ambiguous.location is not None
+    assert (ambiguous.location.path, ambiguous.location.line) == ("decisions/0008-use-avro.md", 1)
+    assert estate.decisions["0008"].supersedes == ()  # reported once, not again as a missing record
+
+
+def test_a_link_by_number_finds_the_record_however_the_number_is_written(tmp_path: Path) -> None:
     estate = load(tmp_path, {
-        "0007-a.md": "# A\n\n## Decision\n\nA.\n",
-        "0007-b.md": "# B\n\n## Decision\n\nB.\n",
+        "0007-use-grpc.md": "# 7. Use gRPC\n\n## Status\n\nSuperseded by ADR-8\n",
+        "0008-use-avro.md": "# 8. Use Avro\n\n## Status\n\nAccepted\n\nSupersedes [7](7-use-grpc.md)\n",
     })
-    assert [(code, path) for code, path, _, _ in diagnostics(estate)] == [("REF002", "decisions/0007-b.md")]
+
+    assert diagnostics(estate) == []
+    assert estate.decisions["0007"].superseded_by == ("0008",)
+    assert estate.decisions["0008"].supersedes == ("0007",)
+
+
+def test_two_records_with_one_slug_are_a_duplicate(tmp_path: Path) -> None:
+    estate = load(tmp_path, {
+        "a/0007-use-grpc.md": "# A\n\n## Decision\n\nA.\n",
+        "b/0007-use-grpc.md": "# B\n\n## Decision\n\nB.\n",
+    })
+
+    found = [(code, path) for code, path, _, _ in diagnostics(estate)]
+    assert found == [(NUMBER_USED_TWICE, "decisions/b/0007-use-grpc.md"), ("REF002", "decisions/b/0007-use-grpc.md")]
+    assert list(estate.decisions) == ["0007-use-grpc"]
 
 
 @pytest.mark.parametrize(
@@ -314,16 +383,26 @@ def test_record_id_from_file_name(stem: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("stem", "expected"),
+    [("0012-use-x", "0012"), ("7", "7"), ("20201016-use-the-adr-slug-as-its-unique-id", None), ("use-x", None)],
+)
+def test_record_number_from_file_name(stem: str, expected: str | None) -> None:
+    assert record_number(stem) == expected
+
+
+@pytest.mark.parametrize(
     ("target", "expected"),
     [
-        ("0003-use-x.md", "0003"),
-        ("../decisions/0003-use-x.md#status", "0003"),
-        ("https://github.com/acme/strategy/blob/main/decisions/0003-use-x.md", "0003"),
+        ("0003-use-x.md", "0003-use-x"),
+        ("../decisions/0003-use-x.md#status", "0003-use-x"),
+        ("https://github.com/acme/strategy/blob/main/decisions/0003-use-x.md", "0003-use-x"),
+        ("https://acme.github.io/adr/0003-use-x.html", "0003-use-x"),
         ("20201016-use-slugs.md", "20201016-use-slugs"),
+        ("0003", "0003"),
     ],
 )
-def test_link_targets_become_ids(target: str, expected: str) -> None:
-    assert link_target_id(target) == expected
+def test_link_targets_become_slugs(target: str, expected: str) -> None:
+    assert link_target(target) == expected
 
 
 @pytest.mark.parametrize(

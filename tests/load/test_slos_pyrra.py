@@ -1,16 +1,22 @@
 """Pyrra ServiceLevelObjectives become `Slo`s: ratio, latency, latencyNative and bool_gauge
-indicators, the string target in percent, the window, alerting defaults and the component label."""
+indicators, the string target in percent, the window, alerting defaults and the component label;
+an SLO is identified by namespace and name, as in Kubernetes."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
+from typer.testing import CliRunner
 
+from charter.cli.app import app
 from charter.load.repository import load_strategy_repo
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
+from charter.model.refs import parse_ref
 from charter.model.slo import BurnRateAlert, MetricQuery, SloAlerting, SloIndicator
 from tests.strategy import write_repo
 
@@ -208,3 +214,102 @@ def test_other_pyrra_kind_is_sch004(tmp_path: Path) -> None:
     estate = _load(tmp_path, {"slos/other.yaml": BOOL_GAUGE.replace("ServiceLevelObjective", "Dashboard")})
 
     assert [item.code for item in _problems(estate)] == ["SCH004"]
+
+
+def _availability(namespace: str) -> str:
+    return f"""\
+    apiVersion: pyrra.dev/v1alpha1
+    kind: ServiceLevelObjective
+    metadata:
+      name: availability
+      namespace: {namespace}
+    spec:
+      target: "99.5"
+      window: 4w
+      indicator:
+        ratio:
+          errors: {{metric: 'http_requests_total{{namespace="{namespace}",code=~"5.."}}'}}
+          total: {{metric: 'http_requests_total{{namespace="{namespace}"}}'}}
+    """
+
+
+TWO_NAMESPACES = {"slos/payments.yaml": _availability("payments"), "slos/search.yaml": _availability("search")}
+
+
+def test_one_name_in_two_namespaces_is_two_slos_named_by_namespace(tmp_path: Path) -> None:
+    estate = _load(tmp_path, TWO_NAMESPACES)
+
+    assert _problems(estate) == []
+    assert list(estate.slos) == ["payments/availability", "search/availability"]
+    payments = estate.slos["payments/availability"]
+    assert (payments.declared_name, payments.namespace) == ("availability", "payments")
+    assert payments.location is not None and payments.location.path == "slos/payments.yaml"
+
+
+def test_a_name_no_other_namespace_uses_stays_the_name(tmp_path: Path) -> None:
+    estate = _load(tmp_path, {"slos/payments.yaml": _availability("payments"), "slos/checkout.yaml": RATIO})
+
+    assert list(estate.slos) == ["checkout-errors", "availability"]
+    assert estate.slos["availability"].namespace == "payments"
+
+
+def test_one_name_twice_in_one_namespace_is_ref002(tmp_path: Path) -> None:
+    estate = _load(tmp_path, {"slos/a.yaml": _availability("payments"), "slos/b.yaml": _availability("payments")})
+
+    [duplicate] = _problems(estate)
+    assert duplicate.code == "REF002"
+    assert duplicate.message == "SLO 'payments/availability' is declared twice (first declared at slos/a.yaml:1:1)"
+    assert duplicate.location is not None and duplicate.location.path == "slos/b.yaml"
+    assert list(estate.slos) == ["payments/availability"]
+
+
+CATALOG = """\
+    apiVersion: backstage.io/v1alpha1
+    kind: Component
+    metadata:
+      name: search-api
+      annotations:
+        charter.dev/slos: search/availability
+    spec: {type: service, lifecycle: production, owner: group:search}
+    ---
+    apiVersion: backstage.io/v1alpha1
+    kind: Group
+    metadata: {name: search}
+    spec: {type: team, children: []}
+    ---
+    apiVersion: charter.dev/v1
+    kind: Initiative
+    metadata: {name: move-search}
+    spec:
+      type: migration
+      owner: group:search
+      estimate: {teamWeeks: 2}
+      migration:
+        rollbackPlan: https://wiki.example.com/rollback
+        successCriteria: [no errors]
+        observability: [slo:payments/availability]
+"""
+
+
+def test_references_name_the_slo_by_namespace_and_name(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, {**TWO_NAMESPACES, "catalog/search.yaml": CATALOG})
+    estate = load_strategy_repo(root)
+
+    assert estate.component_slos == {parse_ref("component:search-api"): ["search/availability"]}
+    check = CliRunner().invoke(app, ["check", "--repo", str(root), "--format", "json", "--select", "REF,MIG"])
+    assert check.exit_code == 0, check.output
+    # The annotation joins search/availability; payments/availability joins nothing.
+    found = [(item["code"], item["entity"]) for item in json.loads(check.stdout)["diagnostics"]]
+    assert found == [("REF005", "slo:payments/availability")]
+
+
+def test_slo_rules_for_one_name_in_two_namespaces(tmp_path: Path) -> None:
+    root = write_repo(tmp_path, TWO_NAMESPACES)
+
+    every = CliRunner().invoke(app, ["slo", "rules", "--repo", str(root)])
+    one = CliRunner().invoke(app, ["slo", "rules", "--repo", str(root), "--slo", "search/availability"])
+
+    assert (every.exit_code, one.exit_code) == (0, 0), every.output
+    groups = [group["name"] for group in yaml.safe_load(every.stdout)["groups"]]
+    assert groups == ["charter-slo-payments/availability", "charter-slo-search/availability"]
+    assert [group["name"] for group in yaml.safe_load(one.stdout)["groups"]] == ["charter-slo-search/availability"]

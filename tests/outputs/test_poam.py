@@ -16,8 +16,10 @@ import regex
 
 from charter.analysis.risk.register import RiskRegister, build_register
 from charter.load.repository import load_strategy_repo
+from charter.model.errors import InputError
 from charter.model.finding import Finding, VexStatement
-from charter.outputs.poam import poam_document, render_poam
+from charter.outputs.poam import render_poam
+from charter.services.poam import poam_document
 from tests.analysis.test_risk_register import FILES, TODAY
 from tests.strategy import write_repo
 
@@ -67,14 +69,14 @@ FINDINGS = [
 
 
 def test_the_export_is_valid_against_the_oscal_poam_schema(register: RiskRegister) -> None:
-    document = json.loads(render_poam(register, FINDINGS, organization="acme", exported_at=EXPORTED))
+    document = json.loads(render_poam(poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED)))
 
     errors = sorted(_poam_validator().iter_errors(document), key=lambda error: list(error.path))
     assert [f"{list(error.path)}: {error.message}" for error in errors] == []
 
 
 def test_the_schema_check_can_fail(register: RiskRegister) -> None:
-    document = poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED)
+    document = poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED).as_data()
     document["plan-of-action-and-milestones"]["risks"][0]["status"] = "open now"  # a token has no space
     del document["plan-of-action-and-milestones"]["metadata"]["oscal-version"]
 
@@ -82,7 +84,8 @@ def test_the_schema_check_can_fail(register: RiskRegister) -> None:
 
 
 def test_open_risks_and_open_findings_become_items(register: RiskRegister) -> None:
-    poam = poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED)["plan-of-action-and-milestones"]
+    document = poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED)
+    poam = document.as_data()["plan-of-action-and-milestones"]
 
     # 7 open risks of the 8 (one is closed), and one open finding of the three.
     assert len(poam["poam-items"]) == 8
@@ -102,8 +105,8 @@ def test_open_risks_and_open_findings_become_items(register: RiskRegister) -> No
 
 
 def test_the_same_register_exports_the_same_uuids(register: RiskRegister) -> None:
-    first = render_poam(register, FINDINGS, organization="acme", exported_at=EXPORTED)
-    again = render_poam(register, FINDINGS, organization="acme", exported_at=EXPORTED)
+    first = render_poam(poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED))
+    again = render_poam(poam_document(register, FINDINGS, organization="acme", exported_at=EXPORTED))
 
     assert first == again
 
@@ -111,5 +114,5 @@ def test_the_same_register_exports_the_same_uuids(register: RiskRegister) -> Non
 def test_nothing_open_is_refused(tmp_path: Path) -> None:
     empty = build_register(load_strategy_repo(write_repo(tmp_path, {})), TODAY)
 
-    with pytest.raises(ValueError, match="nothing to export"):
+    with pytest.raises(InputError, match="nothing to export"):
         poam_document(empty, FINDINGS[1:], organization="acme", exported_at=EXPORTED)

@@ -1,13 +1,18 @@
-"""The SLO files the OpenSLO, Sloth and Pyrra projects publish load with no schema diagnostic and
-with the values they declare. The files stay in ../shared/fixtures and are copied at test time."""
+"""The SLO files the OpenSLO, Sloth and Pyrra projects publish, and the decision records of the
+MADR and log4brains projects, load with no schema diagnostic and with the values they declare. The
+files stay in ../shared/fixtures and are copied at test time."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from charter.load.repository import load_strategy_repo
+from charter.model.diagnostics import Severity
 from charter.model.estate import Estate
 from charter.model.slo import BurnRateAlert, CalendarWindow, MetricQuery, SloAlerting, SloIndicator
 from tests.strategy import write_repo
@@ -29,9 +34,7 @@ def test_openslo_occurrences_example(tmp_path: Path, shared_fixtures: Path) -> N
     assert list(estate.slos) == ["search-slo"]
     slo = estate.slos["search-slo"]
     assert (slo.source_format, slo.display_name, slo.service) == ("openslo", "Searching time", "web-shop")
-    assert slo.description == (
-        "Regardless of the number of paraller searches it never should be more than 500ms."
-    )
+    assert slo.description == ("Regardless of the number of paraller searches it never should be more than 500ms.")
     assert slo.objective == 0.99
     assert slo.objective_name == "Good experience"
     assert (slo.threshold_op, slo.threshold_value) == ("lt", 500)
@@ -121,10 +124,22 @@ def test_sloth_home_wifi_with_two_slos(tmp_path: Path, shared_fixtures: Path) ->
     assert (risk.location.path, risk.location.line, risk.location.pointer) == ("slos/home-wifi.yml", 22, ("slos", 1))
 
 
+def test_sloth_kubernetes_getting_started_reads_like_its_prometheus_v1_twin(
+    tmp_path: Path, shared_fixtures: Path
+) -> None:
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "v1").mkdir()
+    kubernetes = _load_fixtures(tmp_path / "k8s", shared_fixtures, "sloth/k8s-getting-started.yaml")
+    prometheus_v1 = _load_fixtures(tmp_path / "v1", shared_fixtures, "sloth/getting-started.yml")
+
+    assert list(kubernetes.slos) == ["myservice-requests-availability"]
+    [slo], [twin] = kubernetes.slos.values(), prometheus_v1.slos.values()
+    assert dataclasses.replace(slo, location=None) == dataclasses.replace(twin, location=None)
+    assert slo.location is not None and slo.location.pointer == ("spec", "slos", 0)
+
+
 def test_pyrra_examples(tmp_path: Path, shared_fixtures: Path) -> None:
-    estate = _load_fixtures(
-        tmp_path, shared_fixtures, "pyrra/caddy-response-latency.yaml", "pyrra/example-slo.yaml"
-    )
+    estate = _load_fixtures(tmp_path, shared_fixtures, "pyrra/caddy-response-latency.yaml", "pyrra/example-slo.yaml")
 
     caddy = estate.slos["caddy-response-latency"]
     assert (caddy.source_format, caddy.objective, caddy.period) == ("pyrra", 0.9, timedelta(weeks=4))
@@ -151,3 +166,39 @@ def test_pyrra_examples(tmp_path: Path, shared_fixtures: Path) -> None:
         'apiserver_request_sli_duration_seconds_bucket{component="apiserver",scope=~"cluster|",verb=~"LIST|GET",le="5"}',
         "Prometheus",
     )
+
+
+@pytest.mark.parametrize("folder", ["sloth", "pyrra", "openslo"])
+def test_every_published_slo_file_loads_without_a_schema_error(
+    tmp_path: Path, shared_fixtures: Path, folder: str
+) -> None:
+    files = sorted((shared_fixtures / folder).iterdir())
+    assert files
+    for index, path in enumerate(files):  # one repository each: two Sloth examples declare one SLO
+        root = tmp_path / str(index)
+        root.mkdir()
+        estate = _load_fixtures(root, shared_fixtures, str(path.relative_to(shared_fixtures)))
+        assert estate.slos, path.name
+
+
+def test_every_published_decision_record_loads_without_a_schema_error(tmp_path: Path, shared_fixtures: Path) -> None:
+    write_repo(tmp_path, {})
+    shutil.copytree(shared_fixtures / "adr", tmp_path / "decisions")
+    estate = load_strategy_repo(tmp_path)
+
+    problems = [(item.code, item.location.path if item.location else "") for item in estate.load_diagnostics]
+    assert problems == [("SCH011", "decisions/madr/adr-template.md")]  # a template is not a record
+    assert all(item.severity is Severity.INFO for item in estate.load_diagnostics)
+    assert sorted(estate.decisions) == [
+        "0000",
+        "0001",
+        "0008",
+        "0013",
+        "20200924-use-markdown-architectural-decision-records",
+        "20200926-use-the-adr-number-as-its-unique-id",
+        "20201016-use-the-adr-slug-as-its-unique-id",
+    ]
+    numbers = estate.decisions["20200926-use-the-adr-number-as-its-unique-id"]
+    assert (numbers.status, numbers.superseded_by) == ("superseded", ("20201016-use-the-adr-slug-as-its-unique-id",))
+    slugs = estate.decisions["20201016-use-the-adr-slug-as-its-unique-id"]
+    assert (slugs.status, slugs.supersedes) == ("accepted", ("20200926-use-the-adr-number-as-its-unique-id",))

@@ -10,7 +10,7 @@ from charter.services.catalogue import metrics_report, rule_documentation, rules
 
 
 def test_every_code_with_its_declaration() -> None:
-    rules = rules_report().rules
+    rules = rules_report().root
     assert rules[0].code == "SCH001" and rules[0].area == "schema and parse" and rules[0].example
     data = rules_report().as_data()
     assert isinstance(data, list) and data[0]["code"] == "SCH001"

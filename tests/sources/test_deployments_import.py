@@ -14,13 +14,9 @@ from sqlalchemy import func, select
 
 from charter.model.delivery import Deployment, DeploymentStatus
 from charter.model.diagnostics import Location, Severity
-from charter.sources.deployments import (
-    DeploymentImport,
-    DeploymentImportOptions,
-    detect_format,
-    import_deployments,
-)
-from charter.sources.file_formats import DeploymentFormat
+from charter.model.file_formats import DeploymentFormat
+from charter.services.imports_delivery import DeploymentImport, import_deployments
+from charter.sources.deployments import DeploymentImportOptions, detect_format
 from charter.sources.records import ERROR_CAP
 from charter.store.database import Store, open_store
 from charter.store.deployments import read_deployments

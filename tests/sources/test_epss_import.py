@@ -13,7 +13,7 @@ import pytest
 
 from charter.model.diagnostics import Severity
 from charter.model.security_facts import EpssScore
-from charter.sources.epss import import_epss
+from charter.services.imports_security import import_epss
 from charter.store.database import Store, open_store
 from charter.store.security_facts import count_epss_scores, read_epss_scores
 

@@ -13,9 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.model.diagnostics import Diagnostic
-from charter.sources.file_formats import IncidentFormat
-from charter.sources.incidents.common import ImportedIncident, IncidentImportOptions, IncidentStatus
-from charter.sources.incidents.files import import_incidents, read_incident_file
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import ImportedIncident, IncidentStatus
+from charter.services.imports_incidents import import_incidents
+from charter.sources.incidents.common import IncidentImportOptions
+from charter.sources.incidents.files import read_incident_file
 from charter.sources.records import ImportFileError, Skipped
 from charter.store.database import open_store
 from charter.store.schema import incidents

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from charter.model.security_facts import KevEntry
-from charter.sources.kev import import_kev
+from charter.services.imports_security import import_kev
 from charter.store.database import Store, open_store
 from charter.store.security_facts import read_kev_entries
 

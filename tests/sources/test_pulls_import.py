@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from charter.model.delivery import PullRequest
 from charter.model.diagnostics import Location
-from charter.sources.pulls import import_pulls
+from charter.services.imports_delivery import import_pulls
 from charter.store.database import Store, open_store
 from charter.store.deployments import read_pull_requests
 from charter.store.schema import pull_requests

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from charter.model.security_facts import ScorecardCheck
-from charter.sources.scorecard import import_scorecard
+from charter.services.imports_security import import_scorecard
 from charter.store.database import Store, open_store
 from charter.store.security_facts import read_scorecard_checks
 

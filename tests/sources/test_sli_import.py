@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, epoch_minute
-from charter.sources.sli import import_sli_file
+from charter.model.sli_counts import MINUTES_PER_DAY, epoch_minute
+from charter.services.imports_sli import import_sli_file
 from charter.store import Store, open_store
 from charter.store.schema import sli_hourly, sli_samples
 from charter.store.sli import pack_minutes, read_sli_counts, unpack_minutes
@@ -182,7 +182,7 @@ def test_an_incidents_budget_share_is_read_from_the_store(sqlite_store: Store, t
     from charter.analysis.reliability.slo_status import incident_budget_share
     from charter.model.incident import Incident
     from charter.model.slo import Slo
-    from charter.services.sli_facts import counts_for_incident
+    from charter.services.sli_counts import counts_for_incident
 
     lines = ["slo,timestamp,good,total"]
     for minute in range(2 * MINUTES_PER_DAY):  # two days of 100 events a minute, 10 bad from 12:00 to 12:30

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import ImportedIncident, IncidentStatus
 from charter.model.incident import ActionItem, Incident
-from charter.sources.file_formats import IncidentFormat
-from charter.sources.incidents.common import ImportedIncident, IncidentStatus
 from charter.store.database import Store
 from charter.store.incidents import read_imported_incidents, write_incidents
 from charter.store.schema import incidents

@@ -6,7 +6,8 @@ import math
 import time
 
 from charter.load.repository import load_strategy_repo
-from charter.load.yaml12 import YamlDocument, parse_yaml_documents
+from charter.load.yaml12 import parse_yaml_documents
+from charter.model.yaml_document import YamlDocument
 
 DOCUMENTS = [
     YamlDocument({"kind": "Component", "metadata": {"name": "payments", "tags": ["a", "b"]}}, 0, 1, 1),

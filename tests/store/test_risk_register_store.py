@@ -8,10 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select
 
-from charter.analysis.risk.register import RiskState
+from charter.model.risk_states import RiskState
+from charter.services.risks import record_register
 from charter.services.workspace import open_workspace
 from charter.store import Store
-from charter.store.risk_register import read_previous_register, record_register, write_risk_states
+from charter.store.risk_register import read_previous_register, write_risk_states
 from charter.store.schema import risk_states, snapshots
 from charter.store.snapshots import insert_snapshot
 from tests.strategy import write_repo
@@ -82,7 +83,7 @@ def test_record_register_stores_the_workspace_risks(store: Store, tmp_path: Path
     workspace = open_workspace(root)
     with store.transaction() as connection:
         snapshot = insert_snapshot(connection, NOVEMBER, None, [])
-        assert record_register(connection, snapshot, workspace) == 1
+        assert record_register(connection, snapshot, workspace.estate, NOVEMBER.date()) == 1
 
     with store.engine.connect() as connection:
         found = read_previous_register(connection)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from charter.store import MetricValue
+from charter.model.metric_values import MetricValue, organization_ref
 from charter.store.schema import commits, metric_values, snapshots
 
 WHEN = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
@@ -52,7 +52,7 @@ def test_a_transaction_that_ends_keeps_its_rows(store):
 
 def test_a_snapshot_that_fails_half_way_leaves_no_snapshot(store):
     twice = [
-        MetricValue("delivery.deployment_frequency", "org", "", value, "per_day") for value in (1.0, 2.0)
+        MetricValue("delivery.deployment_frequency", organization_ref("acme"), value, "per_day") for value in (1.0, 2.0)
     ]
 
     with pytest.raises(IntegrityError):

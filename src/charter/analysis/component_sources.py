@@ -5,10 +5,10 @@ the catalog's annotations: `charter.dev/repo` (else the last segment of `backsta
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from charter.analysis.checks.scorecard import system_of, team_of
+from charter.analysis.ownership import system_of, team_of
 from charter.model.catalog import (
     RELEASE_TAGS_ANNOTATION,
     REPO_ANNOTATION,
@@ -152,7 +152,3 @@ def release_pattern_problems(estate: Estate) -> Iterator[Diagnostic]:
         problems: list[Diagnostic] = []
         _release_pattern(entity, problems)
         yield from problems
-
-
-def repositories_of(sources: Iterable[ComponentSource]) -> set[str]:
-    return {source.repository for source in sources}

@@ -36,6 +36,20 @@ class Scope(StrEnum):
 ALL_SCOPES = frozenset(Scope)
 
 
+class Domain(StrEnum):
+    """What computes a metric: each domain with a metric provider (`services/metrics/`) measures its
+    own metrics at every snapshot; governance, risk and standards are computed by the commands."""
+
+    DELIVERY = "delivery"
+    CODE_HEALTH = "code_health"
+    INCIDENTS = "incidents"
+    SLOS = "slos"
+    SECURITY = "security"
+    GOVERNANCE = "governance"
+    RISK = "risk"
+    STANDARDS = "standards"
+
+
 @dataclass(frozen=True, slots=True)
 class Metric:
     name: str
@@ -43,12 +57,18 @@ class Metric:
     direction: Direction
     scopes: frozenset[Scope]
     description: str
+    domain: Domain
 
 
 def _metric(
-    name: str, unit: Unit, direction: Direction, description: str, scopes: frozenset[Scope] = ALL_SCOPES
+    domain: Domain,
+    name: str,
+    unit: Unit,
+    direction: Direction,
+    description: str,
+    scopes: frozenset[Scope] = ALL_SCOPES,
 ) -> Metric:
-    return Metric(name, unit, direction, scopes, description)
+    return Metric(name, unit, direction, scopes, description, domain)
 
 
 _LOW, _HIGH = Direction.LOWER_IS_BETTER, Direction.HIGHER_IS_BETTER
@@ -58,34 +78,49 @@ METRICS: dict[str, Metric] = {
     for metric in (
         # Delivery (DORA)
         _metric(
-            "delivery.deployment_frequency.per_day", Unit.PER_DAY, _HIGH, "Successful production deployments per day."
+            Domain.DELIVERY,
+            "delivery.deployment_frequency.per_day",
+            Unit.PER_DAY,
+            _HIGH,
+            "Successful production deployments per day.",
         ),
         _metric(
+            Domain.DELIVERY,
             "delivery.deployment_days_per_week",
             Unit.PER_WEEK,
             _HIGH,
             "Median over weeks of the days with at least one production deployment.",
         ),
         _metric(
+            Domain.DELIVERY,
             "delivery.lead_time_for_changes.p50",
             Unit.SECONDS,
             _LOW,
             "Median time from a commit's author time to the deployment that shipped it.",
         ),
-        _metric("delivery.lead_time_for_changes.p90", Unit.SECONDS, _LOW, "90th percentile of lead time for changes."),
         _metric(
+            Domain.DELIVERY,
+            "delivery.lead_time_for_changes.p90",
+            Unit.SECONDS,
+            _LOW,
+            "90th percentile of lead time for changes.",
+        ),
+        _metric(
+            Domain.DELIVERY,
             "delivery.change_failure_rate",
             Unit.RATIO,
             _LOW,
             "Deployments that caused a failure divided by deployments.",
         ),
         _metric(
+            Domain.DELIVERY,
             "delivery.failed_deployment_recovery_time.p50",
             Unit.SECONDS,
             _LOW,
             "Median time from a failed deployment to the restoring deployment or resolution.",
         ),
         _metric(
+            Domain.DELIVERY,
             "delivery.deployment_rework_rate",
             Unit.RATIO,
             _LOW,
@@ -93,18 +128,28 @@ METRICS: dict[str, Metric] = {
         ),
         # Code health
         _metric(
+            Domain.CODE_HEALTH,
             "code_health.hotspot_count",
             Unit.COUNT,
             _LOW,
             "Files whose change frequency times size is in the top decile.",
         ),
         _metric(
-            "code_health.bus_factor", Unit.COUNT, _HIGH, "Fewest authors whose recent lines cover half of the code."
+            Domain.CODE_HEALTH,
+            "code_health.bus_factor",
+            Unit.COUNT,
+            _HIGH,
+            "Fewest authors whose recent lines cover half of the code.",
         ),
         _metric(
-            "code_health.knowledge_concentration", Unit.RATIO, _LOW, "Share of recent lines written by the top author."
+            Domain.CODE_HEALTH,
+            "code_health.knowledge_concentration",
+            Unit.RATIO,
+            _LOW,
+            "Share of recent lines written by the top author.",
         ),
         _metric(
+            Domain.CODE_HEALTH,
             "code_health.author_turnover",
             Unit.RATIO,
             _LOW,
@@ -112,43 +157,77 @@ METRICS: dict[str, Metric] = {
         ),
         # Reliability
         _metric(
-            "reliability.slo_attainment", Unit.RATIO, _HIGH, "Good events divided by valid events over the SLO window."
+            Domain.SLOS,
+            "reliability.slo_attainment",
+            Unit.RATIO,
+            _HIGH,
+            "Good events divided by valid events over the SLO window.",
         ),
         _metric(
-            "reliability.error_budget_remaining", Unit.RATIO, _HIGH, "Share of the error budget left in the SLO window."
+            Domain.SLOS,
+            "reliability.error_budget_remaining",
+            Unit.RATIO,
+            _HIGH,
+            "Share of the error budget left in the SLO window.",
         ),
-        _metric("reliability.incidents.count", Unit.COUNT, _LOW, "Incidents in the period."),
-        _metric("reliability.incidents.sev1_count", Unit.COUNT, _LOW, "SEV1 incidents in the period."),
-        _metric("reliability.mtta.p50", Unit.SECONDS, _LOW, "Median time from start to acknowledgement."),
-        _metric("reliability.mttr.p50", Unit.SECONDS, _LOW, "Median time from start to resolution."),
+        _metric(Domain.INCIDENTS, "reliability.incidents.count", Unit.COUNT, _LOW, "Incidents in the period."),
         _metric(
+            Domain.INCIDENTS, "reliability.incidents.sev1_count", Unit.COUNT, _LOW, "SEV1 incidents in the period."
+        ),
+        _metric(
+            Domain.INCIDENTS, "reliability.mtta.p50", Unit.SECONDS, _LOW, "Median time from start to acknowledgement."
+        ),
+        _metric(Domain.INCIDENTS, "reliability.mttr.p50", Unit.SECONDS, _LOW, "Median time from start to resolution."),
+        _metric(
+            Domain.INCIDENTS,
             "reliability.repeat_incidents",
             Unit.COUNT,
             _LOW,
             "Incidents with the same service and cause as one within the repeat window.",
         ),
         _metric(
+            Domain.INCIDENTS,
             "reliability.postmortem_completion",
             Unit.RATIO,
             _HIGH,
             "Postmortems completed within the policy's days, divided by incidents that need one.",
         ),
-        _metric("reliability.action_items_overdue", Unit.COUNT, _LOW, "Open action items past their due date."),
-        # Security
-        _metric("security.findings.open_critical", Unit.COUNT, _LOW, "Open critical findings."),
-        _metric("security.findings.open_high", Unit.COUNT, _LOW, "Open high findings."),
-        _metric("security.findings.overdue", Unit.COUNT, _LOW, "Open findings past their remediation SLA."),
-        _metric("security.findings.open", Unit.COUNT, _LOW, "Open findings (not closed, not suppressed by VEX)."),
         _metric(
-            "security.findings.priority_act", Unit.COUNT, _LOW, "Open findings whose SSVC deployer priority is Act."
+            Domain.INCIDENTS,
+            "reliability.action_items_overdue",
+            Unit.COUNT,
+            _LOW,
+            "Open action items past their due date.",
+        ),
+        # Security
+        _metric(Domain.SECURITY, "security.findings.open_critical", Unit.COUNT, _LOW, "Open critical findings."),
+        _metric(Domain.SECURITY, "security.findings.open_high", Unit.COUNT, _LOW, "Open high findings."),
+        _metric(
+            Domain.SECURITY, "security.findings.overdue", Unit.COUNT, _LOW, "Open findings past their remediation SLA."
         ),
         _metric(
+            Domain.SECURITY,
+            "security.findings.open",
+            Unit.COUNT,
+            _LOW,
+            "Open findings (not closed, not suppressed by VEX).",
+        ),
+        _metric(
+            Domain.SECURITY,
+            "security.findings.priority_act",
+            Unit.COUNT,
+            _LOW,
+            "Open findings whose SSVC deployer priority is Act.",
+        ),
+        _metric(
+            Domain.SECURITY,
             "security.findings.priority_attend",
             Unit.COUNT,
             _LOW,
             "Open findings whose SSVC deployer priority is Attend.",
         ),
         _metric(
+            Domain.SECURITY,
             "security.access_control_gaps",
             Unit.COUNT,
             _LOW,
@@ -156,34 +235,63 @@ METRICS: dict[str, Metric] = {
             frozenset({Scope.COMPONENT}),
         ),
         _metric(
-            "security.kev_exposed", Unit.COUNT, _LOW, "Open known-exploited findings on internet-facing components."
+            Domain.SECURITY,
+            "security.kev_exposed",
+            Unit.COUNT,
+            _LOW,
+            "Open known-exploited findings on internet-facing components.",
         ),
         # Governance and standards (computed by `check` and `scorecard`)
-        _metric("governance.diagnostics.errors", Unit.COUNT, _LOW, "Error diagnostics from `charter check`."),
-        _metric("governance.diagnostics.warnings", Unit.COUNT, _LOW, "Warning diagnostics from `charter check`."),
         _metric(
+            Domain.GOVERNANCE,
+            "governance.diagnostics.errors",
+            Unit.COUNT,
+            _LOW,
+            "Error diagnostics from `charter check`.",
+        ),
+        _metric(
+            Domain.GOVERNANCE,
+            "governance.diagnostics.warnings",
+            Unit.COUNT,
+            _LOW,
+            "Warning diagnostics from `charter check`.",
+        ),
+        _metric(
+            Domain.RISK,
             "risk.above_appetite",
             Unit.COUNT,
             _LOW,
             "Risks whose current residual level exceeds their category's appetite.",
         ),
         _metric(
+            Domain.STANDARDS,
             "standards.level_share.bronze",
             Unit.RATIO,
             _HIGH,
             "Share of entities a standard applies to that reach at least bronze.",
         ),
         _metric(
+            Domain.STANDARDS,
             "standards.level_share.silver",
             Unit.RATIO,
             _HIGH,
             "Share of entities a standard applies to that reach at least silver.",
         ),
         _metric(
-            "standards.level_share.gold", Unit.RATIO, _HIGH, "Share of entities a standard applies to that reach gold."
+            Domain.STANDARDS,
+            "standards.level_share.gold",
+            Unit.RATIO,
+            _HIGH,
+            "Share of entities a standard applies to that reach gold.",
         ),
     )
 }
+
+
+def metrics_of(domain: Domain) -> tuple[Metric, ...]:
+    """The registry's metrics of one domain, in registry order."""
+    return tuple(metric for metric in METRICS.values() if metric.domain is domain)
+
 
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
-from charter.cli.store import required_store
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
 
 AsOfOption = Annotated[
     datetime | None,
@@ -40,20 +39,10 @@ def codehealth_command(
 ) -> None:
     """Code health per component: hotspots, change coupling, knowledge concentration and bus factor,
     author turnover, and files untouched for a year that still change with hot ones."""
-    from charter.outputs import codehealth as render
-    from charter.services.facts import code_health
-    from charter.services.workspace import open_workspace
+    from charter.outputs.report_registry import render_report
+    from charter.services.codehealth import code_health_report
+    from charter.services.context import StoreNeed, open_context
 
-    renderers = {
-        ReportFormat.table: render.render_table,
-        ReportFormat.json: render.render_json,
-        ReportFormat.csv: render.render_csv,
-        ReportFormat.markdown: render.render_markdown,
-    }
-    root = repository(repo)
-    with required_store(root) as store:
-        workspace = open_workspace(root, store)
-        found = code_health(workspace, store, as_of_moment(as_of), component)
-    if component is not None and not found:
-        fail(f"no component `{component}` mapped to a repository (annotation charter.dev/repo)")
-    emit(renderers[output_format](found), output)
+    with open_context(repo, StoreNeed.REQUIRED) as context:
+        report = code_health_report(context, as_of_moment(as_of), component)
+    emit(render_report(output_format.value, report), output)

@@ -10,8 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
-from charter.cli.store import required_store
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
 
 DEFAULT_PERIOD = timedelta(days=90)
 
@@ -55,31 +54,14 @@ def delivery_command(
 ) -> None:
     """DORA's five metrics: deployment frequency, lead time for changes, change failure rate, failed
     deployment recovery time and deployment rework rate, with bands and a weekly trend."""
-    from charter.analysis.delivery.bands import DoraEdition
-    from charter.analysis.metrics import Scope
-    from charter.outputs import delivery as render
-    from charter.services.facts import DeliveryQuery, delivery
-    from charter.services.facts import explain as explain_deployment
-    from charter.services.workspace import open_workspace
+    from charter.outputs.report_registry import render_report
+    from charter.outputs.views.base import ReportView
+    from charter.services.context import StoreNeed, open_context
+    from charter.services.delivery import DeliveryQuery, delivery_report, explain_deployment
 
-    start, end = period(since, until)
-    if end <= start:
-        fail(f"--since {start.date()} is not before --until {(end - timedelta(days=1)).date()}")
-    root = repository(repo)
-    query = DeliveryQuery(start, end, Scope(by.value), DoraEdition(dora.value))
-    with required_store(root) as store:
-        workspace = open_workspace(root, store)
-        if explain is not None:
-            found = explain_deployment(workspace, store, query, explain)
-            if found is None:
-                fail(f"no deployment `{explain}` in the store (ids: `tag:<component>/<tag>` or the imported id)")
-            emit(render.render_explanation(found, output_format.value), output)
-            return
-        report = delivery(workspace, store, query)
-    renderers = {
-        ReportFormat.table: render.render_table,
-        ReportFormat.json: render.render_json,
-        ReportFormat.csv: render.render_csv,
-        ReportFormat.markdown: render.render_markdown,
-    }
-    emit(renderers[output_format](report), output)
+    query = DeliveryQuery(*period(since, until), by=by.value, edition=dora.value)
+    with open_context(repo, StoreNeed.REQUIRED) as context:
+        report: ReportView = (
+            delivery_report(context, query) if explain is None else explain_deployment(context, query, explain)
+        )
+    emit(render_report(output_format.value, report), output)

@@ -3,17 +3,13 @@ Each file is one transaction: a file with a bad record writes nothing, the other
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from charter.cli.imports import FilesArgument, _import_each, _opened_store
-from charter.cli.options import RepoOption, repository
-from charter.sources.file_formats import IncidentFormat
-
-if TYPE_CHECKING:
-    from charter.sources.records import ImportReport
+from charter.cli.import_shared import FilesArgument, import_context, print_outcome
+from charter.cli.options import RepoOption
+from charter.model.file_formats import IncidentFormat
 
 
 def incidents_command(
@@ -31,18 +27,8 @@ def incidents_command(
     """Import incidents from PagerDuty (API JSON, web UI CSV, DevLake raw table), Opsgenie (API JSON,
     CSV) or incident.io (API JSON, CSV) exports. Re-importing an export updates its incidents.
     Exit 0 when every file was imported, 1 when a file had a bad record, 2 on wrong usage."""
-    from charter.services.workspace import open_workspace
-    from charter.sources.incidents.common import IncidentImportOptions, service_components
-    from charter.sources.incidents.files import import_incidents
+    from charter.services.imports_incidents import IncidentImportRequest, import_incident_files
 
-    root = repository(repo)
-    with _opened_store(root) as store:
-        workspace = open_workspace(root, store)
-        organization = workspace.estate.organization
-        severity_map = organization.spec.sources.incidents.severity_map if organization else {}
-        options = IncidentImportOptions(input_format, severity_map, service_components(workspace.estate))
-
-        def one(path: Path) -> tuple[ImportReport, str]:
-            return import_incidents(store, path, options), "incidents"
-
-        _import_each(root, files, one)
+    with import_context(repo) as context:
+        outcome = import_incident_files(context, IncidentImportRequest(tuple(files), input_format))
+    print_outcome(outcome, context.root)

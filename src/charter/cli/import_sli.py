@@ -4,17 +4,13 @@ pull writes nothing when any query fails."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from charter.cli.options import RepoOption, fail, print_diagnostics, repository
-
-if TYPE_CHECKING:
-    from charter.services.workspace import Workspace
-    from charter.store.database import Store
+from charter.cli.options import RepoOption, print_diagnostics
 
 
 def sli_command(
@@ -38,53 +34,19 @@ def sli_command(
 ) -> None:
     """Import SLI counts. Exit 0 when everything was imported, 1 when a file (or the pull) had an
     error (nothing of it is written), 2 on wrong usage."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from charter.services.context import StoreNeed, open_context
+    from charter.services.imports_sli import SliImportRequest, import_sli
 
-    from charter.cli.slo_status import as_of_moment
-    from charter.cli.store import required_store
-    from charter.services.workspace import open_workspace
-
-    if not files and not from_prometheus:
-        fail("name CSV files to import, or pass --from-prometheus")
-    root = repository(repo)
-    with required_store(root) as store:
-        workspace = open_workspace(root, store)
-        try:
-            failed = _import_files(root, files or [], store, set(workspace.estate.slos))
-            if from_prometheus:
-                failed = _pull(root, workspace, store, as_of_moment(until)) or failed
-        except SQLAlchemyError as error:
-            fail(f"the store refused the import: {error.__class__.__name__}: {error}", 1)
-    if failed:
+    with open_context(repo, StoreNeed.REQUIRED) as context:
+        outcome = import_sli(context, SliImportRequest(tuple(files or ()), from_prometheus, until))
+    file_diagnostics = [item for report in outcome.files for item in report.diagnostics]
+    if file_diagnostics:
+        print_diagnostics(file_diagnostics, context.root, per_code=20)
+    for report in outcome.files:
+        typer.echo(report.summary)
+    if outcome.pull is not None:
+        if outcome.pull.diagnostics:
+            print_diagnostics(outcome.pull.diagnostics, context.root, per_code=20)
+        typer.echo(outcome.pull.summary)
+    if outcome.failed:
         raise typer.Exit(1)
-
-
-def _import_files(root: Path, files: list[Path], store: Store, known: set[str]) -> bool:
-    from charter.sources.sli import import_sli_file
-
-    reports = [import_sli_file(store, path, known) for path in files]
-    diagnostics = [item for report in reports for item in report.diagnostics]
-    if diagnostics:
-        print_diagnostics(diagnostics, root, per_code=20)
-    for report in reports:
-        if report.failed:
-            errors = sum(1 for item in report.diagnostics if item.severity == "error")
-            typer.echo(f"{report.path}: nothing imported ({errors} {'error' if errors == 1 else 'errors'})")
-        else:
-            typer.echo(
-                f"{report.path}: imported {report.samples} samples, {report.minutes} minutes of {len(report.slos)} SLOs"
-            )
-    return any(report.failed for report in reports)
-
-
-def _pull(root: Path, workspace: Workspace, store: Store, until: datetime) -> bool:
-    from charter.sources.prometheus import pull_sli
-
-    report = pull_sli(workspace, store, until.astimezone(UTC))
-    if report.diagnostics:
-        print_diagnostics(report.diagnostics, root, per_code=20)
-    if report.failed:
-        typer.echo(f"{report.url}: nothing imported")
-    else:
-        typer.echo(f"{report.url}: imported {report.minutes} minutes of {len(report.slos)} SLOs")
-    return report.failed

@@ -4,15 +4,14 @@ service, team, severity or the organisation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from charter.cli.delivery import period
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
-from charter.cli.store import optional_store
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, warn
 
 
 class IncidentsBy(StrEnum):
@@ -39,32 +38,13 @@ def incidents_command(
     """Incidents by severity, MTTA and MTTR (p50, p90), time in SEV1/SEV2, repeat incidents,
     postmortem completion within policy and open and overdue action items with their owners.
     Postmortems (incidents/*.md) and imported incidents (`charter import incidents`) are merged."""
-    from charter.analysis.component_sources import component_scopes
-    from charter.analysis.reliability.incidents import IncidentGrouping, incident_report
-    from charter.outputs import incidents as render
-    from charter.services.incident_facts import all_incidents, incident_budget_shares, incident_options
-    from charter.services.workspace import open_workspace
+    from charter.outputs.report_registry import render_report
+    from charter.services.context import StoreNeed, open_context
+    from charter.services.incidents import IncidentsQuery, incidents_report
 
     start, end = period(since, until)
     if end <= start:
         fail(f"--since {start.date()} is not before --until {until.date() if until else end.date()}")
-    root = repository(repo)
-    shares: dict[str, dict[str, float]] = {}
-    with optional_store(root) as store:
-        workspace = open_workspace(root, store)
-        if store is None:
-            incidents = all_incidents(workspace, None)
-        else:
-            with store.engine.connect() as connection:
-                incidents = all_incidents(workspace, connection)
-            in_period = [item for item in incidents if item.started and start <= item.started < end]
-            shares = incident_budget_shares(workspace, store, in_period)
-    options = incident_options(workspace, start, end, datetime.now(UTC).date(), IncidentGrouping(by.value))
-    report = incident_report(incidents, component_scopes(workspace.estate), options, shares)
-    renderers = {
-        ReportFormat.table: render.render_table,
-        ReportFormat.json: render.render_json,
-        ReportFormat.csv: render.render_csv,
-        ReportFormat.markdown: render.render_markdown,
-    }
-    emit(renderers[output_format](report), output)
+    with open_context(repo, StoreNeed.OPTIONAL, warn=warn) as context:
+        report = incidents_report(context, IncidentsQuery(start, end, by.value))
+    emit(render_report(output_format.value, report), output)

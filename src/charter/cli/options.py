@@ -10,7 +10,6 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from charter.load.files import RepositoryNotFound, resolve_repository
 from charter.model.diagnostics import Diagnostic
 
 RepoOption = Annotated[
@@ -36,11 +35,10 @@ class ReportFormat(StrEnum):
 
 
 def repository(repo: Path | None) -> Path:
-    """The strategy repository, or exit 2 with a plain message when there is none."""
-    try:
-        return resolve_repository(repo)
-    except RepositoryNotFound as error:
-        fail(str(error))
+    """The strategy repository; InputError (exit 2, a plain message) when there is none."""
+    from charter.services.context import repository_root
+
+    return repository_root(repo)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -3,44 +3,12 @@ read a strategy repository."""
 
 from __future__ import annotations
 
-import json
-import shutil
 import time
-from datetime import date, timedelta
-from importlib import resources
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-
-from charter.cli.options import fail
-
-TEMPLATE = "templates/init"
-
-
-def write_schemas(destination: Path) -> list[Path]:
-    from charter.model.schemas import all_schemas
-
-    destination.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in all_schemas().items():
-        path = destination / name
-        path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def _next_quarter(today: date) -> str:
-    quarter = (today.month - 1) // 3 + 1
-    year, quarter = (today.year + 1, 1) if quarter == 4 else (today.year, quarter + 1)
-    return f"{year}Q{quarter}"
-
-
-def _ensure_empty(directory: Path, force: bool) -> None:
-    if directory.exists() and any(directory.iterdir()):
-        if not force:
-            fail(f"{directory} is not empty; choose another directory or pass --force to replace it")
-        shutil.rmtree(directory)
 
 
 def init_command(
@@ -48,33 +16,10 @@ def init_command(
     name: Annotated[str | None, typer.Option(help="The organisation's name (default: the directory's).")] = None,
 ) -> None:
     """Create a small, commented strategy repository that passes `charter check`."""
-    from charter.model.base import quarter_end
+    from charter.services.scaffold import create_repository
 
     target = directory.resolve()
-    if (target / "charter.yaml").exists():
-        fail(f"{target / 'charter.yaml'} already exists")
-    today = date.today()
-    quarter = _next_quarter(today)
-    values = {
-        "{{name}}": (name or target.name or "acme").lower().replace(" ", "-"),
-        "{{quarter}}": quarter,
-        "{{quarter_name}}": quarter.lower(),
-        "{{review_by}}": (quarter_end(quarter) + timedelta(days=30)).isoformat(),
-        "{{today}}": today.isoformat(),
-    }
-    template = resources.files("charter").joinpath(TEMPLATE)
-    with resources.as_file(template) as source:
-        for path in sorted(source.rglob("*")):
-            if path.is_dir():
-                continue
-            relative = path.relative_to(source).as_posix().replace("dot-gitignore", ".gitignore")
-            text = path.read_text(encoding="utf-8")
-            for placeholder, value in values.items():
-                text = text.replace(placeholder, value)
-            out = target / relative
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
-    write_schemas(target / "schemas")
+    create_repository(target, name, date.today())
     typer.echo(f"Created a strategy repository in {target}. Next: charter check --repo {directory}")
 
 
@@ -98,23 +43,19 @@ def demo_command(
     ] = None,
 ) -> None:
     """Generate a deterministic, realistic sample organisation, flaws included."""
-    from dataclasses import replace
+    from charter.services.scaffold import DemoRequest, generate_demo
 
-    from charter.demo.generate import generate_organization
-    from charter.demo.profiles import PROFILES
-
-    profile = PROFILES.get(size)
-    if profile is None:
-        fail(f"unknown size {size!r}; choose one of {', '.join(PROFILES)}")
-    overrides: dict[str, Any] = {"teams": teams, "components": components, "risks": risks, "initiatives": initiatives}
-    try:
-        profile = replace(profile, **{name: value for name, value in overrides.items() if value is not None})
-    except ValueError as error:
-        fail(str(error).replace("SizeProfile.", "--"))
-    _ensure_empty(directory, force)
+    overrides = {"teams": teams, "components": components, "risks": risks, "initiatives": initiatives}
+    request = DemoRequest(
+        directory,
+        size,
+        seed,
+        force,
+        tuple((name, value) for name, value in overrides.items() if value is not None),
+        git,
+    )
     started = time.perf_counter()
-    with_git = git if git is not None else size != "large"
-    summary = generate_organization(directory, profile, seed=seed, git=with_git)
+    summary = generate_demo(request)
     elapsed = time.perf_counter() - started
     written = ", ".join(f"{count} {kind}" for kind, count in summary.counts.items())
     typer.echo(f"Generated {directory} in {elapsed:.1f}s: {written}")
@@ -134,6 +75,9 @@ def schema_command(
         Path, typer.Option("--output", "-o", help="Directory for the schema files.", file_okay=False)
     ] = Path("schemas"),
 ) -> None:
-    """Write a JSON Schema for every Charter kind, for editor completion (yaml-language-server)."""
+    """Write a JSON Schema for every Charter kind, for editor completion (yaml-language-server), and
+    for every report's `--format json` (`<report>.report.schema.json`)."""
+    from charter.services.scaffold import write_schemas
+
     for path in write_schemas(output):
         typer.echo(str(path))

@@ -7,15 +7,17 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, repository
-from charter.cli.store import required_store
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A time without zone is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def as_of_moment(as_of: datetime | None) -> datetime:
     """`--as-of` as UTC (a time without zone is UTC); now by default."""
-    if as_of is None:
-        return datetime.now(UTC)
-    return as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
+    return datetime.now(UTC) if as_of is None else as_utc(as_of)
 
 
 def slo_status_command(
@@ -38,20 +40,13 @@ def slo_status_command(
     """Per SLO: attainment over its window, error budget left (share and minutes), burn rate over
     each alert window, time until the budget is gone at the last hour's rate, gaps in the data, and
     the error budget policy's verdicts. Exit 1 when an SLO named with --slo does not exist."""
-    from charter.outputs import slo_status as render
-    from charter.services.sli_facts import slo_status_report
-    from charter.services.workspace import open_workspace
+    from charter.outputs.report_registry import render_report
+    from charter.services.context import StoreNeed, open_context
+    from charter.services.slo_status import SloStatusQuery, slo_status_report
 
-    root = repository(repo)
-    with required_store(root) as store:
-        workspace = open_workspace(root, store)
-        report = slo_status_report(workspace, store, as_of_moment(as_of), slo or None)
+    query = SloStatusQuery(as_utc(as_of) if as_of else None, tuple(slo or ()))
+    with open_context(repo, StoreNeed.REQUIRED) as context:
+        report = slo_status_report(context, query)
     if report.unknown:
         fail(f"no SLO named {', '.join(report.unknown)} (names: `charter slo status` lists them)", 1)
-    renderers = {
-        ReportFormat.table: render.render_table,
-        ReportFormat.json: render.render_json,
-        ReportFormat.csv: render.render_csv,
-        ReportFormat.markdown: render.render_markdown,
-    }
-    emit(renderers[output_format](report), output)
+    emit(render_report(output_format.value, report), output)

@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from charter.cli.codehealth import AsOfOption, as_of_moment
-from charter.cli.options import RepoOption, fail, print_diagnostics, repository
-from charter.cli.store import required_store
+from charter.cli.codehealth import AsOfOption
+from charter.cli.options import RepoOption, print_diagnostics
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from charter.sources.git.sync import GitSyncReport, SyncEvent
+    from charter.services.imports_git import GitSyncReport, SyncEvent
 
 
 ExecutorOption = Annotated[
@@ -78,16 +77,14 @@ def sync_command(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from charter.services.context import StoreNeed, open_context
     from charter.services.sync import SyncOptions, run_sync
-    from charter.services.workspace import open_workspace
 
-    if executor is not None and not executor.startswith("tcp://"):
-        fail(f"--executor takes a Dask scheduler address like tcp://HOST:8786, not `{executor}`")
-    root = repository(repo)
     console = Console(stderr=True)
-    with required_store(root) as store:
-        workspace = open_workspace(root, store)
-        with Progress(
+    options = SyncOptions(fetch=fetch, executor=executor, as_of=as_of.date() if as_of else None)
+    with (
+        open_context(repo, StoreNeed.REQUIRED) as context,
+        Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -95,10 +92,9 @@ def sync_command(
             console=console,
             disable=quiet,
             transient=True,
-        ) as progress:
-            summary = run_sync(
-                workspace, SyncOptions(fetch=fetch, executor=executor), _Bars(progress), as_of_moment(as_of)
-            )
+        ) as progress,
+    ):
+        summary = run_sync(context, options, _Bars(progress))
     if summary.git is not None:
         console.print(_mining_line(summary.git), soft_wrap=True)
     console.print(
@@ -107,6 +103,6 @@ def sync_command(
         soft_wrap=True,
     )
     if summary.diagnostics:
-        print_diagnostics(summary.diagnostics, root, per_code=5)
+        print_diagnostics(summary.diagnostics, context.root, per_code=5)
     if any(item.severity == "error" for item in summary.diagnostics):
         raise typer.Exit(1)

@@ -15,7 +15,7 @@ from charter.demo.fastimport import GITHUB, FastImport, Identity, inline_file, m
 from charter.demo.history_text import TextFactory
 
 if TYPE_CHECKING:
-    from charter.demo.history import Author, HistorySpec
+    from charter.demo.history_spec import Author, HistorySpec
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from charter.load.yaml12 import YamlDocument, locate
 from charter.model.catalog import CatalogEntity
 from charter.model.codes import Codes, Rule
+from charter.model.decision import CODES as DECISION_CODES
 from charter.model.decision import Decision
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.estate import CODES as ESTATE_CODES
@@ -19,6 +20,7 @@ from charter.model.incident import Incident
 from charter.model.kinds import CharterEntity
 from charter.model.organization import Organization
 from charter.model.radar import RadarEntry
+from charter.model.slo import CODES as SLO_CODES
 from charter.model.slo import Slo, SloIndicator
 
 # The loader's codes: every reader reports what it finds through `LoadContext.report`.
@@ -223,7 +225,7 @@ metadata: {name: platform}
 spec: {type: url, target: "https://github.com/acme/platform/blob/main/catalog-info.yaml"}
 """,
     ),
-    uses=(ESTATE_CODES["REF001"],),
+    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"], SLO_CODES["REL010"]),
 )
 diagnostic = CODES.diagnostic
 

@@ -1,11 +1,14 @@
 """Decision records (`decisions/**/*.md`) as MADR 2.x–4.x, adr-tools / Nygard and log4brains write
 them: metadata from the front matter, the `* Status:` / `Date:` lines under the title, or a
-`## Status` section; supersede links wherever those formats put them."""
+`## Status` section; supersede links wherever those formats put them. A record is identified by its
+file's slug, as log4brains identifies it; it goes by its number while no other record has that
+number, and a link names a record by number only while the number is unambiguous."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import PurePosixPath
 
@@ -57,16 +60,24 @@ _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\s+")
 _PLACEHOLDER = re.compile(r"^[\[{].*[\]}]$")
 
 
-def record_id(stem: str) -> str:
-    """A record's id from its file name without `.md`: the number as written (`0012-use-x`), the
-    whole slug for log4brains' `YYYYMMDD-slug`, else the name itself."""
+# Stand-in until a code of its own, a warning, is declared: REF002 ("Duplicate entity").
+NUMBER_USED_TWICE = "REF002"
+
+
+def record_number(stem: str) -> str | None:
+    """The number a record's file name (without `.md`) begins with, as written (`0012` of
+    `0012-use-x`); None for log4brains' `YYYYMMDD-slug` and for names without a number."""
     dated = _LOG4BRAINS_NAME.match(stem)
     if dated and _is_date(*dated.groups()):
-        return stem
+        return None
     numbered = _NUMBERED_NAME.match(stem)
-    if numbered:
-        return numbered.group(1)
-    return stem
+    return numbered.group(1) if numbered else None
+
+
+def record_id(stem: str) -> str:
+    """The name a record goes by while no other record has its number: the number as written
+    (`0012-use-x`), else its slug, the file name itself (log4brains' `YYYYMMDD-slug`)."""
+    return record_number(stem) or stem
 
 
 def _is_date(year: str, month: str, day: str) -> bool:
@@ -77,20 +88,21 @@ def _is_date(year: str, month: str, day: str) -> bool:
     return True
 
 
-def link_target_id(target: str) -> str:
-    """The id of the record a link points at: `0003-use-x.md#status` → `0003`."""
+def link_target(target: str) -> str:
+    """The slug of the record a link points at: `../decisions/0003-use-x.md#status` → `0003-use-x`;
+    a number alone (`0003`) stays a number."""
     path = target.split("#", 1)[0].split("?", 1)[0].rstrip("/")
     name = PurePosixPath(path).name
     if name.lower().endswith(".md"):
         name = name[:-3]
     elif name.lower().endswith(".html"):
         name = name[:-5]
-    return record_id(name)
+    return name
 
 
 def _targets(text: str) -> list[str]:
-    """Ids named after a supersede keyword: link targets, else `ADR-0012` style numbers."""
-    links = [link_target_id(target) for target in _LINK.findall(text)]
+    """Records named after a supersede keyword: link targets' slugs, else `ADR-0012` style numbers."""
+    links = [link_target(target) for target in _LINK.findall(text)]
     if links:
         return [link for link in links if link]
     return _ADR_NUMBER.findall(text)
@@ -208,7 +220,7 @@ def read_decision(source: SourceFile, context: LoadContext) -> None:
         return
 
     status: str | None = None
-    superseded_by = [link_target_id(target) for target in front.superseded_by]
+    superseded_by = [link_target(target) for target in front.superseded_by]
     if front.status is not None:
         status, known = normalise_status(front.status)
         if status == "superseded":
@@ -247,12 +259,14 @@ def read_decision(source: SourceFile, context: LoadContext) -> None:
             title=title,
             status=status,
             date=decided,
-            supersedes=_unique([link_target_id(target) for target in front.supersedes] + scan.supersedes),
+            supersedes=_unique([link_target(target) for target in front.supersedes] + scan.supersedes),
             superseded_by=_unique(superseded_by),
             mentions=_unique(mentions),
             expires=expires,
             location=source.location(line, 1),
             aliases=tuple(front.aliases),
+            slug=stem,
+            number=record_number(stem),
         )
     )
 
@@ -291,3 +305,109 @@ def _with_kind(name: str, kind: str) -> str:
 
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
+
+
+def decisions_by_id(context: LoadContext) -> dict[str, Decision]:
+    """Every record read, by the name it goes by (see `Decision`), with its supersede links
+    resolved to those names. A number that several records share (two branches each added "the
+    next" record) is reported with the files; a link that names only such a number is reported
+    with the files it could mean, and left out. Two records with one slug are REF002."""
+    records = _Records(context.decisions)
+    for sharing in records.shared_numbers():
+        _report_number_used_twice(context, sharing, records.next_number(sharing[0]))
+    found: dict[str, Decision] = {}
+    for decision in context.decisions:
+        resolved = replace(
+            decision,
+            id=records.name(decision),
+            supersedes=records.resolve(context, decision, "supersedes", decision.supersedes),
+            superseded_by=records.resolve(context, decision, "is superseded by", decision.superseded_by),
+        )
+        if resolved.id in found:
+            context.report(
+                "REF002",
+                f"decision {resolved.id!r} is declared twice",
+                resolved.location,
+                entity=f"decision:{resolved.id}",
+            )
+            continue
+        found[resolved.id] = resolved
+    return found
+
+
+class _Records:
+    """The records of a repository by slug and by number."""
+
+    def __init__(self, decisions: list[Decision]) -> None:
+        self.by_slug: dict[str, Decision] = {}
+        self.by_number: dict[int, list[Decision]] = defaultdict(list)
+        for decision in decisions:
+            self.by_slug.setdefault(_slug(decision), decision)
+            if decision.number is not None:
+                self.by_number[int(decision.number)].append(decision)
+
+    def shared_numbers(self) -> list[list[Decision]]:
+        return [sharing for _, sharing in sorted(self.by_number.items()) if len(sharing) > 1]
+
+    def next_number(self, decision: Decision) -> str:
+        """The next number no record has, written as wide as `decision`'s."""
+        width = len(decision.number or "")
+        return f"{max(self.by_number) + 1:0{width}d}"
+
+    def name(self, decision: Decision) -> str:
+        """Its number while no other record has it, else its slug."""
+        if decision.number is not None and len(self.by_number[int(decision.number)]) == 1:
+            return decision.number
+        return _slug(decision)
+
+    def resolve(
+        self, context: LoadContext, decision: Decision, relation: str, targets: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """Each target (a slug, or a number) as the name its record goes by; a target no record
+        has stays as written, for the REF006 check."""
+        names: list[str] = []
+        for target in targets:
+            found = self.by_slug.get(target)
+            number = record_number(target)
+            candidates = self.by_number.get(int(number), []) if found is None and number is not None else []
+            if found is None and len(candidates) == 1:
+                found = candidates[0]
+            if found is not None:
+                names.append(self.name(found))
+            elif candidates:
+                _report_ambiguous(context, decision, self.name(decision), f"{relation} {target!r}", candidates)
+            else:
+                names.append(record_id(target))
+        return _unique(names)
+
+
+def _slug(decision: Decision) -> str:
+    return decision.slug or decision.id
+
+
+def _paths(decisions: list[Decision], conjunction: str) -> str:
+    paths = [decision.location.path if decision.location else _slug(decision) for decision in decisions]
+    return f"{', '.join(paths[:-1])} {conjunction} {paths[-1]}"
+
+
+def _report_number_used_twice(context: LoadContext, sharing: list[Decision], free: str) -> None:
+    later = sharing[1]
+    context.report(
+        NUMBER_USED_TWICE,
+        f"decision number {sharing[0].number} is used by {len(sharing)} records: {_paths(sharing, 'and')}",
+        later.location,
+        entity=f"decision:{_slug(later)}",
+        hint=f"renumber one of them (the next free number is {free}) and correct the links that name it by number",
+    )
+
+
+def _report_ambiguous(
+    context: LoadContext, decision: Decision, name: str, link: str, candidates: list[Decision]
+) -> None:
+    context.report(
+        "REF006",
+        f"decision {name} {link}, which could mean {_paths(candidates, 'or')}",
+        decision.location,
+        entity=f"decision:{name}",
+        hint="link the record's file (`[title](0007-use-x.md)`) instead of its number, or renumber one of them",
+    )

@@ -12,7 +12,7 @@ from charter.load.incidents import read_incident
 from charter.load.radar import is_radar_entry, read_radar_csv, read_radar_entry, read_radar_json
 from charter.load.slos_openslo import is_openslo, read_openslo
 from charter.load.slos_pyrra import is_pyrra, read_pyrra
-from charter.load.slos_sloth import is_sloth, read_sloth
+from charter.load.slos_sloth import is_sloth, is_sloth_kubernetes, read_sloth, read_sloth_kubernetes
 
 FileReader = Callable[[SourceFile, LoadContext], None]
 
@@ -20,6 +20,7 @@ YAML_READERS: list[tuple[Matcher, DocumentReader]] = [
     *CORE_READERS,
     (is_radar_entry, read_radar_entry),
     (is_sloth, read_sloth),
+    (is_sloth_kubernetes, read_sloth_kubernetes),
     (is_openslo, read_openslo),
     (is_pyrra, read_pyrra),
 ]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from charter.load.context import LoadContext, SourceFile
+from charter.load.decisions import decisions_by_id
 from charter.load.documents import read_document
 from charter.load.files import (
     ORGANIZATION_FILE,
@@ -31,6 +32,7 @@ from charter.load.files import (
     walk_files,
 )
 from charter.load.readers import FILE_READERS, YAML_READERS
+from charter.load.slos import slos_by_name
 from charter.load.slos_openslo import report_unresolved_indicators
 from charter.load.yaml12 import YamlDocument, YamlError, document_node_at, parse_yaml_documents, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
@@ -224,8 +226,7 @@ def load_strategy_repo(
     `catalog` folder. References into folders left out stay as written; `charter check` checks them.
     `select(folder, path)` narrows further: of the files found in those folders (under the resolved
     root), only those it accepts are read."""
-    with collector_paused():
-        return _load_strategy_repo(root.resolve(), cache, folders, select)
+    return _load_strategy_repo(root.resolve(), cache, folders, select)
 
 
 def _load_strategy_repo(
@@ -278,23 +279,8 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
             context.report("REF002", f"{ref.short} is declared twice{where}", entity.location, entity=ref.short)
             continue
         entities[ref] = entity
-    slos = {}
-    for slo in context.slos:
-        if slo.name in slos:
-            context.report("REF002", f"SLO {slo.name!r} is declared twice", slo.location, entity=f"slo:{slo.name}")
-            continue
-        slos[slo.name] = slo
-    decisions = {}
-    for decision in context.decisions:
-        if decision.id in decisions:
-            context.report(
-                "REF002",
-                f"decision {decision.id!r} is declared twice",
-                decision.location,
-                entity=f"decision:{decision.id}",
-            )
-            continue
-        decisions[decision.id] = decision
+    slos = slos_by_name(context)
+    decisions = decisions_by_id(context)
     estate = Estate.build(
         root=str(root),
         organization=organizations[0] if organizations else None,

@@ -1,21 +1,24 @@
 """What the SLO readers share (OpenSLO in `slos_openslo`, Sloth in `slos_sloth`, Pyrra in
 `slos_pyrra`): percentages to ratios, lenient label maps, Prometheus durations, the explicit
-component join and SCH003 diagnostics at the line of the offending field."""
+component join, diagnostics at the line of the offending field, and the name each SLO goes by."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from charter.load.context import LoadContext, SourceFile
 from charter.load.yaml12 import YamlDocument, locate
 from charter.model.base import parse_duration
 from charter.model.catalog import COMPONENT_LABEL
 from charter.model.diagnostics import Location
+from charter.model.slo import Slo
 
 PROMETHEUS = "Prometheus"
 
@@ -54,6 +57,15 @@ StrictStringMap = Annotated[dict[str, str], BeforeValidator(empty_if_none)]
 """Kubernetes-style labels and annotations (Pyrra): strings only, as the API server requires."""
 
 
+class KubernetesMetadata(ForeignModel):
+    """`metadata` of a Kubernetes object (Pyrra's and Sloth's custom resources)."""
+
+    name: str | None = None
+    namespace: str | None = None
+    labels: StrictStringMap = Field(default_factory=dict)
+    annotations: StrictStringMap = Field(default_factory=dict)
+
+
 def _prometheus_duration(value: Any) -> timedelta:
     if not isinstance(value, str):
         raise ValueError("write the duration as a string such as 28d, 4w or 1h30m")
@@ -74,8 +86,9 @@ def explicit_component(labels: Mapping[str, str], annotations: Mapping[str, str]
     return labels.get(COMPONENT_LABEL) or annotations.get(COMPONENT_LABEL) or None
 
 
-def report_invalid(
+def report_at(
     context: LoadContext,
+    code: str,
     source: SourceFile,
     document: YamlDocument,
     path: Sequence[str | int],
@@ -84,18 +97,12 @@ def report_invalid(
     entity: str | None,
     hint: str | None = None,
 ) -> None:
-    """SCH003 for a rule that spans several fields (exactly one of..., required when...), at the
-    line of `path` or of its nearest existing parent."""
+    """A diagnostic at the line of `path` in the document, or of its nearest existing parent (SCH003
+    for a rule that spans several fields: exactly one of..., required when...)."""
     pointer = tuple(path)
     line, column = locate(source.text, document.index, pointer) or (document.line, document.column)
-    where = ".".join(str(step) for step in pointer) or "document"
-    context.report(
-        "SCH003",
-        f"{where}: {message}",
-        Location(source.path, line, column, document.index, pointer),
-        entity=entity,
-        hint=hint,
-    )
+    location = Location(source.path, line, column, document.index, pointer)
+    context.report(code, message, location, entity=entity, hint=hint)
 
 
 def exactly_one(model: BaseModel, fields: Sequence[str], spelled: str) -> None:
@@ -103,3 +110,23 @@ def exactly_one(model: BaseModel, fields: Sequence[str], spelled: str) -> None:
     given = [name for name in fields if getattr(model, name) is not None]
     if len(given) != 1:
         raise ValueError(f"give exactly one of {spelled}" + (f" (got {len(given)})" if given else ""))
+
+
+def slos_by_name(context: LoadContext) -> dict[str, Slo]:
+    """Every SLO read, by the name it goes by. Pyrra's identity is namespace and name, as in
+    Kubernetes: SLOs of several namespaces that share a name are each named `<namespace>/<name>`, so
+    references, rules and SLI data tell them apart. Any other name given twice is REF002, and the
+    first SLO of that name is kept."""
+    shared = Counter(slo.name for slo in context.slos)
+    found: dict[str, Slo] = {}
+    for slo in context.slos:
+        if shared[slo.name] > 1 and slo.namespace:
+            slo = replace(slo, name=f"{slo.namespace}/{slo.name}")
+        first = found.get(slo.name)
+        if first is not None:
+            where = f" (first declared at {first.location})" if first.location else ""
+            message = f"SLO {slo.name!r} is declared twice{where}"
+            context.report("REF002", message, slo.location, entity=f"slo:{slo.name}")
+            continue
+        found[slo.name] = slo
+    return found

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 
 from charter.load.context import LoadContext, SourceFile, document_entity
-from charter.load.slos import empty_if_none, explicit_component, percent_to_ratio, report_invalid
+from charter.load.slos import empty_if_none, explicit_component, percent_to_ratio, report_at
 from charter.load.yaml12 import YamlDocument
 from charter.model.base import OpenModel
 from charter.model.diagnostics import Location
@@ -355,7 +355,8 @@ def _consistent(
     if window is not None and window.is_rolling and window.calendar is not None:
         problems.append((("spec", "timeWindow", 0, "calendar"), "a rolling window has no calendar"))
     for path, message in problems:
-        report_invalid(context, source, document, path, message, entity=entity)
+        where = ".".join(str(step) for step in path)
+        report_at(context, "SCH003", source, document, path, f"{where}: {message}", entity=entity)
     return not problems
 
 

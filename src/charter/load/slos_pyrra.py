@@ -1,6 +1,7 @@
 """Pyrra `pyrra.dev/v1alpha1` ServiceLevelObjective, as Pyrra reads it: a target in percent
 written as a string, a rolling window, and one ratio, latency, latencyNative or bool_gauge
-indicator. Pyrra has no service; the `charter.dev/component` label or a `service` label stands in."""
+indicator. Pyrra has no service; the `charter.dev/component` label or a `service` label stands in.
+An SLO is identified by namespace and name, as Kubernetes identifies the object (see `slos_by_name`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from charter.load.context import LoadContext, SourceFile, document_entity
 from charter.load.slos import (
     PROMETHEUS,
     ForeignModel,
+    KubernetesMetadata,
     PrometheusDuration,
-    StrictStringMap,
     exactly_one,
     explicit_component,
     percent_to_ratio,
@@ -82,11 +83,8 @@ class PyrraSpec(ForeignModel):
     alerting: PyrraAlerting = Field(default_factory=PyrraAlerting)
 
 
-class PyrraMetadata(ForeignModel):
+class PyrraMetadata(KubernetesMetadata):
     name: Annotated[str, Field(min_length=1, max_length=253)]
-    namespace: str | None = None
-    labels: StrictStringMap = Field(default_factory=dict)
-    annotations: StrictStringMap = Field(default_factory=dict)
 
 
 class PyrraSlo(ForeignModel):
@@ -134,6 +132,7 @@ def read_pyrra(document: YamlDocument, source: SourceFile, context: LoadContext)
             annotations=annotations,
             location=location,
             declared_name=raw.metadata.name,
+            namespace=raw.metadata.namespace or None,
             description=spec.description or None,
             indicator=_indicator(spec.indicator),
             budgeting="occurrences",

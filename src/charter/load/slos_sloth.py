@@ -1,28 +1,42 @@
-"""Sloth `prometheus/v1` specs, as Sloth reads them: one service, shared labels and a list of
-SLOs, each an objective in percent and an events, raw or plugin SLI. Each SLO of a spec is
-checked on its own, so one bad SLO does not hide the others."""
+"""Sloth specs, as Sloth reads them, in both of its forms: the `prometheus/v1` file (snake_case
+fields, one spec a file) and the Kubernetes object `sloth.slok.dev/v1` PrometheusServiceLevel
+(the same spec under `spec`, camelCase fields, often several objects a file). Both become the same
+`Slo` objects: one service, shared labels and a list of SLOs, each an objective in percent and an
+events, raw or plugin SLI. Each SLO is checked on its own, so one bad SLO does not hide the others.
+A plugin SLI is kept as written and warned about: its query is made by the plugin's Go code, which
+Charter cannot run, so the SLO gets no rules."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic.alias_generators import to_camel
 
 from charter.load.context import LoadContext, SourceFile
 from charter.load.slos import (
     PROMETHEUS,
     ForeignModel,
+    KubernetesMetadata,
+    StrictStringMap,
     StringMap,
     exactly_one,
     explicit_component,
     percent_to_ratio,
+    report_at,
 )
 from charter.load.yaml12 import YamlDocument
 from charter.model.diagnostics import Location
 from charter.model.slo import BurnRateAlert, MetricQuery, Slo, SloAlerting, SloIndicator
 
 SLOTH_VERSION = "prometheus/v1"
+SLOTH_KUBERNETES_API_VERSION = "sloth.slok.dev/v1"
+SLOTH_KUBERNETES_KIND = "PrometheusServiceLevel"
+
+# The SLI of a Sloth plugin cannot be expanded without the plugin. REL010 ("SLO without a
+# Prometheus SLI") stands in until a code of its own, a warning, is declared.
+PLUGIN_NOT_EXPANDED = "REL010"
 
 
 class SlothEvents(ForeignModel):
@@ -82,8 +96,75 @@ class SlothSpec(ForeignModel):
     slos: Annotated[list[Any], Field(min_length=1)]
 
 
+# The Kubernetes form: the same fields in camelCase (`errorQuery`, `pageAlert`), decoded as JSON is,
+# so a snake_case field is unknown there, and string maps hold strings only, as the API server and
+# Sloth's decoder require.
+_KUBERNETES = ConfigDict(alias_generator=to_camel, populate_by_name=False)
+
+
+class KubernetesSlothEvents(SlothEvents):
+    model_config = _KUBERNETES
+
+
+class KubernetesSlothRaw(SlothRaw):
+    model_config = _KUBERNETES
+
+
+class KubernetesSlothPlugin(SlothPlugin):
+    model_config = _KUBERNETES
+    options: StrictStringMap = Field(default_factory=dict)
+
+
+class KubernetesSlothSli(SlothSli):
+    model_config = _KUBERNETES
+    events: KubernetesSlothEvents | None = None
+    raw: KubernetesSlothRaw | None = None
+    plugin: KubernetesSlothPlugin | None = None
+
+
+class KubernetesSlothAlert(SlothAlert):
+    model_config = _KUBERNETES
+    labels: StrictStringMap = Field(default_factory=dict)
+    annotations: StrictStringMap = Field(default_factory=dict)
+
+
+class KubernetesSlothAlerting(SlothAlerting):
+    model_config = _KUBERNETES
+    labels: StrictStringMap = Field(default_factory=dict)
+    annotations: StrictStringMap = Field(default_factory=dict)
+    page_alert: KubernetesSlothAlert = Field(default_factory=KubernetesSlothAlert)
+    ticket_alert: KubernetesSlothAlert = Field(default_factory=KubernetesSlothAlert)
+
+
+class KubernetesSlothSlo(SlothSlo):
+    model_config = _KUBERNETES
+    labels: StrictStringMap = Field(default_factory=dict)
+    sli: KubernetesSlothSli
+    alerting: KubernetesSlothAlerting = Field(default_factory=KubernetesSlothAlerting)
+
+
+class KubernetesSlothSpec(ForeignModel):
+    """`spec` of a PrometheusServiceLevel, without its SLOs, which are validated one by one."""
+
+    model_config = _KUBERNETES
+    service: Annotated[str, Field(min_length=1)]
+    labels: StrictStringMap = Field(default_factory=dict)
+    slos: Annotated[list[Any], Field(min_length=1)]
+
+
+class PrometheusServiceLevel(ForeignModel):
+    api_version: str = Field(alias="apiVersion")
+    kind: str
+    metadata: KubernetesMetadata = Field(default_factory=KubernetesMetadata)
+    spec: KubernetesSlothSpec
+
+
 def is_sloth(data: Mapping[str, Any]) -> bool:
     return data.get("version") == SLOTH_VERSION
+
+
+def is_sloth_kubernetes(data: Mapping[str, Any]) -> bool:
+    return str(data.get("apiVersion")).startswith("sloth.slok.dev/")
 
 
 def read_sloth(document: YamlDocument, source: SourceFile, context: LoadContext) -> None:
@@ -95,43 +176,121 @@ def read_sloth(document: YamlDocument, source: SourceFile, context: LoadContext)
         entity = f"sloth:{service}" if isinstance(service, str) else None
         context.report_validation_error(error, source, document, entity=entity)
         return
-    location = source.document_location(document)
-    for index, item in enumerate(spec.slos):
-        name = item.get("name") if isinstance(item, Mapping) else None
-        try:
-            slo = SlothSlo.model_validate(item)
-        except ValidationError as error:
-            context.report_validation_error(
-                error, source, document, entity=f"slo:{spec.service}-{name}", prefix=("slos", index)
-            )
-            continue
-        context.slos.append(_slo(spec, slo, location.at("slos", index)))
+    reader = _SpecReader(source, document, context, spec.service, spec.labels, ("slos",))
+    reader.read(spec.slos, SlothSlo)
 
 
-def _slo(spec: SlothSpec, slo: SlothSlo, location: Location) -> Slo:
-    labels = {**spec.labels, **slo.labels}  # an SLO's labels override the spec's, as in Sloth
-    alerting = slo.alerting
-    return Slo(
-        name=f"{spec.service}-{slo.name}",  # Sloth's `sloth_id`
-        source_format="sloth",
-        objective=percent_to_ratio(slo.objective),
-        service=spec.service,
-        component=explicit_component(labels, {}),
-        period=None,
-        labels=labels,
-        location=location,
-        declared_name=slo.name,
-        description=slo.description or None,
-        indicator=_indicator(slo.sli),
-        budgeting="occurrences",
-        alerting=SloAlerting(
-            name=alerting.name,
-            labels=alerting.labels,
-            annotations=alerting.annotations,
-            page=_alert(alerting.page_alert),
-            ticket=_alert(alerting.ticket_alert),
-        ),
+def read_sloth_kubernetes(document: YamlDocument, source: SourceFile, context: LoadContext) -> None:
+    data = document.data
+    api_version, kind = data.get("apiVersion"), data.get("kind")
+    if api_version != SLOTH_KUBERNETES_API_VERSION or kind != SLOTH_KUBERNETES_KIND:
+        context.report(
+            "SCH004",
+            f"unknown kind {kind!r} for apiVersion {api_version!r}",
+            source.document_location(document),
+            hint=f"Charter reads Sloth's {SLOTH_KUBERNETES_KIND} of apiVersion {SLOTH_KUBERNETES_API_VERSION}",
+        )
+        return
+    try:
+        level = PrometheusServiceLevel.model_validate(data)
+    except ValidationError as error:
+        spec = data.get("spec")
+        service = spec.get("service") if isinstance(spec, Mapping) else None
+        entity = f"sloth:{service}" if isinstance(service, str) else None
+        context.report_validation_error(error, source, document, entity=entity)
+        return
+    spec, metadata = level.spec, level.metadata
+    reader = _SpecReader(
+        source,
+        document,
+        context,
+        spec.service,
+        spec.labels,
+        ("spec", "slos"),
+        # The object's own labels and annotations may join it to a component, as Pyrra's do; they
+        # are not the Prometheus labels of its rules.
+        object_labels=metadata.labels,
+        annotations=metadata.annotations,
     )
+    reader.read(spec.slos, KubernetesSlothSlo)
+
+
+class _SpecReader:
+    """The SLOs of one spec, in either form, into `context.slos`."""
+
+    def __init__(
+        self,
+        source: SourceFile,
+        document: YamlDocument,
+        context: LoadContext,
+        service: str,
+        labels: Mapping[str, str],
+        pointer: tuple[str, ...],
+        *,
+        object_labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
+    ) -> None:
+        self.source, self.document, self.context = source, document, context
+        self.service, self.labels, self.pointer = service, labels, pointer
+        self.object_labels = dict(object_labels or {})
+        self.annotations = dict(annotations or {})
+
+    def read(self, items: Sequence[Any], model: type[SlothSlo]) -> None:
+        location = self.source.document_location(self.document)
+        for index, item in enumerate(items):
+            name = item.get("name") if isinstance(item, Mapping) else None
+            where: tuple[str | int, ...] = (*self.pointer, index)
+            try:
+                slo = model.model_validate(item)
+            except ValidationError as error:
+                entity = f"slo:{self.service}-{name}"
+                self.context.report_validation_error(error, self.source, self.document, entity=entity, prefix=where)
+                continue
+            made = self.slo(slo, location.at(*where))
+            if slo.sli.plugin is not None:
+                self.plugin_not_expanded(made, slo.sli.plugin, where)
+            self.context.slos.append(made)
+
+    def slo(self, slo: SlothSlo, location: Location) -> Slo:
+        labels = {**self.labels, **slo.labels}  # an SLO's labels override the spec's, as in Sloth
+        component = explicit_component(labels, {}) or explicit_component(self.object_labels, self.annotations)
+        alerting = slo.alerting
+        return Slo(
+            name=f"{self.service}-{slo.name}",  # Sloth's `sloth_id`
+            source_format="sloth",
+            objective=percent_to_ratio(slo.objective),
+            service=self.service,
+            component=component,
+            period=None,
+            labels=labels,
+            annotations=self.annotations,
+            location=location,
+            declared_name=slo.name,
+            description=slo.description or None,
+            indicator=_indicator(slo.sli),
+            budgeting="occurrences",
+            alerting=SloAlerting(
+                name=alerting.name,
+                labels=alerting.labels,
+                annotations=alerting.annotations,
+                page=_alert(alerting.page_alert),
+                ticket=_alert(alerting.ticket_alert),
+            ),
+        )
+
+    def plugin_not_expanded(self, slo: Slo, plugin: SlothPlugin, where: tuple[str | int, ...]) -> None:
+        report_at(
+            self.context,
+            PLUGIN_NOT_EXPANDED,
+            self.source,
+            self.document,
+            (*where, "sli", "plugin", "id"),
+            f"SLO {slo.name!r}: its SLI is made by the Sloth plugin {plugin.id!r}, which Charter cannot run: "
+            "the SLO is read, but no rules are written for it",
+            entity=f"slo:{slo.name}",
+            hint=f"generate this SLO's rules with Sloth and the plugin {plugin.id!r}, "
+            "or write its SLI as `events` or `raw` queries",
+        )
 
 
 def _alert(alert: SlothAlert) -> BurnRateAlert:
@@ -146,8 +305,6 @@ def _indicator(sli: SlothSli) -> SloIndicator:
             total=MetricQuery(sli.events.total_query, PROMETHEUS),
         )
     if sli.raw is not None:
-        return SloIndicator(
-            kind="raw", query=MetricQuery(sli.raw.error_ratio_query, PROMETHEUS), raw_measures="bad"
-        )
+        return SloIndicator(kind="raw", query=MetricQuery(sli.raw.error_ratio_query, PROMETHEUS), raw_measures="bad")
     assert sli.plugin is not None  # the model allows exactly one
     return SloIndicator(kind="plugin", plugin_id=sli.plugin.id, plugin_options=sli.plugin.options)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+# The type documents are parsed into; the store's parse cache keeps it too, so it lives in the model.
+from charter.model.yaml_document import YamlDocument as YamlDocument
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -80,17 +82,6 @@ class YamlError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
-
-
-@dataclass(frozen=True, slots=True)
-class YamlDocument:
-    """One document of a YAML stream: its value, index in the file, and where it starts."""
-
-    data: Any
-    index: int
-    line: int
-    column: int
-    json_safe: bool = True  # only string keys: survives a JSON round trip unchanged
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -167,9 +158,7 @@ class _Builder:
                 else:
                     result[map_key] = self.build(value_node, depth + 1)
         elif node_type is SequenceNode:
-            result = [
-                _scalar(item) if type(item) is ScalarNode else self.build(item, depth + 1) for item in node.value
-            ]
+            result = [_scalar(item) if type(item) is ScalarNode else self.build(item, depth + 1) for item in node.value]
         else:  # pragma: no cover - libyaml yields only the three node types
             raise _error(f"unexpected node {node_type.__name__}", node)
         self.in_progress.discard(key)

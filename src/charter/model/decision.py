@@ -8,19 +8,39 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
 
-KNOWN_DECISION_STATUSES = frozenset(
-    {"proposed", "accepted", "rejected", "deprecated", "superseded", "draft"}
+# REF006 is about the supersede links below: governance finds a link to no record, the reader one that
+# could mean two records.
+CODES = Codes(
+    Rule(
+        "REF006",
+        "Superseded record missing",
+        Severity.ERROR,
+        rationale="A decision that supersedes or is superseded by a record that does not exist breaks the trail.",
+        fix="Correct the link or add the missing record.",
+        example="""\
+<!-- decisions/0006-run-on-kubernetes.md -->
+## Status
+
+Superseded by [18. Replace the message bus](0018-replace-the-message-bus.md)
+<!-- decisions/ holds no 0018 -->
+""",
+    ),
 )
+
+
+KNOWN_DECISION_STATUSES = frozenset({"proposed", "accepted", "rejected", "deprecated", "superseded", "draft"})
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """One decision record. `id` is the record's number as written in its file name (`0012` from
-    `0012-use-x.md`), or, for log4brains' date-prefixed names, its slug: the file name without
-    `.md` (`20201016-use-the-adr-slug-as-its-unique-id`), which is how log4brains identifies and
-    links records. `supersedes` / `superseded_by` hold ids of other records in the same form."""
+    """One decision record, identified by `slug`, its file name without `.md`
+    (`0012-use-x`, `20201016-use-the-adr-slug-as-its-unique-id`), as log4brains identifies and
+    links records. `id` is the name it goes by: its `number` as written in the file name (`0012`)
+    while no other record has that number, else its slug (two branches may each add "the next"
+    record). `supersedes` / `superseded_by` hold the ids of other records."""
 
     id: str
     title: str
@@ -34,6 +54,8 @@ class Decision:
     expires: dt.date | None = None
     location: Location | None = None
     aliases: tuple[str, ...] = field(default=())
+    slug: str | None = None
+    number: str | None = None  # as written: `0012`; None for log4brains' dated names
 
 
 def _as_list(value: Any) -> Any:

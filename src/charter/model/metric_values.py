@@ -17,8 +17,17 @@ KIND_OF_SCOPE = {scope: kind for kind, scope in SCOPE_OF_KIND.items()}
 
 
 def organization_ref(name: str) -> EntityRef:
-    """The organisation as a scope."""
-    return EntityRef(ORGANIZATION_KIND, DEFAULT_NAMESPACE, name.lower())
+    """The organisation as a scope. Its name keeps the case charter.yaml gives it: snapshots have
+    always stored it that way, and a metric's history is read by it."""
+    return EntityRef(ORGANIZATION_KIND, DEFAULT_NAMESPACE, name)
+
+
+def stored_scope(scope: EntityRef) -> tuple[str, str]:
+    """The (`scope_kind`, `scope_ref`) strings a snapshot stores for a scope: the registry's name for
+    the scope (`component`, `team`, `system`, `org`), and the reference's short form, or the
+    organisation's name."""
+    scope_ref = scope.name if scope.kind == ORGANIZATION_KIND else scope.short
+    return SCOPE_OF_KIND.get(scope.kind, scope.kind), scope_ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +43,17 @@ class MetricValue:
     @property
     def scope_kind(self) -> str:
         """`component`, `team`, `system` or `org`, as the registry names scopes."""
-        return SCOPE_OF_KIND.get(self.scope.kind, self.scope.kind)
+        return stored_scope(self.scope)[0]
 
     @property
     def scope_ref(self) -> str:
         """The scope as stored and shown: the reference's short form, or the organisation's name."""
-        return self.scope.name if self.scope.kind == ORGANIZATION_KIND else self.scope.short
+        return stored_scope(self.scope)[1]
 
 
 def scope_from_stored(scope_kind: str, scope_ref: str) -> EntityRef:
     """The scope a stored (`scope_kind`, `scope_ref`) pair names: the inverse of
-    `MetricValue.scope_kind` and `.scope_ref`."""
+    `stored_scope`. Raises `ReferenceError_` when `scope_ref` is not a reference."""
     if scope_kind == "org":
         return organization_ref(scope_ref)
     return parse_ref(scope_ref, default_kind=KIND_OF_SCOPE.get(scope_kind, scope_kind))

@@ -7,7 +7,32 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
+
+# REL010 is a property of an SLO: `slo rules` finds it in the indicator, the Sloth reader in a plugin
+# SLI it cannot expand.
+CODES = Codes(
+    Rule(
+        "REL010",
+        "SLO without a Prometheus SLI",
+        Severity.INFO,
+        rationale="Charter writes Prometheus rules only for SLIs measured by Prometheus; this SLO gets none.",
+        fix=(
+            "Measure the SLI with a Prometheus query (OpenSLO `metricSource.type: Prometheus`), or alert on it with "
+            "the tool that holds its data."
+        ),
+        example="""\
+# slos/payments.yaml (OpenSLO)
+spec:
+  indicator:
+    spec:
+      ratioMetric:
+        good: {metricSource: {type: Datadog, spec: {query: "sum:requests.ok{service:payments}"}}}
+""",
+    ),
+)
+
 
 SloFormat = Literal["openslo", "sloth", "pyrra"]
 
@@ -91,8 +116,10 @@ class Slo:
 
     `name` is unique in the repository: Sloth's `<service>-<slo name>` (its `sloth_id`), else the
     document's `metadata.name`; an OpenSLO SLO with several objectives becomes one Slo per
-    objective, `<metadata.name>-<objective displayName as a slug, or its index>`. `declared_name`
-    is the name the file itself gives, shared by the objectives of one OpenSLO SLO.
+    objective, `<metadata.name>-<objective displayName as a slug, or its index>`. A Pyrra SLO is
+    identified by namespace and name, as in Kubernetes: its `name` is `<namespace>/<name>` when SLOs
+    of other namespaces share its name. `declared_name` is the name the file itself gives, shared by
+    the objectives of one OpenSLO SLO.
     """
 
     name: str
@@ -108,6 +135,7 @@ class Slo:
     annotations: dict[str, str] = field(default_factory=dict)
     location: Location | None = None
     declared_name: str | None = None
+    namespace: str | None = None  # Pyrra's `metadata.namespace`: with `declared_name`, its identity
     display_name: str | None = None
     description: str | None = None
     objective_name: str | None = None  # OpenSLO objective displayName

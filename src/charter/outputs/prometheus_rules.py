@@ -8,8 +8,7 @@ from typing import Any
 
 import yaml
 
-from charter.analysis.reliability.slo_rules import AlertingRule, RecordingRule, RuleGroup
-from charter.analysis.reliability.slo_windows import prometheus_duration
+from charter.model.prometheus_rules import AlertingRule, RecordingRule, RuleGroup, prometheus_duration
 from charter.outputs.rules_format import RulesFormat
 from charter.outputs.yaml_text import BlockDumper
 

@@ -33,7 +33,7 @@ def _entry(rule: Rule) -> RuleEntry:
 
 def rules_report() -> RulesReport:
     """Every declared code, by area."""
-    return RulesReport(rules=[_entry(rule) for rule in code_catalogue()])
+    return RulesReport([_entry(rule) for rule in code_catalogue()])
 
 
 def rule_documentation(code: str) -> RuleDocumentation:
@@ -59,7 +59,7 @@ def rule_documentation(code: str) -> RuleDocumentation:
 def standard_checks_report() -> StandardChecksReport:
     """The checks Standard rules may use, with the arguments each requires."""
     return StandardChecksReport(
-        checks=[
+        [
             StandardCheckEntry(check=check.id, description=check.description, with_=", ".join(check.required) or "-")
             for check in CHECKS.values()
         ]
@@ -69,7 +69,7 @@ def standard_checks_report() -> StandardChecksReport:
 def metrics_report() -> MetricsReport:
     """The metric registry: name, unit, which direction is better, scopes, meaning."""
     return MetricsReport(
-        metrics=[
+        [
             MetricEntry(
                 metric=metric.name,
                 unit=metric.unit.value,

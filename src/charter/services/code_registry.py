@@ -22,7 +22,7 @@ from charter.analysis.checks import (
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.load import context as load_context
 from charter.load import oscal
-from charter.model import estate
+from charter.model import decision, estate, slo
 from charter.model.codes import AREAS, Catalogue, Codes, Rule
 from charter.services import sync
 from charter.sources import deployments, epss, kev, prometheus, records, scorecard, sli
@@ -37,6 +37,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     # The strategy files and their checks (`charter check`)
     (
         estate,
+        decision,
         load_context,
         governance,
         governance_migrations,
@@ -49,7 +50,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     # Error budgets (`charter slo status`)
     (slo_status,),
     # Prometheus rules from SLOs (`charter slo rules`)
-    (slo_rules,),
+    (slo, slo_rules),
     # Incidents and SLO dependencies in the strategy (`charter check`)
     (governance_reliability,),
     # Security facts (`charter security`)

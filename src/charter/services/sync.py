@@ -9,7 +9,7 @@ import json
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -23,16 +23,21 @@ from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOUR
 from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.errors import UsageError
 from charter.model.organization import Policies
-from charter.services.workspace import Workspace
+from charter.services.context import Context
+from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
+from charter.services.imports_sli import pull_sli
+from charter.services.risks import record_register
+from charter.services.snapshot import snapshot_values
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
-from charter.sources.git.sync import GitSyncReport, SyncEvent, sync_repositories
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
 from charter.store.git_history import known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
+from charter.store.snapshots import insert_snapshot
 
 CODES = Codes(
     Rule(
@@ -80,8 +85,12 @@ class SyncProgress(Protocol):
 
 @dataclass(frozen=True)
 class SyncOptions:
+    """`git fetch` in each clone first; the Dask scheduler to mine on (tcp://HOST:PORT; None: local
+    worker threads); the day whose end the snapshot is taken at (UTC; None: now)."""
+
     fetch: bool = False
     executor: str | None = None
+    as_of: date | None = None
 
 
 @dataclass
@@ -93,25 +102,20 @@ class SyncSummary:
     snapshot_id: int | None = None
 
 
-def run_sync(
-    workspace: Workspace,
-    options: SyncOptions,
-    progress: SyncProgress | None = None,
-    as_of: datetime | None = None,
-) -> SyncSummary:
-    """Mine, derive, link and snapshot the metrics of the 90 days before `as_of` (default: now). Each
-    repository and each component is one transaction: a failure in one writes nothing of it and
-    leaves the others."""
-    store = workspace.store
-    if store is None:
-        raise ValueError("charter sync needs the store")
-    git = workspace.git_source
-    policies = workspace.policies
-    sources, diagnostics = component_sources(workspace.estate)
-    roots = [(workspace.root / root).resolve() for root in git.roots]
-    diagnostics.extend(_missing_roots(workspace, roots))
+def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
+    """Mine, derive, link and snapshot the metrics of the 90 days before `options.as_of` (default:
+    now). Each repository and each component is one transaction: a failure in one writes nothing of
+    it and leaves the others."""
+    if options.executor is not None and not options.executor.startswith("tcp://"):
+        raise UsageError(f"--executor takes a Dask scheduler address like tcp://HOST:8786, not `{options.executor}`")
+    store = context.required_store()
+    git = context.git_source
+    policies = context.policies
+    sources, diagnostics = component_sources(context.estate)
+    roots = [(context.root / root).resolve() for root in git.roots]
+    diagnostics.extend(_missing_roots(context, roots))
     clones = find_clones(roots)
-    diagnostics.extend(_missing_repositories(workspace, sources, clones))
+    diagnostics.extend(_missing_repositories(context, sources, clones))
 
     distributed = options.executor is not None
     with store.engine.connect() as connection:
@@ -140,7 +144,7 @@ def run_sync(
                 continue
             tags = [tag for tag in read_tags(connection, source.repository) if source.release_tag(tag.name)]
             if not tags:
-                diagnostics.append(_no_release_tag(workspace, source))
+                diagnostics.append(_no_release_tag(context, source))
             summary.tag_deployments += replace_tag_deployments(
                 connection,
                 source.component,
@@ -160,10 +164,10 @@ def run_sync(
         with store.transaction() as connection:
             if link_component(connection, source, policies):
                 summary.components_linked += 1
-    until = as_of or datetime.now(UTC)
-    diagnostics.extend(_pull_sli(workspace, until))
-    summary.snapshot_id = _snapshot(workspace, until)
-    summary.diagnostics = pinpoint(diagnostics, workspace.root)
+    until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
+    diagnostics.extend(_pull_sli(context, until))
+    summary.snapshot_id = _snapshot(context, until)
+    summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
 
 
@@ -237,14 +241,14 @@ def _fingerprint(
 
 
 def _missing_repositories(
-    workspace: Workspace, sources: Sequence[ComponentSource], clones: dict[str, Path]
+    context: Context, sources: Sequence[ComponentSource], clones: dict[str, Path]
 ) -> list[Diagnostic]:
     return [
         diagnostic(
             "GIT004",
             f"{source.ref.short} is mapped to repository `{source.repository}`, which is not a clone under "
             "`sources.git.roots`",
-            _annotation_location(workspace, source, REPO_ANNOTATION),
+            _annotation_location(context, source, REPO_ANNOTATION),
             entity=str(source.ref),
         )
         for source in sources
@@ -252,8 +256,8 @@ def _missing_repositories(
     ]
 
 
-def _missing_roots(workspace: Workspace, roots: Sequence[Path]) -> list[Diagnostic]:
-    organization = workspace.estate.organization
+def _missing_roots(context: Context, roots: Sequence[Path]) -> list[Diagnostic]:
+    organization = context.estate.organization
     where = organization.location if organization else None
     return [
         diagnostic(
@@ -266,8 +270,8 @@ def _missing_roots(workspace: Workspace, roots: Sequence[Path]) -> list[Diagnost
     ]
 
 
-def _annotation_location(workspace: Workspace, source: ComponentSource, annotation: str) -> Location | None:
-    entity = workspace.estate.entities.get(source.ref)
+def _annotation_location(context: Context, source: ComponentSource, annotation: str) -> Location | None:
+    entity = context.estate.entities.get(source.ref)
     location = getattr(entity, "location", None)
     if not isinstance(location, Location):
         return None
@@ -276,36 +280,29 @@ def _annotation_location(workspace: Workspace, source: ComponentSource, annotati
     return location.at("metadata", "annotations", key)
 
 
-def _no_release_tag(workspace: Workspace, source: ComponentSource) -> Diagnostic:
+def _no_release_tag(context: Context, source: ComponentSource) -> Diagnostic:
     assert source.release_tags is not None
     return diagnostic(
         "GIT005",
         f"`{source.release_tags.pattern}` matches no tag in repository `{source.repository}`",
-        _annotation_location(workspace, source, RELEASE_TAGS_ANNOTATION),
+        _annotation_location(context, source, RELEASE_TAGS_ANNOTATION),
         entity=str(source.ref),
     )
 
 
-def _pull_sli(workspace: Workspace, until: datetime) -> list[Diagnostic]:
+def _pull_sli(context: Context, until: datetime) -> list[Diagnostic]:
     """SLI counts from Prometheus when charter.yaml names one (`spec.sources.prometheus`), so the
     snapshot's error budgets are current; one transaction, nothing written when a query fails."""
-    from charter.sources.prometheus import pull_sli
-
-    organization = workspace.estate.organization
+    organization = context.estate.organization
     if organization is None or organization.spec.sources.prometheus is None:
         return []
-    assert workspace.store is not None
-    return pull_sli(workspace, workspace.store, until).diagnostics
+    return pull_sli(context, until).diagnostics
 
 
-def _snapshot(workspace: Workspace, as_of: datetime) -> int | None:
-    from charter.services.facts import snapshot_values
-    from charter.store.risk_register import record_register
-    from charter.store.snapshots import insert_snapshot
-
-    assert workspace.store is not None
-    values = snapshot_values(workspace, until=as_of, since=as_of - SNAPSHOT_PERIOD)
-    with workspace.store.transaction() as connection:
-        snapshot_id = insert_snapshot(connection, datetime.now(UTC), workspace.estate.commit, values)
-        record_register(connection, snapshot_id, workspace, as_of.date())
+def _snapshot(context: Context, as_of: datetime) -> int | None:
+    store = context.required_store()
+    values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
+    with store.transaction() as connection:
+        snapshot_id = insert_snapshot(connection, context.clock(), context.estate.commit, values)
+        record_register(connection, snapshot_id, context.estate, as_of.date())
     return snapshot_id

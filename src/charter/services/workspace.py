@@ -11,7 +11,7 @@ from charter.analysis.checks.check import run_check
 from charter.analysis.checks.context import CheckContext
 from charter.analysis.checks.standards import MetricValues
 from charter.load.files import repo_path_exists
-from charter.load.repository import collector_paused, load_strategy_repo, pinpoint
+from charter.load.repository import load_strategy_repo, pinpoint
 from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 from charter.model.organization import GitSource, Policies
@@ -28,8 +28,7 @@ class Workspace:
     def check(self, today: date | None = None) -> list[Diagnostic]:
         """Every diagnostic `charter check` reports, with lines resolved."""
         context = CheckContext(today or date.today(), self.path_exists)
-        with collector_paused():
-            return sorted(pinpoint(run_check(self.estate, context), self.root), key=Diagnostic.sort_key)
+        return sorted(pinpoint(run_check(self.estate, context), self.root), key=Diagnostic.sort_key)
 
     def metric_values(self) -> MetricValues:
         """Latest stored value of each metric per entity (none until `charter sync` has run)."""

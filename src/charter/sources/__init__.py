@@ -1,2 +1,3 @@
-"""Everything that brings facts in (git, deployments, incidents, Prometheus, scanners): later issues
-add one module per source behind one interface; the foundation reads only the strategy repository."""
+"""Everything that brings facts in (git, deployments, incidents, SLI counts, Prometheus, scanners,
+security feeds): each source parses and yields records and diagnostics and never touches the store;
+the import services (`charter.services.imports*`) write what they yield."""

@@ -34,19 +34,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from charter.analysis.delivery.production import is_production
 from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, DeploymentStatus
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.file_formats import DeploymentFormat
 from charter.model.refs import parse_ref
-from charter.sources.file_formats import DeploymentFormat
 from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
-    ImportReport,
     Place,
     RawRecord,
     Skipped,
@@ -55,7 +52,6 @@ from charter.sources.records import (
     field_key,
     first_text,
     from_bad_record,
-    import_all_or_nothing,
     json_array,
     jsonl_records,
     mapping_value,
@@ -80,10 +76,6 @@ CODES = Codes(
     uses=(RECORD_CODES["IMP003"],),
 )
 diagnostic = CODES.diagnostic
-
-
-if TYPE_CHECKING:
-    from charter.store.database import Store
 
 
 # Each field of a plain record and the (normalised) names it is read from.
@@ -125,29 +117,6 @@ class DeploymentImportOptions:
     component: str | None = None
     known_components: Collection[str] | None = None
     production_environments: Sequence[str] = ("prod(uction)?",)
-
-
-@dataclass(frozen=True, slots=True)
-class DeploymentImport:
-    report: ImportReport
-    production: int
-
-
-def import_deployments(store: Store, path: Path, options: DeploymentImportOptions) -> DeploymentImport:
-    """Import one file of deployments in one transaction: all its records, or none when one is bad."""
-    from charter.store.deployments import write_deployments  # the store stays off `charter`'s start-up
-
-    production = 0
-
-    def counted(stream: Iterable[Deployment | Diagnostic | Skipped]) -> Iterator[Deployment | Diagnostic | Skipped]:
-        nonlocal production
-        for item in stream:
-            if isinstance(item, Deployment) and is_production(item.environment, options.production_environments):
-                production += 1
-            yield item
-
-    report = import_all_or_nothing(store, path, counted(read_deployment_file(path, options)), write_deployments)
-    return DeploymentImport(report, 0 if report.failed else production)
 
 
 def read_deployment_file(path: Path, options: DeploymentImportOptions) -> Iterator[Deployment | Diagnostic | Skipped]:

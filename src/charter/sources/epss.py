@@ -15,18 +15,16 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, cast
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import CVE_ID, EpssScore
 from charter.sources.records import (
     ImportFileError,
-    ImportReport,
     Place,
     bad_record,
     field_key,
-    import_all_or_nothing,
     unreadable,
 )
 
@@ -58,18 +56,8 @@ CVE-2021-44228,0.96398,1.00000
 diagnostic = CODES.diagnostic
 
 
-if TYPE_CHECKING:
-    from charter.store.database import Store
-
 _GZIP_MAGIC = b"\x1f\x8b"
 _HINT = "FIRST writes each row as CVE-YYYY-NNNN,probability,percentile with numbers from 0 to 1."
-
-
-def import_epss(store: Store, path: Path) -> ImportReport:
-    """Replace the stored EPSS scores with the file's, in one transaction: all of them, or none."""
-    from charter.store.security_facts import clear_epss_scores, write_epss_scores
-
-    return import_all_or_nothing(store, path, read_epss_file(path), write_epss_scores, clear_epss_scores)
 
 
 def read_epss_file(path: Path) -> Iterator[EpssScore | Diagnostic]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
@@ -20,10 +19,8 @@ from charter.model.security_facts import CVE_ID, KevEntry
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
-    ImportReport,
     Place,
     from_bad_record,
-    import_all_or_nothing,
     json_document,
     required_text,
     text_value,
@@ -48,18 +45,8 @@ CODES = Codes(
 diagnostic = CODES.diagnostic
 
 
-if TYPE_CHECKING:
-    from charter.store.database import Store
-
 _RANSOMWARE = {"known": True, "unknown": False}
 _CATALOG_KEYS = frozenset({"catalogVersion", "dateReleased", "title", "count"})
-
-
-def import_kev(store: Store, path: Path) -> ImportReport:
-    """Replace the stored KEV catalog with the file's, in one transaction: all of it, or nothing."""
-    from charter.store.security_facts import clear_kev_entries, write_kev_entries
-
-    return import_all_or_nothing(store, path, read_kev_file(path), write_kev_entries, clear_kev_entries)
 
 
 def read_kev_file(path: Path) -> Iterator[KevEntry | Diagnostic]:

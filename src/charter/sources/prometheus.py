@@ -14,7 +14,7 @@ minute where the total query has no value is a gap; where only the good or bad q
 Auth from the environment: CHARTER_PROMETHEUS_TOKEN (bearer), else CHARTER_PROMETHEUS_USER and
 CHARTER_PROMETHEUS_PASSWORD (basic). `caFile`, `tenant` (`X-Scope-OrgID`) and `headers` come from
 `spec.sources.prometheus`. A server that cannot be reached (IMP014) or answers an error (IMP015)
-stops the pull, and nothing of it is written."""
+stops the pull; `charter.services.imports_sli` then writes nothing of it."""
 
 from __future__ import annotations
 
@@ -22,19 +22,20 @@ import os
 import re
 import ssl
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import numpy as np
 
-from charter.analysis.reliability.sli_counts import Floats
 from charter.analysis.reliability.slo_calendar import slo_window
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Severity
+from charter.model.estate import Estate
 from charter.model.organization import PrometheusSource
+from charter.model.sli_counts import Floats
 from charter.model.slo import MetricQuery, Slo
 from charter.sources.sli_grid import MinuteGrid
 
@@ -97,10 +98,6 @@ $ charter import sli --from-prometheus     # charter.yaml has no spec.sources.pr
 diagnostic = CODES.diagnostic
 
 
-if TYPE_CHECKING:
-    from charter.services.workspace import Workspace
-    from charter.store.database import Store
-
 TOKEN_VARIABLE = "CHARTER_PROMETHEUS_TOKEN"
 USER_VARIABLE = "CHARTER_PROMETHEUS_USER"
 PASSWORD_VARIABLE = "CHARTER_PROMETHEUS_PASSWORD"
@@ -119,18 +116,6 @@ class PrometheusError(Exception):
     def __init__(self, found: Diagnostic) -> None:
         super().__init__(found.message)
         self.diagnostic = found
-
-
-@dataclass
-class PullReport:
-    url: str
-    minutes: int = 0
-    slos: list[str] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(item.severity is Severity.ERROR for item in self.diagnostics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,46 +152,46 @@ def count_queries(slo: Slo) -> CountQueries | None:
     return CountQueries(total, good, None if good is not None else bad)
 
 
-def pull_sli(workspace: Workspace, store: Store, until: datetime, client: httpx.Client | None = None) -> PullReport:
-    """Pull every SLO's per-minute counts over its window ending at `until` and write them in one
-    transaction; nothing is written when a query fails."""
-    from charter.store.sli import write_sli_days
+@dataclass(frozen=True, slots=True)
+class PullPlan:
+    """What a pull asks for: the server (None: charter.yaml names none), every SLO whose counts can be
+    pulled with the queries that give them, and a diagnostic for each SLO (or the server) that cannot."""
 
-    organization = workspace.estate.organization
+    source: PrometheusSource | None
+    slos: tuple[tuple[Slo, CountQueries], ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def pull_plan(estate: Estate) -> PullPlan:
+    """The SLOs of the estate to pull from `spec.sources.prometheus`: IMP017 when there is none,
+    IMP016 for each SLO without a query that gives per-minute counts."""
+    organization = estate.organization
     source = organization.spec.sources.prometheus if organization else None
     if source is None:
-        report = PullReport("(not configured)")
-        report.diagnostics.append(diagnostic("IMP017", "charter.yaml has no `spec.sources.prometheus`"))
-        return report
-    report = PullReport(source.url)
+        return PullPlan(None, diagnostics=(diagnostic("IMP017", "charter.yaml has no `spec.sources.prometheus`"),))
     pullable: list[tuple[Slo, CountQueries]] = []
-    for name in sorted(workspace.estate.slos):
-        slo = workspace.estate.slos[name]
+    problems: list[Diagnostic] = []
+    for name in sorted(estate.slos):
+        slo = estate.slos[name]
         queries = count_queries(slo)
         if queries is None:
-            report.diagnostics.append(
+            problems.append(
                 diagnostic("IMP016", f"SLO {name!r} has no query Charter can pull per minute", slo.location)
             )
         else:
             pullable.append((slo, queries))
-    owned = client is None
-    session = client or prometheus_client(source, workspace.root)
-    try:
-        with store.transaction() as connection:
-            for slo, queries in pullable:
-                window = slo_window(slo, until, workspace.policies.slo_period)
-                grid = pull_counts(session, source.url, slo.name, queries, window.start_minute, window.end_minute)
-                for days in grid.days():
-                    report.minutes += write_sli_days(connection, days)
-                report.slos.append(slo.name)
-    except PrometheusError as error:  # raised inside the transaction: it is rolled back
-        report.diagnostics.append(error.diagnostic)
-        report.minutes = 0
-        report.slos = []
-    finally:
-        if owned:
-            session.close()
-    return report
+    return PullPlan(source, tuple(pullable), tuple(problems))
+
+
+def pulled_counts(
+    client: httpx.Client, plan: PullPlan, until: datetime, default_period: timedelta
+) -> Iterator[tuple[str, MinuteGrid]]:
+    """Each planned SLO's name and per-minute counts over its window ending at `until`. Raises
+    PrometheusError when a query fails."""
+    assert plan.source is not None
+    for slo, queries in plan.slos:
+        window = slo_window(slo, until, default_period)
+        yield slo.name, pull_counts(client, plan.source.url, slo.name, queries, window.start_minute, window.end_minute)
 
 
 def prometheus_client(

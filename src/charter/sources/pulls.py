@@ -17,17 +17,14 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from charter.model.delivery import PullRequest
 from charter.model.diagnostics import Diagnostic
 from charter.sources.records import (
     BadRecord,
-    ImportReport,
     Place,
     Skipped,
     from_bad_record,
-    import_all_or_nothing,
     json_array,
     mapping_value,
     required_timestamp,
@@ -35,20 +32,10 @@ from charter.sources.records import (
     timestamp_value,
 )
 
-if TYPE_CHECKING:
-    from charter.store.database import Store
-
 _FULL_SHA = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
 _EXPORT_HINT = (
     "Export pulls as the GitHub API returns them (`gh api --paginate --slurp repos/OWNER/REPO/pulls?state=closed`)."
 )
-
-
-def import_pulls(store: Store, path: Path, repository: str | None = None) -> ImportReport:
-    """Import one GitHub pulls export in one transaction: all its merged pulls, or none when one is bad."""
-    from charter.store.deployments import write_pull_requests  # the store stays off `charter`'s start-up
-
-    return import_all_or_nothing(store, path, read_pulls_file(path, repository), write_pull_requests)
 
 
 def read_pulls_file(path: Path, repository: str | None = None) -> Iterator[PullRequest | Diagnostic | Skipped]:

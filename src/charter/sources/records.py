@@ -1,19 +1,19 @@
 """Reading import files record by record, the same way for every importer: JSON Lines and CSV
 streamed line by line with their line numbers, JSON documents loaded whole with JSON paths, typed
-field access with a diagnostic that names the file, the line (or JSON path) and the fix, and the
-all-or-nothing write: a file with any bad record writes nothing."""
+field access with a diagnostic that names the file, the line (or JSON path) and the fix. Readers
+yield records, Skipped and diagnostics; the import service writes them (`charter.services.imports`)."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
@@ -60,15 +60,8 @@ diagnostic = CODES.diagnostic
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader
 
-    from sqlalchemy.engine import Connection
-
-    from charter.store.database import Store
-
-T = TypeVar("T")
-
 # Bad records reported per file before reading stops: enough to see a pattern, few enough to read.
 ERROR_CAP = 20
-_WRITE_BATCH = 5000
 TIMESTAMP_HINT = "Write times in ISO 8601, such as 2024-05-01T14:30:00Z (a time without a zone is UTC)."
 
 
@@ -373,95 +366,11 @@ def mapping_value(value: object, place: Place, name: str) -> Mapping[str, object
     return value
 
 
-# Writing ---------------------------------------------------------------------------------------
+# Stopping --------------------------------------------------------------------------------------
 
 
-@dataclass
-class ImportReport:
-    """What importing one file did. When it has an error nothing of the file was written, and
-    `imported` is 0."""
-
-    path: str
-    imported: int = 0
-    skipped: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        return any(item.severity is Severity.ERROR for item in self.diagnostics)
-
-
-class _NothingWritten(Exception):
-    """Raised inside the transaction to roll it back when the file had a bad record."""
-
-
-def import_all_or_nothing(
-    store: Store,
-    path: Path,
-    stream: Iterable[T | Diagnostic | Skipped],
-    write: Callable[[Connection, list[T]], int],
-    clear: Callable[[Connection], object] | None = None,
-) -> ImportReport:
-    """Read every record of one file and write them in one transaction: all of them, or none when
-    any is bad. Bad records are collected (up to ERROR_CAP) so one run shows them all. With `clear`,
-    the file replaces what was stored: it is called in the same transaction before the first batch
-    is written (a file with no records replaces nothing)."""
-    report = ImportReport(str(path))
-    try:
-        with store.transaction() as connection:
-            batch: list[T] = []
-            cleared = clear is None
-
-            def flush() -> None:
-                nonlocal cleared
-                if not cleared:
-                    assert clear is not None
-                    clear(connection)
-                    cleared = True
-                write(connection, batch)
-
-            for record in _collect(report, stream):
-                batch.append(record)
-                if len(batch) >= _WRITE_BATCH:
-                    flush()
-                    batch = []
-            if report.failed:
-                raise _NothingWritten
-            if batch:
-                flush()
-    except _NothingWritten:
-        report.imported = 0
-    return report
-
-
-def _collect(report: ImportReport, stream: Iterable[T | Diagnostic | Skipped]) -> Iterator[T]:
-    """The good records, while the file has no error; diagnostics and skips go into the report."""
-    errors = 0
-    items = iter(stream)
-    try:
-        for item in items:
-            if isinstance(item, Skipped):
-                report.skipped += 1
-            elif isinstance(item, Diagnostic):
-                if item.severity is Severity.ERROR:
-                    errors += 1
-                    if errors > ERROR_CAP:
-                        report.diagnostics.append(_stopped(item))
-                        return
-                report.diagnostics.append(item)
-            else:
-                report.imported += 1
-                if errors == 0:
-                    yield item
-    except ImportFileError as error:
-        report.diagnostics.append(error.diagnostic)
-    finally:
-        close = getattr(items, "close", None)
-        if close is not None:  # a generator stopped early closes its file now, not when collected
-            close()
-
-
-def _stopped(next_error: Diagnostic) -> Diagnostic:
+def stopped_reading(next_error: Diagnostic) -> Diagnostic:
+    """IMP002 at the first bad record past ERROR_CAP: the importer stops reading the file there."""
     return diagnostic(
         "IMP002",
         f"more bad records follow; stopped reading after {ERROR_CAP}",

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
@@ -21,10 +20,8 @@ from charter.sources.records import (
     TIMESTAMP_HINT,
     BadRecord,
     ImportFileError,
-    ImportReport,
     Place,
     from_bad_record,
-    import_all_or_nothing,
     json_document,
     mapping_value,
     parse_timestamp,
@@ -60,19 +57,7 @@ CODES = Codes(
 diagnostic = CODES.diagnostic
 
 
-if TYPE_CHECKING:
-    from charter.store.database import Store
-
 INCONCLUSIVE = -1
-
-
-def import_scorecard(store: Store, path: Path, known_repositories: Collection[str] | None = None) -> ImportReport:
-    """Replace the stored checks of the file's repository, in one transaction. With
-    `known_repositories` (the repository names components map to), a result for another repository
-    is imported with an IMP043 warning."""
-    from charter.store.security_facts import replace_scorecard_checks
-
-    return import_all_or_nothing(store, path, read_scorecard_file(path, known_repositories), replace_scorecard_checks)
 
 
 def read_scorecard_file(

@@ -8,8 +8,8 @@ add up. A minute that no sample names is a gap; a sample with total 0 is a minut
 
 The file is read with Arrow's multi-threaded CSV reader and binned with numpy; only when that finds
 something wrong is the file read again line by line, to name every bad line exactly (IMP012, IMP013).
-A file with an error imports nothing; each file is one transaction. Importing minutes that are
-already stored replaces them."""
+A file with an error imports nothing; `charter.services.imports_sli` writes each good file in one
+transaction, and minutes that are already stored are replaced."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from charter.analysis.reliability.sli_counts import Floats
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.sli_counts import Floats
 from charter.sources.records import (
     ERROR_CAP,
     ImportFileError,
@@ -94,8 +94,6 @@ diagnostic = CODES.diagnostic
 if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped]
 
-    from charter.store.database import Store
-
 T = TypeVar("T")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "slo": ("slo", "sloname", "name"),
@@ -120,13 +118,13 @@ class BadSample(Exception):
 
 
 @dataclass
-class SliImportReport:
-    """What importing one file did: samples read, minutes written, SLOs, and what was wrong. With
-    an error nothing of the file was written."""
+class SliFile:
+    """What reading one file found: its samples binned into minutes, how many samples, the SLOs they
+    name, and what was wrong. A file with an error is not to be imported, and names no SLOs."""
 
     path: str
+    grid: MinuteGrid = field(default_factory=MinuteGrid)
     samples: int = 0
-    minutes: int = 0
     slos: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     first_lines: dict[str, int] = field(default_factory=dict)  # each SLO's first line, for IMP011
@@ -136,45 +134,39 @@ class SliImportReport:
         return any(item.severity is Severity.ERROR for item in self.diagnostics)
 
 
-def import_sli_file(store: Store, path: Path, known_slos: Collection[str] | None = None) -> SliImportReport:
-    """Import one CSV file of SLI samples in one transaction (nothing when a line is bad). A name
-    not in `known_slos` (when given) is an IMP011 warning; its samples are still stored, for an SLO
-    that is declared later."""
-    from charter.store.sli import write_sli_days
-
-    report = SliImportReport(str(path))
+def read_sli_file(path: Path, known_slos: Collection[str] | None = None) -> SliFile:
+    """Read one CSV file of SLI samples. A name not in `known_slos` (when given) is an IMP011
+    warning; its samples are still to be stored, for an SLO that is declared later."""
+    found = SliFile(str(path))
     try:
-        grid = read_sli_csv(path, report)
+        found.grid = read_sli_csv(path, found)
     except ImportFileError as error:
-        report.diagnostics.append(error.diagnostic)
-        return report
-    if report.failed:
-        return report
-    report.slos = sorted(grid.names)
+        found.diagnostics.append(error.diagnostic)
+        return found
+    if found.failed:
+        return found
+    found.slos = sorted(found.grid.names)
     if known_slos is not None:
-        report.diagnostics += _unknown_slos(path, grid, set(known_slos), report.first_lines)
-    with store.transaction() as connection:
-        for days in grid.days():
-            report.minutes += write_sli_days(connection, days)
-    return report
+        found.diagnostics += _unknown_slos(path, found.grid, set(known_slos), found.first_lines)
+    return found
 
 
-def read_sli_csv(path: Path, report: SliImportReport) -> MinuteGrid:
-    """Every sample of the file binned into minutes; diagnostics go into `report`. Raises
+def read_sli_csv(path: Path, found: SliFile) -> MinuteGrid:
+    """Every sample of the file binned into minutes; diagnostics go into `found`. Raises
     ImportFileError (IMP001, IMP010) when the file as a whole cannot be read."""
     header, first_row = _first_rows(path)
     columns = _columns(path, header)
-    report.first_lines.clear()
+    found.first_lines.clear()
     if first_row is None:
         return MinuteGrid()
     unix_seconds = _is_number(first_row[header.index(columns["timestamp"])]) if len(first_row) == len(header) else False
     try:
-        grid = _read_fast(path, columns, unix_seconds, report)
+        grid = _read_fast(path, columns, unix_seconds, found)
         if grid is not None:
             return grid
     except (ValueError, TypeError, OSError):  # pyarrow's ArrowInvalid is a ValueError
         pass
-    return _read_slowly(path, report)
+    return _read_slowly(path, found)
 
 
 def _first_rows(path: Path) -> tuple[list[str], list[str] | None]:
@@ -225,7 +217,7 @@ def _is_number(text: str) -> bool:
 # Fast path: Arrow + numpy ------------------------------------------------------------------------
 
 
-def _read_fast(path: Path, columns: dict[str, str], unix_seconds: bool, report: SliImportReport) -> MinuteGrid | None:
+def _read_fast(path: Path, columns: dict[str, str], unix_seconds: bool, found: SliFile) -> MinuteGrid | None:
     """The grid, or None when a value is missing, negative or inconsistent (the slow path then names
     the lines). Raises ArrowInvalid on a value Arrow cannot convert."""
     import pyarrow as pa
@@ -248,7 +240,7 @@ def _read_fast(path: Path, columns: dict[str, str], unix_seconds: bool, report: 
         ),
     )
     grid = MinuteGrid()
-    first_lines = report.first_lines
+    first_lines = found.first_lines
     rows_before = 0
     for batch in read_ahead(reader):
         arrays = {name: batch.column(batch.schema.get_field_index(column)) for name, column in columns.items()}
@@ -263,7 +255,7 @@ def _read_fast(path: Path, columns: dict[str, str], unix_seconds: bool, report: 
             return None
         slos = _slo_indices(grid, arrays["slo"], rows_before, first_lines)
         grid.add(slos, minutes, good, total)
-        report.samples += batch.num_rows
+        found.samples += batch.num_rows
         rows_before += batch.num_rows
     return grid
 
@@ -337,32 +329,32 @@ def _slo_indices(grid: MinuteGrid, names: pa.DictionaryArray, rows_before: int, 
 # Slow path: line by line, exact diagnostics --------------------------------------------------------
 
 
-def _read_slowly(path: Path, report: SliImportReport) -> MinuteGrid:
+def _read_slowly(path: Path, found: SliFile) -> MinuteGrid:
     """Read every line with Python, naming each bad one; the samples of a good file are binned."""
     grid = MinuteGrid()
-    first_lines = report.first_lines
+    first_lines = found.first_lines
     first_lines.clear()
-    report.samples = 0
+    found.samples = 0
     batch: list[tuple[int, int, float, float]] = []
     errors = 0
     for item in csv_records(path, COLUMNS):
         if isinstance(item, Diagnostic):
             errors += 1
-            report.diagnostics.append(item)
+            found.diagnostics.append(item)
         else:
             try:
                 slo, minute, good, total = _sample(item)
             except BadSample as error:
                 errors += 1
-                report.diagnostics.append(diagnostic(error.code, error.message, item.place.location(), hint=error.hint))
+                found.diagnostics.append(diagnostic(error.code, error.message, item.place.location(), hint=error.hint))
                 if errors >= ERROR_CAP:
-                    report.diagnostics.append(_stopped(item.place))
+                    found.diagnostics.append(_stopped(item.place))
                     break
                 continue
             first_lines.setdefault(slo, item.place.line)
             if errors == 0:
                 batch.append((grid.slo_index(slo), minute, good, total))
-                report.samples += 1
+                found.samples += 1
         if len(batch) >= _SLOW_BATCH:
             _add_rows(grid, batch)
             batch = []

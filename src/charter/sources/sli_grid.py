@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from charter.analysis.reliability.sli_counts import MINUTES_PER_DAY, Floats
-from charter.store.sli import SliDays
+from charter.model.sli_counts import MINUTES_PER_DAY, Floats
+from charter.model.sli_days import SliDays
 
 Ints = npt.NDArray[np.int64]
 _BLOCK_BITS = 9

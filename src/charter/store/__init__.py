@@ -3,12 +3,8 @@ in the strategy repository) or PostgreSQL."""
 
 from charter.store.database import Store, open_store, resolve_database_url
 from charter.store.parse_cache import StoreParseCache
-from charter.store.snapshots import MetricPoint, MetricValue, Snapshot
 
 __all__ = [
-    "MetricPoint",
-    "MetricValue",
-    "Snapshot",
     "Store",
     "StoreParseCache",
     "open_store",

@@ -14,15 +14,10 @@ from typing import Any, Self
 from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Connection
 
+from charter.model.metric_values import MetricPoint, MetricValue, Snapshot
+from charter.model.refs import EntityRef
 from charter.store.parse_cache import StoreParseCache
-from charter.store.snapshots import (
-    MetricPoint,
-    MetricValue,
-    Snapshot,
-    insert_snapshot,
-    read_latest_snapshot,
-    read_metric_history,
-)
+from charter.store.snapshots import insert_snapshot, read_latest_snapshot, read_metric_history
 
 DATABASE_URL_VARIABLE = "CHARTER_DATABASE_URL"
 STORE_FOLDER = ".charter"
@@ -141,9 +136,7 @@ class Store:
         with self.engine.begin() as connection:
             yield connection
 
-    def write_snapshot(
-        self, taken_at: datetime, repo_commit: str | None, values: Iterable[MetricValue]
-    ) -> int:
+    def write_snapshot(self, taken_at: datetime, repo_commit: str | None, values: Iterable[MetricValue]) -> int:
         """Record every metric value of one `charter sync` in one transaction; returns the snapshot id."""
         with self.transaction() as connection:
             return insert_snapshot(connection, taken_at, repo_commit, values)
@@ -153,10 +146,10 @@ class Store:
         with self.engine.connect() as connection:
             return read_latest_snapshot(connection)
 
-    def metric_history(self, metric: str, scope_kind: str, scope_ref: str) -> list[MetricPoint]:
+    def metric_history(self, metric: str, scope: EntityRef) -> list[MetricPoint]:
         """One metric's recorded values for one scope, oldest first."""
         with self.engine.connect() as connection:
-            return read_metric_history(connection, metric, scope_kind, scope_ref)
+            return read_metric_history(connection, metric, scope)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -18,7 +18,6 @@ from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from charter.model.finding import SEVERITY_ORDER, Finding, VexState, VexStatement
-from charter.sources.findings.suppression import Suppressions
 from charter.store.deployments import dbapi_rows, stored_utc
 from charter.store.schema import finding_scans, finding_sightings, findings, vex_statements
 
@@ -330,26 +329,16 @@ def _vex_state(text: str) -> VexState:
 # Reading findings --------------------------------------------------------------------------------
 
 
-def read_findings(connection: Connection, *, open_only: bool = True) -> list[Finding]:
+def read_scanned_findings(connection: Connection, *, unclosed_only: bool = True) -> list[Finding]:
     """Every finding with its lifecycle over all the targets it was seen on (first seen the earliest
-    sighting, closed only when every sighting is closed, at the latest closure) and the VEX statement
-    that suppresses it, if any; with `open_only`, only findings neither closed nor suppressed. Ordered
-    by severity, then component and key. Read straight from the driver: 200,000 findings in a
-    second or two."""
+    sighting, closed only when every sighting is closed, at the latest closure), as its scans left
+    it: no VEX statement applied (`read_vex_statements` gives them to the caller). With
+    `unclosed_only`, only findings not closed. Ordered by severity, then component and key. Read
+    straight from the driver: 200,000 findings in a second or two."""
     query = select(*(findings.c[name] for name in _FINDING_COLUMNS))
-    if open_only:
+    if unclosed_only:
         query = query.where(findings.c.closed_at.is_(None))
-    suppressions = Suppressions(read_vex_statements(connection))
-    found = []
-    for rows in dbapi_rows(connection, query):
-        for row in rows:
-            finding = _finding(row)
-            statement = suppressions.suppressing(finding)
-            if statement is not None:
-                if open_only:
-                    continue
-                finding = _with_suppression(finding, statement)
-            found.append(finding)
+    found = [_finding(row) for rows in dbapi_rows(connection, query) for row in rows]
     rank = {name: index for index, name in enumerate(SEVERITY_ORDER)}
     found.sort(key=lambda item: (rank[item.severity], item.component or "", item.key))
     return found
@@ -410,9 +399,3 @@ def _listed(text: str) -> tuple[str, ...]:
 
 # Findings of one scan share their times: each stored time is converted once.
 _stored_utc = lru_cache(maxsize=8192)(stored_utc)
-
-
-def _with_suppression(finding: Finding, statement: VexStatement) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, suppressed_by=statement)

@@ -5,7 +5,7 @@ file changes that delivery and code health are computed from."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,8 +13,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, 
 from sqlalchemy.engine import Connection
 
 from charter.model.delivery import TagRecord
-from charter.sources.git.log_records import CommitBatch
-from charter.sources.git.mine import MinedRepository
+from charter.model.git_records import CommitBatch, MinedHistory
 from charter.store.schema import commits, file_changes, git_refs, git_repositories, git_tags
 
 _COMMIT_COLUMNS = (
@@ -47,7 +46,7 @@ def known_refs(connection: Connection, repository: str) -> dict[str, str]:
 
 def write_mined_repository(
     connection: Connection,
-    mined: MinedRepository,
+    mined: MinedHistory,
     mined_at: datetime | None = None,
     advanced: Callable[[int], None] | None = None,
 ) -> int:
@@ -85,7 +84,7 @@ def _insert_commits(
     return added
 
 
-def _replace_refs(connection: Connection, repository: str, refs: dict[str, str]) -> None:
+def _replace_refs(connection: Connection, repository: str, refs: Mapping[str, str]) -> None:
     connection.execute(delete(git_refs).where(git_refs.c.repository == repository))
     if refs:
         connection.execute(
@@ -103,7 +102,7 @@ def _replace_tags(connection: Connection, repository: str, tags: Sequence[TagRec
         connection.execute(insert(git_tags), rows)
 
 
-def _upsert_repository(connection: Connection, mined: MinedRepository, mined_at: datetime, added: int) -> None:
+def _upsert_repository(connection: Connection, mined: MinedHistory, mined_at: datetime, added: int) -> None:
     count = added if mined.full else git_repositories.c.commit_count + added
     changed = connection.execute(
         update(git_repositories)

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from charter.model.imported_incident import ImportedIncident
 from charter.model.incident import ActionItem, Incident
-from charter.sources.incidents.common import ImportedIncident
 from charter.store.deployments import stored_utc, upsert_all
 from charter.store.schema import incidents
 

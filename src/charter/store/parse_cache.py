@@ -12,7 +12,7 @@ from sqlalchemy import Engine, Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from charter.load.yaml12 import YamlDocument
+from charter.model.yaml_document import YamlDocument
 from charter.store.schema import parse_cache
 
 # SQLite allows 999 bound variables per statement in older builds; stay under it.

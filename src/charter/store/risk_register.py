@@ -1,21 +1,17 @@
 """The risk register per snapshot: `charter sync` records every risk's residual level and status
 with its snapshot, and `charter risks` reads the last one to show new risks, closures and level
-changes since then."""
+changes since then. Every function takes the caller's connection; the caller owns the transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from charter.analysis.risk.register import PreviousRegister, RiskState, build_register, register_states
+from charter.model.risk_states import PreviousRegister, RiskState
 from charter.store.schema import risk_states, snapshots
-
-if TYPE_CHECKING:
-    from charter.services.workspace import Workspace
 
 
 def write_risk_states(connection: Connection, snapshot_id: int, states: Iterable[RiskState]) -> int:
@@ -26,12 +22,6 @@ def write_risk_states(connection: Connection, snapshot_id: int, states: Iterable
     if rows:
         connection.execute(insert(risk_states), rows)
     return len(rows)
-
-
-def record_register(connection: Connection, snapshot_id: int, workspace: Workspace, today: date | None = None) -> int:
-    """What `charter sync` calls after writing a snapshot: store the workspace's register with it."""
-    register = build_register(workspace.estate, today or date.today())
-    return write_risk_states(connection, snapshot_id, register_states(register))
 
 
 def read_previous_register(connection: Connection, until: datetime | None = None) -> PreviousRegister | None:

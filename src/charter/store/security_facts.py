@@ -157,17 +157,13 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 # Open findings as columns ------------------------------------------------------------------------
 
 
-def read_open_finding_columns(connection: Connection) -> FindingColumns:
-    """The open findings (not closed on every target they were seen on, not suppressed by a VEX
-    statement) as columns, with the lifecycle `charter import findings` settles on each finding at
-    every import (first seen: the earliest sighting; open while any sighting is). One scan straight
-    from the DB-API cursor of the columns the assessment reads: `charter security` over 200,000
-    findings builds no object per finding. The columns' details (scanner, target, package...) are read
-    through `connection` when a report lists the finding, so it must stay open until the report is
-    rendered. VEX statements are asked only about the findings they name."""
-    from charter.sources.findings.suppression import Suppressions
-    from charter.store.findings import read_vex_statements
-
+def read_unclosed_finding_columns(connection: Connection) -> FindingColumns:
+    """The findings not closed on every target they were seen on, as columns, with the lifecycle
+    `charter import findings` settles on each finding at every import (first seen: the earliest
+    sighting; open while any sighting is); no VEX statement applied. One scan straight from the
+    DB-API cursor of the columns the assessment reads: `charter security` over 200,000 findings
+    builds no object per finding. The columns' details (scanner, target, package...) are read
+    through `connection` when a report lists the finding, so it must stay open until then."""
     columns = findings.c
     query = select(
         columns.id,
@@ -180,16 +176,7 @@ def read_open_finding_columns(connection: Connection) -> FindingColumns:
         _epoch_column(connection, columns.first_seen),
     ).where(columns.closed_at.is_(None))
     rows = [row for batch in dbapi_rows(connection, query) for row in batch]
-    found = _columns(rows, lambda ids: read_finding_details(connection, ids))
-    statements = read_vex_statements(connection)
-    if not statements or not rows:
-        return found
-    suppressions = Suppressions(statements)
-    named = {statement.vulnerability_id.upper() for statement, _issued in statements}
-    candidates = [index for index, row in enumerate(rows) if _possibly_named(row, named)]
-    found.fetch_details(candidates)
-    suppressed = {index for index in candidates if suppressions.suppressing(found.finding(index)) is not None}
-    return found.take([index for index in range(len(rows)) if index not in suppressed]) if suppressed else found
+    return _columns(rows, lambda ids: read_finding_details(connection, ids))
 
 
 def read_finding_details(connection: Connection, ids: Sequence[str]) -> dict[str, FindingDetails]:
@@ -230,11 +217,3 @@ def _epoch_seconds(values: list[Any]) -> npt.NDArray[np.float64]:
     if values and isinstance(values[0], datetime):
         return np.array([stored_utc(value).timestamp() for value in values], dtype=np.float64)
     return np.array(values, dtype=np.float64)
-
-
-def _possibly_named(row: Sequence[Any], named: set[str]) -> bool:
-    """Whether a VEX statement may name the row: its vulnerability id, or one of its aliases."""
-    vulnerability, aliases = row[3], row[4]
-    if vulnerability is not None and str(vulnerability).upper() in named:
-        return True
-    return aliases is not None and any(name in str(aliases).upper() for name in named)

@@ -9,7 +9,6 @@ write of the same minutes replaces them; minutes it has no sample for keep what 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,13 +17,14 @@ import numpy.typing as npt
 from sqlalchemy import Table, and_, bindparam, delete, select
 from sqlalchemy.engine import Connection
 
-from charter.analysis.reliability.sli_counts import (
+from charter.model.sli_counts import (
     HOURS_PER_DAY,
     DayMinutes,
     Floats,
     SliCounts,
     hourly_rollups,
 )
+from charter.model.sli_days import SliDays
 from charter.store.schema import sli_hourly, sli_samples
 
 _EPOCH_DAY = date(1970, 1, 1)
@@ -82,20 +82,6 @@ def unpack_minutes(blob: bytes) -> Floats:
         whole = np.frombuffer(blob, dtype=_UINT32, offset=1)
         return np.where(whole == _MISSING_UINT32, np.nan, whole.astype(np.float64))
     return np.frombuffer(blob, dtype=_SINGLE if tag == b"f" else _DOUBLE, offset=1).astype(np.float64)
-
-
-@dataclass(frozen=True, slots=True)
-class SliDays:
-    """Days of minute counts to write: row i is SLO `slos[i]` on epoch day `days[i]`, its counts
-    `good[i]` and `total[i]` (1,440 each, NaN: no sample)."""
-
-    slos: Sequence[str]
-    days: Sequence[int]
-    good: Floats
-    total: Floats
-
-    def __len__(self) -> int:
-        return len(self.slos)
 
 
 def write_sli_days(connection: Connection, written: SliDays) -> int:
@@ -259,8 +245,3 @@ def _read_minutes(
             if slo in wanted:
                 found.setdefault(slo, {})[date_day(day)] = DayMinutes(unpack_minutes(good), unpack_minutes(total))
     return found
-
-
-def stored_slo_names(connection: Connection) -> list[str]:
-    """Every SLO the store has SLI data for."""
-    return list(connection.execute(select(sli_hourly.c.slo).distinct().order_by(sli_hourly.c.slo)).scalars())

@@ -5,48 +5,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from charter import __version__
+from charter.model.metric_values import MetricPoint, MetricValue, Snapshot, scope_from_stored, stored_scope
+from charter.model.refs import EntityRef
 from charter.store.schema import metric_values, snapshots
 
 _INSERT_BATCH = 5_000
-
-
-@dataclass(frozen=True, slots=True)
-class MetricValue:
-    """One metric's value for one scope, e.g. (`delivery.lead_time_for_changes.p50`, `component`,
-    `component:default/payments`, 26.5, `hours`). `value` is None when the scope had no data."""
-
-    metric: str
-    scope_kind: str
-    scope_ref: str
-    value: float | None
-    unit: str
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A recorded sync: when, at which strategy repository commit, by which Charter, and its values."""
-
-    id: int
-    taken_at: datetime
-    repo_commit: str | None
-    charter_version: str
-    values: tuple[MetricValue, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MetricPoint:
-    """One point of a metric's history for one scope."""
-
-    snapshot_id: int
-    taken_at: datetime
-    value: float | None
 
 
 def _stored_value(value: float | None) -> float | None:
@@ -66,12 +35,13 @@ def insert_snapshot(
     ).scalar_one()
     batch: list[dict[str, object]] = []
     for item in values:
+        scope_kind, scope_ref = stored_scope(item.scope)
         batch.append(
             {
                 "snapshot_id": snapshot_id,
                 "metric": item.metric,
-                "scope_kind": item.scope_kind,
-                "scope_ref": item.scope_ref,
+                "scope_kind": scope_kind,
+                "scope_ref": scope_ref,
                 "value": _stored_value(item.value),
                 "unit": item.unit,
             }
@@ -102,14 +72,16 @@ def read_latest_snapshot(connection: Connection) -> Snapshot | None:
         .where(metric_values.c.snapshot_id == row.id)
         .order_by(metric_values.c.metric, metric_values.c.scope_kind, metric_values.c.scope_ref)
     )
-    values = tuple(MetricValue(*value_row) for value_row in connection.execute(query))
+    values = tuple(
+        MetricValue(metric, scope_from_stored(scope_kind, scope_ref), value, unit)
+        for metric, scope_kind, scope_ref, value, unit in connection.execute(query)
+    )
     return Snapshot(row.id, row.taken_at, row.repo_commit, row.charter_version, values)
 
 
-def read_metric_history(
-    connection: Connection, metric: str, scope_kind: str, scope_ref: str
-) -> list[MetricPoint]:
+def read_metric_history(connection: Connection, metric: str, scope: EntityRef) -> list[MetricPoint]:
     """Every recorded value of `metric` for one scope, oldest first."""
+    scope_kind, scope_ref = stored_scope(scope)
     query = (
         select(snapshots.c.id, snapshots.c.taken_at, metric_values.c.value)
         .join(metric_values, metric_values.c.snapshot_id == snapshots.c.id)
@@ -120,4 +92,4 @@ def read_metric_history(
         )
         .order_by(snapshots.c.taken_at, snapshots.c.id)
     )
-    return [MetricPoint(*row) for row in connection.execute(query)]
+    return [MetricPoint(snapshot_id, taken_at, value) for snapshot_id, taken_at, value in connection.execute(query)]

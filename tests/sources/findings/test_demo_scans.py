@@ -14,10 +14,11 @@ from charter.demo.scans import DEMO_KEV_CVES, write_scans
 from charter.demo.writers import RepoWriter
 from charter.load.repository import load_strategy_repo
 from charter.model.catalog import INTERNET_FACING_ANNOTATION
+from charter.services.findings import read_findings
+from charter.services.imports_findings import import_findings
 from charter.sources.findings.components import ComponentMatcher
-from charter.sources.findings.importer import FindingImportOptions, import_findings
+from charter.sources.findings.importer import FindingImportOptions
 from charter.store import open_store
-from charter.store.findings import read_findings
 
 
 def test_demo_scans_import_mapped_and_deduplicated(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from charter.sources.file_formats import FindingFormat
-from charter.sources.findings.importer import FindingImportOptions, import_findings
+from charter.model.file_formats import FindingFormat
+from charter.services.imports_findings import import_findings
+from charter.sources.findings.importer import FindingImportOptions
 from charter.sources.records import ERROR_CAP
 from charter.store import Store
 from charter.store.schema import finding_scans, findings

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from charter.model.finding import VexStatement
+from charter.services.findings import read_findings
+from charter.services.imports_findings import FindingImport, import_findings
 from charter.sources.findings.components import ComponentMatcher, ComponentSpec
-from charter.sources.findings.importer import FindingImport, FindingImportOptions, import_findings
+from charter.sources.findings.importer import FindingImportOptions
 from charter.store import Store
-from charter.store.findings import read_findings
 from tests.sources.findings.documents import (
     OPENVEX,
     grype_match,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from charter.model.file_formats import FindingFormat
 from charter.model.finding import Finding, VexStatement
-from charter.sources.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
 from charter.sources.findings.formats import detect_format
 from charter.sources.findings.grype import read_grype

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from charter.cli.imports import import_app
+from charter.cli.app import app
+from charter.services.findings import read_findings
 from charter.store.database import open_store
-from charter.store.findings import read_findings
 from tests.sources.findings.documents import (
     IMAGE,
     PIP_AUDIT_CURRENT,
@@ -52,17 +51,6 @@ CATALOG = {
 }
 
 
-def cli() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def _root() -> None:
-        """charter"""
-
-    app.add_typer(import_app, name="import")
-    return app
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest) -> dict[str, str]:
     if request.param == "sqlite":
@@ -77,7 +65,7 @@ def strategy(tmp_path: Path) -> Path:
 
 
 def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli(), ["import", "findings", *args], env={**env, "COLUMNS": "400"})
+    result = CliRunner().invoke(app, ["import", "findings", *args], env={**env, "COLUMNS": "400"})
     assert "Traceback" not in result.output, result.output
     return result.exit_code, result.output
 

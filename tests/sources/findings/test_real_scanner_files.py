@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from charter.model.file_formats import FindingFormat
 from charter.model.finding import VexStatement
-from charter.sources.file_formats import FindingFormat
+from charter.services.findings import read_findings
+from charter.services.imports_findings import import_findings
 from charter.sources.findings.formats import READERS, detect_format
-from charter.sources.findings.importer import import_findings
 from charter.store import Store
-from charter.store.findings import read_findings
 
 pytestmark = pytest.mark.usefixtures("parse_mode")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from charter.services.imports_git import sync_repositories
 from charter.sources.git.executors import DaskExecutor, ExecutorUnavailable, LocalExecutor
 from charter.sources.git.mine import RepositoryJob
-from charter.sources.git.sync import sync_repositories
 from charter.store import Store, open_store
 from charter.store.schema import commits, file_changes, git_refs, git_repositories, git_tags
 from tests.sources.git.gitrepos import BOB, T0, Repo, build_history

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from charter.model.git_records import CommitBatch
 from charter.sources.git.log import read_refs, write_log
-from charter.sources.git.log_records import CommitBatch, LogParser, UnreadableLog, parse_log
+from charter.sources.git.log_records import LogParser, UnreadableLog, parse_log
 from tests.sources.git.gitrepos import ALICE, T0, Repo, build_history
 
 

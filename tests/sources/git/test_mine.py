@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from charter.model.git_records import CommitRow, FileRow
 from charter.sources.git import mine
 from charter.sources.git.log import read_refs, write_log
-from charter.sources.git.log_records import CommitRow, FileRow
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob, mine_into_log, mine_repository
 from tests.sources.git.gitrepos import BOB, T0, Repo, build_history, git
 

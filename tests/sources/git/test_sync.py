@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from charter.services.imports_git import SyncEvent, SyncEventKind, sync_repositories
 from charter.sources.git.executors import DaskExecutor, LocalExecutor, executor_for, history_bytes
 from charter.sources.git.log import read_refs, write_log
 from charter.sources.git.mine import MinedRepository, RepositoryJob
-from charter.sources.git.sync import SyncEvent, SyncEventKind, sync_repositories
 from charter.store import Store, open_store
 from charter.store.git_history import known_refs, read_commit_graph
 from charter.store.schema import commits, git_repositories, git_tags

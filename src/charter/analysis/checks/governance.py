@@ -22,6 +22,7 @@ from charter.model.catalog import (
     CatalogEntity,
 )
 from charter.model.codes import Codes, Rule
+from charter.model.decision import CODES as DECISION_CODES
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.estate import CODES as ESTATE_CODES
 from charter.model.estate import Estate
@@ -43,20 +44,6 @@ version: prometheus/v1
 service: checkout-v2    # no component is called checkout-v2, none lists its SLOs
 slos:
   - name: availability
-""",
-    ),
-    Rule(
-        "REF006",
-        "Superseded record missing",
-        Severity.ERROR,
-        rationale="A decision that supersedes or is superseded by a record that does not exist breaks the trail.",
-        fix="Correct the link or add the missing record.",
-        example="""\
-<!-- decisions/0006-run-on-kubernetes.md -->
-## Status
-
-Superseded by [18. Replace the message bus](0018-replace-the-message-bus.md)
-<!-- decisions/ holds no 0018 -->
 """,
     ),
     Rule(
@@ -175,7 +162,7 @@ spec:
         - {metric: delivery.lead_time_for_changes.p90, op: '<=', value: soon}   # e.g. 2d
 """,
     ),
-    uses=(ESTATE_CODES["REF001"], STANDARDS_CODES["REF007"]),
+    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"], STANDARDS_CODES["REF007"]),
 )
 diagnostic = CODES.diagnostic
 

@@ -75,6 +75,11 @@ def counted_deployments(deployments: Sequence[Deployment], production_patterns: 
     ]
 
 
+def is_rework(deployment: Deployment) -> bool:
+    """Made because of an incident: it names one, or rolls back or hotfixes another deployment."""
+    return bool(deployment.incident or deployment.rollback_of or deployment.hotfix_for)
+
+
 def link_failures(
     counted: Sequence[Deployment],
     incidents: Sequence[Incident],

@@ -18,7 +18,6 @@ Definitions, for incidents that started in [since, until):
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from charter.analysis.component_sources import ComponentScope
-from charter.analysis.metrics import METRICS
 from charter.model.incident import SEVERITIES, ActionItem, Incident
 
 MAJOR_SEVERITIES = ("SEV1", "SEV2")
@@ -137,15 +135,6 @@ class IncidentReport:
     action_items: tuple[OpenActionItem, ...]
     # Incident id -> SLO name -> share of its error budget the incident used (where SLI data allows).
     budget_shares: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class IncidentMetricRow:
-    metric: str
-    scope_kind: str
-    scope_ref: str
-    value: float | None
-    unit: str
 
 
 # The report --------------------------------------------------------------------------------------
@@ -332,23 +321,3 @@ def open_action_items(incidents: Iterable[Incident], today: date) -> list[OpenAc
         if item.status in OPEN_ACTION_STATUSES
     ]
     return sorted(found, key=lambda entry: (-entry.overdue_days, entry.item.due or date.max, entry.item.id))
-
-
-# Snapshot metrics --------------------------------------------------------------------------------
-
-
-def incident_metric_rows(
-    incidents: Sequence[Incident], scopes: Mapping[str, ComponentScope], options: IncidentOptions
-) -> list[IncidentMetricRow]:
-    """The registry's incident metrics per component, team and the organisation."""
-    rows: list[IncidentMetricRow] = []
-    for by, kind in ((IncidentGrouping.SERVICE, "component"), (IncidentGrouping.TEAM, "team"),
-                     (IncidentGrouping.ORG, "org")):  # fmt: skip
-        report = incident_report(incidents, scopes, dataclasses.replace(options, by=by))
-        for group in report.groups:
-            if group.scope in (NO_SERVICE, NO_TEAM):
-                continue
-            reference = f"component:{group.scope}" if by is IncidentGrouping.SERVICE else group.scope
-            for metric, value in group.metric_values().items():
-                rows.append(IncidentMetricRow(metric, kind, reference, value, METRICS[metric].unit.value))
-    return rows

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from charter.analysis.reliability.sli_counts import epoch_minute
+from charter.model.sli_counts import epoch_minute
 from charter.model.slo import CalendarWindow, Slo
 
 _CALENDAR_DURATION = re.compile(r"^\s*(\d+)\s*([smhdwMQy])\s*$")

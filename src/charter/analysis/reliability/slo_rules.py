@@ -8,46 +8,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import cast
 
 from charter.analysis.reliability.slo_sli import SliError, SliExpression, sli_expression
-from charter.analysis.reliability.slo_windows import (
-    WINDOW_SET_NAMES,
-    AlertWindow,
-    Tier,
-    WindowSet,
-    prometheus_duration,
-    window_set,
-)
+from charter.analysis.reliability.slo_windows import WINDOW_SET_NAMES, AlertWindow, Tier, WindowSet, window_set
 from charter.model.codes import Codes
 from charter.model.codes import Rule as CodeRule  # `Rule` below is a Prometheus rule
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.organization import Policies
+from charter.model.prometheus_rules import AlertingRule, RecordingRule, Rule, RuleGroup, prometheus_duration
+from charter.model.slo import CODES as SLO_CODES
 from charter.model.slo import BurnRateAlert, Slo, SloAlerting
 
-# REL010, REL011, REL013, REL014 and REL017 are found by `slo_sli` (SliError) and reported here.
+# REL010 (declared with the SLO), REL011, REL013, REL014 and REL017 are found by `slo_sli` (SliError)
+# and reported here.
 CODES = Codes(
-    CodeRule(
-        "REL010",
-        "SLO without a Prometheus SLI",
-        Severity.INFO,
-        rationale="Charter writes Prometheus rules only for SLIs measured by Prometheus; this SLO gets none.",
-        fix=(
-            "Measure the SLI with a Prometheus query (OpenSLO `metricSource.type: Prometheus`), or alert on it with "
-            "the tool that holds its data."
-        ),
-        example="""\
-# slos/payments.yaml (OpenSLO)
-spec:
-  indicator:
-    spec:
-      ratioMetric:
-        good: {metricSource: {type: Datadog, spec: {query: "sum:requests.ok{service:payments}"}}}
-""",
-    ),
     CodeRule(
         "REL011",
         "SLI query without {{.window}}",
@@ -152,6 +130,7 @@ spec:
       errors: {metric: 'sum(rate(http_requests_total{code=~"5.."}[5m]))'}
 """,
     ),
+    uses=(SLO_CODES["REL010"],),
 )
 diagnostic = CODES.diagnostic
 
@@ -169,31 +148,6 @@ PERIOD_BURN_RATE = "slo:period_burn_rate:ratio"
 BUDGET_REMAINING = "slo:period_error_budget_remaining:ratio"
 
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class RecordingRule:
-    record: str
-    expr: str
-    labels: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class AlertingRule:
-    alert: str
-    expr: str
-    hold: timedelta = timedelta(0)  # Prometheus `for`
-    labels: dict[str, str] = field(default_factory=dict)
-    annotations: dict[str, str] = field(default_factory=dict)
-
-
-Rule = RecordingRule | AlertingRule
-
-
-@dataclass(frozen=True, slots=True)
-class RuleGroup:
-    name: str
-    rules: tuple[Rule, ...]
 
 
 @dataclass(frozen=True, slots=True)

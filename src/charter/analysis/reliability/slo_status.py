@@ -19,14 +19,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from charter.analysis.reliability.sli_counts import (
-    MINUTES_PER_DAY,
-    SliCounts,
-    WindowCounts,
-    epoch_minute,
-    epoch_minute_ceiling,
-    minute_time,
-)
 from charter.analysis.reliability.slo_calendar import SloWindow, slo_window
 from charter.analysis.reliability.slo_rules import WINDOWS_KEY
 from charter.analysis.reliability.slo_windows import AlertWindow, WindowSet, window_set
@@ -34,6 +26,14 @@ from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Severity
 from charter.model.incident import Incident
 from charter.model.organization import Policies
+from charter.model.sli_counts import (
+    MINUTES_PER_DAY,
+    SliCounts,
+    WindowCounts,
+    epoch_minute,
+    epoch_minute_ceiling,
+    minute_time,
+)
 from charter.model.slo import Slo
 
 # The codes of the verdicts below (`Verdict.code`).
@@ -423,41 +423,3 @@ def minute_days_needed(
     for low, high in spans:
         edges += [low, high]
     return {day for edge in edges for day in (edge // MINUTES_PER_DAY, (edge - 1) // MINUTES_PER_DAY)}
-
-
-# Snapshot metrics ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SloMetricValue:
-    metric: str
-    scope_kind: str
-    scope_ref: str
-    value: float
-
-
-ATTAINMENT_METRIC = "reliability.slo_attainment"
-BUDGET_METRIC = "reliability.error_budget_remaining"
-
-
-def slo_metric_values(
-    statuses: Iterable[SloStatus], teams: dict[str, str | None], organization: str
-) -> list[SloMetricValue]:
-    """Attainment and error budget remaining per component (`component:<key>`), team and the
-    organisation: the worst (lowest) of their SLOs', so one failing SLO is not averaged away.
-    `teams` maps component keys to their owning team. SLOs without a value are left out."""
-    worst: dict[tuple[str, str, str], float] = {}
-    for status in statuses:
-        scopes = [("org", organization)]
-        if status.component is not None:
-            scopes.append(("component", f"component:{status.component}"))
-            team = teams.get(status.component)
-            if team is not None:
-                scopes.append(("team", team))
-        for metric, value in ((ATTAINMENT_METRIC, status.attainment), (BUDGET_METRIC, status.budget_remaining)):
-            if value is None:
-                continue
-            for kind, ref in scopes:
-                key = (metric, kind, ref)
-                worst[key] = min(value, worst.get(key, value))
-    return [SloMetricValue(metric, kind, ref, value) for (metric, kind, ref), value in sorted(worst.items())]

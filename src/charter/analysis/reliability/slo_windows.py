@@ -1,11 +1,13 @@
 """The windows and burn-rate factors of multi-window multi-burn-rate SLO alerts, computed exactly
-as Sloth and Pyrra compute them, and Prometheus's way of writing durations."""
+as Sloth and Pyrra compute them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
+
+from charter.model.prometheus_rules import duration_nanoseconds
 
 Tier = Literal["page", "ticket"]
 WindowSetName = Literal["sloth", "pyrra"]
@@ -89,13 +91,9 @@ _PYRRA_WINDOWS: tuple[tuple[Tier, int, int, int, float], ...] = (
 )
 
 
-def _nanoseconds(duration: timedelta) -> int:
-    return (duration.days * 86_400 + duration.seconds) * 10**9 + duration.microseconds * 1000
-
-
 def _divide_and_round_to_minute(period: timedelta, divisor: int) -> timedelta:
     """Go's `(period / divisor).Round(time.Minute)`: integer nanoseconds, halves away from zero."""
-    quotient = _nanoseconds(period) // divisor
+    quotient = duration_nanoseconds(period) // divisor
     minutes, rest = divmod(quotient, _MINUTE_NS)
     if 2 * rest >= _MINUTE_NS:
         minutes += 1
@@ -120,30 +118,3 @@ def pyrra_windows(period: timedelta) -> WindowSet:
 
 def window_set(name: WindowSetName, period: timedelta) -> WindowSet:
     return sloth_windows(period) if name == "sloth" else pyrra_windows(period)
-
-
-_UNITS: tuple[tuple[str, int, bool], ...] = (
-    ("y", 365 * 86_400_000, True),
-    ("w", 7 * 86_400_000, True),
-    ("d", 86_400_000, False),
-    ("h", 3_600_000, False),
-    ("m", 60_000, False),
-    ("s", 1000, False),
-    ("ms", 1, False),
-)
-
-
-def prometheus_duration(duration: timedelta) -> str:
-    """A duration as Prometheus prints it (`model.Duration.String`): 5m, 1h, 1d, 4w for 28 days,
-    30d, 1h4m; years and weeks only when they divide the duration exactly."""
-    milliseconds = _nanoseconds(duration) // 1_000_000
-    if milliseconds == 0:
-        return "0s"
-    text = ""
-    for unit, size, exact in _UNITS:
-        if exact and milliseconds % size:
-            continue
-        count, milliseconds = divmod(milliseconds, size)
-        if count:
-            text += f"{count}{unit}"
-    return text

@@ -7,14 +7,14 @@ or treatment; and what changed since the register of the last snapshot."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from charter.analysis.risk import matrix as risk_analysis
 from charter.model.estate import Estate
 from charter.model.kinds import Assessment, Risk
 from charter.model.organization import RiskMatrix
+from charter.model.risk_states import PreviousRegister, RiskState
 
 SCALE = (1, 2, 3, 4, 5)
 
@@ -64,22 +64,6 @@ class HeatCell:
     impact: int
     level: str
     count: int
-
-
-@dataclass(frozen=True, slots=True)
-class RiskState:
-    """What a snapshot keeps of one risk, to tell new risks, closures and level changes apart."""
-
-    risk: str
-    level: str
-    status: str
-
-
-@dataclass(frozen=True, slots=True)
-class PreviousRegister:
-    snapshot_id: int
-    taken_at: datetime
-    states: Mapping[str, RiskState]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from charter.analysis.checks.scorecard import team_of
 from charter.analysis.component_sources import component_key, repository_name
+from charter.analysis.ownership import team_of
 from charter.analysis.security.ssvc import Exposure, HumanImpact, exposure_of, human_impact_of
 from charter.model.catalog import INTERNET_FACING_ANNOTATION, CatalogEntity
 from charter.model.estate import Estate

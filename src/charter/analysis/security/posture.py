@@ -23,6 +23,14 @@ from charter.analysis.component_sources import component_key
 from charter.analysis.metrics import Scope
 from charter.analysis.security.components import ComponentContext
 from charter.analysis.security.remediation import FindingException, FindingExceptions, Remediation
+from charter.analysis.security.scope_counts import (
+    UNMAPPED,
+    RowFacts,
+    ScopeCounts,
+    component_counts,
+    counts_by,
+    organization_counts,
+)
 from charter.analysis.security.scorecard_gaps import ScorecardGaps, scorecard_gaps
 from charter.analysis.security.ssvc import (
     DEPLOYER_TABLE,
@@ -41,7 +49,6 @@ from charter.model.organization import RemediationSla
 from charter.model.refs import ReferenceError_, parse_ref
 from charter.model.security_facts import EpssScore, KevEntry, ScorecardCheck
 
-UNMAPPED = None  # the scope of findings that map to no component (or components with no team)
 EPOCH = date(1970, 1, 1)
 SECONDS_PER_DAY = 86400.0
 
@@ -54,7 +61,6 @@ _EXPOSURES = list(Exposure)
 _AUTOMATABLES = list(Automatable)
 _IMPACTS = list(HumanImpact)
 _PRIORITIES = list(Priority)
-_PRIORITY_NAMES = [priority.value for priority in _PRIORITIES]  # lowest first
 _KEV_RULE = len(SEVERITY_ORDER)  # rule code of the KEV deadline; severities are 0..5
 
 
@@ -131,29 +137,6 @@ class OverdueGroup:
     component: str | None
     count: int
     worst: AssessedFinding
-
-
-@dataclass
-class ScopeCounts:
-    """Open findings of one scope (a component, a team, the organisation)."""
-
-    scope: str | None
-    by_severity: Counter[str] = field(default_factory=Counter)
-    by_priority: Counter[str] = field(default_factory=Counter)
-    overdue: int = 0
-    kev_exposed: int = 0
-    excepted: int = 0
-
-    @property
-    def open(self) -> int:
-        return sum(self.by_severity.values())
-
-    def add(self, other: ScopeCounts) -> None:
-        self.by_severity.update(other.by_severity)
-        self.by_priority.update(other.by_priority)
-        self.overdue += other.overdue
-        self.kev_exposed += other.kev_exposed
-        self.excepted += other.excepted
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,31 +242,11 @@ class SecurityAssessment:
 
     @property
     def total(self) -> ScopeCounts:
-        total = ScopeCounts("org")
-        for counts in self.components.values():
-            total.add(counts)
-        return total
+        return organization_counts(self.components)
 
     def by(self, scope: Scope) -> list[ScopeCounts]:
-        """Counts per component or per team (others: one row for the organisation), largest first."""
-        if scope is Scope.COMPONENT:
-            rows = list(self.components.values())
-        elif scope is Scope.TEAM:
-            teams: dict[str | None, ScopeCounts] = {}
-            for component, counts in self.components.items():
-                context = self.contexts.get(component) if component else None
-                team = context.team if context else UNMAPPED
-                teams.setdefault(team, ScopeCounts(team)).add(counts)
-            rows = list(teams.values())
-        else:
-            rows = [self.total]
-        return sorted(rows, key=_severity_rank_key)
-
-
-def _severity_rank_key(counts: ScopeCounts) -> tuple[object, ...]:
-    by_priority = tuple(-counts.by_priority[name] for name in reversed(_PRIORITY_NAMES))
-    by_severity = tuple(-counts.by_severity[item] for item in SEVERITY_ORDER)
-    return (*by_priority, *by_severity, counts.scope is None, counts.scope or "")
+        """Counts per component or per team (others: one row for the organisation), most urgent first."""
+        return counts_by(scope, self.components, self.contexts)
 
 
 @lru_cache(maxsize=65536)
@@ -403,7 +366,7 @@ def assess_security(
         granted,
         contexts,
     )
-    counts = _scope_counts(scope_names, scope, severity, priority, keep, overdue, exposed, excused & keep)
+    counts = component_counts(scope_names, RowFacts(scope, severity, priority, keep, overdue, exposed, excused))
     overdue_rows = np.flatnonzero(overdue)
     overdue_order = overdue_rows[np.lexsort((overdue_rows, scope[overdue_rows], -days_over[overdue_rows]))]
     kept = np.flatnonzero(keep)
@@ -458,46 +421,6 @@ def _exceptions(
         excused[row] = active is not None
         expired[row] = lapsed is not None
     return excused, expired, granted
-
-
-def _scope_counts(
-    scope_names: list[str | None],
-    scope: Ints,
-    severity: Ints,
-    priority: Ints,
-    keep: Bools,
-    overdue: Bools,
-    exposed: Bools,
-    excused: Bools,
-) -> dict[str | None, ScopeCounts]:
-    size = len(scope_names)
-    kept_scope = scope[keep]
-    by_severity = np.bincount(kept_scope * len(SEVERITY_ORDER) + severity[keep], minlength=size * len(SEVERITY_ORDER))
-    by_priority = np.bincount(kept_scope * len(_PRIORITIES) + priority[keep], minlength=size * len(_PRIORITIES))
-    totals = {
-        name: np.bincount(scope[mask], minlength=size)
-        for name, mask in (("open", keep), ("overdue", overdue), ("exposed", exposed), ("excused", excused))
-    }
-    counts: dict[str | None, ScopeCounts] = {}
-    for name, severities, priorities, opened, overdue_count, exposed_count, excused_count in zip(
-        scope_names,
-        by_severity.reshape(size, len(SEVERITY_ORDER)).tolist(),
-        by_priority.reshape(size, len(_PRIORITIES)).tolist(),
-        *(totals[kind].tolist() for kind in ("open", "overdue", "exposed", "excused")),
-        strict=True,
-    ):
-        if opened:
-            counts[name] = ScopeCounts(
-                name,
-                Counter({severity: value for severity, value in zip(SEVERITY_ORDER, severities, strict=True) if value}),
-                Counter(
-                    {priority: value for priority, value in zip(_PRIORITY_NAMES, priorities, strict=True) if value}
-                ),
-                overdue_count,
-                exposed_count,
-                excused_count,
-            )
-    return counts
 
 
 def _kev_exposures(

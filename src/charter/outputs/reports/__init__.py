@@ -12,9 +12,17 @@ from charter.outputs.views.base import ReportView
 
 LAYOUTS: dict[str, str] = {
     "scorecard": "charter.outputs.reports.scorecard:scorecard_document",
+    "delivery": "charter.outputs.reports.delivery:delivery_document",
+    "delivery-explain": "charter.outputs.reports.delivery:explanation_document",
+    "codehealth": "charter.outputs.reports.codehealth:codehealth_document",
+    "security": "charter.outputs.reports.security:security_document",
+    "risks": "charter.outputs.reports.risks:risks_document",
+    "controls": "charter.outputs.reports.controls:controls_document",
+    "slo-status": "charter.outputs.reports.slo_status:slo_status_document",
+    "incidents": "charter.outputs.reports.incidents:incidents_document",
     "rules": "charter.outputs.reports.rules:rules_document",
     "rule": "charter.outputs.reports.rules:rule_document",
-    "standard-checks": "charter.outputs.reports.rules:standard_checks_document",
+    "rules-checks": "charter.outputs.reports.rules:standard_checks_document",
     "metrics": "charter.outputs.reports.metrics:metrics_document",
 }
 

@@ -9,7 +9,7 @@ from charter.outputs.views.rules import RuleDocumentation, RulesReport, Standard
 
 
 def rules_document(view: RulesReport) -> Document:
-    rows = [[rule.code, rule.severity, rule.title, rule.rationale, rule.fix] for rule in view.rules]
+    rows = [[rule.code, rule.severity, rule.title, rule.rationale, rule.fix] for rule in view.root]
     return listing_document("Diagnostic codes", ["code", "severity", "title", "rationale", "fix"], rows)
 
 
@@ -36,5 +36,5 @@ def rule_document(view: RuleDocumentation) -> Document:
 
 
 def standard_checks_document(view: StandardChecksReport) -> Document:
-    rows = [[check.check, check.description, check.with_] for check in view.checks]
+    rows = [[check.check, check.description, check.with_] for check in view.root]
     return listing_document("Standard checks", ["check", "description", "with"], rows)

@@ -1,8 +1,10 @@
-"""`charter metrics`' view: the metric registry, one entry per metric, as a JSON array."""
+"""`charter metrics`' view: the metric registry, one entry per metric, as a JSON array (a root model)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
+
+from pydantic import RootModel
 
 from charter.outputs.views.base import ReportView, View
 
@@ -15,10 +17,5 @@ class MetricEntry(View):
     description: str
 
 
-class MetricsReport(ReportView):
+class MetricsReport(RootModel[list[MetricEntry]], ReportView):
     report: ClassVar[str] = "metrics"
-
-    metrics: list[MetricEntry]
-
-    def as_data(self) -> Any:
-        return super().as_data()["metrics"]

@@ -1,11 +1,12 @@
 """`charter rules`' views: every diagnostic code with its declaration, one code's whole
-documentation, and the checks Standard rules may use. The lists are JSON arrays, as they always were."""
+documentation, and the checks Standard rules may use. The lists are JSON arrays, as they always
+were (root models)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
 from charter.outputs.views.base import ReportView, View
 
@@ -20,13 +21,8 @@ class RuleEntry(View):
     example: str  # a short snippet of a file (or a command) that triggers the code
 
 
-class RulesReport(ReportView):
+class RulesReport(RootModel[list[RuleEntry]], ReportView):
     report: ClassVar[str] = "rules"
-
-    rules: list[RuleEntry]
-
-    def as_data(self) -> Any:
-        return super().as_data()["rules"]
 
 
 class RuleDocumentation(ReportView):
@@ -49,10 +45,5 @@ class StandardCheckEntry(View):
     with_: str = Field(alias="with")  # the arguments it requires, comma-separated, or "-"
 
 
-class StandardChecksReport(ReportView):
-    report: ClassVar[str] = "standard-checks"
-
-    checks: list[StandardCheckEntry]
-
-    def as_data(self) -> Any:
-        return super().as_data()["checks"]
+class StandardChecksReport(RootModel[list[StandardCheckEntry]], ReportView):
+    report: ClassVar[str] = "rules-checks"  # `charter rules --checks`

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Location, Severity
-from charter.sources.file_formats import FindingFormat
+from charter.model.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
 from charter.sources.findings.grype import read_grype
 from charter.sources.findings.jsonstream import CODES as JSON_CODES

@@ -1,6 +1,7 @@
-"""`charter import findings`, as a library call: read one scanner file (format detected or given),
-map each finding to a component, deduplicate, and store the scans it reports and the VEX statements
-it makes in one transaction: a file with any bad field imports nothing, and says where."""
+"""Reading one scanner file for `charter import findings`: its format (detected or given), its scans
+with their targets and times settled, each finding mapped to a component and deduplicated, and the
+VEX statements it makes; or the diagnostics that say why it cannot be imported. The import service
+(`charter.services.imports_findings`) stores it in one transaction."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
-from charter.model.finding import Finding
-from charter.sources.file_formats import FindingFormat
+from charter.model.file_formats import FindingFormat
+from charter.model.finding import Finding, VexStatement
 from charter.sources.findings.components import ComponentMatcher
 from charter.sources.findings.fields import CODES as FIELD_CODES
 from charter.sources.findings.fields import FieldError
@@ -20,9 +21,7 @@ from charter.sources.findings.formats import READERS, detect_format
 from charter.sources.findings.identity import SEVERITY_RANK, scoped_key
 from charter.sources.findings.jsonstream import ShapeError
 from charter.sources.findings.scan import FileContents, Scan, TooManyErrors
-from charter.sources.records import ERROR_CAP, ImportFileError, ImportReport
-from charter.store.database import Store
-from charter.store.findings import ScanWrite, replace_vex_statements, write_scan
+from charter.sources.records import ERROR_CAP, ImportFileError
 
 CODES = Codes(
     Rule(
@@ -70,67 +69,49 @@ class FindingImportOptions:
 
 
 @dataclass(frozen=True, slots=True)
-class ScanOutcome:
-    scanner: str
-    target: str
-    scanned_at: datetime
-    findings: int
-    unmapped: int
-    write: ScanWrite
+class ScannerFile:
+    """One scanner file read for import: its format, its scans (target and time settled), each with
+    its findings mapped and deduplicated, and its VEX statements with the time they were issued (None:
+    the file is not a VEX document and makes none, so the stored ones stay). When the file cannot be
+    imported, `diagnostics` says why and nothing else is read."""
 
-
-@dataclass
-class FindingImport:
-    report: ImportReport
     input_format: FindingFormat | None = None
-    scans: list[ScanOutcome] = field(default_factory=list)
-    statements: int = 0
-
-    @property
-    def findings(self) -> int:
-        return sum(scan.findings for scan in self.scans)
-
-    @property
-    def unmapped(self) -> int:
-        return sum(scan.unmapped for scan in self.scans)
-
-    @property
-    def closed(self) -> int:
-        return sum(scan.write.closed for scan in self.scans)
-
-    @property
-    def new(self) -> int:
-        return sum(scan.write.new for scan in self.scans)
+    scans: tuple[tuple[Scan, list[Finding]], ...] = ()
+    statements: tuple[VexStatement, ...] = ()
+    vex_issued: datetime | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def import_findings(store: Store, path: Path, options: FindingImportOptions | None = None) -> FindingImport:
-    """Read and store one file; its report holds every diagnostic, and nothing is written on error."""
+def read_scanner_file(path: Path, options: FindingImportOptions | None = None) -> ScannerFile:
+    """Read and prepare one file; when it has a bad field, only the diagnostics."""
     options = options or FindingImportOptions()
-    result = FindingImport(ImportReport(str(path)))
+    chosen: FindingFormat | None = None
     try:
         chosen = _format_of(path, options.input_format)
-        result.input_format = chosen
         contents = READERS[chosen](path)
     except ImportFileError as error:
-        result.report.diagnostics.append(error.diagnostic)
-        return result
+        return ScannerFile(chosen, diagnostics=(error.diagnostic,))
     except FieldError as error:
-        result.report.diagnostics.append(error.diagnostic(path))
-        return result
+        return ScannerFile(chosen, diagnostics=(error.diagnostic(path),))
     except ShapeError as error:
-        result.report.diagnostics.append(
-            FieldError(error.json_path, f"must be {error.expected}, not a JSON {error.found}").diagnostic(path)
-        )
-        return result
+        shape = FieldError(error.json_path, f"must be {error.expected}, not a JSON {error.found}")
+        return ScannerFile(chosen, diagnostics=(shape.diagnostic(path),))
     except TooManyErrors as error:
-        result.report.diagnostics.extend(item.diagnostic(path) for item in error.errors)
-        result.report.diagnostics.append(_stopped(path))
-        return result
+        return ScannerFile(chosen, diagnostics=(*(item.diagnostic(path) for item in error.errors), _stopped(path)))
     if contents.errors:
-        result.report.diagnostics.extend(item.diagnostic(path) for item in contents.errors)
-        return result
-    _store(store, path, contents, options, result)
-    return result
+        return ScannerFile(chosen, diagnostics=tuple(item.diagnostic(path) for item in contents.errors))
+    return _prepared_file(path, chosen, contents, options)
+
+
+def _prepared_file(
+    path: Path, chosen: FindingFormat, contents: FileContents, options: FindingImportOptions
+) -> ScannerFile:
+    now = options.now or datetime.now(UTC)
+    prepared = tuple(_prepared(scan, path, options, now) for scan in contents.scans)
+    issued = None
+    if contents.statements or options.input_format in (FindingFormat.OPENVEX, FindingFormat.CYCLONEDX_VEX):
+        issued = options.scanned_at or next((scan.scanned_at for scan, _ in prepared if scan.scanned_at), None) or now
+    return ScannerFile(chosen, prepared, tuple(contents.statements), issued)
 
 
 def _format_of(path: Path, given: FindingFormat | None) -> FindingFormat:
@@ -147,30 +128,6 @@ def _format_of(path: Path, given: FindingFormat | None) -> FindingFormat:
             diagnostic("IMP030", f"{path} was given as {given}, but its content is {shown}", Location(str(path)))
         )
     return given
-
-
-def _store(
-    store: Store, path: Path, contents: FileContents, options: FindingImportOptions, result: FindingImport
-) -> None:
-    now = options.now or datetime.now(UTC)
-    prepared = [_prepared(scan, path, options, now) for scan in contents.scans]
-    with store.transaction() as connection:
-        for scan, found in prepared:
-            assert scan.scanned_at is not None
-            written = write_scan(connection, scan.scanner, scan.target, scan.scanned_at, found, str(path))
-            unmapped = sum(1 for finding in found if finding.component is None)
-            result.scans.append(ScanOutcome(scan.scanner, scan.target, scan.scanned_at, len(found), unmapped, written))
-        if contents.statements or options.input_format in (FindingFormat.OPENVEX, FindingFormat.CYCLONEDX_VEX):
-            issued = (
-                options.scanned_at or next((scan.scanned_at for scan, _ in prepared if scan.scanned_at), None) or now
-            )
-            result.statements = replace_vex_statements(connection, str(path.resolve()), contents.statements, issued)
-    result.report.imported = result.findings
-    for outcome in result.scans:
-        if outcome.unmapped:
-            result.report.diagnostics.append(_unmapped(path, outcome))
-        if outcome.write.older:
-            result.report.diagnostics.append(_older(path, outcome))
 
 
 def _prepared(scan: Scan, path: Path, options: FindingImportOptions, now: datetime) -> tuple[Scan, list[Finding]]:
@@ -230,19 +187,21 @@ def _merged(first: Finding, second: Finding) -> Finding:
     )
 
 
-def _unmapped(path: Path, outcome: ScanOutcome) -> Diagnostic:
+def unmapped_findings(path: Path, scan: Scan, findings: int, unmapped: int) -> Diagnostic:
+    """IMP035: findings of a scan that no component is known for; they are stored all the same."""
     return diagnostic(
         "IMP035",
-        f"{outcome.unmapped} of {outcome.findings} findings of {outcome.scanner} on {outcome.target!r} map to no "
+        f"{unmapped} of {findings} findings of {scan.scanner} on {scan.target!r} map to no "
         "component; they are stored unmapped",
         Location(str(path)),
     )
 
 
-def _older(path: Path, outcome: ScanOutcome) -> Diagnostic:
+def older_scan(path: Path, scan: Scan, scanned_at: datetime) -> Diagnostic:
+    """IMP036: a scan older than one already stored of the same scanner and target."""
     return diagnostic(
         "IMP036",
-        f"{outcome.scanner} on {outcome.target!r} at {outcome.scanned_at.isoformat()} is older than a scan already "
+        f"{scan.scanner} on {scan.target!r} at {scanned_at.isoformat()} is older than a scan already "
         "imported: it adds earlier sightings and closes nothing",
         Location(str(path)),
     )

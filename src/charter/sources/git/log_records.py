@@ -10,8 +10,9 @@ same cores as git."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from collections.abc import Iterable
+
+from charter.model.git_records import CommitBatch, Stamp, seconds
 
 # One record per commit: a record-separator byte, then NUL-separated fields; with -z every numstat entry
 # is NUL-terminated too (the first one after a newline), and a rename is `added\tdeleted\t` NUL
@@ -38,32 +39,9 @@ _HEADER_FIELDS = 6
 _RECORD_START = re.compile("\x1e(?=[0-9a-f]{40}\0|[0-9a-f]{64}\0)")
 _RECORD_START_BYTES = re.compile(b"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})\0")
 
-# How the store wants a time: called with Unix seconds, once per commit (twice when the committer time
-# differs from the author's).
-Stamp = Callable[[int], Any]
-
-# (repository, sha, parents space-separated, author name, author email (after `.mailmap`), authored at,
-# committed at, is a merge, lines added and deleted over text files, files changed)
-CommitRow = tuple[str, str, str, str, str, Any, Any, bool, int, int, int]
-# (repository, sha, path, old path of a rename or None, lines added, lines deleted (None: binary),
-# author email, authored at): the author is repeated so code health reads files without a join.
-FileRow = tuple[str, str, str, str | None, int | None, int | None, str, Any]
-
-
-class CommitBatch(NamedTuple):
-    """The commits parsed from one stretch of the log, and the files they changed, as store rows."""
-
-    commits: list[CommitRow]
-    files: list[FileRow]
-
 
 class UnreadableLog(ValueError):
     """Git's output is not in the shape `LOG_OPTIONS` asks for."""
-
-
-def seconds(value: int) -> int:
-    """The default stamp: times stay Unix seconds."""
-    return value
 
 
 class LogParser:

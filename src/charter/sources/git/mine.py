@@ -20,8 +20,9 @@ from typing import BinaryIO
 from charter.model.codes import Codes, Rule
 from charter.model.delivery import TagRecord
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.git_records import CommitBatch, Stamp, seconds
 from charter.sources.git.log import GitError, read_refs, read_tags, revision_input, run_git, write_log
-from charter.sources.git.log_records import CommitBatch, LogParser, Stamp, UnreadableLog, seconds
+from charter.sources.git.log_records import LogParser, UnreadableLog
 
 CODES = Codes(
     Rule(

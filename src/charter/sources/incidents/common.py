@@ -1,4 +1,4 @@
-"""What every incident importer shares: the imported record, the options (severity map, which
+"""What every incident importer shares: the options (severity map, which
 component each tool's service is), severity and time parsing with incident-specific diagnostics, and
 the helpers that turn an export's raw values into an `ImportedIncident`."""
 
@@ -8,15 +8,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 
 from charter.model.catalog import CatalogEntity
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Estate
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import ImportedIncident, IncidentStatus
 from charter.model.incident import Incident
-from charter.sources.file_formats import IncidentFormat
 from charter.sources.records import (
     TIMESTAMP_HINT,
     BadRecord,
@@ -87,27 +87,6 @@ ID,...,Created At,...
     ),
 )
 diagnostic = CODES.diagnostic
-
-
-class IncidentStatus(StrEnum):
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportedIncident:
-    """One incident of an export: the Incident as analysis reads it, plus where it came from.
-    `source` + `source_id` is its identity in the store; `service_ids` are the tool's own ids."""
-
-    incident: Incident
-    source: IncidentFormat
-    source_id: str
-    status: IncidentStatus
-    source_severity: str | None = None
-    service_ids: tuple[str, ...] = ()
-    postmortem_url: str | None = None
-    url: str | None = None
 
 
 # Severity ------------------------------------------------------------------------------------------

@@ -1,19 +1,18 @@
 """Reading one incident export file: which tool wrote it (from its content, or `--input-format`),
-whether it is JSON or CSV, and the import of its records in one transaction."""
+and whether it is JSON or CSV; its records are yielded one by one."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from charter.model.codes import Codes
 from charter.model.diagnostics import Diagnostic, Location
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import ImportedIncident
 from charter.sources.incidents import incident_io, opsgenie, pagerduty
 from charter.sources.incidents.common import (
-    ImportedIncident,
     IncidentImportOptions,
     Parsed,
     record_diagnostic,
@@ -23,12 +22,10 @@ from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
-    ImportReport,
     Place,
     Skipped,
     field_key,
     first_text,
-    import_all_or_nothing,
     json_document,
     mapping_value,
     unreadable,
@@ -39,9 +36,6 @@ CODES = Codes(
 )
 diagnostic = CODES.diagnostic
 
-
-if TYPE_CHECKING:
-    from charter.store.database import Store
 
 _JsonParser = Callable[[Mapping[str, object], Place, IncidentImportOptions], Parsed]
 # Each tool's parser of one API object, and what its objects are called in messages.
@@ -57,18 +51,6 @@ _LOOKS_LIKE: dict[IncidentFormat, Callable[[Mapping[str, object]], bool]] = {
 }
 # The keys that hold the list of records in each tool's API answer.
 _LIST_KEYS = ("incidents", "data")
-
-
-def import_incidents(store: Store, path: Path, options: IncidentImportOptions) -> ImportReport:
-    """Import one export file in one transaction: all its incidents, or none when one is bad."""
-    from charter.store.incidents import write_incidents  # the store stays off `charter`'s start-up
-
-    return import_all_or_nothing(
-        store,
-        path,
-        read_incident_file(path, options),
-        lambda connection, batch: write_incidents(connection, batch, str(path)),
-    )
 
 
 def read_incident_file(path: Path, options: IncidentImportOptions) -> Iterator[ImportedIncident | Diagnostic | Skipped]:

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import IncidentStatus
 from charter.model.incident import CAUSE_CATEGORIES
-from charter.sources.file_formats import IncidentFormat
 from charter.sources.incidents.common import (
     Fields,
     IncidentImportOptions,
     IncidentRecordError,
-    IncidentStatus,
     Parsed,
     build_record,
     earliest,

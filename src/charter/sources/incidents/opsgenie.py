@@ -21,12 +21,12 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import IncidentStatus
 from charter.sources.incidents.common import (
     Fields,
     IncidentImportOptions,
     IncidentRecordError,
-    IncidentStatus,
     Parsed,
     after_seconds,
     build_record,

@@ -22,12 +22,12 @@ from datetime import datetime
 from pathlib import Path
 
 from charter.model.diagnostics import Diagnostic
-from charter.sources.file_formats import IncidentFormat
+from charter.model.file_formats import IncidentFormat
+from charter.model.imported_incident import IncidentStatus
 from charter.sources.incidents.common import (
     Fields,
     IncidentImportOptions,
     IncidentRecordError,
-    IncidentStatus,
     Parsed,
     after_seconds,
     build_record,

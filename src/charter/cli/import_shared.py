@@ -1,0 +1,44 @@
+"""What every `charter import` command shares: the files argument, the store it cannot do without,
+and printing what each file did (diagnostics first, then one summary line per file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from charter.cli.options import print_diagnostics
+from charter.model.errors import StoreFailure, StoreUnavailable
+
+if TYPE_CHECKING:
+    from charter.services.context import Context
+    from charter.services.imports import ImportOutcome
+
+FilesArgument = Annotated[list[Path], typer.Argument(help="The files to import, each in its own transaction.")]
+
+
+@contextmanager
+def import_context(repo: Path | None, folders: Sequence[str] | None = None) -> Iterator[Context]:
+    """The repository's Context with its store open. An import that cannot open the store fails as
+    one the store refused (exit 1), as imports always have; `folders` reads only part of the repository."""
+    from charter.services.context import StoreNeed, open_context
+
+    try:
+        with open_context(repo, StoreNeed.REQUIRED, folders=folders) as context:
+            yield context
+    except StoreUnavailable as error:
+        raise StoreFailure(str(error)) from None
+
+
+def print_outcome(outcome: ImportOutcome, root: Path) -> None:
+    """Show what went wrong and one summary line per file; exit 1 when a file failed."""
+    diagnostics = outcome.diagnostics
+    if diagnostics:
+        print_diagnostics(diagnostics, root)
+    for file in outcome.files:
+        typer.echo(file.summary)
+    if outcome.failed:
+        raise typer.Exit(1)

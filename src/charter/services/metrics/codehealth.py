@@ -1,0 +1,20 @@
+"""Code health at the end of the period (hotspots, bus factor, knowledge concentration, author
+turnover) of every component mapped to a mined repository."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from charter.analysis.metrics import Domain
+from charter.model.metric_values import MetricValue
+from charter.services.codehealth import code_health_metric_values
+from charter.services.context import Context
+from charter.services.metrics.interface import MetricProvider
+from charter.services.metrics.shared import Period, SharedFacts
+
+
+class CodeHealthMetrics(MetricProvider):
+    domain: ClassVar[Domain] = Domain.CODE_HEALTH
+
+    def measure(self, context: Context, period: Period, shared: SharedFacts) -> list[MetricValue]:
+        return code_health_metric_values(context, period.until)

@@ -1,0 +1,45 @@
+"""What one snapshot computation shares between its providers: the period it measures, and the facts
+several providers need (the period's deployments and every incident, read together once). Made for one
+computation and dropped with it: never a cache on an object that outlives it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from charter.analysis.delivery.inputs import DeliveryInputs
+from charter.model.incident import Incident
+from charter.services.context import Context
+from charter.services.delivery import DeliveryQuery, delivery_inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """The half-open period [since, until) a snapshot measures; what is measured "now" is taken at
+    `until`."""
+
+    since: datetime
+    until: datetime
+
+
+class SharedFacts:
+    """The facts of one snapshot computation that more than one provider reads, each read on first use."""
+
+    def __init__(self, context: Context, period: Period) -> None:
+        self._context = context
+        self._period = period
+
+    @cached_property
+    def delivery_inputs(self) -> DeliveryInputs:
+        """The period's deployments with the context around it, their lead times, and every incident."""
+        store = self._context.required_store()
+        query = DeliveryQuery(self._period.since, self._period.until)
+        with store.engine.connect() as connection:
+            return delivery_inputs(self._context, connection, query)
+
+    @property
+    def incidents(self) -> Sequence[Incident]:
+        """The postmortems merged with the imported incidents, read with the deployments."""
+        return self.delivery_inputs.incidents

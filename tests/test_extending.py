@@ -1,0 +1,89 @@
+"""The README's "Architecture" recipes, each done once: a new output format is one module and one
+entry point; a new report is a view model, a layout and one registration."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from charter.outputs import reports
+from charter.outputs.document import Document, TableBlock
+from charter.outputs.report_registry import render_report, report_format_names
+from charter.outputs.views.base import ReportView, View
+
+PLUGIN_MODULE = '''
+"""A third-party report format: every table of any report as tab-separated lines."""
+from charter.outputs.document import TableBlock
+from charter.outputs.formats.interface import ReportFormat
+from charter.outputs.reports import document_of
+
+
+class TabsFormat(ReportFormat):
+    name = "tabs"
+
+    def render(self, view):
+        lines = []
+        for block in document_of(view).blocks_for("tabs"):
+            if isinstance(block, TableBlock):
+                lines.append("\\t".join(column.header for column in block.columns))
+                lines += ["\\t".join(row) for row in block.rows]
+        return "\\n".join(lines) + "\\n"
+'''
+
+
+@pytest.fixture
+def installed_plugin(tmp_path: Path) -> Iterator[None]:
+    """A distribution installed on sys.path whose one entry point registers the format `tabs`."""
+    (tmp_path / "charter_tabs.py").write_text(PLUGIN_MODULE, encoding="utf-8")
+    dist_info = tmp_path / "charter_tabs-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: charter-tabs\nVersion: 1.0\n", encoding="utf-8")
+    (dist_info / "entry_points.txt").write_text(
+        "[charter.report_formats]\ntabs = charter_tabs:TabsFormat\n", encoding="utf-8"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("charter_tabs", None)
+
+
+class Capacity(View):
+    team: str
+    team_weeks: float
+
+
+class CapacityReport(ReportView):
+    report: ClassVar[str] = "capacity-example"
+
+    teams: list[Capacity]
+
+
+def capacity_document(view: CapacityReport) -> Document:
+    rows = [[item.team, f"{item.team_weeks:g}"] for item in view.teams]
+    return Document([TableBlock.of(["team", "team-weeks"], rows, title="Capacity")])
+
+
+@pytest.fixture
+def registered_report(monkeypatch: pytest.MonkeyPatch) -> CapacityReport:
+    """A new report: its view model and layout above, and one line in LAYOUTS."""
+    monkeypatch.setitem(reports.LAYOUTS, CapacityReport.report, f"{__name__}:capacity_document")
+    return CapacityReport(teams=[Capacity(team="payments", team_weeks=36), Capacity(team="platform", team_weeks=12.5)])
+
+
+def test_a_format_is_one_module_and_one_entry_point(installed_plugin: None, registered_report: CapacityReport) -> None:
+    assert "tabs" in report_format_names()
+    assert render_report("tabs", registered_report) == "team\tteam-weeks\npayments\t36\nplatform\t12.5\n"
+
+
+def test_a_report_is_a_view_a_layout_and_one_registration(registered_report: CapacityReport) -> None:
+    assert render_report("markdown", registered_report) == (
+        "## Capacity\n\n| team | team-weeks |\n|---|---|\n| payments | 36 |\n| platform | 12.5 |\n"
+    )
+    assert '"teamWeeks": 12.5' in render_report("json", registered_report)
+    assert "payments" in render_report("table", registered_report)
