@@ -14,7 +14,6 @@ from charter.model.diagnostics import Severity
 from charter.model.errors import GateFailed, UsageError
 from charter.outputs.interface import OutputError
 from charter.outputs.registry import format_names, render_diagnostics
-from charter.services.check import CheckOptions, check_repository
 
 
 class FailOn(StrEnum):
@@ -58,6 +57,8 @@ def check_command(
     """Check the strategy: schema, references, ownership, reliability mechanisms, migrations,
     risks, decisions, standards. Exit 0 when clean, 1 when something is at or above --fail-on,
     2 when the repository cannot be read or the usage is wrong."""
+    from charter.services.check import CheckOptions, check_repository
+
     if output_format not in format_names():
         raise UsageError(f"unknown format {output_format!r}; choose one of {', '.join(format_names())}")
     options = CheckOptions(
