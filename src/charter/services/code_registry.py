@@ -24,7 +24,6 @@ from charter.load import context as load_context
 from charter.load import oscal
 from charter.model import decision, estate, slo
 from charter.model.codes import AREAS, Catalogue, Codes, Rule
-from charter.services import sync
 from charter.sources import deployments, epss, kev, prometheus, records, scorecard, sli
 from charter.sources.findings import fields, formats, importer, jsonstream
 from charter.sources.git import mine
@@ -56,7 +55,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     # Security facts (`charter security`)
     (governance_security,),
     # Git mining (`charter sync`, and `charter check` for release-tag patterns)
-    (mine, sync, component_sources),
+    (mine, component_sources),
     # Imports (`charter import`): records, SLI data, scanner findings, incidents, security feeds
     (records, deployments),
     (sli, prometheus),

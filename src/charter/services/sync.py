@@ -15,14 +15,15 @@ from typing import Protocol
 
 from sqlalchemy.engine import Connection
 
+from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
-from charter.model.codes import Codes, Rule
+from charter.model.codes import Codes
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
-from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.diagnostics import Diagnostic, Location
 from charter.model.errors import UsageError
 from charter.model.organization import Policies
 from charter.services.context import Context
@@ -40,33 +41,7 @@ from charter.store.shipped import link_fingerprint, replace_shipped_changes
 from charter.store.snapshots import insert_snapshot
 
 CODES = Codes(
-    Rule(
-        "GIT004",
-        "Component repository not found",
-        Severity.WARNING,
-        rationale=(
-            "A component mapped to a repository that is not among the clones has no delivery or code health data."
-        ),
-        fix="Clone the repository under a `sources.git.roots` folder, or fix the `charter.dev/repo` annotation.",
-        example="""\
-# catalog/payments.yaml
-metadata:
-  annotations: {charter.dev/repo: payments-service}   # no such clone under sources.git.roots
-""",
-    ),
-    Rule(
-        "GIT005",
-        "Release tag pattern matches no tag",
-        Severity.WARNING,
-        rationale="A `charter.dev/release-tags` pattern that matches nothing yields no deployments for the component.",
-        fix="Fix the pattern (a Python regular expression matching the whole tag name), or tag releases.",
-        example="""\
-# catalog/payments.yaml
-metadata:
-  annotations: {charter.dev/release-tags: 'release-\\d+'}   # the repository tags v1.2.3
-""",
-    ),
-    uses=(MINING_CODES["GIT001"],),
+    uses=(MINING_CODES["GIT001"], COMPONENT_SOURCE_CODES["GIT004"], COMPONENT_SOURCE_CODES["GIT005"]),
 )
 diagnostic = CODES.diagnostic
 

@@ -29,7 +29,7 @@ CHECK_CODES = Codes(
         *governance_migrations.CODES,
         *governance_risks.CODES,
         *governance_controls.CODES,
-        *COMPONENT_SOURCE_CODES,
+        COMPONENT_SOURCE_CODES["GIT006"],  # the release-tag patterns; GIT004 and GIT005 are `sync`'s
         *governance_reliability.CODES,
         *standards.CODES,
         *suppression.CODES,
