@@ -4,12 +4,10 @@ repository is still read."""
 
 from __future__ import annotations
 
-import gc
 import glob
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -194,22 +192,6 @@ class _Loader:
     def allowed(self, path: Path) -> bool:
         real = path.resolve()
         return any(real.is_relative_to(root) for root in (self.root, *self.catalog_roots))
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many long-lived objects.
-
-    Loading retains hundreds of thousands of dicts and models, so every generation-2 collection
-    walks an ever larger heap for cycles that are not there: on the large demo organisation that
-    was a third of the load time. Reference counting still frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_strategy_repo(

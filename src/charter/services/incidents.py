@@ -124,8 +124,9 @@ def incident_options(
 def incidents_report(context: Context, query: IncidentsQuery) -> view.IncidentsReport:
     """Incidents by severity, MTTA and MTTR, time in SEV1/SEV2, repeats, postmortem completion and
     open action items per group over the period; with a store, the imported incidents too and the
-    share of error budget each incident used (where there is SLI data). Action items are overdue
-    as of the context's clock."""
+    share of error budget each incident used (where there is SLI data). Action items and
+    postmortems are overdue as of the period's end (now, for a period that ends now), as the
+    snapshot counts them, so a report on a past period says the same every day it is asked."""
     try:
         grouping = IncidentGrouping(query.by)
     except ValueError:
@@ -136,7 +137,8 @@ def incidents_report(context: Context, query: IncidentsQuery) -> view.IncidentsR
     if context.store is not None:
         in_period = [item for item in incidents if item.started and query.since <= item.started < query.until]
         shares = incident_budget_shares(context, context.store, in_period)
-    options = incident_options(context, query.since, query.until, context.clock().date(), grouping)
+    today = min(context.clock(), query.until).date()
+    options = incident_options(context, query.since, query.until, today, grouping)
     return incidents_view(incident_report(incidents, component_scopes(context.estate), options, shares))
 
 
