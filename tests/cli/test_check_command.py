@@ -65,6 +65,23 @@ def test_exit_codes_follow_fail_on(tmp_path: Path) -> None:
     assert invoke("check", "--repo", str(tmp_path), "--format", "yaml")[0] == 2
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--select", "XYZ9"], "--select XYZ9 names no diagnostic code; `charter rules` lists every code"),
+        (["--select", "REL001,OWN02"], "--select OWN02 names no diagnostic code; did you mean OWN002 or OWN003"),
+        (["--ignore", "RLE"], "--ignore RLE names no diagnostic code; did you mean REL"),
+    ],
+)
+def test_a_selector_that_names_no_code_is_a_usage_error_with_the_closest_codes(
+    tmp_path: Path, options: list[str], expected: str
+) -> None:
+    write_repo(tmp_path, FLAWED)
+    code, output = invoke("check", "--repo", str(tmp_path), *options)
+    assert code == 2
+    assert expected in " ".join(output.split())
+
+
 def test_json_output_names_code_file_and_line(tmp_path: Path) -> None:
     write_repo(tmp_path, FLAWED)
     out = tmp_path / "report.json"
@@ -77,7 +94,7 @@ def test_json_output_names_code_file_and_line(tmp_path: Path) -> None:
 def test_baseline_reports_only_new_diagnostics(tmp_path: Path) -> None:
     write_repo(tmp_path, FLAWED)
     baseline = tmp_path / "baseline.json"
-    assert invoke("check", "--repo", str(tmp_path), "--write-baseline", str(baseline))[0] == 1
+    assert invoke("check", "--repo", str(tmp_path), "--write-baseline", str(baseline))[0] == 0  # it did its job
     assert invoke("check", "--repo", str(tmp_path), "--baseline", str(baseline))[0] == 0
     write_repo(tmp_path, {"catalog/other.yaml": FLAWED["catalog/svc.yaml"].replace("name: svc", "name: other")})
     code, output = invoke("check", "--repo", str(tmp_path), "--baseline", str(baseline), "--format", "json")

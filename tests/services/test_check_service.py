@@ -11,7 +11,7 @@ import pytest
 
 import charter.services.check
 from charter.model.diagnostics import Severity
-from charter.model.errors import InputError
+from charter.model.errors import InputError, UsageError
 from charter.services.check import CheckOptions, check_repository, checked_repository
 from charter.services.context import load_context
 from charter.services.strategy_check import check_strategy
@@ -105,6 +105,24 @@ def _settings(codes: str) -> str:
     return (
         f"apiVersion: charter.dev/v1\nkind: Organization\nmetadata: {{name: acme}}\nspec:\n  diagnostics: {{{codes}}}\n"
     )
+
+
+def test_selectors_are_codes_or_prefixes_of_codes_even_when_nothing_matches_them(repo: Path) -> None:
+    # SEC001 is `charter security`'s and GIT is the git mining's area: codes, though no check reports them.
+    options = CheckOptions(as_of=TODAY, use_store=False, select=("SEC001", "git"), ignore=("MIG",))
+    assert _codes(check_repository(repo, options)) == []
+    with pytest.raises(UsageError) as raised:
+        check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, select=("REL",), ignore=("REL0003", "Q")))
+    first, second = str(raised.value).split("\n")
+    assert first.startswith("--ignore REL0003 names no diagnostic code; did you mean REL003 or ")
+    assert second == "--ignore Q names no diagnostic code; `charter rules` lists every code"
+
+
+def test_writing_a_baseline_does_not_fail_the_gate(repo: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    outcome = check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, write_baseline=baseline))
+    assert outcome.baseline_written == 2 and not outcome.report.failed
+    assert _codes(outcome) == ["REL001", "REL003"] and baseline.exists()
 
 
 def test_settings_may_name_any_declared_code_and_no_other(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charter.analysis.checks.baseline import baseline_document, new_since, parse_baseline
-from charter.analysis.checks.selection import select
-from charter.model.diagnostics import Severity
-from charter.model.errors import InputError
+from charter.analysis.checks.selection import select, unknown_selectors, unmatched_selectors
+from charter.model.diagnostics import Diagnostic, Severity
+from charter.model.errors import InputError, UsageError
 from charter.outputs.interface import DiagnosticReport
 from charter.services.cached_check import CheckedStrategy, cached_result, keep_result
 from charter.services.context import StoreNeed, load_context, opened_store, repository_root
@@ -43,7 +43,7 @@ class CheckOptions:
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
     """The report to render, and how many diagnostics went to `--write-baseline` (None: none was
-    asked for)."""
+    asked for; when one was written, the gate does not fail: writing it is what was asked)."""
 
     report: DiagnosticReport
     baseline_written: int | None = None
@@ -53,21 +53,46 @@ def check_repository(
     repo: Path | None, options: CheckOptions, warn: Callable[[str], None] | None = None
 ) -> CheckOutcome:
     """Check `--repo` (or the nearest repository upward), through the store when it can be opened
-    (`warn` is told when it cannot)."""
+    (`warn` is told when it cannot). A `--select` or `--ignore` value that names no code is a
+    UsageError that suggests the closest ones."""
     root = repository_root(repo)
     accepted = _read_baseline(options.baseline) if options.baseline is not None else None
     today = options.as_of or date.today()
     with opened_store(root, StoreNeed.OPTIONAL if options.use_store else StoreNeed.NONE, warn) as store:
         checked = checked_repository(root, store, today)
+    require_known_selectors(options, checked.diagnostics)
     diagnostics = select(list(checked.diagnostics), list(options.select), list(options.ignore))
     written = None
+    fail_on = options.fail_on
     if options.write_baseline is not None:
         options.write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
         written = len(diagnostics)
+        fail_on = Severity.OFF
     if accepted is not None:
         diagnostics = new_since(diagnostics, accepted)
-    report = DiagnosticReport(tuple(diagnostics), root, fail_on=options.fail_on, rules=checked.rules)
+    report = DiagnosticReport(tuple(diagnostics), root, fail_on=fail_on, rules=checked.rules)
     return CheckOutcome(report, written)
+
+
+def require_known_selectors(options: CheckOptions, diagnostics: Sequence[Diagnostic]) -> None:
+    """Raise a UsageError naming every `--select` / `--ignore` value that is no code and begins
+    none, with the closest codes. A value that matches a diagnostic of this run is a code, so the
+    whole catalogue (which imports every declaring module) is read only for the others."""
+    unseen = [
+        (option, selector)
+        for option, selectors in (("--select", options.select), ("--ignore", options.ignore))
+        for selector in unmatched_selectors(selectors, diagnostics)
+    ]
+    if not unseen:
+        return
+    from charter.services.code_registry import code_catalogue
+
+    catalogue = code_catalogue()
+    problems = [
+        unknown.describe(option) for option, selector in unseen for unknown in unknown_selectors([selector], catalogue)
+    ]
+    if problems:
+        raise UsageError("\n".join(problems))
 
 
 def checked_repository(root: Path, store: Store | None, today: date) -> CheckedStrategy:
