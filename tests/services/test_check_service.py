@@ -132,6 +132,20 @@ def test_settings_may_name_any_declared_code_and_no_other(tmp_path: Path) -> Non
     assert (unknown.code, unknown.message) == ("SUP003", "spec.diagnostics names unknown code 'IMP999'")
 
 
+def test_an_unknown_code_in_settings_is_an_error_that_suggests_the_closest_codes(tmp_path: Path) -> None:
+    write_repo(tmp_path, {}, organization=_settings("OWN02: warning, XYZ999: 'off'"))
+    misspelt, unknown = check_strategy(load_context(tmp_path, None), TODAY).diagnostics
+    assert (misspelt.code, misspelt.severity, misspelt.message) == (
+        "SUP003",
+        Severity.ERROR,
+        "spec.diagnostics names unknown code 'OWN02'",
+    )
+    assert misspelt.hint is not None and misspelt.hint.startswith("Did you mean OWN002 or ")
+    assert misspelt.location is not None and (misspelt.location.path, misspelt.location.line) == ("charter.yaml", 5)
+    assert unknown.hint == "Use a code from `charter rules`."  # nothing looks like it
+    assert check_repository(tmp_path, CheckOptions(as_of=TODAY, use_store=False)).report.failed
+
+
 LOCATION = (
     "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: teams}\nspec: {target: ./teams/*.yaml}\n"
 )

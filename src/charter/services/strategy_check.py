@@ -46,11 +46,18 @@ def is_declared(code: str) -> bool:
     return code in code_catalogue()
 
 
+def closest_codes(code: str) -> list[str]:
+    """The declared codes that look most like `code` (which no module declares), for "did you mean"."""
+    from charter.services.code_registry import code_catalogue
+
+    return code_catalogue().closest(code)
+
+
 def check_strategy(context: Context, today: date) -> CheckedStrategy:
     """Every diagnostic of the repository as of `today`: the loader's, every governance rule's and
     every standard's, with suppressions and severity settings applied."""
     probe = PathProbe(context.root)
-    found = run_check(context.estate, CheckContext(today, probe, is_declared))
+    found = run_check(context.estate, CheckContext(today, probe, is_declared, closest_codes))
     diagnostics = tuple(sorted(pinpoint(found, context.root), key=Diagnostic.sort_key))
     rules = {item.code: STRATEGY_CODES[item.code] for item in diagnostics if item.code in STRATEGY_CODES}
     return CheckedStrategy(diagnostics, rules, dict(probe.answers))

@@ -43,4 +43,4 @@ def run_check(estate: Estate, context: CheckContext) -> list[Diagnostic]:
         found.extend(rule(estate, context))
     for standard in estate.standards:
         found.extend(validate_standard(standard))
-    return apply_settings(estate, found, context.today, context.is_declared)
+    return apply_settings(estate, found, context.today, context.is_declared, context.closest_codes)

@@ -13,12 +13,13 @@ from charter.model.estate import Estate
 @dataclass(frozen=True, slots=True)
 class CheckContext:
     """Today's date (rules are pure, so the clock is passed in), a way to ask whether a
-    repo-relative path exists, and whether a diagnostic code exists at all (for settings that name
-    codes; None: they are not checked)."""
+    repo-relative path exists, whether a diagnostic code exists at all (for settings that name
+    codes; None: they are not checked) and the declared codes closest to one that does not."""
 
     today: date
     path_exists: Callable[[str], bool]
     is_declared: Callable[[str], bool] | None = None
+    closest_codes: Callable[[str], list[str]] | None = None
 
 
 GovernanceRule = Callable[[Estate, CheckContext], Iterator[Diagnostic]]

@@ -49,8 +49,9 @@ metadata:
     Rule(
         "SUP003",
         "Unknown diagnostic code in settings",
-        Severity.WARNING,
-        rationale="A setting that names a code Charter does not have does nothing.",
+        Severity.ERROR,
+        rationale="A setting or suppression that names a code Charter does not have does nothing, so what it "
+        "was written for silently does not happen.",
         fix="Use a code from `charter rules`.",
         example="""\
 # charter.yaml
@@ -93,11 +94,22 @@ def parse_ignore_annotation(value: str) -> list[tuple[list[str], str, date | Non
     return parsed
 
 
+def _unknown_code_hint(code: str, closest_codes: Callable[[str], list[str]] | None) -> str | None:
+    """ "Did you mean …?" with the declared codes closest to `code`; None (the fix) when none is."""
+    closest = closest_codes(code) if closest_codes is not None else []
+    if not closest:
+        return None
+    return f"Did you mean {' or '.join(closest)}? `charter rules` lists every code."
+
+
 def collect_suppressions(
-    estate: Estate, is_declared: Callable[[str], bool] | None = None
+    estate: Estate,
+    is_declared: Callable[[str], bool] | None = None,
+    closest_codes: Callable[[str], list[str]] | None = None,
 ) -> tuple[list[Suppression], list[Diagnostic]]:
     """Every suppression the repository declares, and the problems with their syntax; with
-    `is_declared`, also the codes that settings and suppressions name but no module declares."""
+    `is_declared`, also the codes that settings and suppressions name but no module declares (with
+    `closest_codes`, each with the declared codes it most looks like)."""
     suppressions: list[Suppression] = []
     problems: list[Diagnostic] = []
     for ref, entity in estate.entities.items():
@@ -137,14 +149,23 @@ def collect_suppressions(
         if is_declared is not None:
             problems.extend(
                 diagnostic(
-                    "SUP003", f"spec.diagnostics names unknown code {code!r}", base.at("spec", "diagnostics", code)
+                    "SUP003",
+                    f"spec.diagnostics names unknown code {code!r}",
+                    base.at("spec", "diagnostics", code),
+                    hint=_unknown_code_hint(code, closest_codes),
                 )
                 for code in organization.spec.diagnostics
                 if not is_declared(code.upper())
             )
     if is_declared is not None:
         problems.extend(
-            diagnostic("SUP003", f"suppression names unknown code {code!r}", item.location, entity=item.entity)
+            diagnostic(
+                "SUP003",
+                f"suppression names unknown code {code!r}",
+                item.location,
+                entity=item.entity,
+                hint=_unknown_code_hint(code, closest_codes),
+            )
             for item in suppressions
             for code in sorted(item.codes)
             if not _CODE.match(code) or not is_declared(code)
@@ -168,11 +189,12 @@ def apply_settings(
     diagnostics: Iterable[Diagnostic],
     today: date,
     is_declared: Callable[[str], bool] | None = None,
+    closest_codes: Callable[[str], list[str]] | None = None,
 ) -> list[Diagnostic]:
     """Apply suppressions and severity overrides; add the diagnostics about suppressions. Codes the
     settings name are checked only with `is_declared` (`charter check` does; a report that keeps
     only its own codes need not)."""
-    suppressions, problems = collect_suppressions(estate, is_declared)
+    suppressions, problems = collect_suppressions(estate, is_declared, closest_codes)
     valid: dict[str, list[Suppression]] = defaultdict(list)  # by code: thousands of items, hundreds of these
     for suppression in suppressions:
         name = ",".join(sorted(suppression.codes))
