@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -87,3 +88,66 @@ def test_a_report_is_a_view_a_layout_and_one_registration(registered_report: Cap
     )
     assert '"teamWeeks": 12.5' in render_report("json", registered_report)
     assert "payments" in render_report("table", registered_report)
+
+
+CHECK_MODULE = '''
+"""A new check: every risk names what it affects."""
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Severity
+
+CODES = Codes(
+    Rule(
+        "RSK099",
+        "Risk affects nothing",
+        Severity.WARNING,
+        rationale="A risk that names no component or system cannot be traced to what it threatens.",
+        fix="List the components or systems under spec.affects.",
+        example="kind: Risk\\nspec: {title: Outage, affects: []}",
+    )
+)
+
+
+def check_risks_affect_something(estate, context):
+    for risk in estate.risks:
+        if not risk.spec.affects:
+            yield CODES.diagnostic("RSK099", f"{risk.ref.short} affects nothing", entity=risk.ref.short)
+
+
+RULES = (check_risks_affect_something,)
+'''
+
+RISK = """apiVersion: charter.dev/v1
+kind: Risk
+metadata: {name: outage}
+spec:
+  title: Outage
+  category: reliability
+  owner: group:payments
+  likelihood: 2
+  impact: 3
+  treatment: accept
+  reviewBy: 2027-06-30
+"""
+
+
+def test_a_check_is_one_module_and_one_registration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import import_module
+
+    from charter.analysis.checks import check
+    from charter.services.code_registry import code_catalogue
+    from charter.services.context import load_context
+    from charter.services.strategy_check import check_strategy
+    from tests.strategy import write_repo
+
+    (tmp_path / "plugin").mkdir()
+    (tmp_path / "plugin" / "charter_risk_check.py").write_text(CHECK_MODULE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "plugin"))
+    module = import_module("charter_risk_check")
+    monkeypatch.setattr(check, "CHECK_MODULES", (*check.CHECK_MODULES, module))  # the one registration
+
+    (tmp_path / "repo").mkdir()
+    repo = write_repo(tmp_path / "repo", {"risks/outage.yaml": RISK})
+    found = check_strategy(load_context(repo, None), date(2026, 12, 1)).diagnostics
+    assert [(item.code, item.severity.value) for item in found if item.code == "RSK099"] == [("RSK099", "warning")]
+    assert code_catalogue().get("RSK099") is not None  # `charter rules RSK099` documents it
+    monkeypatch.delitem(sys.modules, "charter_risk_check")
