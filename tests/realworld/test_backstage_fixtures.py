@@ -6,14 +6,14 @@ import shutil
 from pathlib import Path
 
 from charter.model.refs import EntityRef
-from charter.services.workspace import open_workspace
+from charter.services.context import load_context
 from tests.strategy import write_repo
 
 
 def test_backstage_examples_load_with_relations_both_ways(shared_fixtures: Path, tmp_path: Path) -> None:
     write_repo(tmp_path, {})
     shutil.copytree(shared_fixtures / "backstage", tmp_path / "catalog")
-    workspace = open_workspace(tmp_path)
+    workspace = load_context(tmp_path, None)
     estate = workspace.estate
     refs = {ref.short for ref in estate.entities}
     assert {
