@@ -35,7 +35,6 @@ DEFAULT_TIME_LIMIT = 60.0  # seconds; the best plan found by then is returned wi
 class SolveOptions:
     relative_gap: float = DEFAULT_GAP
     time_limit: float = DEFAULT_TIME_LIMIT
-    relax: bool = False  # solve the LP relaxation instead (binaries made continuous in [0, 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +73,7 @@ class _Program:
         self.starts: list[int] = []
         self.index: list[int] = []
         self.value: list[float] = []
+        self.capacity_rows: dict[tuple[str, str], int] = {}
 
     def column(self, cost: float, upper: float, *, integer: bool = False) -> int:
         self.cost.append(cost)
@@ -126,11 +126,22 @@ def _deadline_position(roadmap: Roadmap, item: PlanInitiative) -> int | None:
 def solve_plan(roadmap: Roadmap, options: SolveOptions | None = None) -> PlanSolution:
     """The optimal plan of the roadmap (or the best found within the time limit, with its gap)."""
     options = options or SolveOptions()
+    if roadmap.horizon == 0 or not roadmap.initiatives:
+        return PlanSolution(0.0, 0.0, "Optimal", tuple(_unscheduled(item) for item in roadmap.initiatives), 0.0)
+    program, delivered, work, broken = _build(roadmap, relax=False)
+    return _solve(roadmap, program, delivered, work, broken, options)
+
+
+def _relaxed_program(roadmap: Roadmap) -> _Program:
+    return _build(roadmap, relax=True)[0]
+
+
+def _build(
+    roadmap: Roadmap, *, relax: bool
+) -> tuple[_Program, dict[str, list[int]], dict[tuple[str, str, int], int], dict[str, int]]:
     horizon = roadmap.horizon
     items = roadmap.initiatives
     names = {item.name for item in items}
-    if horizon == 0 or not items:
-        return PlanSolution(0.0, 0.0, "Optimal", tuple(_unscheduled(item) for item in items), 0.0)
     program = _Program()
     count = len(items)
     max_value = sum(max(item.cost_of_delay, 0.0) for item in items) * horizon
@@ -139,7 +150,7 @@ def solve_plan(roadmap: Roadmap, options: SolveOptions | None = None) -> PlanSol
     delivered: dict[str, list[int]] = {}
     for rank, item in enumerate(items):  # items are in name order: the first name weighs most
         weight = item.cost_of_delay + tie_unit * (count - rank)
-        delivered[item.name] = [program.column(weight, 1.0, integer=not options.relax) for _ in range(horizon)]
+        delivered[item.name] = [program.column(weight, 1.0, integer=not relax) for _ in range(horizon)]
     work: dict[tuple[str, str, int], int] = {}
     for item in items:
         for team, amount in sorted(item.work.items()):
@@ -171,7 +182,7 @@ def solve_plan(roadmap: Roadmap, options: SolveOptions | None = None) -> PlanSol
                 continue
             for q in range(horizon):
                 program.row([(cumulative[q], 1.0), (delivered[dependency][q], -1.0)], -np.inf, 0.0)
-        position = _deadline_position(roadmap, item)
+        position = None if relax else _deadline_position(roadmap, item)
         if position is not None:
             broken[item.name] = program.column(-penalty, 1.0)
             program.row([(cumulative[position], 1.0), (broken[item.name], 1.0)], 1.0, np.inf)
@@ -179,8 +190,42 @@ def solve_plan(roadmap: Roadmap, options: SolveOptions | None = None) -> PlanSol
     for (_, team, q), column in work.items():
         by_team_quarter.setdefault((team, q), []).append((column, 1.0))
     for (team, q), terms in sorted(by_team_quarter.items()):
+        program.capacity_rows[team, roadmap.quarters[q]] = len(program.row_lower)
         program.row(terms, -np.inf, roadmap.available(team, roadmap.quarters[q]))
-    return _solve(roadmap, program, delivered, work, broken, options)
+    return program, delivered, work, broken
+
+
+def marginal_values(roadmap: Roadmap) -> dict[tuple[str, str], float]:
+    """(team, quarter) -> the value one more team-week there adds, read from the duals of the
+    capacity rows of the LP relaxation (deadlines left out): an estimate, exact for divisible
+    delivery. Only team-quarters whose capacity is worth something are listed."""
+    if roadmap.horizon == 0 or not roadmap.initiatives:
+        return {}
+    program = _relaxed_program(roadmap)
+    highs = _solver(SolveOptions())
+    highs.passModel(program.model())
+    highs.run()
+    duals = list(highs.getSolution().row_dual)
+    if not duals:
+        return {}
+    found: dict[tuple[str, str], float] = {}
+    for key, row in sorted(program.capacity_rows.items()):
+        value = abs(duals[row])
+        if value > 1e-7:
+            found[key] = value
+    return found
+
+
+def _solver(options: SolveOptions) -> _Highs:
+    # The bare solver, not `highspy.Highs`: that wrapper's callbacks print HiGHS' banner on standard
+    # output before any option can silence it, which would break `--format json`.
+    highs = _Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("random_seed", 0)
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("mip_rel_gap", options.relative_gap)
+    highs.setOptionValue("time_limit", options.time_limit)
+    return highs
 
 
 def _present(columns: list[int | None]) -> list[int]:
@@ -199,14 +244,7 @@ def _solve(
     broken: dict[str, int],
     options: SolveOptions,
 ) -> PlanSolution:
-    # The bare solver, not `highspy.Highs`: that wrapper's callbacks print HiGHS' banner on standard
-    # output before any option can silence it, which would break `--format json`.
-    highs = _Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("random_seed", 0)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("mip_rel_gap", options.relative_gap)
-    highs.setOptionValue("time_limit", options.time_limit)
+    highs = _solver(options)
     highs.passModel(program.model())
     highs.run()
     status = highs.modelStatusToString(highs.getModelStatus())
@@ -249,8 +287,6 @@ def _gap(highs: _Highs, objective: float, options: SolveOptions) -> tuple[float,
     """The proven relative gap of the objective: HiGHS' bound on the penalised objective less the
     plan's penalised value, over the objective. Holds as long as the deadlines the plan keeps are
     as many as can be kept, which a penalty above any objective ensures."""
-    if options.relax:
-        return 0.0, objective
     info = highs.getInfo()
     bound = float(info.mip_dual_bound)
     if not np.isfinite(bound):
