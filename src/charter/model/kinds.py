@@ -126,13 +126,14 @@ InitiativeType = Literal["platform", "migration", "debt", "reliability", "securi
 
 
 InitiativeStatus = Literal["proposed", "committed", "in-progress", "done", "dropped"]
-TeamWeeks = float | dict[str, float]
+NonNegativeWeeks = Annotated[float, Field(ge=0)]
+TeamWeeks = NonNegativeWeeks | dict[str, NonNegativeWeeks]
 """Team-weeks of work: a number for the owning team, or a mapping team -> team-weeks for shared work."""
 
 
 class Estimate(StrictModel):
-    """The work an initiative takes. Zero or negative amounts are CAP diagnostics, not schema
-    errors, so the rest of the roadmap is still planned."""
+    """The work an initiative takes. A negative amount is a schema error; an initiative estimated at
+    zero is left out of the plan and listed as not planned."""
 
     team_weeks: TeamWeeks
     remaining_team_weeks: TeamWeeks | None = None  # for work in progress: what is left
