@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from charter.analysis import component_sources
+from charter.analysis.checks import check as check_modules
 from charter.analysis.checks import (
     governance,
     governance_controls,
@@ -67,6 +68,13 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
 DECLARING_MODULES: tuple[ModuleType, ...] = tuple(module for section in SECTIONS for module in section)
 
 
+def catalogued_sections() -> tuple[tuple[ModuleType, ...], ...]:
+    """SECTIONS, and a section of its own for each check module registered in `CHECK_MODULES` and not
+    listed there: adding a check is one module and that one registration."""
+    listed = set(DECLARING_MODULES)
+    return SECTIONS + tuple((module,) for module in check_modules.CHECK_MODULES if module not in listed)
+
+
 def declarations(module: ModuleType) -> Codes:
     """The `CODES` table of a declaring module."""
     codes = getattr(module, "CODES", None)
@@ -80,7 +88,7 @@ def code_catalogue() -> Catalogue:
     areas = {prefix: index for index, prefix in enumerate(AREAS)}
     placed: list[tuple[int, int, str, Rule]] = [
         (areas[rule.code[:3]], index, rule.code, rule)
-        for index, section in enumerate(SECTIONS)
+        for index, section in enumerate(catalogued_sections())
         for module in section
         for rule in declarations(module).declared
     ]

@@ -307,3 +307,5 @@ GOVERNANCE_RULES: tuple[GovernanceRule, ...] = (
     check_targets,
     check_release_tag_patterns,
 )
+
+RULES = GOVERNANCE_RULES  # what `charter check` runs of this module (`analysis/checks/check.py`)

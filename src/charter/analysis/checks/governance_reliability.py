@@ -240,3 +240,5 @@ RELIABILITY_RULES: tuple[GovernanceRule, ...] = (
     check_repeated_incidents,
     check_incident_services,
 )
+
+RULES = RELIABILITY_RULES  # what `charter check` runs of this module (`analysis/checks/check.py`)

@@ -17,7 +17,7 @@ from charter.sources.findings.components import ComponentMatcher
 from charter.sources.findings.fields import CODES as FIELD_CODES
 from charter.sources.findings.fields import FieldError
 from charter.sources.findings.formats import CODES as FORMAT_CODES
-from charter.sources.findings.formats import READERS, detect_format
+from charter.sources.findings.formats import detect_format, reader_of
 from charter.sources.findings.identity import SEVERITY_RANK, scoped_key
 from charter.sources.findings.jsonstream import ShapeError
 from charter.sources.findings.scan import FileContents, Scan, TooManyErrors
@@ -60,7 +60,7 @@ class FindingImportOptions:
     from (`--repo-name`), a component every finding belongs to (`--component`, as a reference), the
     scan time (None: the file's own, else now), and the catalog's matcher."""
 
-    input_format: FindingFormat | None = None
+    input_format: str | None = None  # a scanner format's name (`FindingFormat`)
     repository_name: str | None = None
     component: str | None = None
     scanned_at: datetime | None = None
@@ -75,7 +75,7 @@ class ScannerFile:
     the file is not a VEX document and makes none, so the stored ones stay). When the file cannot be
     imported, `diagnostics` says why and nothing else is read."""
 
-    input_format: FindingFormat | None = None
+    input_format: str | None = None
     scans: tuple[tuple[Scan, list[Finding]], ...] = ()
     statements: tuple[VexStatement, ...] = ()
     vex_issued: datetime | None = None
@@ -85,10 +85,10 @@ class ScannerFile:
 def read_scanner_file(path: Path, options: FindingImportOptions | None = None) -> ScannerFile:
     """Read and prepare one file; when it has a bad field, only the diagnostics."""
     options = options or FindingImportOptions()
-    chosen: FindingFormat | None = None
+    chosen: str | None = None
     try:
         chosen = _format_of(path, options.input_format)
-        contents = READERS[chosen](path)
+        contents = reader_of(chosen)(path)
     except ImportFileError as error:
         return ScannerFile(chosen, diagnostics=(error.diagnostic,))
     except FieldError as error:
@@ -104,7 +104,7 @@ def read_scanner_file(path: Path, options: FindingImportOptions | None = None) -
 
 
 def _prepared_file(
-    path: Path, chosen: FindingFormat, contents: FileContents, options: FindingImportOptions
+    path: Path, chosen: str, contents: FileContents, options: FindingImportOptions
 ) -> ScannerFile:
     now = options.now or datetime.now(UTC)
     prepared = tuple(_prepared(scan, path, options, now) for scan in contents.scans)
@@ -114,7 +114,7 @@ def _prepared_file(
     return ScannerFile(chosen, prepared, tuple(contents.statements), issued)
 
 
-def _format_of(path: Path, given: FindingFormat | None) -> FindingFormat:
+def _format_of(path: Path, given: str | None) -> str:
     """The given format, unless the content plainly shows another; else the detected one."""
     if given is None:
         return detect_format(path)
