@@ -5,6 +5,7 @@ version table — on SQLite and PostgreSQL, and migrations still run on it after
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,25 @@ def test_an_interrupted_creation_leaves_no_table(database_url):
         assert inspect(engine).get_table_names() == []
     finally:
         engine.dispose()
+
+
+def test_two_openers_of_one_empty_postgresql_store_take_turns(postgres_url, tmp_path):
+    """The second waits for the first's creation and finds the store at head."""
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def open_once() -> None:
+        barrier.wait()
+        try:
+            open_store(tmp_path, postgres_url).close()
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=open_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with open_store(tmp_path, postgres_url) as store, store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
