@@ -9,6 +9,7 @@ from charter.analysis.checks import (
     governance_migrations,
     governance_reliability,
     governance_risks,
+    governance_slo_rules,
     standards,
     suppression,
 )
@@ -31,6 +32,7 @@ CHECK_CODES = Codes(
         *governance_controls.CODES,
         COMPONENT_SOURCE_CODES["GIT006"],  # the release-tag patterns; GIT004 and GIT005 are `sync`'s
         *governance_reliability.CODES,
+        *governance_slo_rules.CODES,
         *standards.CODES,
         *suppression.CODES,
     )
@@ -39,7 +41,7 @@ CHECK_CODES = Codes(
 
 def run_check(estate: Estate, context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = list(estate.load_diagnostics)
-    for rule in (*GOVERNANCE_RULES, *RELIABILITY_RULES):
+    for rule in (*GOVERNANCE_RULES, *RELIABILITY_RULES, governance_slo_rules.check_slo_rules):
         found.extend(rule(estate, context))
     for standard in estate.standards:
         found.extend(validate_standard(standard))
