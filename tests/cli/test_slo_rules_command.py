@@ -13,6 +13,8 @@ import yaml
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from charter.load.slos_sloth import CODES as PLUGIN_CODES
+from charter.load.slos_sloth import PLUGIN_NOT_EXPANDED
 from tests.strategy import write_repo
 
 SLOTH = """\
@@ -138,15 +140,8 @@ def test_a_bad_slo_is_reported_at_its_line_and_the_others_are_still_written(tmp_
     assert "slos/broken.yaml" in result.stderr and "SCH001" in result.stderr
 
 
-PLUGIN = """\
-    version: prometheus/v1
-    service: platform
-    slos:
-      - name: apiserver
-        objective: 99.5
-        sli:
-          plugin: {id: sloth-common/kubernetes/apiserver/availability}
-"""
+# REL018's own example: a Sloth spec whose SLI a plugin makes (the plugin on line 7).
+PLUGIN = PLUGIN_CODES[PLUGIN_NOT_EXPANDED].example.partition("\n")[2]
 # An OpenSLO ratio as it is written by hand: the queries as graphed, with a range of their own.
 OPENSLO = """\
     apiVersion: openslo/v1

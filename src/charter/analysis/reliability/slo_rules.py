@@ -28,7 +28,7 @@ from charter.model.slo import BurnRateAlert, Slo, SloAlerting
 CODES = Codes(
     CodeRule(
         "REL011",
-        "SLI query without a window",
+        "SLI query without {{.window}}",
         Severity.ERROR,
         rationale=(
             "Multi-window alerts measure the SLI over each alert window: a Sloth query marks its range with "
