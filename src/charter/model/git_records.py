@@ -20,6 +20,19 @@ CommitRow = tuple[str, str, str, str, str, Any, Any, bool, int, int, int]
 FileRow = tuple[str, str, str, str | None, int | None, int | None, str, Any]
 
 
+# (path, lines): a file at the head of the default branch and its lines as git counts them (a last
+# line without a newline counts), None for a binary file.
+HeadFileRow = tuple[str, int | None]
+
+
+class DefaultBranch(NamedTuple):
+    """The branch code health describes: its ref (`refs/heads/main`, `refs/remotes/origin/main`, or
+    `HEAD` when detached) and the commit at its head."""
+
+    ref: str
+    sha: str
+
+
 class CommitBatch(NamedTuple):
     """The commits parsed from one stretch of the log, and the files they changed, as store rows."""
 
@@ -36,7 +49,9 @@ class MinedHistory(Protocol):
     """One mining of one repository, as the store writes it. `changed` is False when the refs equal
     the ones stored (nothing to write); `full` means replace everything stored for the repository.
     `batches` gives the new commits a stretch at a time, each time turned into what the store binds
-    by `stamp`; it raises when the mining behind it failed, so the writer's transaction rolls back."""
+    by `stamp`; it raises when the mining behind it failed, so the writer's transaction rolls back.
+    `default_branch` is the branch code health describes (None: the repository has no commit);
+    `head_files` its files at the head, when they differ from the ones stored (None: unchanged)."""
 
     @property
     def name(self) -> str: ...
@@ -55,5 +70,11 @@ class MinedHistory(Protocol):
 
     @property
     def tags(self) -> Sequence[TagRecord]: ...
+
+    @property
+    def default_branch(self) -> DefaultBranch | None: ...
+
+    @property
+    def head_files(self) -> Sequence[HeadFileRow] | None: ...
 
     def batches(self, stamp: Stamp = seconds) -> Iterator[CommitBatch]: ...
