@@ -65,14 +65,15 @@ def read_head_files(connection: Connection, repository: str, path_prefix: str | 
     return {row.path: row.lines for row in connection.execute(query)}
 
 
-def read_commit_authors(connection: Connection, repository: str) -> Iterator[tuple[str, str, str, str]]:
-    """Every stored commit of `repository` as (sha, parents space-separated, author name, author email):
-    what the walk of the default branch and the recognition of bots and agents need."""
-    query = select(commits.c.sha, commits.c.parents, commits.c.author_name, commits.c.author_email).where(
-        commits.c.repository == repository
-    )
+def read_commit_authors(connection: Connection, repository: str) -> Iterator[tuple[str, str, str, str, str | None]]:
+    """Every stored commit of `repository` as (sha, parents space-separated, author name, author email,
+    `Co-authored-by` trailers one a line or None): what the walk of the default branch and the
+    recognition of bots and agents need."""
+    query = select(
+        commits.c.sha, commits.c.parents, commits.c.author_name, commits.c.author_email, commits.c.co_authors
+    ).where(commits.c.repository == repository)
     for row in connection.execution_options(yield_per=50_000).execute(query):
-        yield (row[0], row[1], row[2], row[3])
+        yield (row[0], row[1], row[2], row[3], row[4])
 
 
 def write_mined_repository(
