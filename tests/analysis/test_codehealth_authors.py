@@ -4,6 +4,7 @@ write it, people who only look alike, `policies.bots` before the shipped table, 
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from charter.analysis.codehealth.authors import (
     SHIPPED_AUTOMATED_AUTHORS,
@@ -11,6 +12,8 @@ from charter.analysis.codehealth.authors import (
     AutomatedAuthor,
     recognizer,
 )
+from charter.model.organization import Policies
+from charter.services.codehealth import author_recognizer
 
 AGENT, BOT = AuthorKind.AGENT, AuthorKind.BOT
 
@@ -101,3 +104,21 @@ def test_user_rules_come_first_and_a_rule_with_both_globs_needs_both() -> None:
 def test_a_co_authored_by_signature_is_read_as_name_and_email(signature: str, label: str | None) -> None:
     found = recognizer().recognise_signature(signature)
     assert (found.label if found else None) == label
+
+
+def test_policies_bots_read_plain_globs_and_rules_and_can_drop_the_shipped_table() -> None:
+    policies = Policies.model_validate(
+        {"bots": ["release-*", {"email": "*@agents.example.com", "kind": "agent"}], "shippedBots": False}
+    )
+    recognise = author_recognizer(policies)
+    assert recognise.recognise("release-train", "rt@example.com") == AutomatedAuthor("release-*", BOT, name="release-*")
+    assert recognise.recognise("Deploy", "release-train@example.com") is not None  # the glob on the e-mail
+    agent = recognise.recognise("Builder", "x@agents.example.com")
+    assert agent is not None and (agent.label, agent.kind) == ("*@agents.example.com", AGENT)
+    assert recognise.recognise("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com") is None
+    assert author_recognizer(Policies()).recognise("dependabot[bot]", "x@example.com") is not None
+
+
+def test_a_bot_rule_without_a_name_or_an_e_mail_is_refused_saying_what_to_write() -> None:
+    with pytest.raises(ValidationError, match="a bot needs `name` or `email`"):
+        Policies.model_validate({"bots": [{"kind": "agent", "label": "ours"}]})

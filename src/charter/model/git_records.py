@@ -13,8 +13,9 @@ from charter.model.delivery import TagRecord
 Stamp = Callable[[int], Any]
 
 # (repository, sha, parents space-separated, author name, author email (after `.mailmap`), authored at,
-# committed at, is a merge, lines added and deleted over text files, files changed)
-CommitRow = tuple[str, str, str, str, str, Any, Any, bool, int, int, int]
+# committed at, is a merge, lines added and deleted over text files, files changed, the message's
+# `Co-authored-by` trailers one a line ("" when none))
+CommitRow = tuple[str, str, str, str, str, Any, Any, bool, int, int, int, str]
 # (repository, sha, path, old path of a rename or None, lines added, lines deleted (None: binary),
 # author email, authored at): the author is repeated so code health reads files without a join.
 FileRow = tuple[str, str, str, str | None, int | None, int | None, str, Any]

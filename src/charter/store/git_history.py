@@ -29,6 +29,7 @@ _COMMIT_COLUMNS = (
     "additions",
     "deletions",
     "files_changed",
+    "co_authors",
 )
 _FILE_COLUMNS = ("repository", "sha", "path", "old_path", "additions", "deletions", "author_email", "authored_at")
 

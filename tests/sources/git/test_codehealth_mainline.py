@@ -166,3 +166,54 @@ def test_a_repository_whose_head_was_never_read_has_no_files_until_the_next_sync
         write_mined_repository(connection, mined, AS_OF)
         assert known_head(connection, "shop") is not None
     assert len(by_component(code_health(context, AS_OF))["shop"].health.files) == 3
+
+
+ORGANIZATION_WITH_BOTS = """\
+apiVersion: charter.dev/v1
+kind: Organization
+metadata: {name: acme}
+spec:
+  policies:
+    bots:
+      - "ci-robot"                                              # a glob on the name or the e-mail
+      - {email: "*@agents.acme.example", kind: agent, label: "Acme agent"}
+"""
+COPILOT = ("Copilot", "198982749+Copilot@users.noreply.github.com")
+DEPENDABOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+
+
+def test_bots_and_agents_by_name_and_e_mail_stay_out_of_knowledge_and_agents_have_their_share(
+    database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "org").mkdir()
+    root = write_repo(tmp_path / "org", {"catalog/all.yaml": CATALOG, "charter.yaml": ORGANIZATION_WITH_BOTS})
+    repo = Repo(tmp_path / "clones" / "shop")
+    authors = [ALICE, COPILOT, ("Ci Robot", "ci-robot@acme.example"), ("Builder", "b7@agents.acme.example"), DEPENDABOT]
+    for step, author in enumerate(authors):
+        repo.write("app.py", lines(10 * (step + 1)))
+        repo.commit(f"change {step}", T0 + step * DAY, author)
+    repo.write("app.py", lines(70))
+    repo.commit("with Claude\n\nCo-Authored-By: Claude Opus 4.7 <noreply@anthropic.com>", T0 + 6 * DAY, BOB)
+
+    with open_store(root, database_url) as store:
+        mined = mine_repository(RepositoryJob("shop", str(repo.path)))
+        try:
+            with store.transaction() as connection:
+                write_mined_repository(connection, mined, AS_OF)
+        finally:
+            mined.discard()
+        item = by_component(code_health(load_context(root, store), AS_OF))["shop"]
+
+    health = item.health
+    # Alice added 10 lines and Bob 20 (with Claude: his own knowledge); the 40 that Copilot, the robot,
+    # Acme's agent and Dependabot added are nobody's.
+    knowledge = health.knowledge
+    assert (knowledge.authors, knowledge.top_author, knowledge.top_author_share) == (2, BOB[1], 2 / 3)
+    assert (len(health.window_commits), len(health.agent_commits), health.agent_change_share) == (6, 3, 0.5)
+    assert sorted((changes.label, changes.kind.value, changes.commits) for changes in health.automated_changes) == [
+        ("Acme agent", "agent", 1),
+        ("Claude", "agent", 1),
+        ("Dependabot", "bot", 1),
+        ("GitHub Copilot", "agent", 1),
+        ("ci-robot", "bot", 1),
+    ]

@@ -11,7 +11,7 @@ import pytest
 
 from charter.model.git_records import DefaultBranch
 from charter.sources.git.head import read_default_branch, read_head_files
-from charter.sources.git.log import read_refs
+from charter.sources.git.log import read_ref_listing
 from charter.sources.git.mine import MinedRepository, RepositoryJob, mine_repository
 from tests.sources.git.gitrepos import BOB, T0, Repo, build_history, git, git_env
 
@@ -88,7 +88,7 @@ def test_origin_head_names_the_default_branch_over_the_branch_checked_out(
     git(tmp_path, "clone", "-q", str(upstream.path), str(clone))
     git(clone, "checkout", "-q", "-b", "mine", "origin/feature")
 
-    branch = read_default_branch(clone, read_refs(clone))
+    branch = read_default_branch(clone, *read_ref_listing(clone))
 
     assert branch == DefaultBranch("refs/remotes/origin/main", upstream.sha("main"))
 
@@ -101,7 +101,9 @@ def test_a_bare_clone_takes_the_branch_its_head_names(make_repo: Callable[[str],
     bare = tmp_path / "bare.git"
     git(tmp_path, "clone", "-q", "--bare", str(upstream.path), str(bare))
 
-    assert read_default_branch(bare, read_refs(bare)) == DefaultBranch("refs/heads/trunk-of-old", upstream.sha("HEAD"))
+    assert read_default_branch(bare, *read_ref_listing(bare)) == DefaultBranch(
+        "refs/heads/trunk-of-old", upstream.sha("HEAD")
+    )
 
 
 @pytest.mark.parametrize(
@@ -122,14 +124,14 @@ def test_a_detached_head_falls_back_to_main_master_then_itself(
     if "main" not in branches:
         repo.run("branch", "-q", "-D", "main")
 
-    branch = read_default_branch(repo.path, read_refs(repo.path))
+    branch = read_default_branch(repo.path, *read_ref_listing(repo.path))
 
     assert branch == DefaultBranch(expected, second if expected == "HEAD" else first)
 
 
 def test_a_repository_without_commits_has_no_default_branch(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "empty")
-    assert read_default_branch(repo.path, {}) is None
+    assert read_default_branch(repo.path, {}, {}) is None
     assert mined(RepositoryJob("empty", str(repo.path))).head_files is None  # nothing to read, nothing known
 
 

@@ -18,8 +18,7 @@ from pathlib import Path
 from charter.model.git_records import DefaultBranch, HeadFileRow
 from charter.sources.git.log import GitError, run_git
 
-# Where the default branch is named, in order of authority.
-SYMBOLIC_DEFAULTS = ("refs/remotes/origin/HEAD", "HEAD")
+ORIGIN_HEAD = "refs/remotes/origin/HEAD"
 # With HEAD detached and no origin/HEAD, the conventional names, in this order.
 CONVENTIONAL_DEFAULTS = tuple(
     f"{prefix}/{name}" for prefix in ("refs/heads", "refs/remotes/origin") for name in ("main", "master", "trunk")
@@ -37,32 +36,34 @@ _HEAD_LINES_OPTIONS = (
 )
 
 
-def read_default_branch(repo: Path, refs: Mapping[str, str]) -> DefaultBranch | None:
-    """The default branch among the mined `refs` (see the module's docstring), and its head commit;
-    None for a repository without a commit."""
-    for symbolic in SYMBOLIC_DEFAULTS:
-        target = _symbolic_target(repo, symbolic)
-        if target is not None and target in refs:
-            return _at_commit(repo, target)
+def read_default_branch(repo: Path, refs: Mapping[str, str], symbolic: Mapping[str, str]) -> DefaultBranch | None:
+    """The default branch among the mined `refs` (see the module's docstring) and its head commit, given
+    the symbolic refs beside them (`read_ref_listing`); None for a repository without a commit. A
+    branch's ref names its commit, so git is asked only about HEAD, and only without an origin/HEAD."""
+    target = symbolic.get(ORIGIN_HEAD)
+    if target is None or target not in refs:
+        target = _head_branch(repo)
+    if target is not None and target in refs:
+        return DefaultBranch(target, refs[target])
     for candidate in CONVENTIONAL_DEFAULTS:
         if candidate in refs:
-            return _at_commit(repo, candidate)
-    return _at_commit(repo, "HEAD")
+            return DefaultBranch(candidate, refs[candidate])
+    return _detached_head(repo)
 
 
-def _symbolic_target(repo: Path, name: str) -> str | None:
+def _head_branch(repo: Path) -> str | None:
     try:
-        return run_git(repo, "symbolic-ref", "-q", name).strip() or None
-    except GitError:  # not a symbolic ref, or absent
+        return run_git(repo, "symbolic-ref", "-q", "HEAD").strip() or None
+    except GitError:  # detached
         return None
 
 
-def _at_commit(repo: Path, ref: str) -> DefaultBranch | None:
+def _detached_head(repo: Path) -> DefaultBranch | None:
     try:
-        sha = run_git(repo, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}").strip()
+        sha = run_git(repo, "rev-parse", "--verify", "-q", "HEAD^{commit}").strip()
     except GitError:  # an unborn branch: no commit yet
         return None
-    return DefaultBranch(ref, sha) if sha else None
+    return DefaultBranch("HEAD", sha) if sha else None
 
 
 def read_head_files(repo: Path, sha: str) -> list[HeadFileRow]:

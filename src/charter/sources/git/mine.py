@@ -22,7 +22,7 @@ from charter.model.delivery import TagRecord
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, Stamp, seconds
 from charter.sources.git.head import read_default_branch, read_head_files
-from charter.sources.git.log import GitError, read_refs, read_tags, revision_input, run_git, write_log
+from charter.sources.git.log import GitError, read_ref_listing, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
 
 # Git's log is read (followed, copied into frames) this much at a time.
@@ -176,14 +176,14 @@ def _mine_prepared(
     log_started: Callable[[MinedRepository], None] | None,
     stop: Event | None,
 ) -> None:
-    mined.refs = read_refs(repository)
+    mined.refs, symbolic = read_ref_listing(repository)
     known = dict(job.known_refs)
     mined.changed = not known or mined.refs != known
     if mined.changed:
         mined.full = not known or _history_rewritten(repository, known, mined.refs)
         if known and mined.full:
             mined.problems.append(_rewritten(job, known, mined.refs))
-    _read_head(job, repository, mined)
+    _read_head(job, repository, mined, symbolic)
     if not mined.changed:
         return
     mined.tags = read_tags(repository)
@@ -201,9 +201,9 @@ def _mine_prepared(
             _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
 
 
-def _read_head(job: RepositoryJob, repository: Path, mined: MinedRepository) -> None:
+def _read_head(job: RepositoryJob, repository: Path, mined: MinedRepository, symbolic: Mapping[str, str]) -> None:
     """The default branch, and its files at the head unless the store has them already."""
-    branch = mined.default_branch = read_default_branch(repository, mined.refs)
+    branch = mined.default_branch = read_default_branch(repository, mined.refs, symbolic)
     if branch != job.known_head:
         mined.head_files = [] if branch is None else read_head_files(repository, branch.sha)
 
