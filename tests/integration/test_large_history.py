@@ -361,7 +361,7 @@ def git_head_lines(clone: Path, prefix: str | None) -> dict[str, int | None]:
         content = subprocess.run(
             ["git", "-C", str(clone), "show", f"main:{path}"], capture_output=True, check=True
         ).stdout
-        binary = b"\0" in content
+        binary = b"\0" in content[:8000]  # as git tells binary files
         listing[path] = None if binary else content.count(b"\n") + (0 if content.endswith(b"\n") or not content else 1)
     return listing
 

@@ -23,7 +23,7 @@ def git_lines(content: bytes) -> int:
 
 def git_head_listing(repo: Path, ref: str) -> dict[str, int | None]:
     """`git ls-tree -r` of the ref, blobs only, each with its lines from `git show REF:path` (None when git
-    calls it binary: a NUL byte in it)."""
+    calls it binary: a NUL byte in its first 8,000)."""
     listing = {}
     for entry in git(repo, "ls-tree", "-r", "-z", ref).split("\0"):
         if not entry:
@@ -32,7 +32,7 @@ def git_head_listing(repo: Path, ref: str) -> dict[str, int | None]:
         if described.split()[1] != "blob":
             continue
         content = git_bytes(repo, "show", f"{ref}:{path}")
-        listing[path] = None if b"\0" in content else git_lines(content)
+        listing[path] = None if b"\0" in content[:8000] else git_lines(content)
     return listing
 
 
