@@ -324,6 +324,7 @@ def test_the_default_excludes_compile_and_keep_ordinary_source() -> None:
     is_excluded = compile_path_globs(DEFAULT_EXCLUDES)
     assert not any(map(is_excluded, ["src/main.go", "go.mod", "README.md", "distance.py", "lib/vendor_api.py"]))
     assert all(map(is_excluded, ["go.sum", "a/b/Cargo.lock", "web/dist/bundle.js", "android/gradle/wrapper/x.jar"]))
+    assert all(map(is_excluded, ["gradle.lockfile", "app/buildscript-gradle.lockfile", "web/bun.lock"]))
 
 
 def test_a_custom_bot_rule_leaves_that_author_out_of_people_metrics() -> None:

@@ -36,6 +36,10 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "mix.lock",
     "pubspec.lock",
     "packages.lock.json",
+    # Lockfiles Linguist's list lacks: Gradle's dependency locking, Bun's text lockfile.
+    "gradle.lockfile",
+    "buildscript-gradle.lockfile",
+    "bun.lock",
     # Minified assets and source maps (vendor.yml "Minified JavaScript and CSS", generated.rb)
     "*.min.js",
     "*.min.css",
