@@ -10,28 +10,19 @@ from pathlib import Path
 from sqlalchemy import insert, inspect, select
 
 from charter.model.git_records import DefaultBranch
-from charter.sources.git.mine import MinedRepository, RepositoryJob, mine_repository
+from charter.sources.git.mine import MinedRepository
 from charter.store import Store
 from charter.store.database import create_store_engine, downgrade_schema, upgrade_schema
-from charter.store.git_history import known_head, known_refs, read_head_files, write_mined_repository
+from charter.store.git_history import known_head, read_head_files
 from charter.store.schema import commits, git_repositories
+from tests.sources.git import mining
 from tests.sources.git.gitrepos import T0, Repo
 
 MINED_AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def mine_and_write(store: Store, name: str, path: Path) -> MinedRepository:
-    with store.engine.connect() as connection:
-        job = RepositoryJob(
-            name, str(path), known_refs=known_refs(connection, name), known_head=known_head(connection, name)
-        )
-    mined = mine_repository(job)
-    try:
-        with store.transaction() as connection:
-            write_mined_repository(connection, mined, MINED_AT)
-    finally:
-        mined.discard()
-    return mined
+    return mining.mine_and_write(store, name, path, MINED_AT)
 
 
 def stored_head(

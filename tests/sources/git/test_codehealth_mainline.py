@@ -14,10 +14,10 @@ import pytest
 
 from charter.services.codehealth import ComponentCodeHealth, code_health
 from charter.services.context import Context, load_context
-from charter.sources.git.mine import RepositoryJob, mine_repository
 from charter.store import open_store
-from charter.store.git_history import known_head, known_refs, write_mined_repository
+from charter.store.git_history import known_head
 from tests.sources.git.gitrepos import ALICE, BOB, CAROL, T0, Repo, git
+from tests.sources.git.mining import mine_and_write
 from tests.sources.git.test_head import git_head_listing
 from tests.strategy import write_repo
 
@@ -103,14 +103,7 @@ def shop(database_url: str, tmp_path: Path) -> Iterator[tuple[Context, Path]]:
     repo = Repo(tmp_path / "clones" / "shop")
     shop_history(repo)
     with open_store(root, database_url) as store:
-        with store.engine.connect() as connection:
-            job = RepositoryJob("shop", str(repo.path), known_refs=known_refs(connection, "shop"))
-        mined = mine_repository(job)
-        try:
-            with store.transaction() as connection:
-                write_mined_repository(connection, mined, AS_OF)
-        finally:
-            mined.discard()
+        mine_and_write(store, "shop", repo.path, AS_OF)
         yield load_context(root, store), repo.path
 
 
@@ -159,11 +152,8 @@ def test_a_repository_whose_head_was_never_read_has_no_files_until_the_next_sync
     item = by_component(code_health(context, AS_OF))["shop"]
     assert (item.branch, item.health.files, item.health.hotspot_count) == (None, (), None)
 
+    assert mine_and_write(store, "shop", clone, AS_OF).head_files  # refs unchanged: only the head is read
     with store.engine.connect() as connection:
-        job = RepositoryJob("shop", str(clone), known_refs=known_refs(connection, "shop"), known_head=None)
-    mined = mine_repository(job)
-    with store.transaction() as connection:
-        write_mined_repository(connection, mined, AS_OF)
         assert known_head(connection, "shop") is not None
     assert len(by_component(code_health(context, AS_OF))["shop"].health.files) == 3
 
@@ -196,12 +186,7 @@ def test_bots_and_agents_by_name_and_e_mail_stay_out_of_knowledge_and_agents_hav
     repo.commit("with Claude\n\nCo-Authored-By: Claude Opus 4.7 <noreply@anthropic.com>", T0 + 6 * DAY, BOB)
 
     with open_store(root, database_url) as store:
-        mined = mine_repository(RepositoryJob("shop", str(repo.path)))
-        try:
-            with store.transaction() as connection:
-                write_mined_repository(connection, mined, AS_OF)
-        finally:
-            mined.discard()
+        mine_and_write(store, "shop", repo.path, AS_OF)
         item = by_component(code_health(load_context(root, store), AS_OF))["shop"]
 
     health = item.health
