@@ -15,7 +15,6 @@ FORBIDDEN_PREFIXES = (
     "charter.outputs",
     "charter.web",
     "charter.cli",
-    "charter.services.workspace",
     "charter.demo",
     "sqlalchemy",
     "alembic",
