@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from charter.services.codehealth import ComponentCodeHealth, code_health
+from charter.services.codehealth import ComponentCodeHealth, code_health, code_health_metric_values
 from charter.services.context import Context, load_context
 from charter.store import open_store
 from charter.store.git_history import known_head
@@ -202,3 +202,23 @@ def test_bots_and_agents_by_name_and_e_mail_stay_out_of_knowledge_and_agents_hav
         ("GitHub Copilot", "agent", 1),
         ("ci-robot", "bot", 1),
     ]
+
+
+def test_a_teams_agent_share_counts_each_commit_once_however_many_of_its_components_it_changed(
+    database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "org").mkdir()
+    root = write_repo(tmp_path / "org", {"catalog/all.yaml": CATALOG})
+    repo = Repo(tmp_path / "clones" / "shop")
+    repo.write("billing/invoice.py", lines(5))
+    repo.commit("by the agent, in billing (so also in shop)", T0, COPILOT)
+    repo.write("app.py", lines(5))
+    repo.commit("by Alice, in shop only", T0 + DAY, ALICE)
+
+    with open_store(root, database_url) as store:
+        mine_and_write(store, "shop", repo.path, AS_OF)
+        values = code_health_metric_values(load_context(root, store), AS_OF)
+
+    shares = {value.scope_ref: value.value for value in values if value.metric == "code_health.agent_change_share"}
+    # billing 1 of 1, shop 1 of 2; the team and the organisation: 1 of the 2 commits, not 2 of 3.
+    assert shares == {"component:billing": 1.0, "component:shop": 0.5, "group:team-a": 0.5, "acme": 0.5}
