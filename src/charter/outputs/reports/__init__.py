@@ -24,6 +24,7 @@ LAYOUTS: dict[str, str] = {
     "rule": "charter.outputs.reports.rules:rule_document",
     "rules-checks": "charter.outputs.reports.rules:standard_checks_document",
     "metrics": "charter.outputs.reports.metrics:metrics_document",
+    "plan": "charter.outputs.reports.plan:plan_document",
 }
 
 
