@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from charter.analysis.reliability.slo_rules import RulesResult, SloRules, slo_rules
+from charter.analysis.reliability.slo_rules import RulesResult, SloRules, slo_rules, slo_rules_problems
 from charter.analysis.reliability.slo_windows import burn_rate_factor, pyrra_windows, sloth_windows
 from charter.load.repository import load_strategy_repo
 from charter.model.estate import Estate
@@ -657,6 +657,10 @@ def test_slos_that_cannot_have_rules_are_diagnosed_where_they_are_written(tmp_pa
     messages = {item.code: item.message for item in result.diagnostics}
     assert messages["REL011"] == "SLO 'shop-no-window': the bad query has no {{.window}}: sum(rate(errors_total[5m]))"
     assert messages["REL012"] == "SLO 'shop-hundred' has objective 100%"
+    # What `charter check` asks: the same diagnostics, without writing the rules of the SLOs that have them.
+    estate = _load(tmp_path, {"slos/good.yaml": _pyrra("good", "bool_gauge: {metric: up}")})
+    assert len(_rules(estate).slos) == 1
+    assert list(slo_rules_problems(estate.slos.values(), Policies())) == list(_rules(estate).diagnostics)
 
 
 def test_a_period_shorter_than_the_alert_windows_is_an_error(tmp_path: Path) -> None:

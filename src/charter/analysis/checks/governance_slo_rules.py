@@ -20,7 +20,7 @@ CODES = Codes(uses=(rule for rule in rules.CODES if rule.severity is Severity.ER
 def check_slo_rules(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
     """Every SLO whose rules `charter slo rules` could not write, and why, at the line it is written."""
     policies = estate.organization.spec.policies if estate.organization else Policies()
-    for found in rules.slo_rules(estate.slos.values(), policies).diagnostics:
+    for found in rules.slo_rules_problems(estate.slos.values(), policies):
         if found.code in CODES:
             yield found
 

@@ -7,7 +7,7 @@ NaN. Pure: `outputs.prometheus_rules` writes the result as YAML."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -185,9 +185,7 @@ def slo_rules(slos: Iterable[Slo], policies: Policies) -> RulesResult:
     warned about it (REL018)."""
     made: list[SloRules] = []
     diagnostics: list[Diagnostic] = []
-    for slo in slos:
-        if slo.indicator is not None and slo.indicator.kind == "plugin":
-            continue
+    for slo in _with_rules_to_write(slos):
         result = rules_for_slo(slo, policies)
         if isinstance(result, SloRules):
             made.append(result)
@@ -196,8 +194,31 @@ def slo_rules(slos: Iterable[Slo], policies: Policies) -> RulesResult:
     return RulesResult(tuple(made), tuple(diagnostics))
 
 
+def slo_rules_problems(slos: Iterable[Slo], policies: Policies) -> Iterator[Diagnostic]:
+    """The diagnostics `slo_rules` gives for these SLOs, found the same way but without writing the
+    rules of the SLOs that can have them (what `charter check` asks, over thousands of SLOs)."""
+    for slo in _with_rules_to_write(slos):
+        prepared = _prepare(slo, policies)
+        if isinstance(prepared, Diagnostic):
+            yield prepared
+
+
+def _with_rules_to_write(slos: Iterable[Slo]) -> Iterator[Slo]:
+    return (slo for slo in slos if slo.indicator is None or slo.indicator.kind != "plugin")
+
+
 def rules_for_slo(slo: Slo, policies: Policies) -> SloRules | Diagnostic:
     """The rules of one SLO, or the diagnostic that says why it has none."""
+    prepared = _prepare(slo, policies)
+    if isinstance(prepared, Diagnostic):
+        return prepared
+    windows, sli = prepared
+    return _Writer(slo, windows, sli).rules()
+
+
+def _prepare(slo: Slo, policies: Policies) -> tuple[WindowSet, SliExpression] | Diagnostic:
+    """Everything the rules of one SLO are written from (its alert windows and its SLI as PromQL),
+    or the diagnostic that says why it can have none: every way the rules can fail is found here."""
     entity = f"slo:{slo.name}"
     try:
         sli = sli_expression(slo)
@@ -221,7 +242,7 @@ def rules_for_slo(slo: Slo, policies: Policies) -> SloRules | Diagnostic:
             slo.location,
             entity=entity,
         )
-    return _Writer(slo, windows, sli).rules()
+    return windows, sli
 
 
 def _setting(slo: Slo, key: str) -> str | None:
