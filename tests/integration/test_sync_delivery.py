@@ -24,10 +24,11 @@ def at(day: int) -> str:
 
 
 class Clone:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        path.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
+        if create:
+            path.mkdir(parents=True)
+            self.git("init", "-q", "-b", "main")
 
     def git(self, *arguments: str, day: int = 1) -> str:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
@@ -157,6 +158,26 @@ def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: d
     # c5 now starts at its pull request's first commit, Sep 30: 7 days. Leads 1,1,2,2,3,7 days.
     assert scope["leadTimeP50Seconds"] == 2 * DAY
     assert scope["leadTimeP90Seconds"] == 5 * DAY
+
+
+def test_two_release_tags_on_one_commit_are_one_deployment_with_a_note(tmp_path: Path, history: dict[str, str]) -> None:
+    repo = tmp_path / "org"
+    clone = Clone(tmp_path / "clones" / "payments", create=False)
+    clone.git("tag", "-a", "rel-v1.1.0", "-m", "1.1.0 again", "v1.1.0", day=10)  # the merge, tagged a second time
+    catalog = repo / "catalog" / "all.yaml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("'v\\d+", "'(rel-)?v\\d+"),
+        encoding="utf-8",
+    )
+
+    result = CliRunner().invoke(app, ["sync", "--repo", str(repo), "--quiet"])
+
+    assert result.exit_code == 0, result.output
+    assert "3 deployments from release tags" in result.output
+    assert "GIT009" in result.output and "`v1.1.0` (also `rel-v1.1.0`)" in result.output
+    scope = delivery(repo)
+    assert scope["deployments"] == 3 and scope["changes"] == 6  # rel-v1.1.0 is not a fourth that ships nothing
+    assert scope["deploymentFrequencyPerDay"] == 3 / 14  # Oct 1 to Oct 14
 
 
 STANDARD = """\

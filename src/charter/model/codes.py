@@ -284,7 +284,7 @@ RULES: dict[str, Rule] = {
             "Without the window placeholder every alert window would measure the same range, so the "
             "multi-window alerts would be meaningless.",
             "Write the range of the query as `[{{.window}}]`, as Sloth requires: "
-            "`sum(rate(http_requests_total{code=~\"5..\"}[{{.window}}]))`.",
+            '`sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`.',
         ),
         Rule(
             "REL012",
@@ -328,7 +328,7 @@ RULES: dict[str, Rule] = {
             "Pyrra metric is not a series selector",
             _E,
             "Pyrra metrics are series selectors that Charter wraps in rate(); an expression cannot be wrapped.",
-            "Write the metric as `name{label=\"value\"}`; a latency success metric also needs its `le` label.",
+            'Write the metric as `name{label="value"}`; a latency success metric also needs its `le` label.',
         ),
         Rule(
             "REL004",
@@ -626,6 +626,13 @@ RULES: dict[str, Rule] = {
             _W,
             "`charter sync --fetch` could not update a clone; what it already had was mined.",
             "Check the clone's remote and credentials, then run `git fetch` in it.",
+        ),
+        Rule(
+            "GIT009",
+            "Release tags on one commit",
+            _I,
+            "A commit is deployed once: a second tag on it (`rel-4.0.0` and `4.0.0`) is not another deployment.",
+            "Nothing to do; narrow `charter.dev/release-tags` to one naming scheme to keep the note away.",
         ),
         # Imports (`charter import`)
         Rule(

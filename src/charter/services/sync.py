@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
+from charter.analysis.delivery.release_tags import SameCommitTags, tag_deployments
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
 from charter.model.codes import diagnostic
@@ -112,21 +113,10 @@ def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | No
             tags = [tag for tag in read_tags(connection, source.repository) if source.release_tag(tag.name)]
             if not tags:
                 diagnostics.append(_no_release_tag(context, source))
-            summary.tag_deployments += replace_tag_deployments(
-                connection,
-                source.component,
-                [
-                    Deployment(
-                        Deployment.tag_id(source.component, tag.name),
-                        source.component,
-                        "production",
-                        tag.sha,
-                        tag.tagged_at,
-                        source="tag",
-                    )
-                    for tag in tags
-                ],
-            )
+            released = tag_deployments(source.component, tags)
+            if released.same_commit:
+                diagnostics.append(_tags_on_one_commit(context, source, released.same_commit))
+            summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
     for source in mapped:
         with store.transaction() as connection:
             if link_component(connection, source, policies):
@@ -252,6 +242,25 @@ def _no_release_tag(context: Context, source: ComponentSource) -> Diagnostic:
     return diagnostic(
         "GIT005",
         f"`{source.release_tags.pattern}` matches no tag in repository `{source.repository}`",
+        _annotation_location(context, source, RELEASE_TAGS_ANNOTATION),
+        entity=str(source.ref),
+    )
+
+
+# Pairs of tags one diagnostic names before it only counts the rest.
+_SAME_COMMIT_SHOWN = 5
+
+
+def _tags_on_one_commit(context: Context, source: ComponentSource, same: Sequence[SameCommitTags]) -> Diagnostic:
+    """GIT009: the commits that carry more than one release tag, each deployed once at its earliest tag."""
+    pairs = [f"`{item.counted}` (also {', '.join(f'`{other}`' for other in item.others)})" for item in same]
+    shown = ", ".join(pairs[:_SAME_COMMIT_SHOWN])
+    more = f" and {len(pairs) - _SAME_COMMIT_SHOWN} more" if len(pairs) > _SAME_COMMIT_SHOWN else ""
+    commits = "commit carries" if len(same) == 1 else "commits carry"
+    return diagnostic(
+        "GIT009",
+        f"{len(same)} {commits} more than one release tag in repository `{source.repository}`; each is one "
+        f"deployment of {source.component}, at its earliest tag: {shown}{more}",
         _annotation_location(context, source, RELEASE_TAGS_ANNOTATION),
         entity=str(source.ref),
     )
