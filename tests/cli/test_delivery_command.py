@@ -84,3 +84,35 @@ def test_delivery_from_imported_deployments_and_incidents(tmp_path: Path) -> Non
 
     code, output = run("delivery", "--repo", str(repo), "--since", "2026-10-11", "--until", "2026-10-01")
     assert code == 2 and "--since 2026-10-11 is not before --until 2026-10-01" in output
+
+
+def import_records(repo: Path, records: list[dict[str, str]], name: str = "deployments.jsonl") -> None:
+    path = repo.parent / name
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    code, output = run("import", "deployments", "--repo", str(repo), str(path))
+    assert code == 0, output
+
+
+def test_a_band_below_one_deployment_day_a_week_is_shown_with_the_month_figure_it_comes_from(tmp_path: Path) -> None:
+    (tmp_path / "org").mkdir()
+    repo = write_repo(tmp_path / "org", FILES)
+    days = ["2026-09-01", "2026-09-15", "2026-10-06", "2026-10-20"]  # two days a month, never two a week
+    import_records(
+        repo,
+        [
+            {"component": "payments", "environment": "production", "sha": SHA, "finished": f"{day}T10:00:00Z"}
+            for day in days
+        ],
+    )
+
+    code, output = run(
+        "delivery", "--repo", str(repo), "--since", "2026-09-01", "--until", "2026-10-31", "--format", "markdown"
+    )
+
+    assert code == 0, output
+    assert "| 0.0, 2.0/month (medium) |" in output  # not "0.0 (medium)": the band is the month figure's
+    code, output = run(
+        "delivery", "--repo", str(repo), "--since", "2026-09-01", "--until", "2026-10-31", "--format", "csv"
+    )
+    assert "acme,delivery.deployment_days_per_week,0.0,\n" in output.replace("\r\n", "\n")
+    assert "acme,delivery.deployment_days_per_month,2.0,medium" in output

@@ -169,6 +169,6 @@ def test_metric_values_are_scoped_by_entity_reference_and_stored_as_before(conte
         EntityRef("system", "default", "shop"): ("system", "system:shop"),
         organization_ref("acme"): ("org", "acme"),
     }
-    assert len(values) == 4 * 7
+    assert len(values) == 4 * 8
     failure_rates = {value.value for value in values if value.metric == "delivery.change_failure_rate"}
     assert failure_rates == {2 / 3}

@@ -24,12 +24,13 @@ import numpy as np
 
 from charter.analysis.delivery.bands import (
     CHANGE_FAILURE_RATE,
+    DEPLOYMENT_DAYS_PER_MONTH,
     DEPLOYMENT_DAYS_PER_WEEK,
     LEAD_TIME_P50,
     RECOVERY_TIME_P50,
     DoraEdition,
     band,
-    deployment_frequency_band,
+    deployment_frequency_bands,
 )
 from charter.analysis.delivery.calendar import PeriodCalendar
 from charter.analysis.delivery.columns import DeploymentColumns, LeadColumns, ScopeLabels
@@ -99,6 +100,7 @@ class ScopeMetrics:
         return {
             FREQUENCY_PER_DAY: self.deployment_frequency_per_day,
             DEPLOYMENT_DAYS_PER_WEEK: self.deployment_days_per_week,
+            DEPLOYMENT_DAYS_PER_MONTH: self.deployment_days_per_month,
             LEAD_TIME_P50: self.lead_time_p50,
             LEAD_TIME_P90: self.lead_time_p90,
             CHANGE_FAILURE_RATE: self.change_failure_rate,
@@ -244,11 +246,10 @@ def _ratio(part: float, whole: float) -> float | None:
 
 
 def scope_bands(scope: ScopeMetrics, edition: DoraEdition) -> dict[str, str | None]:
-    """Each banded metric's DORA band; rework rate has none (DORA has published none)."""
+    """Each banded metric's DORA band, under the figure it is computed from (deployment frequency:
+    the week or the month figure); rework rate has none (DORA has published none)."""
     return {
-        DEPLOYMENT_DAYS_PER_WEEK: deployment_frequency_band(
-            scope.deployment_days_per_week, scope.deployment_days_per_month, edition
-        ),
+        **deployment_frequency_bands(scope.deployment_days_per_week, scope.deployment_days_per_month),
         LEAD_TIME_P50: band(LEAD_TIME_P50, scope.lead_time_p50, edition),
         CHANGE_FAILURE_RATE: band(CHANGE_FAILURE_RATE, scope.change_failure_rate, edition),
         RECOVERY_TIME_P50: band(RECOVERY_TIME_P50, scope.recovery_time_p50, edition),

@@ -26,6 +26,8 @@ HEADERS = ["scope", "deploys", "per day", "deploy days/week", "lead time p50", "
            "change failure rate", "recovery p50", "rework rate"]  # fmt: skip
 TREND_HEADERS = ["week", "deploys", "days", "lead time p50", "change failure rate", "recovery p50", "rework rate"]
 UNRECOVERED_SHOWN = 10
+DAYS_PER_WEEK = "delivery.deployment_days_per_week"
+DAYS_PER_MONTH = "delivery.deployment_days_per_month"
 WIDTH = 160
 EXPLANATION_WIDTH = 140
 
@@ -42,13 +44,23 @@ def _banded(text: str, band: str | None) -> str:
     return f"{text} ({band})" if band else text
 
 
+def _deployment_days(scope: ScopeMetrics) -> str:
+    """Deployment days a week, with its band; below one day a week the band is the month figure's,
+    so that figure is shown with it."""
+    week = _banded(_number(scope.deployment_days_per_week, 1), scope.bands.get(DAYS_PER_WEEK))
+    month_band = scope.bands.get(DAYS_PER_MONTH)
+    if month_band is None:
+        return week
+    return f"{week}, {_number(scope.deployment_days_per_month, 1)}/month ({month_band})"
+
+
 def _scope_row(scope: ScopeMetrics) -> list[str]:
     bands = scope.bands
     return [
         scope.scope or NO_SCOPE,
         str(scope.deployments),
         _number(scope.deployment_frequency_per_day),
-        _banded(_number(scope.deployment_days_per_week, 1), bands.get("delivery.deployment_days_per_week")),
+        _deployment_days(scope),
         _banded(duration_text(scope.lead_time_p50_seconds), bands.get("delivery.lead_time_for_changes.p50")),
         duration_text(scope.lead_time_p90_seconds),
         _banded(
