@@ -461,7 +461,7 @@ def test_metric_values_carry_the_registry_names_scopes_and_units() -> None:
         "delivery.deployment_frequency.per_day", EntityRef("component", "default", "payments"), 2 / 28, "per_day"
     )
     assert (frequency.scope_kind, frequency.scope_ref) == ("component", "component:payments")  # as stored
-    assert values[("component:search", "delivery.change_failure_rate")].value == 0.0
+    assert values[("component:search", "delivery.change_failure_rate")].value is None  # no incident record
     assert values[("component:search", "delivery.lead_time_for_changes.p50")].unit == "seconds"
     assert len(values) == 3 * 8
     by_team = delivery_report(DeliveryInputs(deployments, scopes=scopes), options(by=Scope.TEAM))

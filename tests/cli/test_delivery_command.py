@@ -116,3 +116,25 @@ def test_a_band_below_one_deployment_day_a_week_is_shown_with_the_month_figure_i
     )
     assert "acme,delivery.deployment_days_per_week,0.0,\n" in output.replace("\r\n", "\n")
     assert "acme,delivery.deployment_days_per_month,2.0,medium" in output
+
+
+def test_a_component_without_incident_records_shows_no_data_and_the_sources_are_named(tmp_path: Path) -> None:
+    (tmp_path / "org").mkdir()
+    repo = write_repo(tmp_path / "org", FILES)
+    search = {"component": "search", "environment": "production", "sha": SHA, "finished": "2026-10-02T10:00:00Z"}
+    import_records(repo, [*RECORDS, search])
+
+    arguments = ["delivery", "--repo", str(repo), "--by", "component", "--since", "2026-09-28", "--until", "2026-10-11"]
+    code, output = run(*arguments, "--format", "markdown")
+
+    assert code == 0, output
+    [search_row] = [line for line in output.splitlines() if line.startswith("| search |")]
+    assert "| no data |" in search_row and "elite" not in search_row
+    assert "| 66.7% (2) (low) |" in output  # payments: INC-1 names it
+    assert "incident records from: postmortems (1 in the period; records from 2026-10-01 to 2026-10-01)." in output
+    assert "No incident record covers search: their change failure rate is no data." in output
+    code, output = run(*arguments, "--format", "json")
+    scopes = {scope["scope"]: scope for scope in json.loads(output)["scopes"]}
+    assert scopes["search"]["changeFailureRate"] is None
+    assert scopes["search"]["bands"]["delivery.change_failure_rate"] is None
+    assert json.loads(output)["withoutIncidentRecords"] == ["search"]

@@ -38,6 +38,7 @@ def _scope(scope: ScopeMetrics) -> view.ScopeMetrics:
         lead_time_p50_seconds=scope.lead_time_p50,
         lead_time_p90_seconds=scope.lead_time_p90,
         failed_deployments=scope.failed_deployments,
+        incident_covered_deployments=scope.incident_covered_deployments,
         change_failure_rate=scope.change_failure_rate,
         recovered_deployments=scope.recovered_deployments,
         unrecovered_deployments=scope.unrecovered_deployments,
@@ -76,6 +77,11 @@ def delivery_view(report: DeliveryReport) -> view.DeliveryReport:
         },
         unrecovered=list(report.unrecovered),
         unmatched_incidents=list(report.unmatched_incidents),
+        incident_sources=[
+            view.IncidentSource(source=item.source, in_period=item.in_period, first=item.first, last=item.last)
+            for item in report.incident_sources
+        ],
+        without_incident_records=list(report.without_incident_records),
     )
 
 

@@ -35,6 +35,7 @@ from charter.analysis.delivery.bands import (
 from charter.analysis.delivery.calendar import PeriodCalendar
 from charter.analysis.delivery.columns import DeploymentColumns, LeadColumns, ScopeLabels
 from charter.analysis.delivery.failures import FailureLink, counted_deployments, link_failures
+from charter.analysis.delivery.incident_coverage import IncidentSource, incident_record_components, incident_sources
 from charter.analysis.delivery.inputs import DeliveryInputs, DeliveryOptions
 from charter.analysis.delivery.production import is_production
 from charter.analysis.delivery.tallies import Tallies
@@ -74,7 +75,8 @@ class WeekMetrics:
 class ScopeMetrics:
     """The five metrics for one scope over the period. `scope` is the component, team (`group:x`),
     system (`system:y`) or organization; None gathers components with no team or system. Values are
-    None where there is nothing to measure (no deployments, no changes, no recovered failures)."""
+    None where there is nothing to measure (no deployments, no changes, no recovered failures; for
+    change failure rate, no deployment of a component that any incident record covers)."""
 
     scope: str | None
     deployments: int
@@ -85,6 +87,7 @@ class ScopeMetrics:
     lead_time_p50: float | None
     lead_time_p90: float | None
     failed_deployments: int
+    incident_covered_deployments: int  # of components with an incident record: the rate's denominator
     change_failure_rate: float | None
     recovered_deployments: int
     unrecovered_deployments: int
@@ -130,6 +133,9 @@ class DeliveryReport:
     failures: dict[str, tuple[FailureLink, ...]]  # the period's failed deployments and their rules
     unrecovered: tuple[str, ...]  # the period's failed deployments with no recovery yet
     unmatched_incidents: tuple[str, ...]
+    incident_sources: tuple[IncidentSource, ...] = ()
+    # Components deployed in the period that no incident record covers: their change failure rate is no data.
+    without_incident_records: tuple[str, ...] = ()
 
 
 def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> DeliveryReport:
@@ -149,7 +155,8 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
     labels = ScopeLabels(inputs.scopes, options.by, options.organization)
     for component in dict.fromkeys(map(attrgetter("component"), counted)):  # in order: labels are numbered
         labels.index_of(component)
-    columns = DeploymentColumns.of(in_period, failures, labels, calendar)
+    covered = incident_record_components(inputs.incidents, failures.links.keys(), counted)
+    columns = DeploymentColumns.of(in_period, failures, labels, calendar, covered)
     tallies = Tallies.of(columns, LeadColumns.of(inputs.lead_times, columns), len(labels.labels), calendar)
     period_days = (options.until - options.since) / timedelta(days=1)
     scopes = (_scope(group, label, tallies, period_days, options.edition) for group, label in enumerate(labels.labels))
@@ -171,6 +178,8 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
         period_failures,
         unrecovered,
         failures.unmatched_incidents,
+        incident_sources(inputs.incidents, options.since, options.until),
+        tuple(sorted({item.component for item in in_period if item.component.lower() not in covered})),
     )
 
 
@@ -204,7 +213,8 @@ def _scope(group: int, label: str | None, tallies: Tallies, period_days: float, 
         lead_time_p50=_number(tallies.lead[group, 0]),
         lead_time_p90=_number(tallies.lead[group, 1]),
         failed_deployments=failed,
-        change_failure_rate=_ratio(failed, deployments),
+        incident_covered_deployments=int(counts.covered[group]),
+        change_failure_rate=_ratio(failed, counts.covered[group]),
         recovered_deployments=recovered,
         unrecovered_deployments=failed - recovered,
         recovery_time_p50=_number(tallies.recovery[group, 0]),
@@ -230,7 +240,7 @@ def _week(group: int, week: int, tallies: Tallies) -> WeekMetrics:
         lead_time_p50=_number(tallies.lead_by_week[row, 0]),
         lead_time_p90=_number(tallies.lead_by_week[row, 1]),
         failed_deployments=int(counts.failed[row]),
-        change_failure_rate=_ratio(counts.failed[row], deployments),
+        change_failure_rate=_ratio(counts.failed[row], counts.covered[row]),
         recovery_time_p50=_number(tallies.recovery_by_week[row, 0]),
         rework_deployments=int(counts.rework[row]),
         deployment_rework_rate=_ratio(counts.rework[row], deployments),

@@ -28,6 +28,9 @@ TREND_HEADERS = ["week", "deploys", "days", "lead time p50", "change failure rat
 UNRECOVERED_SHOWN = 10
 DAYS_PER_WEEK = "delivery.deployment_days_per_week"
 DAYS_PER_MONTH = "delivery.deployment_days_per_month"
+CHANGE_FAILURE_RATE = "delivery.change_failure_rate"
+NO_INCIDENT_DATA = "no data"
+WITHOUT_RECORDS_SHOWN = 10
 WIDTH = 160
 EXPLANATION_WIDTH = 140
 
@@ -54,6 +57,16 @@ def _deployment_days(scope: ScopeMetrics) -> str:
     return f"{week}, {_number(scope.deployment_days_per_month, 1)}/month ({month_band})"
 
 
+def _failure_rate(scope: ScopeMetrics) -> str:
+    """The rate with its failed deployments and band; "no data" when no incident record covers the
+    scope's deployments (not 0%, which would band elite)."""
+    if scope.change_failure_rate is None and scope.deployments:
+        return NO_INCIDENT_DATA
+    return _banded(
+        f"{_ratio(scope.change_failure_rate)} ({scope.failed_deployments})", scope.bands.get(CHANGE_FAILURE_RATE)
+    )
+
+
 def _scope_row(scope: ScopeMetrics) -> list[str]:
     bands = scope.bands
     return [
@@ -63,10 +76,7 @@ def _scope_row(scope: ScopeMetrics) -> list[str]:
         _deployment_days(scope),
         _banded(duration_text(scope.lead_time_p50_seconds), bands.get("delivery.lead_time_for_changes.p50")),
         duration_text(scope.lead_time_p90_seconds),
-        _banded(
-            f"{_ratio(scope.change_failure_rate)} ({scope.failed_deployments})",
-            bands.get("delivery.change_failure_rate"),
-        ),
+        _failure_rate(scope),
         _banded(
             duration_text(scope.recovery_time_p50_seconds), bands.get("delivery.failed_deployment_recovery_time.p50")
         ),
@@ -111,6 +121,29 @@ def _terminal_notes(view: DeliveryReport) -> list[Block]:
     return [Paragraph(line, only=terminal) for line in lines]
 
 
+def _incident_note(view: DeliveryReport) -> str:
+    """Which incident sources change failure rate rests on, with what each holds of the period, and
+    the components no record covers."""
+    if view.incident_sources:
+        sources = ", ".join(
+            f"{item.source} ({item.in_period} in the period"
+            + (f"; records from {item.first.date()} to {item.last.date()})" if item.first and item.last else ")")
+            for item in view.incident_sources
+        )
+        note = f"Change failure rate rests on incident records from: {sources}."
+    else:
+        note = (
+            "No incident records: change failure rate counts only rollbacks and hotfixes "
+            "(`charter import incidents`, or postmortems under incidents/)."
+        )
+    missing = view.without_incident_records
+    if missing:
+        shown = ", ".join(missing[:WITHOUT_RECORDS_SHOWN])
+        more = f" and {len(missing) - WITHOUT_RECORDS_SHOWN} more" if len(missing) > WITHOUT_RECORDS_SHOWN else ""
+        note += f" No incident record covers {shown}{more}: their change failure rate is no data."
+    return note
+
+
 def delivery_document(view: DeliveryReport) -> Document:
     csv = CsvTable(
         ["scope", "metric", "value", "band"],
@@ -138,6 +171,7 @@ def delivery_document(view: DeliveryReport) -> Document:
     if trend:
         blocks.append(TableBlock.of(TREND_HEADERS, [_week_row(week) for week in trend], title="Weekly trend"))
     blocks += _terminal_notes(view)
+    blocks.append(Paragraph(_incident_note(view)))
     blocks.append(Paragraph(NO_BAND_FOR_REWORK))
     return Document(blocks, csv, WIDTH)
 
