@@ -284,3 +284,104 @@ def test_codehealth_and_the_other_delivery_formats_read_the_synced_history(
         "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-13", "--format", "markdown"
     )
     assert markdown.startswith("# Delivery 2026-10-01 to 2026-10-13 by org") and "| acme | 3 |" in markdown
+
+
+WHY_STANDARD = """\
+apiVersion: charter.dev/v1
+kind: Standard
+metadata: {name: delivery}
+spec:
+  appliesTo: {kind: Component}
+  levels: [bronze, silver]
+  rules:
+    - {id: has-owner, level: bronze, check: owner.exists}
+    - id: lead-time-2d
+      level: silver
+      check: metric
+      with: {metric: delivery.lead_time_for_changes.p50, op: "<=", value: 2d}
+    - id: few-failures
+      level: silver
+      check: metric
+      with: {metric: delivery.change_failure_rate, op: "<=", value: 0.15}
+"""
+
+SEARCH = """\
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: search}
+spec: {type: service, lifecycle: production, owner: team-a}
+"""
+
+
+def test_a_scorecard_rule_that_is_unknown_says_why(tmp_path: Path, history: dict[str, str]) -> None:
+    repo = tmp_path / "org"
+    (repo / "standards").mkdir()
+    (repo / "standards" / "delivery.yaml").write_text(WHY_STANDARD, encoding="utf-8")
+    with (repo / "catalog" / "all.yaml").open("a", encoding="utf-8") as catalog:
+        catalog.write(SEARCH)
+
+    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    before = {entity["entity"]: entity for entity in card["entities"]}
+    assert before["component:payments"]["unknownBecause"]["lead-time-2d"] == (
+        "no snapshot records metrics yet: run `charter sync`"
+    )
+
+    run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    entities = {entity["entity"]: entity for entity in card["entities"]}
+    payments, search = entities["component:payments"], entities["component:search"]
+    assert payments["rules"] == {"has-owner": "pass", "lead-time-2d": "pass", "few-failures": "unknown"}
+    assert payments["unknownBecause"] == {
+        "few-failures": "no deployment that an incident record covers in the 90 days before the snapshot of 2026-10-13"
+    }
+    assert search["unknownBecause"] == {
+        "lead-time-2d": "no deployment in the 90 days before the snapshot of 2026-10-13",
+        "few-failures": "no deployment in the 90 days before the snapshot of 2026-10-13",
+    }
+    markdown = run("scorecard", "--repo", str(repo), "--format", "markdown")
+    assert (
+        "lead-time-2d (silver) is unknown for component:search: no deployment in the 90 days before the snapshot "
+        "of 2026-10-13." in markdown
+    )
+
+
+RISK = """\
+apiVersion: charter.dev/v1
+kind: Risk
+metadata: {name: single-region}
+spec:
+  title: One region
+  category: reliability
+  owner: group:team-a
+  likelihood: "3"
+  impact: "4"
+  treatment: mitigate
+  status: open
+  reviewBy: "2027-06-30"
+"""
+
+
+def test_sync_as_of_stamps_its_snapshot_and_a_resync_that_changed_nothing_adds_none(
+    tmp_path: Path, history: dict[str, str], database: str
+) -> None:
+    from charter.store.database import open_store
+
+    repo = tmp_path / "org"
+    (repo / "risks").mkdir()
+    (repo / "risks" / "region.yaml").write_text(RISK, encoding="utf-8")
+
+    assert "snapshot 1\n" in run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    register = json.loads(run("risks", "--repo", str(repo), "--as-of", "2026-10-13", "--format", "json"))
+    # Found right away: the snapshot is taken at the end of the --as-of day, not the wall clock's now.
+    assert register["sinceLastSnapshot"]["snapshot"] == 1
+    assert register["sinceLastSnapshot"]["takenAt"] == "2026-10-13T23:59:59+00:00"
+
+    again = run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    assert "snapshot 1 kept (nothing changed since it was taken)" in again
+    (repo / "risks" / "region.yaml").write_text(RISK.replace("status: open", "status: closed"), encoding="utf-8")
+    assert "snapshot 2\n" in run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")  # the register moved
+    with open_store(repo, os.environ["CHARTER_DATABASE_URL"] or None) as store:
+        latest = store.latest_snapshot()
+    assert latest is not None and latest.id == 2
+    assert latest.taken_at == datetime(2026, 10, 13, 23, 59, 59, tzinfo=UTC)

@@ -56,8 +56,9 @@ def _failure_link(link: FailureLink) -> view.FailureLink:
     return view.FailureLink(rule=link.rule.value, incident=link.incident_id, by_deployment=link.by_deployment)
 
 
-def delivery_view(report: DeliveryReport) -> view.DeliveryReport:
+def delivery_view(report: DeliveryReport, no_deployments: str | None = None) -> view.DeliveryReport:
     return view.DeliveryReport(
+        no_deployments=no_deployments,
         since=report.since,
         until=report.until,
         by=report.by.value,

@@ -183,6 +183,19 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
     )
 
 
+# Why a scope's delivery metric has no value over a period, by registry name (a scope with no
+# deployment at all in or just before the period has no values recorded).
+NO_VALUE_BECAUSE = {
+    DEPLOYMENT_DAYS_PER_WEEK: "no deployment",
+    DEPLOYMENT_DAYS_PER_MONTH: "no deployment",
+    LEAD_TIME_P50: "no change shipped (no deployment, or its history is not mined)",
+    LEAD_TIME_P90: "no change shipped (no deployment, or its history is not mined)",
+    CHANGE_FAILURE_RATE: "no deployment that an incident record covers",
+    RECOVERY_TIME_P50: "no failed deployment recovered",
+    REWORK_RATE: "no deployment",
+}
+
+
 def delivery_metric_values(report: DeliveryReport) -> list[MetricValue]:
     """Every scope's values under the registry's names (scopes with no team or system left out)."""
     values = []

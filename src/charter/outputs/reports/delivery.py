@@ -96,6 +96,10 @@ def _week_row(week: WeekMetrics) -> list[str]:
     ]
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def _title(view: DeliveryReport) -> str:
     last_day = (view.until - timedelta(microseconds=1)).date()
     return f"Delivery {view.since.date().isoformat()} to {last_day.isoformat()} by {view.by} (bands: DORA {view.dora})"
@@ -156,17 +160,16 @@ def delivery_document(view: DeliveryReport) -> Document:
     title = _title(view)
     rows = [_scope_row(scope) for scope in view.scopes]
     if not view.scopes:
-        empty = (
-            f"{title}: no deployments. Import records (`charter import deployments`) or map release "
-            "tags (`charter.dev/release-tags`) and run `charter sync`."
-        )
         blocks: list[Block] = [
-            Paragraph(empty, only=only(TERMINAL)),
+            Paragraph(f"{title}: {view.no_deployments or 'no deployments.'}", only=only(TERMINAL)),
             TableBlock.of(HEADERS, rows, title=title, title_level=1, only=only(MARKDOWN)),
+            Paragraph(_sentence(view.no_deployments or "no deployments."), only=only(MARKDOWN)),
             Paragraph(NO_BAND_FOR_REWORK, only=only(MARKDOWN)),
         ]
         return Document(blocks, csv, WIDTH)
     blocks = [TableBlock.of(HEADERS, rows, title=title, title_level=1)]
+    if view.no_deployments:
+        blocks.append(Paragraph(_sentence(view.no_deployments)))
     trend = view.scopes[0].weeks if len(view.scopes) == 1 else []  # the one scope's trend
     if trend:
         blocks.append(TableBlock.of(TREND_HEADERS, [_week_row(week) for week in trend], title="Weekly trend"))

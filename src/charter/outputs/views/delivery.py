@@ -101,6 +101,7 @@ class DeliveryReport(ReportView):
     unmatched_incidents: list[str]  # incidents whose `causedBy` matches no deployment
     incident_sources: list[IncidentSource]
     without_incident_records: list[str]  # components deployed whose change failure rate is no data
+    no_deployments: str | None = None  # the period has no deployment DORA counts: why, and what to try
 
 
 class Deployment(View):
