@@ -665,6 +665,21 @@ RULES: dict[str, Rule] = {
         ),
         # SLI data (`charter import sli`, the Prometheus source)
         Rule(
+            "IMP005",
+            "Deployment time without a zone",
+            _W,
+            "A time without a zone names a different moment in every zone; it is read as UTC, which may be hours off.",
+            "Write times with `Z` or an offset (2026-10-01T14:30:00Z), or confirm the pipeline writes UTC.",
+        ),
+        Rule(
+            "IMP006",
+            "Deployment status read by a rule",
+            _W,
+            "A status word outside success, failure, in_progress and cancelled (`ok`, `succeeded`) is read by a "
+            "fixed table; a word that meant something else would miscount deployments.",
+            "Write one of success, failure, in_progress, cancelled, or check the word was read as intended.",
+        ),
+        Rule(
             "IMP010",
             "SLI file lacks a required column",
             _E,
