@@ -738,6 +738,15 @@ RULES: dict[str, Rule] = {
         ),
         # Imports of scanner findings (`charter import findings`)
         Rule(
+            "IMP018",
+            "Prometheus query given up",
+            _W,
+            "A query that kept timing out, or being answered 429 or 5xx, after its retries leaves its SLO's SLI data "
+            "as it was; the other SLOs are still pulled.",
+            "Raise `spec.sources.prometheus.timeoutSeconds`, make the query cheaper (a recording rule), or pull again "
+            "when the server is less loaded.",
+        ),
+        Rule(
             "IMP030",
             "Unknown scanner format",
             _E,
