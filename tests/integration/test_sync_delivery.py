@@ -385,3 +385,76 @@ def test_sync_as_of_stamps_its_snapshot_and_a_resync_that_changed_nothing_adds_n
         latest = store.latest_snapshot()
     assert latest is not None and latest.id == 2
     assert latest.taken_at == datetime(2026, 10, 13, 23, 59, 59, tzinfo=UTC)
+
+
+# The real history of psf/requests (../shared/repos): its release tags as git itself gives them.
+REQUESTS_BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "repos" / "requests.bundle"
+
+REQUESTS_STRATEGY = {
+    "charter.yaml": STRATEGY["charter.yaml"],
+    "catalog/all.yaml": """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Group
+        metadata: {name: psf}
+        spec: {type: team, children: []}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata:
+          name: requests
+          annotations:
+            charter.dev/repo: requests
+            charter.dev/release-tags: 'v.*'
+        spec: {type: library, lifecycle: production, owner: psf}
+        """,
+}
+
+
+def git_release_tags(clone: Path) -> dict[str, tuple[str, datetime]]:
+    """Tag name -> (the commit it names, its deployment time: the tagger date of an annotated tag,
+    else the commit's committer date), straight from `git for-each-ref`."""
+    listed = subprocess.run(
+        [
+            "git", "-C", str(clone), "for-each-ref", "refs/tags/v*",
+            "--format=%(refname:strip=2) %(objecttype) %(objectname) %(*objectname) %(taggerdate:unix)",
+        ],
+        capture_output=True, text=True, check=True,
+    ).stdout.split("\n")  # fmt: skip
+    tags = {}
+    for line in filter(None, listed):
+        name, kind, sha, peeled, *tagged = line.split(" ")
+        commit = peeled if kind == "tag" else sha
+        if kind == "tag" and tagged and tagged[0]:
+            moment = int(tagged[0])
+        else:
+            shown = subprocess.run(["git", "-C", str(clone), "show", "-s", "--format=%ct", commit], capture_output=True)
+            moment = int(shown.stdout)
+        tags[name] = (commit, datetime.fromtimestamp(moment, UTC))
+    return tags
+
+
+@pytest.mark.skipif(not REQUESTS_BUNDLE.is_file(), reason="../shared/repos/requests.bundle is not present")
+def test_requests_release_tags_are_the_deployments_git_says(tmp_path: Path) -> None:
+    from charter.store.database import open_store
+    from charter.store.deployments import read_deployments
+
+    clone = tmp_path / "clones" / "requests"
+    subprocess.run(["git", "clone", "-q", "--bare", str(REQUESTS_BUNDLE), str(clone)], check=True, capture_output=True)
+    (tmp_path / "org").mkdir()
+    repo = write_repo(tmp_path / "org", REQUESTS_STRATEGY)
+    on_sqlite = {"CHARTER_DATABASE_URL": ""}
+    result = CliRunner().invoke(app, ["sync", "--repo", str(repo), "--quiet"], env=on_sqlite)
+    assert result.exit_code == 0, result.output
+
+    tags = git_release_tags(clone)
+    by_commit: dict[str, list[tuple[datetime, str]]] = {}
+    for name, (commit, moment) in tags.items():
+        by_commit.setdefault(commit, []).append((moment, name))
+    expected = {(f"tag:requests/{min(named)[1]}", commit, min(named)[0]) for commit, named in by_commit.items()}
+    with open_store(repo) as store, store.engine.connect() as connection:
+        stored = {(item.id, item.commit_sha, item.finished) for item in read_deployments(connection)}
+    assert len(tags) > len(by_commit)  # requests tags one commit twice
+    assert stored == expected
+    doubled = [sorted(named) for named in by_commit.values() if len(named) > 1]
+    for (_, counted), *others in doubled:
+        assert f"`{counted}` (also {', '.join(f'`{name}`' for _, name in others)})" in result.output
