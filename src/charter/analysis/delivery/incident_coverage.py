@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from charter.analysis.delivery.failures import is_rework, service_components
+from charter.analysis.delivery.failures import service_components
 from charter.model.delivery import Deployment
 from charter.model.incident import Incident
 
@@ -34,11 +34,15 @@ def incident_record_components(
 ) -> frozenset[str]:
     """The components (lower-case) some incident record covers: an incident names them among its
     services, or one of their deployments is linked to a failure (`linked`: deployment ids), rolls
-    another back, hotfixes it, or names an incident."""
+    another back, hotfixes it, or names an incident (`failures.is_rework`)."""
     covered = {component for incident in incidents for component in service_components(incident)}
-    covered.update(
-        deployment.component.lower() for deployment in deployments if deployment.id in linked or is_rework(deployment)
-    )
+    # One pass over what may be a million deployments: plain attribute tests, no call per deployment.
+    recorded = {
+        deployment.component
+        for deployment in deployments
+        if deployment.rollback_of or deployment.hotfix_for or deployment.incident or deployment.id in linked
+    }
+    covered.update(component.lower() for component in recorded)
     return frozenset(covered)
 
 

@@ -179,7 +179,7 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
         unrecovered,
         failures.unmatched_incidents,
         incident_sources(inputs.incidents, options.since, options.until),
-        tuple(sorted({item.component for item in in_period if item.component.lower() not in covered})),
+        tuple(sorted(name for name in set(map(attrgetter("component"), in_period)) if name.lower() not in covered)),
     )
 
 
