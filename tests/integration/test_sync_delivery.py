@@ -197,6 +197,10 @@ spec:
       level: gold
       check: metric
       with: {metric: delivery.lead_time_for_changes.p50, op: "<=", value: 1d}
+    - id: few-failures
+      level: gold
+      check: metric
+      with: {metric: delivery.change_failure_rate, op: "<=", value: 0.15}
 """
 
 
@@ -286,25 +290,6 @@ def test_codehealth_and_the_other_delivery_formats_read_the_synced_history(
     assert markdown.startswith("# Delivery 2026-10-01 to 2026-10-13 by org") and "| acme | 3 |" in markdown
 
 
-WHY_STANDARD = """\
-apiVersion: charter.dev/v1
-kind: Standard
-metadata: {name: delivery}
-spec:
-  appliesTo: {kind: Component}
-  levels: [bronze, silver]
-  rules:
-    - {id: has-owner, level: bronze, check: owner.exists}
-    - id: lead-time-2d
-      level: silver
-      check: metric
-      with: {metric: delivery.lead_time_for_changes.p50, op: "<=", value: 2d}
-    - id: few-failures
-      level: silver
-      check: metric
-      with: {metric: delivery.change_failure_rate, op: "<=", value: 0.15}
-"""
-
 SEARCH = """\
 ---
 apiVersion: backstage.io/v1alpha1
@@ -317,7 +302,7 @@ spec: {type: service, lifecycle: production, owner: team-a}
 def test_a_scorecard_rule_that_is_unknown_says_why(tmp_path: Path, history: dict[str, str]) -> None:
     repo = tmp_path / "org"
     (repo / "standards").mkdir()
-    (repo / "standards" / "delivery.yaml").write_text(WHY_STANDARD, encoding="utf-8")
+    (repo / "standards" / "delivery.yaml").write_text(STANDARD, encoding="utf-8")
     with (repo / "catalog" / "all.yaml").open("a", encoding="utf-8") as catalog:
         catalog.write(SEARCH)
 
@@ -331,13 +316,20 @@ def test_a_scorecard_rule_that_is_unknown_says_why(tmp_path: Path, history: dict
     [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
     entities = {entity["entity"]: entity for entity in card["entities"]}
     payments, search = entities["component:payments"], entities["component:search"]
-    assert payments["rules"] == {"has-owner": "pass", "lead-time-2d": "pass", "few-failures": "unknown"}
+    assert payments["rules"] == {
+        "has-owner": "pass",
+        "lead-time-2d": "pass",
+        "lead-time-1d": "fail",
+        "few-failures": "unknown",
+    }
     assert payments["unknownBecause"] == {
         "few-failures": "no deployment that an incident record covers in the 90 days before the snapshot of 2026-10-13"
     }
+    no_deployment = "no deployment in the 90 days before the snapshot of 2026-10-13"
     assert search["unknownBecause"] == {
-        "lead-time-2d": "no deployment in the 90 days before the snapshot of 2026-10-13",
-        "few-failures": "no deployment in the 90 days before the snapshot of 2026-10-13",
+        "lead-time-2d": no_deployment,
+        "lead-time-1d": no_deployment,
+        "few-failures": no_deployment,
     }
     markdown = run("scorecard", "--repo", str(repo), "--format", "markdown")
     assert (
