@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.options import print_diagnostics
-from charter.model.errors import StoreFailure, StoreUnavailable
+from charter.model.errors import GateFailed, StoreFailure, StoreUnavailable
 
 if TYPE_CHECKING:
     from charter.services.context import Context
@@ -41,4 +41,4 @@ def print_outcome(outcome: ImportOutcome, root: Path) -> None:
     for file in outcome.files:
         typer.echo(file.summary)
     if outcome.failed:
-        raise typer.Exit(1)
+        raise GateFailed()  # what failed is printed above

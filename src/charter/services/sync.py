@@ -15,14 +15,15 @@ from typing import Protocol
 
 from sqlalchemy.engine import Connection
 
+from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
-from charter.analysis.delivery.release_tags import SameCommitTags, tag_deployments
+from charter.analysis.delivery.release_tags import same_commit_note, tag_deployments
 from charter.analysis.risk.register import build_register, register_states
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.errors import UsageError
@@ -33,10 +34,16 @@ from charter.services.imports_sli import pull_sli
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
+from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
 from charter.store.git_history import known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
+
+CODES = Codes(
+    uses=(MINING_CODES["GIT001"], COMPONENT_SOURCE_CODES["GIT004"], COMPONENT_SOURCE_CODES["GIT005"]),
+)
+diagnostic = CODES.diagnostic
 
 
 class SyncProgress(Protocol):
@@ -112,7 +119,8 @@ def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | No
                 diagnostics.append(_no_release_tag(context, source))
             released = tag_deployments(source.component, tags)
             if released.same_commit:
-                diagnostics.append(_tags_on_one_commit(context, source, released.same_commit))
+                where = _annotation_location(context, source, RELEASE_TAGS_ANNOTATION)
+                diagnostics.append(same_commit_note(source, released.same_commit, where))
             summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
     for source in mapped:
         with store.transaction() as connection:
@@ -240,25 +248,6 @@ def _no_release_tag(context: Context, source: ComponentSource) -> Diagnostic:
     return diagnostic(
         "GIT005",
         f"`{source.release_tags.pattern}` matches no tag in repository `{source.repository}`",
-        _annotation_location(context, source, RELEASE_TAGS_ANNOTATION),
-        entity=str(source.ref),
-    )
-
-
-# Pairs of tags one diagnostic names before it only counts the rest.
-_SAME_COMMIT_SHOWN = 5
-
-
-def _tags_on_one_commit(context: Context, source: ComponentSource, same: Sequence[SameCommitTags]) -> Diagnostic:
-    """GIT009: the commits that carry more than one release tag, each deployed once at its earliest tag."""
-    pairs = [f"`{item.counted}` (also {', '.join(f'`{other}`' for other in item.others)})" for item in same]
-    shown = ", ".join(pairs[:_SAME_COMMIT_SHOWN])
-    more = f" and {len(pairs) - _SAME_COMMIT_SHOWN} more" if len(pairs) > _SAME_COMMIT_SHOWN else ""
-    commits = "commit carries" if len(same) == 1 else "commits carry"
-    return diagnostic(
-        "GIT009",
-        f"{len(same)} {commits} more than one release tag in repository `{source.repository}`; each is one "
-        f"deployment of {source.component}, at its earliest tag: {shown}{more}",
         _annotation_location(context, source, RELEASE_TAGS_ANNOTATION),
         entity=str(source.ref),
     )

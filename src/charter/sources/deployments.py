@@ -38,11 +38,12 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, DeploymentStatus
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.file_formats import DeploymentFormat
 from charter.model.refs import parse_ref
+from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -62,6 +63,50 @@ from charter.sources.records import (
     text_value,
     timestamp_value,
 )
+
+CODES = Codes(
+    Rule(
+        "IMP004",
+        "Record names an unknown component",
+        Severity.WARNING,
+        rationale="A record for a component the catalog does not have cannot be counted for any owner.",
+        fix="Add the component to the catalog, or fix the component name in the source.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "paymnets", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z"}
+""",
+    ),
+    Rule(
+        "IMP005",
+        "Deployment time without a zone",
+        Severity.WARNING,
+        rationale=(
+            "A time without a zone names a different moment in every zone; it is read as UTC, which may be hours off."
+        ),
+        fix="Write times with `Z` or an offset (2026-10-01T14:30:00Z), or confirm the pipeline writes UTC.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "payments", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00"}
+""",
+    ),
+    Rule(
+        "IMP006",
+        "Deployment status read by a rule",
+        Severity.WARNING,
+        rationale=(
+            "A status word outside success, failure, in_progress and cancelled (`ok`, `succeeded`) is read by a "
+            "fixed table; a word that meant something else would miscount deployments."
+        ),
+        fix="Write one of success, failure, in_progress, cancelled, or check the word was read as intended.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "payments", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z", "status": "ok"}
+""",
+    ),
+    uses=(RECORD_CODES["IMP003"],),
+)
+diagnostic = CODES.diagnostic
+
 
 # Each field of a plain record and the (normalised) names it is read from.
 COMPONENT = ("component",)

@@ -7,13 +7,34 @@ the others are named beside it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from charter.analysis.component_sources import ComponentSource
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, TagRecord
+from charter.model.diagnostics import Diagnostic, Location, Severity
 
 TAG_ENVIRONMENT = "production"
 TAG_SOURCE = "tag"
+# Commits one GIT009 note names before it only counts the rest.
+SAME_COMMIT_SHOWN = 5
+
+# Emitted by `charter sync`, which has the tags; declared here, beside what it says.
+CODES = Codes(
+    Rule(
+        "GIT009",
+        "Release tags on one commit",
+        Severity.INFO,
+        rationale="A commit is deployed once: a second tag on it (`rel-4.0.0` and `4.0.0`) is not another deployment.",
+        fix="Nothing to do; narrow `charter.dev/release-tags` to one naming scheme to keep the note away.",
+        example="""\
+# catalog/ipython.yaml
+metadata:
+  annotations: {charter.dev/release-tags: '(rel-)?\\d+\\.\\d+\\.\\d+'}   # 4.0.0 and rel-4.0.0 tag one commit
+""",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +79,19 @@ def tag_deployments(component: str, tags: Iterable[TagRecord]) -> TagDeployments
     deployments.sort(key=lambda deployment: (deployment.finished, deployment.id))
     same_commit.sort(key=lambda item: item.counted)
     return TagDeployments(tuple(deployments), tuple(same_commit))
+
+
+def same_commit_note(source: ComponentSource, same: Sequence[SameCommitTags], where: Location | None) -> Diagnostic:
+    """GIT009: the commits of the component's repository that carry more than one release tag, each
+    deployed once at its earliest tag, the others named."""
+    pairs = [f"`{item.counted}` (also {', '.join(f'`{other}`' for other in item.others)})" for item in same]
+    shown = ", ".join(pairs[:SAME_COMMIT_SHOWN])
+    more = f" and {len(pairs) - SAME_COMMIT_SHOWN} more" if len(pairs) > SAME_COMMIT_SHOWN else ""
+    commits = "commit carries" if len(same) == 1 else "commits carry"
+    return CODES.diagnostic(
+        "GIT009",
+        f"{len(same)} {commits} more than one release tag in repository `{source.repository}`; each is one "
+        f"deployment of {source.component}, at its earliest tag: {shown}{more}",
+        where,
+        entity=str(source.ref),
+    )

@@ -15,11 +15,125 @@ from typing import cast
 
 from charter.analysis.reliability.slo_sli import SliError, SliExpression, sli_expression
 from charter.analysis.reliability.slo_windows import WINDOW_SET_NAMES, AlertWindow, Tier, WindowSet, window_set
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes
+from charter.model.codes import Rule as CodeRule  # `Rule` below is a Prometheus rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.organization import Policies
 from charter.model.prometheus_rules import AlertingRule, RecordingRule, Rule, RuleGroup, prometheus_duration
+from charter.model.slo import CODES as SLO_CODES
 from charter.model.slo import BurnRateAlert, Slo, SloAlerting
+
+# REL010 (declared with the SLO), REL011, REL013, REL014 and REL017 are found by `slo_sli` (SliError)
+# and reported here.
+CODES = Codes(
+    CodeRule(
+        "REL011",
+        "SLI query without {{.window}}",
+        Severity.ERROR,
+        rationale=(
+            "Without the window placeholder every alert window would measure the same range, so the multi-window "
+            "alerts would be meaningless."
+        ),
+        fix=(
+            "Write the range of the query as `[{{.window}}]`, as Sloth requires: "
+            '`sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`.'
+        ),
+        example="""\
+# slos/payments.yaml (Sloth)
+slos:
+  - name: availability
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{code=~"5.."}[5m]))   # [{{.window}}], not [5m]
+""",
+    ),
+    CodeRule(
+        "REL012",
+        "SLO objective leaves no error budget",
+        Severity.ERROR,
+        rationale="An objective of 100% or more has no error budget, so every error would page.",
+        fix="Set an objective below 100% (e.g. 99.9).",
+        example="""\
+# slos/payments.yaml (Sloth)
+slos:
+  - name: availability
+    objective: 100
+""",
+    ),
+    CodeRule(
+        "REL013",
+        "SLI kind Charter cannot write rules for",
+        Severity.ERROR,
+        rationale=(
+            "The indicator has no query Charter can turn into PromQL (a Sloth plugin SLI, or a metric source without "
+            "`query`)."
+        ),
+        fix="Write the SLI as events or raw queries (Sloth) or give the metric source a PromQL `query`.",
+        example="""\
+# slos/payments.yaml (Sloth)
+slos:
+  - name: availability
+    sli:
+      plugin: {id: sloth-common/kubernetes/apiserver/availability}
+""",
+    ),
+    CodeRule(
+        "REL014",
+        "Unknown template in SLI query",
+        Severity.ERROR,
+        rationale="Only `{{.window}}` is substituted; any other template would reach Prometheus as text.",
+        fix="Remove the template, or write `{{.window}}` for the range.",
+        example="""\
+# slos/payments.yaml (Sloth)
+error_query: sum(rate(http_requests_total{job="{{.service}}",code=~"5.."}[{{.window}}]))
+""",
+    ),
+    CodeRule(
+        "REL015",
+        "SLO period shorter than its alert windows",
+        Severity.ERROR,
+        rationale="A burn-rate alert whose long window exceeds the SLO period measures more than the period.",
+        fix=(
+            "Lengthen the SLO window, or use the `pyrra` window set (`charter.dev/alert-windows: pyrra`), whose "
+            "windows scale with the period."
+        ),
+        example="""\
+# slos/payments.yaml (OpenSLO): a one-day SLO under the sloth window set (its longest window is 3d)
+spec:
+  timeWindow: [{duration: 1d, isRolling: true}]
+""",
+    ),
+    CodeRule(
+        "REL016",
+        "Unknown alert window set",
+        Severity.ERROR,
+        rationale="The `charter.dev/alert-windows` annotation names a window set Charter does not have.",
+        fix="Write `sloth` or `pyrra`, or remove the annotation to use `policies.sloAlertWindows`.",
+        example="""\
+# slos/payments.yaml
+metadata:
+  annotations: {charter.dev/alert-windows: google}   # sloth or pyrra
+""",
+    ),
+    CodeRule(
+        "REL017",
+        "Pyrra metric is not a series selector",
+        Severity.ERROR,
+        rationale="Pyrra metrics are series selectors that Charter wraps in rate(); an expression cannot be wrapped.",
+        fix='Write the metric as `name{label="value"}`; a latency success metric also needs its `le` label.',
+        example="""\
+# slos/payments.yaml (Pyrra)
+spec:
+  indicator:
+    ratio:
+      # a selector such as http_requests_total{code=~"5.."}, not an expression:
+      errors: {metric: 'sum(rate(http_requests_total{code=~"5.."}[5m]))'}
+""",
+    ),
+    uses=(SLO_CODES["REL010"],),
+)
+diagnostic = CODES.diagnostic
+
 
 WINDOWS_KEY = "charter.dev/alert-windows"  # annotation or label: sloth | pyrra
 ABSENT_KEY = "charter.dev/absent-alert"  # annotation or label: "false" turns the absent alert off

@@ -17,12 +17,73 @@ from pathlib import Path
 from threading import Event
 from typing import BinaryIO
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import TagRecord
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.git_records import CommitBatch, Stamp, seconds
 from charter.sources.git.log import GitError, read_refs, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
+
+CODES = Codes(
+    Rule(
+        "GIT001",
+        "Not a git repository",
+        Severity.ERROR,
+        rationale="A path under `sources.git.roots` or a mapped repository that git cannot open is not mined.",
+        fix="Point `sources.git.roots` at folders of clones, or clone the repository there.",
+        example="""\
+# charter.yaml
+spec:
+  sources:
+    git: {roots: [clones]}          # clones/payments is a plain folder, not a clone
+""",
+    ),
+    Rule(
+        "GIT002",
+        "Shallow clone",
+        Severity.ERROR,
+        rationale="A shallow clone lacks the history lead time and ancestry need; its numbers would be wrong.",
+        fix="Run `git fetch --unshallow` in the clone, or clone it without `--depth`.",
+        example="""\
+$ git clone --depth 1 https://github.com/acme/payments clones/payments
+$ charter sync
+""",
+    ),
+    Rule(
+        "GIT003",
+        "Git cannot read the repository",
+        Severity.ERROR,
+        rationale="A corrupt object or unreadable repository stops its mining; nothing of it is written.",
+        fix="Run `git fsck` in the clone and re-clone it if objects are missing.",
+        example="""\
+$ charter sync       # clones/payments/.git/objects lost a pack
+error: GIT003 repository `payments`: git log failed: fatal: bad object HEAD
+""",
+    ),
+    Rule(
+        "GIT007",
+        "History rewritten",
+        Severity.INFO,
+        rationale="A force-push removed commits that were mined; the repository was mined again from the start.",
+        fix="Nothing to do; protect the branch against force-pushes if this was not intended.",
+        example="""\
+$ git -C clones/payments push --force origin main    # after a `charter sync`
+$ charter sync
+""",
+    ),
+    Rule(
+        "GIT008",
+        "Fetch failed",
+        Severity.WARNING,
+        rationale="`charter sync --fetch` could not update a clone; what it already had was mined.",
+        fix="Check the clone's remote and credentials, then run `git fetch` in it.",
+        example="""\
+$ charter sync --fetch       # the clone's remote needs credentials the job lacks
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 # Git's log is read (followed, copied into frames) this much at a time.
 CHUNK_SIZE = 1 << 20
