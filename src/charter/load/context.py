@@ -20,7 +20,6 @@ from charter.model.incident import Incident
 from charter.model.kinds import CharterEntity
 from charter.model.organization import Organization
 from charter.model.radar import RadarEntry
-from charter.model.slo import CODES as SLO_CODES
 from charter.model.slo import Slo, SloIndicator
 
 # The loader's codes: every reader reports what it finds through `LoadContext.report`.
@@ -225,7 +224,7 @@ metadata: {name: platform}
 spec: {type: url, target: "https://github.com/acme/platform/blob/main/catalog-info.yaml"}
 """,
     ),
-    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"], SLO_CODES["REL010"]),
+    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"]),
 )
 diagnostic = CODES.diagnostic
 

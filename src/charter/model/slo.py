@@ -10,8 +10,7 @@ from typing import Any, Literal
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Location, Severity
 
-# REL010 is a property of an SLO: `slo rules` finds it in the indicator, the Sloth reader in a plugin
-# SLI it cannot expand.
+# REL010 is a property of an SLO: `slo rules` and `check` find it in the indicator.
 CODES = Codes(
     Rule(
         "REL010",

@@ -23,7 +23,8 @@ from charter.analysis.checks import (
 from charter.analysis.delivery import release_tags
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.load import context as load_context
-from charter.load import oscal
+from charter.load import decisions as decision_records
+from charter.load import oscal, slos_sloth
 from charter.model import decision, estate, slo
 from charter.model.codes import AREAS, Catalogue, Codes, Rule
 from charter.sources import deployments, epss, kev, prometheus, records, scorecard, sli
@@ -40,6 +41,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
         estate,
         decision,
         load_context,
+        decision_records,
         governance,
         governance_migrations,
         governance_risks,
@@ -51,7 +53,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     # Error budgets (`charter slo status`)
     (slo_status,),
     # Prometheus rules from SLOs (`charter slo rules`)
-    (slo, slo_rules),
+    (slo, slos_sloth, slo_rules),
     # Incidents and SLO dependencies in the strategy (`charter check`)
     (governance_reliability,),
     # Security facts (`charter security`)

@@ -37,7 +37,7 @@ from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
-from charter.store.git_history import known_refs, read_commit_graph, read_tags, shas_touching
+from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 
 CODES = Codes(
@@ -97,6 +97,7 @@ def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | No
                 location=str(path),
                 remote_url=remote_url(path) if distributed else None,
                 known_refs=known_refs(connection, name),
+                known_head=known_head(connection, name),
                 fetch=options.fetch,
                 cache_dir=git.cache,
             )

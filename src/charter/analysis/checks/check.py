@@ -15,6 +15,7 @@ from charter.analysis.checks import (
     governance_migrations,
     governance_reliability,
     governance_risks,
+    governance_slo_rules,
     standards,
     suppression,
 )
@@ -27,7 +28,7 @@ from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 
 # The modules whose rules `charter check` runs, in order: each has `CODES` and `RULES`.
-CHECK_MODULES: tuple[ModuleType, ...] = (governance, governance_reliability)
+CHECK_MODULES: tuple[ModuleType, ...] = (governance, governance_reliability, governance_slo_rules)
 
 
 def rules_of(module: ModuleType) -> tuple[GovernanceRule, ...]:
@@ -45,6 +46,7 @@ CHECK_CODES = Codes(
         *governance_controls.CODES,
         COMPONENT_SOURCE_CODES["GIT006"],  # the release-tag patterns; GIT004 and GIT005 are `sync`'s
         *governance_reliability.CODES,
+        *governance_slo_rules.CODES,
         *standards.CODES,
         *suppression.CODES,
         *(rule for module in CHECK_MODULES for rule in module.CODES),

@@ -31,12 +31,15 @@ CODES = Codes(
         "SLI query without {{.window}}",
         Severity.ERROR,
         rationale=(
-            "Without the window placeholder every alert window would measure the same range, so the multi-window "
+            "Multi-window alerts measure the SLI over each alert window: a Sloth query marks its range with "
+            "`[{{.window}}]`, and an OpenSLO query's range selectors (or a bare series selector, wrapped in rate) "
+            "are made each window. A query without either would measure the same range in every window, so the "
             "alerts would be meaningless."
         ),
         fix=(
-            "Write the range of the query as `[{{.window}}]`, as Sloth requires: "
-            '`sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`.'
+            "Sloth: write the range of the query as `[{{.window}}]`, as Sloth requires: "
+            '`sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`. OpenSLO: write a series selector, or a '
+            "query with a range selector such as `[5m]` rather than a subquery or a recorded rate."
         ),
         example="""\
 # slos/payments.yaml (Sloth)
@@ -65,16 +68,17 @@ slos:
         "SLI kind Charter cannot write rules for",
         Severity.ERROR,
         rationale=(
-            "The indicator has no query Charter can turn into PromQL (a Sloth plugin SLI, or a metric source without "
-            "`query`)."
+            "The indicator has no query Charter can turn into PromQL (a metric source without `query`, or a threshold "
+            "objective without `op` and `value`)."
         ),
-        fix="Write the SLI as events or raw queries (Sloth) or give the metric source a PromQL `query`.",
+        fix="Give the metric source a PromQL `query`, and a threshold objective its `op` and `value`.",
         example="""\
-# slos/payments.yaml (Sloth)
-slos:
-  - name: availability
-    sli:
-      plugin: {id: sloth-common/kubernetes/apiserver/availability}
+# slos/payments.yaml (OpenSLO)
+spec:
+  indicator:
+    spec:
+      ratioMetric:
+        good: {metricSource: {type: Prometheus, spec: {metric: http_requests_total}}}   # `query`, not `metric`
 """,
     ),
     CodeRule(
@@ -176,10 +180,14 @@ class RulesResult:
 
 
 def slo_rules(slos: Iterable[Slo], policies: Policies) -> RulesResult:
-    """Rules for each SLO in order; an SLO that cannot have them is skipped with a diagnostic."""
+    """Rules for each SLO in order; an SLO that cannot have them is skipped with a diagnostic. An SLO
+    whose SLI a Sloth plugin makes is skipped silently: only Sloth can expand it, and the loader has
+    warned about it (REL018)."""
     made: list[SloRules] = []
     diagnostics: list[Diagnostic] = []
     for slo in slos:
+        if slo.indicator is not None and slo.indicator.kind == "plugin":
+            continue
         result = rules_for_slo(slo, policies)
         if isinstance(result, SloRules):
             made.append(result)
