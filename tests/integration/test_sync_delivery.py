@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from tests.realworld.test_requests_history import BUNDLE
 from tests.strategy import write_repo
 
 DAY = 86400
@@ -380,9 +381,7 @@ def test_sync_as_of_stamps_its_snapshot_and_a_resync_that_changed_nothing_adds_n
     assert latest.taken_at == datetime(2026, 10, 13, 23, 59, 59, tzinfo=UTC)
 
 
-# The real history of psf/requests (../shared/repos): its release tags as git itself gives them.
-REQUESTS_BUNDLE = Path(__file__).resolve().parents[3] / "shared" / "repos" / "requests.bundle"
-
+# The real history of psf/requests (BUNDLE, ../shared/repos): its release tags as git itself gives them.
 REQUESTS_STRATEGY = {
     "charter.yaml": STRATEGY["charter.yaml"],
     "catalog/all.yaml": """\
@@ -426,13 +425,13 @@ def git_release_tags(clone: Path) -> dict[str, tuple[str, datetime]]:
     return tags
 
 
-@pytest.mark.skipif(not REQUESTS_BUNDLE.is_file(), reason="../shared/repos/requests.bundle is not present")
+@pytest.mark.skipif(not BUNDLE.is_file(), reason="../shared/repos/requests.bundle is not present")
 def test_requests_release_tags_are_the_deployments_git_says(tmp_path: Path) -> None:
     from charter.store.database import open_store
     from charter.store.deployments import read_deployments
 
     clone = tmp_path / "clones" / "requests"
-    subprocess.run(["git", "clone", "-q", "--bare", str(REQUESTS_BUNDLE), str(clone)], check=True, capture_output=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(BUNDLE), str(clone)], check=True, capture_output=True)
     (tmp_path / "org").mkdir()
     repo = write_repo(tmp_path / "org", REQUESTS_STRATEGY)
     on_sqlite = {"CHARTER_DATABASE_URL": ""}
