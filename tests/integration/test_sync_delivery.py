@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter.cli.app import app
-from tests.realworld.test_requests_history import BUNDLE
+from tests.realworld.test_requests_history import BUNDLE, CATALOG, ORGANIZATION
 from tests.strategy import write_repo
 
 DAY = 86400
@@ -382,29 +383,9 @@ def test_sync_as_of_stamps_its_snapshot_and_a_resync_that_changed_nothing_adds_n
 
 
 # The real history of psf/requests (BUNDLE, ../shared/repos): its release tags as git itself gives them.
-REQUESTS_STRATEGY = {
-    "charter.yaml": STRATEGY["charter.yaml"],
-    "catalog/all.yaml": """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: psf}
-        spec: {type: team, children: []}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Component
-        metadata:
-          name: requests
-          annotations:
-            charter.dev/repo: requests
-            charter.dev/release-tags: 'v.*'
-        spec: {type: library, lifecycle: production, owner: psf}
-        """,
-}
-
-
-def git_release_tags(clone: Path) -> dict[str, tuple[str, datetime]]:
-    """Tag name -> (the commit it names, its deployment time: the tagger date of an annotated tag,
-    else the commit's committer date), straight from `git for-each-ref`."""
+def git_release_tags(clone: Path, pattern: str) -> dict[str, tuple[str, datetime]]:
+    """Release tag name (`pattern` matches it whole) -> (the commit it names, its deployment time:
+    the tagger date of an annotated tag, else the commit's committer date), from `git for-each-ref`."""
     listed = subprocess.run(
         [
             "git", "-C", str(clone), "for-each-ref", "refs/tags/v*",
@@ -415,6 +396,8 @@ def git_release_tags(clone: Path) -> dict[str, tuple[str, datetime]]:
     tags = {}
     for line in filter(None, listed):
         name, kind, sha, peeled, *tagged = line.split(" ")
+        if not re.fullmatch(pattern, name):
+            continue
         commit = peeled if kind == "tag" else sha
         if kind == "tag" and tagged and tagged[0]:
             moment = int(tagged[0])
@@ -433,12 +416,12 @@ def test_requests_release_tags_are_the_deployments_git_says(tmp_path: Path) -> N
     clone = tmp_path / "clones" / "requests"
     subprocess.run(["git", "clone", "-q", "--bare", str(BUNDLE), str(clone)], check=True, capture_output=True)
     (tmp_path / "org").mkdir()
-    repo = write_repo(tmp_path / "org", REQUESTS_STRATEGY)
+    repo = write_repo(tmp_path / "org", {"catalog/all.yaml": CATALOG}, organization=ORGANIZATION)
     on_sqlite = {"CHARTER_DATABASE_URL": ""}
     result = CliRunner().invoke(app, ["sync", "--repo", str(repo), "--quiet"], env=on_sqlite)
     assert result.exit_code == 0, result.output
 
-    tags = git_release_tags(clone)
+    tags = git_release_tags(clone, r"v\d+\.\d+\.\d+")  # the catalog's charter.dev/release-tags
     by_commit: dict[str, list[tuple[datetime, str]]] = {}
     for name, (commit, moment) in tags.items():
         by_commit.setdefault(commit, []).append((moment, name))
