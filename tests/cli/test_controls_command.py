@@ -7,22 +7,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from tests.analysis.test_controls import FILES, ORGANIZATION
-from tests.cli.test_risks_command import command_app
+from tests.conftest import run_charter
 from tests.strategy import write_repo
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(command_app(), list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_json_coverage_per_obligation(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES, organization=ORGANIZATION)
 
-    code, out, err = _run("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json")
+    code, out, err = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json").streams
 
     assert code == 0, err
     obligations = {item["obligation"]: item for item in json.loads(out)["obligations"]}
@@ -37,7 +30,7 @@ def test_json_coverage_per_obligation(tmp_path: Path) -> None:
 def test_table_for_one_obligation(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES, organization=ORGANIZATION)
 
-    code, out, _ = _run("controls", "--repo", str(root), "--as-of", "2026-11-01", "--obligation", "soc2")
+    code, out, _ = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--obligation", "soc2").streams
 
     assert code == 0
     assert "soc2" in out and "nist-800-53-low" not in out
@@ -49,7 +42,7 @@ def test_table_for_one_obligation(tmp_path: Path) -> None:
 def test_markdown_marks_missing_evidence_and_overdue_reviews(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES, organization=ORGANIZATION)
 
-    code, out, _ = _run("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "markdown")
+    code, out, _ = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "markdown").streams
 
     assert code == 0
     assert "| CC6.2 |  | partial | group:sec | docs/missing.md (missing) | 2026-10-01 (overdue) | — |" in out
@@ -58,7 +51,7 @@ def test_markdown_marks_missing_evidence_and_overdue_reviews(tmp_path: Path) -> 
 def test_an_unknown_obligation_names_the_known_ones(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES, organization=ORGANIZATION)
 
-    code, _, err = _run("controls", "--repo", str(root), "--obligation", "pci-dss")
+    code, _, err = run_charter("controls", "--repo", str(root), "--obligation", "pci-dss").streams
 
     assert code == 2
     assert "known: soc2, nist-800-53-low, iso27001" in err
@@ -68,7 +61,7 @@ def test_a_broken_oscal_file_is_ctl003_and_the_rest_still_reports(tmp_path: Path
     files = {**FILES, "controls/oscal/profile.json": '{"profile": {"imports": [ }'}
     root = write_repo(tmp_path, files, organization=ORGANIZATION)
 
-    code, out, err = _run("controls", "--repo", str(root), "--format", "json")
+    code, out, err = run_charter("controls", "--repo", str(root), "--format", "json").streams
 
     assert code == 0
     assert "CTL003" in err and "controls/oscal/profile.json" in err
@@ -77,17 +70,11 @@ def test_a_broken_oscal_file_is_ctl003_and_the_rest_still_reports(tmp_path: Path
     assert obligations["nist-800-53-low"]["source"].startswith("the requirements the ControlSet lists (name the")
 
 
-def _run_wide(*args: str) -> tuple[int, str, str]:
-    """As `_run`, with a terminal wide enough that the diagnostics table wraps no message."""
-    result = CliRunner().invoke(command_app(), list(args), env={"COLUMNS": "400"})
-    return result.exit_code, result.stdout, result.stderr
-
-
 def test_control_rules_use_the_oscal_lists_and_gate_on_fail_on(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES, organization=ORGANIZATION)
 
-    code, out, err = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json")
-    gated, _, _ = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "error")
+    code, out, err = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json").streams
+    gated, _, _ = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "error").streams
 
     assert code == 0 and json.loads(out)["obligations"]
     # `charter check` knows only what the files list: CC7.1 planned, iso27001 without a ControlSet. With
@@ -105,8 +92,8 @@ def test_charter_yaml_settles_the_control_rules_as_in_check(tmp_path: Path) -> N
     organization = ORGANIZATION + "  diagnostics: {CTL002: 'off', CTL001: warning}\n"
     root = write_repo(tmp_path, FILES, organization=organization)
 
-    gated, _, err = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "error")
-    warned, _, _ = _run_wide("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "warning")
+    gated, _, err = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "error").streams
+    warned, _, _ = run_charter("controls", "--repo", str(root), "--as-of", "2026-11-01", "--fail-on", "warning").streams
 
     assert "CTL002" not in err
     assert "CTL001" in err and "0 errors, 1 warning," in err

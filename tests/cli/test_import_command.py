@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
 from charter.model.delivery import DeploymentStatus
 from charter.store.database import open_store
 from charter.store.deployments import read_deployments, read_pull_requests
+from tests.conftest import run_charter
 from tests.strategy import write_repo
 
 SHA = "a" * 40
@@ -52,13 +51,6 @@ def strategy(tmp_path: Path) -> Path:
     return write_repo(tmp_path / "strategy", {**CATALOG, "charter.yaml": POLICY})
 
 
-def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
-    # A wide table, so that no message is wrapped.
-    result = CliRunner().invoke(app, ["import", *args], env={**env, "COLUMNS": "400"})
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
-
-
 def write_lines(path: Path, *records: dict[str, object]) -> Path:
     path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     return path
@@ -83,10 +75,10 @@ def test_import_deployments_prints_a_summary_and_stores_them(
         record(id="d2", environment="live"),
         record(id="d3", environment="staging", status="failure"),
     )
-    code, output = invoke(database, "deployments", str(path), "--repo", str(strategy))
+    code, output = run_charter("import", "deployments", str(path), "--repo", str(strategy), env=database)[:2]
     assert (code, output) == (0, f"{path}: imported 3 deployments (2 production), 0 skipped\n")
     assert stored_ids(strategy, database) == ["d1", "d2", "d3"]
-    assert invoke(database, "deployments", str(path), "--repo", str(strategy))[0] == 0
+    assert run_charter("import", "deployments", str(path), "--repo", str(strategy), env=database).exit_code == 0
     with open_store(strategy, database["CHARTER_DATABASE_URL"] or None) as store, store.engine.connect() as connection:
         assert [(d.id, d.status) for d in read_deployments(connection)] == [
             ("d1", DeploymentStatus.SUCCESS), ("d2", DeploymentStatus.SUCCESS), ("d3", DeploymentStatus.FAILURE),
@@ -98,7 +90,7 @@ def test_a_bad_file_writes_nothing_and_the_others_are_still_imported(
 ) -> None:
     bad = write_lines(tmp_path / "bad.jsonl", record(id="b1"), record(id="b2", finished="last week"))
     good = write_lines(tmp_path / "good.jsonl", record(id="g1"))
-    code, output = invoke(database, "deployments", str(bad), str(good), "--repo", str(strategy))
+    code, output = run_charter("import", "deployments", str(bad), str(good), "--repo", str(strategy), env=database)[:2]
     assert code == 1
     assert f"{bad}:2:1" in output and "IMP002" in output and "`finished` is not an ISO 8601 time" in output
     assert f"{bad}: nothing imported (1 error)" in output
@@ -110,7 +102,7 @@ def test_a_component_missing_from_the_catalog_is_a_warning(
     strategy: Path, database: dict[str, str], tmp_path: Path
 ) -> None:
     path = write_lines(tmp_path / "d.jsonl", record(id="d1", component="ledger"))
-    code, output = invoke(database, "deployments", str(path), "--repo", str(strategy))
+    code, output = run_charter("import", "deployments", str(path), "--repo", str(strategy), env=database)[:2]
     assert code == 0 and "IMP004" in output and "'ledger' is not in the catalog" in output
     assert stored_ids(strategy, database) == ["d1"]
 
@@ -125,8 +117,8 @@ def test_github_export_with_format_and_component_options(
                      "payload": {}, "statuses": statuses}]),
         encoding="utf-8",
     )  # fmt: skip
-    code, output = invoke(
-        database,
+    code, output = run_charter(
+        "import",
         "deployments",
         str(path),
         "--input-format",
@@ -135,7 +127,8 @@ def test_github_export_with_format_and_component_options(
         "checkout",
         "--repo",
         str(strategy),
-    )
+        env=database,
+    )[:2]
     assert (code, output) == (0, f"{path}: imported 1 deployments (1 production), 0 skipped\n")
     assert stored_ids(strategy, database) == ["github:42"]
 
@@ -148,7 +141,9 @@ def test_import_pulls(strategy: Path, database: dict[str, str], tmp_path: Path) 
         {"number": 2, "created_at": "2024-05-01T09:00:00Z", "merged_at": None, "merge_commit_sha": None},
     ]  # fmt: skip
     path.write_text(json.dumps(pulls), encoding="utf-8")
-    code, output = invoke(database, "pulls", str(path), "--repository", "checkout", "--repo", str(strategy))
+    code, output = run_charter(
+        "import", "pulls", str(path), "--repository", "checkout", "--repo", str(strategy), env=database
+    )[:2]
     assert (code, output) == (0, f"{path}: imported 1 pull requests, 1 skipped\n")
     with open_store(strategy, database["CHARTER_DATABASE_URL"] or None) as store, store.engine.connect() as connection:
         assert [p.number for p in read_pull_requests(connection, "checkout")] == [1]
@@ -157,14 +152,21 @@ def test_import_pulls(strategy: Path, database: dict[str, str], tmp_path: Path) 
 def test_usage_errors_exit_2(strategy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"CHARTER_DATABASE_URL": ""}
     path = write_lines(tmp_path / "d.jsonl", record())
-    assert invoke(env, "deployments", str(path), "--input-format", "yaml", "--repo", str(strategy))[0] == 2
-    assert invoke(env, "deployments", "--repo", str(strategy))[0] == 2
+    assert (
+        run_charter("import", "deployments", str(path), "--input-format", "yaml", "--repo", str(strategy), env=env)[:2][
+            0
+        ]
+        == 2
+    )
+    assert run_charter("import", "deployments", "--repo", str(strategy), env=env).exit_code == 2
     monkeypatch.chdir(tmp_path)
-    code, output = invoke(env, "pulls", str(path))
+    code, output = run_charter("import", "pulls", str(path), env=env)[:2]
     assert code == 2 and "no charter.yaml" in output
 
 
 def test_unreadable_file_is_a_diagnostic_not_a_traceback(strategy: Path, tmp_path: Path) -> None:
     missing = tmp_path / "missing.csv"
-    code, output = invoke({"CHARTER_DATABASE_URL": ""}, "deployments", str(missing), "--repo", str(strategy))
+    code, output = run_charter(
+        "import", "deployments", str(missing), "--repo", str(strategy), env={"CHARTER_DATABASE_URL": ""}
+    )[:2]
     assert code == 1 and "IMP001" in output and "No such file or directory" in output

@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
+from tests.conftest import run_charter
 from tests.strategy import MINIMAL_ORGANIZATION, write_repo
 
 FILES = {
@@ -62,12 +61,6 @@ DEPLOYMENTS = [
 ]  # fmt: skip
 
 
-def run(*arguments: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(arguments))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.output
-
-
 def _repo(tmp_path: Path) -> Path:
     (tmp_path / "org").mkdir()
     return write_repo(tmp_path / "org", FILES)
@@ -77,13 +70,15 @@ def test_imported_incidents_merge_with_postmortems_and_report(tmp_path: Path) ->
     repo = _repo(tmp_path)
     export = tmp_path / "pagerduty.json"
     export.write_text(json.dumps(PAGERDUTY), encoding="utf-8")
-    code, output = run("import", "incidents", "--repo", str(repo), str(export))
+    code, output = run_charter("import", "incidents", "--repo", str(repo), str(export))[:2]
     assert code == 0, output
     assert "imported 2 incidents" in output
-    assert run("import", "incidents", "--repo", str(repo), str(export))[0] == 0  # again: updated, not added
+    assert (
+        run_charter("import", "incidents", "--repo", str(repo), str(export)).exit_code == 0
+    )  # again: updated, not added
 
-    code, output = run("incidents", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11",
-                       "--by", "service", "--format", "json")  # fmt: skip
+    period = ("--since", "2026-09-28", "--until", "2026-10-11")
+    code, output = run_charter("incidents", "--repo", str(repo), *period, "--by", "service", "--format", "json")[:2]
     assert code == 0, output
     report = json.loads(output)
     [payments] = report["groups"]
@@ -98,11 +93,11 @@ def test_imported_incidents_merge_with_postmortems_and_report(tmp_path: Path) ->
     merged = next(item for item in report["incidents"] if item["id"] == "INC-1")
     assert merged["resolved"] == "2026-10-01T14:00:00+00:00" and "Q1" in merged["aliases"]
 
-    code, output = run("incidents", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11")
+    code, output = run_charter("incidents", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11")[:2]
     assert code == 0 and "payments" not in output.split("\n")[0]
     assert "MTTA: started -> acknowledged" in output
 
-    code, output = run("incidents", "--repo", str(repo), "--since", "2026-09-28", "--format", "csv")
+    code, output = run_charter("incidents", "--repo", str(repo), "--since", "2026-09-28", "--format", "csv")[:2]
     assert code == 0 and "reliability.mttr.p50" in output
 
 
@@ -110,17 +105,17 @@ def test_an_exported_incident_aliased_by_a_postmortem_links_its_deployment(tmp_p
     repo = _repo(tmp_path)
     records = tmp_path / "deployments.jsonl"
     records.write_text("".join(json.dumps(record) + "\n" for record in DEPLOYMENTS), encoding="utf-8")
-    assert run("import", "deployments", "--repo", str(repo), str(records))[0] == 0
+    assert run_charter("import", "deployments", "--repo", str(repo), str(records)).exit_code == 0
     arguments = ("delivery", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11", "--format", "json")
 
-    code, output = run(*arguments)
+    code, output = run_charter(*arguments)[:2]
     [before] = json.loads(output)["scopes"]
     assert before["failedDeployments"] == 1 and before["recoveryTimeP50Seconds"] is None  # the postmortem has no end
 
     export = tmp_path / "pagerduty.json"
     export.write_text(json.dumps(PAGERDUTY), encoding="utf-8")
-    assert run("import", "incidents", "--repo", str(repo), str(export))[0] == 0
-    code, output = run(*arguments)
+    assert run_charter("import", "incidents", "--repo", str(repo), str(export)).exit_code == 0
+    code, output = run_charter(*arguments)[:2]
     assert code == 0, output
     report = json.loads(output)
     assert report["failures"] == {"d1": [{"rule": "caused-by-deployment", "incident": "INC-1", "byDeployment": None}]}
@@ -134,14 +129,14 @@ def test_a_bad_file_imports_nothing_while_the_others_import(tmp_path: Path) -> N
     bad.write_text(json.dumps({"incidents": [{**PAGERDUTY["incidents"][0], "urgency": "extreme"}]}), encoding="utf-8")
     good = tmp_path / "good.json"
     good.write_text(json.dumps(PAGERDUTY), encoding="utf-8")
-    code, output = run("import", "incidents", "--repo", str(repo), str(bad), str(good))
+    code, output = run_charter("import", "incidents", "--repo", str(repo), str(bad), str(good))[:2]
     assert code == 1
     assert "IMP021" in output and "nothing imported (1 error)" in output and "imported 2 incidents" in output
 
 
 def test_a_markdown_file_without_front_matter_is_not_an_incident_record(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    code, output = run("check", "--repo", str(repo), "--format", "json")
+    code, output = run_charter("check", "--repo", str(repo), "--format", "json")[:2]
     found = [item for item in json.loads(output)["diagnostics"] if item["code"] == "SCH011"]
     assert [(item["severity"], item["path"], item["message"][:24]) for item in found] == [
         ("info", "incidents/README.md", "not an incident record: ")
@@ -188,10 +183,10 @@ def test_error_budget_used_per_incident(tmp_path: Path) -> None:
         assert not import_sli_file(store, samples).failed
     export = tmp_path / "pagerduty.json"
     export.write_text(json.dumps(PAGERDUTY), encoding="utf-8")
-    assert run("import", "incidents", "--repo", str(repo), str(export))[0] == 0
+    assert run_charter("import", "incidents", "--repo", str(repo), str(export)).exit_code == 0
 
-    code, output = run("incidents", "--repo", str(repo), "--since", "2026-09-28", "--until", "2026-10-11",
-                       "--format", "json")  # fmt: skip
+    period = ("--since", "2026-09-28", "--until", "2026-10-11")
+    code, output = run_charter("incidents", "--repo", str(repo), *period, "--format", "json")[:2]
     assert code == 0, output
     shares = {item["id"]: item["errorBudgetShares"] for item in json.loads(output)["incidents"]}
     # INC-1 runs 11:00 to 14:00 (resolved from PagerDuty): 180 minutes x 10 bad = 1800 bad events. Its
@@ -208,8 +203,10 @@ def test_the_severity_map_of_charter_yaml_applies(tmp_path: Path) -> None:
     repo = write_repo(tmp_path / "org", FILES, organization)
     export = tmp_path / "pagerduty.json"
     export.write_text(json.dumps([{**PAGERDUTY["incidents"][1], "urgency": "extreme"}]), encoding="utf-8")
-    assert run("import", "incidents", "--repo", str(repo), str(export))[0] == 0
-    code, output = run("incidents", "--repo", str(repo), "--since", "2026-10-01", "--by", "severity", "-f", "json")
+    assert run_charter("import", "incidents", "--repo", str(repo), str(export)).exit_code == 0
+    code, output = run_charter(
+        "incidents", "--repo", str(repo), "--since", "2026-10-01", "--by", "severity", "-f", "json"
+    )[:2]
     assert [(group["scope"], group["incidents"]) for group in json.loads(output)["groups"]] == [
         ("SEV1", 1),
         ("SEV2", 1),

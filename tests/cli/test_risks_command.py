@@ -8,37 +8,19 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import typer
-from typer.testing import CliRunner
-
-from charter.cli.controls import controls_command
-from charter.cli.errors import CharterGroup
-from charter.cli.risks import risks_command
 from charter.model.risk_states import RiskState
 from charter.store.database import open_store
 from charter.store.risk_register import write_risk_states
 from charter.store.snapshots import insert_snapshot
 from tests.analysis.test_risk_register import FILES
+from tests.conftest import run_charter
 from tests.strategy import write_repo
-
-
-def command_app() -> typer.Typer:
-    """The two commands as `charter` registers them (errors become exit codes)."""
-    app = typer.Typer(cls=CharterGroup)
-    app.command("risks")(risks_command)
-    app.command("controls")(controls_command)
-    return app
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(command_app(), list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_table_shows_the_heat_map_and_the_lists(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES)
 
-    code, out, _ = _run("risks", "--repo", str(root), "--as-of", "2026-11-01")
+    code, out, _ = run_charter("risks", "--repo", str(root), "--as-of", "2026-11-01").streams
 
     assert code == 0
     assert "Risk heat map" in out
@@ -68,7 +50,7 @@ def test_json_reports_changes_since_the_register_of_the_last_snapshot(tmp_path: 
             [RiskState("risk:one-by-one", "low", "open"), RiskState("risk:five-by-one", "high", "open")],
         )
 
-    code, out, _ = _run("risks", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json")
+    code, out, _ = run_charter("risks", "--repo", str(root), "--as-of", "2026-11-01", "--format", "json").streams
 
     assert code == 0
     data = json.loads(out)
@@ -88,7 +70,7 @@ def test_as_of_before_the_snapshot_does_not_use_it(tmp_path: Path) -> None:
         snapshot = insert_snapshot(connection, datetime(2026, 10, 15, tzinfo=UTC), None, [])
         write_risk_states(connection, snapshot, [RiskState("risk:one-by-one", "low", "open")])
 
-    code, out, _ = _run("risks", "--repo", str(root), "--as-of", "2026-10-01", "--format", "json")
+    code, out, _ = run_charter("risks", "--repo", str(root), "--as-of", "2026-10-01", "--format", "json").streams
 
     assert code == 0
     data = json.loads(out)
@@ -99,7 +81,7 @@ def test_as_of_before_the_snapshot_does_not_use_it(tmp_path: Path) -> None:
 def test_markdown_has_the_heat_map_table(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES)
 
-    code, out, _ = _run("risks", "--repo", str(root), "--as-of", "2026-11-01", "--format", "markdown")
+    code, out, _ = run_charter("risks", "--repo", str(root), "--as-of", "2026-11-01", "--format", "markdown").streams
 
     assert code == 0
     assert "| 5 | 1 · medium | · high | · high | · critical | 1 · critical |" in out
@@ -110,7 +92,7 @@ def test_export_poam_writes_the_oscal_document(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES)
     target = tmp_path / "poam.json"
 
-    code, _, err = _run("risks", "--repo", str(root), "--export", "poam", "--output", str(target))
+    code, _, err = run_charter("risks", "--repo", str(root), "--export", "poam", "--output", str(target)).streams
 
     assert code == 0, err
     poam = json.loads(target.read_text(encoding="utf-8"))["plan-of-action-and-milestones"]
@@ -138,7 +120,7 @@ def test_export_poam_carries_the_open_findings_of_the_store(tmp_path: Path) -> N
         write_scan(connection, "Trivy", "registry.example/payments:1.4", datetime(2026, 10, 1, tzinfo=UTC), found, "t")
     target = tmp_path / "poam.json"
 
-    code, _, err = _run("risks", "--repo", str(root), "--export", "poam", "--output", str(target))
+    code, _, err = run_charter("risks", "--repo", str(root), "--export", "poam", "--output", str(target)).streams
 
     assert code == 0, err
     poam = json.loads(target.read_text(encoding="utf-8"))["plan-of-action-and-milestones"]
@@ -149,7 +131,7 @@ def test_export_poam_carries_the_open_findings_of_the_store(tmp_path: Path) -> N
 def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES)
 
-    code, _, err = _run("risks", "--repo", str(root), "--format", "csv")
+    code, _, err = run_charter("risks", "--repo", str(root), "--format", "csv").streams
 
     assert code == 2
     assert "csv" in err
@@ -158,7 +140,7 @@ def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_heat_map_names_each_cells_matrix_level_in_the_terminal(tmp_path: Path) -> None:
     root = write_repo(tmp_path, FILES)
 
-    code, out, _ = _run("risks", "--repo", str(root), "--as-of", "2026-11-01")
+    code, out, _ = run_charter("risks", "--repo", str(root), "--as-of", "2026-11-01").streams
 
     assert code == 0
     heat_rows = [line for line in out.splitlines() if line.startswith("│") and line.count("│") == 7]

@@ -12,27 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from charter.cli.errors import CharterGroup
-from charter.cli.imports import import_app
-from charter.cli.security import security_command
 from charter.services.context import load_context
 from charter.services.security_metrics import security_metric_values
 from charter.store.database import open_store
+from tests.conftest import run_charter
 from tests.security_strategy import write_security_repo
 
 NETWORK = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 PRIVILEGED = "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H"
-
-
-def cli() -> typer.Typer:
-    """The commands this test needs, registered as charter.cli.app does (errors become exit codes)."""
-    app = typer.Typer(cls=CharterGroup)
-    app.add_typer(import_app, name="import")
-    app.command("security")(security_command)
-    return app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -40,12 +28,6 @@ def database(request: pytest.FixtureRequest) -> dict[str, str]:
     if request.param == "sqlite":
         return {"CHARTER_DATABASE_URL": ""}
     return {"CHARTER_DATABASE_URL": request.getfixturevalue("postgres_url")}
-
-
-def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli(), list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
 
 
 def trivy(path: Path, artifact: str, created: str, vulnerabilities: list[tuple[str, str, str | None]]) -> Path:
@@ -143,17 +125,21 @@ def repo(tmp_path: Path, database: dict[str, str]) -> Path:
         ),
     ]
     for component, path in imports:
-        code, output = invoke(database, "import", "findings", str(path), "--repo", str(root), "--component", component)
+        code, output = run_charter(
+            "import", "findings", str(path), "--repo", str(root), "--component", component, env=database
+        )[:2]
         assert code == 0, output
     files = feeds(tmp_path / "feeds")
     for kind in ("kev", "epss", "scorecard"):
-        code, output = invoke(database, "import", kind, str(files[kind]), "--repo", str(root))
+        code, output = run_charter("import", kind, str(files[kind]), "--repo", str(root), env=database)[:2]
         assert code == 0, output
     return root
 
 
 def test_the_report_as_json(repo: Path, database: dict[str, str]) -> None:
-    code, output = invoke(database, "security", "--repo", str(repo), "--as-of", "2026-03-01", "--format", "json")
+    code, output = run_charter(
+        "security", "--repo", str(repo), "--as-of", "2026-03-01", "--format", "json", env=database
+    )[:2]
     assert code == 0, output
     data = json.loads(output)
     assert data["total"]["open"] == 4 and data["total"]["overdue"] == 2 and data["total"]["kevExposed"] == 1
@@ -187,22 +173,22 @@ def test_the_report_as_json(repo: Path, database: dict[str, str]) -> None:
 
 
 def test_the_table_and_markdown_show_the_path_through_the_tree(repo: Path, database: dict[str, str]) -> None:
-    code, table = invoke(database, "security", "--repo", str(repo), "--as-of", "2026-03-01")
+    code, table = run_charter("security", "--repo", str(repo), "--as-of", "2026-03-01", env=database)[:2]
     assert code == 0, table
     assert "Security as of 2026-03-01 by component" in table and "Past remediation SLA: 2" in table
     assert "active → open → yes → very high ⇒ Act" in table
     assert "Known exploited on internet-facing components: 1" in table
-    code, markdown = invoke(
-        database, "security", "--repo", str(repo), "--as-of", "2026-03-01", "-f", "markdown", "--limit", "1"
-    )
+    code, markdown = run_charter(
+        "security", "--repo", str(repo), "--as-of", "2026-03-01", "-f", "markdown", "--limit", "1", env=database
+    )[:2]
     assert "## Past remediation SLA: 2 (the 1 most overdue)" in markdown
     assert "| CVE-2024-0003 (libexample) | high | ledger | group:team-a |" in markdown
 
 
 def test_by_team_as_csv(repo: Path, database: dict[str, str]) -> None:
-    code, output = invoke(
-        database, "security", "--repo", str(repo), "--as-of", "2026-03-01", "--by", "team", "--format", "csv"
-    )
+    code, output = run_charter(
+        "security", "--repo", str(repo), "--as-of", "2026-03-01", "--by", "team", "--format", "csv", env=database
+    )[:2]
     assert code == 0, output
     rows = {(row["scope"], row["metric"]): row["value"] for row in csv.DictReader(io.StringIO(output))}
     assert rows[("group:team-a", "overdue")] == "2" and rows[("group:team-a", "priority.act")] == "1"
@@ -210,10 +196,14 @@ def test_by_team_as_csv(repo: Path, database: dict[str, str]) -> None:
 
 
 def test_fail_on_makes_the_sec_diagnostics_a_gate(repo: Path, database: dict[str, str]) -> None:
-    code, _ = invoke(database, "security", "--repo", str(repo), "--as-of", "2026-03-01", "--fail-on", "error")
+    code, _ = run_charter("security", "--repo", str(repo), "--as-of", "2026-03-01", "--fail-on", "error", env=database)[
+        :2
+    ]
     assert code == 1
     # Before anything was due (Dec 1, 2025: only the batch finding, due Dec 30), nothing fails the gate.
-    code, output = invoke(database, "security", "--repo", str(repo), "--as-of", "2025-12-01", "--fail-on", "warning")
+    code, output = run_charter(
+        "security", "--repo", str(repo), "--as-of", "2025-12-01", "--fail-on", "warning", env=database
+    )[:2]
     assert code == 0, output
 
 
@@ -238,7 +228,7 @@ def test_the_trend_comes_from_snapshots(repo: Path, database: dict[str, str]) ->
     assert later_by_key[("security.access_control_gaps", "component:shop")] == 1
     assert later_by_key[("security.access_control_gaps", "component:ledger")] == 0
     assert later_by_key[("security.findings.open", "group:team-b")] == 2
-    code, output = invoke(database, "security", "--repo", str(repo), "--as-of", "2026-03-01", "-f", "json")
+    code, output = run_charter("security", "--repo", str(repo), "--as-of", "2026-03-01", "-f", "json", env=database)[:2]
     assert json.loads(output)["trend"] == [
         {
             "takenAt": "2026-02-01T00:00:00+00:00",
@@ -255,7 +245,7 @@ def test_the_trend_comes_from_snapshots(repo: Path, database: dict[str, str]) ->
 
 def test_an_empty_store_says_what_to_import(tmp_path: Path, database: dict[str, str]) -> None:
     root = write_security_repo(tmp_path)
-    code, output = invoke(database, "security", "--repo", str(root))
+    code, output = run_charter("security", "--repo", str(root), env=database)[:2]
     assert code == 0 and "No open findings" in output
 
 
@@ -264,7 +254,9 @@ def test_findings_closed_by_a_later_scan_or_suppressed_by_vex_are_not_counted(
 ) -> None:
     # The ledger's next scan no longer reports CVE-2024-0003: closed.
     rescan = trivy(tmp_path / "ledger-2.json", "acme/ledger:2.3", "2026-02-15T08:00:00Z", [])
-    code, output = invoke(database, "import", "findings", str(rescan), "--repo", str(repo), "--component", "ledger")
+    code, output = run_charter(
+        "import", "findings", str(rescan), "--repo", str(repo), "--component", "ledger", env=database
+    )[:2]
     assert code == 0, output
     # The batch job is not affected by CVE-2024-0002 (OpenVEX).
     vex = tmp_path / "batch.openvex.json"
@@ -287,9 +279,11 @@ def test_findings_closed_by_a_later_scan_or_suppressed_by_vex_are_not_counted(
             }
         )
     )
-    code, output = invoke(database, "import", "findings", str(vex), "--repo", str(repo))
+    code, output = run_charter("import", "findings", str(vex), "--repo", str(repo), env=database)[:2]
     assert code == 0, output
-    code, output = invoke(database, "security", "--repo", str(repo), "--as-of", "2026-03-01", "--format", "json")
+    code, output = run_charter(
+        "security", "--repo", str(repo), "--as-of", "2026-03-01", "--format", "json", env=database
+    )[:2]
     data = json.loads(output)
     assert {scope["scope"]: scope["open"] for scope in data["scopes"]} == {"shop": 1, "batch": 1}
     assert [item["vulnerabilityId"] for item in data["overdue"]] == ["CVE-2021-44228"]
@@ -299,5 +293,5 @@ def test_a_store_that_cannot_be_read_is_a_message_not_a_traceback(tmp_path: Path
     root = write_security_repo(tmp_path)
     with open_store(root) as store, store.transaction() as connection:
         connection.exec_driver_sql("DROP TABLE findings")
-    code, output = invoke({"CHARTER_DATABASE_URL": ""}, "security", "--repo", str(root))
+    code, output = run_charter("security", "--repo", str(root), env={"CHARTER_DATABASE_URL": ""})[:2]
     assert code == 1 and "the store cannot be read" in output and "findings" in output

@@ -6,32 +6,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
+from tests.conftest import run_charter
 
 AS_OF = "2026-11-01"
 
 
-def run_charter(*arguments: str) -> str:
-    """Run one charter command on the demo's own SQLite store; it must succeed without a traceback."""
-    result = CliRunner().invoke(app, list(arguments), env={"CHARTER_DATABASE_URL": ""})
+def charter_output(*arguments: str) -> str:
+    """What one charter command prints on the demo's own SQLite store; it must succeed."""
+    result = run_charter(*arguments, env={"CHARTER_DATABASE_URL": ""})
     assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
     return result.output
 
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo") / "org"
-    run_charter("demo", str(root), "--size", "small")
+    charter_output("demo", str(root), "--size", "small")
     facts = root / "facts"
-    run_charter("import", "deployments", "--repo", str(root), str(facts / "deployments.jsonl"))
-    run_charter("import", "incidents", "--repo", str(root), *map(str, sorted(facts.glob("incidents-*"))))
-    run_charter("import", "sli", "--repo", str(root), str(facts / "sli.csv"))
-    run_charter("import", "findings", "--repo", str(root), *map(str, sorted((facts / "scans").iterdir())))
-    run_charter("import", "kev", "--repo", str(root), str(facts / "kev.json"))
-    run_charter("import", "epss", "--repo", str(root), str(facts / "epss.csv"))
-    run_charter("import", "scorecard", "--repo", str(root), *map(str, sorted((facts / "scorecard").glob("*.json"))))
-    run_charter("sync", "--repo", str(root), "--as-of", AS_OF, "--quiet")
+    charter_output("import", "deployments", "--repo", str(root), str(facts / "deployments.jsonl"))
+    charter_output("import", "incidents", "--repo", str(root), *map(str, sorted(facts.glob("incidents-*"))))
+    charter_output("import", "sli", "--repo", str(root), str(facts / "sli.csv"))
+    charter_output("import", "findings", "--repo", str(root), *map(str, sorted((facts / "scans").iterdir())))
+    charter_output("import", "kev", "--repo", str(root), str(facts / "kev.json"))
+    charter_output("import", "epss", "--repo", str(root), str(facts / "epss.csv"))
+    charter_output("import", "scorecard", "--repo", str(root), *map(str, sorted((facts / "scorecard").glob("*.json"))))
+    charter_output("sync", "--repo", str(root), "--as-of", AS_OF, "--quiet")
     return root

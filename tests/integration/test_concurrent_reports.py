@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
 from charter.services.codehealth import code_health_report
 from charter.services.context import Context, load_context
 from charter.services.controls import ControlsQuery, controls_report
@@ -23,6 +21,7 @@ from charter.services.scorecard import scorecard_report
 from charter.services.security import SecurityQuery, security_report
 from charter.services.slo_status import SloStatusQuery, slo_status_report
 from charter.store.database import open_store
+from tests.conftest import run_charter
 from tests.integration.conftest import AS_OF
 from tests.pg_server import PostgresServer
 
@@ -57,7 +56,7 @@ def _import_demo_facts(root: Path, url: str) -> None:
     for arguments in [["import", *command, "--repo", str(root)] for command in commands] + [
         ["sync", "--repo", str(root), "--as-of", AS_OF, "--quiet"]
     ]:
-        result = CliRunner().invoke(app, arguments, env={"CHARTER_DATABASE_URL": url})
+        result = run_charter(*arguments, env={"CHARTER_DATABASE_URL": url})
         assert result.exit_code == 0, result.output
 
 

@@ -15,10 +15,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
 from charter.services.scaffold import report_schema, report_views
+from tests.conftest import run_charter
 from tests.integration.conftest import AS_OF
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -85,7 +84,7 @@ EXIT_CODES: dict[str, int] = {}  # every report exits 0 on the demo
 def _output(demo: Path, name: str) -> str:
     arguments = REPORTS[name]
     command = [*arguments, "--repo", str(demo)] if arguments[0] not in ("rules", "metrics") else arguments
-    result = CliRunner().invoke(app, command, env={"CHARTER_DATABASE_URL": "", "COLUMNS": "200"})
+    result = run_charter(*command, env={"CHARTER_DATABASE_URL": "", "COLUMNS": "200"})
     assert result.exit_code == EXIT_CODES.get(name, 0), result.output
     assert "Traceback" not in result.output
     # The demo's snapshot is taken at the end of its `sync --as-of` day, so its time is held too.

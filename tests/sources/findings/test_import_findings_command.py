@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
 from charter.services.findings import read_findings
 from charter.store.database import open_store
+from tests.conftest import run_charter
 from tests.sources.findings.documents import (
     IMAGE,
     PIP_AUDIT_CURRENT,
@@ -64,12 +63,6 @@ def strategy(tmp_path: Path) -> Path:
     return write_repo(tmp_path / "strategy", CATALOG)
 
 
-def invoke(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["import", "findings", *args], env={**env, "COLUMNS": "400"})
-    assert "Traceback" not in result.output, result.output
-    return result.exit_code, result.output
-
-
 def components(strategy: Path, env: dict[str, str]) -> list[tuple[str, str]]:
     """(vulnerability or rule, component; "" when unmapped) of every open finding."""
     with open_store(strategy, env["CHARTER_DATABASE_URL"] or None) as store, store.engine.connect() as connection:
@@ -82,7 +75,7 @@ def test_findings_map_to_components_by_image_and_repository(
 ) -> None:
     trivy = write_json(tmp_path / "trivy.json", trivy_report([trivy_vulnerability("CVE-2023-0001", "libssl3", "3.1")]))
     codeql = write_json(tmp_path / "codeql.sarif", sarif_code_log([sarif_result("py/sql-injection", 0, "a.py", 1)]))
-    code, output = invoke(database, str(trivy), str(codeql), "--repo", str(strategy))
+    code, output = run_charter("import", "findings", str(trivy), str(codeql), "--repo", str(strategy), env=database)[:2]
     assert (code, output) == (
         0,
         f"{trivy}: imported 1 findings (1 new, 0 closed), 0 skipped\n"
@@ -96,14 +89,25 @@ def test_findings_map_to_components_by_image_and_repository(
 
 def test_repo_name_scanned_at_and_unmapped_warning(strategy: Path, database: dict[str, str], tmp_path: Path) -> None:
     path = write_json(tmp_path / "pip-audit.json", PIP_AUDIT_CURRENT)
-    code, output = invoke(database, str(path), "--repo", str(strategy), "--scanned-at", "2026-05-01T00:00:00Z")
+    code, output = run_charter(
+        "import", "findings", str(path), "--repo", str(strategy), "--scanned-at", "2026-05-01T00:00:00Z", env=database
+    )[:2]
     assert code == 0
     assert "IMP035" in output and "1 of 1 findings of pip-audit on 'pip-audit.json' map to no component" in output
     assert f"{path}: imported 1 findings (1 new, 0 closed, 1 unmapped), 0 skipped" in output
 
-    code, output = invoke(
-        database, str(path), "--repo", str(strategy), "--repo-name", "checkout", "--scanned-at", "2026-05-02"
-    )
+    code, output = run_charter(
+        "import",
+        "findings",
+        str(path),
+        "--repo",
+        str(strategy),
+        "--repo-name",
+        "checkout",
+        "--scanned-at",
+        "2026-05-02",
+        env=database,
+    )[:2]
     assert (code, output) == (0, f"{path}: imported 1 findings (1 new, 0 closed), 0 skipped\n")
     assert components(strategy, database) == [
         ("CVE-2019-1010083", ""),  # the first import, of target pip-audit.json, unmapped
@@ -116,7 +120,7 @@ def test_a_bad_file_fails_alone(strategy: Path, database: dict[str, str], tmp_pa
     log["version"] = "2.0.0"
     bad = write_json(tmp_path / "old.sarif", log)
     good = write_json(tmp_path / "trivy.json", trivy_report([trivy_vulnerability("CVE-2023-0001", "libssl3", "3.1")]))
-    code, output = invoke(database, str(bad), str(good), "--repo", str(strategy))
+    code, output = run_charter("import", "findings", str(bad), str(good), "--repo", str(strategy), env=database)[:2]
     assert code == 1
     assert "IMP031" in output and "$.version: SARIF version '2.0.0': only 2.1.0 is read" in output
     assert f"{bad}: nothing imported (1 error)" in output
@@ -135,7 +139,9 @@ def test_a_bad_file_fails_alone(strategy: Path, database: dict[str, str], tmp_pa
 )
 def test_wrong_usage_exits_2(strategy: Path, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     path = write_json(tmp_path / "trivy.json", trivy_report([]))
-    code, output = invoke({"CHARTER_DATABASE_URL": ""}, str(path), "--repo", str(strategy), *args)
+    code, output = run_charter(
+        "import", "findings", str(path), "--repo", str(strategy), *args, env={"CHARTER_DATABASE_URL": ""}
+    )[:2]
     assert code == 2
     assert message in output
 
@@ -145,5 +151,10 @@ def test_forced_component(strategy: Path, tmp_path: Path) -> None:
     report["ArtifactName"] = IMAGE.replace("checkout", "elsewhere")
     path = write_json(tmp_path / "trivy.json", report)
     env = {"CHARTER_DATABASE_URL": ""}
-    assert invoke(env, str(path), "--repo", str(strategy), "--component", "Payments")[0] == 0
+    assert (
+        run_charter(
+            "import", "findings", str(path), "--repo", str(strategy), "--component", "Payments", env=env
+        ).exit_code
+        == 0
+    )
     assert components(strategy, env) == [("CVE-2023-0001", "component:default/payments")]
