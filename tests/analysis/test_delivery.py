@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from charter.analysis.component_sources import ComponentScope
-from charter.analysis.delivery.bands import DoraEdition
+from charter.analysis.delivery.bands import DoraEdition, band
 from charter.analysis.delivery.explain import explain_deployment
 from charter.analysis.delivery.failures import (
     FailureLink,
@@ -185,7 +185,42 @@ def test_deployment_days_per_month_is_the_median_over_whole_calendar_months() ->
     assert payments.deployment_days_per_month == 2.0  # March 3 days, April 1 day
     # The 8 whole weeks (2 March to 26 April) have 1, 1, 1, 0, 0, 1, 0, 0 deployment days: median 0.5.
     assert payments.deployment_days_per_week == 0.5
-    assert payments.bands["delivery.deployment_days_per_week"] == "medium"
+    # Below one day a week the band is the month figure's, and is carried beside it.
+    assert payments.bands["delivery.deployment_days_per_week"] is None
+    assert payments.bands["delivery.deployment_days_per_month"] == "medium"
+
+
+def test_every_band_is_computed_from_the_figure_it_is_shown_beside() -> None:
+    """Two components that both deploy on 0.0 days a week (median) are banded apart by the figure
+    shown with their band, the month median, not by a value the report hides."""
+    since, until = datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 5, 25, tzinfo=UTC)  # 12 whole weeks
+    monthly = ["2026-03-03", "2026-03-17", "2026-04-07", "2026-04-21", "2026-05-05"]
+    deployments = [
+        *(deploy_on("monthly", day) for day in monthly),
+        deploy_on("rarely", "2026-03-10"),
+        *(
+            deploy_on("weekly", f"2026-{month:02d}-{day:02d}")
+            for month, days in ((3, (3, 10, 17, 24, 31)), (4, (7, 14, 21, 28)), (5, (5, 12, 19)))
+            for day in days
+        ),
+    ]
+    report = delivery_report(DeliveryInputs(deployments), DeliveryOptions(since, until))
+    scopes = {scope.scope: scope for scope in report.scopes}
+    assert scopes["monthly"].deployment_days_per_week == scopes["rarely"].deployment_days_per_week == 0.0
+    assert scopes["monthly"].bands["delivery.deployment_days_per_month"] == "medium"  # 2 days in March and April
+    assert scopes["rarely"].bands["delivery.deployment_days_per_month"] == "low"
+    assert scopes["weekly"].bands["delivery.deployment_days_per_week"] == "high"
+    for scope in report.scopes:
+        values = scope.metric_values()
+        for metric, shown_band in scope.bands.items():
+            if shown_band is not None:
+                assert band(metric, values[metric]) == shown_band, (scope.scope, metric)
+
+
+def deploy_on(component: str, day: str) -> Deployment:
+    return Deployment(
+        f"{component}-{day}", component, "production", None, datetime.fromisoformat(day + "T08:00:00+00:00")
+    )
 
 
 # Lead time for changes ---------------------------------------------------------------------------
@@ -358,6 +393,7 @@ def test_change_failure_rate_recovery_time_and_rework_rate() -> None:
     assert payments.deployment_days_per_week == 1.0
     assert payments.bands == {
         "delivery.deployment_days_per_week": "high",
+        "delivery.deployment_days_per_month": None,
         "delivery.lead_time_for_changes.p50": None,
         "delivery.change_failure_rate": "low",
         "delivery.failed_deployment_recovery_time.p50": "high",
@@ -425,9 +461,9 @@ def test_metric_values_carry_the_registry_names_scopes_and_units() -> None:
         "delivery.deployment_frequency.per_day", EntityRef("component", "default", "payments"), 2 / 28, "per_day"
     )
     assert (frequency.scope_kind, frequency.scope_ref) == ("component", "component:payments")  # as stored
-    assert values[("component:search", "delivery.change_failure_rate")].value == 0.0
+    assert values[("component:search", "delivery.change_failure_rate")].value is None  # no incident record
     assert values[("component:search", "delivery.lead_time_for_changes.p50")].unit == "seconds"
-    assert len(values) == 3 * 7
+    assert len(values) == 3 * 8
     by_team = delivery_report(DeliveryInputs(deployments, scopes=scopes), options(by=Scope.TEAM))
     team_values = delivery_metric_values(by_team)
     assert {value.scope_ref for value in team_values} == {"group:find", "group:pay"}  # no team: left out

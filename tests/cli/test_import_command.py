@@ -73,7 +73,7 @@ def test_import_deployments_prints_a_summary_and_stores_them(
         tmp_path / "deploys.jsonl",
         record(id="d1"),
         record(id="d2", environment="live"),
-        record(id="d3", environment="staging", status="failed"),
+        record(id="d3", environment="staging", status="failure"),
     )
     code, output = run_charter("import", "deployments", str(path), "--repo", str(strategy), env=database)[:2]
     assert (code, output) == (0, f"{path}: imported 3 deployments (2 production), 0 skipped\n")

@@ -4,7 +4,8 @@ a Prometheus 2.x is started on loopback over them, Charter pulls the per-minute 
 HTTP API, and `charter slo status` must agree with Prometheus' own PromQL over the 30-day window and
 every alert window at fixed times, within 0.1%. Also the error paths: a server that is down, a query
 the server refuses (its 400 answer), and the tenant and auth headers a Mimir would need (recorded by
-a small loopback HTTP server)."""
+a small loopback HTTP server). And the retries, against a loopback server that answers slowly, 429 or
+5xx: a query is asked again with backoff, and one that keeps failing gives up its SLO alone."""
 
 from __future__ import annotations
 
@@ -19,23 +20,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+import stamina
 from sqlalchemy import func, select
 
 from charter.model.sli_counts import MINUTES_PER_DAY
 from charter.services.context import load_context
 from charter.services.imports_sli import pull_sli
 from charter.services.slo_status import slo_statuses as slo_status_report
+from charter.sources.prometheus import RETRY_ATTEMPTS
 from charter.store import Store, open_store
 from charter.store.schema import sli_samples
 from tests.strategy import write_repo
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("prometheus") is None or shutil.which("promtool") is None,
-    reason="prometheus and promtool are not installed (scripts/install-test-services.sh installs them)",
-)
+NO_PROMETHEUS = shutil.which("prometheus") is None or shutil.which("promtool") is None
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 START = END - timedelta(days=31)
@@ -125,6 +126,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def prometheus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if NO_PROMETHEUS:
+        pytest.skip("prometheus and promtool are not installed (scripts/install-test-services.sh installs them)")
     folder = tmp_path_factory.mktemp("prometheus")
     data = folder / "tsdb"
     for day, text in enumerate(openmetrics_days()):
@@ -323,3 +326,105 @@ def test_the_import_command_pulls_from_prometheus(prometheus_url: str, tmp_path:
     assert result.exit_code == 0, result.output
     # 30 days of minutes, less the two hours of the gap (the minute before it is extrapolated from two scrapes).
     assert f"{prometheus_url}: imported {30 * MINUTES_PER_DAY - 120} minutes of 1 SLOs" in result.output
+
+
+# Retries: timeouts, 429 and 5xx are asked again; an SLO whose queries keep failing is given up alone.
+
+
+class _Troubled(BaseHTTPRequestHandler):
+    """Answers range queries by the metric they name: `flaky_*` with 503, then 429, then an answer;
+    `slow_*` after longer than the client waits; `down_*` always with 503; others at once. Every
+    answer holds one point, at the chunk's start."""
+
+    queries: list[str] = []
+    flaky_failures = 0
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        length = int(self.headers.get("Content-Length", 0))
+        form = dict(parse_qsl(self.rfile.read(length).decode()))
+        query = form["query"]
+        type(self).queries.append(query)
+        try:
+            if "slow_" in query:
+                time.sleep(1.0)
+            if "down_" in query:
+                self._answer(503, {"status": "error", "errorType": "unavailable", "error": "overloaded"})
+            elif "flaky_" in query and type(self).flaky_failures < 2:
+                type(self).flaky_failures += 1
+                retry_after = {"Retry-After": "1"} if type(self).flaky_failures == 2 else {}
+                self._answer(503 if type(self).flaky_failures == 1 else 429, {"status": "error"}, retry_after)
+            else:
+                point = [[float(form["start"]), "2" if "total" in query else "1"]]
+                result = [{"metric": {}, "values": point}]
+                self._answer(200, {"status": "success", "data": {"resultType": "matrix", "result": result}})
+        except (BrokenPipeError, ConnectionResetError):  # the client stopped waiting
+            pass
+
+    def _answer(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        for key, value in {"Content-Type": "application/json", **(headers or {})}.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def troubled_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Troubled)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Troubled.queries, _Troubled.flaky_failures = [], 0
+    try:
+        with stamina.set_testing(True, attempts=100, cap=True):  # the real attempts, without the waits
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def troubled_slos(*names: str) -> dict[str, str]:
+    slos = {
+        name: (
+            f'sum(rate({name}_errors{{job="x"}}[{{{{.window}}}}]))',
+            f'sum(rate({name}_total{{job="x"}}[{{{{.window}}}}]))',
+        )
+        for name in names
+    }
+    return {"slos/checkout.yaml": sloth_spec(slos)}
+
+
+def test_a_query_answered_503_then_429_is_asked_again_and_pulled(troubled_url: str, tmp_path: Path) -> None:
+    root = write_repo(tmp_path, troubled_slos("flaky"), organization(troubled_url))
+    with open_store(root) as store:
+        report = pull_sli(load_context(root, store), END)
+        assert stored_rows(store) > 0
+
+    assert not report.failed and report.slos == ["checkout-flaky"] and report.diagnostics == []
+    chunks = math.ceil(30 * MINUTES_PER_DAY / 10_000)
+    assert len(_Troubled.queries) == 2 * chunks + 2  # the first query was asked three times
+
+
+def test_one_slow_or_failing_query_gives_up_its_slo_and_the_others_are_pulled(
+    troubled_url: str, tmp_path: Path
+) -> None:
+    root = write_repo(
+        tmp_path, troubled_slos("down", "fine", "slow"), organization(troubled_url, "      timeoutSeconds: 0.2\n")
+    )
+    with open_store(root) as store:
+        report = pull_sli(load_context(root, store), END)
+        assert stored_rows(store) > 0  # the fine SLO's counts are written
+
+    assert not report.failed
+    assert report.slos == ["checkout-fine"]
+    assert report.summary.endswith("of 1 SLOs; gave up on 2 (IMP018)")
+    down, slow = report.diagnostics
+    assert (down.code, down.severity, slow.code) == ("IMP018", "warning", "IMP018")
+    assert down.message.startswith(f"gave up on SLO 'checkout-down' after {RETRY_ATTEMPTS} attempts")
+    assert "answered 503 Service Unavailable (unavailable: overloaded) to `(sum(rate(down_total" in down.message
+    assert slow.message.startswith(f"gave up on SLO 'checkout-slow' after {RETRY_ATTEMPTS} attempts")
+    assert "timed out (ReadTimeout)" in slow.message

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.app import app
+from tests.conftest import run_charter
+from tests.realworld.test_requests_history import BUNDLE, CATALOG, ORGANIZATION
 from tests.strategy import write_repo
 
 DAY = 86400
@@ -24,10 +25,11 @@ def at(day: int) -> str:
 
 
 class Clone:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        path.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
+        if create:
+            path.mkdir(parents=True)
+            self.git("init", "-q", "-b", "main")
 
     def git(self, *arguments: str, day: int = 1) -> str:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
@@ -87,7 +89,8 @@ def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def run(*arguments: str) -> str:
-    result = CliRunner().invoke(app, list(arguments))
+    """What a command that must succeed prints."""
+    result = run_charter(*arguments)
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -159,6 +162,26 @@ def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: d
     assert scope["leadTimeP90Seconds"] == 5 * DAY
 
 
+def test_two_release_tags_on_one_commit_are_one_deployment_with_a_note(tmp_path: Path, history: dict[str, str]) -> None:
+    repo = tmp_path / "org"
+    clone = Clone(tmp_path / "clones" / "payments", create=False)
+    clone.git("tag", "-a", "rel-v1.1.0", "-m", "1.1.0 again", "v1.1.0", day=10)  # the merge, tagged a second time
+    catalog = repo / "catalog" / "all.yaml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("'v\\d+", "'(rel-)?v\\d+"),
+        encoding="utf-8",
+    )
+
+    result = run_charter("sync", "--repo", str(repo), "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert "3 deployments from release tags" in result.output
+    assert "GIT009" in result.output and "`v1.1.0` (also `rel-v1.1.0`)" in result.output
+    scope = delivery(repo)
+    assert scope["deployments"] == 3 and scope["changes"] == 6  # rel-v1.1.0 is not a fourth that ships nothing
+    assert scope["deploymentFrequencyPerDay"] == 3 / 14  # Oct 1 to Oct 14
+
+
 STANDARD = """\
 apiVersion: charter.dev/v1
 kind: Standard
@@ -176,6 +199,10 @@ spec:
       level: gold
       check: metric
       with: {metric: delivery.lead_time_for_changes.p50, op: "<=", value: 1d}
+    - id: few-failures
+      level: gold
+      check: metric
+      with: {metric: delivery.change_failure_rate, op: "<=", value: 0.15}
 """
 
 
@@ -219,10 +246,9 @@ def test_a_broken_clone_is_reported_and_the_others_are_still_mined(
         organization.replace("roots: [../clones]", "roots: [../clones, ../nowhere]"), encoding="utf-8"
     )
 
-    result = CliRunner().invoke(app, ["sync", "--repo", str(tmp_path / "org"), "--quiet"])
+    result = run_charter("sync", "--repo", str(tmp_path / "org"), "--quiet")
 
     assert result.exit_code == 1
-    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "GIT002" in result.output and "shallow" in result.output  # names the repository
     assert "GIT001" in result.output and "charter.yaml:5" in result.output  # the root that is not a folder
     with (
@@ -264,3 +290,145 @@ def test_codehealth_and_the_other_delivery_formats_read_the_synced_history(
         "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-13", "--format", "markdown"
     )
     assert markdown.startswith("# Delivery 2026-10-01 to 2026-10-13 by org") and "| acme | 3 |" in markdown
+
+
+SEARCH = """\
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: search}
+spec: {type: service, lifecycle: production, owner: team-a}
+"""
+
+
+def test_a_scorecard_rule_that_is_unknown_says_why(tmp_path: Path, history: dict[str, str]) -> None:
+    repo = tmp_path / "org"
+    (repo / "standards").mkdir()
+    (repo / "standards" / "delivery.yaml").write_text(STANDARD, encoding="utf-8")
+    with (repo / "catalog" / "all.yaml").open("a", encoding="utf-8") as catalog:
+        catalog.write(SEARCH)
+
+    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    before = {entity["entity"]: entity for entity in card["entities"]}
+    assert before["component:payments"]["unknownBecause"]["lead-time-2d"] == (
+        "no snapshot records metrics yet: run `charter sync`"
+    )
+
+    run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    entities = {entity["entity"]: entity for entity in card["entities"]}
+    payments, search = entities["component:payments"], entities["component:search"]
+    assert payments["rules"] == {
+        "has-owner": "pass",
+        "lead-time-2d": "pass",
+        "lead-time-1d": "fail",
+        "few-failures": "unknown",
+    }
+    assert payments["unknownBecause"] == {
+        "few-failures": "no deployment that an incident record covers in the 90 days before the snapshot of 2026-10-13"
+    }
+    no_deployment = "no deployment in the 90 days before the snapshot of 2026-10-13"
+    assert search["unknownBecause"] == {
+        "lead-time-2d": no_deployment,
+        "lead-time-1d": no_deployment,
+        "few-failures": no_deployment,
+    }
+    markdown = run("scorecard", "--repo", str(repo), "--format", "markdown")
+    assert (
+        "lead-time-2d (silver) is unknown for component:search: no deployment in the 90 days before the snapshot "
+        "of 2026-10-13." in markdown
+    )
+
+
+RISK = """\
+apiVersion: charter.dev/v1
+kind: Risk
+metadata: {name: single-region}
+spec:
+  title: One region
+  category: reliability
+  owner: group:team-a
+  likelihood: "3"
+  impact: "4"
+  treatment: mitigate
+  status: open
+  reviewBy: "2027-06-30"
+"""
+
+
+def test_sync_as_of_stamps_its_snapshot_and_a_resync_that_changed_nothing_adds_none(
+    tmp_path: Path, history: dict[str, str], database: str
+) -> None:
+    from charter.store.database import open_store
+
+    repo = tmp_path / "org"
+    (repo / "risks").mkdir()
+    (repo / "risks" / "region.yaml").write_text(RISK, encoding="utf-8")
+
+    assert "snapshot 1\n" in run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    register = json.loads(run("risks", "--repo", str(repo), "--as-of", "2026-10-13", "--format", "json"))
+    # Found right away: the snapshot is taken at the end of the --as-of day, not the wall clock's now.
+    assert register["sinceLastSnapshot"]["snapshot"] == 1
+    assert register["sinceLastSnapshot"]["takenAt"] == "2026-10-13T23:59:59+00:00"
+
+    again = run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    assert "snapshot 1 kept (nothing changed since it was taken)" in again
+    (repo / "risks" / "region.yaml").write_text(RISK.replace("status: open", "status: closed"), encoding="utf-8")
+    assert "snapshot 2\n" in run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")  # the register moved
+    with open_store(repo, os.environ["CHARTER_DATABASE_URL"] or None) as store:
+        latest = store.latest_snapshot()
+    assert latest is not None and latest.id == 2
+    assert latest.taken_at == datetime(2026, 10, 13, 23, 59, 59, tzinfo=UTC)
+
+
+# The real history of psf/requests (BUNDLE, ../shared/repos): its release tags as git itself gives them.
+def git_release_tags(clone: Path, pattern: str) -> dict[str, tuple[str, datetime]]:
+    """Release tag name (`pattern` matches it whole) -> (the commit it names, its deployment time:
+    the tagger date of an annotated tag, else the commit's committer date), from `git for-each-ref`."""
+    listed = subprocess.run(
+        [
+            "git", "-C", str(clone), "for-each-ref", "refs/tags/v*",
+            "--format=%(refname:strip=2) %(objecttype) %(objectname) %(*objectname) %(taggerdate:unix)",
+        ],
+        capture_output=True, text=True, check=True,
+    ).stdout.split("\n")  # fmt: skip
+    tags = {}
+    for line in filter(None, listed):
+        name, kind, sha, peeled, *tagged = line.split(" ")
+        if not re.fullmatch(pattern, name):
+            continue
+        commit = peeled if kind == "tag" else sha
+        if kind == "tag" and tagged and tagged[0]:
+            moment = int(tagged[0])
+        else:
+            shown = subprocess.run(["git", "-C", str(clone), "show", "-s", "--format=%ct", commit], capture_output=True)
+            moment = int(shown.stdout)
+        tags[name] = (commit, datetime.fromtimestamp(moment, UTC))
+    return tags
+
+
+@pytest.mark.skipif(not BUNDLE.is_file(), reason="../shared/repos/requests.bundle is not present")
+def test_requests_release_tags_are_the_deployments_git_says(tmp_path: Path) -> None:
+    from charter.store.database import open_store
+    from charter.store.deployments import read_deployments
+
+    clone = tmp_path / "clones" / "requests"
+    subprocess.run(["git", "clone", "-q", "--bare", str(BUNDLE), str(clone)], check=True, capture_output=True)
+    (tmp_path / "org").mkdir()
+    repo = write_repo(tmp_path / "org", {"catalog/all.yaml": CATALOG}, organization=ORGANIZATION)
+    on_sqlite = {"CHARTER_DATABASE_URL": ""}
+    result = run_charter("sync", "--repo", str(repo), "--quiet", env=on_sqlite)
+    assert result.exit_code == 0, result.output
+
+    tags = git_release_tags(clone, r"v\d+\.\d+\.\d+")  # the catalog's charter.dev/release-tags
+    by_commit: dict[str, list[tuple[datetime, str]]] = {}
+    for name, (commit, moment) in tags.items():
+        by_commit.setdefault(commit, []).append((moment, name))
+    expected = {(f"tag:requests/{min(named)[1]}", commit, min(named)[0]) for commit, named in by_commit.items()}
+    with open_store(repo) as store, store.engine.connect() as connection:
+        stored = {(item.id, item.commit_sha, item.finished) for item in read_deployments(connection)}
+    assert len(tags) > len(by_commit)  # requests tags one commit twice
+    assert stored == expected
+    doubled = [sorted(named) for named in by_commit.values() if len(named) > 1]
+    for (_, counted), *others in doubled:
+        assert f"`{counted}` (also {', '.join(f'`{name}`' for _, name in others)})" in result.output

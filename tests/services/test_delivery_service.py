@@ -5,6 +5,7 @@ a postmortem naming the deployment that caused it; the numbers are worked out by
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -169,6 +170,62 @@ def test_metric_values_are_scoped_by_entity_reference_and_stored_as_before(conte
         EntityRef("system", "default", "shop"): ("system", "system:shop"),
         organization_ref("acme"): ("org", "acme"),
     }
-    assert len(values) == 4 * 7
+    assert len(values) == 4 * 8
     failure_rates = {value.value for value in values if value.metric == "delivery.change_failure_rate"}
     assert failure_rates == {2 / 3}
+
+
+# When the period has no deployment DORA counts, the report says why and what to try --------------
+
+
+def test_a_period_after_the_last_deployment_names_the_latest_and_suggests_since(context: Context) -> None:
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    clocked = replace(context, clock=lambda: now)
+
+    report = delivery_report(clocked, DeliveryQuery(now - timedelta(days=90), now))
+
+    assert [scope.deployments for scope in report.scopes] == [0]  # d1 is read: INC-1 names it
+    # d5 (Oct 9) failed: the latest successful production deployment is d3, Oct 8.
+    assert (
+        report.no_deployments
+        == "no deployments in the last 90 days (the latest was 2026-10-08; try `--since 2026-10-08`)"
+    )
+
+
+def test_a_period_before_the_first_deployment_names_the_next_and_suggests_until(context: Context) -> None:
+    report = delivery_report(context, DeliveryQuery(datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC)))
+
+    assert report.no_deployments == (
+        "no deployments from 2026-06-01 to 2026-06-30 (the next was 2026-10-01; try `--until 2026-10-01`)"
+    )
+
+
+def test_a_period_with_only_other_environments_says_where_its_deployments_went(context: Context) -> None:
+    day = datetime(2026, 10, 3, tzinfo=UTC)
+
+    report = delivery_report(context, DeliveryQuery(day, day + timedelta(days=1)))
+
+    [org] = report.scopes  # d1 and d2, just before the period, keep the scope: with no deployment in it
+    assert org.deployments == 0
+    assert report.no_deployments == (
+        "no successful deployment to production from 2026-10-03 to 2026-10-03: 1 successful to staging "
+        "(production is what `policies.productionEnvironments` matches: prod(uction)?)"
+    )
+
+
+def test_a_period_with_deployments_has_no_advice(context: Context) -> None:
+    assert delivery_report(context, DeliveryQuery(SINCE, UNTIL)).no_deployments is None
+
+
+def test_an_empty_store_says_to_sync_when_release_tags_are_mapped(database_url: str, tmp_path: Path) -> None:
+    tagged = FILES["catalog/all.yaml"].replace(
+        "metadata: {name: payments}",
+        "metadata: {name: payments, annotations: {charter.dev/repo: payments, charter.dev/release-tags: 'v.*'}}",
+    )
+    (tmp_path / "org").mkdir()
+    root = write_repo(tmp_path / "org", {**FILES, "catalog/all.yaml": tagged})
+    with open_store(root, database_url) as store:
+        report = delivery_report(load_context(root, store), DeliveryQuery(SINCE, UNTIL))
+    assert report.no_deployments is not None
+    assert report.no_deployments.startswith("no deployments stored, though 1 components map release tags")
+    assert "run `charter sync`" in report.no_deployments

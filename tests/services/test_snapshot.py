@@ -1,11 +1,11 @@
 """The snapshot use case: every provider's values recorded in one transaction at the context's clock,
-only registry metrics at the scopes the registry allows; and adding a metric is one registry entry
-plus one provider change."""
+only registry metrics at the scopes the registry allows; adding a metric is one registry entry plus
+one provider change; and a snapshot equal to the one before it is not added again."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,12 @@ from charter.analysis.metrics import METRICS, Direction, Domain, Metric, Scope, 
 from charter.model.errors import StoreUnavailable
 from charter.model.metric_values import MetricValue, organization_ref
 from charter.model.refs import parse_ref
+from charter.model.risk_states import RiskState
 from charter.services.context import Context, load_context
 from charter.services.metrics.incidents import IncidentMetrics
 from charter.services.metrics.interface import MetricProvider
 from charter.services.metrics.shared import Period, SharedFacts
-from charter.services.snapshot import UnregisteredMetric, snapshot_values, take_snapshot
+from charter.services.snapshot import UnregisteredMetric, record_snapshot, snapshot_values, take_snapshot
 from charter.store.database import open_store
 from tests.services.metric_facts import FILES, SINCE, UNTIL
 from tests.strategy import write_repo
@@ -112,3 +113,42 @@ def test_a_snapshot_needs_the_store(tmp_path: Path) -> None:
 
     with pytest.raises(StoreUnavailable):
         snapshot_values(context, SINCE, UNTIL)
+
+
+# A snapshot equal to the one before it is not added again ----------------------------------------
+
+REGISTER = [RiskState("single-region", "high", "open")]
+
+
+def record(
+    context: Context, taken_at: datetime, values: list[MetricValue], register: list[RiskState]
+) -> tuple[int, bool]:
+    with context.required_store().transaction() as connection:
+        recorded = record_snapshot(connection, taken_at, "c" * 40, values, register)
+    return recorded.snapshot_id, recorded.added
+
+
+def bus_factor(value: float | None) -> list[MetricValue]:
+    return [MetricValue("code_health.bus_factor", PAYMENTS, value, "count")]
+
+
+def test_a_snapshot_equal_to_the_one_before_is_not_added_again(context: Context) -> None:
+    first = record(context, TAKEN, bus_factor(2.0), REGISTER)
+    same_later = record(context, TAKEN + timedelta(days=1), bus_factor(2.0), REGISTER)
+    no_value_as_nan = record(context, TAKEN + timedelta(days=2), bus_factor(float("nan")), REGISTER)
+    no_value_again = record(context, TAKEN + timedelta(days=3), bus_factor(None), REGISTER)
+
+    assert first == (1, True)
+    assert same_later == (1, False)  # the trend keeps one row, not one per re-sync
+    assert no_value_as_nan == (2, True)
+    assert no_value_again == (2, False)  # NaN is stored as no value: the same
+
+
+def test_a_changed_value_or_register_is_a_new_snapshot(context: Context) -> None:
+    record(context, TAKEN, bus_factor(2.0), REGISTER)
+
+    assert record(context, TAKEN, bus_factor(3.0), REGISTER) == (2, True)
+    assert record(context, TAKEN, bus_factor(3.0), [RiskState("single-region", "high", "closed")]) == (3, True)
+    assert record(context, TAKEN, bus_factor(3.0), []) == (4, True)
+    # Compared with the latest taken at or before: an earlier day is compared with what came before it.
+    assert record(context, TAKEN - timedelta(days=1), bus_factor(3.0), []) == (5, True)

@@ -106,10 +106,43 @@ def test_jsonl_records_are_imported_exactly(store: Store, tmp_path: Path) -> Non
          "finished": "2024-05-03", "status": "succeeded", "rollbackOf": "deploy-2", "hotfix_for": "deploy-1"},
     )  # fmt: skip
     result = run(store, path)
-    assert (result.report.imported, result.report.skipped, result.production, result.report.diagnostics) == (
-        3, 0, 2, [],
+    assert (result.report.imported, result.report.skipped, result.production, result.report.failed) == (
+        3, 0, 2, False,
     )  # fmt: skip
+    # Read by the documented rules, and said so: naive times as UTC, `Failed` and `succeeded` by the table.
+    assert [(item.code, item.location) for item in result.report.diagnostics] == [
+        ("IMP005", Location(str(path), 1)),
+        ("IMP006", Location(str(path), 2)),
+        ("IMP006", Location(str(path), 3)),
+    ]
     assert stored(store) == EXPECTED
+
+
+def test_times_without_a_zone_and_status_words_outside_the_four_are_warned_at_their_first_line(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        tmp_path / "deploys.jsonl",
+        {**GOOD, "id": "1"},  # a zone: nothing to say
+        {**GOOD, "id": "2", "finished": "2024-05-01T10:00:00", "status": "ok"},
+        {**GOOD, "id": "3", "finished": "2024-05-01T11:00:00", "status": "ok"},
+        {**GOOD, "id": "4", "started": "2024-05-01T09:30:00", "status": "success"},
+    )
+
+    report = run(store, path).report
+
+    assert not report.failed and report.imported == 4
+    [zoneless, ok] = report.diagnostics
+    assert (zoneless.code, zoneless.severity, zoneless.location) == ("IMP005", Severity.WARNING, Location(str(path), 2))
+    assert (
+        zoneless.message
+        == "3 records give a time without a zone (first: `finished` '2024-05-01T10:00:00'); read as UTC"
+    )
+    assert (ok.code, ok.severity, ok.location) == ("IMP006", Severity.WARNING, Location(str(path), 2))
+    assert ok.message == (
+        "2 records give `status` 'ok', which is not one of success, failure, in_progress, cancelled; read as success"
+    )
+    assert [item.finished for item in stored(store) if item.id == "2"] == [at(1, 10)]  # read as UTC
 
 
 def test_csv_records_are_imported_exactly(store: Store, tmp_path: Path) -> None:

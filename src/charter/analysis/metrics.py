@@ -93,6 +93,14 @@ METRICS: dict[str, Metric] = {
         ),
         _metric(
             Domain.DELIVERY,
+            "delivery.deployment_days_per_month",
+            Unit.COUNT,
+            _HIGH,
+            "Median over calendar months of the days with at least one production deployment; below one "
+            "deployment day a week it gives the deployment frequency band (medium or low), as DevLake does.",
+        ),
+        _metric(
+            Domain.DELIVERY,
             "delivery.lead_time_for_changes.p50",
             Unit.SECONDS,
             _LOW,

@@ -100,7 +100,8 @@ def sync_command(
         console.print(_mining_line(summary.git), soft_wrap=True)
     console.print(
         f"{summary.tag_deployments} deployments from release tags; "
-        f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}",
+        f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}"
+        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)"),
         soft_wrap=True,
     )
     if summary.diagnostics:

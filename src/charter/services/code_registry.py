@@ -20,6 +20,7 @@ from charter.analysis.checks import (
     standards,
     suppression,
 )
+from charter.analysis.delivery import release_tags
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.load import context as load_context
 from charter.load import decisions as decision_records
@@ -58,7 +59,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     # Security facts (`charter security`)
     (governance_security,),
     # Git mining (`charter sync`, and `charter check` for release-tag patterns)
-    (mine, component_sources),
+    (mine, component_sources, release_tags),
     # Imports (`charter import`): records, SLI data, scanner findings, incidents, security feeds
     (records, deployments),
     (sli, prometheus),

@@ -18,6 +18,7 @@ from charter.model.errors import NotFound, UsageError
 from charter.model.metric_values import MetricValue
 from charter.outputs.views import delivery as view
 from charter.services.context import Context
+from charter.services.delivery_advice import no_deployments_advice
 from charter.services.delivery_views import delivery_view, explanation_view
 from charter.services.incidents import all_incidents
 from charter.store.deployments import read_deployments, read_deployments_by_id
@@ -90,10 +91,15 @@ def delivery_inputs(context: Context, connection: Connection, query: DeliveryQue
 
 
 def delivery_report(context: Context, query: DeliveryQuery) -> view.DeliveryReport:
-    """The five metrics per scope over the query's period, with bands, weekly trend and failures."""
+    """The five metrics per scope over the query's period, with bands, weekly trend and failures; when
+    the period has no deployment DORA counts, why, and what to try."""
     with context.required_store().engine.connect() as connection:
         inputs = delivery_inputs(context, connection, query)
-    return delivery_view(report.delivery_report(inputs, delivery_options(context, query)))
+        computed = report.delivery_report(inputs, delivery_options(context, query))
+        advice = None
+        if not any(scope.deployments for scope in computed.scopes):
+            advice = no_deployments_advice(context, connection, query.since, query.until, inputs.deployments)
+    return delivery_view(computed, advice)
 
 
 def explain_deployment(context: Context, query: DeliveryQuery, deployment_id: str) -> view.DeploymentExplanation:

@@ -38,6 +38,7 @@ def _scope(scope: ScopeMetrics) -> view.ScopeMetrics:
         lead_time_p50_seconds=scope.lead_time_p50,
         lead_time_p90_seconds=scope.lead_time_p90,
         failed_deployments=scope.failed_deployments,
+        incident_covered_deployments=scope.incident_covered_deployments,
         change_failure_rate=scope.change_failure_rate,
         recovered_deployments=scope.recovered_deployments,
         unrecovered_deployments=scope.unrecovered_deployments,
@@ -55,8 +56,9 @@ def _failure_link(link: FailureLink) -> view.FailureLink:
     return view.FailureLink(rule=link.rule.value, incident=link.incident_id, by_deployment=link.by_deployment)
 
 
-def delivery_view(report: DeliveryReport) -> view.DeliveryReport:
+def delivery_view(report: DeliveryReport, no_deployments: str | None = None) -> view.DeliveryReport:
     return view.DeliveryReport(
+        no_deployments=no_deployments,
         since=report.since,
         until=report.until,
         by=report.by.value,
@@ -76,6 +78,11 @@ def delivery_view(report: DeliveryReport) -> view.DeliveryReport:
         },
         unrecovered=list(report.unrecovered),
         unmatched_incidents=list(report.unmatched_incidents),
+        incident_sources=[
+            view.IncidentSource(source=item.source, in_period=item.in_period, first=item.first, last=item.last)
+            for item in report.incident_sources
+        ],
+        without_incident_records=list(report.without_incident_records),
     )
 
 

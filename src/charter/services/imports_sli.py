@@ -51,18 +51,21 @@ class SliImportReport(Diagnosed):
 
 @dataclass
 class PullReport(Diagnosed):
-    """What a pull from Prometheus did; with an error nothing of it was written."""
+    """What a pull from Prometheus did; with an error nothing of it was written. An SLO given up on
+    (its queries kept timing out or being answered 429 or 5xx) is left out, and the others written."""
 
     url: str
     minutes: int = 0
     slos: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    given_up: int = 0  # SLOs whose queries kept timing out or failing (IMP018)
 
     @property
     def summary(self) -> str:
         if self.failed:
             return f"{self.url}: nothing imported"
-        return f"{self.url}: imported {self.minutes} minutes of {len(self.slos)} SLOs"
+        gave_up = f"; gave up on {self.given_up} (IMP018)" if self.given_up else ""
+        return f"{self.url}: imported {self.minutes} minutes of {len(self.slos)} SLOs{gave_up}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,12 @@ def pull_sli(context: Context, until: datetime, client: httpx.Client | None = No
     session = client or prometheus_client(plan.source, context.root)
     try:
         with context.required_store().transaction() as connection:
-            for name, grid in pulled_counts(session, plan, until, context.policies.slo_period):
+            for pulled in pulled_counts(session, plan, until, context.policies.slo_period):
+                if isinstance(pulled, Diagnostic):  # given up on this SLO: the others go on
+                    report.diagnostics.append(pulled)
+                    report.given_up += 1
+                    continue
+                name, grid = pulled
                 for days in grid.days():
                     report.minutes += write_sli_days(connection, days)
                 report.slos.append(name)

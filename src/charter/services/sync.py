@@ -9,7 +9,7 @@ import json
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Protocol
 
@@ -19,6 +19,8 @@ from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
+from charter.analysis.delivery.release_tags import same_commit_note, tag_deployments
+from charter.analysis.risk.register import build_register, register_states
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
 from charter.model.codes import Codes
@@ -29,8 +31,7 @@ from charter.model.organization import Policies
 from charter.services.context import Context
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
 from charter.services.imports_sli import pull_sli
-from charter.services.risks import record_register
-from charter.services.snapshot import snapshot_values
+from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
@@ -38,16 +39,11 @@ from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
 from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
-from charter.store.snapshots import insert_snapshot
 
 CODES = Codes(
     uses=(MINING_CODES["GIT001"], COMPONENT_SOURCE_CODES["GIT004"], COMPONENT_SOURCE_CODES["GIT005"]),
 )
 diagnostic = CODES.diagnostic
-
-
-# The period every snapshot's delivery metrics cover, as `charter delivery` does by default.
-SNAPSHOT_PERIOD = timedelta(days=90)
 
 
 class SyncProgress(Protocol):
@@ -75,6 +71,7 @@ class SyncSummary:
     tag_deployments: int = 0
     components_linked: int = 0
     snapshot_id: int | None = None
+    snapshot_added: bool = True  # False: the snapshot before held the same, and is kept
 
 
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
@@ -121,28 +118,19 @@ def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | No
             tags = [tag for tag in read_tags(connection, source.repository) if source.release_tag(tag.name)]
             if not tags:
                 diagnostics.append(_no_release_tag(context, source))
-            summary.tag_deployments += replace_tag_deployments(
-                connection,
-                source.component,
-                [
-                    Deployment(
-                        Deployment.tag_id(source.component, tag.name),
-                        source.component,
-                        "production",
-                        tag.sha,
-                        tag.tagged_at,
-                        source="tag",
-                    )
-                    for tag in tags
-                ],
-            )
+            released = tag_deployments(source.component, tags)
+            if released.same_commit:
+                where = _annotation_location(context, source, RELEASE_TAGS_ANNOTATION)
+                diagnostics.append(same_commit_note(source, released.same_commit, where))
+            summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
     for source in mapped:
         with store.transaction() as connection:
             if link_component(connection, source, policies):
                 summary.components_linked += 1
     until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
     diagnostics.extend(_pull_sli(context, until))
-    summary.snapshot_id = _snapshot(context, until)
+    recorded = _snapshot(context, until)
+    summary.snapshot_id, summary.snapshot_added = recorded.snapshot_id, recorded.added
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
 
@@ -275,10 +263,11 @@ def _pull_sli(context: Context, until: datetime) -> list[Diagnostic]:
     return pull_sli(context, until).diagnostics
 
 
-def _snapshot(context: Context, as_of: datetime) -> int | None:
+def _snapshot(context: Context, as_of: datetime) -> RecordedSnapshot:
+    """The metrics of the period ending `as_of` and the register as of its day, in a snapshot taken
+    at `as_of` (to the second), unless the one before holds the same."""
     store = context.required_store()
     values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
+    register = register_states(build_register(context.estate, as_of.date()))
     with store.transaction() as connection:
-        snapshot_id = insert_snapshot(connection, context.clock(), context.estate.commit, values)
-        record_register(connection, snapshot_id, context.estate, as_of.date())
-    return snapshot_id
+        return record_snapshot(connection, as_of.replace(microsecond=0), context.estate.commit, values, register)

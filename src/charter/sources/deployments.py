@@ -6,11 +6,14 @@ Two kinds of file:
   with a header row (`.csv`). Fields: `component`, `environment`, `sha` (also read from `commit`,
   `commitSha` or `commit_sha`), `finished`, optional `started`, `status`, `id`, `rollbackOf`,
   `hotfixFor`, `incident`. Field names match ignoring case, `_` and `-`; other fields are ignored.
-  `sha` is the full commit id. Times are ISO 8601; a time without a zone is UTC. `status` is success
-  (the default when absent), failure, in_progress or cancelled; succeeded / successful / ok read as
-  success, failed / error as failure, canceled / aborted as cancelled, running / pending / queued as
-  in_progress. The identity is `id` when given, else `<component>@<sha>@<finished>`; ids starting
-  with `tag:` belong to release tags and are refused.
+  `sha` is the full commit id. Times are ISO 8601; a time without a zone is read as UTC, and the
+  file gets an IMP005 warning naming the first such line and how many there are. `status` is
+  success (the default when absent), failure, in_progress or cancelled; other words tools write are
+  read by a fixed table (succeeded / successful / ok as success, failed / error as failure, canceled
+  / aborted as cancelled, running / pending / queued as in_progress), each with an IMP006 warning
+  naming its first line and how it was read; any other word is a bad record (IMP002). The identity
+  is `id` when given, else `<component>@<sha>@<finished>`; ids starting with `tag:` belong to release
+  tags and are refused.
 - A GitHub deployments export (`.json`): the array `GET /repos/{owner}/{repo}/deployments` returns,
   each object optionally with a `statuses` array as `GET .../deployments/{id}/statuses` returns.
   The deployment's status is its latest final status (success; failure and error read as failure);
@@ -71,6 +74,33 @@ CODES = Codes(
         example="""\
 # facts/deployments.jsonl
 {"id": "d1", "component": "paymnets", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z"}
+""",
+    ),
+    Rule(
+        "IMP005",
+        "Deployment time without a zone",
+        Severity.WARNING,
+        rationale=(
+            "A time without a zone names a different moment in every zone; it is read as UTC, which may be hours off."
+        ),
+        fix="Write times with `Z` or an offset (2026-10-01T14:30:00Z), or confirm the pipeline writes UTC.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "payments", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00"}
+""",
+    ),
+    Rule(
+        "IMP006",
+        "Deployment status read by a rule",
+        Severity.WARNING,
+        rationale=(
+            "A status word outside success, failure, in_progress and cancelled (`ok`, `succeeded`) is read by a "
+            "fixed table; a word that meant something else would miscount deployments."
+        ),
+        fix="Write one of success, failure, in_progress, cancelled, or check the word was read as intended.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "payments", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z", "status": "ok"}
 """,
     ),
     uses=(RECORD_CODES["IMP003"],),
@@ -177,23 +207,74 @@ def _csv(path: Path, options: DeploymentImportOptions, _detected: bool) -> Itera
 
 
 def _plain(records: Iterable[RawRecord | Diagnostic], options: DeploymentImportOptions) -> Iterator[_Parsed]:
+    lenient = ReadByRule()
     for record in records:
         if isinstance(record, Diagnostic):
             yield record
             continue
         try:
-            yield plain_deployment(record, options.component), record.place
+            yield plain_deployment(record, options.component, lenient), record.place
         except BadRecord as error:
             yield from_bad_record(error)
+    yield from lenient.diagnostics()
 
 
-def plain_deployment(record: RawRecord, default_component: str | None = None) -> Deployment:
-    """One JSON Lines or CSV record as a Deployment; raises BadRecord."""
+class ReadByRule:
+    """What a file's records gave that is read by a documented rule rather than as written: times
+    without a zone (read as UTC) and status words outside the four Charter names (read by
+    `STATUS_NAMES`). Each becomes one warning for the file, at its first line, with a count."""
+
+    def __init__(self) -> None:
+        self.zoneless: tuple[Place, str, str] | None = None  # the first: place, field, value
+        self.zoneless_count = 0
+        self.statuses: dict[str, tuple[Place, int]] = {}  # word -> first place, count
+
+    def time(self, value: object, place: Place, name: str) -> None:
+        """Note `value` (already read as a time) when it names no zone."""
+        if isinstance(value, str) and datetime.fromisoformat(value.strip()).tzinfo is None:
+            self.zoneless_count += 1
+            if self.zoneless is None:
+                self.zoneless = (place, name, value)
+
+    def status(self, word: str, place: Place) -> None:
+        first, count = self.statuses.get(word, (place, 0))
+        self.statuses[word] = (first, count + 1)
+
+    def diagnostics(self) -> Iterator[Diagnostic]:
+        if self.zoneless is not None:
+            place, name, value = self.zoneless
+            yield diagnostic(
+                "IMP005",
+                f"{_records(self.zoneless_count)} a time without a zone (first: `{name}` {value!r}); read as UTC",
+                place.location(),
+            )
+        for word, (place, count) in self.statuses.items():
+            known = STATUS_NAMES[word.lower()]
+            yield diagnostic(
+                "IMP006",
+                f"{_records(count)} `status` {word!r}, which is not one of {', '.join(DeploymentStatus)}; "
+                f"read as {known.value}",
+                place.location(),
+            )
+
+
+def _records(count: int) -> str:
+    return "1 record gives" if count == 1 else f"{count} records give"
+
+
+def plain_deployment(
+    record: RawRecord, default_component: str | None = None, lenient: ReadByRule | None = None
+) -> Deployment:
+    """One JSON Lines or CSV record as a Deployment; raises BadRecord. `lenient` hears of what is read
+    by a rule (a time without a zone, a status word outside Charter's names)."""
     place = record.place
     component = component_value(record.get(*COMPONENT), place, default_component)
     sha = commit_sha_value(record.get(*SHA), place, "sha")
     finished = required_timestamp(record.get(*FINISHED), place, "finished")
     started = timestamp_value(record.get(*STARTED), place, "started")
+    if lenient is not None:
+        lenient.time(record.get(*FINISHED), place, "finished")
+        lenient.time(record.get(*STARTED), place, "started")
     if started is not None and started > finished:
         raise BadRecord(
             f"`started` ({started.isoformat()}) is after `finished` ({finished.isoformat()})",
@@ -213,7 +294,7 @@ def plain_deployment(record: RawRecord, default_component: str | None = None) ->
         environment=required_text(record.get(*ENVIRONMENT), place, "environment", max_length=200),
         commit_sha=sha,
         finished=finished,
-        status=status_value(record.get(*STATUS), place),
+        status=status_value(record.get(*STATUS), place, lenient),
         started=started,
         rollback_of=text_value(record.get(*ROLLBACK_OF), place, "rollbackOf"),
         hotfix_for=text_value(record.get(*HOTFIX_FOR), place, "hotfixFor"),
@@ -221,7 +302,7 @@ def plain_deployment(record: RawRecord, default_component: str | None = None) ->
     )
 
 
-def status_value(value: object, place: Place) -> DeploymentStatus:
+def status_value(value: object, place: Place, lenient: ReadByRule | None = None) -> DeploymentStatus:
     text = text_value(value, place, "status", max_length=64)
     if text is None:
         return DeploymentStatus.SUCCESS
@@ -232,6 +313,8 @@ def status_value(value: object, place: Place) -> DeploymentStatus:
             place,
             "Use success, failure, in_progress or cancelled.",
         )
+    if lenient is not None and text.lower() != found.value:
+        lenient.status(text, place)
     return found
 
 

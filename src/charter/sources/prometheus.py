@@ -13,8 +13,16 @@ minute where the total query has no value is a gap; where only the good or bad q
 
 Auth from the environment: CHARTER_PROMETHEUS_TOKEN (bearer), else CHARTER_PROMETHEUS_USER and
 CHARTER_PROMETHEUS_PASSWORD (basic). `caFile`, `tenant` (`X-Scope-OrgID`) and `headers` come from
-`spec.sources.prometheus`. A server that cannot be reached (IMP014) or answers an error (IMP015)
-stops the pull; `charter.services.imports_sli` then writes nothing of it."""
+`spec.sources.prometheus`; `timeoutSeconds` bounds each request.
+
+A query that times out, or is answered 429 (too many requests) or 5xx (Prometheus answers 503 to a
+query it gave up on), is asked again, with exponential backoff (stamina: `RETRY_ATTEMPTS` attempts in
+all, waits from `RETRY_WAIT_INITIAL` seconds doubling up to `RETRY_WAIT_MAX`, a 429's `Retry-After`
+honoured up to that, never longer than `RETRY_TIMEOUT` in all). When the attempts run out, the pull
+gives up on that SLO alone (IMP018, naming the SLO, the query and the last answer) and goes on with
+the others. A server that cannot be reached (IMP014, or every connection timing out) or answers
+another error (IMP015, such as a query it cannot parse) stops the pull; `charter.services.imports_sli`
+then writes nothing of it."""
 
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import stamina
 
 from charter.analysis.reliability.slo_calendar import slo_window
 from charter.model.codes import Codes, Rule
@@ -94,6 +103,23 @@ spec:
 $ charter import sli --from-prometheus     # charter.yaml has no spec.sources.prometheus.url
 """,
     ),
+    Rule(
+        "IMP018",
+        "Prometheus query given up",
+        Severity.WARNING,
+        rationale=(
+            "A query that kept timing out, or being answered 429 or 5xx, after its retries leaves its SLO's SLI "
+            "data as it was; the other SLOs are still pulled."
+        ),
+        fix=(
+            "Raise `spec.sources.prometheus.timeoutSeconds`, make the query cheaper (a recording rule), or pull "
+            "again when the server is less loaded."
+        ),
+        example="""\
+$ charter sync     # Prometheus answers 503 to one SLO's query, again and again
+warning: IMP018 gave up on SLO 'checkout-availability' after 4 attempts: ... answered 503 Service Unavailable
+""",
+    ),
 )
 diagnostic = CODES.diagnostic
 
@@ -105,6 +131,11 @@ TENANT_HEADER = "X-Scope-OrgID"
 STEP_SECONDS = 60
 # Prometheus refuses a range query of more than 11,000 points per series.
 MAX_STEPS = 10_000
+# Retries of a query that timed out or was answered 429 or 5xx (bounded in attempts and in time).
+RETRY_ATTEMPTS = 4
+RETRY_WAIT_INITIAL = 0.5
+RETRY_WAIT_MAX = 8.0
+RETRY_TIMEOUT = 120.0
 _WINDOW_TEMPLATE = re.compile(r"\{\{\s*\.window\s*\}\}")
 _RATE = re.compile(r"\b(rate|irate)\s*\(")
 _SELECTOR = re.compile(r"^\s*[a-zA-Z_:][a-zA-Z0-9_:]*\s*(\{[^{}]*\})?\s*$")
@@ -116,6 +147,20 @@ class PrometheusError(Exception):
     def __init__(self, found: Diagnostic) -> None:
         super().__init__(found.message)
         self.diagnostic = found
+
+
+class GaveUp(PrometheusError):
+    """A query still timed out or was answered 429 or 5xx after every retry: its SLO is left out."""
+
+
+class _AnsweredToRetry(Exception):
+    """An answer worth asking again for: 429 or 5xx; a 429's `Retry-After` seconds when it gives them."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"{response.status_code} {response.reason_phrase}")
+        self.response = response
+        after = response.headers.get("Retry-After", "")
+        self.retry_after = min(float(after), RETRY_WAIT_MAX) if after.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +230,19 @@ def pull_plan(estate: Estate) -> PullPlan:
 
 def pulled_counts(
     client: httpx.Client, plan: PullPlan, until: datetime, default_period: timedelta
-) -> Iterator[tuple[str, MinuteGrid]]:
-    """Each planned SLO's name and per-minute counts over its window ending at `until`. Raises
-    PrometheusError when a query fails."""
+) -> Iterator[tuple[str, MinuteGrid] | Diagnostic]:
+    """Each planned SLO's name and per-minute counts over its window ending at `until`, or an IMP018
+    warning for an SLO whose query still failed after its retries (the others go on). Raises
+    PrometheusError when a query fails otherwise."""
     assert plan.source is not None
     for slo, queries in plan.slos:
         window = slo_window(slo, until, default_period)
-        yield slo.name, pull_counts(client, plan.source.url, slo.name, queries, window.start_minute, window.end_minute)
+        try:
+            grid = pull_counts(client, plan.source.url, slo.name, queries, window.start_minute, window.end_minute)
+        except GaveUp as gave_up:
+            yield gave_up.diagnostic
+            continue
+        yield slo.name, grid
 
 
 def prometheus_client(
@@ -218,11 +269,11 @@ def pull_counts(
     client: httpx.Client, base_url: str, slo: str, queries: CountQueries, start: int, end: int
 ) -> MinuteGrid:
     """The SLO's counts for the minutes [start, end), binned like an imported file."""
-    total = _series(client, base_url, queries.total, start, end)
+    total = _series(client, base_url, slo, queries.total, start, end)
     if queries.good is not None:
-        good = np.nan_to_num(_series(client, base_url, queries.good, start, end), nan=0.0)
+        good = np.nan_to_num(_series(client, base_url, slo, queries.good, start, end), nan=0.0)
     else:
-        bad = np.nan_to_num(_series(client, base_url, queries.bad or "", start, end), nan=0.0)
+        bad = np.nan_to_num(_series(client, base_url, slo, queries.bad or "", start, end), nan=0.0)
         good = total - bad
     present = ~np.isnan(total)
     good = np.clip(good, 0.0, np.where(present, total, 0.0))  # different series extrapolate differently
@@ -233,12 +284,12 @@ def pull_counts(
     return grid
 
 
-def _series(client: httpx.Client, base_url: str, query: str, start: int, end: int) -> Floats:
+def _series(client: httpx.Client, base_url: str, slo: str, query: str, start: int, end: int) -> Floats:
     """The query's value for each minute of [start, end): the sum over its series of the value at
     the minute's end; NaN where it has none."""
     values = np.full(max(0, end - start), np.nan)
     for low, high in _chunks(start, end):
-        for timestamp, value in _query_range(client, base_url, query, low, high):
+        for timestamp, value in _query_range(client, base_url, slo, query, low, high):
             index = int(timestamp) // STEP_SECONDS - 1 - start
             if 0 <= index < len(values) and np.isfinite(value):
                 values[index] = value if np.isnan(values[index]) else values[index] + value
@@ -251,7 +302,7 @@ def _chunks(start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _query_range(
-    client: httpx.Client, base_url: str, query: str, start: int, end: int
+    client: httpx.Client, base_url: str, slo: str, query: str, start: int, end: int
 ) -> Iterator[tuple[float, float]]:
     """(time, value) of every point of every series for the minutes [start, end): evaluated at each
     minute's end."""
@@ -262,12 +313,7 @@ def _query_range(
         "end": str(end * STEP_SECONDS),
         "step": str(STEP_SECONDS),
     }
-    try:
-        response = client.post(url, data=form)
-    except httpx.HTTPError as error:
-        raise PrometheusError(
-            diagnostic("IMP014", f"{url}: {error.__class__.__name__}: {error or 'no answer'}")
-        ) from None
+    response = _post_retrying(client, url, form, slo)
     body = _json(response)
     if response.status_code >= 400 or body is None or body.get("status") != "success":
         raise PrometheusError(
@@ -276,6 +322,54 @@ def _query_range(
     for series in body.get("data", {}).get("result", []):
         for timestamp, value in series.get("values", []):
             yield float(timestamp), float(value)
+
+
+def _post_retrying(client: httpx.Client, url: str, form: Mapping[str, str], slo: str) -> httpx.Response:
+    """The server's answer to the query, asked again after a timeout, a 429 or a 5xx. Raises GaveUp
+    when those go on past the retries, PrometheusError (IMP014) when the server cannot be reached."""
+    attempts = 0
+    try:
+        for attempt in stamina.retry_context(
+            on=_worth_retrying,
+            attempts=RETRY_ATTEMPTS,
+            timeout=RETRY_TIMEOUT,
+            wait_initial=RETRY_WAIT_INITIAL,
+            wait_max=RETRY_WAIT_MAX,
+        ):
+            with attempt:
+                attempts += 1
+                response = client.post(url, data=form)
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise _AnsweredToRetry(response)
+                return response
+    except httpx.ConnectTimeout as error:  # no connection at all, however long it is waited for
+        raise _unreachable(url, error) from None
+    except (httpx.TimeoutException, _AnsweredToRetry) as error:
+        if isinstance(error, httpx.TimeoutException):
+            answer = f"timed out ({error.__class__.__name__})"
+        else:
+            answer = f"answered {error} ({_answer(error.response, _json(error.response))})"
+        raise GaveUp(
+            diagnostic(
+                "IMP018",
+                f"gave up on SLO {slo!r} after {attempts} attempts: {url} {answer} to `{form['query']}`; "
+                "its SLI data is not updated by this pull",
+            )
+        ) from None
+    except httpx.HTTPError as error:
+        raise _unreachable(url, error) from None
+    raise AssertionError("stamina neither returned nor raised")  # pragma: no cover
+
+
+def _worth_retrying(error: Exception) -> bool | float:
+    """A timeout, a 429 or a 5xx is asked again (after a 429's `Retry-After` when it gives one)."""
+    if isinstance(error, _AnsweredToRetry):
+        return error.retry_after if error.retry_after is not None else True
+    return isinstance(error, httpx.TimeoutException) and not isinstance(error, httpx.ConnectTimeout)
+
+
+def _unreachable(url: str, error: httpx.HTTPError) -> PrometheusError:
+    return PrometheusError(diagnostic("IMP014", f"{url}: {error.__class__.__name__}: {error or 'no answer'}"))
 
 
 def _json(response: httpx.Response) -> dict[str, Any] | None:

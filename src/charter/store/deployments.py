@@ -129,6 +129,28 @@ def stored_utc(value: datetime | str) -> datetime:
     return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
+def deployment_environments(connection: Connection) -> list[str]:
+    """Every environment a stored deployment went to, by name."""
+    query = select(deployments.c.environment).distinct().order_by(deployments.c.environment)
+    return list(connection.execute(query).scalars())
+
+
+def nearest_successful(
+    connection: Connection, environments: Sequence[str], *, before: datetime, from_: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """When the latest successful deployment to one of the environments finished before `before`, and
+    when the earliest finished at or after `from_` (None where there is none)."""
+    found: list[tuple[datetime | None, datetime | None]] = []
+    for chunk in _chunks(sorted(set(environments))):
+        chosen = (deployments.c.status == DeploymentStatus.SUCCESS.value, deployments.c.environment.in_(chunk))
+        latest = select(func.max(deployments.c.finished)).where(*chosen, deployments.c.finished < before)
+        earliest = select(func.min(deployments.c.finished)).where(*chosen, deployments.c.finished >= from_)
+        found.append((connection.execute(latest).scalar_one(), connection.execute(earliest).scalar_one()))
+    latest_times = [stored_utc(moment) for moment, _ in found if moment is not None]
+    earliest_times = [stored_utc(moment) for _, moment in found if moment is not None]
+    return max(latest_times, default=None), min(earliest_times, default=None)
+
+
 def delete_tag_deployments(connection: Connection, component: str) -> int:
     """Remove every release-tag deployment of the component (and what they shipped); returns how many."""
     ids = _tag_deployment_ids(connection, component)

@@ -37,10 +37,14 @@ def read_previous_register(connection: Connection, until: datetime | None = None
     found = connection.execute(query).one_or_none()
     if found is None:
         return None
+    return PreviousRegister(found.id, found.taken_at, read_risk_states(connection, found.id))
+
+
+def read_risk_states(connection: Connection, snapshot_id: int) -> dict[str, RiskState]:
+    """The register one snapshot recorded, by risk (empty when it recorded none)."""
     rows = connection.execute(
         select(risk_states.c.risk, risk_states.c.level, risk_states.c.status).where(
-            risk_states.c.snapshot_id == found.id
+            risk_states.c.snapshot_id == snapshot_id
         )
     )
-    states = {row.risk: RiskState(row.risk, row.level, row.status) for row in rows}
-    return PreviousRegister(found.id, found.taken_at, states)
+    return {row.risk: RiskState(row.risk, row.level, row.status) for row in rows}

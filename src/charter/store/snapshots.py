@@ -54,11 +54,13 @@ def insert_snapshot(
     return snapshot_id
 
 
-def read_latest_snapshot(connection: Connection) -> Snapshot | None:
-    """The most recent snapshot (by time taken, then id) with its values, or None if there is none."""
-    row = connection.execute(
-        select(snapshots).order_by(snapshots.c.taken_at.desc(), snapshots.c.id.desc()).limit(1)
-    ).one_or_none()
+def read_latest_snapshot(connection: Connection, until: datetime | None = None) -> Snapshot | None:
+    """The most recent snapshot (by time taken, then id) with its values, or None if there is none;
+    with `until`, the most recent taken at or before it."""
+    query = select(snapshots).order_by(snapshots.c.taken_at.desc(), snapshots.c.id.desc()).limit(1)
+    if until is not None:
+        query = query.where(snapshots.c.taken_at <= until)
+    row = connection.execute(query).one_or_none()
     if row is None:
         return None
     query = (

@@ -17,9 +17,13 @@ says how its rows were turned into limits:
 
 Deployment frequency is banded, as DevLake does, on deployment days: a median of at least 7
 deployment days per week is elite ("on demand"), at least 1 is high; below that the median deployment
-days per calendar month decide: at least 1 is medium, else low. Deployments per day has no band of its
-own. Lead time is banded on its median (p50; p90 has no band), recovery time on its median.
-Deployment rework rate has no band: DORA has published none yet, and Charter does not invent one."""
+days per calendar month decide: at least 1 is medium, else low. Each band sits beside the figure it
+was computed from: the week figure carries elite or high, and below one deployment day a week it
+carries none, the month figure carries medium or low (two scopes that both show 0.0 days a week
+are told apart by the month figure shown with their band, never by a hidden one). Deployments per day
+has no band of its own. Lead time is banded on its median (p50; p90 has no band), recovery time on
+its median. Deployment rework rate has no band: DORA has published none yet, and Charter does not
+invent one."""
 
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ MONTH = 30 * DAY  # DevLake's month: 30 * 24 * 60 minutes
 ELITE, HIGH, MEDIUM, LOW = "elite", "high", "medium", "low"
 
 DEPLOYMENT_DAYS_PER_WEEK = "delivery.deployment_days_per_week"
+DEPLOYMENT_DAYS_PER_MONTH = "delivery.deployment_days_per_month"
 LEAD_TIME_P50 = "delivery.lead_time_for_changes.p50"
 CHANGE_FAILURE_RATE = "delivery.change_failure_rate"
 RECOVERY_TIME_P50 = "delivery.failed_deployment_recovery_time.p50"
@@ -90,29 +95,38 @@ def deployment_frequency_band(
 ) -> str | None:
     """The deployment frequency band from the median deployment days per week and per month (both
     editions read "on demand / daily-to-weekly / weekly-to-monthly / less" the same way)."""
+    bands = deployment_frequency_bands(days_per_week, days_per_month)
+    return bands[DEPLOYMENT_DAYS_PER_WEEK] or bands[DEPLOYMENT_DAYS_PER_MONTH]
+
+
+def deployment_frequency_bands(days_per_week: float | None, days_per_month: float | None) -> dict[str, str | None]:
+    """The deployment frequency band under the figure it is computed from (both editions band
+    deployment days alike): the week figure's (elite, high) when it is at least one day a week, else
+    the month figure's (medium, low); the other figure has none. Without a week figure, no band."""
+    banded: dict[str, str | None] = {DEPLOYMENT_DAYS_PER_WEEK: None, DEPLOYMENT_DAYS_PER_MONTH: None}
     if days_per_week is None:
-        return None
+        return banded
     weekly = _DAYS_PER_WEEK.band(days_per_week)
     if weekly != LOW:
-        return weekly
-    return None if days_per_month is None else _DAYS_PER_MONTH.band(days_per_month)
+        banded[DEPLOYMENT_DAYS_PER_WEEK] = weekly
+    elif days_per_month is not None:
+        banded[DEPLOYMENT_DAYS_PER_MONTH] = _DAYS_PER_MONTH.band(days_per_month)
+    return banded
 
 
-def band(
-    metric: str,
-    value: float | None,
-    edition: DoraEdition | str = DoraEdition.DORA_2023,
-    *,
-    deployment_days_per_month: float | None = None,
-) -> str | None:
+def band(metric: str, value: float | None, edition: DoraEdition | str = DoraEdition.DORA_2023) -> str | None:
     """The band of one metric's value (registry name, value in the registry's unit: seconds or a
     ratio). None for a missing value and for metrics without a band (rework rate, lead time p90,
-    deployments per day). `delivery.deployment_days_per_week` below one day a week needs the month
-    median to tell medium from low; without it the band is None."""
+    deployments per day). `delivery.deployment_days_per_week` bands elite or high, and none below one
+    day a week; `delivery.deployment_days_per_month` bands medium or low, which applies when the
+    week figure is below one day a week (`deployment_frequency_bands` gives both at once)."""
     if value is None:
         return None
     chosen = DoraEdition(edition)
     if metric == DEPLOYMENT_DAYS_PER_WEEK:
-        return deployment_frequency_band(value, deployment_days_per_month, chosen)
+        weekly = _DAYS_PER_WEEK.band(value)
+        return None if weekly == LOW else weekly
+    if metric == DEPLOYMENT_DAYS_PER_MONTH:
+        return _DAYS_PER_MONTH.band(value)
     limits = BANDS[chosen].get(metric)
     return None if limits is None else limits.band(value)

@@ -4,7 +4,7 @@ and its day of the period, so the metrics of every scope are computed at once.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
@@ -65,6 +65,7 @@ class DeploymentColumns:
     failed: npt.NDArray[np.bool_]
     rework: npt.NDArray[np.bool_]
     recovery_seconds: Floats  # NaN: not failed, or failed and not recovered
+    covered: npt.NDArray[np.bool_]  # its component has an incident record: change failure rate is measured
 
     @classmethod
     def of(
@@ -73,17 +74,20 @@ class DeploymentColumns:
         failures: FailureAnalysis,
         labels: ScopeLabels,
         calendar: PeriodCalendar,
+        covered_components: Collection[str] = (),
     ) -> DeploymentColumns:
+        """`covered_components`: the components (lower-case) with an incident record."""
         count = len(deployments)
         if not count:
-            empty = np.zeros(0, np.int64)
-            return cls({}, empty, empty, np.zeros(0, np.bool_), np.zeros(0, np.bool_), np.zeros(0))
+            empty, none = np.zeros(0, np.int64), np.zeros(0, np.bool_)
+            return cls({}, empty, empty, none, none, np.zeros(0), none)
         # Every step below maps a column in C, not an object in Python.
         ids, components, finishes, rollbacks, hotfixes, incidents = (
             list(map(attrgetter(name), deployments))
             for name in ("id", "component", "finished", "rollback_of", "hotfix_for", "incident")
         )
         group_of = {component: labels.index_of(component) for component in dict.fromkeys(components)}
+        covered_of = {component: component.lower() in covered_components for component in group_of}
         finished = np.fromiter(map(datetime.timestamp, finishes), np.float64, count)
         recovery_seconds = np.full(count, np.nan)
         position = dict(zip(ids, range(count), strict=True))
@@ -100,6 +104,7 @@ class DeploymentColumns:
             | np.array(hotfixes, dtype=object).astype(np.bool_)
             | np.array(incidents, dtype=object).astype(np.bool_),
             recovery_seconds,
+            np.fromiter(map(covered_of.__getitem__, components), np.bool_, count),
         )
 
 

@@ -24,16 +24,18 @@ import numpy as np
 
 from charter.analysis.delivery.bands import (
     CHANGE_FAILURE_RATE,
+    DEPLOYMENT_DAYS_PER_MONTH,
     DEPLOYMENT_DAYS_PER_WEEK,
     LEAD_TIME_P50,
     RECOVERY_TIME_P50,
     DoraEdition,
     band,
-    deployment_frequency_band,
+    deployment_frequency_bands,
 )
 from charter.analysis.delivery.calendar import PeriodCalendar
 from charter.analysis.delivery.columns import DeploymentColumns, LeadColumns, ScopeLabels
 from charter.analysis.delivery.failures import FailureLink, counted_deployments, link_failures
+from charter.analysis.delivery.incident_coverage import IncidentSource, incident_record_components, incident_sources
 from charter.analysis.delivery.inputs import DeliveryInputs, DeliveryOptions
 from charter.analysis.delivery.production import is_production
 from charter.analysis.delivery.tallies import Tallies
@@ -73,7 +75,8 @@ class WeekMetrics:
 class ScopeMetrics:
     """The five metrics for one scope over the period. `scope` is the component, team (`group:x`),
     system (`system:y`) or organization; None gathers components with no team or system. Values are
-    None where there is nothing to measure (no deployments, no changes, no recovered failures)."""
+    None where there is nothing to measure (no deployments, no changes, no recovered failures; for
+    change failure rate, no deployment of a component that any incident record covers)."""
 
     scope: str | None
     deployments: int
@@ -84,6 +87,7 @@ class ScopeMetrics:
     lead_time_p50: float | None
     lead_time_p90: float | None
     failed_deployments: int
+    incident_covered_deployments: int  # of components with an incident record: the rate's denominator
     change_failure_rate: float | None
     recovered_deployments: int
     unrecovered_deployments: int
@@ -99,6 +103,7 @@ class ScopeMetrics:
         return {
             FREQUENCY_PER_DAY: self.deployment_frequency_per_day,
             DEPLOYMENT_DAYS_PER_WEEK: self.deployment_days_per_week,
+            DEPLOYMENT_DAYS_PER_MONTH: self.deployment_days_per_month,
             LEAD_TIME_P50: self.lead_time_p50,
             LEAD_TIME_P90: self.lead_time_p90,
             CHANGE_FAILURE_RATE: self.change_failure_rate,
@@ -128,6 +133,9 @@ class DeliveryReport:
     failures: dict[str, tuple[FailureLink, ...]]  # the period's failed deployments and their rules
     unrecovered: tuple[str, ...]  # the period's failed deployments with no recovery yet
     unmatched_incidents: tuple[str, ...]
+    incident_sources: tuple[IncidentSource, ...] = ()
+    # Components deployed in the period that no incident record covers: their change failure rate is no data.
+    without_incident_records: tuple[str, ...] = ()
 
 
 def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> DeliveryReport:
@@ -147,7 +155,8 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
     labels = ScopeLabels(inputs.scopes, options.by, options.organization)
     for component in dict.fromkeys(map(attrgetter("component"), counted)):  # in order: labels are numbered
         labels.index_of(component)
-    columns = DeploymentColumns.of(in_period, failures, labels, calendar)
+    covered = incident_record_components(inputs.incidents, failures.links.keys(), counted)
+    columns = DeploymentColumns.of(in_period, failures, labels, calendar, covered)
     tallies = Tallies.of(columns, LeadColumns.of(inputs.lead_times, columns), len(labels.labels), calendar)
     period_days = (options.until - options.since) / timedelta(days=1)
     scopes = (_scope(group, label, tallies, period_days, options.edition) for group, label in enumerate(labels.labels))
@@ -169,7 +178,22 @@ def delivery_report(inputs: DeliveryInputs, options: DeliveryOptions) -> Deliver
         period_failures,
         unrecovered,
         failures.unmatched_incidents,
+        incident_sources(inputs.incidents, options.since, options.until),
+        tuple(sorted(name for name in set(map(attrgetter("component"), in_period)) if name.lower() not in covered)),
     )
+
+
+# Why a scope's delivery metric has no value over a period, by registry name (a scope with no
+# deployment at all in or just before the period has no values recorded).
+NO_VALUE_BECAUSE = {
+    DEPLOYMENT_DAYS_PER_WEEK: "no deployment",
+    DEPLOYMENT_DAYS_PER_MONTH: "no deployment",
+    LEAD_TIME_P50: "no change shipped (no deployment, or its history is not mined)",
+    LEAD_TIME_P90: "no change shipped (no deployment, or its history is not mined)",
+    CHANGE_FAILURE_RATE: "no deployment that an incident record covers",
+    RECOVERY_TIME_P50: "no failed deployment recovered",
+    REWORK_RATE: "no deployment",
+}
 
 
 def delivery_metric_values(report: DeliveryReport) -> list[MetricValue]:
@@ -202,7 +226,8 @@ def _scope(group: int, label: str | None, tallies: Tallies, period_days: float, 
         lead_time_p50=_number(tallies.lead[group, 0]),
         lead_time_p90=_number(tallies.lead[group, 1]),
         failed_deployments=failed,
-        change_failure_rate=_ratio(failed, deployments),
+        incident_covered_deployments=int(counts.covered[group]),
+        change_failure_rate=_ratio(failed, counts.covered[group]),
         recovered_deployments=recovered,
         unrecovered_deployments=failed - recovered,
         recovery_time_p50=_number(tallies.recovery[group, 0]),
@@ -228,7 +253,7 @@ def _week(group: int, week: int, tallies: Tallies) -> WeekMetrics:
         lead_time_p50=_number(tallies.lead_by_week[row, 0]),
         lead_time_p90=_number(tallies.lead_by_week[row, 1]),
         failed_deployments=int(counts.failed[row]),
-        change_failure_rate=_ratio(counts.failed[row], deployments),
+        change_failure_rate=_ratio(counts.failed[row], counts.covered[row]),
         recovery_time_p50=_number(tallies.recovery_by_week[row, 0]),
         rework_deployments=int(counts.rework[row]),
         deployment_rework_rate=_ratio(counts.rework[row], deployments),
@@ -244,11 +269,10 @@ def _ratio(part: float, whole: float) -> float | None:
 
 
 def scope_bands(scope: ScopeMetrics, edition: DoraEdition) -> dict[str, str | None]:
-    """Each banded metric's DORA band; rework rate has none (DORA has published none)."""
+    """Each banded metric's DORA band, under the figure it is computed from (deployment frequency:
+    the week or the month figure); rework rate has none (DORA has published none)."""
     return {
-        DEPLOYMENT_DAYS_PER_WEEK: deployment_frequency_band(
-            scope.deployment_days_per_week, scope.deployment_days_per_month, edition
-        ),
+        **deployment_frequency_bands(scope.deployment_days_per_week, scope.deployment_days_per_month),
         LEAD_TIME_P50: band(LEAD_TIME_P50, scope.lead_time_p50, edition),
         CHANGE_FAILURE_RATE: band(CHANGE_FAILURE_RATE, scope.change_failure_rate, edition),
         RECOVERY_TIME_P50: band(RECOVERY_TIME_P50, scope.recovery_time_p50, edition),

@@ -15,12 +15,14 @@ from charter.analysis.delivery.percentiles import Floats, Ints, RankedValues
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """Deployments, failed, recovered and rework deployments per key (a scope, or a scope's week)."""
+    """Deployments, failed, recovered and rework deployments per key (a scope, or a scope's week), and
+    the deployments of components with an incident record (those change failure rate is over)."""
 
     deployments: Ints
     failed: Ints
     recovered: Ints
     rework: Ints
+    covered: Ints
 
     @classmethod
     def of(cls, keys: Ints, columns: DeploymentColumns, size: int) -> Counts:
@@ -30,6 +32,7 @@ class Counts:
             np.bincount(keys[columns.failed], minlength=size),
             np.bincount(keys[recovered], minlength=size),
             np.bincount(keys[columns.rework], minlength=size),
+            np.bincount(keys[columns.covered], minlength=size),
         )
 
 

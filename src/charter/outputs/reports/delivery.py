@@ -26,6 +26,11 @@ HEADERS = ["scope", "deploys", "per day", "deploy days/week", "lead time p50", "
            "change failure rate", "recovery p50", "rework rate"]  # fmt: skip
 TREND_HEADERS = ["week", "deploys", "days", "lead time p50", "change failure rate", "recovery p50", "rework rate"]
 UNRECOVERED_SHOWN = 10
+DAYS_PER_WEEK = "delivery.deployment_days_per_week"
+DAYS_PER_MONTH = "delivery.deployment_days_per_month"
+CHANGE_FAILURE_RATE = "delivery.change_failure_rate"
+NO_INCIDENT_DATA = "no data"
+WITHOUT_RECORDS_SHOWN = 10
 WIDTH = 160
 EXPLANATION_WIDTH = 140
 
@@ -42,19 +47,36 @@ def _banded(text: str, band: str | None) -> str:
     return f"{text} ({band})" if band else text
 
 
+def _deployment_days(scope: ScopeMetrics) -> str:
+    """Deployment days a week, with its band; below one day a week the band is the month figure's,
+    so that figure is shown with it."""
+    week = _banded(_number(scope.deployment_days_per_week, 1), scope.bands.get(DAYS_PER_WEEK))
+    month_band = scope.bands.get(DAYS_PER_MONTH)
+    if month_band is None:
+        return week
+    return f"{week}, {_number(scope.deployment_days_per_month, 1)}/month ({month_band})"
+
+
+def _failure_rate(scope: ScopeMetrics) -> str:
+    """The rate with its failed deployments and band; "no data" when no incident record covers the
+    scope's deployments (not 0%, which would band elite)."""
+    if scope.change_failure_rate is None and scope.deployments:
+        return NO_INCIDENT_DATA
+    return _banded(
+        f"{_ratio(scope.change_failure_rate)} ({scope.failed_deployments})", scope.bands.get(CHANGE_FAILURE_RATE)
+    )
+
+
 def _scope_row(scope: ScopeMetrics) -> list[str]:
     bands = scope.bands
     return [
         scope.scope or NO_SCOPE,
         str(scope.deployments),
         _number(scope.deployment_frequency_per_day),
-        _banded(_number(scope.deployment_days_per_week, 1), bands.get("delivery.deployment_days_per_week")),
+        _deployment_days(scope),
         _banded(duration_text(scope.lead_time_p50_seconds), bands.get("delivery.lead_time_for_changes.p50")),
         duration_text(scope.lead_time_p90_seconds),
-        _banded(
-            f"{_ratio(scope.change_failure_rate)} ({scope.failed_deployments})",
-            bands.get("delivery.change_failure_rate"),
-        ),
+        _failure_rate(scope),
         _banded(
             duration_text(scope.recovery_time_p50_seconds), bands.get("delivery.failed_deployment_recovery_time.p50")
         ),
@@ -72,6 +94,10 @@ def _week_row(week: WeekMetrics) -> list[str]:
         duration_text(week["recovery_time_p50_seconds"]),
         _ratio(week["deployment_rework_rate"]),
     ]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _title(view: DeliveryReport) -> str:
@@ -99,6 +125,29 @@ def _terminal_notes(view: DeliveryReport) -> list[Block]:
     return [Paragraph(line, only=terminal) for line in lines]
 
 
+def _incident_note(view: DeliveryReport) -> str:
+    """Which incident sources change failure rate rests on, with what each holds of the period, and
+    the components no record covers."""
+    if view.incident_sources:
+        sources = ", ".join(
+            f"{item.source} ({item.in_period} in the period"
+            + (f"; records from {item.first.date()} to {item.last.date()})" if item.first and item.last else ")")
+            for item in view.incident_sources
+        )
+        note = f"Change failure rate rests on incident records from: {sources}."
+    else:
+        note = (
+            "No incident records: change failure rate counts only rollbacks and hotfixes "
+            "(`charter import incidents`, or postmortems under incidents/)."
+        )
+    missing = view.without_incident_records
+    if missing:
+        shown = ", ".join(missing[:WITHOUT_RECORDS_SHOWN])
+        more = f" and {len(missing) - WITHOUT_RECORDS_SHOWN} more" if len(missing) > WITHOUT_RECORDS_SHOWN else ""
+        note += f" No incident record covers {shown}{more}: their change failure rate is no data."
+    return note
+
+
 def delivery_document(view: DeliveryReport) -> Document:
     csv = CsvTable(
         ["scope", "metric", "value", "band"],
@@ -111,21 +160,21 @@ def delivery_document(view: DeliveryReport) -> Document:
     title = _title(view)
     rows = [_scope_row(scope) for scope in view.scopes]
     if not view.scopes:
-        empty = (
-            f"{title}: no deployments. Import records (`charter import deployments`) or map release "
-            "tags (`charter.dev/release-tags`) and run `charter sync`."
-        )
         blocks: list[Block] = [
-            Paragraph(empty, only=only(TERMINAL)),
+            Paragraph(f"{title}: {view.no_deployments or 'no deployments.'}", only=only(TERMINAL)),
             TableBlock.of(HEADERS, rows, title=title, title_level=1, only=only(MARKDOWN)),
+            Paragraph(_sentence(view.no_deployments or "no deployments."), only=only(MARKDOWN)),
             Paragraph(NO_BAND_FOR_REWORK, only=only(MARKDOWN)),
         ]
         return Document(blocks, csv, WIDTH)
     blocks = [TableBlock.of(HEADERS, rows, title=title, title_level=1)]
+    if view.no_deployments:
+        blocks.append(Paragraph(_sentence(view.no_deployments)))
     trend = view.scopes[0].weeks if len(view.scopes) == 1 else []  # the one scope's trend
     if trend:
         blocks.append(TableBlock.of(TREND_HEADERS, [_week_row(week) for week in trend], title="Weekly trend"))
     blocks += _terminal_notes(view)
+    blocks.append(Paragraph(_incident_note(view)))
     blocks.append(Paragraph(NO_BAND_FOR_REWORK))
     return Document(blocks, csv, WIDTH)
 

@@ -4,6 +4,8 @@ every entity; the CSV one row per entity and Standard."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from charter.outputs.document import (
     MARKDOWN,
     TERMINAL,
@@ -19,6 +21,7 @@ from charter.outputs.document import (
 from charter.outputs.views.scorecard import EntityLevel, Rollup, ScorecardReport, StandardScorecard
 
 ENTITIES_SHOWN = 25
+UNKNOWN_ENTITIES_SHOWN = 5
 
 
 def _level_text(entity: EntityLevel) -> str:
@@ -63,9 +66,24 @@ def _terminal_blocks(card: StandardScorecard) -> list[Block]:
         blocks.append(
             Paragraph(f"… and {len(shown) - ENTITIES_SHOWN} more (use --format json or csv for all)", only=terminal)
         )
+    blocks += [Paragraph(line, only=terminal) for line in _unknown_lines(card)]
     at_top = sum(1 for item in card.entities if item.level == levels[-1])
     blocks.append(Paragraph(f"{card.title}: {len(card.entities)} entities, {at_top} at {levels[-1]}\n", only=terminal))
     return blocks
+
+
+def _unknown_lines(card: StandardScorecard) -> list[str]:
+    """Why rules are unknown, one line per rule and reason, naming the entities it holds for."""
+    entities_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for item in card.entities:
+        for rule, why in item.unknown_because.items():
+            entities_of[(rule, why)].append(item.entity)
+    lines = []
+    for (rule, why), entities in sorted(entities_of.items()):
+        shown = ", ".join(entities[:UNKNOWN_ENTITIES_SHOWN])
+        more = f" and {len(entities) - UNKNOWN_ENTITIES_SHOWN} more" if len(entities) > UNKNOWN_ENTITIES_SHOWN else ""
+        lines.append(f"{rule} ({card.rule_levels[rule]}) is unknown for {shown}{more}: {why}.")
+    return lines
 
 
 def _markdown_blocks(card: StandardScorecard) -> list[Block]:
@@ -80,6 +98,7 @@ def _markdown_blocks(card: StandardScorecard) -> list[Block]:
             only=markdown,
             escape=False,
         ),
+        *(Paragraph(line, only=markdown) for line in _unknown_lines(card)),
     ]
 
 
@@ -99,8 +118,10 @@ def scorecard_document(view: ScorecardReport) -> Document:
             item.pending or "",
             " ".join(item.failing),
             " ".join(rule for rule, outcome in item.rules.items() if outcome == "unknown"),
+            "; ".join(f"{rule}: {why}" for rule, why in item.unknown_because.items()),
         ]
         for card in view.scorecards
         for item in card.entities
     ]
-    return Document(blocks, CsvTable(["standard", "entity", "level", "pending", "failing", "unknown"], csv_rows), 140)
+    header = ["standard", "entity", "level", "pending", "failing", "unknown", "unknown_because"]
+    return Document(blocks, CsvTable(header, csv_rows), 140)

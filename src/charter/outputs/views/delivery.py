@@ -47,7 +47,8 @@ class ScopeMetrics(View):
     lead_time_p50_seconds: float | None
     lead_time_p90_seconds: float | None
     failed_deployments: int
-    change_failure_rate: float | None
+    incident_covered_deployments: int  # of components some incident record covers: the failure rate's base
+    change_failure_rate: float | None  # None: no incident record covers any of the scope's deployments
     recovered_deployments: int
     unrecovered_deployments: int
     recovery_time_p50_seconds: float | None
@@ -66,6 +67,16 @@ class EnvironmentCount(View):
     production: bool
     successful: int
     unsuccessful: int
+
+
+class IncidentSource(View):
+    """A source of the incident records change failure rate rests on: `postmortems` or the tool of
+    an export; how many of its incidents started in the period, and when its first and last did."""
+
+    source: str
+    in_period: int
+    first: IsoDateTime | None
+    last: IsoDateTime | None
 
 
 class FailureLink(View):
@@ -88,6 +99,9 @@ class DeliveryReport(ReportView):
     failures: dict[str, list[FailureLink]]  # the period's failed deployments → their rules
     unrecovered: list[str]  # the period's failed deployments with no recovery yet
     unmatched_incidents: list[str]  # incidents whose `causedBy` matches no deployment
+    incident_sources: list[IncidentSource]
+    without_incident_records: list[str]  # components deployed whose change failure rate is no data
+    no_deployments: str | None = None  # the period has no deployment DORA counts: why, and what to try
 
 
 class Deployment(View):

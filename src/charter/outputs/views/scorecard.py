@@ -20,6 +20,7 @@ class EntityLevel(View):
     pending: str | None  # the next level, when only unknown results stand in its way
     rules: dict[str, str]  # rule id → pass | fail | unknown
     failing: list[str]
+    unknown_because: dict[str, str] = {}  # rule id → why it is unknown (no deployment in the window, ...)
 
 
 class StandardScorecard(View):

@@ -12,6 +12,7 @@ import fnmatch
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from charter.analysis.component_sources import repository_from_source_location, repository_name
 from charter.model.catalog import CatalogEntity
@@ -124,9 +125,12 @@ class ComponentMatcher:
         return named.ref if named else None
 
     def _purl_match(self, purl: str) -> str | None:
-        lowered = purl.lower()
+        """The component whose purl prefix the package URL starts with, as written or with its
+        escapes decoded (`pkg:npm/%40acme/x` matches the prefix `pkg:npm/@acme`)."""
+        written = purl.lower()
+        decoded = unquote(written)
         for prefix, spec in self._purls:
-            if lowered.startswith(prefix):
+            if written.startswith(prefix) or decoded.startswith(prefix):
                 return spec.ref
         return None
 

@@ -2,9 +2,11 @@
 
 Deduplication key (Finding's docstring gives the rule):
 - a vulnerability: its canonical id (the CVE among the id and aliases, else the first GHSA, else the
-  first other id), the package name (the purl's name when there is a purl, else the name the scanner
-  gives; lower-cased, runs of `-`, `_`, `.` read as one `-`, as PyPI normalises names; a Maven
-  `group:artifact` reads as the artifact), and the component (or, unmapped, the scan target);
+  first other id), the package name (the purl's name when there is a purl, read with
+  packageurl-python as the purl specification says, so `pkg:npm/@angular/core` is `core` of scope
+  `@angular`; else the name the scanner gives; lower-cased, runs of `-`, `_`, `.` read as one `-`,
+  as PyPI normalises names; a Maven `group:artifact` reads as the artifact), and the component (or,
+  unmapped, the scan target);
 - a code finding (SARIF, no vulnerability id): the rule, the file, SARIF's `partialFingerprints`
   when the tool gives them (they survive code moving), else the line; and the component or target.
 
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from packageurl import PackageURL
 
 from charter.model.finding import SEVERITY_ORDER, FindingSeverity
 
@@ -120,36 +124,38 @@ def package_identity(name: str | None, purl: str | None) -> str:
     return _SEPARATORS.sub("-", source.lower())
 
 
-def purl_name(purl: str) -> str | None:
-    """`pkg:maven/org.apache/httpclient@4.1?x=y` -> `httpclient` (percent escapes decoded)."""
-    if not purl.startswith("pkg:"):
+@lru_cache(maxsize=65536)
+def parse_purl(text: str) -> PackageURL | None:
+    """A package URL as the purl specification reads it (packageurl-python): type, namespace, name,
+    version, qualifiers and subpath, percent escapes decoded, the scheme's slashes ignored. Scopes
+    written unencoded, as several tools do (`pkg:npm/@angular/core@16.0.0`), read as the namespace.
+    None for text that is not a package URL (no `pkg:` scheme, no type, no name)."""
+    try:
+        return PackageURL.from_string(text.strip())
+    except ValueError:
         return None
-    body = purl[4:].split("#", 1)[0].split("?", 1)[0].split("@", 1)[0]
-    name = body.rstrip("/").rsplit("/", 1)[-1]
-    return _unescape(name) or None
+
+
+def purl_name(purl: str) -> str | None:
+    """`pkg:maven/org.apache/httpclient@4.1?x=y` -> `httpclient`; `pkg:npm/@angular/core@16.0.0` ->
+    `core`. None when it is not a package URL."""
+    parsed = parse_purl(purl)
+    return parsed.name if parsed is not None else None
 
 
 def purl_base(purl: str) -> str:
-    """`pkg:npm/%40scope/x@1.0?y=z` -> `pkg:npm/@scope/x`: type, namespace and name, lower-cased."""
-    body = purl.split("#", 1)[0].split("?", 1)[0]
-    at = body.rfind("@")
-    if at > body.find("/"):
-        body = body[:at]
-    return _unescape(body).lower()
+    """`pkg:npm/%40scope/x@1.0?y=z` -> `pkg:npm/@scope/x`: type, namespace and name, lower-cased (text
+    that is not a package URL, lower-cased as it is)."""
+    parsed = parse_purl(purl)
+    if parsed is None:
+        return purl.strip().lower()
+    namespace = f"{parsed.namespace}/" if parsed.namespace else ""
+    return f"pkg:{parsed.type}/{namespace}{parsed.name}".lower()
 
 
 def purl_version(purl: str) -> str | None:
-    body = purl.split("#", 1)[0].split("?", 1)[0]
-    at = body.rfind("@")
-    return _unescape(body[at + 1 :]) if at > body.find("/") else None
-
-
-def _unescape(text: str) -> str:
-    if "%" not in text:
-        return text
-    from urllib.parse import unquote
-
-    return unquote(text)
+    parsed = parse_purl(purl)
+    return parsed.version if parsed is not None else None
 
 
 # Keys --------------------------------------------------------------------------------------------
