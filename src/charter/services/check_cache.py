@@ -110,6 +110,6 @@ def check_repository(root: Path, store: Store | None, today: date | None = None)
             "inputs": inputs.as_json(),
             "probes": workspace.probes,
         }
-        with store.transaction() as connection:
-            write_check_result(connection, str(root), json.dumps(recorded), encode_diagnostics(diagnostics))
+        encoded = encode_diagnostics(diagnostics)
+        store.write_if_idle(lambda connection: write_check_result(connection, str(root), json.dumps(recorded), encoded))
     return diagnostics
