@@ -4,7 +4,7 @@ blocked (SQLite in WAL mode, PostgreSQL's MVCC).
 
 SQLite: a write transaction begins with `BEGIN IMMEDIATE`, so the busy timeout applies while it
 waits (a deferred `BEGIN` that reads first fails at once when another writer got there meanwhile),
-and it leaves a note beside the database file naming its process and command for the writers that
+and it writes a note beside the database file naming its process and command for the writers that
 wait. PostgreSQL: a transaction-scoped advisory lock, waited for under `lock_timeout`; the holder
 is found in `pg_locks`, its command in the `application_name` every connection sets."""
 
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection, RootTransaction
@@ -40,6 +40,8 @@ _COMMAND_CHARACTERS = 200
 _SQLITE_BUSY = 5
 _SQLITE_LOCKED = 6
 _LOCK_NOT_AVAILABLE = "55P03"
+_BUSY_TIMEOUT = "charter_busy_timeout_ms"
+_NOTE_BYTES = 1024
 _PASSWORD = re.compile(r"(://[^/@\s:]*:)[^/@\s]*@")
 
 
@@ -78,26 +80,29 @@ def application_name(command: str) -> str:
 
 
 class WriterNote:
-    """A SQLite store's note of its current writer (pid and command), beside the database file:
-    written once the writer holds the lock, removed before it lets go. A note whose process is gone
-    (killed mid-write) is ignored."""
+    """A SQLite store's note of its latest writer (pid and command), beside the database file,
+    written by each writer once it holds the lock. Writers take turns, so while one holds the lock
+    the note names it; a note whose process is gone (killed mid-write) names nobody."""
 
     def __init__(self, database: Path, command: str) -> None:
         self.path = database.with_name(database.name + NOTE_SUFFIX)
         self.command = command
 
     def claim(self) -> None:
+        """Write the note over the last one in place: a record of fixed size, as truncating a file
+        costs ext4 milliseconds, and a sync writes thousands of transactions."""
+        record = f"{os.getpid()}\n{self.command}\n".encode()[:_NOTE_BYTES].ljust(_NOTE_BYTES)
         with suppress(OSError):  # the note only helps the writers who wait; the write itself goes on
-            self.path.write_text(f"{os.getpid()}\n{self.command}\n", encoding="utf-8")
-
-    def release(self) -> None:
-        with suppress(OSError):
-            self.path.unlink(missing_ok=True)
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+            try:
+                os.write(descriptor, record)
+            finally:
+                os.close(descriptor)
 
     def holder(self) -> str | None:
         """`pid 4242: charter sync --repo org`, or None when no live process left a note."""
         try:
-            pid_line, _, command = self.path.read_text(encoding="utf-8").partition("\n")
+            pid_line, _, command = self.path.read_text(encoding="utf-8", errors="replace").partition("\n")
             pid = int(pid_line)
         except (OSError, ValueError):
             return None
@@ -148,11 +153,7 @@ class WriterQueue:
             with transaction:
                 if self.note is not None:
                     self.note.claim()
-                try:
-                    yield connection
-                finally:
-                    if self.note is not None:
-                        self.note.release()
+                yield connection
 
     def write_if_idle(self, write: Callable[[Connection], T]) -> T | None:
         """Run `write` in a write transaction if no other writer holds the store now, else skip it
@@ -172,10 +173,7 @@ class WriterQueue:
 
     def _begin_sqlite(self, connection: Connection, wait: float) -> RootTransaction:
         connection.execution_options(**{WRITE_OPTION: True})
-        driver: Any = connection.connection.driver_connection
-        # The busy timeout is the connection's; set this writer's wait for its BEGIN only.
-        default = driver.execute("PRAGMA busy_timeout").fetchone()[0]
-        driver.execute(f"PRAGMA busy_timeout = {_milliseconds(wait)}")
+        self._busy_timeout(connection, wait)
         try:
             return connection.begin()
         except OperationalError as error:
@@ -184,7 +182,16 @@ class WriterQueue:
             holder = self.note.holder() if self.note is not None else None
             raise StoreBusy(busy_message(wait, holder)) from None
         finally:
-            driver.execute(f"PRAGMA busy_timeout = {int(default)}")
+            self._busy_timeout(connection, self.timeout)
+
+    @staticmethod
+    def _busy_timeout(connection: Connection, seconds: float) -> None:
+        """Set the connection's busy timeout (how long its BEGIN IMMEDIATE waits), unless it has it."""
+        wanted = _milliseconds(seconds)
+        pooled = connection.connection
+        if pooled.info.get(_BUSY_TIMEOUT) != wanted:
+            pooled.driver_connection.execute(f"PRAGMA busy_timeout = {wanted}")  # type: ignore[union-attr]
+            pooled.info[_BUSY_TIMEOUT] = wanted
 
     def _begin_postgresql(self, connection: Connection, wait: float) -> RootTransaction:
         transaction = connection.begin()
