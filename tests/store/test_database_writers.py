@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,24 +28,7 @@ from charter.store.writers import (
     busy_message,
     writer_command,
 )
-
-WHEN = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
-
-
-def commit_row(sha: str) -> dict[str, object]:
-    return {
-        "repository": "payments",
-        "sha": sha,
-        "author_name": "Ada",
-        "author_email": "ada@example.com",
-        "authored_at": WHEN,
-        "committed_at": WHEN,
-        "parents": "",
-        "is_merge": False,
-        "additions": 3,
-        "deletions": 1,
-        "files_changed": 1,
-    }
+from tests.store.test_transactions import commit_row
 
 
 def count(store: Store) -> int:
