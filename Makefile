@@ -37,10 +37,12 @@ demo: $(STAMP)
 	$(BIN)/charter security --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter plan --repo demo-org
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(DEV_STAMP)

@@ -47,7 +47,7 @@ def main():
     from charter.sources.git.mine import RepositoryJob
     from charter.services.imports_git import sync_repositories
     from charter.store import open_store
-    from charter.store.git_history import known_refs
+    from charter.store.git_history import known_head, known_refs
 
     store_url, workers, *pairs = sys.argv[1:]
     clones = dict(pair.split("=", 1) for pair in pairs)
@@ -56,7 +56,12 @@ def main():
         started = time.perf_counter()
         cpu_before = cpu_seconds()
         with store.engine.connect() as connection:
-            jobs = [RepositoryJob(name, path, known_refs=known_refs(connection, name)) for name, path in clones.items()]
+            jobs = [
+                RepositoryJob(
+                    name, path, known_refs=known_refs(connection, name), known_head=known_head(connection, name)
+                )
+                for name, path in clones.items()
+            ]
         report = sync_repositories(store, jobs, LocalExecutor(int(workers) or None))
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds() - cpu_before

@@ -8,6 +8,10 @@ import pytest
 
 from tests.pg_server import postgres_server, postgres_url  # noqa: F401  (fixtures for every folder)
 
+# Fails a run of the whole suite when a declared diagnostic code is never emitted, or an emitted one
+# is declared nowhere.
+pytest_plugins = ("tests.emitted_codes",)
+
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 

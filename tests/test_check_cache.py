@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import charter.services.workspace
-from charter.services.check_cache import check_repository
+import charter.services.check
+from charter.services.check import checked_repository
 from charter.store.database import open_store
 from tests.strategy import write_repo
 
@@ -51,14 +51,14 @@ def repo(tmp_path: Path) -> Path:
 
 def codes(repo: Path, today: date = TODAY) -> list[str]:
     with open_store(repo, f"sqlite:///{repo / 'c.db'}") as store:
-        return sorted(d.code for d in check_repository(repo, store, today))
+        return sorted(d.code for d in checked_repository(repo, store, today).diagnostics)
 
 
 def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the repository was loaded although nothing changed")
 
-    monkeypatch.setattr(charter.services.workspace, "open_workspace", refuse)
+    monkeypatch.setattr(charter.services.check, "load_context", refuse)
 
 
 def test_unchanged_repository_is_answered_from_the_store(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,8 +95,8 @@ def test_an_edit_is_loaded_again(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
     codes(repo)
     (repo / "catalog" / "team.yaml").write_text(GROUP + "\n# edited\n")
     loads = []
-    real = charter.services.workspace.open_workspace
-    monkeypatch.setattr(charter.services.workspace, "open_workspace", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = charter.services.check.load_context
+    monkeypatch.setattr(charter.services.check, "load_context", lambda *a, **k: loads.append(1) or real(*a, **k))
     codes(repo)
     codes(repo)
     assert loads == [1]
@@ -109,10 +109,10 @@ def test_a_new_day_recomputes(repo: Path) -> None:
 
 def test_other_code_recomputes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     codes(repo)
-    monkeypatch.setattr("charter.services.check_cache.code_stamp", lambda: "another build")
+    monkeypatch.setattr("charter.services.cached_check.code_stamp", lambda: "another build")
     loads = []
-    real = charter.services.workspace.open_workspace
-    monkeypatch.setattr(charter.services.workspace, "open_workspace", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = charter.services.check.load_context
+    monkeypatch.setattr(charter.services.check, "load_context", lambda *a, **k: loads.append(1) or real(*a, **k))
     codes(repo)
     assert loads == [1]
 
@@ -121,7 +121,7 @@ def test_result_survives_a_round_trip_on_postgresql(
     repo: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with open_store(repo, postgres_url) as store:
-        first = check_repository(repo, store, TODAY)
+        first = checked_repository(repo, store, TODAY)
     forbid_loading(monkeypatch)
     with open_store(repo, postgres_url) as store:
-        assert check_repository(repo, store, TODAY) == first
+        assert checked_repository(repo, store, TODAY) == first

@@ -1,12 +1,13 @@
-"""Code health from hand-written file-change rows, every number worked out by hand."""
+"""Code health from hand-written file-change rows and files at the head, every number worked out by hand."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from charter.analysis.codehealth.authors import AuthorKind, AutomatedAuthor, recognizer
 from charter.analysis.codehealth.health import (
     CodeHealth,
     CodeHealthOptions,
@@ -15,14 +16,16 @@ from charter.analysis.codehealth.health import (
     FileHealth,
     Knowledge,
     KnowledgeBasis,
+    Mainline,
     StaleCoupling,
     analyze_code_health,
 )
-from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_bot_patterns, compile_path_globs
+from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
 
 TODAY = datetime(2025, 1, 1, tzinfo=UTC)
 ANN, BOB, CY, DAVE = "ann@example.com", "bob@example.com", "cy@example.com", "dave@example.com"
 DEPENDABOT = "49699333+dependabot[bot]@users.noreply.github.com"
+NAMES = {DEPENDABOT: "dependabot[bot]"}
 
 
 def at(days_ago: float) -> datetime:
@@ -42,10 +45,33 @@ def change(
     return (sha, path, old_path, added, deleted, author, at(days_ago))
 
 
-def analyze(rows: list[FileChangeRow], **options: object) -> CodeHealth:
-    """Rows sorted by author time (stable, so the test's order holds within one time), read once."""
+def on_mainline(rows: Iterable[FileChangeRow], rules: Iterable[AutomatedAuthor] = ()) -> Mainline:
+    """Every row's commit on the default branch; authors recognised by e-mail (and a bot's name)."""
+    recognise = recognizer(list(rules))
+    authored_by = {}
+    for sha, *_, email, _ in rows:
+        found = recognise.recognise(NAMES.get(email, email.split("@")[0]), email)
+        if found is not None:
+            authored_by[sha] = found
+    return Mainline(frozenset(row[0] for row in rows), authored_by)
+
+
+def analyze(
+    rows: list[FileChangeRow],
+    head: Mapping[str, int | None],
+    mainline: Mainline | None = None,
+    **options: object,
+) -> CodeHealth:
+    """Rows sorted by author time (stable, so the test's order holds within one time), read once; every
+    commit on the default branch unless `mainline` says otherwise."""
     ordered = sorted(rows, key=lambda row: row[6])
-    return analyze_code_health(iter(ordered), CodeHealthOptions(today=TODAY, **options))  # type: ignore[arg-type]
+    history = on_mainline(rows) if mainline is None else mainline
+    return analyze_code_health(iter(ordered), head, history, CodeHealthOptions(today=TODAY, **options))  # type: ignore[arg-type]
+
+
+def every_path(rows: Iterable[FileChangeRow], lines: int = 1) -> dict[str, int | None]:
+    """A head holding every path the rows name, each `lines` long."""
+    return {row[1]: lines for row in rows}
 
 
 def by_path(health: CodeHealth) -> dict[str, FileHealth]:
@@ -59,7 +85,8 @@ def test_a_rename_chain_keeps_the_history_under_the_newest_name_and_a_reused_nam
             change("c2", "b.py", 5, 5, old_path="a.py", days_ago=400),
             change("c3", "c.py", 10, 0, old_path="b.py", author=BOB, days_ago=100),
             change("c4", "a.py", 7, 0, author=CY, days_ago=50),
-        ]
+        ],
+        head={"c.py": 110, "a.py": 7},
     )
     files = by_path(health)
     assert set(files) == {"c.py", "a.py"}
@@ -79,7 +106,8 @@ def test_a_rename_onto_a_path_that_already_has_history_joins_both() -> None:
             change("c2", "new.py", 3, 0, author=BOB, days_ago=200),
             change("c3", "new.py", 0, 0, old_path="old.py", days_ago=100),
             change("c4", "new.py", 1, 1, days_ago=90),
-        ]
+        ],
+        head={"new.py": 53},
     )
     assert [(file.path, file.lines, file.commits) for file in health.files] == [("new.py", 53, 4)]
 
@@ -89,7 +117,8 @@ def test_a_binary_file_has_no_size_and_is_never_a_hotspot() -> None:
         [
             *(change(f"b{index}", "logo.png", None, None, days_ago=index) for index in range(1, 4)),
             change("t1", "main.py", 10, 0, days_ago=5),
-        ]
+        ],
+        head={"logo.png": None, "main.py": 10},
     )
     files = by_path(health)
     logo = files["logo.png"]
@@ -108,11 +137,12 @@ def test_hotspots_are_the_top_decile_of_frequency_times_size_among_files_changed
     ]
     rows += [change("old", "old.py", 5000, 0, days_ago=500)]  # big, but not changed in the window
     rows += [change(f"gone{commit}", "gone.py", 500, 0, days_ago=30 + commit) for commit in range(20)]
-    rows += [change("delete", "gone.py", 0, 10_000, days_ago=20)]  # deleted: size 0, gone
-    health = analyze(rows)
+    rows += [change("delete", "gone.py", 0, 10_000, days_ago=20)]  # deleted: not at the head
+    head = {f"f{index:02}.py": 10 * index for index in range(1, 13)} | {"old.py": 5000}
+    health = analyze(rows, head)
     files = by_path(health)
     assert "gone.py" not in files
-    # 12 candidates (old.py has no change in the window, gone.py no size): ceil(12 / 10) = 2 hotspots.
+    # 12 candidates (old.py has no change in the window, gone.py is gone): ceil(12 / 10) = 2 hotspots.
     assert [file.path for file in health.hotspots] == ["f12.py", "f11.py"]
     assert (files["f12.py"].hotspot_score, files["f11.py"].hotspot_score) == (1440, 1210)
     assert (files["f10.py"].hotspot_score, files["f10.py"].hotspot) == (1000, False)
@@ -124,14 +154,14 @@ def test_hotspots_are_the_top_decile_of_frequency_times_size_among_files_changed
 
 
 def test_files_tied_at_the_decile_threshold_are_all_hotspots() -> None:
-    health = analyze([change(f"c{index}", f"f{index}.py", 10, 0) for index in range(3)])
-    assert health.hotspot_count == 3
+    rows = [change(f"c{index}", f"f{index}.py", 10, 0) for index in range(3)]
+    assert analyze(rows, every_path(rows, 10)).hotspot_count == 3
 
 
 def test_a_deleted_file_is_not_a_hotspot_even_when_it_changed_most() -> None:
     rows = [change(f"c{commit}", "doomed.py", 100, 0, days_ago=50 - commit) for commit in range(10)]
     rows += [change("kill", "doomed.py", 0, 1000, days_ago=5), change("keep", "kept.py", 3, 0, days_ago=5)]
-    health = analyze(rows)
+    health = analyze(rows, head={"kept.py": 3})
     assert [file.path for file in health.files] == ["kept.py"]
     assert [file.path for file in health.hotspots] == ["kept.py"]
 
@@ -155,22 +185,24 @@ def _coupling_rows() -> list[FileChangeRow]:
 
 
 def test_change_coupling_counts_commits_with_both_files_and_skips_bulk_commits() -> None:
-    health = analyze(_coupling_rows())
+    health = analyze(_coupling_rows(), every_path(_coupling_rows()))
     # a: 5 commits besides the bulk one, b: 6; a with b: 4, so confidence 4 / 5 from a's side.
     assert health.couplings == (Coupling("a.py", "b.py", 4, 0.8, 5, 6),)
     assert by_path(health)["a.py"].commits == 6  # the bulk commit is still a change of a.py
 
 
 def test_change_coupling_below_min_support_is_left_out_and_top_n_keeps_the_strongest() -> None:
-    health = analyze(_coupling_rows(), min_support=2)
+    head = every_path(_coupling_rows())
+    health = analyze(_coupling_rows(), head, min_support=2)
     assert health.couplings == (Coupling("a.py", "b.py", 4, 0.8, 5, 6), Coupling("c.py", "b.py", 2, 1.0, 2, 6))
-    assert analyze(_coupling_rows(), min_support=2, top_couplings=1).couplings == health.couplings[:1]
+    assert analyze(_coupling_rows(), head, min_support=2, top_couplings=1).couplings == health.couplings[:1]
 
 
 def test_a_commit_of_exactly_the_maximum_changeset_size_still_counts_for_coupling() -> None:
     paths = ["a.py", "b.py", *(f"gen/{n}.py" for n in range(48))]
     rows = [change(f"c{commit}", path, 1, 0, days_ago=10 + commit) for commit in range(3) for path in paths]
-    coupling = {(item.first, item.second): item for item in analyze(rows, top_couplings=2000).couplings}
+    couplings = analyze(rows, every_path(rows), top_couplings=2000).couplings
+    coupling = {(item.first, item.second): item for item in couplings}
     assert len(coupling) == 50 * 49 // 2
     assert coupling["a.py", "b.py"] == Coupling("a.py", "b.py", 3, 1.0, 3, 3)
 
@@ -182,7 +214,7 @@ def test_commits_sharing_an_author_time_are_told_apart_by_sha() -> None:
         change("c1", "b.py", 1, 0, days_ago=5),
         change("c2", "d.py", 1, 0, days_ago=5),
     ]
-    pairs = {(item.first, item.second) for item in analyze(rows, min_support=1).couplings}
+    pairs = {(item.first, item.second) for item in analyze(rows, every_path(rows), min_support=1).couplings}
     assert pairs == {("a.py", "b.py"), ("c.py", "d.py")}
 
 
@@ -199,7 +231,8 @@ def test_knowledge_is_the_top_authors_share_of_recent_lines_and_the_bus_factor_c
             change("s3", "shared.py", 25, 0, author=CY),
             change("h1", "halves.py", 50, 0, author=ANN, days_ago=500),
             change("h2", "halves.py", 50, 0, author=BOB, days_ago=500),
-        ]
+        ],
+        head={"owned.py": 6095, "shared.py": 100, "halves.py": 100},
     )
     files = by_path(health)
     assert files["owned.py"].knowledge == Knowledge(KnowledgeBasis.RECENT, 3, ANN, 0.6, 1)
@@ -223,7 +256,8 @@ def test_author_turnover_is_the_share_of_last_periods_people_gone_this_period() 
             change("p5", "x.py", 1, 0, author="eve@example.com", days_ago=800),  # before the previous window
             change("r1", "x.py", 1, 0, author=ANN, days_ago=100),
             change("r2", "x.py", 1, 0, author=DAVE, days_ago=10),
-        ]
+        ],
+        head={"x.py": 7},
     )
     assert (health.previous_authors, health.departed_authors) == (3, 2)
     assert health.author_turnover == pytest.approx(2 / 3)
@@ -244,7 +278,7 @@ def test_lockfiles_vendored_and_generated_files_are_left_out_by_default() -> Non
     ]
     rows = [change("c1", path, 100, 0, author=BOB) for path in left_out]
     rows += [change("c1", "src/main.py", 10, 0), change("c1", "src/vendor.py", 5, 0)]
-    health = analyze(rows, min_support=1)
+    health = analyze(rows, every_path(rows), min_support=1)
     assert [file.path for file in health.files] == ["src/main.py", "src/vendor.py"]
     assert health.churn_in_window == 15
     assert health.couplings == (Coupling("src/main.py", "src/vendor.py", 1, 1.0, 1, 1),)
@@ -253,11 +287,11 @@ def test_lockfiles_vendored_and_generated_files_are_left_out_by_default() -> Non
 
 def test_the_exclude_list_replaces_the_defaults_and_an_empty_one_keeps_everything() -> None:
     rows = [change("c1", path, 1, 0) for path in ["package-lock.json", "vendor/a.go", "svc/vendor/b.go"]]
-    assert [file.path for file in analyze(rows, exclude=["vendor/**"]).files] == [
+    assert [file.path for file in analyze(rows, every_path(rows), exclude=["vendor/**"]).files] == [
         "package-lock.json",
         "svc/vendor/b.go",
     ]
-    assert len(analyze(rows, exclude=[]).files) == 3
+    assert len(analyze(rows, every_path(rows), exclude=[]).files) == 3
 
 
 @pytest.mark.parametrize(
@@ -290,26 +324,17 @@ def test_the_default_excludes_compile_and_keep_ordinary_source() -> None:
     is_excluded = compile_path_globs(DEFAULT_EXCLUDES)
     assert not any(map(is_excluded, ["src/main.go", "go.mod", "README.md", "distance.py", "lib/vendor_api.py"]))
     assert all(map(is_excluded, ["go.sum", "a/b/Cargo.lock", "web/dist/bundle.js", "android/gradle/wrapper/x.jar"]))
+    assert all(map(is_excluded, ["gradle.lockfile", "app/buildscript-gradle.lockfile", "web/bun.lock"]))
 
 
-@pytest.mark.parametrize(
-    ("email", "is_bot"),
-    [
-        (DEPENDABOT, True),
-        ("renovate[bot]@users.noreply.github.com", True),
-        ("GitHub-Actions[BOT]@users.noreply.github.com", True),
-        ("scott@example.com", False),  # fnmatch would read [bot] as a class and take any name ending in t
-        ("robot@example.com", False),
-    ],
-)
-def test_bot_patterns_take_brackets_literally_on_the_email_or_its_local_part(email: str, is_bot: bool) -> None:
-    assert compile_bot_patterns(["*[bot]"])(email) is is_bot
-
-
-def test_a_custom_bot_pattern_leaves_that_author_out_of_people_metrics() -> None:
+def test_a_custom_bot_rule_leaves_that_author_out_of_people_metrics() -> None:
     rows = [change("c1", "a.py", 90, 0, author="ci@build.example.com"), change("c2", "a.py", 10, 0, author=ANN)]
-    assert analyze(rows).knowledge.top_author == "ci@build.example.com"
-    assert analyze(rows, bots=["ci@*"]).knowledge == Knowledge(KnowledgeBasis.RECENT, 1, ANN, 1.0, 1)
+    head = {"a.py": 100}
+    assert analyze(rows, head).knowledge.top_author == "ci@build.example.com"
+    ci = AutomatedAuthor("CI", AuthorKind.BOT, email="ci@*")
+    health = analyze(rows, head, on_mainline(rows, [ci]))
+    assert health.knowledge == Knowledge(KnowledgeBasis.RECENT, 1, ANN, 1.0, 1)
+    assert by_path(health)["a.py"].commits_in_window == 2  # still a change
 
 
 def test_stale_files_still_coupled_with_a_hotspot_are_listed() -> None:
@@ -326,14 +351,14 @@ def test_stale_files_still_coupled_with_a_hotspot_are_listed() -> None:
             change(f"f{commit}", "hot.py", 100, 0, days_ago=50 - commit),
         ]
     rows += [change(f"h{commit}", "hot.py", 100, 0, days_ago=20 - commit) for commit in range(5)]
-    health = analyze(rows)
+    health = analyze(rows, head={"old.py": 30, "fresh.py": 3, "hot.py": 830})
     assert [file.path for file in health.hotspots] == ["hot.py"]
     assert health.stale_couplings == (StaleCoupling("old.py", "hot.py", 3, 1.0, at(500), 500),)
     assert by_path(health)["old.py"].age_days == 500
 
 
 def test_no_rows_give_no_numbers_and_no_crash() -> None:
-    health = analyze([])
+    health = analyze([], head={})
     assert (health.files, health.couplings, health.stale_couplings) == ((), (), ())
     assert (health.hotspot_count, health.author_turnover, health.churn) == (None, None, 0)
     assert health.knowledge == Knowledge(KnowledgeBasis.NONE, 0, None, None, None)
@@ -342,13 +367,14 @@ def test_no_rows_give_no_numbers_and_no_crash() -> None:
         "code_health.bus_factor": None,
         "code_health.knowledge_concentration": None,
         "code_health.author_turnover": None,
+        "code_health.agent_change_share": None,
     }
 
 
 def test_rows_out_of_author_time_order_are_refused_naming_the_row() -> None:
-    rows = iter([change("late", "a.py", 1, 0, days_ago=1), change("early", "a.py", 1, 0, days_ago=2)])
+    rows = [change("late", "a.py", 1, 0, days_ago=1), change("early", "a.py", 1, 0, days_ago=2)]
     with pytest.raises(ValueError, match="ordered by authored_at: early"):
-        analyze_code_health(rows, CodeHealthOptions(today=TODAY))
+        analyze_code_health(iter(rows), {"a.py": 2}, on_mainline(rows), CodeHealthOptions(today=TODAY))
 
 
 def test_rows_are_read_in_one_pass_from_a_generator() -> None:
@@ -356,5 +382,6 @@ def test_rows_are_read_in_one_pass_from_a_generator() -> None:
         for commit in range(3):
             yield change(f"c{commit}", "a.py", 2, 1, days_ago=30 - commit)
 
-    health = analyze_code_health(rows(), CodeHealthOptions(today=TODAY))
+    history = Mainline(frozenset({"c0", "c1", "c2"}))
+    health = analyze_code_health(rows(), {"a.py": 3}, history, CodeHealthOptions(today=TODAY))
     assert [(file.path, file.lines, file.commits) for file in health.files] == [("a.py", 3, 3)]

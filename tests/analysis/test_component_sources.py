@@ -86,10 +86,13 @@ def test_components_map_to_repositories_paths_and_release_patterns(tmp_path):
 
 
 def test_check_reports_a_release_tag_pattern_that_is_not_a_regular_expression(tmp_path):
-    from charter.services.workspace import open_workspace
+    from datetime import date
 
-    workspace = open_workspace(write_repo(tmp_path, {"catalog/all.yaml": CATALOG}))
-    found = [item for item in workspace.check() if item.code == "GIT006"]
+    from charter.services.context import load_context
+    from charter.services.strategy_check import check_strategy
+
+    context = load_context(write_repo(tmp_path, {"catalog/all.yaml": CATALOG}), None)
+    found = [item for item in check_strategy(context, date.today()).diagnostics if item.code == "GIT006"]
     assert [(item.entity, item.location.line if item.location else None) for item in found] == [
         ("component:default/ledger", 27)  # the annotation's line in catalog/all.yaml
     ]

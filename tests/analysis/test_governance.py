@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from charter.model.diagnostics import Diagnostic
-from charter.services.workspace import open_workspace
+from charter.services.context import load_context
+from charter.services.strategy_check import check_strategy
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
@@ -62,7 +63,7 @@ slos:
 
 
 def check(root: Path) -> list[Diagnostic]:
-    return open_workspace(root).check(TODAY)
+    return list(check_strategy(load_context(root, None), TODAY).diagnostics)
 
 
 def codes(root: Path) -> list[tuple[str, str | None]]:
@@ -363,3 +364,20 @@ def test_lines_are_exact_in_later_documents_of_a_file(tmp_path: Path) -> None:
     assert item.code == "OWN003" and item.location is not None
     assert text[item.location.line - 1].strip() == "owner: group:ghosts"
     assert item.location.column == text[item.location.line - 1].index("group:ghosts") + 1
+
+
+def test_open_risk_without_review_date(tmp_path: Path) -> None:
+    extra = "  owner: group:payments\n  treatment: mitigate\n"
+    write_repo(tmp_path, {"catalog/team.yaml": TEAM, "risks/r.yaml": _risk(residual_l=1, extra=extra)})
+    assert codes(tmp_path) == [("RSK003", "risk:single-region")]
+
+
+def test_risk_category_without_appetite(tmp_path: Path) -> None:
+    organization = (
+        "apiVersion: charter.dev/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n"
+        "  riskAppetite: {security: low}\n"
+    )
+    write_repo(tmp_path, {"catalog/team.yaml": TEAM, "risks/r.yaml": _risk(residual_l=1)}, organization=organization)
+    [item] = check(tmp_path)
+    assert (item.code, item.entity) == ("RSK006", "category:reliability")
+    assert item.location is not None and item.location.path == "charter.yaml"

@@ -383,6 +383,117 @@ def _openslo(name: str, indicator: str, objective: str = "{target: 0.995}") -> s
     return OPENSLO.format(name=name, indicator=body, objective=objective)
 
 
+def _prometheus_ratio(good: str, total: str, counter: str = "true") -> str:
+    return f"""
+        ratioMetric:
+          counter: {counter}
+          good: {{metricSource: {{type: Prometheus, spec: {{query: '{good}'}}}}}}
+          total: {{metricSource: {{type: Prometheus, spec: {{query: '{total}'}}}}}}
+    """
+
+
+def test_an_openslo_query_without_a_window_is_measured_over_each_alert_window(tmp_path: Path) -> None:
+    # As the demo and most OpenSLO files write it: the query as graphed, with a range of its own.
+    graphed = _prometheus_ratio(
+        'sum(rate(http_requests_total{job="shop",code!~"(5..|429)"}[1m]))',
+        'sum(rate(http_requests_total{job="shop"}[1m]))',
+    )
+    result = _rules(_load(tmp_path, {"slos/shop.yaml": _openslo("shop", graphed)}))
+
+    assert result.diagnostics == ()
+    assert _recorded(_one(result, "shop"))["slo:sli_error:ratio_rate6h"].expr == (
+        '1 - (\n  (sum(rate(http_requests_total{job="shop",code!~"(5..|429)"}[6h])))\n  /\n'
+        '  ((sum(rate(http_requests_total{job="shop"}[6h]))) > 0)\n)\n'
+    )
+    absent = next(alert for alert in _alerts(_one(result, "shop")) if alert.alert == "SLOMetricAbsent")
+    assert absent.expr == 'absent(sum(rate(http_requests_total{job="shop"}[5m])))'
+
+
+@pytest.mark.parametrize(
+    ("counter", "good", "expected"),
+    [
+        # A bare series selector of a counter is wrapped as Pyrra wraps its metrics.
+        ("true", 'checkout_total{ok="true"}', 'sum(rate(checkout_total{ok="true"}[30m]))'),
+        # A gauge of events is summed over the window.
+        ("false", 'checkout_events{ok="true"}', 'sum(sum_over_time(checkout_events{ok="true"}[30m]))'),
+        # Every range is the window; brackets in a label's regular expression are not ranges.
+        (
+            "true",
+            'sum(rate(a_total{code=~"[23].."}[5m])) + sum(rate(b_total[1h30m]))',
+            'sum(rate(a_total{code=~"[23].."}[30m])) + sum(rate(b_total[30m]))',
+        ),
+        # A query that already says `{{.window}}`, as Sloth's OpenSLO reader wants it, is kept.
+        ("true", "sum(rate(checkout_total[{{.window}}]))", "sum(rate(checkout_total[30m]))"),
+    ],
+)
+def test_openslo_queries_take_each_window_as_their_range(
+    tmp_path: Path, counter: str, good: str, expected: str
+) -> None:
+    total = "checkout_total" if counter == "true" else "checkout_events"
+    indicator = _prometheus_ratio(good, total, counter)
+    result = _rules(_load(tmp_path, {"slos/checkout.yaml": _openslo("checkout", indicator)}))
+
+    assert result.diagnostics == ()
+    ratio = _recorded(_one(result, "checkout"))["slo:sli_error:ratio_rate30m"].expr
+    assert ratio.splitlines()[1] == f"  ({expected})"
+
+
+def test_an_openslo_raw_ratio_selector_is_averaged_over_each_window(tmp_path: Path) -> None:
+    raw = """
+        ratioMetric:
+          rawType: failure
+          raw: {metricSource: {type: Prometheus, spec: {query: 'checkout:error:ratio'}}}
+    """
+    result = _rules(_load(tmp_path, {"slos/raw.yaml": _openslo("raw", raw)}))
+
+    assert _recorded(_one(result, "raw"))["slo:sli_error:ratio_rate1h"].expr == (
+        "(avg_over_time(checkout:error:ratio[1h])) >= 0\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("good", "reason"),
+    [
+        ("sum(checkout:ok:rate5m)", "it has no range selector such as [5m] to measure each alert window by"),
+        (
+            "sum(rate(checkout_total[5m:1m]))",
+            "its range [5m:1m] is not a duration (a subquery has no single window)",
+        ),
+    ],
+)
+def test_an_openslo_query_whose_window_cannot_be_told_is_rel011(tmp_path: Path, good: str, reason: str) -> None:
+    indicator = _prometheus_ratio(good, "checkout_total")
+    result = _rules(_load(tmp_path, {"slos/checkout.yaml": _openslo("checkout", indicator)}))
+
+    [found] = result.diagnostics
+    assert (found.code, found.entity) == ("REL011", "slo:checkout")
+    assert found.message == (
+        f"SLO 'checkout': the good query cannot be measured over each alert window, {reason}: {good}"
+    )
+
+
+def test_a_sloth_plugin_slo_is_skipped_without_an_error(tmp_path: Path) -> None:
+    plugin = """\
+    version: prometheus/v1
+    service: platform
+    slos:
+      - name: apiserver
+        objective: 99
+        sli:
+          plugin: {id: sloth-common/kubernetes/apiserver/availability}
+      - name: requests
+        objective: 99
+        sli:
+          raw: {error_ratio_query: 'avg_over_time(platform:error:ratio[{{.window}}])'}
+"""
+    estate = _load(tmp_path, {"slos/platform.yaml": plugin})
+    result = _rules(estate)
+
+    assert result.diagnostics == ()
+    assert [rules.slo for rules in result.slos] == ["platform-requests"]
+    assert [item.code for item in estate.load_diagnostics] == ["REL018"]  # the loader's warning, not an error
+
+
 def test_openslo_prometheus_ratio_and_threshold(tmp_path: Path) -> None:
     good = """
         ratioMetric:
@@ -508,11 +619,17 @@ def test_slos_that_cannot_have_rules_are_diagnosed_where_they_are_written(tmp_pa
           good: {metricSource: {type: Datadog, spec: {query: 'sum:ok{*}'}}}
           total: {metricSource: {type: Datadog, spec: {query: 'sum:all{*}'}}}
     """
+    no_query = """
+        ratioMetric:
+          good: {metricSource: {type: Prometheus, spec: {metric: http_requests_total}}}
+          total: {metricSource: {type: Prometheus, spec: {metric: http_requests_total}}}
+    """
     estate = _load(
         tmp_path,
         {
             "slos/bad.yaml": BAD_SLOTH,
             "slos/datadog.yaml": _openslo("datadog", not_prometheus),
+            "slos/no-query.yaml": _openslo("no-query", no_query),
             "slos/expression.yaml": _pyrra("expression", "bool_gauge: {metric: 'sum(up)'}"),
             "slos/no-le.yaml": _pyrra(
                 "no-le", "latency: {success: {metric: 'd_bucket{job=\"a\"}'}, total: {metric: 'd_count'}}"
@@ -530,7 +647,7 @@ def test_slos_that_cannot_have_rules_are_diagnosed_where_they_are_written(tmp_pa
     assert found == {
         ("slo:shop-no-window", "REL011", "error", ("slos", 0, "sli", "events", "error_query")),
         ("slo:shop-hundred", "REL012", "error", ("slos", 1)),
-        ("slo:shop-plugin", "REL013", "error", ("slos", 2, "sli", "plugin")),
+        ("slo:no-query", "REL013", "error", ()),
         ("slo:shop-other-template", "REL014", "error", ("slos", 3, "sli", "raw", "error_ratio_query")),
         ("slo:datadog", "REL010", "info", ()),
         ("slo:expression", "REL017", "error", ("spec", "indicator", "bool_gauge", "metric")),

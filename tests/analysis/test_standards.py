@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from charter.analysis.checks.scorecard import build_scorecards
 from charter.analysis.checks.standards import Outcome
 from charter.model.refs import EntityRef
-from charter.services.workspace import open_workspace
+from charter.services.context import load_context
+from charter.services.strategy_check import check_strategy
 from tests.strategy import write_repo
 
 CATALOG = """\
@@ -63,8 +65,8 @@ spec:
 
 def test_levels_are_cumulative_and_metric_without_data_is_unknown(tmp_path: Path) -> None:
     write_repo(tmp_path, {"catalog/all.yaml": CATALOG, "standards/maturity.yaml": STANDARD})
-    workspace = open_workspace(tmp_path)
-    [card] = build_scorecards(workspace.estate, {})
+    context = load_context(tmp_path, None)
+    [card] = build_scorecards(context.estate, {})
     scores = {score.entity.name: score for score in card.scores}
     assert set(scores) == {"gold-one", "bronze-one", "no-level"}  # the library is out of scope
     assert (scores["gold-one"].level, scores["gold-one"].pending) == ("silver", "gold")
@@ -79,14 +81,14 @@ def test_levels_are_cumulative_and_metric_without_data_is_unknown(tmp_path: Path
 
 def test_metric_rule_uses_stored_values(tmp_path: Path) -> None:
     write_repo(tmp_path, {"catalog/all.yaml": CATALOG, "standards/maturity.yaml": STANDARD})
-    workspace = open_workspace(tmp_path)
+    context = load_context(tmp_path, None)
     gold = EntityRef("component", "default", "gold-one")
     bronze = EntityRef("component", "default", "bronze-one")
     metrics = {
         ("delivery.lead_time_for_changes.p50", gold): 3600.0,
         ("delivery.lead_time_for_changes.p50", bronze): 9e5,
     }
-    [card] = build_scorecards(workspace.estate, metrics)
+    [card] = build_scorecards(context.estate, metrics)
     scores = {score.entity.name: score for score in card.scores}
     assert scores["gold-one"].level == "gold"
     rollup = {r.group: r for r in card.by_team}
@@ -107,7 +109,7 @@ def test_invalid_rules_are_diagnostics(tmp_path: Path) -> None:
     write_repo(tmp_path, {"catalog/all.yaml": CATALOG, "standards/maturity.yaml": broken})
     found = [
         (d.code, d.location.line if d.location else 0)
-        for d in open_workspace(tmp_path).check()
+        for d in check_strategy(load_context(tmp_path, None), date.today()).diagnostics
         if d.location and d.location.path.startswith("standards/")
     ]
     assert found == [("STD001", 14), ("STD002", 15), ("STD003", 16), ("REF007", 17), ("STD003", 18)]

@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from charter.analysis.checks.suppression import parse_ignore_annotation
-from charter.services.workspace import open_workspace
+from charter.model.diagnostics import Diagnostic
+from charter.services.context import load_context
+from charter.services.strategy_check import check_strategy
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
@@ -23,8 +25,12 @@ def _component(ignore: str | None) -> str:
     )
 
 
+def _check(root: Path) -> tuple[Diagnostic, ...]:
+    return check_strategy(load_context(root, None), TODAY).diagnostics
+
+
 def _codes(root: Path) -> list[str]:
-    return sorted(d.code for d in open_workspace(root).check(TODAY))
+    return sorted(d.code for d in _check(root))
 
 
 def test_annotation_with_reason_suppresses(tmp_path: Path) -> None:
@@ -78,7 +84,7 @@ def test_severity_override_and_off(tmp_path: Path) -> None:
         {"catalog/t.yaml": TEAM, "catalog/a.yaml": _component(None)},
         organization=_organization("  diagnostics: {OWN003: warning}\n"),
     )
-    [item] = open_workspace(tmp_path).check(TODAY)
+    [item] = _check(tmp_path)
     assert (item.code, item.severity.value) == ("OWN003", "warning")
     write_repo(tmp_path, {}, organization=_organization("  diagnostics: {OWN003: 'off', NOPE01: error}\n"))
     assert _codes(tmp_path) == ["SUP003"]

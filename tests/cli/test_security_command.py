@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from charter.cli.errors import CharterGroup
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
+from charter.services.context import load_context
 from charter.services.security_metrics import security_metric_values
-from charter.services.workspace import open_workspace
 from charter.store.database import open_store
 from tests.security_strategy import write_security_repo
 
@@ -220,7 +220,7 @@ def test_fail_on_makes_the_sec_diagnostics_a_gate(repo: Path, database: dict[str
 def test_the_trend_comes_from_snapshots(repo: Path, database: dict[str, str]) -> None:
     url = database["CHARTER_DATABASE_URL"] or None
     with open_store(repo, url) as store:
-        workspace = open_workspace(repo, store)
+        workspace = load_context(repo, store)
         with store.engine.connect() as connection:
             values = security_metric_values(workspace, connection, datetime(2026, 2, 1, tzinfo=UTC))
         store.write_snapshot(datetime(2026, 2, 1, tzinfo=UTC), None, values)
@@ -233,7 +233,7 @@ def test_the_trend_comes_from_snapshots(repo: Path, database: dict[str, str]) ->
     assert by_key[("security.findings.open", "group:team-b")] == 1
     assert by_key[("security.access_control_gaps", "component:shop")] == 0
     with open_store(repo, url) as store, store.engine.connect() as connection:
-        later = security_metric_values(open_workspace(repo, store), connection, datetime(2026, 3, 1, tzinfo=UTC))
+        later = security_metric_values(load_context(repo, store), connection, datetime(2026, 3, 1, tzinfo=UTC))
     later_by_key = {(item.metric, item.scope_ref): item.value for item in later}
     assert later_by_key[("security.access_control_gaps", "component:shop")] == 1
     assert later_by_key[("security.access_control_gaps", "component:ledger")] == 0

@@ -4,6 +4,8 @@ are still written."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ import yaml
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from charter.load.slos_sloth import CODES as PLUGIN_CODES
+from charter.load.slos_sloth import PLUGIN_NOT_EXPANDED
 from tests.strategy import write_repo
 
 SLOTH = """\
@@ -134,3 +138,80 @@ def test_a_bad_slo_is_reported_at_its_line_and_the_others_are_still_written(tmp_
     # error_query is on line 8 of cart.yaml; the YAML error of broken.yaml is reported too.
     assert "slos/cart.yaml:8" in result.stderr and "REL011" in result.stderr
     assert "slos/broken.yaml" in result.stderr and "SCH001" in result.stderr
+
+
+# REL018's own example: a Sloth spec whose SLI a plugin makes (the plugin on line 7).
+PLUGIN = PLUGIN_CODES[PLUGIN_NOT_EXPANDED].example.partition("\n")[2]
+# An OpenSLO ratio as it is written by hand: the queries as graphed, with a range of their own.
+OPENSLO = """\
+    apiVersion: openslo/v1
+    kind: SLO
+    metadata: {{name: {name}}}
+    spec:
+      service: checkout
+      budgetingMethod: Occurrences
+      indicator:
+        metadata: {{name: {name}-sli}}
+        spec:
+          ratioMetric:
+            counter: true
+            good: {{metricSource: {{type: Prometheus, spec: {{query: '{good}'}}}}}}
+            total: {{metricSource: {{type: Prometheus, spec: {{query: 'sum(rate(checkout_total[1m]))'}}}}}}
+      objectives: [{{target: 0.99}}]
+"""
+
+
+def test_a_plugin_slo_is_warned_about_and_the_rules_of_the_others_are_written(tmp_path: Path) -> None:
+    write_repo(tmp_path, {"slos/platform.yaml": PLUGIN, "slos/probe.yaml": PYRRA})
+
+    result = _invoke("--repo", str(tmp_path))
+
+    assert result.exit_code == 0, result.output
+    assert list(_groups(result.stdout)) == ["charter-slo-probe"]
+    assert "REL018" in result.stderr and "REL013" not in result.stderr
+
+
+def test_a_hand_written_openslo_ratio_gets_rules(tmp_path: Path) -> None:
+    good = OPENSLO.format(name="checkout", good='sum(rate(checkout_total{status="ok"}[1m]))')
+    write_repo(tmp_path, {"slos/checkout.yaml": good})
+
+    result = _invoke("--repo", str(tmp_path))
+
+    assert result.exit_code == 0, result.output
+    [first, *_] = _groups(result.stdout)["charter-slo-checkout"]
+    assert first["expr"].splitlines()[1] == '  (sum(rate(checkout_total{status="ok"}[5m])))'
+
+
+def _found(text: str) -> set[tuple[str, str, int]]:
+    """(code, path, line) of every REL diagnostic in a command's table of diagnostics."""
+    return {
+        (code, path, int(line)) for path, line, code in re.findall(r"(slos/[\w.-]+):(\d+):\d+\s+\w+\s+(REL\d+)", text)
+    }
+
+
+def test_check_reports_every_slo_that_slo_rules_cannot_write(tmp_path: Path) -> None:
+    subquery = OPENSLO.format(name="subquery", good="sum(rate(checkout_total[5m:1m]))")
+    recorded = OPENSLO.format(name="recorded", good="sum(checkout:ok:rate5m)")
+    write_repo(
+        tmp_path,
+        {
+            "slos/cart.yaml": NO_WINDOW,
+            "slos/subquery.yaml": subquery,
+            "slos/recorded.yaml": recorded,
+            "slos/platform.yaml": PLUGIN,
+            "slos/probe.yaml": PYRRA,
+        },
+    )
+
+    rules = _invoke("--repo", str(tmp_path))
+    check = CliRunner().invoke(app, ["check", "--repo", str(tmp_path), "--format", "json", "--fail-on", "never"])
+
+    assert rules.exit_code == 1
+    cannot = {(code, path, line) for code, path, line in _found(rules.stderr) if code != "REL018"}
+    assert cannot == {("REL011", "slos/cart.yaml", 8), ("REL011", "slos/subquery.yaml", 1),
+                      ("REL011", "slos/recorded.yaml", 1)}  # fmt: skip
+    reported = json.loads(check.stdout)["diagnostics"]
+    assert {(item["code"], item["path"], item["line"]) for item in reported if item["code"].startswith("REL01")} == {
+        *cannot,
+        ("REL018", "slos/platform.yaml", 7),
+    }

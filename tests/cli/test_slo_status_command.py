@@ -85,11 +85,11 @@ def test_status_as_table_csv_and_markdown(tmp_path: Path) -> None:
     assert "checkout-availability" not in markdown
 
 
-def test_an_unknown_slo_and_a_bad_file_exit_1(tmp_path: Path) -> None:
+def test_an_unknown_slo_is_a_usage_error_and_a_bad_file_exits_1(tmp_path: Path) -> None:
     root = imported_repo(tmp_path)
     runner = CliRunner()
     unknown = runner.invoke(app, ["slo", "status", "--repo", str(root), "--slo", "nope"])
-    assert unknown.exit_code == 1 and "no SLO named nope" in unknown.output
+    assert unknown.exit_code == 2 and "no SLO named nope" in unknown.output  # as in `slo rules --slo nope`
 
     bad = tmp_path / "bad.csv"
     bad.write_text("slo,timestamp,good,total\ncheckout-latency,2026-10-01T00:00:00,1,1\n", encoding="utf-8")

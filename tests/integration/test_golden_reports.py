@@ -82,8 +82,7 @@ REPORTS: dict[str, list[str]] = {
 }
 
 
-# The demo's OpenSLO queries have no `{{.window}}` (issue 16): `slo rules` reports REL011 and exits 1.
-EXIT_CODES = {"slo-rules.yml": 1, "slo-rules-operator.yml": 1}
+EXIT_CODES: dict[str, int] = {}  # every report exits 0 on the demo
 
 
 def _output(demo: Path, name: str) -> str:

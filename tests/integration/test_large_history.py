@@ -1,7 +1,9 @@
 """Lead times on large realistic histories (maintenance branches, back-ports, hundreds of release tags,
 a two-component monorepo) agree with what plain `git rev-list` says: `charter sync` stores, for every
 release-tag deployment, exactly the commits git reaches from its tag and from no earlier tag, with
-deployment time - author time as lead seconds; `charter delivery`'s p50 and p90 are numpy's."""
+deployment time - author time as lead seconds; `charter delivery`'s p50 and p90 are numpy's. Code
+health on the same histories is `main`'s: the files `git ls-tree` lists at its head, with the lines
+`git show` gives, and the commits `git rev-list main -- PATH` reaches, never the maintenance branches'."""
 
 from __future__ import annotations
 
@@ -19,8 +21,12 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from charter.analysis.codehealth.health import FileHealth
+from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
 from charter.cli.app import app
 from charter.demo.history import HistoryFacts, HistorySpec, write_history
+from charter.services.codehealth import code_health
+from charter.services.context import load_context
 from charter.store.database import open_store
 from charter.store.schema import deployment_changes, deployments
 from tests.strategy import write_repo
@@ -337,3 +343,59 @@ def test_monorepo_percentiles_per_component_are_numpys(monorepo: Synced) -> None
         p50, p90 = git_percentiles(tags, lead_times, first, last)
         assert scopes[component]["leadTimeP50Seconds"] == pytest.approx(p50, rel=1e-12)
         assert scopes[component]["leadTimeP90Seconds"] == pytest.approx(p90, rel=1e-12)
+
+
+# Code health on the default branch ---------------------------------------------------------------
+
+
+def git_head_lines(clone: Path, prefix: str | None) -> dict[str, int | None]:
+    """`git ls-tree -r main` (under `prefix`), each blob with its lines as git counts them (a last line
+    without a newline counts; None when it holds a NUL byte, as git calls it binary)."""
+    listing: dict[str, int | None] = {}
+    for entry in git(clone, "ls-tree", "-r", "-z", "main", *([f"{prefix}/"] if prefix else [])).split("\0"):
+        if not entry:
+            continue
+        described, path = entry.split("\t", 1)
+        if described.split()[1] != "blob":
+            continue
+        content = subprocess.run(
+            ["git", "-C", str(clone), "show", f"main:{path}"], capture_output=True, check=True
+        ).stdout
+        binary = b"\0" in content[:8000]  # as git tells binary files
+        listing[path] = None if binary else content.count(b"\n") + (0 if content.endswith(b"\n") or not content else 1)
+    return listing
+
+
+def renamed_on_main(clone: Path) -> set[str]:
+    """Every path a rename on main's history left or reached."""
+    names = git(clone, "log", "main", "--no-merges", "-M", "--diff-filter=R", "--name-status", "--format=")
+    return {path for line in names.splitlines() if line.startswith("R") for path in line.split("\t")[1:]}
+
+
+def code_health_files(org: Path, component: str) -> dict[str, FileHealth]:
+    with open_store(org) as store:
+        [item] = code_health(load_context(org, store), END, component)
+    return {file.path: file for file in item.health.files}
+
+
+@pytest.mark.parametrize(
+    ("history", "component", "prefix"), [("single", "payments", None), ("monorepo", "ledger", "ledger")]
+)
+def test_code_health_is_mains_files_sizes_and_history(
+    history: str, component: str, prefix: str | None, request: pytest.FixtureRequest
+) -> None:
+    synced: Synced = request.getfixturevalue(history)
+    files = code_health_files(synced.org, component)
+    is_excluded = compile_path_globs(DEFAULT_EXCLUDES)
+    at_head = {path: lines for path, lines in git_head_lines(synced.clone, prefix).items() if not is_excluded(path)}
+
+    assert {path: file.lines for path, file in files.items()} == at_head
+    # The maintenance branches' back-ports and patch releases (tagged) never reached main.
+    maintenance = {release.branch for release in synced.facts.releases if release.branch != "main"}
+    assert maintenance and int(git(synced.clone, "rev-list", "--count", "--all", "--not", "main")) > 0
+    renamed = renamed_on_main(synced.clone)
+    compared = [path for path in files if path not in renamed]
+    assert len(compared) > 10
+    for path in compared:
+        reached = git(synced.clone, "rev-list", "--count", "--no-merges", "--full-history", "main", "--", path)
+        assert files[path].commits == int(reached), path

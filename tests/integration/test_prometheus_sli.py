@@ -28,7 +28,6 @@ from charter.model.sli_counts import MINUTES_PER_DAY
 from charter.services.context import load_context
 from charter.services.imports_sli import pull_sli
 from charter.services.slo_status import slo_statuses as slo_status_report
-from charter.services.workspace import open_workspace
 from charter.store import Store, open_store
 from charter.store.schema import sli_samples
 from tests.strategy import write_repo
@@ -210,7 +209,7 @@ def test_pulled_counts_agree_with_prometheus_over_the_slo_window(
     prometheus_url: str, pulled: tuple[Path, Store]
 ) -> None:
     root, store = pulled
-    [status] = slo_status_report(open_workspace(root, store), store, END).statuses
+    [status] = slo_status_report(load_context(root, store), store, END).statuses
 
     expected = prometheus_value(prometheus_url, error_ratio_query("30d"), END)
     assert expected is not None and status.attainment is not None
@@ -232,7 +231,7 @@ def test_burn_rates_agree_with_prometheus_for_every_alert_window(
     prometheus_url: str, pulled: tuple[Path, Store], at: datetime
 ) -> None:
     root, store = pulled
-    [status] = slo_status_report(open_workspace(root, store), store, at).statuses
+    [status] = slo_status_report(load_context(root, store), store, at).statuses
     budget = 1 - 0.995
     for burn in status.burn_rates:
         for window, rate in ((burn.window.long, burn.long_rate), (burn.window.short, burn.short_rate)):

@@ -114,6 +114,22 @@ OPENSLO_SHAPES = """\
             rawType: success
             raw: {metricSource: {type: Prometheus, spec: {query: 'avg_over_time(checkout:success:ratio[{{.window}}])'}}}
       objectives: [{target: 0.99}]
+    ---
+    apiVersion: openslo/v1
+    kind: SLO
+    metadata: {name: checkout-graphed}
+    spec:
+      service: checkout
+      budgetingMethod: Occurrences
+      timeWindow: [{duration: 28d, isRolling: true}]
+      indicator:
+        metadata: {name: checkout-graphed}
+        spec:
+          ratioMetric:
+            counter: true
+            good: {metricSource: {type: Prometheus, spec: {query: 'sum(rate(checkout_total{code!~"(5..|429)"}[1m]))'}}}
+            total: {metricSource: {type: Prometheus, spec: {query: checkout_total}}}
+      objectives: [{target: 0.995}]
 """
 
 
@@ -146,7 +162,15 @@ def test_promtool_accepts_the_rules_of_every_slo_shape(
     result = slo_rules(estate.slos.values(), Policies(slo_alert_windows=windows))
     assert result.diagnostics == ()
     assert sorted(rules.slo for rules in result.slos) == sorted(
-        ["shop-availability", "shop-raw", "checkout", "checkout-latency", "checkout-raw", *PYRRA_INDICATORS]
+        [
+            "shop-availability",
+            "shop-raw",
+            "checkout",
+            "checkout-latency",
+            "checkout-raw",
+            "checkout-graphed",
+            *PYRRA_INDICATORS,
+        ]
     )
     assert {rules.windows.period.days for rules in result.slos} == {7, 28, 30}
 
@@ -214,14 +238,15 @@ def _traffic(burn: float, minutes: int, history: int = HEALTHY_HISTORY) -> list[
     ]
 
 
-def _burn_alert(tier: str, window: str) -> dict[str, Any]:
+def _burn_alert(tier: str, window: str, ids: dict[str, str] = IDS) -> dict[str, Any]:
     """The alert Sloth's expression gives: the labels of the SLI series of the condition that
     matched first (`or` keeps the left side), and the rule's labels."""
+    named = f"{ids['sloth_service']} {ids['sloth_slo']}"
     return {
-        "exp_labels": {**IDS, "sloth_window": window, "sloth_severity": tier, "severity": tier},
+        "exp_labels": {**ids, "sloth_window": window, "sloth_severity": tier, "severity": tier},
         "exp_annotations": {
-            "title": f"({tier}) shop availability SLO error budget burn rate is too fast.",
-            "summary": "shop availability SLO error budget burn rate is over expected.",
+            "title": f"({tier}) {named} SLO error budget burn rate is too fast.",
+            "summary": f"{named} SLO error budget burn rate is over expected.",
         },
     }
 
@@ -231,13 +256,14 @@ def _run_unit_test(
     test: dict[str, Any],
     policies: Policies | None = None,
     evaluation_interval: str = "1m",
+    files: dict[str, str] | None = None,
 ) -> None:
     """Generate the rules of SHOP, check them, and run `test` on them. Series are sampled every
     minute; rules over days of history are evaluated every 10 or 30 minutes (the assertions'
     times are multiples of it) to keep the test fast."""
     root = tmp_path / "repo"
     root.mkdir()
-    write_repo(root, {"slos/shop.yaml": SHOP})
+    write_repo(root, files or {"slos/shop.yaml": SHOP})
     result = slo_rules(load_strategy_repo(root).slos.values(), policies or Policies())
     (tmp_path / "rules.yml").write_text(render_rule_file(result.groups), encoding="utf-8")
     _promtool("check", "rules", "rules.yml", cwd=tmp_path)
@@ -388,3 +414,71 @@ def test_pyrra_windows_hold_the_page_for_its_for_duration(tmp_path: Path) -> Non
         ],
     }  # fmt: skip
     _run_unit_test(tmp_path, test, policies=Policies(slo_alert_windows="pyrra"))
+
+
+# The same SLO as OpenSLO writes it by hand: its queries as graphed, each with a range of its own.
+SHOP_OPENSLO = """\
+    apiVersion: openslo/v1
+    kind: SLO
+    metadata: {name: shop-availability}
+    spec:
+      service: shop
+      budgetingMethod: Occurrences
+      timeWindow: [{duration: 30d, isRolling: true}]
+      indicator:
+        metadata: {name: shop-requests}
+        spec:
+          ratioMetric:
+            counter: true
+            good:
+              metricSource:
+                type: Prometheus
+                spec: {query: 'sum(rate(http_requests_total{job="shop",code!="500"}[1m]))'}
+            total: {metricSource: {type: Prometheus, spec: {query: 'sum(rate(http_requests_total{job="shop"}[1m]))'}}}
+      objectives: [{target: 0.999}]
+"""
+OPENSLO_IDS = {"sloth_id": "shop-availability", "sloth_service": "shop", "sloth_slo": "shop-availability"}
+
+
+def test_an_openslo_query_as_graphed_pages_at_15x_over_its_own_windows(tmp_path: Path) -> None:
+    # The 1m ranges of the queries are made each window: the 5m and 1h error ratios are 15x the
+    # budget (0.015), so the page fires at once, as it does for the Sloth spec.
+    sli = OPENSLO_IDS | {"sloth_window": "1h"}
+    test = {
+        "input_series": _traffic(15, 10, history=0),
+        "alert_rule_test": [
+            {
+                "eval_time": "5m",
+                "alertname": "ErrorBudgetBurn",
+                "exp_alerts": [_burn_alert("page", "5m", OPENSLO_IDS), _burn_alert("ticket", "2h", OPENSLO_IDS)],
+            }
+        ],
+        "promql_expr_test": [
+            {
+                "expr": "round(slo:sli_error:ratio_rate1h * 1000)",  # per mille, 15 = 15 x 0.1%
+                "eval_time": "10m",
+                "exp_samples": [{"labels": _labels(sli), "value": 15}],
+            }
+        ],
+    }
+    _run_unit_test(tmp_path, test, files={"slos/shop.yaml": SHOP_OPENSLO})
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return "{" + ",".join(f'{key}="{value}"' for key, value in sorted(labels.items())) + "}"
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+@pytest.mark.parametrize("name", ["slo-rules.yml", "slo-rules-operator.yml"])
+def test_promtool_accepts_the_demos_rule_files(tmp_path: Path, name: str) -> None:
+    # The golden copies are `charter slo rules` on the demo, whose SLOs are OpenSLO files with
+    # queries as graphed: every one of them has rules now.
+    document = yaml.safe_load((GOLDEN / name).read_text(encoding="utf-8"))
+    groups = document["spec"]["groups"] if "spec" in document else document["groups"]
+    assert any(rule.get("record") == "slo:sli_error:ratio_rate5m" for group in groups for rule in group["rules"])
+    (tmp_path / "rules.yml").write_text(yaml.safe_dump({"groups": groups}), encoding="utf-8")
+
+    output = _promtool("check", "rules", "rules.yml", cwd=tmp_path)
+    assert f"SUCCESS: {sum(len(group['rules']) for group in groups)} rules found" in output

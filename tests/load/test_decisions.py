@@ -324,9 +324,6 @@ def test_a_number_used_twice_is_reported_with_both_files_and_the_fix(tmp_path: P
     assert twice.entity == "decision:0007-use-kafka"
 
 
-@pytest.mark.xfail(
-    strict=True, reason=f"{NUMBER_USED_TWICE} (an error) stands in until the lead declares a warning code for it"
-)
 def test_a_number_used_twice_is_a_warning(tmp_path: Path) -> None:
     estate = load(tmp_path, ONE_NUMBER_TWICE)
 

@@ -295,9 +295,6 @@ def test_plugin_sli_of_a_prometheus_v1_spec_is_named_too(tmp_path: Path) -> None
     assert warning.location is not None and warning.location.line == 7
 
 
-@pytest.mark.xfail(
-    strict=True, reason=f"{PLUGIN_NOT_EXPANDED} (info) stands in until the lead declares a warning code for it"
-)
 def test_plugin_sli_diagnostic_is_a_warning(tmp_path: Path) -> None:
     [warning] = _plugin_warnings(_load(tmp_path, {"slos/platform.yaml": PLUGIN}))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from charter.model.codes import RULES, Rule
+from charter.model.codes import Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.outputs.interface import DiagnosticReport
 
@@ -19,36 +19,41 @@ FIXED_RULES = (
         "SCH001",
         "YAML syntax error",
         Severity.ERROR,
-        "A file that does not parse hides everything it declares.",
-        "Fix the YAML at the reported line.",
+        rationale="A file that does not parse hides everything it declares.",
+        fix="Fix the YAML at the reported line.",
+        example="# catalog/example.yaml\n",
     ),
     Rule(
         "SCH009",
         "Kind kept without checks",
         Severity.INFO,
-        "Plugin kinds are kept but not checked.",
-        "Nothing to do.",
+        rationale="Plugin kinds are kept but not checked.",
+        fix="Nothing to do.",
+        example="# catalog/example.yaml\n",
     ),
     Rule(
         "REF001",
         "Dangling reference",
         Severity.ERROR,
-        "A reference to nothing <breaks> every join & report.",
-        "Declare the target | fix the ref.",
+        rationale="A reference to nothing <breaks> every join & report.",
+        fix="Declare the target | fix the ref.",
+        example="# catalog/example.yaml\n",
     ),
     Rule(
         "REF004",
         "Location target outside the repository",
         Severity.ERROR,
-        "Files outside the repository are not versioned with the strategy.",
-        "Move the file in.",
+        rationale="Files outside the repository are not versioned with the strategy.",
+        fix="Move the file in.",
+        example="# catalog/example.yaml\n",
     ),
     Rule(
         "REL003",
         "Tier-1 service without runbook",
         Severity.WARNING,
-        "On-call needs a runbook at 3 a.m.",
-        "Add a runbook link.",
+        rationale="On-call needs a runbook at 3 a.m.",
+        fix="Add a runbook link.",
+        example="# catalog/example.yaml\n",
     ),
 )
 
@@ -93,17 +98,14 @@ DIAGNOSTICS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def fixed_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    for rule in FIXED_RULES:
-        monkeypatch.setitem(RULES, rule.code, rule)
+RULES = {rule.code: rule for rule in FIXED_RULES}
 
 
 @pytest.fixture
 def report() -> DiagnosticReport:
-    return DiagnosticReport(DIAGNOSTICS, root=ROOT, version="1.2.3")
+    return DiagnosticReport(DIAGNOSTICS, root=ROOT, version="1.2.3", rules=RULES)
 
 
 @pytest.fixture
 def empty_report() -> DiagnosticReport:
-    return DiagnosticReport((), root=ROOT, version="1.2.3")
+    return DiagnosticReport((), root=ROOT, version="1.2.3", rules=RULES)

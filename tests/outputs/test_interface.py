@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from charter.model.diagnostics import Diagnostic, Severity
-from charter.outputs.interface import DiagnosticCounts, DiagnosticReport, rule_title
+from charter.outputs.interface import DiagnosticCounts, DiagnosticReport
 
 
 def test_report_counts_diagnostics_by_severity(report: DiagnosticReport) -> None:
@@ -48,7 +48,14 @@ def test_report_is_frozen(report: DiagnosticReport) -> None:
         report.version = "2"  # type: ignore[misc]
 
 
-def test_rule_title_falls_back_to_the_code() -> None:
-    assert rule_title("SCH001") == "YAML syntax error"
-    assert rule_title("XYZ999") == "XYZ999"
-    assert Diagnostic("XYZ999", Severity.INFO, "m").code == "XYZ999"
+def test_title_comes_from_the_declarations_given_and_falls_back_to_the_code(report: DiagnosticReport) -> None:
+    assert report.title("SCH001") == "YAML syntax error"
+    assert report.title("XYZ999") == "XYZ999"
+    assert dataclasses.replace(report, rules={}).title("SCH001") == "SCH001"
+
+
+def test_failed_when_any_diagnostic_meets_the_gate(report: DiagnosticReport) -> None:
+    assert report.failed
+    assert not dataclasses.replace(report, fail_on=Severity.OFF).failed
+    only_info = dataclasses.replace(report, diagnostics=(Diagnostic("SCH009", Severity.INFO, "m"),))
+    assert not only_info.failed

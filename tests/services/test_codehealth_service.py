@@ -106,6 +106,7 @@ def test_the_report_holds_each_mined_component_with_its_hotspots_and_knowledge(c
         "code_health.bus_factor": 1.0,
         "code_health.knowledge_concentration": 21 / 23,
         "code_health.author_turnover": None,
+        "code_health.agent_change_share": 0.0,
     }
 
 
@@ -131,10 +132,15 @@ def test_a_component_with_no_mined_repository_is_not_found(context: Context, nam
 def test_metric_values_are_scoped_by_the_component_reference(context: Context) -> None:
     values = code_health_metric_values(context, AS_OF)
     assert MetricValue("code_health.hotspot_count", PAYMENTS, 1.0, "count") in values
-    assert {(value.scope_kind, value.scope_ref) for value in values} == {("component", "component:payments")}
+    assert {(value.scope_kind, value.scope_ref) for value in values} == {
+        ("component", "component:payments"),
+        ("team", "group:team-a"),  # the agent change share only
+        ("org", "acme"),
+    }
     assert {value.metric for value in values} == {
         "code_health.hotspot_count",
         "code_health.bus_factor",
         "code_health.knowledge_concentration",
         "code_health.author_turnover",
+        "code_health.agent_change_share",
     }

@@ -31,8 +31,8 @@ GIT_TABLES = {
     "deployment_changes",
     "component_links",
 }
-# Revisions 0004-0009: imported incidents, SLI counts, findings, security facts, the register's
-# history, packed lead times.
+# Revisions 0004-0010: imported incidents, SLI counts, findings, security facts, the register's
+# history, packed lead times, the default branch's files at the head.
 LATER_TABLES = {
     "finding_scans",
     "finding_sightings",
@@ -42,6 +42,7 @@ LATER_TABLES = {
     "scorecard_checks",
     "risk_states",
     "deployment_lead_times",
+    "git_head_files",
 }
 STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES
 

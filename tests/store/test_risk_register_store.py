@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from charter.model.risk_states import RiskState
+from charter.services.context import load_context
 from charter.services.risks import record_register
-from charter.services.workspace import open_workspace
 from charter.store import Store
 from charter.store.risk_register import read_previous_register, write_risk_states
 from charter.store.schema import risk_states, snapshots
@@ -80,7 +80,7 @@ def test_record_register_stores_the_workspace_risks(store: Store, tmp_path: Path
                 """
         },
     )
-    workspace = open_workspace(root)
+    workspace = load_context(root, None)
     with store.transaction() as connection:
         snapshot = insert_snapshot(connection, NOVEMBER, None, [])
         assert record_register(connection, snapshot, workspace.estate, NOVEMBER.date()) == 1

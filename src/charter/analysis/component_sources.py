@@ -16,10 +16,53 @@ from charter.model.catalog import (
     SOURCE_LOCATION_ANNOTATION,
     CatalogEntity,
 )
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Estate
 from charter.model.refs import DEFAULT_NAMESPACE, EntityRef
+
+# GIT004 and GIT005 are found by `charter sync`, which has the clones and their tags; GIT006 here.
+CODES = Codes(
+    Rule(
+        "GIT004",
+        "Component repository not found",
+        Severity.WARNING,
+        rationale=(
+            "A component mapped to a repository that is not among the clones has no delivery or code health data."
+        ),
+        fix="Clone the repository under a `sources.git.roots` folder, or fix the `charter.dev/repo` annotation.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations: {charter.dev/repo: payments-service}   # no such clone under sources.git.roots
+""",
+    ),
+    Rule(
+        "GIT005",
+        "Release tag pattern matches no tag",
+        Severity.WARNING,
+        rationale="A `charter.dev/release-tags` pattern that matches nothing yields no deployments for the component.",
+        fix="Fix the pattern (a Python regular expression matching the whole tag name), or tag releases.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations: {charter.dev/release-tags: 'release-\\d+'}   # the repository tags v1.2.3
+""",
+    ),
+    Rule(
+        "GIT006",
+        "Invalid release tag pattern",
+        Severity.ERROR,
+        rationale="A `charter.dev/release-tags` value that is not a regular expression cannot find releases.",
+        fix="Write a Python regular expression, such as `v\\d+\\.\\d+\\.\\d+`.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations: {charter.dev/release-tags: 'v(\\d+'}         # an unclosed group
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
 
 
 def component_key(ref: EntityRef) -> str:

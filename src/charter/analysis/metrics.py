@@ -155,6 +155,13 @@ METRICS: dict[str, Metric] = {
             _LOW,
             "Share of last period's authors with no commits this period.",
         ),
+        _metric(
+            Domain.CODE_HEALTH,
+            "code_health.agent_change_share",
+            Unit.RATIO,
+            _HIGH,
+            "Share of the last year's commits on the default branch that an AI coding agent authored or co-authored.",
+        ),
         # Reliability
         _metric(
             Domain.SLOS,

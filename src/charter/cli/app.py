@@ -7,7 +7,19 @@ import gc
 import typer
 
 from charter import __version__
-from charter.cli import catalogue, check, codehealth, controls, delivery, incidents, risks, scaffold, scorecard, sync
+from charter.cli import (
+    catalogue,
+    check,
+    codehealth,
+    controls,
+    delivery,
+    incidents,
+    plan,
+    risks,
+    scaffold,
+    scorecard,
+    sync,
+)
 from charter.cli.errors import CharterGroup
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
@@ -50,6 +62,7 @@ app.command("codehealth")(codehealth.codehealth_command)
 app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
+app.command("plan")(plan.plan_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 

@@ -9,14 +9,11 @@ from typing import Annotated
 
 import typer
 
-from charter.analysis.checks.baseline import baseline_document, new_since, parse_baseline
-from charter.analysis.checks.selection import select
-from charter.cli.options import OutputOption, RepoOption, emit, fail, repository
-from charter.cli.store import optional_store
+from charter.cli.options import OutputOption, RepoOption, emit, warn
 from charter.model.diagnostics import Severity
-from charter.outputs.interface import DiagnosticReport, OutputError
+from charter.model.errors import GateFailed, UsageError
+from charter.outputs.interface import OutputError
 from charter.outputs.registry import format_names, render_diagnostics
-from charter.services.check_cache import check_repository
 
 
 class FailOn(StrEnum):
@@ -26,8 +23,8 @@ class FailOn(StrEnum):
     never = "never"
 
 
-def _codes(values: list[str]) -> list[str]:
-    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+def _codes(values: list[str]) -> tuple[str, ...]:
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
 def check_command(
@@ -60,29 +57,26 @@ def check_command(
     """Check the strategy: schema, references, ownership, reliability mechanisms, migrations,
     risks, decisions, standards. Exit 0 when clean, 1 when something is at or above --fail-on,
     2 when the repository cannot be read or the usage is wrong."""
-    root = repository(repo)
+    from charter.services.check import CheckOptions, check_repository
+
     if output_format not in format_names():
-        fail(f"unknown format {output_format!r}; choose one of {', '.join(format_names())}")
-    accepted: frozenset[str] = frozenset()
-    if baseline is not None:
-        try:
-            accepted = parse_baseline(baseline.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            fail(f"baseline {baseline}: {error}")
-    with optional_store(root, enabled=not no_cache) as store:
-        diagnostics = select(
-            check_repository(root, store, as_of.date() if as_of else None), _codes(select_codes), _codes(ignore_codes)
-        )
+        raise UsageError(f"unknown format {output_format!r}; choose one of {', '.join(format_names())}")
+    options = CheckOptions(
+        as_of=as_of.date() if as_of else None,
+        select=_codes(select_codes),
+        ignore=_codes(ignore_codes),
+        baseline=baseline,
+        write_baseline=write_baseline,
+        fail_on=Severity.OFF if fail_on is FailOn.never else Severity(fail_on.value),
+        use_store=not no_cache,
+    )
+    outcome = check_repository(repo, options, warn)
     if write_baseline is not None:
-        write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
-        typer.secho(f"wrote {len(diagnostics)} diagnostics to baseline {write_baseline}", err=True)
-    if baseline is not None:
-        diagnostics = new_since(diagnostics, accepted)
-    threshold = Severity.OFF if fail_on is FailOn.never else Severity(fail_on.value)
-    report = DiagnosticReport(tuple(diagnostics), root, fail_on=threshold)
+        typer.secho(f"wrote {outcome.baseline_written} diagnostics to baseline {write_baseline}", err=True)
     try:
-        emit(render_diagnostics(output_format, report), output)
-    except OutputError as error:
-        fail(str(error))
-    if any(report.fails(item) for item in diagnostics):
-        raise typer.Exit(1)
+        text = render_diagnostics(output_format, outcome.report)
+    except OutputError as error:  # a plugin format that cannot be loaded or fails
+        raise UsageError(str(error)) from None
+    emit(text, output)
+    if outcome.report.failed:
+        raise GateFailed()

@@ -1,5 +1,6 @@
-"""`charter codehealth`: hotspots, change coupling, knowledge concentration, bus factor and author
-turnover per component, from the git history `charter sync` mined."""
+"""`charter codehealth`: hotspots, change coupling, knowledge concentration, bus factor, author
+turnover and the share of agent changes per component on its default branch, from the git history
+`charter sync` mined."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def codehealth_command(
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """Code health per component: hotspots, change coupling, knowledge concentration and bus factor,
-    author turnover, and files untouched for a year that still change with hot ones."""
+    """Code health per component on its repository's default branch: hotspots, change coupling,
+    knowledge concentration and bus factor, author turnover, files untouched for a year that still
+    change with hot ones, and the share of changes AI coding agents made."""
     from charter.outputs.report_registry import render_report
     from charter.services.codehealth import code_health_report
     from charter.services.context import StoreNeed, open_context

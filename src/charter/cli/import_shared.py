@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.options import print_diagnostics
+from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
     from charter.services.context import Context
@@ -38,4 +39,4 @@ def print_outcome(outcome: ImportOutcome, root: Path) -> None:
     for file in outcome.files:
         typer.echo(file.summary)
     if outcome.failed:
-        raise typer.Exit(1)
+        raise GateFailed()  # what failed is printed above

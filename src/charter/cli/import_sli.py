@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.options import RepoOption, print_diagnostics
+from charter.model.errors import GateFailed
 
 
 def sli_command(
@@ -49,4 +50,4 @@ def sli_command(
             print_diagnostics(outcome.pull.diagnostics, context.root, per_code=20)
         typer.echo(outcome.pull.summary)
     if outcome.failed:
-        raise typer.Exit(1)
+        raise GateFailed()  # what failed is printed above

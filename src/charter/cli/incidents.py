@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from charter.cli.delivery import period
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail, warn
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+from charter.model.errors import UsageError
 
 
 class IncidentsBy(StrEnum):
@@ -44,7 +45,7 @@ def incidents_command(
 
     start, end = period(since, until)
     if end <= start:
-        fail(f"--since {start.date()} is not before --until {until.date() if until else end.date()}")
+        raise UsageError(f"--since {start.date()} is not before --until {until.date() if until else end.date()}")
     with open_context(repo, StoreNeed.OPTIONAL, warn=warn) as context:
         report = incidents_report(context, IncidentsQuery(start, end, by.value))
     emit(render_report(output_format.value, report), output)

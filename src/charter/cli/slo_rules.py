@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.options import OutputOption, RepoOption, emit, print_diagnostics
+from charter.model.errors import GateFailed
 from charter.outputs.rules_format import RulesFormat
 
 
@@ -35,4 +36,4 @@ def rules_command(
         print_diagnostics(rules.diagnostics, context.root)
     emit(RENDERERS[output_format](rules.groups), output)
     if rules.failed:
-        raise typer.Exit(1)
+        raise GateFailed()  # what failed is printed above

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, fail
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.model.errors import UsageError
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -48,5 +49,5 @@ def slo_status_command(
     with open_context(repo, StoreNeed.REQUIRED) as context:
         report = slo_status_report(context, query)
     if report.unknown:
-        fail(f"no SLO named {', '.join(report.unknown)} (names: `charter slo status` lists them)", 1)
+        raise UsageError(f"no SLO named {', '.join(report.unknown)} (names: `charter slo status` lists them)")
     emit(render_report(output_format.value, report), output)

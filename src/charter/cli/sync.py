@@ -9,6 +9,7 @@ import typer
 
 from charter.cli.codehealth import AsOfOption
 from charter.cli.options import RepoOption, print_diagnostics
+from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -105,4 +106,4 @@ def sync_command(
     if summary.diagnostics:
         print_diagnostics(summary.diagnostics, context.root, per_code=5)
     if any(item.severity == "error" for item in summary.diagnostics):
-        raise typer.Exit(1)
+        raise GateFailed()  # what failed is printed above

@@ -17,8 +17,9 @@ from pydantic import ValidationError
 from charter.load.context import LoadContext, SourceFile
 from charter.load.frontmatter import Heading, MarkdownRecord, headings, prose_lines, read_markdown
 from charter.load.yaml12 import locate
+from charter.model.codes import Codes, Rule
 from charter.model.decision import KNOWN_DECISION_STATUSES, Decision, DecisionFrontMatter
-from charter.model.diagnostics import Location
+from charter.model.diagnostics import Location, Severity
 
 # Section names that make a Markdown file a decision record (MADR 2.x–4.x, Nygard, log4brains).
 DECISION_SECTIONS = frozenset(
@@ -60,8 +61,25 @@ _LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\s+")
 _PLACEHOLDER = re.compile(r"^[\[{].*[\]}]$")
 
 
-# Stand-in until a code of its own, a warning, is declared: REF002 ("Duplicate entity").
-NUMBER_USED_TWICE = "REF002"
+# Two branches that each add "the next" record give two records one number (adr-tools' known
+# problem): both are kept, by slug, and the number is reported.
+NUMBER_USED_TWICE = "REF008"
+CODES = Codes(
+    Rule(
+        NUMBER_USED_TWICE,
+        "Decision number used twice",
+        Severity.WARNING,
+        rationale=(
+            "Two records with one number are both read (each is identified by its file's slug), but a link that "
+            "names the number cannot tell which record it means."
+        ),
+        fix="Renumber one of the records to the next free number and correct the links that name it by number.",
+        example="""\
+<!-- decisions/0007-use-grpc.md and decisions/0007-use-kafka.md, added on two branches -->
+# 7. Use Kafka
+""",
+    ),
+)
 
 
 def record_number(stem: str) -> str | None:
@@ -392,13 +410,14 @@ def _paths(decisions: list[Decision], conjunction: str) -> str:
 
 def _report_number_used_twice(context: LoadContext, sharing: list[Decision], free: str) -> None:
     later = sharing[1]
-    context.report(
+    warning = CODES.diagnostic(
         NUMBER_USED_TWICE,
         f"decision number {sharing[0].number} is used by {len(sharing)} records: {_paths(sharing, 'and')}",
         later.location,
         entity=f"decision:{_slug(later)}",
         hint=f"renumber one of them (the next free number is {free}) and correct the links that name it by number",
     )
+    context.diagnostics.append(warning)
 
 
 def _report_ambiguous(

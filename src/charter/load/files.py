@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-ORGANIZATION_FILE = "charter.yaml"
+from charter.model.repository import ORGANIZATION_FILE as ORGANIZATION_FILE  # named from here by the readers
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 

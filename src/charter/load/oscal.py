@@ -12,11 +12,32 @@ from typing import Any
 
 from charter.analysis.security.oscal_profiles import OscalError, OscalRequirements, requirements_of
 from charter.load.yaml12 import YamlError, parse_yaml_documents
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.estate import Estate
 from charter.model.kinds import ControlSet, OscalSource
 from charter.model.refs import EntityRef
+
+CODES = Codes(
+    Rule(
+        "CTL003",
+        "OSCAL source unusable",
+        Severity.ERROR,
+        rationale=(
+            "The OSCAL profile or catalog a ControlSet names cannot be read or resolved, so its requirement list is "
+            "unknown."
+        ),
+        fix="Fix the file at the reported JSON path, or point `spec.oscal` at a local JSON or YAML catalog or profile.",
+        example="""\
+# controls/nist.yaml
+spec:
+  obligation: nist-800-53-moderate
+  oscal: oscal/moderate-profile.json    # the file's imports name a catalog that is not there
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -99,10 +99,14 @@ def report_at(
 ) -> None:
     """A diagnostic at the line of `path` in the document, or of its nearest existing parent (SCH003
     for a rule that spans several fields: exactly one of..., required when...)."""
+    context.report(code, message, location_at(source, document, path), entity=entity, hint=hint)
+
+
+def location_at(source: SourceFile, document: YamlDocument, path: Sequence[str | int]) -> Location:
+    """Where `path` is written in the document, or its nearest existing parent."""
     pointer = tuple(path)
     line, column = locate(source.text, document.index, pointer) or (document.line, document.column)
-    location = Location(source.path, line, column, document.index, pointer)
-    context.report(code, message, location, entity=entity, hint=hint)
+    return Location(source.path, line, column, document.index, pointer)
 
 
 def exactly_one(model: BaseModel, fields: Sequence[str], spelled: str) -> None:

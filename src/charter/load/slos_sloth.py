@@ -23,20 +23,45 @@ from charter.load.slos import (
     StringMap,
     exactly_one,
     explicit_component,
+    location_at,
     percent_to_ratio,
-    report_at,
 )
 from charter.load.yaml12 import YamlDocument
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
 from charter.model.slo import BurnRateAlert, MetricQuery, Slo, SloAlerting, SloIndicator
 
 SLOTH_VERSION = "prometheus/v1"
 SLOTH_KUBERNETES_API_VERSION = "sloth.slok.dev/v1"
 SLOTH_KUBERNETES_KIND = "PrometheusServiceLevel"
 
-# The SLI of a Sloth plugin cannot be expanded without the plugin. REL010 ("SLO without a
-# Prometheus SLI") stands in until a code of its own, a warning, is declared.
-PLUGIN_NOT_EXPANDED = "REL010"
+# The SLI of a Sloth plugin cannot be expanded without the plugin: the SLO is read, and warned about.
+PLUGIN_NOT_EXPANDED = "REL018"
+CODES = Codes(
+    Rule(
+        PLUGIN_NOT_EXPANDED,
+        "Sloth SLI plugin not expanded",
+        Severity.WARNING,
+        rationale=(
+            "A Sloth SLI plugin writes its queries in Go code that only Sloth runs, so Charter reads the SLO (its "
+            "objective, owner and alerting) but writes no Prometheus rules for it."
+        ),
+        fix=(
+            "Generate this SLO's rules with Sloth and the plugin, or write its SLI as `events` or `raw` queries to "
+            "have Charter write them."
+        ),
+        example="""\
+# slos/platform.yaml (Sloth)
+version: prometheus/v1
+service: platform
+slos:
+  - name: apiserver
+    objective: 99.5
+    sli:
+      plugin: {id: sloth-common/kubernetes/apiserver/availability}
+""",
+    ),
+)
 
 
 class SlothEvents(ForeignModel):
@@ -279,18 +304,16 @@ class _SpecReader:
         )
 
     def plugin_not_expanded(self, slo: Slo, plugin: SlothPlugin, where: tuple[str | int, ...]) -> None:
-        report_at(
-            self.context,
+        warning = CODES.diagnostic(
             PLUGIN_NOT_EXPANDED,
-            self.source,
-            self.document,
-            (*where, "sli", "plugin", "id"),
             f"SLO {slo.name!r}: its SLI is made by the Sloth plugin {plugin.id!r}, which Charter cannot run: "
             "the SLO is read, but no rules are written for it",
+            location_at(self.source, self.document, (*where, "sli", "plugin", "id")),
             entity=f"slo:{slo.name}",
             hint=f"generate this SLO's rules with Sloth and the plugin {plugin.id!r}, "
             "or write its SLI as `events` or `raw` queries",
         )
+        self.context.diagnostics.append(warning)
 
 
 def _alert(alert: SlothAlert) -> BurnRateAlert:

@@ -8,11 +8,30 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
 
-KNOWN_DECISION_STATUSES = frozenset(
-    {"proposed", "accepted", "rejected", "deprecated", "superseded", "draft"}
+# REF006 is about the supersede links below: governance finds a link to no record, the reader one that
+# could mean two records.
+CODES = Codes(
+    Rule(
+        "REF006",
+        "Superseded record missing",
+        Severity.ERROR,
+        rationale="A decision that supersedes or is superseded by a record that does not exist breaks the trail.",
+        fix="Correct the link or add the missing record.",
+        example="""\
+<!-- decisions/0006-run-on-kubernetes.md -->
+## Status
+
+Superseded by [18. Replace the message bus](0018-replace-the-message-bus.md)
+<!-- decisions/ holds no 0018 -->
+""",
+    ),
 )
+
+
+KNOWN_DECISION_STATUSES = frozenset({"proposed", "accepted", "rejected", "deprecated", "superseded", "draft"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from charter.model.catalog import SLOS_ANNOTATION, CatalogEntity
+from charter.model.codes import Codes, Rule
 from charter.model.decision import Decision
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.incident import Incident
 from charter.model.inputs import LoadInputs
 from charter.model.kinds import Capacity, CharterEntity, ControlSet, Initiative, Risk, Standard
@@ -18,6 +19,25 @@ from charter.model.organization import Organization
 from charter.model.radar import RadarEntry
 from charter.model.refs import EntityRef, ReferenceError_, parse_ref
 from charter.model.slo import Slo
+
+# REF001 is found here, where references are resolved; the loader and the governance checks report it.
+CODES = Codes(
+    Rule(
+        "REF001",
+        "Dangling reference",
+        Severity.ERROR,
+        rationale="A reference to an entity that does not exist breaks ownership, dependencies and rollups.",
+        fix="Declare the entity, or correct the reference (`[kind:][namespace/]name`).",
+        example="""\
+# catalog/payments.yaml
+spec:
+  type: service
+  owner: payments
+  dependsOn: [resource:orders-db]   # no Resource orders-db is declared
+""",
+    ),
+)
+
 
 Entity = CatalogEntity | CharterEntity
 E = TypeVar("E", bound=CharterEntity)

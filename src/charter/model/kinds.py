@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from charter.model.base import Metadata, Quarter, StrictModel
+from charter.model.base import Metadata, StrictModel
 from charter.model.diagnostics import Location
 from charter.model.refs import EntityRef, ref_of
+
+_ROADMAP_QUARTER = re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE)
+
+
+def _roadmap_quarter(value: Any) -> Any:
+    """Roadmap quarters are written `2027Q1`; `2027-Q1` and the like are told how to write them."""
+    text = str(value).strip()
+    found = _ROADMAP_QUARTER.match(text)
+    if found is None:
+        hint = re.sub(r"^(\d{4})\W*[Qq]\W*([1-4])$", r"\1Q\2", text)
+        suggestion = f"; write {hint!r}" if hint != text else ""
+        raise ValueError(f"{text!r} is not a quarter like 2027Q1{suggestion}")
+    return f"{found.group(1)}Q{found.group(2)}"
+
+
+Quarter = Annotated[str, BeforeValidator(_roadmap_quarter)]
+"""A quarter as the roadmap writes it: `2027Q1`."""
 
 Likelihood = Annotated[int, Field(ge=1, le=5)]
 Impact = Annotated[int, Field(ge=1, le=5)]
@@ -107,8 +125,18 @@ class Risk(CharterEntity):
 InitiativeType = Literal["platform", "migration", "debt", "reliability", "security", "product"]
 
 
+InitiativeStatus = Literal["proposed", "committed", "in-progress", "done", "dropped"]
+NonNegativeWeeks = Annotated[float, Field(ge=0)]
+TeamWeeks = NonNegativeWeeks | dict[str, NonNegativeWeeks]
+"""Team-weeks of work: a number for the owning team, or a mapping team -> team-weeks for shared work."""
+
+
 class Estimate(StrictModel):
-    team_weeks: float = Field(ge=0)
+    """The work an initiative takes. A negative amount is a schema error; an initiative estimated at
+    zero is left out of the plan and listed as not planned."""
+
+    team_weeks: TeamWeeks
+    remaining_team_weeks: TeamWeeks | None = None  # for work in progress: what is left
 
 
 class WsjfValue(StrictModel):
@@ -136,7 +164,11 @@ class InitiativeSpec(StrictModel):
     value: WsjfValue = Field(default_factory=WsjfValue)
     depends_on: list[str] = Field(default_factory=list)
     committed: Commitment | None = None
+    due: Quarter | None = None  # the latest quarter it should be delivered in
+    status: InitiativeStatus = "proposed"
     mitigates: list[str] = Field(default_factory=list)
+    affects: list[str] = Field(default_factory=list)  # components or systems it changes
+    goals: list[str] = Field(default_factory=list)  # ids of charter.yaml goals it moves
     migration: MigrationPlan | None = None
 
 

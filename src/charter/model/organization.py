@@ -89,6 +89,23 @@ class ErrorBudgetPolicy(StrictModel):
     incident_share: Annotated[float, Field(gt=0, le=1)] = 0.2
 
 
+class BotRule(StrictModel):
+    """A `policies.bots` entry naming a bot or an AI coding agent: globs (`*`, `?`, case-insensitive)
+    for the author's name and e-mail (both given: both must match), what it is, and how reports name
+    it. A plain string in `policies.bots` is a glob matched against the name or the e-mail."""
+
+    name: str | None = None
+    email: str | None = None
+    kind: Literal["bot", "agent"] = "bot"
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _names_an_identity(self) -> BotRule:
+        if self.name is None and self.email is None:
+            raise ValueError("a bot needs `name` or `email` (a glob such as `release-robot` or `*@ci.example.com`)")
+        return self
+
+
 class Policies(StrictModel):
     remediation_sla_days: RemediationSla = Field(default_factory=RemediationSla)
     epss_threshold: float = 0.1
@@ -102,7 +119,10 @@ class Policies(StrictModel):
     repeat_incident_window_days: int = 90
     history_horizon_days: int = 90
     hotfix_window_hours: int = 72
-    bots: list[str] = Field(default_factory=lambda: ["*[bot]"])
+    # Authors left out of knowledge, bus factor and turnover, on top of the bots and AI coding agents
+    # Charter recognises itself (unless `shippedBots: false`).
+    bots: list[str | BotRule] = Field(default_factory=list)
+    shipped_bots: bool = True
     critical_tiers: list[int] = Field(default_factory=lambda: [1, 2])
 
 

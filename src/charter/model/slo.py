@@ -7,7 +7,31 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
+
+# REL010 is a property of an SLO: `slo rules` and `check` find it in the indicator.
+CODES = Codes(
+    Rule(
+        "REL010",
+        "SLO without a Prometheus SLI",
+        Severity.INFO,
+        rationale="Charter writes Prometheus rules only for SLIs measured by Prometheus; this SLO gets none.",
+        fix=(
+            "Measure the SLI with a Prometheus query (OpenSLO `metricSource.type: Prometheus`), or alert on it with "
+            "the tool that holds its data."
+        ),
+        example="""\
+# slos/payments.yaml (OpenSLO)
+spec:
+  indicator:
+    spec:
+      ratioMetric:
+        good: {metricSource: {type: Datadog, spec: {query: "sum:requests.ok{service:payments}"}}}
+""",
+    ),
+)
+
 
 SloFormat = Literal["openslo", "sloth", "pyrra"]
 

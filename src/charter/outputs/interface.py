@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from charter import __version__
-from charter.model.codes import RULES
+from charter.model.codes import Rule
 from charter.model.diagnostics import Diagnostic, Severity
 
 
@@ -46,13 +46,15 @@ class DiagnosticCounts:
 @dataclass(frozen=True, slots=True)
 class DiagnosticReport:
     """What `charter check` found, ready to render: the diagnostics already filtered and sorted by
-    the caller, the repository root that their paths are relative to, and the lowest severity
-    that fails the gate (`off`: nothing fails), which formats with a notion of failure use."""
+    the caller, the repository root that their paths are relative to, the lowest severity that
+    fails the gate (`off`: nothing fails), which formats with a notion of failure use, and the
+    declarations of the codes they use (titles, and SARIF's rule metadata)."""
 
     diagnostics: tuple[Diagnostic, ...]
     root: Path
     version: str = __version__
     fail_on: Severity = Severity.ERROR
+    rules: Mapping[str, Rule] = field(default_factory=dict)
 
     @property
     def counts(self) -> DiagnosticCounts:
@@ -62,11 +64,15 @@ class DiagnosticReport:
         """Whether this diagnostic, on its own, fails the gate."""
         return self.fail_on is not Severity.OFF and diagnostic.severity.rank >= self.fail_on.rank
 
+    @property
+    def failed(self) -> bool:
+        """Whether any diagnostic fails the gate."""
+        return any(self.fails(diagnostic) for diagnostic in self.diagnostics)
 
-def rule_title(code: str) -> str:
-    """The one-line title of a code, or the code itself for a code the catalogue lacks."""
-    rule = RULES.get(code)
-    return rule.title if rule else code
+    def title(self, code: str) -> str:
+        """The one-line title of a code, or the code itself when its declaration was not given."""
+        rule = self.rules.get(code)
+        return rule.title if rule else code
 
 
 class DiagnosticFormat(ABC):

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from charter.model.diagnostics import Diagnostic
-from charter.outputs.interface import DiagnosticFormat, DiagnosticReport, rule_title
+from charter.outputs.interface import DiagnosticFormat, DiagnosticReport
 
 
 class JsonFormat(DiagnosticFormat):
@@ -24,17 +24,17 @@ class JsonFormat(DiagnosticFormat):
                 "info": counts.info,
                 "total": counts.total,
             },
-            "diagnostics": [_diagnostic(diagnostic) for diagnostic in report.diagnostics],
+            "diagnostics": [_diagnostic(diagnostic, report) for diagnostic in report.diagnostics],
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _diagnostic(diagnostic: Diagnostic) -> dict[str, Any]:
+def _diagnostic(diagnostic: Diagnostic, report: DiagnosticReport) -> dict[str, Any]:
     location = diagnostic.location
     return {
         "code": diagnostic.code,
         "severity": diagnostic.severity.value,
-        "title": rule_title(diagnostic.code),
+        "title": report.title(diagnostic.code),
         "message": diagnostic.message,
         "path": location.path if location else None,
         "line": location.line if location and location.line else None,

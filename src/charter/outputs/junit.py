@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from charter.model.diagnostics import Diagnostic
-from charter.outputs.interface import DiagnosticFormat, DiagnosticReport, rule_title
+from charter.outputs.interface import DiagnosticFormat, DiagnosticReport
 
 SUITE_NAME = "charter check"
 
@@ -26,14 +26,14 @@ class JunitFormat(DiagnosticFormat):
         suites = ET.Element("testsuites", {"name": "charter", **counts})
         suite = ET.SubElement(suites, "testsuite", {"name": SUITE_NAME, **counts, "skipped": "0"})
         for diagnostic in failing:
-            _add_failure(suite, diagnostic)
+            _add_failure(suite, diagnostic, report.title(diagnostic.code))
         if not failing:
             ET.SubElement(suite, "testcase", {"classname": "charter", "name": SUITE_NAME})
         ET.indent(suites)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-def _add_failure(suite: ET.Element, diagnostic: Diagnostic) -> None:
+def _add_failure(suite: ET.Element, diagnostic: Diagnostic, title: str) -> None:
     location = diagnostic.location
     where = str(location) if location else diagnostic.entity or "repository"
     case = ET.SubElement(
@@ -46,7 +46,7 @@ def _add_failure(suite: ET.Element, diagnostic: Diagnostic) -> None:
         if location.line:
             case.set("line", str(location.line))
     failure = ET.SubElement(case, "failure", {"message": _xml_text(diagnostic.message), "type": diagnostic.code})
-    details = [f"{diagnostic.code} {rule_title(diagnostic.code)} ({diagnostic.severity.value})"]
+    details = [f"{diagnostic.code} {title} ({diagnostic.severity.value})"]
     if location:
         details.append(f"at {location}")
     if diagnostic.entity:

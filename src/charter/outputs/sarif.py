@@ -11,9 +11,9 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from charter.load.files import ORGANIZATION_FILE
-from charter.model.codes import RULES
+from charter.model.codes import Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.repository import ORGANIZATION_FILE
 from charter.outputs.interface import DiagnosticFormat, DiagnosticReport
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -44,7 +44,7 @@ class SarifFormat(DiagnosticFormat):
         driver: dict[str, Any] = {"name": "charter", "version": report.version}
         if self.information_uri:
             driver["informationUri"] = self.information_uri
-        driver["rules"] = [_rule(code) for code in codes]
+        driver["rules"] = [_rule(code, report.rules.get(code)) for code in codes]
         root_uri = report.root.absolute().as_uri().rstrip("/") + "/"
         run = {
             "tool": {"driver": driver},
@@ -67,8 +67,7 @@ def project_homepage() -> str | None:
     return labelled.get("Homepage") or next(iter(labelled.values()), None)
 
 
-def _rule(code: str) -> dict[str, Any]:
-    rule = RULES.get(code)
+def _rule(code: str, rule: Rule | None) -> dict[str, Any]:
     if rule is None:
         return {"id": code, "name": code, "shortDescription": {"text": code}}
     return {

@@ -1,6 +1,7 @@
-"""`codehealth`: hotspots, change coupling, knowledge concentration, bus factor and author turnover
-per component, from the git history `charter sync` mined into the store; plus the code health
-metric values a snapshot records."""
+"""`codehealth`: hotspots, change coupling, knowledge concentration, bus factor, author turnover and
+the share of changes AI coding agents made, per component on its repository's default branch, from
+the git history `charter sync` mined into the store; plus the code health metric values a snapshot
+records."""
 
 from __future__ import annotations
 
@@ -8,50 +9,118 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
-from charter.analysis.codehealth.health import CodeHealth, CodeHealthOptions, FileHealth, analyze_code_health
+from charter.analysis.codehealth.authors import AuthorKind, AuthorRecognizer, AutomatedAuthor, recognizer
+from charter.analysis.codehealth.health import (
+    CodeHealth,
+    CodeHealthOptions,
+    FileHealth,
+    agent_change_share,
+    analyze_code_health,
+)
+from charter.analysis.codehealth.mainline import Mainline, mainline
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.metrics import METRICS
 from charter.model.errors import NotFound
-from charter.model.metric_values import MetricValue
+from charter.model.git_records import DefaultBranch
+from charter.model.metric_values import MetricValue, organization_ref, scope_from_stored
+from charter.model.organization import BotRule, Policies
+from charter.model.refs import EntityRef
 from charter.outputs.views import codehealth as view
 from charter.services.context import Context
-from charter.store.git_history import read_file_changes
+from charter.store.git_history import known_head, read_commit_authors, read_file_changes, read_head_files
 from charter.store.schema import git_repositories
+
+AGENT_CHANGE_SHARE = "code_health.agent_change_share"
 
 
 @dataclass(frozen=True, slots=True)
 class ComponentCodeHealth:
+    """`branch` is the default branch described (None: the store has not read it yet)."""
+
     source: ComponentSource
+    branch: DefaultBranch | None
     health: CodeHealth
+
+
+def author_recognizer(policies: Policies) -> AuthorRecognizer:
+    """`policies.bots` before the bots and agents Charter ships (unless `shippedBots: false`). A plain
+    string is a glob on the name or on the e-mail."""
+    rules: list[AutomatedAuthor] = []
+    for entry in policies.bots:
+        if isinstance(entry, BotRule):
+            label = entry.label or entry.name or entry.email or ""
+            rules.append(AutomatedAuthor(label, AuthorKind(entry.kind), entry.name, entry.email))
+        else:
+            rules += [
+                AutomatedAuthor(entry, AuthorKind.BOT, name=entry),
+                AutomatedAuthor(entry, AuthorKind.BOT, email=entry),
+            ]
+    return recognizer(rules, shipped=policies.shipped_bots)
+
+
+class _Repositories:
+    """Each mined repository's default branch and history, read once however many components it holds."""
+
+    def __init__(self, connection: Connection, recognise: AuthorRecognizer) -> None:
+        self._connection = connection
+        self._recognise = recognise
+        self.mined = set(connection.execute(select(git_repositories.c.name)).scalars())
+        self._mainlines: dict[str, tuple[DefaultBranch | None, Mainline]] = {}
+
+    def mainline(self, repository: str) -> tuple[DefaultBranch | None, Mainline]:
+        if repository not in self._mainlines:
+            branch = known_head(self._connection, repository)
+            commits = read_commit_authors(self._connection, repository)
+            self._mainlines[repository] = (branch, mainline(branch and branch.sha, commits, self._recognise))
+        return self._mainlines[repository]
 
 
 def code_health(context: Context, today: datetime, component: str | None = None) -> list[ComponentCodeHealth]:
     """Code health of every component mapped to a mined repository (or of the one named: its key,
-    short or full reference); components whose repository was never mined are left out rather
-    than shown empty."""
+    short or full reference), on the repository's default branch; components whose repository was
+    never mined are left out rather than shown empty."""
     sources, _problems = component_sources(context.estate)
     if component is not None:
         sources = [source for source in sources if component in (source.component, source.ref.short, str(source.ref))]
-    options = CodeHealthOptions(today=today, bots=context.policies.bots, exclude=context.git_source.exclude)
+    options = CodeHealthOptions(today=today, exclude=context.git_source.exclude)
     found = []
     with context.required_store().engine.connect() as connection:
-        mined = set(connection.execute(select(git_repositories.c.name)).scalars())
+        repositories = _Repositories(connection, author_recognizer(context.policies))
         for source in sources:
-            if source.repository not in mined:
+            if source.repository not in repositories.mined:
                 continue
+            branch, history = repositories.mainline(source.repository)
+            head_files = read_head_files(connection, source.repository, source.path_prefix)
             rows = read_file_changes(connection, source.repository, path_prefix=source.path_prefix)
-            found.append(ComponentCodeHealth(source, analyze_code_health(rows, options)))
+            found.append(ComponentCodeHealth(source, branch, analyze_code_health(rows, head_files, history, options)))
     return found
 
 
 def code_health_metric_values(context: Context, today: datetime) -> list[MetricValue]:
-    """The code health metrics of every component mapped to a mined repository, as of `today`."""
-    return [
+    """The code health metrics of every component mapped to a mined repository, as of `today`; the
+    agent change share also per team, system and the organisation (each commit counted once)."""
+    found = code_health(context, today)
+    values = [
         MetricValue(metric, item.source.ref, value, METRICS[metric].unit.value)
-        for item in code_health(context, today)
+        for item in found
         for metric, value in item.health.metric_values().items()
     ]
+    organization = context.estate.organization
+    org = organization_ref(organization.metadata.name if organization else "org")
+    groups: dict[EntityRef, list[ComponentCodeHealth]] = {}
+    for item in found:
+        scopes = [scope_from_stored("team", item.source.team)] if item.source.team else []
+        scopes += [scope_from_stored("system", item.source.system)] if item.source.system else []
+        for scope in [*scopes, org]:
+            groups.setdefault(scope, []).append(item)
+    unit = METRICS[AGENT_CHANGE_SHARE].unit.value
+    for scope, items in groups.items():
+        commits = {(item.source.repository, sha) for item in items for sha in item.health.window_commits}
+        agents = {(item.source.repository, sha) for item in items for sha in item.health.agent_commits}
+        values.append(MetricValue(AGENT_CHANGE_SHARE, scope, agent_change_share(len(agents), len(commits)), unit))
+    return values
 
 
 def code_health_report(context: Context, as_of: datetime, component: str | None = None) -> view.CodeHealthReport:
@@ -80,6 +149,13 @@ def _file_view(file: FileHealth) -> view.FileHealth:
     )
 
 
+def _branch_name(branch: DefaultBranch | None) -> str | None:
+    """`main` for `refs/heads/main`, `origin/main` for a remote-tracking branch, `HEAD` when detached."""
+    if branch is None:
+        return None
+    return branch.ref.removeprefix("refs/heads/").removeprefix("refs/remotes/")
+
+
 def _component_view(item: ComponentCodeHealth) -> view.ComponentCodeHealth:
     source, health = item.source, item.health
     files = [_file_view(file) for file in health.files]
@@ -90,6 +166,8 @@ def _component_view(item: ComponentCodeHealth) -> view.ComponentCodeHealth:
         system=source.system,
         repository=source.repository,
         path=source.path_prefix,
+        branch=_branch_name(item.branch),
+        head=item.branch.sha if item.branch else None,
         window=view.Window(start=health.window_start, end=health.today),
         metrics=health.metric_values(),
         files=len(files),
@@ -106,6 +184,13 @@ def _component_view(item: ComponentCodeHealth) -> view.ComponentCodeHealth:
         author_turnover=view.AuthorTurnover(
             previous_authors=health.previous_authors, departed=health.departed_authors, ratio=health.author_turnover
         ),
+        changes_in_window=len(health.window_commits),
+        agent_changes_in_window=len(health.agent_commits),
+        agent_change_share=health.agent_change_share,
+        automated_changes=[
+            view.AutomatedChanges(label=changes.label, kind=changes.kind.value, commits=changes.commits)
+            for changes in health.automated_changes
+        ],
         hotspots=[file for file in files if file.hotspot],
         couplings=[
             view.Coupling(first=pair.first, second=pair.second, support=pair.support, confidence=pair.confidence)

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter.load.files import RepositoryNotFound, resolve_repository
-from charter.load.repository import load_strategy_repo
 from charter.model.errors import InputError, StoreUnavailable
-from charter.model.estate import Estate
-from charter.model.organization import GitSource, Policies
-from charter.store.database import Store
+
+if TYPE_CHECKING:  # a cached `charter check` opens the store through here without reading the strategy
+    from charter.model.estate import Estate
+    from charter.model.organization import GitSource, Policies
+    from charter.store.database import Store
 
 
 def utc_now() -> datetime:
@@ -35,12 +37,16 @@ class Context:
     @property
     def policies(self) -> Policies:
         """`spec.policies` of charter.yaml, or the defaults when there is none."""
+        from charter.model.organization import Policies
+
         organization = self.estate.organization
         return organization.spec.policies if organization else Policies()
 
     @property
     def git_source(self) -> GitSource:
         """`spec.sources.git` of charter.yaml, or the defaults."""
+        from charter.model.organization import GitSource
+
         organization = self.estate.organization
         return organization.spec.sources.git if organization else GitSource()
 
@@ -105,6 +111,8 @@ def load_context(
 ) -> Context:
     """Read the repository (through the store's parse cache when there is a store) into a Context.
     `folders` and `select` read a part of it, as `load_strategy_repo` does."""
+    from charter.load.repository import load_strategy_repo
+
     resolved = root.resolve()
     estate = load_strategy_repo(resolved, store.parse_cache if store else None, folders, select)
     return Context(resolved, estate, store, clock)

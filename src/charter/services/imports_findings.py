@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 from charter.model.errors import UsageError
-from charter.model.file_formats import FindingFormat
 from charter.services.context import Context
 from charter.services.imports import FileImport, ImportOutcome, ImportReport, import_each
 from charter.sources.findings.components import ComponentMatcher, forced_component
@@ -26,7 +25,7 @@ class FindingImportRequest:
     the file's own time, else now)."""
 
     files: tuple[Path, ...]
-    input_format: FindingFormat | None = None
+    input_format: str | None = None
     repository_name: str | None = None
     component: str | None = None
     scanned_at: str | None = None
@@ -49,7 +48,7 @@ class FindingImport:
     """What importing one scanner file did."""
 
     report: ImportReport
-    input_format: FindingFormat | None = None
+    input_format: str | None = None
     scans: list[ScanOutcome] = field(default_factory=list)
     statements: int = 0
 

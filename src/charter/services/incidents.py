@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy.engine import Connection
 
@@ -18,27 +17,14 @@ from charter.analysis.reliability.incident_merge import merge_incidents
 from charter.analysis.reliability.incidents import IncidentGrouping, IncidentOptions, incident_report
 from charter.analysis.reliability.slo_status import incident_budget_share
 from charter.model.errors import UsageError
-from charter.model.estate import Estate
 from charter.model.incident import Incident
 from charter.model.metric_values import MetricValue
-from charter.model.organization import Policies
 from charter.outputs.views import incidents as view
 from charter.services.context import Context
 from charter.services.incident_views import incidents_view
 from charter.services.sli_counts import counts_for_incident
 from charter.store.database import Store
 from charter.store.incidents import read_imported_incidents
-
-
-class LoadedStrategy(Protocol):
-    """What these use cases read of a Context: the Estate and its policies. Typed by what they read,
-    so that the snapshot, which still holds a Workspace, calls them too."""
-
-    @property
-    def estate(self) -> Estate: ...
-
-    @property
-    def policies(self) -> Policies: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +37,7 @@ class IncidentsQuery:
     by: str = IncidentGrouping.ORG.value
 
 
-def all_incidents(strategy: LoadedStrategy, connection: Connection | None) -> list[Incident]:
+def all_incidents(strategy: Context, connection: Connection | None) -> list[Incident]:
     """The repository's postmortems and the store's imported incidents, one Incident per real
     incident: records that name each other in `aliases` (or share an alias) are merged, the
     postmortem's fields winning and the exports filling what it lacks. Without a store, the
@@ -69,7 +55,7 @@ def known_incidents(context: Context) -> list[Incident]:
 
 
 def incident_budget_shares(
-    strategy: LoadedStrategy, store: Store, incidents: Sequence[Incident]
+    strategy: Context, store: Store, incidents: Sequence[Incident]
 ) -> dict[str, dict[str, float]]:
     """The share of each SLO's error budget each incident used, for the SLOs of its services that
     have SLI data (`charter import sli` / `charter sync`): incident id -> SLO name -> share. Each
@@ -101,7 +87,7 @@ def incident_budget_shares(
 
 
 def incident_options(
-    strategy: LoadedStrategy,
+    strategy: Context,
     since: datetime,
     until: datetime,
     today: date,
@@ -143,7 +129,7 @@ def incidents_report(context: Context, query: IncidentsQuery) -> view.IncidentsR
 
 
 def incident_metric_values(
-    strategy: LoadedStrategy, incidents: Sequence[Incident], since: datetime, until: datetime
+    strategy: Context, incidents: Sequence[Incident], since: datetime, until: datetime
 ) -> list[MetricValue]:
     """The reliability incident metrics (count, SEV1 count, MTTA and MTTR p50, repeats, postmortem
     completion, overdue action items) of [since, until) per component, team and the organisation,

@@ -5,7 +5,6 @@ component. Components and teams with no open finding are recorded as zero."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy.engine import Connection
 
@@ -13,9 +12,9 @@ from charter.analysis.metrics import METRICS, Scope
 from charter.analysis.security.posture import SecurityAssessment
 from charter.analysis.security.scope_counts import ScopeCounts
 from charter.analysis.security.scorecard_gaps import GapKind
-from charter.model.estate import Estate
 from charter.model.metric_values import MetricValue, organization_ref
 from charter.model.refs import EntityRef, parse_ref
+from charter.services.context import Context
 from charter.services.security import assess
 
 # Each metric recorded per scope, and what of the scope's counts it is.
@@ -31,14 +30,9 @@ SCOPE_METRICS = (
 ACCESS_CONTROL_GAPS = "security.access_control_gaps"
 
 
-class HoldsEstate(Protocol):
-    """What the metrics are computed over: a Context (or anything else holding the Estate)."""
-
-    @property
-    def estate(self) -> Estate: ...
 
 
-def security_metric_values(strategy: HoldsEstate, connection: Connection, as_of: datetime) -> list[MetricValue]:
+def security_metric_values(strategy: Context, connection: Connection, as_of: datetime) -> list[MetricValue]:
     """The security metrics `charter sync` records, per component, team and the organisation."""
     estate = strategy.estate
     assessment = assess(estate, connection, as_of)

@@ -24,7 +24,7 @@ from charter.model.metric_values import MetricValue
 from charter.model.slo import Slo
 from charter.outputs.views import slo_status as view
 from charter.services.context import Context
-from charter.services.incidents import LoadedStrategy, known_incidents
+from charter.services.incidents import known_incidents
 from charter.services.sli_counts import read_counts
 from charter.services.slo_status_views import slo_status_view
 from charter.store.database import Store
@@ -51,7 +51,7 @@ def _names(slo: Slo, components: dict[str, str]) -> set[str]:
 
 
 def slo_statuses(
-    strategy: LoadedStrategy,
+    strategy: Context,
     store: Store,
     as_of: datetime,
     names: Sequence[str] | None = None,
@@ -94,7 +94,7 @@ def slo_statuses(
 
 
 def slo_metric_values(
-    strategy: LoadedStrategy, store: Store, as_of: datetime, incidents: Sequence[Incident]
+    strategy: Context, store: Store, as_of: datetime, incidents: Sequence[Incident]
 ) -> list[MetricValue]:
     """`reliability.slo_attainment` and `reliability.error_budget_remaining` per component, team and
     the organisation (the worst SLO of each), for `charter sync`'s snapshot."""

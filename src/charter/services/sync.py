@@ -15,12 +15,13 @@ from typing import Protocol
 
 from sqlalchemy.engine import Connection
 
+from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
 from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.errors import UsageError
@@ -33,11 +34,18 @@ from charter.services.risks import record_register
 from charter.services.snapshot import snapshot_values
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
+from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
-from charter.store.git_history import known_refs, read_commit_graph, read_tags, shas_touching
+from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 from charter.store.snapshots import insert_snapshot
+
+CODES = Codes(
+    uses=(MINING_CODES["GIT001"], COMPONENT_SOURCE_CODES["GIT004"], COMPONENT_SOURCE_CODES["GIT005"]),
+)
+diagnostic = CODES.diagnostic
+
 
 # The period every snapshot's delivery metrics cover, as `charter delivery` does by default.
 SNAPSHOT_PERIOD = timedelta(days=90)
@@ -99,6 +107,7 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
                 location=str(path),
                 remote_url=remote_url(path) if distributed else None,
                 known_refs=known_refs(connection, name),
+                known_head=known_head(connection, name),
                 fetch=options.fetch,
                 cache_dir=git.cache,
             )

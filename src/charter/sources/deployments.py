@@ -35,11 +35,12 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import Deployment, DeploymentStatus
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.file_formats import DeploymentFormat
 from charter.model.refs import parse_ref
+from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -59,6 +60,23 @@ from charter.sources.records import (
     text_value,
     timestamp_value,
 )
+
+CODES = Codes(
+    Rule(
+        "IMP004",
+        "Record names an unknown component",
+        Severity.WARNING,
+        rationale="A record for a component the catalog does not have cannot be counted for any owner.",
+        fix="Add the component to the catalog, or fix the component name in the source.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "paymnets", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z"}
+""",
+    ),
+    uses=(RECORD_CODES["IMP003"],),
+)
+diagnostic = CODES.diagnostic
+
 
 # Each field of a plain record and the (normalised) names it is read from.
 COMPONENT = ("component",)

@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, cast
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import CVE_ID, EpssScore
 from charter.sources.records import (
     ImportFileError,
@@ -27,6 +27,34 @@ from charter.sources.records import (
     field_key,
     unreadable,
 )
+
+CODES = Codes(
+    Rule(
+        "IMP041",
+        "EPSS file in an unknown shape",
+        Severity.ERROR,
+        rationale="Without the `cve,epss` header the scores cannot be told apart from other numbers.",
+        fix="Import the CSV as FIRST publishes it (epss_scores-YYYY-MM-DD.csv or .csv.gz), with its header row.",
+        example="""\
+# facts/epss.csv
+cve_id,score        # FIRST writes cve,epss,percentile
+""",
+    ),
+    Rule(
+        "IMP044",
+        "EPSS file without a score date",
+        Severity.INFO,
+        rationale="Scores without a date cannot be told fresh from stale.",
+        fix="Keep FIRST's first line (`#model_version:...,score_date:...`) in the file.",
+        example="""\
+# facts/epss.csv: FIRST's first line removed
+cve,epss,percentile
+CVE-2021-44228,0.96398,1.00000
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _HINT = "FIRST writes each row as CVE-YYYY-NNNN,probability,percentile with numbers from 0 to 1."

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import CVE_ID, KevEntry
 from charter.sources.records import (
     BadRecord,
@@ -25,6 +25,25 @@ from charter.sources.records import (
     required_text,
     text_value,
 )
+
+CODES = Codes(
+    Rule(
+        "IMP040",
+        "KEV file in an unknown shape",
+        Severity.ERROR,
+        rationale="A file that is neither CISA's KEV catalog nor a list of its entries cannot say what is exploited.",
+        fix=(
+            "Import the catalog as CISA publishes it (known_exploited_vulnerabilities.json), or a JSON array of its "
+            "`vulnerabilities` entries."
+        ),
+        example="""\
+# facts/kev.json
+{"cves": ["CVE-2021-44228"]}     # CISA's catalog has "vulnerabilities": [{"cveID": ...}]
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 _RANSOMWARE = {"known": True, "unknown": False}
 _CATALOG_KEYS = frozenset({"catalogVersion", "dateReleased", "title", "count"})

@@ -31,13 +31,72 @@ import httpx
 import numpy as np
 
 from charter.analysis.reliability.slo_calendar import slo_window
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Estate
 from charter.model.organization import PrometheusSource
 from charter.model.sli_counts import Floats
 from charter.model.slo import MetricQuery, Slo
 from charter.sources.sli_grid import MinuteGrid
+
+CODES = Codes(
+    Rule(
+        "IMP014",
+        "Prometheus unreachable",
+        Severity.ERROR,
+        rationale="SLI data cannot be pulled from a server that does not answer; nothing is written.",
+        fix="Check `spec.sources.prometheus.url`, the network, and the CA file.",
+        example="""\
+# charter.yaml
+spec:
+  sources:
+    prometheus: {url: "https://prometheus.internal:9090"}   # the server is down
+""",
+    ),
+    Rule(
+        "IMP015",
+        "Prometheus answered an error",
+        Severity.ERROR,
+        rationale=(
+            "A query the server refuses (bad PromQL, authentication, tenant) gives no SLI data; nothing is written."
+        ),
+        fix=(
+            "Read the server's answer in the message: fix the SLO's query, or the credentials "
+            "(CHARTER_PROMETHEUS_TOKEN, or CHARTER_PROMETHEUS_USER and CHARTER_PROMETHEUS_PASSWORD)."
+        ),
+        example="""\
+$ charter import sli --from-prometheus
+IMP015 Prometheus answered 400: parse error: unexpected character inside braces: '~'
+""",
+    ),
+    Rule(
+        "IMP016",
+        "SLO without a Prometheus query Charter can pull",
+        Severity.INFO,
+        rationale="Only ratio SLIs with good or bad and total PromQL queries give per-minute counts.",
+        fix="Import its SLI data as CSV with `charter import sli`, or give it event queries.",
+        example="""\
+# slos/payments.yaml (OpenSLO): a threshold SLI, not a ratio of good and total events
+spec:
+  indicator:
+    spec:
+      thresholdMetric:
+        metricSource: {type: Prometheus, spec: {query: "histogram_quantile(0.99, ...)"}}
+""",
+    ),
+    Rule(
+        "IMP017",
+        "Prometheus source not configured",
+        Severity.ERROR,
+        rationale="Pulling SLI data needs the server's URL.",
+        fix="Set `spec.sources.prometheus.url` in charter.yaml.",
+        example="""\
+$ charter import sli --from-prometheus     # charter.yaml has no spec.sources.prometheus.url
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 TOKEN_VARIABLE = "CHARTER_PROMETHEUS_TOKEN"
 USER_VARIABLE = "CHARTER_PROMETHEUS_USER"

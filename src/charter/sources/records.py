@@ -15,8 +15,47 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
+
+# What every import shares: a file that cannot be read (IMP001) or told apart (IMP003, raised by each
+# importer as an ImportFileError), and a bad record (IMP002).
+CODES = Codes(
+    Rule(
+        "IMP001",
+        "Import file unreadable",
+        Severity.ERROR,
+        rationale="A file that cannot be read or parsed is not imported; nothing of it is written.",
+        fix="Check the path and the file's format (JSON, JSONL or CSV as documented).",
+        example="""\
+# facts/deployments.csv, saved as UTF-16 by a spreadsheet: bytes FF FE 69 00 64 00 ...
+""",
+    ),
+    Rule(
+        "IMP002",
+        "Bad record in import file",
+        Severity.ERROR,
+        rationale="One bad record stops the whole file, so that an import is never half applied.",
+        fix="Fix the record at the reported line (or JSON path) and import the file again.",
+        example="""\
+# facts/deployments.jsonl, line 2
+{"id": "d1", "component": "payments", "sha": "a1b2c3", "finished": "2026-03-01T10:00:00Z"}
+{"id": "d2", "component": "payments", "sha": "d4e5f6"}                  # no finished time
+""",
+    ),
+    Rule(
+        "IMP003",
+        "Unknown import format",
+        Severity.ERROR,
+        rationale="Charter could not tell which tool wrote the file.",
+        fix="Pass `--input-format` with one of the formats the command lists.",
+        example="""\
+$ charter import deployments facts/deployments.xml
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader

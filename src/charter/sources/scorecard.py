@@ -13,8 +13,8 @@ from collections.abc import Collection, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import ScorecardCheck
 from charter.sources.records import (
     TIMESTAMP_HINT,
@@ -28,6 +28,34 @@ from charter.sources.records import (
     required_text,
     text_value,
 )
+
+CODES = Codes(
+    Rule(
+        "IMP042",
+        "Scorecard file in an unknown shape",
+        Severity.ERROR,
+        rationale="A file that is not an OpenSSF Scorecard JSON result has no checks to compare with the policy.",
+        fix="Write the result with `scorecard --repo=... --format=json` and import that file.",
+        example="""\
+# facts/scorecard/payments.json
+{"score": 7.2}      # scorecard --format=json writes repo, checks, ...
+""",
+    ),
+    Rule(
+        "IMP043",
+        "Scorecard result for a repository no component names",
+        Severity.WARNING,
+        rationale="Gaps of a repository that no component maps to have no owner and count for no one.",
+        fix="Set `charter.dev/repo` (or `backstage.io/source-location`) on the components built from it.",
+        example="""\
+# facts/scorecard/tools.json
+{"repo": {"name": "github.com/acme/tools"}, "checks": [...]}
+# and no component has charter.dev/repo: tools
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 INCONCLUSIVE = -1
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.sli_counts import Floats
 from charter.sources.records import (
@@ -38,6 +38,58 @@ from charter.sources.records import (
     unreadable,
 )
 from charter.sources.sli_grid import Ints, MinuteGrid
+
+CODES = Codes(
+    Rule(
+        "IMP010",
+        "SLI file lacks a required column",
+        Severity.ERROR,
+        rationale="Without `slo`, `timestamp`, `good` and `total` the samples cannot be counted.",
+        fix="Start the file with the header row `slo,timestamp,good,total`.",
+        example="""\
+# facts/sli.csv
+slo,time,good,total         # timestamp, not time
+""",
+    ),
+    Rule(
+        "IMP011",
+        "SLI data for an unknown SLO",
+        Severity.WARNING,
+        rationale="Samples for a name no SLO has are stored but appear in no status until an SLO of that name exists.",
+        fix="Use the SLO's name as Charter loads it (Sloth: `<service>-<slo>`; `charter slo status` lists them).",
+        example="""\
+# facts/sli.csv
+slo,timestamp,good,total
+payments-availabilty,2026-10-02T10:00:00Z,998,1000     # payments-availability
+""",
+    ),
+    Rule(
+        "IMP012",
+        "Bad SLI sample",
+        Severity.ERROR,
+        rationale="A count that is missing, negative or larger than the total would corrupt the error budget.",
+        fix="Fix the line: a time, and counts with 0 <= good <= total.",
+        example="""\
+# facts/sli.csv
+slo,timestamp,good,total
+payments-availability,2026-10-02T10:00:00Z,1002,1000   # more good than total
+""",
+    ),
+    Rule(
+        "IMP013",
+        "SLI timestamp without a zone",
+        Severity.ERROR,
+        rationale="A time without a zone names a different minute in every time zone.",
+        fix="Add the zone (`Z` for UTC, or an offset such as +02:00), or write Unix seconds.",
+        example="""\
+# facts/sli.csv
+slo,timestamp,good,total
+payments-availability,2026-10-02 10:00:00,998,1000     # 2026-10-02T10:00:00Z
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 if TYPE_CHECKING:
     import pyarrow as pa  # type: ignore[import-untyped]

@@ -1,6 +1,7 @@
 """Git history in the store: write what mining found for one repository (in the caller's transaction,
 in bulk, fast enough to hide behind git), and read back the refs, the commit graph, the tags and the
-file changes that delivery and code health are computed from."""
+file changes that delivery and code health are computed from, and the default branch's files at its
+head."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, 
 from sqlalchemy.engine import Connection
 
 from charter.model.delivery import TagRecord
-from charter.model.git_records import CommitBatch, MinedHistory
-from charter.store.schema import commits, file_changes, git_refs, git_repositories, git_tags
+from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, MinedHistory
+from charter.store.schema import commits, file_changes, git_head_files, git_refs, git_repositories, git_tags
 
 _COMMIT_COLUMNS = (
     "repository",
@@ -28,6 +29,7 @@ _COMMIT_COLUMNS = (
     "additions",
     "deletions",
     "files_changed",
+    "co_authors",
 )
 _FILE_COLUMNS = ("repository", "sha", "path", "old_path", "additions", "deletions", "author_email", "authored_at")
 
@@ -44,6 +46,37 @@ def known_refs(connection: Connection, repository: str) -> dict[str, str]:
     return {row.ref: row.sha for row in connection.execute(query)}
 
 
+def known_head(connection: Connection, repository: str) -> DefaultBranch | None:
+    """The default branch whose files at the head are stored for `repository` (None: none yet)."""
+    query = select(git_repositories.c.default_branch, git_repositories.c.head_sha).where(
+        git_repositories.c.name == repository
+    )
+    row = connection.execute(query).first()
+    if row is None or row.default_branch is None or row.head_sha is None:
+        return None
+    return DefaultBranch(row.default_branch, row.head_sha)
+
+
+def read_head_files(connection: Connection, repository: str, path_prefix: str | None = None) -> dict[str, int | None]:
+    """The files at the head of `repository`'s default branch under `path_prefix` (None: all), with
+    their lines (None: binary)."""
+    query = select(git_head_files.c.path, git_head_files.c.lines).where(
+        git_head_files.c.repository == repository, _under(git_head_files.c.path, path_prefix)
+    )
+    return {row.path: row.lines for row in connection.execute(query)}
+
+
+def read_commit_authors(connection: Connection, repository: str) -> Iterator[tuple[str, str, str, str, str | None]]:
+    """Every stored commit of `repository` as (sha, parents space-separated, author name, author email,
+    `Co-authored-by` trailers one a line or None): what the walk of the default branch and the
+    recognition of bots and agents need."""
+    query = select(
+        commits.c.sha, commits.c.parents, commits.c.author_name, commits.c.author_email, commits.c.co_authors
+    ).where(commits.c.repository == repository)
+    for row in connection.execution_options(yield_per=50_000).execute(query):
+        yield (row[0], row[1], row[2], row[3], row[4])
+
+
 def write_mined_repository(
     connection: Connection,
     mined: MinedHistory,
@@ -53,7 +86,8 @@ def write_mined_repository(
     """Store one mining of one repository in the caller's transaction; returns the commits added.
     A full mining replaces everything stored for the repository; an incremental one adds commits and
     replaces refs and tags; an unchanged one only records when it was looked at. `advanced` is told
-    how many commits each batch wrote. MiningFailed (from the log) leaves the transaction to roll back."""
+    how many commits each batch wrote. MiningFailed (from the log) leaves the transaction to roll back.
+    The default branch's files at the head are replaced whenever the mining read them."""
     added = 0
     if mined.changed:
         if mined.full:
@@ -61,6 +95,8 @@ def write_mined_repository(
         added = _insert_commits(connection, mined.batches(_timestamp_converter(connection)), advanced)
         _replace_refs(connection, mined.name, mined.refs)
         _replace_tags(connection, mined.name, mined.tags)
+    if mined.head_files is not None:
+        _replace_head_files(connection, mined.name, mined.head_files)
     _upsert_repository(connection, mined, mined_at or datetime.now(UTC), added)
     return added
 
@@ -68,6 +104,12 @@ def write_mined_repository(
 def _delete_history(connection: Connection, repository: str) -> None:
     for table in (file_changes, commits, git_refs, git_tags):
         connection.execute(delete(table).where(table.c.repository == repository))
+
+
+def _replace_head_files(connection: Connection, repository: str, files: Sequence[HeadFileRow]) -> None:
+    connection.execute(delete(git_head_files).where(git_head_files.c.repository == repository))
+    rows = [(repository, path, lines) for path, lines in files]
+    _row_inserter(connection)(git_head_files, ("repository", "path", "lines"), rows)
 
 
 def _insert_commits(
@@ -104,15 +146,19 @@ def _replace_tags(connection: Connection, repository: str, tags: Sequence[TagRec
 
 def _upsert_repository(connection: Connection, mined: MinedHistory, mined_at: datetime, added: int) -> None:
     count = added if mined.full else git_repositories.c.commit_count + added
+    branch = mined.default_branch
+    head = {"default_branch": branch.ref if branch else None, "head_sha": branch.sha if branch else None}
+    if mined.head_files is None:
+        head = {}  # the head was not read: what is stored stays
     changed = connection.execute(
         update(git_repositories)
         .where(git_repositories.c.name == mined.name)
-        .values(location=mined.location, mined_at=mined_at, commit_count=count)
+        .values(location=mined.location, mined_at=mined_at, commit_count=count, **head)
     )
     if changed.rowcount == 0:
         connection.execute(
             insert(git_repositories).values(
-                name=mined.name, location=mined.location, mined_at=mined_at, commit_count=added
+                name=mined.name, location=mined.location, mined_at=mined_at, commit_count=added, **head
             )
         )
 

@@ -88,6 +88,18 @@ git_repositories = Table(
     Column("location", Text, nullable=False),
     Column("mined_at", UtcDateTime, nullable=False),
     Column("commit_count", Integer, nullable=False),
+    # The branch code health describes and the commit its head files were read at (None: not yet read).
+    Column("default_branch", String(1024)),
+    Column("head_sha", String(64)),
+)
+
+# The files at the head of each repository's default branch, with their lines (None: binary).
+git_head_files = Table(
+    "git_head_files",
+    metadata,
+    Column("repository", String(400), primary_key=True),
+    Column("path", Text, primary_key=True),
+    Column("lines", Integer),
 )
 
 git_refs = Table(
@@ -123,6 +135,8 @@ commits = Table(
     Column("additions", Integer, nullable=False),
     Column("deletions", Integer, nullable=False),
     Column("files_changed", Integer, nullable=False),
+    # The message's `Co-authored-by` trailers, one a line; None for commits mined before they were read.
+    Column("co_authors", Text),
     UniqueConstraint("repository", "sha"),
 )
 

@@ -12,15 +12,15 @@ from charter.model.file_formats import FindingFormat
 from charter.model.finding import VexStatement
 from charter.services.findings import read_findings
 from charter.services.imports_findings import import_findings
-from charter.sources.findings.formats import READERS, detect_format
+from charter.sources.findings.formats import detect_format, reader_of
 from charter.store import Store
 
 pytestmark = pytest.mark.usefixtures("parse_mode")
 
 
-def read(path: Path) -> tuple[FindingFormat, object]:
+def read(path: Path) -> tuple[str, object]:
     found = detect_format(path)
-    return found, READERS[found](path)
+    return found, reader_of(found)(path)
 
 
 def test_trivy_json(shared_fixtures: Path) -> None:

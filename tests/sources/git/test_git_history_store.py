@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.model.delivery import TagRecord
-from charter.sources.git.mine import MinedRepository, RepositoryJob, mine_repository
+from charter.sources.git.mine import MinedRepository
 from charter.store import Store, open_store
 from charter.store.git_history import (
     known_refs,
@@ -19,9 +19,9 @@ from charter.store.git_history import (
     read_file_changes,
     read_tags,
     shas_touching,
-    write_mined_repository,
 )
 from charter.store.schema import commits, file_changes, git_repositories
+from tests.sources.git import mining
 from tests.sources.git.gitrepos import ALICE, BOB, CAROL, T0, Repo, build_history
 
 MINED_AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -38,15 +38,7 @@ def store(database_url: str, tmp_path: Path) -> Iterator[Store]:
 
 
 def mine_and_write(store: Store, name: str, path: Path, mined_at: datetime = MINED_AT) -> MinedRepository:
-    with store.engine.connect() as connection:
-        refs = known_refs(connection, name)
-    mined = mine_repository(RepositoryJob(name, str(path), known_refs=refs))
-    try:
-        with store.transaction() as connection:
-            write_mined_repository(connection, mined, mined_at)
-    finally:
-        mined.discard()
-    return mined
+    return mining.mine_and_write(store, name, path, mined_at)
 
 
 def repository_row(store: Store, name: str) -> tuple[str, datetime, int]:

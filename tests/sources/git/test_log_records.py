@@ -22,10 +22,21 @@ def history_log(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     repo.commit("odd author", T0 + 5000, ("Rob \x1eSeparator", "rob@example.com"))
     repo.run("mv", "odd.txt", "renamed odd.txt")
     repo.commit("rename", T0 + 5100)
+    repo.write("agent.txt", "by an agent\n")
+    repo.commit(f"{AGENT_MESSAGE}", T0 + 5200)
     log_path = repo.path.parent / "history.log"
     with open(log_path, "wb") as log:
         write_log(repo.path, list(read_refs(repo.path).values()), [], log)
     return log_path.read_bytes()
+
+
+AGENT_MESSAGE = """with two co-authors
+
+Signed-off-by: Alice Archer <alice@example.com>
+Co-Authored-By: Claude <noreply@anthropic.com>
+co-authored-by: Bob Baker
+ <bob@example.com>
+"""
 
 
 def in_pieces(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -45,7 +56,7 @@ def test_rows_hold_what_git_wrote(history_log: bytes) -> None:
     parsed = parse_log("history", [history_log])
 
     commits = {row[1]: row for row in parsed.commits}
-    assert len(commits) == len(parsed.commits) == 14
+    assert len(commits) == len(parsed.commits) == 15
     odd = next(row for row in parsed.commits if row[3] == "Rob \x1eSeparator")
     assert odd[4:7] == ("rob@example.com", T0 + 5000, T0 + 5000)
     renamed = [row for row in parsed.files if row[3] == "odd.txt"]
@@ -56,10 +67,16 @@ def test_rows_hold_what_git_wrote(history_log: bytes) -> None:
     for _, sha, _, _, _, _, email, authored in parsed.files:
         assert (commits[sha][4], commits[sha][5]) == (email, authored)
     # A commit's totals are the sums over its text files.
-    for _, sha, _, _, _, _, _, _, additions, deletions, changed in parsed.commits:
+    for _, sha, _, _, _, _, _, _, additions, deletions, changed, _ in parsed.commits:
         mine = [row for row in parsed.files if row[1] == sha]
         assert changed == len(mine)
         assert additions == sum(row[4] or 0 for row in mine) and deletions == sum(row[5] or 0 for row in mine)
+
+
+def test_co_authored_by_trailers_are_kept_one_a_line_whatever_their_case_or_folding(history_log: bytes) -> None:
+    parsed = parse_log("history", [history_log])
+    trailers = {row[11] for row in parsed.commits}
+    assert trailers == {"", "Claude <noreply@anthropic.com>\nBob Baker <bob@example.com>"}
 
 
 def test_the_stamp_turns_each_time_into_what_the_store_binds(history_log: bytes) -> None:
@@ -85,7 +102,7 @@ def test_nothing_is_returned_before_a_commit_is_complete(history_log: bytes) -> 
         (b"fatal: not a git repository\n", "does not start with a commit"),
         (b"\x1e" + b"a" * 40 + b"\0only two fields", "a commit record with 2 fields"),
         (b"\x1e" + b"a" * 40 + b"\0\0A\0a@example.com\0yesterday\0today\0", "invalid literal for int"),
-        (b"\x1e" + b"a" * 40 + b"\0\0A\0a@example.com\x001\x001\0\n3\t4\t\0old.txt", "list index out of range"),
+        (b"\x1e" + b"a" * 40 + b"\0\0A\0a@example.com\x001\x001\0\0\n3\t4\t\0old.txt", "list index out of range"),
     ],
 )
 def test_output_that_is_not_a_log_is_refused(output: bytes, reason: str) -> None:

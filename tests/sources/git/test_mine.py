@@ -62,15 +62,15 @@ def test_first_mining_takes_everything_in_batches(
             files.setdefault(file_row[1], []).append(file_row)
     assert set(rows) == {s[name] for name in ("c1", "c2", "s1", "c3", "m", "c4", "r", "f1", "cp", "sq", "x1", "a1")}
     # repository, sha, parents, author, email, authored, committed, is_merge, additions, deletions (text
-    # files only), files changed
+    # files only), files changed, Co-authored-by trailers
     alice = "alice@example.com"
-    assert rows[s["c1"]] == ("history", s["c1"], "", "Alice Archer", alice, T0, T0, False, 4, 0, 3)
+    assert rows[s["c1"]] == ("history", s["c1"], "", "Alice Archer", alice, T0, T0, False, 4, 0, 3, "")
     assert files[s["c1"]] == [
         ("history", s["c1"], "a.txt", None, 3, 0, alice, T0),
         ("history", s["c1"], "logo.bin", None, None, None, alice, T0),
         ("history", s["c1"], "old/name.txt", None, 1, 0, alice, T0),
     ]
-    merge = ("history", s["m"], f"{s['c3']} {s['s1']}", "Alice Archer", alice, T0 + 400, T0 + 400, True, 0, 0, 0)
+    merge = ("history", s["m"], f"{s['c3']} {s['s1']}", "Alice Archer", alice, T0 + 400, T0 + 400, True, 0, 0, 0, "")
     assert rows[s["m"]] == merge
     assert s["m"] not in files
 

@@ -1,27 +1,171 @@
 """Governance rules over the strategy itself: references, ownership, reliability mechanisms,
-migrations, the risk register, decisions, capacity and targets. Each rule is a function from the
-Estate to diagnostics; `GOVERNANCE_RULES` lists them in the order `check` runs them."""
+decisions, capacity and targets, here; migrations, the risk register and controls in their own
+modules. Each rule is a function from the Estate to diagnostics; `GOVERNANCE_RULES` lists them all
+in the order `check` runs them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator
 
+from charter.analysis.checks.context import CheckContext as CheckContext  # named from here by `cli/controls`
+from charter.analysis.checks.context import GovernanceRule
 from charter.analysis.checks.governance_controls import check_controls
+from charter.analysis.checks.governance_migrations import check_migrations
+from charter.analysis.checks.governance_risks import check_risks
+from charter.analysis.checks.standards import CODES as STANDARDS_CODES
 from charter.analysis.component_sources import release_pattern_problems
 from charter.analysis.metrics import METRICS, parse_metric_value
-from charter.analysis.risk import matrix as risk_analysis
 from charter.model.catalog import (
     ON_CALL_ANNOTATION,
     OWNED_KINDS,
     RUNBOOK_ANNOTATION,
     CatalogEntity,
 )
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.decision import CODES as DECISION_CODES
+from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.estate import CODES as ESTATE_CODES
 from charter.model.estate import Estate
 from charter.model.organization import Organization
+
+CODES = Codes(
+    Rule(
+        "REF005",
+        "SLO joins no component",
+        Severity.WARNING,
+        rationale="An SLO that belongs to no component counts for no service's reliability.",
+        fix=(
+            "Add a `charter.dev/component` label, name its service like a component, or list it in the component's "
+            "`charter.dev/slos` annotation."
+        ),
+        example="""\
+# slos/checkout.yaml (Sloth)
+version: prometheus/v1
+service: checkout-v2    # no component is called checkout-v2, none lists its SLOs
+slos:
+  - name: availability
+""",
+    ),
+    Rule(
+        "OWN001",
+        "No owner",
+        Severity.ERROR,
+        rationale="Every component, system, resource and API needs an accountable owner.",
+        fix="Set `spec.owner` to a Group (or User).",
+        example="""\
+# catalog/payments.yaml
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: payments}
+spec: {type: service, lifecycle: production}    # no spec.owner
+""",
+    ),
+    Rule(
+        "OWN002",
+        "Critical entity owned by a person",
+        Severity.ERROR,
+        rationale="Tier-1 and tier-2 systems must be owned by a team, so ownership survives people leaving.",
+        fix="Set `spec.owner` to a Group.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  name: payments
+  annotations: {charter.dev/tier: "1"}
+spec: {type: service, lifecycle: production, owner: user:ada}
+""",
+    ),
+    Rule(
+        "OWN003",
+        "Owner does not resolve",
+        Severity.ERROR,
+        rationale="An owner that is not an existing Group or User leaves the entity unowned in practice.",
+        fix="Declare the group, or correct `spec.owner`.",
+        example="""\
+# catalog/payments.yaml
+spec: {type: service, lifecycle: production, owner: group:payments-sre}   # no such Group
+""",
+    ),
+    Rule(
+        "REL001",
+        "Tier-1 service without SLO",
+        Severity.ERROR,
+        rationale="A tier-1 service without an SLO has no agreed definition of working.",
+        fix="Add an SLO (OpenSLO, Sloth or Pyrra) that joins this component.",
+        example="""\
+# catalog/payments.yaml: tier 1, and no SLO joins it
+metadata:
+  name: payments
+  annotations:
+    charter.dev/tier: "1"
+    charter.dev/on-call: pagerduty:PAY
+    charter.dev/runbook: docs/run.md
+spec: {type: service, lifecycle: production, owner: payments}
+""",
+    ),
+    Rule(
+        "REL002",
+        "Tier-1 service without on-call",
+        Severity.ERROR,
+        rationale="Nobody is paged when a tier-1 service breaks.",
+        fix="Add the `charter.dev/on-call` annotation naming the rotation or schedule.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  name: payments
+  annotations:
+    charter.dev/tier: "1"
+    charter.dev/runbook: docs/run.md       # and no charter.dev/on-call
+spec: {type: service, lifecycle: production, owner: payments}
+""",
+    ),
+    Rule(
+        "REL003",
+        "Tier-1 service without runbook",
+        Severity.WARNING,
+        rationale="The person paged at night needs written steps.",
+        fix="Add the `charter.dev/runbook` annotation with the runbook's path or URL.",
+        example="""\
+# catalog/payments.yaml
+metadata:
+  name: payments
+  annotations:
+    charter.dev/tier: "1"
+    charter.dev/on-call: pagerduty:PAY     # and no charter.dev/runbook
+spec: {type: service, lifecycle: production, owner: payments}
+""",
+    ),
+    Rule(
+        "CAP001",
+        "Capacity names an unknown team",
+        Severity.ERROR,
+        rationale="Capacity for a team that does not exist cannot be planned against.",
+        fix="Use the name of a declared Group.",
+        example="""\
+# roadmap/capacity-2027q1.yaml
+spec:
+  quarter: 2027Q1
+  teams: {payments: 40, search: 20}     # no Group search is declared
+""",
+    ),
+    Rule(
+        "TGT001",
+        "Target with an invalid value",
+        Severity.ERROR,
+        rationale="A target value must be in the metric's unit (a duration, a ratio or a number).",
+        fix="Write the value in the metric's unit, e.g. `1d`, `0.15`, `3`.",
+        example="""\
+# charter.yaml
+spec:
+  goals:
+    - id: faster
+      targets:
+        - {metric: delivery.lead_time_for_changes.p90, op: '<=', value: soon}   # e.g. 2d
+""",
+    ),
+    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"], STANDARDS_CODES["REF007"]),
+)
+diagnostic = CODES.diagnostic
+
 
 # Annotations of Backstage's PagerDuty and Opsgenie plugins also name an on-call rotation.
 ON_CALL_ANNOTATIONS = (
@@ -31,18 +175,6 @@ ON_CALL_ANNOTATIONS = (
     "opsgenie.com/team",
     "opsgenie.com/component-selector",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class CheckContext:
-    """What governance rules need besides the Estate: today's date (rules are pure, so the clock
-    is passed in) and a way to ask whether a repo-relative path exists."""
-
-    today: date
-    path_exists: Callable[[str], bool]
-
-
-GovernanceRule = Callable[[Estate, CheckContext], Iterator[Diagnostic]]
 
 
 def _organization(estate: Estate) -> Organization | None:
@@ -107,104 +239,6 @@ def check_reliability_mechanisms(estate: Estate, context: CheckContext) -> Itera
             yield diagnostic("REL002", f"tier-1 service {ref.short} names no on-call", where, entity=ref.short)
         if not str(annotations.get(RUNBOOK_ANNOTATION, "")).strip():
             yield diagnostic("REL003", f"tier-1 service {ref.short} has no runbook", where, entity=ref.short)
-
-
-def _is_url(text: str) -> bool:
-    return "://" in text
-
-
-def check_migrations(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
-    slo_names = set(estate.slos) | {slo.declared_name for slo in estate.slos.values() if slo.declared_name}
-    for initiative in estate.initiatives:
-        spec = initiative.spec
-        if spec.type != "migration":
-            continue
-        name = initiative.ref.short
-        plan = spec.migration
-
-        def at(*pointer: str | int, base: Location | None = initiative.location) -> Location | None:
-            return _at(base, "spec", "migration", *pointer)
-
-        if plan is None or not (plan.rollback_plan or "").strip():
-            yield diagnostic("MIG001", f"migration {name} has no rollback plan", at("rollbackPlan"), entity=name)
-        elif not _is_url(plan.rollback_plan or "") and not context.path_exists(plan.rollback_plan or ""):
-            yield diagnostic(
-                "MIG004",
-                f"rollback plan {plan.rollback_plan!r} of {name} does not exist in the repository",
-                at("rollbackPlan"),
-                entity=name,
-            )
-        if plan is None or not [item for item in plan.success_criteria if item.strip()]:
-            yield diagnostic("MIG002", f"migration {name} has no success criteria", at("successCriteria"), entity=name)
-        if plan is None or not [item for item in plan.observability if item.strip()]:
-            yield diagnostic("MIG003", f"migration {name} has no observability", at("observability"), entity=name)
-            continue
-        for index, entry in enumerate(plan.observability):
-            entry = entry.strip()
-            if entry.lower().startswith("slo:"):
-                if entry[4:] not in slo_names:
-                    yield diagnostic(
-                        "MIG004",
-                        f"observability entry {entry!r} of {name} names no loaded SLO",
-                        at("observability", index),
-                        entity=name,
-                    )
-            elif entry and not _is_url(entry) and not context.path_exists(entry):
-                yield diagnostic(
-                    "MIG004",
-                    f"observability entry {entry!r} of {name} is neither a URL nor a path in the repository",
-                    at("observability", index),
-                    entity=name,
-                )
-
-
-def check_risks(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
-    organization = _organization(estate)
-    if organization is None:
-        return
-    matrix = organization.spec.risk_matrix
-    appetite = organization.spec.risk_appetite
-    missing_appetite: set[str] = set()
-    links = risk_analysis.link_risks(estate)
-    for risk in sorted(estate.risks, key=lambda item: str(item.ref)):
-        spec = risk.spec
-        name = risk.ref.short
-
-        def at(*pointer: str | int, base: Location | None = risk.location) -> Location | None:
-            return _at(base, *pointer)
-
-        if not (spec.owner or "").strip():
-            yield diagnostic("RSK001", f"risk {name} has no owner", at("spec"), entity=name)
-        if spec.treatment is None:
-            yield diagnostic("RSK002", f"risk {name} has no treatment", at("spec"), entity=name)
-        if spec.status == "closed":
-            continue
-        if spec.review_by is None:
-            yield diagnostic("RSK003", f"risk {name} has no review date", at("spec"), entity=name)
-        elif spec.review_by < context.today:
-            yield diagnostic(
-                "RSK004",
-                f"risk {name} was due for review on {spec.review_by.isoformat()}",
-                at("spec", "reviewBy"),
-                entity=name,
-            )
-        exceeds = risk_analysis.above_appetite(risk, matrix, appetite)
-        if exceeds is None:
-            missing_appetite.add(spec.category)
-        elif exceeds and risk_analysis.acceptance(risk, links, context.today) is None:
-            level = risk_analysis.levels(risk, matrix).residual
-            yield diagnostic(
-                "RSK005",
-                f"risk {name} is {level}, above the {spec.category} appetite of {appetite[spec.category]}, "
-                "with no accepted decision and no mitigation committed before its review",
-                at("spec", "residual") if spec.residual else at("spec"),
-                entity=name,
-            )
-    where = _at(organization.location, "spec", "riskAppetite")
-    for category in sorted(missing_appetite):
-        yield diagnostic(
-            "RSK006", f"risk appetite has no entry for category {category!r}", where, entity=f"category:{category}"
-        )
 
 
 def check_decisions(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
@@ -273,3 +307,5 @@ GOVERNANCE_RULES: tuple[GovernanceRule, ...] = (
     check_targets,
     check_release_tag_patterns,
 )
+
+RULES = GOVERNANCE_RULES  # what `charter check` runs of this module (`analysis/checks/check.py`)

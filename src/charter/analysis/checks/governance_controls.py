@@ -5,17 +5,49 @@ obligation's OSCAL profile is known, not stated at all (CTL002)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
 
+from charter.analysis.checks.context import CheckContext
 from charter.analysis.security.controls import control_coverage
 from charter.analysis.security.oscal_profiles import OscalRequirements
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.estate import Estate
 from charter.model.refs import EntityRef
 
-if TYPE_CHECKING:  # governance registers this module's rule, so it is imported only for types
-    from charter.analysis.checks.governance import CheckContext
+CODES = Codes(
+    Rule(
+        "CTL001",
+        "Compliance obligation without control set",
+        Severity.ERROR,
+        rationale=(
+            "An obligation listed in `spec.compliance` with no ControlSet has no requirement implemented or evidenced."
+        ),
+        fix="Add a ControlSet under controls/ whose `spec.obligation` names the obligation.",
+        example="""\
+# charter.yaml
+spec:
+  compliance: [soc2]        # and no ControlSet has spec.obligation: soc2
+""",
+    ),
+    Rule(
+        "CTL002",
+        "Required control without implementation",
+        Severity.ERROR,
+        rationale=(
+            "A requirement of an obligation the company must meet is only planned, or has no implementation statement "
+            "at all (it is in the obligation's OSCAL profile but not in the ControlSet)."
+        ),
+        fix="Implement the control and set its status, owner and evidence, or mark it not-applicable with a reason.",
+        example="""\
+# controls/soc2.yaml
+spec:
+  obligation: soc2
+  requirements:
+    - {id: CC6.1, title: Logical access, status: planned}
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
 
 
 def control_gaps(

@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
-from charter.analysis.checks.governance import CheckContext, GovernanceRule
+from charter.analysis.checks.context import CheckContext, GovernanceRule
 from charter.analysis.reliability.incidents import (
     MAJOR_SEVERITIES,
     IncidentOptions,
@@ -19,12 +19,104 @@ from charter.analysis.reliability.incidents import (
     open_action_items,
     postmortem_status,
 )
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Estate
 from charter.model.incident import Incident
 from charter.model.organization import Policies
 from charter.model.refs import EntityRef
+
+CODES = Codes(
+    Rule(
+        "REL004",
+        "SLO tighter than its dependencies allow",
+        Severity.WARNING,
+        rationale=(
+            "A service cannot be more available than the product of the SLOs of what it depends on; the objective "
+            "will be missed by arithmetic, not by accident."
+        ),
+        fix=(
+            "Lower the objective, raise the dependencies' SLOs, or remove the hard dependency (caching, fallbacks, "
+            "asynchronous calls)."
+        ),
+        example="""\
+# catalog/checkout.yaml: its SLO is 99.99%, and it depends on payments, whose SLO is 99.9%
+metadata: {name: checkout}
+spec: {type: service, lifecycle: production, owner: shop, dependsOn: [component:payments]}
+""",
+    ),
+    Rule(
+        "REL005",
+        "SEV1/SEV2 without postmortem past policy",
+        Severity.ERROR,
+        rationale=(
+            "A major incident nobody wrote up teaches nothing; `policies.postmortemWithinDays` says when it is due."
+        ),
+        fix="Write the postmortem and set `postmortem: {status: published, date: ...}` in its front matter.",
+        example="""\
+<!-- incidents/2026-03-01-payments-outage.md: resolved 2026-03-02, today 2026-03-20 -->
+---
+severity: SEV1
+services: [payments]
+started: 2026-03-01T10:00:00Z
+resolved: 2026-03-02T09:00:00Z
+postmortem: {status: draft}     # policies.postmortemWithinDays: 5
+---
+""",
+    ),
+    Rule(
+        "REL006",
+        "Action item overdue",
+        Severity.WARNING,
+        rationale="An open action item past its due date is a known risk left in place.",
+        fix="Close the action item, or agree a new due date with its owner.",
+        example="""\
+<!-- incidents/2026-03-01-payments-outage.md, read on 2026-05-01 -->
+actionItems:
+  - {id: A1, title: Add a canary, owner: group:payments, due: 2026-04-15, status: open}
+""",
+    ),
+    Rule(
+        "REL007",
+        "Repeated incidents on a service",
+        Severity.WARNING,
+        rationale=(
+            "The same failure of the same service within `policies.repeatIncidentWindowDays` means the first "
+            "postmortem's actions did not prevent it."
+        ),
+        fix="Fund the prevent action items of the earlier incident, and review why they did not hold.",
+        example="""\
+<!-- incidents/: two incidents 12 days apart (policies.repeatIncidentWindowDays: 30) -->
+severity: SEV2
+services: [payments]
+cause: dependency
+""",
+    ),
+    Rule(
+        "REL008",
+        "Incident names an unknown service",
+        Severity.WARNING,
+        rationale="An incident on a service the catalog does not have counts for no team's reliability.",
+        fix="Name the service like a component, or add the component to the catalog.",
+        example="""\
+<!-- incidents/2026-03-01-payments-outage.md -->
+services: [payment-gateway]     # the catalog's component is payments-gateway
+""",
+    ),
+    Rule(
+        "REL009",
+        "Action item without owner",
+        Severity.WARNING,
+        rationale="An open action item nobody owns will not be done.",
+        fix="Set `owner` on the action item to a Group or User.",
+        example="""\
+<!-- incidents/2026-03-01-payments-outage.md -->
+actionItems:
+  - {id: A2, title: Fix retries, due: 2026-04-30, status: open}   # no owner
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
 
 
 def _policies(estate: Estate) -> Policies:
@@ -148,3 +240,5 @@ RELIABILITY_RULES: tuple[GovernanceRule, ...] = (
     check_repeated_incidents,
     check_incident_services,
 )
+
+RULES = RELIABILITY_RULES  # what `charter check` runs of this module (`analysis/checks/check.py`)

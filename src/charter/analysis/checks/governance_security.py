@@ -10,8 +10,86 @@ from collections.abc import Iterator
 from charter.analysis.security.posture import AssessedFinding, SecurityAssessment
 from charter.analysis.security.scorecard_gaps import GapKind
 from charter.analysis.security.ssvc import automatable_of
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
+
+CODES = Codes(
+    Rule(
+        "SEC001",
+        "Known-exploited vulnerability on an internet-facing tier-1 component",
+        Severity.ERROR,
+        rationale=(
+            "A CVE in CISA's KEV catalog is being exploited now; on a critical service open to the internet it is the "
+            "first thing an attacker tries."
+        ),
+        fix=(
+            "Patch or mitigate it now; if that cannot be done, record an accepted decision naming `finding:CVE-...` "
+            "with an expiry."
+        ),
+        example="""\
+# facts/kev.json names CVE-2021-44228; facts/scans/payments-trivy.json finds it in an image of
+# catalog/payments.yaml: tier 1, charter.dev/internet-facing: "true"
+""",
+    ),
+    Rule(
+        "SEC002",
+        "Critical or high finding past its remediation SLA",
+        Severity.ERROR,
+        rationale=(
+            "Critical and high findings past `policies.remediationSlaDays` are the backlog auditors and attackers "
+            "both look at."
+        ),
+        fix="Fix the finding, or record an accepted decision (or a risk with treatment accept) that names it.",
+        example="""\
+# facts/scans/payments-trivy.json: a critical finding first seen on 2026-09-01,
+# `charter security --as-of 2026-11-01` (policies.remediationSlaDays.critical: 15)
+""",
+    ),
+    Rule(
+        "SEC003",
+        "Access-control gap on a tier-1 repository",
+        Severity.ERROR,
+        rationale=(
+            "Branch protection, code review and token permissions decide who can change what tier-1 services run."
+        ),
+        fix="Raise the Scorecard check to `policies.scorecardMinimum`, then import the new result.",
+        example="""\
+# facts/scorecard/payments.json, for the repository of a tier-1 component
+{"repo": {"name": "github.com/acme/payments"},
+ "checks": [{"name": "Branch-Protection", "score": 0}]}     # policies.scorecardMinimum: 7
+""",
+    ),
+    Rule(
+        "SEC004",
+        "CVSS vector does not parse",
+        Severity.WARNING,
+        rationale="Without a vector Charter cannot tell whether exploitation is automatable; SSVC assumes it is not.",
+        fix="Fix the scanner's output, or report the vector to the scanner's maintainers.",
+        example="""\
+# facts/scans/payments-grype.json
+"cvss": [{"vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"}]   # A: is missing
+""",
+    ),
+    Rule(
+        "SEC005",
+        "Finding exception expired",
+        Severity.WARNING,
+        rationale=(
+            "An accepted decision or risk acceptance that named the finding has expired; the finding counts again."
+        ),
+        fix="Fix the finding, or renew the decision's `expires` (or the risk's `reviewBy`).",
+        example="""\
+<!-- decisions/0031-accept-log4j-on-legacy.md -->
+---
+status: accepted
+expires: 2026-06-30       # passed; the finding counts again
+findings: [CVE-2021-44228]
+---
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 TIER_ONE = 1
 SLA_SEVERITIES = frozenset({"critical", "high"})

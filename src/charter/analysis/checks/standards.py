@@ -12,11 +12,71 @@ from typing import Any
 
 from charter.analysis.metrics import COMPARISONS, METRICS, parse_metric_value
 from charter.model.catalog import CatalogEntity
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Entity, Estate
 from charter.model.kinds import AppliesTo, Standard, StandardRule
 from charter.model.refs import EntityRef
+
+CODES = Codes(
+    Rule(
+        "REF007",
+        "Unknown metric",
+        Severity.ERROR,
+        rationale="Targets and standards must name metrics from the registry (`charter metrics`).",
+        fix="Use a metric name that `charter metrics` lists.",
+        example="""\
+# charter.yaml
+spec:
+  goals:
+    - id: faster
+      targets:
+        - {metric: delivery.lead_time, op: '<=', value: 1d}   # delivery.lead_time_for_changes.p50
+""",
+    ),
+    Rule(
+        "STD001",
+        "Unknown standard check",
+        Severity.ERROR,
+        rationale="A rule whose check Charter does not know can never pass or fail.",
+        fix="Use a check that `charter rules --checks` lists.",
+        example="""\
+# standards/services.yaml
+spec:
+  rules:
+    - {id: has-owner, level: bronze, check: owner.present}   # the check is owner.exists
+""",
+    ),
+    Rule(
+        "STD002",
+        "Rule level not declared",
+        Severity.ERROR,
+        rationale="A rule's level must be one of the standard's `levels`.",
+        fix="Add the level to `spec.levels` or correct the rule.",
+        example="""\
+# standards/services.yaml
+spec:
+  levels: [bronze, silver, gold]
+  rules:
+    - {id: has-owner, level: platinum, check: owner.exists}
+""",
+    ),
+    Rule(
+        "STD003",
+        "Invalid check arguments",
+        Severity.ERROR,
+        rationale="The check's `with` block is missing a required argument or has a wrong one.",
+        fix="Give the arguments the check documents.",
+        example="""\
+# standards/services.yaml
+spec:
+  rules:
+    - {id: documented, level: silver, check: annotation.exists}   # needs with: {key: ...}
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 # Metric values by (metric name, entity reference); filled from the latest snapshot.
 MetricValues = Mapping[tuple[str, EntityRef], float]

@@ -8,16 +8,59 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain
 
 from charter.model.catalog import IGNORE_ANNOTATION
-from charter.model.codes import RULES, diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.estate import Estate
 from charter.model.refs import ReferenceError_, parse_ref
+
+CODES = Codes(
+    Rule(
+        "SUP001",
+        "Suppression without reason",
+        Severity.WARNING,
+        rationale="Every suppression must say why, so the next reader can judge whether it still holds.",
+        fix='Add a reason after the codes (`charter.dev/ignore: "OWN002: vendor-owned, ADR-0012"`).',
+        example="""\
+# catalog/payments.yaml
+metadata:
+  annotations:
+    charter.dev/ignore: OWN002      # no reason after the codes
+""",
+    ),
+    Rule(
+        "SUP002",
+        "Suppression expired",
+        Severity.WARNING,
+        rationale="A suppression past its `until` date no longer applies.",
+        fix="Fix the finding, or renew the suppression with a new date and reason.",
+        example="""\
+# catalog/payments.yaml, checked on 2026-11-24
+metadata:
+  annotations:
+    charter.dev/ignore: "OWN002: vendor-owned, see ADR-0012; until 2026-06-30"
+""",
+    ),
+    Rule(
+        "SUP003",
+        "Unknown diagnostic code in settings",
+        Severity.WARNING,
+        rationale="A setting that names a code Charter does not have does nothing.",
+        fix="Use a code from `charter rules`.",
+        example="""\
+# charter.yaml
+spec:
+  diagnostics: {OWN02: warning}     # OWN002
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 _UNTIL = re.compile(r"[;,]?\s*until\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 _CODE = re.compile(r"^[A-Z]{3}\d{3}$")
@@ -50,8 +93,11 @@ def parse_ignore_annotation(value: str) -> list[tuple[list[str], str, date | Non
     return parsed
 
 
-def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagnostic]]:
-    """Every suppression the repository declares, and the problems with their syntax."""
+def collect_suppressions(
+    estate: Estate, is_declared: Callable[[str], bool] | None = None
+) -> tuple[list[Suppression], list[Diagnostic]]:
+    """Every suppression the repository declares, and the problems with their syntax; with
+    `is_declared`, also the codes that settings and suppressions name but no module declares."""
     suppressions: list[Suppression] = []
     problems: list[Diagnostic] = []
     for ref, entity in estate.entities.items():
@@ -88,17 +134,21 @@ def collect_suppressions(estate: Estate) -> tuple[list[Suppression], list[Diagno
                     base.at("spec", "ignore", index),
                 )
             )
+        if is_declared is not None:
+            problems.extend(
+                diagnostic(
+                    "SUP003", f"spec.diagnostics names unknown code {code!r}", base.at("spec", "diagnostics", code)
+                )
+                for code in organization.spec.diagnostics
+                if not is_declared(code.upper())
+            )
+    if is_declared is not None:
         problems.extend(
-            diagnostic("SUP003", f"spec.diagnostics names unknown code {code!r}", base.at("spec", "diagnostics", code))
-            for code in organization.spec.diagnostics
-            if code.upper() not in RULES
+            diagnostic("SUP003", f"suppression names unknown code {code!r}", item.location, entity=item.entity)
+            for item in suppressions
+            for code in sorted(item.codes)
+            if not _CODE.match(code) or not is_declared(code)
         )
-    problems.extend(
-        diagnostic("SUP003", f"suppression names unknown code {code!r}", item.location, entity=item.entity)
-        for item in suppressions
-        for code in sorted(item.codes)
-        if not _CODE.match(code) or code not in RULES
-    )
     return suppressions, problems
 
 
@@ -113,9 +163,16 @@ def _matches(suppression: Suppression, item: Diagnostic) -> bool:
     return True
 
 
-def apply_settings(estate: Estate, diagnostics: Iterable[Diagnostic], today: date) -> list[Diagnostic]:
-    """Apply suppressions and severity overrides; add the diagnostics about suppressions."""
-    suppressions, problems = collect_suppressions(estate)
+def apply_settings(
+    estate: Estate,
+    diagnostics: Iterable[Diagnostic],
+    today: date,
+    is_declared: Callable[[str], bool] | None = None,
+) -> list[Diagnostic]:
+    """Apply suppressions and severity overrides; add the diagnostics about suppressions. Codes the
+    settings name are checked only with `is_declared` (`charter check` does; a report that keeps
+    only its own codes need not)."""
+    suppressions, problems = collect_suppressions(estate, is_declared)
     valid: dict[str, list[Suppression]] = defaultdict(list)  # by code: thousands of items, hundreds of these
     for suppression in suppressions:
         name = ",".join(sorted(suppression.codes))

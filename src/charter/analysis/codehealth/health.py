@@ -1,48 +1,50 @@
-"""Code health of one component from its git history: hotspots (change frequency × size), change
-coupling, knowledge concentration and bus factor, author turnover, stale files still coupled to hot
-ones, and the age of each file's last change (DESIGN.md "Metric definitions").
+"""Code health of one component on its repository's default branch: hotspots (change frequency ×
+size), change coupling, knowledge concentration and bus factor, author turnover, stale files still
+coupled to hot ones, the age of each file's last change, and the share of changes AI coding agents
+made (DESIGN.md "Metric definitions").
 
-The caller reads the component's file-change rows from the store (restricted to its repository and,
-in a monorepo, its path prefix) and passes them ordered by `authored_at`; they are folded in one pass
-(see `codehealth_history`), so a million rows take seconds and memory grows with files, not rows.
+The caller gives the files at the head of the default branch with their lines (restricted, in a
+monorepo, to the component's folder), the default branch's history (`Mainline`), and the component's
+file-change rows ordered by `authored_at`; rows of other commits (abandoned branches, tags left on
+them) count for nothing. The rows are folded in one pass (see `codehealth_history`), so a million
+rows take seconds and memory grows with files, not rows.
 
 Definitions:
 - Recent window: `[today - window_days, ...)`; the previous window is the one before it.
-- Size: a file's lines now, the sum of additions - deletions over its whole history (its line count
-  when the whole history is mined); binary files have no size. A text file whose size is 0 or less
-  is gone (deleted) and left out; a deleted binary file cannot be told from numstat and stays.
+- Files: those at the head of the default branch, sized by their lines there (binary files have no
+  size). A file's history follows its renames on the default branch.
 - Hotspot score: commits touching the file in the recent window × size. Hotspots are the top decile
   (the best ceil(n / 10) scores, ties included) of the n files changed in the window that have a
-  positive score. Bot commits count as changes here.
+  positive score. Bot and agent commits count as changes here.
 - Coupling: commits changing both files, over the whole history, skipping bulk commits (more than
   `max_changeset_size` files, as code-maat does). A pair is listed once, `first` being the file with
   fewer such commits, so `confidence` = support / commits of `first`, the stronger direction.
 - Knowledge: a file's (or the component's) added lines in the recent window by author, or over all
   history when the window has none; the top author's share, and the bus factor: the fewest authors
-  whose lines cover more than half. Bots are left out.
+  whose lines cover more than half. Bots and agents are left out.
 - Author turnover: share of the previous window's human authors with no commit in the recent one.
+- Agent change share: the recent window's commits (that changed a file not left out) an AI coding
+  agent authored or co-authored, divided by all of them.
 - Excluded paths (lockfiles, vendored, generated: `codehealth_patterns.DEFAULT_EXCLUDES`) count
-  for nothing but a renamed file's line count, and files whose newest path is excluded are not shown."""
+  for nothing but a renamed file's identity, and are not shown."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from charter.analysis.codehealth.authors import AuthorKind
 from charter.analysis.codehealth.history import FileAggregate, FileChangeRow, HistoryFolder, MinedHistory
-from charter.analysis.codehealth.patterns import (
-    DEFAULT_BOTS,
-    DEFAULT_EXCLUDES,
-    compile_bot_patterns,
-    compile_path_globs,
-)
+from charter.analysis.codehealth.mainline import Mainline
+from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
 
 __all__ = [
-    "DEFAULT_BOTS",
     "DEFAULT_EXCLUDES",
+    "AutomatedChanges",
     "CodeHealth",
     "CodeHealthOptions",
     "Coupling",
@@ -50,6 +52,7 @@ __all__ = [
     "FileHealth",
     "Knowledge",
     "KnowledgeBasis",
+    "Mainline",
     "StaleCoupling",
     "analyze_code_health",
     "knowledge",
@@ -61,11 +64,10 @@ HOTSPOT_DECILE = 0.1
 @dataclass(frozen=True, slots=True)
 class CodeHealthOptions:
     """`today` is the end of the recent window; `exclude` None means `DEFAULT_EXCLUDES` and an empty
-    sequence excludes nothing; `bots` are `policies.bots`."""
+    sequence excludes nothing."""
 
     today: datetime
     window_days: int = 365
-    bots: Sequence[str] = DEFAULT_BOTS
     exclude: Sequence[str] | None = None
     max_changeset_size: int = 50
     min_support: int = 3
@@ -100,12 +102,12 @@ class Knowledge:
 @dataclass(frozen=True, slots=True)
 class FileHealth:
     path: str
-    lines: int | None  # None for a binary file
+    lines: int | None  # at the head; None for a binary file
     commits: int
     commits_in_window: int
     churn_in_window: int  # lines added + deleted in the recent window
-    last_changed: datetime
-    age_days: int  # whole days from the last change to `today`
+    last_changed: datetime | None  # None: no commit of the default branch changed it (a merge made it)
+    age_days: int | None  # whole days from the last change to `today`
     hotspot_score: int | None  # None for a binary file
     hotspot: bool
     knowledge: Knowledge
@@ -134,8 +136,19 @@ class StaleCoupling:
 
 
 @dataclass(frozen=True, slots=True)
+class AutomatedChanges:
+    """The recent window's commits one bot or agent made (for an agent: authored or co-authored)."""
+
+    label: str
+    kind: AuthorKind
+    commits: int
+
+
+@dataclass(frozen=True, slots=True)
 class CodeHealth:
-    """One component's code health. `files` are the files that exist now, hottest first."""
+    """One component's code health. `files` are the files at the head of the default branch, hottest
+    first. `window_commits` and `agent_commits` (the recent window's, by sha) let teams and the
+    organisation count a commit once however many of their components it changed."""
 
     today: datetime
     window_start: datetime
@@ -149,6 +162,14 @@ class CodeHealth:
     previous_authors: int
     departed_authors: int
     author_turnover: float | None  # None when the previous window had no author
+    window_commits: frozenset[str]
+    agent_commits: frozenset[str]
+    automated_changes: tuple[AutomatedChanges, ...]  # most commits first
+
+    @property
+    def agent_change_share(self) -> float | None:
+        """Agent commits ÷ commits in the recent window; None when the window has none."""
+        return agent_change_share(len(self.agent_commits), len(self.window_commits))
 
     @property
     def hotspots(self) -> tuple[FileHealth, ...]:
@@ -161,26 +182,52 @@ class CodeHealth:
             "code_health.bus_factor": None if self.knowledge.bus_factor is None else float(self.knowledge.bus_factor),
             "code_health.knowledge_concentration": self.knowledge.top_author_share,
             "code_health.author_turnover": self.author_turnover,
+            "code_health.agent_change_share": self.agent_change_share,
         }
 
 
-def analyze_code_health(rows: Iterable[FileChangeRow], options: CodeHealthOptions) -> CodeHealth:
-    """Rows: `(sha, path, old_path, additions, deletions, author_email, authored_at)` of one component,
-    ordered by `authored_at` (a ValueError says which row is out of order); read once."""
+def agent_change_share(agent_commits: int, commits: int) -> float | None:
+    return agent_commits / commits if commits else None
+
+
+@dataclass(frozen=True, slots=True)
+class _HeadFile:
+    """A file at the head: its lines there, and what the default branch's history says about it."""
+
+    path: str
+    lines: int | None
+    history: FileAggregate
+
+    @property
+    def score(self) -> int | None:
+        return None if self.lines is None else self.history.commits_in_window * self.lines
+
+
+def analyze_code_health(
+    rows: Iterable[FileChangeRow],
+    head_files: Mapping[str, int | None],
+    mainline: Mainline,
+    options: CodeHealthOptions,
+) -> CodeHealth:
+    """`head_files`: the component's files at the head of the default branch and their lines (None:
+    binary). Rows: `(sha, path, old_path, additions, deletions, author_email, authored_at)` of the
+    component, ordered by `authored_at` (a ValueError says which row is out of order); read once;
+    those of commits not in `mainline` are skipped."""
     is_excluded = compile_path_globs(DEFAULT_EXCLUDES if options.exclude is None else options.exclude)
     folder = HistoryFolder(
-        options.window_start,
-        options.previous_window_start,
-        is_excluded,
-        compile_bot_patterns(options.bots),
-        options.max_changeset_size,
+        options.window_start, options.previous_window_start, is_excluded, mainline, options.max_changeset_size
     )
     history = folder.fold(rows)
-    current = {path: file for path, file in history.files.items() if _exists(file) and not is_excluded(path)}
+    current = {
+        path: _HeadFile(path, lines, history.files.get(path) or FileAggregate(path))
+        for path, lines in head_files.items()
+        if not is_excluded(path)
+    }
     hot_paths = _hotspot_paths(current)
     files = tuple(sorted((_file_health(file, options.today, hot_paths) for file in current.values()), key=_hottest))
     couplings = _couplings(history, current, options.min_support)
     departed = history.previous_authors - history.recent_authors
+    agent_commits = frozenset(sha for sha in history.window_commits if mainline.agent(sha) is not None)
     return CodeHealth(
         today=options.today,
         window_start=options.window_start,
@@ -194,19 +241,24 @@ def analyze_code_health(rows: Iterable[FileChangeRow], options: CodeHealthOption
         previous_authors=len(history.previous_authors),
         departed_authors=len(departed),
         author_turnover=len(departed) / len(history.previous_authors) if history.previous_authors else None,
+        window_commits=history.window_commits,
+        agent_commits=agent_commits,
+        automated_changes=_automated_changes(history.window_commits, mainline),
     )
 
 
-def _exists(file: FileAggregate) -> bool:
-    return file.binary or file.lines > 0
+def _automated_changes(window_commits: Iterable[str], mainline: Mainline) -> tuple[AutomatedChanges, ...]:
+    counts: Counter[tuple[str, AuthorKind]] = Counter()
+    for sha in window_commits:
+        made_by = mainline.agent(sha) or mainline.authored_by.get(sha)
+        if made_by is not None:
+            counts[made_by.label, made_by.kind] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return tuple(AutomatedChanges(label, kind, commits) for (label, kind), commits in ranked)
 
 
-def _score(file: FileAggregate) -> int | None:
-    return None if file.binary else file.commits_in_window * max(file.lines, 0)
-
-
-def _hotspot_paths(files: Mapping[str, FileAggregate]) -> frozenset[str]:
-    scores = {path: score for path, file in files.items() if (score := _score(file))}
+def _hotspot_paths(files: Mapping[str, _HeadFile]) -> frozenset[str]:
+    scores = {path: score for path, file in files.items() if (score := file.score)}
     if not scores:
         return frozenset()
     ranked = sorted(scores.values(), reverse=True)
@@ -218,19 +270,19 @@ def _age_days(today: datetime, moment: datetime) -> int:
     return max((today - moment).days, 0)
 
 
-def _file_health(file: FileAggregate, today: datetime, hot_paths: frozenset[str]) -> FileHealth:
-    assert file.last_changed is not None  # every file comes from a row
+def _file_health(file: _HeadFile, today: datetime, hot_paths: frozenset[str]) -> FileHealth:
+    history = file.history
     return FileHealth(
         path=file.path,
-        lines=None if file.binary else file.lines,
-        commits=file.commits,
-        commits_in_window=file.commits_in_window,
-        churn_in_window=file.churn_in_window,
-        last_changed=file.last_changed,
-        age_days=_age_days(today, file.last_changed),
-        hotspot_score=_score(file),
+        lines=file.lines,
+        commits=history.commits,
+        commits_in_window=history.commits_in_window,
+        churn_in_window=history.churn_in_window,
+        last_changed=history.last_changed,
+        age_days=None if history.last_changed is None else _age_days(today, history.last_changed),
+        hotspot_score=file.score,
         hotspot=file.path in hot_paths,
-        knowledge=knowledge(file.recent_lines_by_author, file.lines_by_author),
+        knowledge=knowledge(history.recent_lines_by_author, history.lines_by_author),
     )
 
 
@@ -258,13 +310,15 @@ def knowledge(recent_lines_by_author: Mapping[str, int], lines_by_author: Mappin
     return Knowledge(basis, len(ranked), top_author, top_lines / total, bus_factor)
 
 
-def _couplings(history: MinedHistory, current: Mapping[str, FileAggregate], min_support: int) -> list[Coupling]:
+def _couplings(history: MinedHistory, current: Mapping[str, _HeadFile], min_support: int) -> list[Coupling]:
     """All pairs of existing files with at least `min_support`, strongest first."""
     couplings = []
     for one, other, support in history.pair_support(min_support):
         if one not in current or other not in current:
             continue
-        first, second = sorted((current[one], current[other]), key=lambda file: (file.coupling_commits, file.path))
+        first, second = sorted(
+            (current[one].history, current[other].history), key=lambda file: (file.coupling_commits, file.path)
+        )
         couplings.append(
             Coupling(
                 first=first.path,
@@ -281,19 +335,19 @@ def _couplings(history: MinedHistory, current: Mapping[str, FileAggregate], min_
 
 def _stale_couplings(
     couplings: Sequence[Coupling],
-    current: Mapping[str, FileAggregate],
+    current: Mapping[str, _HeadFile],
     hot_paths: frozenset[str],
     options: CodeHealthOptions,
 ) -> tuple[StaleCoupling, ...]:
     def stale(path: str) -> bool:
-        last_changed = current[path].last_changed
+        last_changed = current[path].history.last_changed
         return last_changed is not None and last_changed < options.window_start
 
     found = []
     for coupling in couplings:
         for stale_path, hotspot_path in ((coupling.first, coupling.second), (coupling.second, coupling.first)):
             if hotspot_path in hot_paths and stale(stale_path):
-                stale_file = current[stale_path]
+                stale_file = current[stale_path].history
                 assert stale_file.last_changed is not None
                 found.append(
                     StaleCoupling(

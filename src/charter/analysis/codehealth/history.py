@@ -1,5 +1,6 @@
 """One pass over a component's file-change rows, folded into per-file aggregates, co-change pair
 counts and per-component author totals, so memory grows with files, authors and pairs, never rows.
+Rows of commits that are not on the default branch count for nothing.
 
 Renames are followed as they come: a row with `old_path` moves that file's identity to its new path,
 so its history continues under its newest name, and a later file created at the old path is a new
@@ -15,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
+from charter.analysis.codehealth.mainline import Mainline
+
 # (sha, path, old_path, additions, deletions, author_email, authored_at); binary files have no counts.
 FileChangeRow = tuple[str, str, str | None, int | None, int | None, str, datetime]
 
 
 @dataclass(slots=True)
 class FileAggregate:
-    """What history says about one file, under its newest path."""
+    """What history says about one file, under its newest path (its size is the head's, not history's)."""
 
     path: str
-    lines: int = 0
-    binary: bool = False
     last_changed: datetime | None = None
     commits: int = 0
     commits_in_window: int = 0
@@ -35,8 +36,6 @@ class FileAggregate:
     lines_by_author: dict[str, int] = field(default_factory=dict)
 
     def absorb(self, other: FileAggregate) -> None:
-        self.lines += other.lines
-        self.binary = self.binary or other.binary
         if other.last_changed is not None and (self.last_changed is None or other.last_changed > self.last_changed):
             self.last_changed = other.last_changed
         self.commits += other.commits
@@ -55,8 +54,8 @@ def _add_counts(into: dict[str, int], counts: dict[str, int]) -> None:
 @dataclass(frozen=True, slots=True)
 class MinedHistory:
     """The folded history: files by newest path, co-change support by pair of file ids (`paths` names
-    them), and the component's human authors' added lines and who committed in the recent and
-    previous windows."""
+    them), the component's human authors' added lines and who committed in the recent and previous
+    windows, and the commits of the recent window (that changed a file not left out)."""
 
     files: dict[str, FileAggregate]
     paths: tuple[str, ...]
@@ -67,6 +66,7 @@ class MinedHistory:
     previous_authors: frozenset[str]
     churn_in_window: int
     churn: int
+    window_commits: frozenset[str]
 
     def pair_support(self, min_support: int) -> Iterator[tuple[str, str, int]]:
         """Pairs of paths changed together in at least `min_support` commits, with that count."""
@@ -78,20 +78,20 @@ class MinedHistory:
 
 class HistoryFolder:
     """Folds rows ordered by `authored_at` (ties in any order). Rows of excluded paths only move a
-    file's identity and running line count; bots count as changes but not as people."""
+    file's identity; bots and agents count as changes but not as people."""
 
     def __init__(
         self,
         window_start: datetime,
         previous_window_start: datetime,
         is_excluded: Callable[[str], bool],
-        is_bot: Callable[[str], bool],
+        mainline: Mainline,
         max_changeset_size: int,
     ) -> None:
         self._window_start = window_start
         self._previous_window_start = previous_window_start
         self._is_excluded = is_excluded
-        self._is_bot = is_bot
+        self._mainline = mainline
         self._max_changeset_size = max_changeset_size
         self._path_ids: dict[str, int] = {}
         self._parents: list[int] = []
@@ -103,6 +103,7 @@ class HistoryFolder:
         self._previous_authors: set[str] = set()
         self._churn_in_window = 0
         self._churn = 0
+        self._window_commits: set[str] = set()
 
     def fold(self, rows: Iterable[FileChangeRow]) -> MinedHistory:
         self._fold_rows(rows)
@@ -111,7 +112,7 @@ class HistoryFolder:
     def _fold_rows(self, rows: Iterable[FileChangeRow]) -> None:
         # The hot loop, kept flat on purpose: locals and caches, no calls per row but the rare ones.
         excluded_paths: dict[str, bool] = {}
-        humans: dict[str, bool] = {}
+        on_mainline, automated = self._mainline.commits, self._mainline.authored_by
         path_ids = self._path_ids
         files = self._files
         window_start, previous_window_start = self._window_start, self._previous_window_start
@@ -130,11 +131,13 @@ class HistoryFolder:
                         f"file-change rows must be ordered by authored_at: {sha} at {authored_at.isoformat()} "
                         f"comes after {current_time.isoformat()}"
                     )
-                self._count_changesets(changesets)
+                self._count_changesets(changesets, in_window)
                 changesets = {}
                 current_time = authored_at
                 in_window = authored_at >= window_start
                 in_previous_window = not in_window and authored_at >= previous_window_start
+            if sha not in on_mainline:
+                continue
             if old_path and old_path != path:
                 file_id = self._rename(old_path, path)
             else:
@@ -143,11 +146,8 @@ class HistoryFolder:
                     file_id = self._new_file(path)
             aggregate = files[file_id]
             aggregate.last_changed = authored_at
-            if additions is None or deletions is None:
-                aggregate.binary = True
+            if additions is None or deletions is None:  # binary
                 additions = deletions = 0
-            else:
-                aggregate.lines += additions - deletions
             excluded = excluded_paths.get(path)
             if excluded is None:
                 excluded = excluded_paths[path] = self._is_excluded(path)
@@ -161,9 +161,7 @@ class HistoryFolder:
                 changesets[sha] = [file_id]
             else:
                 changeset.append(file_id)
-            human = humans.get(author)
-            if human is None:
-                human = humans[author] = not self._is_bot(author)
+            human = sha not in automated
             if in_window:
                 aggregate.commits_in_window += 1
                 aggregate.churn_in_window += changed
@@ -180,7 +178,7 @@ class HistoryFolder:
                 by_author = aggregate.lines_by_author
                 by_author[author] = by_author.get(author, 0) + additions
                 all_by_author[author] = all_by_author.get(author, 0) + additions
-        self._count_changesets(changesets)
+        self._count_changesets(changesets, in_window)
         self._churn_in_window += churn_in_window
         self._churn += churn
 
@@ -216,8 +214,10 @@ class HistoryFolder:
         if old_root != new_root:
             self._parents[old_root] = new_root
 
-    def _count_changesets(self, changesets: dict[str, list[int]]) -> None:
+    def _count_changesets(self, changesets: dict[str, list[int]], in_window: bool) -> None:
         files, pairs, limit = self._files, self._id_pairs, self._max_changeset_size
+        if in_window:
+            self._window_commits.update(changesets)
         for file_ids in changesets.values():
             changed = sorted(set(file_ids))
             if len(changed) > limit:  # a bulk change (reformat, licence header, move) says nothing about coupling
@@ -251,4 +251,5 @@ class HistoryFolder:
             previous_authors=frozenset(self._previous_authors),
             churn_in_window=self._churn_in_window,
             churn=self._churn,
+            window_commits=frozenset(self._window_commits),
         )

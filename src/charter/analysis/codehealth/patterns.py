@@ -1,17 +1,13 @@
 """Which paths code health leaves out (lockfiles, vendored and generated files, after GitHub Linguist's
-`vendor.yml` and `generated.rb`) and which authors are bots, as compiled matchers.
+`vendor.yml` and `generated.rb`), as a compiled matcher.
 
 Path globs are matched against the repository-relative path, `/`-separated, case-sensitively, with
 gitignore's reading: a pattern without a `/` (other than a trailing one) matches the file name at any
 depth (`*.min.js`, `package-lock.json`); a trailing `/` names a directory at any depth and everything
 under it (`node_modules/`); any other pattern is anchored at the repository root (`vendor/**` is only
 the top-level `vendor`, `**/vendor/**` is any). `*` matches within one path segment, `**` across
-segments, `?` one character; everything else is literal, brackets included.
-
-Bot patterns (`policies.bots`, default `*[bot]`) use the same `*` and `?` and nothing else, so the
-brackets in `dependabot[bot]` are literal (in `fnmatch` `[bot]` would be a character class). They are
-matched case-insensitively against the author's email and against its local part (before the `@`):
-GitHub writes a bot's commits as `49699333+dependabot[bot]@users.noreply.github.com`."""
+segments, `?` one character; everything else is literal, brackets included (in `fnmatch` `[bot]`
+would be a character class). Bot and agent globs (`codehealth.authors`) read `*` and `?` the same way."""
 
 from __future__ import annotations
 
@@ -40,6 +36,10 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "mix.lock",
     "pubspec.lock",
     "packages.lock.json",
+    # Lockfiles Linguist's list lacks: Gradle's dependency locking, Bun's text lockfile.
+    "gradle.lockfile",
+    "buildscript-gradle.lockfile",
+    "bun.lock",
     # Minified assets and source maps (vendor.yml "Minified JavaScript and CSS", generated.rb)
     "*.min.js",
     "*.min.css",
@@ -84,10 +84,9 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "**/.mvn/wrapper/",
 )
 
-DEFAULT_BOTS: tuple[str, ...] = ("*[bot]",)
 
-
-def _wildcards(text: str, star: str, question: str) -> str:
+def wildcards_regex(text: str, star: str = ".*", question: str = ".") -> str:
+    """`text` as a regular expression where `*` and `?` stand for `star` and `question`, all else literal."""
     return "".join(star if char == "*" else question if char == "?" else re.escape(char) for char in text)
 
 
@@ -101,7 +100,7 @@ def _glob_body(pattern: str) -> str:
                 chunk = chunk[1:]
             else:
                 pieces.append(".*")
-        pieces.append(_wildcards(chunk, "[^/]*", "[^/]"))
+        pieces.append(wildcards_regex(chunk, "[^/]*", "[^/]"))
     return "".join(pieces)
 
 
@@ -122,18 +121,3 @@ def compile_path_globs(patterns: Sequence[str]) -> Callable[[str], bool]:
         return lambda path: False
     combined = re.compile("|".join(f"(?:{path_glob_regex(pattern)})" for pattern in patterns), re.DOTALL)
     return lambda path: combined.fullmatch(path) is not None
-
-
-def compile_bot_patterns(patterns: Sequence[str]) -> Callable[[str], bool]:
-    """A predicate: is the author with this email a bot?"""
-    if not patterns:
-        return lambda email: False
-    combined = re.compile(
-        "|".join(f"(?:{_wildcards(pattern, '.*', '.')})" for pattern in patterns), re.IGNORECASE | re.DOTALL
-    )
-
-    def is_bot(email: str) -> bool:
-        local_part = email.rsplit("@", 1)[0]
-        return combined.fullmatch(email) is not None or combined.fullmatch(local_part) is not None
-
-    return is_bot

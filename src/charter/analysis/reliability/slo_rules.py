@@ -15,11 +15,129 @@ from typing import cast
 
 from charter.analysis.reliability.slo_sli import SliError, SliExpression, sli_expression
 from charter.analysis.reliability.slo_windows import WINDOW_SET_NAMES, AlertWindow, Tier, WindowSet, window_set
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes
+from charter.model.codes import Rule as CodeRule  # `Rule` below is a Prometheus rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.organization import Policies
 from charter.model.prometheus_rules import AlertingRule, RecordingRule, Rule, RuleGroup, prometheus_duration
+from charter.model.slo import CODES as SLO_CODES
 from charter.model.slo import BurnRateAlert, Slo, SloAlerting
+
+# REL010 (declared with the SLO), REL011, REL013, REL014 and REL017 are found by `slo_sli` (SliError)
+# and reported here.
+CODES = Codes(
+    CodeRule(
+        "REL011",
+        "SLI query without {{.window}}",
+        Severity.ERROR,
+        rationale=(
+            "Multi-window alerts measure the SLI over each alert window: a Sloth query marks its range with "
+            "`[{{.window}}]`, and an OpenSLO query's range selectors (or a bare series selector, wrapped in rate) "
+            "are made each window. A query without either would measure the same range in every window, so the "
+            "alerts would be meaningless."
+        ),
+        fix=(
+            "Sloth: write the range of the query as `[{{.window}}]`, as Sloth requires: "
+            '`sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`. OpenSLO: write a series selector, or a '
+            "query with a range selector such as `[5m]` rather than a subquery or a recorded rate."
+        ),
+        example="""\
+# slos/payments.yaml (Sloth)
+slos:
+  - name: availability
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{code=~"5.."}[5m]))   # [{{.window}}], not [5m]
+""",
+    ),
+    CodeRule(
+        "REL012",
+        "SLO objective leaves no error budget",
+        Severity.ERROR,
+        rationale="An objective of 100% or more has no error budget, so every error would page.",
+        fix="Set an objective below 100% (e.g. 99.9).",
+        example="""\
+# slos/payments.yaml (Sloth)
+slos:
+  - name: availability
+    objective: 100
+""",
+    ),
+    CodeRule(
+        "REL013",
+        "SLI kind Charter cannot write rules for",
+        Severity.ERROR,
+        rationale=(
+            "The indicator has no query Charter can turn into PromQL (a metric source without `query`, or a threshold "
+            "objective without `op` and `value`)."
+        ),
+        fix="Give the metric source a PromQL `query`, and a threshold objective its `op` and `value`.",
+        example="""\
+# slos/payments.yaml (OpenSLO)
+spec:
+  indicator:
+    spec:
+      ratioMetric:
+        good: {metricSource: {type: Prometheus, spec: {metric: http_requests_total}}}   # `query`, not `metric`
+""",
+    ),
+    CodeRule(
+        "REL014",
+        "Unknown template in SLI query",
+        Severity.ERROR,
+        rationale="Only `{{.window}}` is substituted; any other template would reach Prometheus as text.",
+        fix="Remove the template, or write `{{.window}}` for the range.",
+        example="""\
+# slos/payments.yaml (Sloth)
+error_query: sum(rate(http_requests_total{job="{{.service}}",code=~"5.."}[{{.window}}]))
+""",
+    ),
+    CodeRule(
+        "REL015",
+        "SLO period shorter than its alert windows",
+        Severity.ERROR,
+        rationale="A burn-rate alert whose long window exceeds the SLO period measures more than the period.",
+        fix=(
+            "Lengthen the SLO window, or use the `pyrra` window set (`charter.dev/alert-windows: pyrra`), whose "
+            "windows scale with the period."
+        ),
+        example="""\
+# slos/payments.yaml (OpenSLO): a one-day SLO under the sloth window set (its longest window is 3d)
+spec:
+  timeWindow: [{duration: 1d, isRolling: true}]
+""",
+    ),
+    CodeRule(
+        "REL016",
+        "Unknown alert window set",
+        Severity.ERROR,
+        rationale="The `charter.dev/alert-windows` annotation names a window set Charter does not have.",
+        fix="Write `sloth` or `pyrra`, or remove the annotation to use `policies.sloAlertWindows`.",
+        example="""\
+# slos/payments.yaml
+metadata:
+  annotations: {charter.dev/alert-windows: google}   # sloth or pyrra
+""",
+    ),
+    CodeRule(
+        "REL017",
+        "Pyrra metric is not a series selector",
+        Severity.ERROR,
+        rationale="Pyrra metrics are series selectors that Charter wraps in rate(); an expression cannot be wrapped.",
+        fix='Write the metric as `name{label="value"}`; a latency success metric also needs its `le` label.',
+        example="""\
+# slos/payments.yaml (Pyrra)
+spec:
+  indicator:
+    ratio:
+      # a selector such as http_requests_total{code=~"5.."}, not an expression:
+      errors: {metric: 'sum(rate(http_requests_total{code=~"5.."}[5m]))'}
+""",
+    ),
+    uses=(SLO_CODES["REL010"],),
+)
+diagnostic = CODES.diagnostic
+
 
 WINDOWS_KEY = "charter.dev/alert-windows"  # annotation or label: sloth | pyrra
 ABSENT_KEY = "charter.dev/absent-alert"  # annotation or label: "false" turns the absent alert off
@@ -62,10 +180,14 @@ class RulesResult:
 
 
 def slo_rules(slos: Iterable[Slo], policies: Policies) -> RulesResult:
-    """Rules for each SLO in order; an SLO that cannot have them is skipped with a diagnostic."""
+    """Rules for each SLO in order; an SLO that cannot have them is skipped with a diagnostic. An SLO
+    whose SLI a Sloth plugin makes is skipped silently: only Sloth can expand it, and the loader has
+    warned about it (REL018)."""
     made: list[SloRules] = []
     diagnostics: list[Diagnostic] = []
     for slo in slos:
+        if slo.indicator is not None and slo.indicator.kind == "plugin":
+            continue
         result = rules_for_slo(slo, policies)
         if isinstance(result, SloRules):
             made.append(result)

@@ -1,6 +1,7 @@
 """An SLO's indicator as PromQL: the error ratio over any window, and the series whose absence
-means the SLI is not measured. Sloth and OpenSLO queries keep Sloth's `{{.window}}` template;
-Pyrra's series selectors are wrapped as Pyrra wraps them.
+means the SLI is not measured. Sloth queries keep Sloth's `{{.window}}` template; OpenSLO queries
+keep it too when they have it, else their range is made the window (`slo_query_window`); Pyrra's
+series selectors are wrapped as Pyrra wraps them.
 
 The guard against no traffic: a ratio divides by `(total > 0)`, so a window with no events has no
 sample at all (no alert, no NaN), and `or 0 * (total > 0)` records 0 when there is traffic but the
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from charter.analysis.reliability.slo_query_window import NoWindow, QueryRole, window_template
 from charter.model.slo import MetricQuery, Slo, SloIndicator
 
 PROMETHEUS_SOURCES = frozenset({"prometheus"})  # OpenSLO metricSource.type, case-insensitive
@@ -64,21 +66,23 @@ def sli_expression(slo: Slo) -> SliExpression:
         raise SliError("REL010", f"its indicatorRef {slo.indicator_ref!r} names no SLI, so it has no query")
     if slo.source_format == "pyrra":
         return _pyrra(indicator)
-    if indicator.kind == "plugin":
-        raise SliError(
-            "REL013", f"the Sloth SLI plugin {indicator.plugin_id!r} has no query Charter can read", ("sli", "plugin")
-        )
     _require_prometheus(indicator)
-    where: tuple[str | int, ...] = ("sli",) if slo.source_format == "sloth" else ()
+    sloth = slo.source_format == "sloth"
+
+    def at(*steps: str) -> tuple[str | int, ...]:
+        """Where a Sloth query is written under its SLO; an OpenSLO SLI may be in another document."""
+        return ("sli", *steps) if sloth else ()
+
+    windowed = _Windowed(slo.source_format == "openslo", indicator.counter)
     if indicator.kind == "ratio":
-        total = _windowed(indicator.total, "total", (*where, "events", "total_query"))
+        total = windowed(indicator.total, "total", at("events", "total_query"))
         if indicator.bad is not None:
-            bad = _windowed(indicator.bad, "bad", (*where, "events", "error_query"))
+            bad = windowed(indicator.bad, "bad", at("events", "error_query"))
             return SliExpression(_bad_over_total(bad, total), total)
-        good = _windowed(indicator.good, "good", where)
+        good = windowed(indicator.good, "good", at())
         return SliExpression(_one_minus_good_over_total(good, total), total)
     if indicator.kind == "raw":
-        raw = _windowed(indicator.query, "raw", (*where, "raw", "error_ratio_query"))
+        raw = windowed(indicator.query, "raw", at("raw", "error_ratio_query"), "ratio")
         ratio = f"({raw})" if indicator.raw_measures != "good" else f"1 - ({raw})"
         return SliExpression(f"{ratio} >= 0\n", raw)
     if indicator.kind == "threshold":
@@ -104,11 +108,29 @@ def _query_text(query: MetricQuery | None, role: str, pointer: tuple[str | int, 
     return query.query.strip()
 
 
-def _windowed(query: MetricQuery | None, role: str, pointer: tuple[str | int, ...]) -> str:
-    text = _query_text(query, role, pointer)
-    if not _TEMPLATE.search(text):
-        raise SliError("REL011", f"the {role} query has no {{{{.window}}}}: {text}", pointer)
-    return text
+@dataclass(frozen=True, slots=True)
+class _Windowed:
+    """A query as a `{{.window}}` template. Sloth requires the placeholder; an OpenSLO query without
+    it has its range made the window, a bare selector wrapped as a counter unless `counter` is
+    false."""
+
+    openslo: bool
+    counter: bool | None
+
+    def __call__(
+        self, query: MetricQuery | None, role: str, pointer: tuple[str | int, ...], measures: QueryRole = "events"
+    ) -> str:
+        text = _query_text(query, role, pointer)
+        if _TEMPLATE.search(text):
+            return text
+        if not self.openslo:
+            raise SliError("REL011", f"the {role} query has no {{{{.window}}}}: {text}", pointer)
+        try:
+            return window_template(text, measures, self.counter)
+        except NoWindow as reason:
+            raise SliError(
+                "REL011", f"the {role} query cannot be measured over each alert window, {reason}: {text}", pointer
+            ) from None
 
 
 def _bad_over_total(bad: str, total: str) -> str:

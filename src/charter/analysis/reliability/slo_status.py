@@ -22,6 +22,8 @@ import numpy as np
 from charter.analysis.reliability.slo_calendar import SloWindow, slo_window
 from charter.analysis.reliability.slo_rules import WINDOWS_KEY
 from charter.analysis.reliability.slo_windows import AlertWindow, WindowSet, window_set
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Severity
 from charter.model.incident import Incident
 from charter.model.organization import Policies
 from charter.model.sli_counts import (
@@ -33,6 +35,74 @@ from charter.model.sli_counts import (
     minute_time,
 )
 from charter.model.slo import Slo
+
+# The codes of the verdicts below (`Verdict.code`).
+CODES = Codes(
+    Rule(
+        "REL020",
+        "Error budget exhausted",
+        Severity.WARNING,
+        rationale=(
+            "An SLO past its error budget means users get less than was promised; the error budget policy says what "
+            "happens next."
+        ),
+        fix="Follow `policies.errorBudget.exhausted`: freeze risky changes to the component until the budget recovers.",
+        example="""\
+$ charter slo status
+payments-availability: REL020 error budget exhausted: change freeze recommended for payments
+""",
+    ),
+    Rule(
+        "REL021",
+        "Incident used more than the policy's share of the error budget",
+        Severity.WARNING,
+        rationale="One incident that takes a large share of the budget needs its lessons written down and acted on.",
+        fix="Write the postmortem and give it a P0 action item (`policies.errorBudget.incidentShare`).",
+        example="""\
+$ charter slo status      # policies.errorBudget.incidentShare: 0.2
+payments-availability: REL021 INC-0042 used 35% of the error budget
+""",
+    ),
+    Rule(
+        "REL022",
+        "Gap in SLI data",
+        Severity.INFO,
+        rationale=(
+            "Minutes without samples count neither as good nor as bad: the attainment covers less than the window."
+        ),
+        fix="Import the missing minutes (`charter import sli`) or check the metrics pipeline.",
+        example="""\
+# facts/sli.csv: nothing between 10:00 and 12:00 on 2026-10-02
+slo,timestamp,good,total
+payments-availability,2026-10-02T09:59:00Z,998,1000
+payments-availability,2026-10-02T12:00:00Z,1000,1000
+""",
+    ),
+    Rule(
+        "REL023",
+        "SLO without SLI data",
+        Severity.WARNING,
+        rationale="Without data in its window, an SLO's error budget is unknown.",
+        fix="Import SLI counts with `charter import sli`, or configure `spec.sources.prometheus`.",
+        example="""\
+# facts/sli.csv imported, with no row for payments-availability in its window
+slo,timestamp,good,total
+search-availability,2026-10-02T09:59:00Z,998,1000
+""",
+    ),
+    Rule(
+        "REL024",
+        "Error budget burning at alert rate",
+        Severity.WARNING,
+        rationale="Both windows of a burn-rate alert are above its factor: at this rate the budget runs out early.",
+        fix="Look at the SLO's recent errors; the page tier means act now, the ticket tier within days.",
+        example="""\
+$ charter slo status
+payments-availability: REL024 page: burn rate 16.2 over 1h and 15.1 over 5m, above 14.4
+""",
+    ),
+)
+
 
 CURRENT_RATE_WINDOW = timedelta(hours=1)
 

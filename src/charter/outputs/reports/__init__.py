@@ -20,6 +20,11 @@ LAYOUTS: dict[str, str] = {
     "controls": "charter.outputs.reports.controls:controls_document",
     "slo-status": "charter.outputs.reports.slo_status:slo_status_document",
     "incidents": "charter.outputs.reports.incidents:incidents_document",
+    "rules": "charter.outputs.reports.rules:rules_document",
+    "rule": "charter.outputs.reports.rules:rule_document",
+    "rules-checks": "charter.outputs.reports.rules:standard_checks_document",
+    "metrics": "charter.outputs.reports.metrics:metrics_document",
+    "plan": "charter.outputs.reports.plan:plan_document",
 }
 
 

@@ -1,5 +1,6 @@
-"""`charter codehealth` laid out: a summary row per component and, for one component, its
-hotspots, change coupling and stale files coupled to hot ones; the CSV one row per existing file."""
+"""`charter codehealth` laid out: a summary row per component and, for one component, its default
+branch, hotspots, change coupling, stale files coupled to hot ones and the changes bots and agents
+made; the CSV one row per file at the head of the default branch."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from charter.outputs.document import (
 from charter.outputs.views.codehealth import CodeHealthReport, ComponentCodeHealth
 
 TOP = 10
-WIDTH = 160  # the summary's nine columns side by side, names whole
+WIDTH = 176  # the summary's ten columns side by side, names whole
 SUMMARY_HEADERS = ["component", "team", "files", "hotspots", "churn (window)", "bus factor", "top author share",
-                   "author turnover", "stale coupled"]  # fmt: skip
+                   "author turnover", "agent changes", "stale coupled"]  # fmt: skip
 # Names fold rather than end in an ellipsis when the terminal is narrow: all of each is shown.
 SUMMARY_COLUMNS = [Column(header, fold=index < 2) for index, header in enumerate(SUMMARY_HEADERS)]
 CSV_HEADERS = ["component", "path", "lines", "commits_in_window", "hotspot_score", "hotspot", "top_author",
@@ -45,12 +46,14 @@ def _summary_row(item: ComponentCodeHealth) -> list[str]:
         _number(item.knowledge.bus_factor),
         _share(item.knowledge.top_author_share),
         _share(item.author_turnover.ratio),
+        _share(item.agent_change_share),
         str(len(item.stale_couplings)),
     ]
 
 
 def _detail_blocks(item: ComponentCodeHealth) -> list[Block]:
-    """The one component's top hotspots, couplings and stale couplings; `none` for an empty one."""
+    """The one component's branch, top hotspots, couplings, stale couplings and automated changes;
+    `none` for an empty one."""
     sections = [
         (
             "Hotspots (change frequency × size)",
@@ -76,8 +79,16 @@ def _detail_blocks(item: ComponentCodeHealth) -> list[Block]:
             ["file", "hotspot", "support", "age (days)"],
             [[p.stale, p.hotspot, str(p.support), str(p.stale_age_days)] for p in item.stale_couplings[:TOP]],
         ),
+        (
+            "Changes by bots and AI coding agents (window)",
+            ["author", "kind", "commits", "share of commits"],
+            [
+                [a.label, a.kind, str(a.commits), _share(a.commits / item.changes_in_window)]
+                for a in item.automated_changes
+            ],
+        ),
     ]
-    blocks: list[Block] = []
+    blocks: list[Block] = [Paragraph(_branch_line(item))]
     for title, headers, rows in sections:
         if rows:
             blocks.append(TableBlock.of(headers, rows, title=title))
@@ -88,6 +99,13 @@ def _detail_blocks(item: ComponentCodeHealth) -> list[Block]:
                 Paragraph("None.", only=only(MARKDOWN)),
             ]
     return blocks
+
+
+def _branch_line(item: ComponentCodeHealth) -> str:
+    if item.branch is None:
+        return f"Default branch of {item.repository}: not read yet; run `charter sync`."
+    head = f" at {item.head[:12]}" if item.head else ""
+    return f"Default branch of {item.repository}: {item.branch}{head}."
 
 
 def _csv(view: CodeHealthReport) -> CsvTable:
@@ -102,7 +120,7 @@ def _csv(view: CodeHealthReport) -> CsvTable:
             file.top_author or "",
             "" if file.top_author_share is None else f"{file.top_author_share:.4f}",
             "" if file.bus_factor is None else file.bus_factor,
-            file.age_days,
+            "" if file.age_days is None else file.age_days,
         ]
         for item in view.components
         for file in item.all_files
@@ -119,6 +137,9 @@ def codehealth_document(view: CodeHealthReport) -> Document:
         ]
         return Document(blocks, _csv(view), WIDTH)
     blocks = [TableBlock(SUMMARY_COLUMNS, rows, title="Code health", title_level=1)]
+    unread = sorted({item.repository for item in view.components if item.branch is None})
     if len(view.components) == 1:
         blocks += _detail_blocks(view.components[0])
+    elif unread:
+        blocks.append(Paragraph(f"Default branch not read yet (run `charter sync`): {', '.join(unread)}."))
     return Document(blocks, _csv(view), WIDTH)

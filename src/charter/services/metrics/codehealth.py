@@ -1,5 +1,6 @@
 """Code health at the end of the period (hotspots, bus factor, knowledge concentration, author
-turnover) of every component mapped to a mined repository."""
+turnover, agent change share) of every component mapped to a mined repository, on its default
+branch; the agent change share also per team, system and the organisation."""
 
 from __future__ import annotations
 

@@ -9,10 +9,48 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.sources.findings.jsonstream import JsonValue
 from charter.sources.records import TIMESTAMP_HINT, parse_timestamp
+
+# A FieldError becomes one of these: IMP033 by default, IMP031 from `sarif`, IMP034 from `scan`.
+CODES = Codes(
+    Rule(
+        "IMP031",
+        "SARIF of another version",
+        Severity.ERROR,
+        rationale="Only SARIF 2.1.0 is read; older drafts name and nest results differently.",
+        fix="Have the tool write SARIF 2.1.0 (most do with `--format sarif`), or convert the file.",
+        example="""\
+# facts/scans/semgrep.sarif
+{"version": "2.0.0", "$schema": "http://json.schemastore.org/sarif-2.0.0", "runs": [...]}
+""",
+    ),
+    Rule(
+        "IMP033",
+        "Scanner field of the wrong type",
+        Severity.ERROR,
+        rationale="A field that does not have the type the scanner's format defines cannot be read safely.",
+        fix="Correct the field at the JSON path shown, or re-run the scanner; do not edit scanner output by hand.",
+        example="""\
+# facts/scans/payments-trivy.json
+"Vulnerabilities": [{"VulnerabilityID": "CVE-2024-3094", "Severity": 4}]   # "HIGH"
+""",
+    ),
+    Rule(
+        "IMP034",
+        "CVSS vector does not parse",
+        Severity.ERROR,
+        rationale="Priority (SSVC's automatable and technical impact) is read from the CVSS vector.",
+        fix="Give the vector as CVSS writes it: `CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H`, v2 or v4.0.",
+        example="""\
+# facts/scans/payments-grype.json
+"cvss": [{"version": "3.1", "vector": "AV:N/AC:L"}]     # not a whole CVSS vector
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
 
 
 class FieldError(Exception):

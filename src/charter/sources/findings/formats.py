@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Location, Severity
 from charter.model.file_formats import FindingFormat
 from charter.sources.findings.cyclonedx import read_cyclonedx
 from charter.sources.findings.grype import read_grype
+from charter.sources.findings.jsonstream import CODES as JSON_CODES
 from charter.sources.findings.npm_audit import read_npm_audit
 from charter.sources.findings.openvex import read_openvex
 from charter.sources.findings.osv import read_osv
@@ -23,17 +25,24 @@ from charter.sources.findings.scan import FileContents
 from charter.sources.findings.trivy import read_trivy
 from charter.sources.records import ImportFileError, first_text
 
-READERS: dict[FindingFormat, Callable[[Path], FileContents]] = {
-    FindingFormat.SARIF: read_sarif,
-    FindingFormat.TRIVY: read_trivy,
-    FindingFormat.GRYPE: read_grype,
-    FindingFormat.PIP_AUDIT: read_pip_audit,
-    FindingFormat.NPM_AUDIT: read_npm_audit,
-    FindingFormat.OSV: read_osv,
-    FindingFormat.CYCLONEDX: read_cyclonedx,
-    FindingFormat.CYCLONEDX_VEX: lambda path: read_cyclonedx(path, statements_only=True),
-    FindingFormat.OPENVEX: read_openvex,
-}
+CODES = Codes(
+    Rule(
+        "IMP030",
+        "Unknown scanner format",
+        Severity.ERROR,
+        rationale="Charter could not tell which scanner wrote the file, so it cannot read its findings.",
+        fix=(
+            "Pass `--input-format` (sarif, trivy, grype, pip-audit, npm-audit, osv, cyclonedx, cyclonedx-vex, "
+            "openvex), or export the scan in one of these formats."
+        ),
+        example="""\
+$ charter import findings facts/scans/report.json     # JSON that no scanner Charter reads writes
+""",
+    ),
+    uses=(JSON_CODES["IMP032"],),
+)
+diagnostic = CODES.diagnostic
+
 
 # How far into a file its format is looked for: every tool writes its telling keys near the start.
 _SNIFF_BYTES = 65536
@@ -44,26 +53,63 @@ def _key(name: str) -> re.Pattern[str]:
     return re.compile(r'(?<!\\)"' + re.escape(name) + r'"\s*:')
 
 
-_SIGNS: tuple[tuple[FindingFormat, tuple[re.Pattern[str], ...]], ...] = (
-    (FindingFormat.CYCLONEDX, (re.compile(r'"bomFormat"\s*:\s*"CycloneDX"'),)),
-    (FindingFormat.OPENVEX, (re.compile(r'"@context"\s*:\s*"https?://openvex\.dev'),)),
-    (FindingFormat.SARIF, (_key("runs"), re.compile(r'"(version|\$schema)"\s*:'))),
-    (FindingFormat.TRIVY, (_key("SchemaVersion"), re.compile(r'"(ArtifactName|Results)"\s*:'))),
-    (FindingFormat.GRYPE, (_key("matches"),)),
-    (FindingFormat.NPM_AUDIT, (re.compile(r'"(auditReportVersion|advisories)"\s*:'),)),
-    (FindingFormat.PIP_AUDIT, (_key("dependencies"), re.compile(r'"(vulns|skip_reason|fixes)"\s*:'))),
-    (FindingFormat.PIP_AUDIT, (re.compile(r"^\[\s*\{"), _key("vulns"))),
-    (FindingFormat.OSV, (_key("results"), _key("packages"))),
-    (FindingFormat.OSV, (_key("id"), re.compile(r'"(affected|modified|schema_version)"\s*:'))),
+@dataclass(frozen=True, slots=True)
+class ScannerFormat:
+    """One scanner format: its name (`--input-format`), its reader, and how its content is recognised:
+    any one of `signs`, every pattern of it found near the start of the file."""
+
+    name: str
+    read: Callable[[Path], FileContents]
+    signs: tuple[tuple[re.Pattern[str], ...], ...] = ()
+
+
+def _read_vex_of_cyclonedx(path: Path) -> FileContents:
+    return read_cyclonedx(path, statements_only=True)
+
+
+# Every scanner format, in the order detection tries them. Adding a format is a reader module and
+# one entry here (its name also in `model/file_formats.FindingFormat`, so `--input-format` offers
+# it without loading the readers; a test holds the two lists equal).
+SCANNER_FORMATS: tuple[ScannerFormat, ...] = (
+    ScannerFormat(FindingFormat.CYCLONEDX, read_cyclonedx, ((re.compile(r'"bomFormat"\s*:\s*"CycloneDX"'),),)),
+    ScannerFormat(FindingFormat.OPENVEX, read_openvex, ((re.compile(r'"@context"\s*:\s*"https?://openvex\.dev'),),)),
+    ScannerFormat(FindingFormat.SARIF, read_sarif, ((_key("runs"), re.compile(r'"(version|\$schema)"\s*:')),)),
+    ScannerFormat(
+        FindingFormat.TRIVY, read_trivy, ((_key("SchemaVersion"), re.compile(r'"(ArtifactName|Results)"\s*:')),)
+    ),
+    ScannerFormat(FindingFormat.GRYPE, read_grype, ((_key("matches"),),)),
+    ScannerFormat(FindingFormat.NPM_AUDIT, read_npm_audit, ((re.compile(r'"(auditReportVersion|advisories)"\s*:'),),)),
+    ScannerFormat(
+        FindingFormat.PIP_AUDIT,
+        read_pip_audit,
+        (
+            (_key("dependencies"), re.compile(r'"(vulns|skip_reason|fixes)"\s*:')),
+            (re.compile(r"^\[\s*\{"), _key("vulns")),
+        ),
+    ),
+    ScannerFormat(
+        FindingFormat.OSV,
+        read_osv,
+        ((_key("results"), _key("packages")), (_key("id"), re.compile(r'"(affected|modified|schema_version)"\s*:'))),
+    ),
+    ScannerFormat(FindingFormat.CYCLONEDX_VEX, _read_vex_of_cyclonedx),  # only when named: it is CycloneDX
 )
 
 
-def detect_format(path: Path) -> FindingFormat:
-    """The format the file's content shows; IMP030 when none does."""
+def reader_of(name: str) -> Callable[[Path], FileContents]:
+    """The reader of the scanner format named `name`."""
+    for scanner_format in SCANNER_FORMATS:
+        if scanner_format.name == name:
+            return scanner_format.read
+    raise KeyError(name)
+
+
+def detect_format(path: Path) -> str:
+    """The name of the format the file's content shows; IMP030 when none does."""
     start = first_text(path, _SNIFF_BYTES)
-    for found, signs in _SIGNS:
-        if all(sign.search(start) for sign in signs):
-            return found
+    for scanner_format in SCANNER_FORMATS:
+        if any(all(sign.search(start) for sign in signs) for signs in scanner_format.signs):
+            return scanner_format.name
     if start[:1] in ("{", "[") and path.stat().st_size <= _SNIFF_BYTES:
         _raise_when_not_json(path)  # a short JSON file cut off is said to be cut off, not unknown
     what = "an empty file" if not start else "not a scanner format Charter knows"

@@ -9,17 +9,49 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.file_formats import FindingFormat
 from charter.model.finding import Finding, VexStatement
 from charter.sources.findings.components import ComponentMatcher
+from charter.sources.findings.fields import CODES as FIELD_CODES
 from charter.sources.findings.fields import FieldError
-from charter.sources.findings.formats import READERS, detect_format
+from charter.sources.findings.formats import CODES as FORMAT_CODES
+from charter.sources.findings.formats import detect_format, reader_of
 from charter.sources.findings.identity import SEVERITY_RANK, scoped_key
 from charter.sources.findings.jsonstream import ShapeError
 from charter.sources.findings.scan import FileContents, Scan, TooManyErrors
 from charter.sources.records import ERROR_CAP, ImportFileError
+
+CODES = Codes(
+    Rule(
+        "IMP035",
+        "Findings mapped to no component",
+        Severity.WARNING,
+        rationale="A finding on no component has no owner and no tier: it counts in no team's numbers.",
+        fix=(
+            "Annotate the component with `charter.dev/images` (image globs), `charter.dev/purl` or "
+            "`charter.dev/repo`, or pass `--component` or `--repo-name` on import."
+        ),
+        example="""\
+$ charter import findings facts/scans/tools-trivy.json
+# its image tools:2.1 matches no component's charter.dev/images, and no --component is given
+""",
+    ),
+    Rule(
+        "IMP036",
+        "Scan older than one already imported",
+        Severity.INFO,
+        rationale="An older scan of the same scanner and target adds first sightings but closes nothing.",
+        fix="Nothing to do; import scans in the order they ran to see closures.",
+        example="""\
+$ charter import findings scans/payments-2026-11-01.json
+$ charter import findings scans/payments-2026-10-01.json     # an older scan of the same target
+""",
+    ),
+    uses=(FORMAT_CODES["IMP030"], FIELD_CODES["IMP033"]),
+)
+diagnostic = CODES.diagnostic
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +60,7 @@ class FindingImportOptions:
     from (`--repo-name`), a component every finding belongs to (`--component`, as a reference), the
     scan time (None: the file's own, else now), and the catalog's matcher."""
 
-    input_format: FindingFormat | None = None
+    input_format: str | None = None  # a scanner format's name (`FindingFormat`)
     repository_name: str | None = None
     component: str | None = None
     scanned_at: datetime | None = None
@@ -43,7 +75,7 @@ class ScannerFile:
     the file is not a VEX document and makes none, so the stored ones stay). When the file cannot be
     imported, `diagnostics` says why and nothing else is read."""
 
-    input_format: FindingFormat | None = None
+    input_format: str | None = None
     scans: tuple[tuple[Scan, list[Finding]], ...] = ()
     statements: tuple[VexStatement, ...] = ()
     vex_issued: datetime | None = None
@@ -53,10 +85,10 @@ class ScannerFile:
 def read_scanner_file(path: Path, options: FindingImportOptions | None = None) -> ScannerFile:
     """Read and prepare one file; when it has a bad field, only the diagnostics."""
     options = options or FindingImportOptions()
-    chosen: FindingFormat | None = None
+    chosen: str | None = None
     try:
         chosen = _format_of(path, options.input_format)
-        contents = READERS[chosen](path)
+        contents = reader_of(chosen)(path)
     except ImportFileError as error:
         return ScannerFile(chosen, diagnostics=(error.diagnostic,))
     except FieldError as error:
@@ -72,7 +104,7 @@ def read_scanner_file(path: Path, options: FindingImportOptions | None = None) -
 
 
 def _prepared_file(
-    path: Path, chosen: FindingFormat, contents: FileContents, options: FindingImportOptions
+    path: Path, chosen: str, contents: FileContents, options: FindingImportOptions
 ) -> ScannerFile:
     now = options.now or datetime.now(UTC)
     prepared = tuple(_prepared(scan, path, options, now) for scan in contents.scans)
@@ -82,7 +114,7 @@ def _prepared_file(
     return ScannerFile(chosen, prepared, tuple(contents.statements), issued)
 
 
-def _format_of(path: Path, given: FindingFormat | None) -> FindingFormat:
+def _format_of(path: Path, given: str | None) -> str:
     """The given format, unless the content plainly shows another; else the detected one."""
     if given is None:
         return detect_format(path)

@@ -17,9 +17,27 @@ from typing import IO, Any
 
 import ijson  # type: ignore[import-untyped]
 
-from charter.model.codes import diagnostic
-from charter.model.diagnostics import Diagnostic, Location
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import ImportFileError
+
+CODES = Codes(
+    Rule(
+        "IMP032",
+        "Truncated or invalid JSON",
+        Severity.ERROR,
+        rationale="A scan cut short (a full disk, a killed job) would silently close every finding it lacks.",
+        fix="Run the scanner again and import the complete file.",
+        example="""\
+# facts/scans/payments-trivy.json: the job was killed while writing it
+{"SchemaVersion": 2, "Results": [{"Target": "payments:1.4", "Vulnerabilities": [{"Vulnerabi
+""",
+    ),
+    uses=(RECORD_CODES["IMP001"],),
+)
+diagnostic = CODES.diagnostic
+
 
 _BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 # Files up to this size are parsed whole (at most a few hundred MB of objects); larger ones are

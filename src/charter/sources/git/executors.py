@@ -14,8 +14,9 @@ from pathlib import Path
 from threading import Event
 from typing import Protocol
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes
 from charter.model.diagnostics import Location
+from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import (
     MinedRepository,
     RepositoryJob,
@@ -23,6 +24,12 @@ from charter.sources.git.mine import (
     mine_into_log,
     mine_repository_packed,
 )
+
+CODES = Codes(
+    uses=(MINING_CODES["GIT003"],),
+)
+diagnostic = CODES.diagnostic
+
 
 _POLL_SECONDS = 0.02
 _DASK_ADDRESS = re.compile(r"tcp://(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(\d{1,5})/?")

@@ -81,7 +81,7 @@ def iter_commits(repo: Path, include: Sequence[str], exclude: Sequence[str]) -> 
     files: dict[str, list[FileChange]] = {}
     for _, sha, path, old_path, added, deleted, _, _ in parsed.files:
         files.setdefault(sha, []).append(FileChange(path, added, deleted, old_path))
-    for _, sha, parents, name, email, authored, committed, _, _, _, _ in parsed.commits:
+    for _, sha, parents, name, email, authored, committed, *_ in parsed.commits:
         yield CommitRecord(
             sha,
             tuple(parents.split()),
@@ -144,6 +144,12 @@ def _wait(process: subprocess.Popen[bytes], stop: Event | None) -> int | None:
 def read_refs(repo: Path) -> dict[str, str]:
     """The mined refs that lead to a commit, and the object each points to (an annotated tag's own
     object, not its commit). Symbolic refs (`origin/HEAD`) and tags of trees or blobs are left out."""
+    return read_ref_listing(repo)[0]
+
+
+def read_ref_listing(repo: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """`read_refs`, and the symbolic refs under the mined prefixes with the ref each names
+    (`refs/remotes/origin/HEAD` -> `refs/remotes/origin/main`), from one `git for-each-ref`."""
     output = run_git(
         repo,
         "for-each-ref",
@@ -151,12 +157,15 @@ def read_refs(repo: Path) -> dict[str, str]:
         *MINED_REF_PREFIXES,
     )
     refs: dict[str, str] = {}
+    symbolic: dict[str, str] = {}
     for line in output.splitlines():
         described, name = line.split("\0", 1)
-        sha, kind, peeled_kind, symref = described.split(" ")
-        if not symref and (kind == "commit" or peeled_kind in ("commit", "tag")):
+        sha, kind, peeled_kind, symref = described.split(" ", 3)
+        if symref:
+            symbolic[name] = symref
+        elif kind == "commit" or peeled_kind in ("commit", "tag"):
             refs[name] = sha
-    return refs
+    return refs, symbolic
 
 
 def read_tags(repo: Path) -> list[TagRecord]:

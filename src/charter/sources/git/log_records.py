@@ -14,10 +14,13 @@ from collections.abc import Iterable
 
 from charter.model.git_records import CommitBatch, Stamp, seconds
 
-# One record per commit: a record-separator byte, then NUL-separated fields; with -z every numstat entry
-# is NUL-terminated too (the first one after a newline), and a rename is `added\tdeleted\t` NUL
-# `old path` NUL `new path`.
-COMMIT_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%at%x00%ct"
+# One record per commit: a record-separator byte, then NUL-separated fields (the last: the message's
+# `Co-authored-by` trailers, one a line, the key matched case-insensitively as git does); with -z every
+# numstat entry is NUL-terminated too (the first one after a newline), and a rename is
+# `added\tdeleted\t` NUL `old path` NUL `new path`.
+COMMIT_FORMAT = (
+    "%x1e%H%x00%P%x00%aN%x00%aE%x00%at%x00%ct%x00%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x0a)"
+)
 # Options that pin the output, whatever the user's git configuration says (signatures, merge diffs,
 # text conversion filters, colour). `--numstat` of a merge stays empty: its changes are its parents'.
 LOG_OPTIONS = (
@@ -32,7 +35,7 @@ LOG_OPTIONS = (
     "--no-color",
     f"--format={COMMIT_FORMAT}",
 )
-_HEADER_FIELDS = 6
+_HEADER_FIELDS = 7
 
 # A record starts with the separator, then a full object name (SHA-1 or SHA-256) and a NUL: a separator
 # byte inside an author's name is not taken for the start of a commit.
@@ -88,7 +91,7 @@ class LogParser:
         if len(fields) < _HEADER_FIELDS:
             raise UnreadableLog(f"a commit record with {len(fields)} fields: {record[:80]!r}")
         repository, stamp = self.repository, self.stamp
-        sha, parents, name, email, authored_text, committed_text = fields[:_HEADER_FIELDS]
+        sha, parents, name, email, authored_text, committed_text, co_authors = fields[:_HEADER_FIELDS]
         authored = stamp(int(authored_text))
         committed = authored if committed_text == authored_text else stamp(int(committed_text))
         additions = deletions = changed = 0
@@ -117,7 +120,20 @@ class LogParser:
                 files.append((repository, sha, path, old_path, added_lines, deleted_lines, email, authored))
             changed += 1
         batch.commits.append(
-            (repository, sha, parents, name, email, authored, committed, " " in parents, additions, deletions, changed)
+            (
+                repository,
+                sha,
+                parents,
+                name,
+                email,
+                authored,
+                committed,
+                " " in parents,
+                additions,
+                deletions,
+                changed,
+                co_authors,
+            )
         )
 
 

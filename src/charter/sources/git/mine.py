@@ -17,12 +17,74 @@ from pathlib import Path
 from threading import Event
 from typing import BinaryIO
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes, Rule
 from charter.model.delivery import TagRecord
-from charter.model.diagnostics import Diagnostic, Location
-from charter.model.git_records import CommitBatch, Stamp, seconds
-from charter.sources.git.log import GitError, read_refs, read_tags, revision_input, run_git, write_log
+from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, Stamp, seconds
+from charter.sources.git.head import read_default_branch, read_head_files
+from charter.sources.git.log import GitError, read_ref_listing, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
+
+CODES = Codes(
+    Rule(
+        "GIT001",
+        "Not a git repository",
+        Severity.ERROR,
+        rationale="A path under `sources.git.roots` or a mapped repository that git cannot open is not mined.",
+        fix="Point `sources.git.roots` at folders of clones, or clone the repository there.",
+        example="""\
+# charter.yaml
+spec:
+  sources:
+    git: {roots: [clones]}          # clones/payments is a plain folder, not a clone
+""",
+    ),
+    Rule(
+        "GIT002",
+        "Shallow clone",
+        Severity.ERROR,
+        rationale="A shallow clone lacks the history lead time and ancestry need; its numbers would be wrong.",
+        fix="Run `git fetch --unshallow` in the clone, or clone it without `--depth`.",
+        example="""\
+$ git clone --depth 1 https://github.com/acme/payments clones/payments
+$ charter sync
+""",
+    ),
+    Rule(
+        "GIT003",
+        "Git cannot read the repository",
+        Severity.ERROR,
+        rationale="A corrupt object or unreadable repository stops its mining; nothing of it is written.",
+        fix="Run `git fsck` in the clone and re-clone it if objects are missing.",
+        example="""\
+$ charter sync       # clones/payments/.git/objects lost a pack
+error: GIT003 repository `payments`: git log failed: fatal: bad object HEAD
+""",
+    ),
+    Rule(
+        "GIT007",
+        "History rewritten",
+        Severity.INFO,
+        rationale="A force-push removed commits that were mined; the repository was mined again from the start.",
+        fix="Nothing to do; protect the branch against force-pushes if this was not intended.",
+        example="""\
+$ git -C clones/payments push --force origin main    # after a `charter sync`
+$ charter sync
+""",
+    ),
+    Rule(
+        "GIT008",
+        "Fetch failed",
+        Severity.WARNING,
+        rationale="`charter sync --fetch` could not update a clone; what it already had was mined.",
+        fix="Check the clone's remote and credentials, then run `git fetch` in it.",
+        example="""\
+$ charter sync --fetch       # the clone's remote needs credentials the job lacks
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 # Git's log is read (followed, copied into frames) this much at a time.
 CHUNK_SIZE = 1 << 20
@@ -47,12 +109,14 @@ class MiningFailed(Exception):
 class RepositoryJob:
     """One repository to mine. `location` is a path on the machine that runs the job; when it does not
     exist there and `remote_url` is set, the repository is cloned (or fetched) into `cache_dir`.
-    `known_refs` are the refs the store already has (empty: mine everything)."""
+    `known_refs` are the refs the store already has (empty: mine everything); `known_head` the
+    default branch whose files at the head it has (None: none)."""
 
     name: str
     location: str
     remote_url: str | None = None
     known_refs: Mapping[str, str] = field(default_factory=dict)
+    known_head: DefaultBranch | None = None
     fetch: bool = False
     cache_dir: str | None = None
 
@@ -70,6 +134,8 @@ class MinedRepository:
     full: bool = False
     changed: bool = False
     tags: list[TagRecord] = field(default_factory=list)
+    default_branch: DefaultBranch | None = None
+    head_files: list[HeadFileRow] | None = None
     commit_count: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
     ok: bool = True
@@ -171,14 +237,16 @@ def _mine_prepared(
     log_started: Callable[[MinedRepository], None] | None,
     stop: Event | None,
 ) -> None:
-    mined.refs = read_refs(repository)
+    mined.refs, symbolic = read_ref_listing(repository)
     known = dict(job.known_refs)
-    if known and mined.refs == known:
+    mined.changed = not known or mined.refs != known
+    if mined.changed:
+        mined.full = not known or _history_rewritten(repository, known, mined.refs)
+        if known and mined.full:
+            mined.problems.append(_rewritten(job, known, mined.refs))
+    _read_head(job, repository, mined, symbolic)
+    if not mined.changed:
         return
-    mined.changed = True
-    mined.full = not known or _history_rewritten(repository, known, mined.refs)
-    if known and mined.full:
-        mined.problems.append(_rewritten(job, known, mined.refs))
     mined.tags = read_tags(repository)
     include = list(mined.refs.values())
     exclude = [] if mined.full else list(known.values())
@@ -192,6 +260,13 @@ def _mine_prepared(
             _fail(mined, _unreadable(job, error.detail))
         except Exception as error:
             _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
+
+
+def _read_head(job: RepositoryJob, repository: Path, mined: MinedRepository, symbolic: Mapping[str, str]) -> None:
+    """The default branch, and its files at the head unless the store has them already."""
+    branch = mined.default_branch = read_default_branch(repository, mined.refs, symbolic)
+    if branch != job.known_head:
+        mined.head_files = [] if branch is None else read_head_files(repository, branch.sha)
 
 
 def read_log(path: Path, still_running: StillRunning | None = None) -> Iterator[bytes]:

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from charter.model.catalog import CatalogEntity
-from charter.model.codes import diagnostic, rule
-from charter.model.diagnostics import Diagnostic
+from charter.model.codes import Codes, Rule
+from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.estate import Estate
 from charter.model.file_formats import IncidentFormat
 from charter.model.imported_incident import ImportedIncident, IncidentStatus
@@ -28,6 +28,66 @@ from charter.sources.records import (
     parse_timestamp,
     text_value,
 )
+
+# IMP022 is raised by each tool's reader (IncidentRecordError) and reported here.
+CODES = Codes(
+    Rule(
+        "IMP020",
+        "Incident service matches no component",
+        Severity.WARNING,
+        rationale="An imported incident on a service no component claims counts for no team; it is imported anyway.",
+        fix=(
+            "Name the component like the service, or annotate it with `pagerduty.com/service-id`, "
+            "`opsgenie.com/component-selector` or `charter.dev/incident-service`."
+        ),
+        example="""\
+# facts/incidents-pagerduty.json
+{"incidents": [{"id": "Q1", "service": {"id": "PXYZ", "summary": "Payments API"}, ...}]}
+# and no component is called payments-api or annotated pagerduty.com/service-id: PXYZ
+""",
+    ),
+    Rule(
+        "IMP021",
+        "Unknown incident severity",
+        Severity.ERROR,
+        rationale=(
+            "A severity, priority or urgency Charter cannot map to SEV1..SEV5 would miscount every severity-based "
+            "number."
+        ),
+        fix="Map it in charter.yaml: `spec.sources.incidents.severityMap: {NAME: SEV2}`.",
+        example="""\
+# facts/incidents-incident-io.csv
+ID,Reference,Name,Status,Severity,...
+01H,INC-7,Checkout errors,Closed,Blocker,...     # Blocker: spec.sources.incidents.severityMap
+""",
+    ),
+    Rule(
+        "IMP022",
+        "Unknown incident state",
+        Severity.ERROR,
+        rationale="An incident state Charter does not know cannot be told open or resolved.",
+        fix="Export the incidents as the tool writes them, or correct the status column.",
+        example="""\
+# facts/incidents-opsgenie.csv
+TinyId,Message,Status,Priority,...
+17,Checkout errors,snoozed,P2,...
+""",
+    ),
+    Rule(
+        "IMP023",
+        "Incident time without a time zone",
+        Severity.ERROR,
+        rationale="Incident tools write times with a zone; a time without one would be off by hours in MTTA and MTTR.",
+        fix="Export times in ISO 8601 with `Z` or an offset (2024-05-01T14:30:00Z).",
+        example="""\
+# facts/incidents-incident-io.csv
+ID,...,Created At,...
+01H,...,2026-03-01 10:00:00,...     # 2026-03-01T10:00:00Z
+""",
+    ),
+)
+diagnostic = CODES.diagnostic
+
 
 # Severity ------------------------------------------------------------------------------------------
 
@@ -62,7 +122,7 @@ class IncidentRecordError(BadRecord):
 def record_diagnostic(error: BadRecord) -> Diagnostic:
     found = bad_record(error.message, error.place, error.hint)
     if isinstance(error, IncidentRecordError):
-        return replace(found, code=error.code, severity=rule(error.code).severity)
+        return replace(found, code=error.code, severity=CODES[error.code].severity)
     return found
 
 

@@ -7,7 +7,7 @@ import csv
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from charter.model.codes import diagnostic
+from charter.model.codes import Codes
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.file_formats import IncidentFormat
 from charter.model.imported_incident import ImportedIncident
@@ -18,6 +18,7 @@ from charter.sources.incidents.common import (
     record_diagnostic,
     with_unmatched_warnings,
 )
+from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
     ImportFileError,
@@ -29,6 +30,12 @@ from charter.sources.records import (
     mapping_value,
     unreadable,
 )
+
+CODES = Codes(
+    uses=(RECORD_CODES["IMP003"],),
+)
+diagnostic = CODES.diagnostic
+
 
 _JsonParser = Callable[[Mapping[str, object], Place, IncidentImportOptions], Parsed]
 # Each tool's parser of one API object, and what its objects are called in messages.

@@ -1,0 +1,33 @@
+"""`charter plan`: the roadmap the capacity allows, optimal for the cost of delay, with its tradeoffs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+
+
+def plan_command(
+    repo: RepoOption = None,
+    quarters: Annotated[
+        str | None,
+        typer.Option("--quarters", help="The horizon, like 2027Q1..2027Q4 (default: the next four with a Capacity)."),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="A YAML overlay (capacity changes, initiatives forced in or out, moves)."),
+    ] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Plan the roadmap under capacity: the optimal plan, its proven gap, and every tradeoff it makes."""
+    from charter.outputs.report_registry import render_report
+    from charter.services.context import StoreNeed, open_context
+    from charter.services.plan import PLAN_FOLDERS, PlanQuery, plan_report
+
+    with open_context(repo, StoreNeed.NONE, folders=PLAN_FOLDERS, warn=warn) as context:
+        report = plan_report(context, PlanQuery(quarters, scenario))
+    emit(render_report(output_format.value, report), output)

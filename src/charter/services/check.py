@@ -1,0 +1,94 @@
+"""`charter check`: every diagnostic of the strategy repository, narrowed by `--select`/`--ignore`
+and a baseline, as a report for the diagnostic formats. The last result is kept in the store and
+is the answer while nothing it depended on changed (`services/cached_check.py`). This module
+imports no reader and no model of the strategy, so such a run starts quickly; the full check
+(`services/strategy_check.py`) is imported only when it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from charter.analysis.checks.baseline import baseline_document, new_since, parse_baseline
+from charter.analysis.checks.selection import select
+from charter.model.diagnostics import Severity
+from charter.model.errors import InputError
+from charter.outputs.interface import DiagnosticReport
+from charter.services.cached_check import CheckedStrategy, cached_result, keep_result
+from charter.services.context import StoreNeed, load_context, opened_store, repository_root
+
+if TYPE_CHECKING:
+    from charter.store.database import Store
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What `charter check` is asked: the day review dates and expiries are judged on (None:
+    today), codes or prefixes to keep or leave out, a baseline of accepted diagnostics to leave
+    out, a file to write the current diagnostics to as a baseline, the lowest severity that fails
+    the gate (`off`: none), and whether the store may keep and give back the result."""
+
+    as_of: date | None = None
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    fail_on: Severity = Severity.ERROR
+    use_store: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """The report to render, and how many diagnostics went to `--write-baseline` (None: none was
+    asked for)."""
+
+    report: DiagnosticReport
+    baseline_written: int | None = None
+
+
+def check_repository(
+    repo: Path | None, options: CheckOptions, warn: Callable[[str], None] | None = None
+) -> CheckOutcome:
+    """Check `--repo` (or the nearest repository upward), through the store when it can be opened
+    (`warn` is told when it cannot)."""
+    root = repository_root(repo)
+    accepted = _read_baseline(options.baseline) if options.baseline is not None else None
+    today = options.as_of or date.today()
+    with opened_store(root, StoreNeed.OPTIONAL if options.use_store else StoreNeed.NONE, warn) as store:
+        checked = checked_repository(root, store, today)
+    diagnostics = select(list(checked.diagnostics), list(options.select), list(options.ignore))
+    written = None
+    if options.write_baseline is not None:
+        options.write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
+        written = len(diagnostics)
+    if accepted is not None:
+        diagnostics = new_since(diagnostics, accepted)
+    report = DiagnosticReport(tuple(diagnostics), root, fail_on=options.fail_on, rules=checked.rules)
+    return CheckOutcome(report, written)
+
+
+def checked_repository(root: Path, store: Store | None, today: date) -> CheckedStrategy:
+    """Every diagnostic of `charter check` as of `today`, from the store when nothing changed since
+    the last run; a new result is kept there."""
+    root = root.resolve()
+    if store is not None:
+        cached = cached_result(root, store, today)
+        if cached is not None:
+            return cached
+    from charter.services.strategy_check import check_strategy  # the rules and readers, only when they run
+
+    context = load_context(root, store)
+    checked = check_strategy(context, today)
+    if store is not None and context.estate.inputs is not None:
+        keep_result(root, store, today, context.estate.inputs, checked)
+    return checked
+
+
+def _read_baseline(path: Path) -> frozenset[str]:
+    try:
+        return parse_baseline(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"baseline {path}: {error}") from None
