@@ -23,7 +23,7 @@ from charter.services.imports_git import SyncEvent, sync_repositories
 from charter.sources.git.executors import LocalExecutor
 from charter.sources.git.mine import MinedRepository, RepositoryJob
 from charter.store.database import Store, open_store
-from charter.store.git_history import known_refs
+from charter.store.git_history import known_head, known_refs
 from charter.store.schema import commits
 from charter.store.writers import WRITE_TIMEOUT_VARIABLE
 from tests.integration.conftest import AS_OF
@@ -277,12 +277,15 @@ def test_a_repository_another_sync_wrote_meanwhile_is_mined_again_not_written_tw
         repository.write("a.txt", "a\nb\n")
         repository.commit("b", T0 + 60)
         with store.engine.connect() as connection:
-            stored = known_refs(connection, "app")
+            job = RepositoryJob(
+                "app",
+                str(repository.path),
+                known_refs=known_refs(connection, "app"),
+                known_head=known_head(connection, "app"),
+            )
         events: list[SyncEvent] = []
 
-        report = sync_repositories(
-            store, [RepositoryJob("app", str(repository.path), known_refs=stored)], OtherSyncFirst(store), events.append
-        )
+        report = sync_repositories(store, [job], OtherSyncFirst(store), events.append)
 
         with store.engine.connect() as connection:
             assert connection.scalar(select(func.count()).select_from(commits)) == 2

@@ -13,7 +13,7 @@ from charter.model.diagnostics import Diagnostic
 from charter.sources.git.executors import Executor
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob
 from charter.store.database import Store
-from charter.store.git_history import known_refs, write_mined_repository
+from charter.store.git_history import known_head, known_refs, write_mined_repository
 
 
 class SyncEventKind(StrEnum):
@@ -127,7 +127,7 @@ def _mine_and_write(
             try:
                 added = _write(store, job, mined, notify, moment)
             except _StoreMoved as moved:
-                again.append(replace(job, known_refs=moved.refs))
+                again.append(moved.job)
                 continue
             finally:
                 mined.discard()
@@ -146,24 +146,25 @@ def _summary(mined: MinedRepository, added: int) -> RepositorySync:
 
 
 class _StoreMoved(Exception):
-    """Raised inside the write transaction: another sync wrote the repository since it was mined."""
+    """Raised inside the write transaction: another sync wrote the repository since it was mined.
+    `job` mines it again from what is stored now."""
 
-    def __init__(self, refs: dict[str, str]) -> None:
-        self.refs = refs
+    def __init__(self, job: RepositoryJob) -> None:
+        self.job = job
 
 
 def _write(
     store: Store, job: RepositoryJob, mined: MinedRepository, notify: Callable[[SyncEvent], None], moment: datetime
 ) -> int:
     """One transaction: everything of the repository, or (when mining failed, even part way) nothing.
-    _StoreMoved when the refs stored are not those the job was mined from."""
+    _StoreMoved when the refs (or the head) stored are not those the job was mined from."""
     if not mined.ok:
         return 0
     try:
         with store.transaction() as connection:
-            stored = known_refs(connection, mined.name)
-            if stored != dict(job.known_refs):
-                raise _StoreMoved(stored)
+            refs, head = known_refs(connection, mined.name), known_head(connection, mined.name)
+            if refs != dict(job.known_refs) or head != job.known_head:
+                raise _StoreMoved(replace(job, known_refs=refs, known_head=head))
             return write_mined_repository(connection, mined, moment, _advanced(mined, notify))
     except MiningFailed:
         return 0
