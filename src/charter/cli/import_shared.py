@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.options import print_diagnostics
-from charter.model.errors import GateFailed, StoreFailure, StoreUnavailable
+from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
     from charter.services.context import Context
@@ -22,15 +22,13 @@ FilesArgument = Annotated[list[Path], typer.Argument(help="The files to import, 
 
 @contextmanager
 def import_context(repo: Path | None, folders: Sequence[str] | None = None) -> Iterator[Context]:
-    """The repository's Context with its store open. An import that cannot open the store fails as
-    one the store refused (exit 1), as imports always have; `folders` reads only part of the repository."""
+    """The repository's Context with its store open; `folders` reads only part of the repository.
+    A store that cannot be had (not opened, written by a newer Charter, busy with another writer
+    for longer than the write timeout) is StoreUnavailable, exit 2, as for every command."""
     from charter.services.context import StoreNeed, open_context
 
-    try:
-        with open_context(repo, StoreNeed.REQUIRED, folders=folders) as context:
-            yield context
-    except StoreUnavailable as error:
-        raise StoreFailure(str(error)) from None
+    with open_context(repo, StoreNeed.REQUIRED, folders=folders) as context:
+        yield context
 
 
 def print_outcome(outcome: ImportOutcome, root: Path) -> None:

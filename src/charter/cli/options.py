@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from charter.model.diagnostics import Diagnostic
+from charter.model.errors import UsageError
 
 RepoOption = Annotated[
     Path | None,
@@ -53,7 +54,10 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        try:
+            output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"--output {output}: cannot write it ({error.strerror or error})") from None
         typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)
 
 

@@ -117,7 +117,8 @@ def decode_rules(encoded: list[list[str]]) -> list[Rule]:
 
 
 def keep_result(root: Path, store: Store, today: date, inputs: LoadInputs, checked: CheckedStrategy) -> None:
-    """Keep a result in the store, in place of the repository's last one."""
+    """Keep a result in the store, in place of the repository's last one, unless another writer
+    holds the store now (a check is a reader, and waits for no writer)."""
     from charter.store.check_results import write_check_result
 
     recorded = {
@@ -127,5 +128,6 @@ def keep_result(root: Path, store: Store, today: date, inputs: LoadInputs, check
         "probes": checked.probes,
         "rules": encode_rules(checked.rules.values()),
     }
-    with store.transaction() as connection:
-        write_check_result(connection, str(root), json.dumps(recorded), encode_diagnostics(checked.diagnostics))
+    encoded = encode_diagnostics(checked.diagnostics)
+    # A cache: kept when no other writer holds the store, never waited for.
+    store.write_if_idle(lambda connection: write_check_result(connection, str(root), json.dumps(recorded), encoded))

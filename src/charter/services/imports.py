@@ -17,7 +17,7 @@ from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.errors import StoreFailure
 from charter.services.context import Context
 from charter.sources.records import ERROR_CAP, ImportFileError, Skipped, stopped_reading
-from charter.store.database import Store
+from charter.store.database import Store, database_error_summary
 
 T = TypeVar("T")
 
@@ -84,12 +84,13 @@ class ImportOutcome:
 
 
 @contextmanager
-def store_failures() -> Iterator[None]:
-    """A database error part-way through an import as a StoreFailure, the transaction rolled back."""
+def store_failures(what: str = "import") -> Iterator[None]:
+    """A database error part-way through an import (or a sync) as a StoreFailure of one line, the
+    transaction rolled back."""
     try:
         yield
     except SQLAlchemyError as error:
-        raise StoreFailure(f"the store refused the import: {error.__class__.__name__}: {error}") from None
+        raise StoreFailure(f"the store refused the {what}: {database_error_summary(error)}") from None
 
 
 def import_each(

@@ -5,7 +5,7 @@ the others are still mined. Progress events let a terminal draw a bar per reposi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -13,7 +13,7 @@ from charter.model.diagnostics import Diagnostic
 from charter.sources.git.executors import Executor
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob
 from charter.store.database import Store
-from charter.store.git_history import write_mined_repository
+from charter.store.git_history import known_head, known_refs, write_mined_repository
 
 
 class SyncEventKind(StrEnum):
@@ -70,16 +70,65 @@ def sync_repositories(
     progress: Callable[[SyncEvent], None] | None = None,
     mined_at: datetime | None = None,
 ) -> GitSyncReport:
-    """Mine `jobs` on `executor` and write each result as it arrives; only this process writes."""
+    """Mine `jobs` on `executor` and write each result as it arrives; only this process writes. A
+    repository that another sync wrote while this one mined it (the refs stored are no longer those
+    it was mined from) is mined again from what is stored now, so two syncs leave what one would."""
     notify = progress or _ignore
     moment = mined_at or datetime.now(UTC)
     report = GitSyncReport()
+    pending = list(jobs)
+    started: set[str] = set()
+    for _round in range(_MINING_ROUNDS):
+        pending = _mine_and_write(store, pending, executor, _Notifier(notify, started), moment, report)
+        if not pending:
+            break
+    for job in pending:  # still moving under other syncs: leave the repository to them
+        report.repositories.append(RepositorySync(job.name, job.location, 0, False, False, True))
+        notify(SyncEvent(SyncEventKind.FINISHED, job.name))
+    report.repositories.sort(key=lambda repository: repository.name)
+    return report
+
+
+# A repository written by another sync is mined again at most this many times in all.
+_MINING_ROUNDS = 3
+
+
+class _Notifier:
+    """Tells `notify` of every event but a second `started` of a repository mined again."""
+
+    def __init__(self, notify: Callable[[SyncEvent], None], started: set[str]) -> None:
+        self.notify = notify
+        self.started = started
+
+    def __call__(self, event: SyncEvent) -> None:
+        if event.kind is SyncEventKind.STARTED:
+            if event.repository in self.started:
+                return
+            self.started.add(event.repository)
+        self.notify(event)
+
+
+def _mine_and_write(
+    store: Store,
+    jobs: Sequence[RepositoryJob],
+    executor: Executor,
+    notify: Callable[[SyncEvent], None],
+    moment: datetime,
+    report: GitSyncReport,
+) -> list[RepositoryJob]:
+    """One round of mining and writing; returns the jobs to mine again, from the refs now stored."""
+    by_name = {job.name: job for job in jobs}
+    again: list[RepositoryJob] = []
     results = executor.map_jobs(jobs)
     try:
         for mined in results:
             notify(SyncEvent(SyncEventKind.STARTED, mined.name))
+            job = by_name[mined.name]
             try:
-                added = _write(store, mined, notify, moment)
+                added = _write(store, job, mined, notify, moment)
+            except _StoreMoved as moved:
+                again.append(moved.job)
+                continue
             finally:
                 mined.discard()
             report.repositories.append(_summary(mined, added))
@@ -89,20 +138,33 @@ def sync_repositories(
         close = getattr(results, "close", None)
         if close is not None:
             close()
-    report.repositories.sort(key=lambda repository: repository.name)
-    return report
+    return again
 
 
 def _summary(mined: MinedRepository, added: int) -> RepositorySync:
     return RepositorySync(mined.name, mined.location, added, mined.full, mined.changed, mined.ok, tuple(mined.problems))
 
 
-def _write(store: Store, mined: MinedRepository, notify: Callable[[SyncEvent], None], moment: datetime) -> int:
-    """One transaction: everything of the repository, or (when mining failed, even part way) nothing."""
+class _StoreMoved(Exception):
+    """Raised inside the write transaction: another sync wrote the repository since it was mined.
+    `job` mines it again from what is stored now."""
+
+    def __init__(self, job: RepositoryJob) -> None:
+        self.job = job
+
+
+def _write(
+    store: Store, job: RepositoryJob, mined: MinedRepository, notify: Callable[[SyncEvent], None], moment: datetime
+) -> int:
+    """One transaction: everything of the repository, or (when mining failed, even part way) nothing.
+    _StoreMoved when the refs (or the head) stored are not those the job was mined from."""
     if not mined.ok:
         return 0
     try:
         with store.transaction() as connection:
+            refs, head = known_refs(connection, mined.name), known_head(connection, mined.name)
+            if refs != dict(job.known_refs) or head != job.known_head:
+                raise _StoreMoved(replace(job, known_refs=refs, known_head=head))
             return write_mined_repository(connection, mined, moment, _advanced(mined, notify))
     except MiningFailed:
         return 0

@@ -29,6 +29,7 @@ from charter.model.diagnostics import Diagnostic, Location
 from charter.model.errors import UsageError
 from charter.model.organization import Policies
 from charter.services.context import Context
+from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
 from charter.services.imports_sli import pull_sli
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
@@ -75,6 +76,12 @@ class SyncSummary:
 
 
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
+    """`charter sync` (see `_run_sync`); a database error is a StoreFailure of one line."""
+    with store_failures("sync"):
+        return _run_sync(context, options, progress)
+
+
+def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
     """Mine, derive, link and snapshot the metrics of the 90 days before `options.as_of` (default:
     now). Each repository and each component is one transaction: a failure in one writes nothing of
     it and leaves the others."""

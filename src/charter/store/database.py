@@ -1,16 +1,17 @@
 """Open the store: pick the database (argument, `CHARTER_DATABASE_URL`, or the SQLite file in the
 strategy repository), make the engine, and bring the schema to the newest Alembic revision: an empty
-database is created at that revision in one step, an older one is migrated."""
+database is created at that revision in one step, an older one is migrated, and a store a newer
+Charter wrote is refused. Writes queue for the store's writer lock (`writers.py`)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -27,10 +28,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
+from charter.model.errors import StoreUnavailable
 from charter.model.metric_values import MetricPoint, MetricValue, Snapshot
 from charter.model.refs import EntityRef
 from charter.store.parse_cache import StoreParseCache
 from charter.store.snapshots import insert_snapshot, read_latest_snapshot, read_metric_history
+from charter.store.writers import (
+    WRITE_TIMEOUT_SECONDS,
+    WriterQueue,
+    application_name,
+    begin_sqlite_transaction,
+    write_timeout_from_environment,
+    writer_command,
+)
+
+T = TypeVar("T")
 
 DATABASE_URL_VARIABLE = "CHARTER_DATABASE_URL"
 STORE_FOLDER = ".charter"
@@ -64,13 +76,14 @@ def _with_psycopg(url: str) -> str:
 
 def create_store_engine(url: str) -> Engine:
     """An engine for `url`; on SQLite with WAL journaling, foreign keys enforced, and transactions
-    that begin when SQLAlchemy says so (pysqlite would otherwise run DDL outside them)."""
+    that begin when SQLAlchemy says so (pysqlite would otherwise run DDL outside them): `BEGIN
+    IMMEDIATE` for a writer, so that it waits its turn under the busy timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
         return _postgresql_engine(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": WRITE_TIMEOUT_SECONDS})
     in_memory = parsed.database in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
@@ -83,18 +96,16 @@ def create_store_engine(url: str) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
-
+    event.listen(engine, "begin", begin_sqlite_transaction)
     return engine
 
 
 def _postgresql_engine(url: str) -> Engine:
     """Sessions in UTC whatever the server's `TimeZone`: timestamps then come back in
     `datetime.timezone.utc` (with `Etc/UTC` the driver gives a ZoneInfo, and a million of them cost
-    a second and a half to convert), and day boundaries in SQL are UTC days, as everywhere else."""
-    engine = create_engine(url)
+    a second and a half to convert), and day boundaries in SQL are UTC days, as everywhere else.
+    The application_name is the command, so that a writer kept waiting can say whom it waits for."""
+    engine = create_engine(url, connect_args={"application_name": application_name(writer_command())})
 
     @event.listens_for(engine, "connect")
     def _utc_session(dbapi_connection: Any, _record: Any) -> None:
@@ -176,17 +187,26 @@ def downgrade_schema(connection: Connection, revision: str = "base") -> None:
 
 class Store:
     """Charter's database: an engine with a migrated schema. Writes happen in transactions the caller
-    owns (`with store.transaction() as connection:`); query functions take that connection."""
+    owns (`with store.transaction() as connection:`), one writer at a time; query functions take
+    that connection. Reads (`store.engine.connect()`) take no lock and wait for no writer."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, write_timeout: float = WRITE_TIMEOUT_SECONDS) -> None:
         self.engine = engine
-        self.parse_cache = StoreParseCache(engine)
+        self.writers = WriterQueue(engine, write_timeout)
+        self.parse_cache = StoreParseCache(engine, self.writers)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction: committed when the block ends, rolled back entirely if it raises."""
-        with self.engine.begin() as connection:
+        """One write transaction, begun once every writer before it is done (StoreBusy, a
+        StoreUnavailable, when that takes longer than the write timeout): committed when the block
+        ends, rolled back entirely if it raises."""
+        with self.writers.transaction() as connection:
             yield connection
+
+    def write_if_idle(self, write: Callable[[Connection], T]) -> T | None:
+        """`write` in a write transaction when no other writer holds the store, else nothing (None):
+        for a cache, which a reader writes on its way and may do without."""
+        return self.writers.write_if_idle(write)
 
     def write_snapshot(self, taken_at: datetime, repo_commit: str | None, values: Iterable[MetricValue]) -> int:
         """Record every metric value of one `charter sync` in one transaction; returns the snapshot id."""
@@ -215,15 +235,53 @@ class Store:
         self.close()
 
 
-def open_store(repo_root: Path, url: str | None = None) -> Store:
+def open_store(repo_root: Path, url: str | None = None, *, write_timeout: float | None = None) -> Store:
     """The store for the strategy repository at `repo_root`, at the newest revision (created there
-    when the database is empty, migrated when it is older)."""
+    when the database is empty, migrated when it is older). Its writers wait `write_timeout` seconds
+    for each other (default: CHARTER_WRITE_TIMEOUT, else 30). StoreUnavailable when a newer Charter
+    wrote the store."""
+    timeout = write_timeout_from_environment() if write_timeout is None else write_timeout
     engine = create_store_engine(resolve_database_url(repo_root, url))
+    store = Store(engine, timeout)
     try:
-        with engine.begin() as connection:
-            if _current_revision(connection) != HEAD_REVISION:
+        with engine.connect() as connection:
+            current = _current_revision(connection)
+        if current != HEAD_REVISION:
+            refuse_newer_schema(engine, current)
+            with store.transaction() as connection:  # the writers' turn: one process creates or migrates
                 bring_to_head(connection)
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine)
+    return store
+
+
+def database_error_summary(error: BaseException) -> str:
+    """A database error in one line: the driver's own first line, without the SQL statement and
+    the (possibly megabytes of) parameters SQLAlchemy adds to it."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return f"{type(original).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
+def refuse_newer_schema(engine: Engine, revision: str | None) -> None:
+    """StoreUnavailable when the store's schema revision is none this Charter has: a newer one wrote it."""
+    if revision is None:
+        return
+    from alembic.script import ScriptDirectory
+
+    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    if revision in known:
+        return
+    raise StoreUnavailable(
+        f"the store {_where(engine)} has schema revision {revision}, which this Charter does not know "
+        f"(it knows up to {HEAD_REVISION}): a newer Charter wrote it; upgrade Charter to use this store"
+    )
+
+
+def _where(engine: Engine) -> str:
+    """The store as a user knows it: SQLite's file, or the URL without its password."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return f"at {url.database}"
+    return f"at {url.render_as_string(hide_password=True)}"

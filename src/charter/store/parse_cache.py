@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from charter.model.yaml_document import YamlDocument
 from charter.store.schema import parse_cache
+from charter.store.writers import WriterQueue
 
 # SQLite allows 999 bound variables per statement in older builds; stay under it.
 LOOKUP_CHUNK = 900
@@ -75,15 +76,16 @@ def store_documents(connection: Connection, entries: dict[str, list[YamlDocument
 
 class StoreParseCache:
     """The loader's parse cache over the store. The loader holds no transaction, so each `store`
-    call is its own short one: a cache entry stands alone and is safe to keep or lose."""
+    call is its own short one: a cache entry stands alone and is safe to keep or lose, so it is not
+    written while another writer holds the store (a reader never waits for a writer)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, writers: WriterQueue) -> None:
         self.engine = engine
+        self.writers = writers
 
     def lookup(self, digests: Iterable[str]) -> dict[str, list[YamlDocument]]:
         with self.engine.connect() as connection:
             return lookup_documents(connection, digests)
 
     def store(self, entries: dict[str, list[YamlDocument]]) -> None:
-        with self.engine.begin() as connection:
-            store_documents(connection, entries)
+        self.writers.write_if_idle(lambda connection: store_documents(connection, entries))
