@@ -59,3 +59,10 @@ def run_charter(*arguments: str, env: Mapping[str, str] | None = None) -> Charte
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert "Traceback" not in result.output, result.output
     return CharterRun(result.exit_code, result.output, result.stdout, result.stderr)
+
+
+def charter_output(*arguments: str, env: Mapping[str, str] | None = None) -> str:
+    """What a `charter` command that must succeed prints."""
+    result = run_charter(*arguments, env=env)
+    assert result.exit_code == 0, result.output
+    return result.output

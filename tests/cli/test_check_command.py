@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from charter.cli.app import app
 from charter.store.database import open_store
+from tests.conftest import run_charter
 from tests.strategy import write_repo
 
 runner = CliRunner()
@@ -24,45 +24,40 @@ FLAWED = {
 }
 
 
-def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env=env)
-    return result.exit_code, result.output
-
-
 @pytest.fixture
 def initialised(tmp_path: Path) -> Path:
-    code, output = invoke("init", str(tmp_path / "strategy"))
+    code, output = run_charter("init", str(tmp_path / "strategy"))[:2]
     assert code == 0, output
     return tmp_path / "strategy"
 
 
 def test_init_creates_a_repository_that_passes(initialised: Path) -> None:
-    code, output = invoke("check", "--repo", str(initialised))
+    code, output = run_charter("check", "--repo", str(initialised))[:2]
     assert (code, output.strip().splitlines()[-1]) == (0, "0 errors, 0 warnings, 0 info")
     assert (initialised / "schemas" / "risk.schema.json").is_file()
 
 
 def test_check_finds_the_repository_upward(initialised: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(initialised / "catalog")
-    assert invoke("check")[0] == 0
+    assert run_charter("check").exit_code == 0
 
 
 def test_no_repository_is_exit_2_with_a_plain_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    code, output = invoke("check")
+    code, output = run_charter("check")[:2]
     assert code == 2 and "no charter.yaml" in output and "Traceback" not in output
-    code, output = invoke("check", "--repo", str(tmp_path))
+    code, output = run_charter("check", "--repo", str(tmp_path))[:2]
     assert code == 2 and "not a strategy repository" in output
 
 
 def test_exit_codes_follow_fail_on(tmp_path: Path) -> None:
     write_repo(tmp_path, FLAWED)
-    assert invoke("check", "--repo", str(tmp_path))[0] == 1  # REL001 error
-    assert invoke("check", "--repo", str(tmp_path), "--ignore", "REL001")[0] == 0  # REL003 left: a warning
-    assert invoke("check", "--repo", str(tmp_path), "--select", "REL003")[0] == 0
-    assert invoke("check", "--repo", str(tmp_path), "--select", "REL003", "--fail-on", "warning")[0] == 1
-    assert invoke("check", "--repo", str(tmp_path), "--fail-on", "never")[0] == 0
-    assert invoke("check", "--repo", str(tmp_path), "--format", "yaml")[0] == 2
+    assert run_charter("check", "--repo", str(tmp_path)).exit_code == 1  # REL001 error
+    assert run_charter("check", "--repo", str(tmp_path), "--ignore", "REL001").exit_code == 0  # REL003 left: a warning
+    assert run_charter("check", "--repo", str(tmp_path), "--select", "REL003").exit_code == 0
+    assert run_charter("check", "--repo", str(tmp_path), "--select", "REL003", "--fail-on", "warning").exit_code == 1
+    assert run_charter("check", "--repo", str(tmp_path), "--fail-on", "never").exit_code == 0
+    assert run_charter("check", "--repo", str(tmp_path), "--format", "yaml").exit_code == 2
 
 
 @pytest.mark.parametrize(
@@ -77,7 +72,7 @@ def test_a_selector_that_names_no_code_is_a_usage_error_with_the_closest_codes(
     tmp_path: Path, options: list[str], expected: str
 ) -> None:
     write_repo(tmp_path, FLAWED)
-    code, output = invoke("check", "--repo", str(tmp_path), *options)
+    code, output = run_charter("check", "--repo", str(tmp_path), *options)[:2]
     assert code == 2
     assert expected in " ".join(output.split())
 
@@ -85,7 +80,7 @@ def test_a_selector_that_names_no_code_is_a_usage_error_with_the_closest_codes(
 def test_json_output_names_code_file_and_line(tmp_path: Path) -> None:
     write_repo(tmp_path, FLAWED)
     out = tmp_path / "report.json"
-    code, _ = invoke("check", "--repo", str(tmp_path), "--format", "json", "--output", str(out))
+    code, _ = run_charter("check", "--repo", str(tmp_path), "--format", "json", "--output", str(out))[:2]
     assert code == 1
     found = {(d["code"], d["path"], d["line"]) for d in json.loads(out.read_text())["diagnostics"]}
     assert found == {("REL001", "catalog/svc.yaml", 1), ("REL003", "catalog/svc.yaml", 5)}
@@ -94,14 +89,16 @@ def test_json_output_names_code_file_and_line(tmp_path: Path) -> None:
 def test_baseline_reports_only_new_diagnostics(tmp_path: Path) -> None:
     write_repo(tmp_path, FLAWED)
     baseline = tmp_path / "baseline.json"
-    assert invoke("check", "--repo", str(tmp_path), "--write-baseline", str(baseline))[0] == 0  # it did its job
-    assert invoke("check", "--repo", str(tmp_path), "--baseline", str(baseline))[0] == 0
+    assert (
+        run_charter("check", "--repo", str(tmp_path), "--write-baseline", str(baseline)).exit_code == 0
+    )  # it did its job
+    assert run_charter("check", "--repo", str(tmp_path), "--baseline", str(baseline)).exit_code == 0
     write_repo(tmp_path, {"catalog/other.yaml": FLAWED["catalog/svc.yaml"].replace("name: svc", "name: other")})
-    code, output = invoke("check", "--repo", str(tmp_path), "--baseline", str(baseline), "--format", "json")
+    code, output = run_charter("check", "--repo", str(tmp_path), "--baseline", str(baseline), "--format", "json")[:2]
     assert code == 1
     assert {d["entity"] for d in json.loads(output)["diagnostics"]} == {"component:other"}
     baseline.write_text("{not json")
-    code, output = invoke("check", "--repo", str(tmp_path), "--baseline", str(baseline))
+    code, output = run_charter("check", "--repo", str(tmp_path), "--baseline", str(baseline))[:2]
     assert code == 2 and "baseline" in output
 
 
@@ -120,10 +117,10 @@ def test_second_check_reads_the_parse_cache(tmp_path: Path, dialect: str, reques
     (tmp_path / "repo").mkdir()
     repo = write_repo(tmp_path / "repo", FLAWED)
     env = {"CHARTER_DATABASE_URL": url}
-    first = invoke("check", "--repo", str(repo), "--format", "json", env=env)
+    first = run_charter("check", "--repo", str(repo), "--format", "json", env=env)[:2]
     assert _cached_rows(url, repo) == 3  # charter.yaml and the two catalog files
     # A changed file is parsed again; the answer follows the file, not the cache.
     (repo / "catalog" / "svc.yaml").write_text(FLAWED["catalog/svc.yaml"].replace("'1'", "'3'"))
-    second = invoke("check", "--repo", str(repo), "--format", "json", env=env)
+    second = run_charter("check", "--repo", str(repo), "--format", "json", env=env)[:2]
     assert first[0] == 1 and second[0] == 0
     assert _cached_rows(url, repo) == 4

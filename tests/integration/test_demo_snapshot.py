@@ -11,7 +11,7 @@ import pytest
 from charter.analysis.metrics import METRICS
 from charter.store.database import open_store
 from charter.store.risk_register import read_previous_register
-from tests.integration.conftest import AS_OF, charter_output
+from tests.integration.conftest import AS_OF, demo_output
 
 
 def test_the_snapshot_holds_every_family_of_metrics(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,6 +54,6 @@ def test_the_register_is_recorded_with_the_snapshot(demo: Path, monkeypatch: pyt
 
 
 def test_each_report_reads_what_was_imported(demo: Path) -> None:
-    assert "INC-" in charter_output("incidents", "--repo", str(demo), "--until", AS_OF)
-    assert "CVE-2021-44228" in charter_output("security", "--repo", str(demo), "--as-of", AS_OF)
-    assert "page" in charter_output("slo", "status", "--repo", str(demo), "--as-of", AS_OF)
+    assert "INC-" in demo_output("incidents", "--repo", str(demo), "--until", AS_OF)
+    assert "CVE-2021-44228" in demo_output("security", "--repo", str(demo), "--as-of", AS_OF)
+    assert "page" in demo_output("slo", "status", "--repo", str(demo), "--as-of", AS_OF)

@@ -19,16 +19,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from charter.analysis.codehealth.health import FileHealth
 from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
-from charter.cli.app import app
 from charter.demo.history import HistoryFacts, HistorySpec, write_history
 from charter.services.codehealth import code_health
 from charter.services.context import load_context
 from charter.store.database import open_store
 from charter.store.schema import deployment_changes, deployments
+from tests.conftest import charter_output
 from tests.strategy import write_repo
 
 DAY = 86400
@@ -131,12 +130,6 @@ def git_percentiles(tags: list[ReleaseTag], lead_times: LeadTimes, first: date, 
 # What Charter stored and reports ------------------------------------------------------------------
 
 
-def run(*arguments: str) -> str:
-    result = CliRunner().invoke(app, list(arguments))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def charter_deployment_times(org: Path, component: str) -> dict[str, int]:
     with open_store(org) as store, store.engine.connect() as connection:
         rows = connection.execute(
@@ -160,7 +153,7 @@ def charter_lead_times(org: Path, component: str) -> LeadTimes:
 
 def delivery_scopes(org: Path, first: date, last: date, by: str) -> dict[str, dict[str, object]]:
     arguments = ["--since", first.isoformat(), "--until", last.isoformat(), "--by", by, "--format", "json"]
-    report = json.loads(run("delivery", "--repo", str(org), *arguments))
+    report = json.loads(charter_output("delivery", "--repo", str(org), *arguments))
     return {scope["scope"]: scope for scope in report["scopes"]}
 
 
@@ -197,7 +190,7 @@ def strategy(org: Path, horizon_days: int, components: dict[str, dict[str, str]]
 
 
 def sync(org: Path) -> None:
-    assert "deployments from release tags" in run("sync", "--repo", str(org), "--quiet")
+    assert "deployments from release tags" in charter_output("sync", "--repo", str(org), "--quiet")
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +285,7 @@ def test_a_patch_release_ships_its_back_port_not_the_original(single: Synced) ->
     expected = git_lead_times(single.clone, tags, SINGLE_HORIZON_DAYS)[release.deployment_id]
 
     explained = json.loads(
-        run("delivery", "--repo", str(single.org), "--explain", release.deployment_id, "--format", "json")
+        charter_output("delivery", "--repo", str(single.org), "--explain", release.deployment_id, "--format", "json")
     )
     shipped = {item["sha"]: item["leadTimeSeconds"] for item in explained["shipped"]}
     assert shipped == expected

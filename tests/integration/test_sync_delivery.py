@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_charter
+from tests.conftest import charter_output, run_charter
 from tests.realworld.test_requests_history import BUNDLE, CATALOG, ORGANIZATION
 from tests.strategy import write_repo
 
@@ -88,13 +88,6 @@ def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     return request.param
 
 
-def run(*arguments: str) -> str:
-    """What a command that must succeed prints."""
-    result = run_charter(*arguments)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @pytest.fixture
 def history(tmp_path: Path) -> dict[str, str]:
     clone = Clone(tmp_path / "clones" / "payments")
@@ -117,14 +110,16 @@ def history(tmp_path: Path) -> dict[str, str]:
 
 
 def delivery(repo: Path) -> dict[str, object]:
-    output = run("delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-14", "--format", "json")
+    output = charter_output(
+        "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-14", "--format", "json"
+    )
     [scope] = json.loads(output)["scopes"]
     return scope
 
 
 def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: dict[str, str], database: str) -> None:
     repo = tmp_path / "org"
-    assert "7 commits added (1 mined from the start" in run("sync", "--repo", str(repo), "--quiet")
+    assert "7 commits added (1 mined from the start" in charter_output("sync", "--repo", str(repo), "--quiet")
     scope = delivery(repo)
     # v1.0.0 (Oct 3) ships c1, c2: 2 and 1 days; v1.1.0 (Oct 7) ships c3, c4, c5 (not the merge):
     # 3, 2 and 1 days; v1.0.1 (Oct 9), cut from the maintenance branch, ships only c6: 1 day.
@@ -133,7 +128,9 @@ def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: d
     assert scope["leadTimeP50Seconds"] == 1.5 * DAY
     assert scope["leadTimeP90Seconds"] == 2.5 * DAY
 
-    explained = json.loads(run("delivery", "--repo", str(repo), "--explain", "tag:payments/v1.1.0", "--format", "json"))
+    explained = json.loads(
+        charter_output("delivery", "--repo", str(repo), "--explain", "tag:payments/v1.1.0", "--format", "json")
+    )
     assert {item["sha"] for item in explained["shipped"]} == {history["c3"], history["c4"], history["c5"]}
     assert explained["deployment"]["finished"] == "2026-10-07T00:00:00+00:00"
 
@@ -153,8 +150,8 @@ def test_lead_times_follow_ancestry_and_pull_requests(tmp_path: Path, history: d
         ),
         encoding="utf-8",
     )
-    run("import", "pulls", "--repo", str(repo), str(pulls))
-    second = run("sync", "--repo", str(repo), "--quiet")
+    charter_output("import", "pulls", "--repo", str(repo), str(pulls))
+    second = charter_output("sync", "--repo", str(repo), "--quiet")
     assert "0 commits added" in second and "1 unchanged" in second
     scope = delivery(repo)
     # c5 now starts at its pull request's first commit, Sep 30: 7 days. Leads 1,1,2,2,3,7 days.
@@ -212,7 +209,7 @@ def test_sync_records_a_snapshot_the_scorecard_reads(tmp_path: Path, history: di
     repo = tmp_path / "org"
     (repo / "standards").mkdir()
     (repo / "standards" / "delivery.yaml").write_text(STANDARD, encoding="utf-8")
-    run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
     with open_store(repo) as store:
         snapshot = store.latest_snapshot()
     assert snapshot is not None
@@ -221,7 +218,7 @@ def test_sync_records_a_snapshot_the_scorecard_reads(tmp_path: Path, history: di
     assert values[("delivery.deployment_frequency.per_day", "group:team-a")] == 3 / 90
     assert values[("code_health.bus_factor", "component:payments")] == 1
 
-    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    [card] = json.loads(charter_output("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
     [payments] = card["entities"]
     assert payments["level"] == "silver"  # 1.5 days: within 2 days, not within 1
     assert payments["failing"] == ["lead-time-1d"]
@@ -264,11 +261,11 @@ def test_codehealth_and_the_other_delivery_formats_read_the_synced_history(
     tmp_path: Path, history: dict[str, str]
 ) -> None:
     repo = tmp_path / "org"
-    run("sync", "--repo", str(repo), "--quiet")
+    charter_output("sync", "--repo", str(repo), "--quiet")
 
-    [payments] = json.loads(run("codehealth", "--repo", str(repo), "--as-of", "2026-10-14", "--format", "json"))[
-        "components"
-    ]
+    [payments] = json.loads(
+        charter_output("codehealth", "--repo", str(repo), "--as-of", "2026-10-14", "--format", "json")
+    )["components"]
     assert payments["component"] == "payments" and payments["team"] == "group:team-a"
     # c1..c5 on main, one line each, all by Ada; c6 is only on the maintenance branch release/1.0.
     assert (payments["branch"], payments["files"]) == ("main", 5)
@@ -281,12 +278,12 @@ def test_codehealth_and_the_other_delivery_formats_read_the_synced_history(
     }
     assert payments["churn"] == 5
 
-    csv_lines = run(
+    csv_lines = charter_output(
         "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-13", "--format", "csv"
     ).splitlines()
     assert csv_lines[0] == "scope,metric,value,band"
     assert f"acme,delivery.lead_time_for_changes.p50,{1.5 * DAY},high" in csv_lines
-    markdown = run(
+    markdown = charter_output(
         "delivery", "--repo", str(repo), "--since", "2026-10-01", "--until", "2026-10-13", "--format", "markdown"
     )
     assert markdown.startswith("# Delivery 2026-10-01 to 2026-10-13 by org") and "| acme | 3 |" in markdown
@@ -308,14 +305,14 @@ def test_a_scorecard_rule_that_is_unknown_says_why(tmp_path: Path, history: dict
     with (repo / "catalog" / "all.yaml").open("a", encoding="utf-8") as catalog:
         catalog.write(SEARCH)
 
-    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    [card] = json.loads(charter_output("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
     before = {entity["entity"]: entity for entity in card["entities"]}
     assert before["component:payments"]["unknownBecause"]["lead-time-2d"] == (
         "no snapshot records metrics yet: run `charter sync`"
     )
 
-    run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
-    [card] = json.loads(run("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
+    charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    [card] = json.loads(charter_output("scorecard", "--repo", str(repo), "--format", "json"))["scorecards"]
     entities = {entity["entity"]: entity for entity in card["entities"]}
     payments, search = entities["component:payments"], entities["component:search"]
     assert payments["rules"] == {
@@ -333,7 +330,7 @@ def test_a_scorecard_rule_that_is_unknown_says_why(tmp_path: Path, history: dict
         "lead-time-1d": no_deployment,
         "few-failures": no_deployment,
     }
-    markdown = run("scorecard", "--repo", str(repo), "--format", "markdown")
+    markdown = charter_output("scorecard", "--repo", str(repo), "--format", "markdown")
     assert (
         "lead-time-2d (silver) is unknown for component:search: no deployment in the 90 days before the snapshot "
         "of 2026-10-13." in markdown
@@ -365,16 +362,18 @@ def test_sync_as_of_stamps_its_snapshot_and_a_resync_that_changed_nothing_adds_n
     (repo / "risks").mkdir()
     (repo / "risks" / "region.yaml").write_text(RISK, encoding="utf-8")
 
-    assert "snapshot 1\n" in run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
-    register = json.loads(run("risks", "--repo", str(repo), "--as-of", "2026-10-13", "--format", "json"))
+    assert "snapshot 1\n" in charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    register = json.loads(charter_output("risks", "--repo", str(repo), "--as-of", "2026-10-13", "--format", "json"))
     # Found right away: the snapshot is taken at the end of the --as-of day, not the wall clock's now.
     assert register["sinceLastSnapshot"]["snapshot"] == 1
     assert register["sinceLastSnapshot"]["takenAt"] == "2026-10-13T23:59:59+00:00"
 
-    again = run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    again = charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
     assert "snapshot 1 kept (nothing changed since it was taken)" in again
     (repo / "risks" / "region.yaml").write_text(RISK.replace("status: open", "status: closed"), encoding="utf-8")
-    assert "snapshot 2\n" in run("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")  # the register moved
+    assert "snapshot 2\n" in charter_output(
+        "sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13"
+    )  # the register moved
     with open_store(repo, os.environ["CHARTER_DATABASE_URL"] or None) as store:
         latest = store.latest_snapshot()
     assert latest is not None and latest.id == 2

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
-from charter.cli.app import app
+from tests.conftest import charter_output
 from tests.strategy import write_repo
 
 # ../shared beside the project (the nearest folder above it that has one, so a git worktree finds it too).
@@ -62,12 +61,6 @@ def git(clone: Path, *arguments: str) -> bytes:
     return done.stdout
 
 
-def run(*arguments: str) -> str:
-    result = CliRunner().invoke(app, list(arguments))
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 @dataclass(frozen=True)
 class Synced:
     org: Path
@@ -83,7 +76,7 @@ def requests_synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
     subprocess.run(["git", "clone", "-q", "--bare", str(BUNDLE), str(clone)], check=True, capture_output=True)
     (root / "org").mkdir()
     write_repo(root / "org", {"catalog/all.yaml": CATALOG}, organization=ORGANIZATION)
-    run("sync", "--repo", str(root / "org"), "--quiet")
+    charter_output("sync", "--repo", str(root / "org"), "--quiet")
     return Synced(root / "org", clone)
 
 
@@ -104,14 +97,14 @@ def head_lines(clone: Path) -> dict[str, int | None]:
 
 
 def report(org: Path, *extra: str) -> dict[str, object]:
-    output = run("codehealth", "--repo", str(org), "--as-of", AS_OF, "--format", "json", *extra)
+    output = charter_output("codehealth", "--repo", str(org), "--as-of", AS_OF, "--format", "json", *extra)
     [component] = json.loads(output)["components"]
     assert isinstance(component, dict)
     return component
 
 
 def csv_files(org: Path) -> dict[str, str]:
-    output = run("codehealth", "--repo", str(org), "--as-of", AS_OF, "--format", "csv")
+    output = charter_output("codehealth", "--repo", str(org), "--as-of", AS_OF, "--format", "csv")
     rows = [line.split(",") for line in output.strip().splitlines()[1:]]
     return {row[1]: row[2] for row in rows}
 
