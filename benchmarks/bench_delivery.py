@@ -218,12 +218,12 @@ def component_names(org: Path) -> tuple[list[str], float]:
     """The organisation's component keys (as deployments name them), and its hotfix window in hours."""
     from charter.analysis.component_sources import component_scopes
     from charter.model.organization import Policies
-    from charter.services.workspace import open_workspace
+    from charter.services.context import load_context
 
-    workspace = open_workspace(org)
-    organization = workspace.estate.organization
+    context = load_context(org, None)
+    organization = context.estate.organization
     policies = organization.spec.policies if organization else Policies()
-    return sorted(component_scopes(workspace.estate)), policies.hotfix_window_hours
+    return sorted(component_scopes(context.estate)), policies.hotfix_window_hours
 
 
 def migrate(org: Path, url: str) -> None:
