@@ -6,6 +6,7 @@ Charter wrote is refused. Writes queue for the store's writer lock (`writers.py`
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
 from charter.model.errors import StoreUnavailable
 from charter.model.metric_values import MetricPoint, MetricValue, Snapshot
@@ -244,16 +246,35 @@ def open_store(repo_root: Path, url: str | None = None, *, write_timeout: float 
     engine = create_store_engine(resolve_database_url(repo_root, url))
     store = Store(engine, timeout)
     try:
-        with engine.connect() as connection:
-            current = _current_revision(connection)
-        if current != HEAD_REVISION:
-            refuse_newer_schema(engine, current)
-            with store.transaction() as connection:  # the writers' turn: one process creates or migrates
-                bring_to_head(connection)
+        _bring_store_to_head(store, timeout)
     except BaseException:
         engine.dispose()
         raise
     return store
+
+
+def _bring_store_to_head(store: Store, timeout: float) -> None:
+    """Read the store's revision and, when it is not the newest, create or migrate it in the
+    writers' turn. A SQLite file that another process is turning into a WAL database (its first
+    opener) can answer "database is locked" at once, without the busy timeout: that is retried,
+    with a growing pause, until `timeout`."""
+    deadline = time.monotonic() + timeout
+    pause = 0.05
+    while True:
+        try:
+            with store.engine.connect() as connection:
+                current = _current_revision(connection)
+            if current != HEAD_REVISION:
+                refuse_newer_schema(store.engine, current)
+                with store.transaction() as connection:  # the writers' turn: one process creates or migrates
+                    bring_to_head(connection)
+            return
+        except OperationalError as error:
+            locked = store.engine.dialect.name == "sqlite" and "database is locked" in str(error.orig)
+            if not locked or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
 
 def database_error_summary(error: BaseException) -> str:
