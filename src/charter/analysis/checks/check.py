@@ -40,16 +40,13 @@ def rules_of(module: ModuleType) -> tuple[GovernanceRule, ...]:
 # Every code the rules below may report (the loader's own codes come with the Estate).
 CHECK_CODES = Codes(
     uses=(
-        *governance.CODES,
         *governance_migrations.CODES,
         *governance_risks.CODES,
         *governance_controls.CODES,
         COMPONENT_SOURCE_CODES["GIT006"],  # the release-tag patterns; GIT004 and GIT005 are `sync`'s
-        *governance_reliability.CODES,
-        *governance_slo_rules.CODES,
         *standards.CODES,
         *suppression.CODES,
-        *(rule for module in CHECK_MODULES for rule in module.CODES),
+        *(rule for module in CHECK_MODULES for rule in module.CODES),  # each registered check module's
     )
 )
 
