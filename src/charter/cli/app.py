@@ -21,6 +21,7 @@ from charter.cli import (
     sync,
 )
 from charter.cli.errors import CharterGroup
+from charter.cli.escalations import escalations_app
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
@@ -65,6 +66,7 @@ app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
+app.add_typer(escalations_app, name="escalations")
 
 
 def main() -> None:

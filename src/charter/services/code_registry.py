@@ -21,6 +21,7 @@ from charter.analysis.checks import (
     suppression,
 )
 from charter.analysis.delivery import release_tags
+from charter.analysis.escalations import codes as escalation_codes
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.load import context as load_context
 from charter.load import decisions as decision_records
@@ -58,6 +59,8 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     (governance_reliability,),
     # Security facts (`charter security`)
     (governance_security,),
+    # Escalations across domains (`charter escalations`)
+    (escalation_codes,),
     # Git mining (`charter sync`, and `charter check` for release-tag patterns)
     (mine, component_sources, release_tags),
     # Imports (`charter import`): records, SLI data, scanner findings, incidents, security feeds
