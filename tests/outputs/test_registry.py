@@ -18,7 +18,7 @@ from charter.outputs.registry import (
     render_diagnostics,
 )
 
-BUILT_IN = ["json", "junit", "markdown", "sarif", "table"]
+BUILT_IN = ["github", "gitlab", "json", "junit", "markdown", "sarif", "table", "text"]
 
 
 def fake_entry_points(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
@@ -30,7 +30,7 @@ def fake_entry_points(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
     monkeypatch.setattr(registry, "entry_points", entry_points)
 
 
-def test_registry_lists_the_five_built_in_formats() -> None:
+def test_registry_lists_the_built_in_formats() -> None:
     assert format_names() == BUILT_IN
     formats = diagnostic_formats()
     assert list(formats) == BUILT_IN
@@ -47,7 +47,7 @@ def test_every_format_renders_through_the_registry(name: str, report: Diagnostic
 
 
 def test_registry_rejects_an_unknown_format_naming_the_known_ones(report: DiagnosticReport) -> None:
-    with pytest.raises(OutputError, match=r"unknown diagnostic format 'yaml' \(known: json, junit, markdown"):
+    with pytest.raises(OutputError, match=r"unknown diagnostic format 'yaml' \(known: github, gitlab, json, junit"):
         render_diagnostics("yaml", report)
 
 

@@ -28,9 +28,9 @@ def diagnostic_formats() -> dict[str, type[DiagnosticFormat]]:
     return {name: diagnostic_format(name) for name in format_names()}
 
 
-def render_diagnostics(name: str, report: DiagnosticReport) -> str:
-    """The report rendered in the format registered under `name`, with that format's defaults."""
-    return diagnostic_format(name)().render(report)
+def render_diagnostics(name: str, report: DiagnosticReport, *, color: bool = False) -> str:
+    """The report rendered in the format registered under `name`, in colour when `color`."""
+    return diagnostic_format(name).styled(color).render(report)
 
 
 def _load(entry_point: EntryPoint) -> type[DiagnosticFormat]:
