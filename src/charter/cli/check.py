@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, colour_wanted, emit, warn
+from charter.cli.options import FailOn, OutputOption, RepoOption, colour_wanted, emit, warn
 from charter.model.diagnostics import Severity
 from charter.model.errors import GateFailed, UsageError
 from charter.outputs.interface import OutputError
 from charter.outputs.registry import format_names, render_diagnostics
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 def _codes(values: list[str]) -> tuple[str, ...]:

@@ -25,6 +25,32 @@ RepoOption = Annotated[
     ),
 ]
 
+class FailOn(StrEnum):
+    """`--fail-on`: the lowest severity that makes the command exit 1 (`never`: it exits 0)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="Exit 1 when a diagnostic is at or above this severity (never: exit 0)."),
+]
+
+
+def gate_met(diagnostics: Sequence[Diagnostic], fail_on: FailOn, failed: bool = False) -> bool:
+    """Whether the command exits 1: a diagnostic at or above `fail_on`, or (unless `never`) a file
+    or pull that failed."""
+    from charter.model.diagnostics import Severity
+
+    if fail_on is FailOn.never:
+        return False
+    lowest = Severity(fail_on.value).rank
+    return failed or any(item.severity.rank >= lowest for item in diagnostics)
+
+
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False)
 ]
