@@ -11,6 +11,7 @@ from types import ModuleType
 from charter.analysis import component_sources
 from charter.analysis.checks import check as check_modules
 from charter.analysis.checks import (
+    capacity,
     governance,
     governance_controls,
     governance_migrations,
@@ -49,6 +50,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
         oscal,
         standards,
         suppression,
+        capacity,
     ),
     # Error budgets (`charter slo status`)
     (slo_status,),

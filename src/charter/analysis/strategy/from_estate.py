@@ -1,7 +1,7 @@
 """The plan model from the strategy: available team-weeks per team and quarter from Capacity (after
 the reserve), and the initiatives still to do with their work per team, cost of delay, dependencies
 and deadlines. What cannot be planned is left out with a note; `charter check` reports it with its
-file and line (`checks/governance_capacity`)."""
+file and line (`analysis/checks/capacity.py`)."""
 
 from __future__ import annotations
 
