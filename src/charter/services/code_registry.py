@@ -9,7 +9,6 @@ from __future__ import annotations
 from types import ModuleType
 
 from charter.analysis import component_sources
-from charter.analysis.checks import check as check_modules
 from charter.analysis.checks import (
     capacity,
     governance,
@@ -21,6 +20,7 @@ from charter.analysis.checks import (
     standards,
     suppression,
 )
+from charter.analysis.checks import check as check_modules
 from charter.analysis.delivery import release_tags
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.load import context as load_context
