@@ -10,8 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.check import FailOn
-from charter.cli.options import OutputOption, RepoOption, emit
+from charter.cli.options import FailOn, OutputOption, RepoOption, emit
 
 
 class EscalationFormat(StrEnum):
