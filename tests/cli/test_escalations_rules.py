@@ -92,6 +92,39 @@ OWNED_BY = """\
     spec: {{type: service, lifecycle: production, owner: "{owner}", system: shop}}
     """
 
+CAPACITY = """\
+    apiVersion: charter.dev/v1
+    kind: Capacity
+    metadata: {name: q1}
+    spec: {quarter: 2027Q1, teams: {payments: 40}, reserve: {unplanned: 0.2}}
+    """
+
+
+def committed(name: str, weeks: int) -> str:
+    return f"""\
+        apiVersion: charter.dev/v1
+        kind: Initiative
+        metadata: {{name: {name}}}
+        spec: {{type: product, owner: group:payments, estimate: {{teamWeeks: {weeks}}}, committed: {{quarter: 2027Q1}}}}
+        """
+
+
+OVERCOMMITTED = {"roadmap/capacity.yaml": CAPACITY, "roadmap/a.yaml": committed("search", 24),
+                 "roadmap/b.yaml": committed("wallet", 16)}  # fmt: skip
+
+
+def deferral(defers: str) -> str:
+    return f"""\
+        ---
+        status: accepted
+        date: 2026-10-20
+        quarter: 2027Q1
+        defers: [{defers}]
+        ---
+        # Defer work to hold the quarter
+        """
+
+
 CASES: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {
     # ESC001: two incidents on the ledger within 90 days, and nothing funded that touches it.
     "repeated incidents": (TWO_INCIDENTS, [("ESC001", "component:ledger")]),
@@ -108,6 +141,17 @@ CASES: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {
         {"incidents/one.md": incident("INC-1", "2026-07-01T10:00:00Z"),
          "incidents/two.md": TWO_INCIDENTS["incidents/two.md"]},
         [],
+    ),
+    # ESC003: 40 team-weeks committed to 2027Q1 against 32 available (40 less a 20% reserve).
+    "over-committed quarter": (OVERCOMMITTED, [("ESC003", "team-quarter:payments/2027Q1")]),
+    "over-committed quarter, an accepted decision defers enough": (
+        {**OVERCOMMITTED, "decisions/0002-defer-wallet.md": deferral("initiative:wallet")},
+        [],
+    ),
+    "over-committed quarter, a proposed decision answers nothing": (
+        {**OVERCOMMITTED,
+         "decisions/0002-defer-wallet.md": deferral("initiative:wallet").replace("accepted", "proposed")},
+        [("ESC003", "team-quarter:payments/2027Q1")],
     ),
     # ESC005: critical (4×5) against a medium appetite, mitigated only by a proposed initiative.
     "risk above appetite, mitigation only proposed": (
@@ -193,3 +237,20 @@ def test_an_escalation_names_its_owner_evidence_and_action(tmp_path: Path) -> No
     )
     assert data["counts"] == {"open": 3, "new": 3, "acknowledged": 0, "suppressed": 0, "resolved": 0}
     assert {item["code"] for item in data["notEvaluated"]} == {"ESC002", "ESC004"}
+
+
+def test_an_over_committed_quarter_names_the_team_the_plan_lines_and_the_shortfall(tmp_path: Path) -> None:
+    root = write_escalations_repo(tmp_path / "org", OVERCOMMITTED)
+    [item] = open_items(escalations_json(root, *AS_OF)).values()
+    assert item["owner"] == "group:payments"
+    assert item["message"] == (
+        "payments is over-committed in 2027Q1: 40 team-weeks committed against 32 available, and no accepted "
+        "decision records what is deferred"
+    )
+    assert [(entry["kind"], entry["ref"]) for entry in item["evidence"]] == [
+        ("capacity", "payments 2027Q1"),
+        ("initiative", "initiative:search"),
+        ("initiative", "initiative:wallet"),
+    ]
+    assert "defer at least 8 team-weeks" in item["action"]
+    assert item["location"] == "roadmap/capacity.yaml:4:25"  # spec.teams

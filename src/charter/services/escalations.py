@@ -9,13 +9,15 @@ import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from charter.analysis.escalations.codes import CODES
+from charter.analysis.escalations.escalation import Escalation
 from charter.analysis.escalations.response import ResponseTimes, response_times
 from charter.analysis.escalations.rules import raise_escalations
+from charter.load.repository import pinpoint
 from charter.model.diagnostics import Severity
 from charter.model.errors import UsageError
 from charter.model.escalation_ledger import LedgerEntry, LedgerUpdate, RaisedEscalation
@@ -62,7 +64,7 @@ def escalations_report(context: Context, query: EscalationsQuery) -> Escalations
     with reading_store(), store.engine.connect() as connection:
         facts = gather_facts(context, connection, as_of)
         run = raise_escalations(context.estate, facts)
-    settled = settle(context.estate, run.escalations, as_of.date())
+    settled = settle(context.estate, _pinpointed(run.escalations, context.root), as_of.date())
     raised = [item.raised for item in settled]
     if query.record:
         with store.transaction() as connection:
@@ -82,6 +84,12 @@ def escalations_report(context: Context, query: EscalationsQuery) -> Escalations
         rules={rule.code: rule for rule in CODES},
     )
     return EscalationsOutcome(report, diagnostics, gate_met(open_items, query.fail_on))
+
+
+def _pinpointed(escalations: tuple[Escalation, ...], root: Path) -> tuple[Escalation, ...]:
+    """The escalations with the exact line of the node each points at (analysis knows the document's)."""
+    located = pinpoint([item.diagnostic() for item in escalations], root)
+    return tuple(replace(item, location=found.location) for item, found in zip(escalations, located, strict=True))
 
 
 def _unrecorded(raised: list[RaisedEscalation], ledger: dict[str, LedgerEntry]) -> frozenset[str]:

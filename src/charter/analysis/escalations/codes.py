@@ -45,6 +45,24 @@ CODES = Codes(
 """,
     ),
     Rule(
+        "ESC003",
+        "Over-committed team-quarter with no recorded tradeoff",
+        Severity.ERROR,
+        rationale=(
+            "Roadmap commitments beyond a team's available capacity will slip; without an accepted decision record "
+            "naming the quarter and what it defers, nobody has chosen what gives."
+        ),
+        fix=(
+            "Record the tradeoff: an accepted decision record with front matter `quarter: 2027Q1` and `defers: "
+            "[initiative:NAME]` whose deferrals bring the quarter within capacity; or move commitments, or add "
+            "capacity."
+        ),
+        example="""\
+# roadmap/capacity.yaml: {quarter: 2027Q1, teams: {payments: 40}, reserve: {unplanned: 0.2}}  # 32 available
+# roadmap/payments.yaml: 24 + 16 team-weeks committed to 2027Q1, and no decision defers any of it
+""",
+    ),
+    Rule(
         "ESC004",
         "Error budget exhausted while deploying",
         Severity.ERROR,

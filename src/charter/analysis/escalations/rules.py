@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from charter.analysis.escalations.capacity import overcommitted_without_tradeoff
 from charter.analysis.escalations.escalation import Escalation, EscalationFacts, EscalationRun, NotEvaluated
 from charter.analysis.escalations.governance import (
     critical_without_group,
@@ -21,6 +22,7 @@ EscalationRule = Callable[[Estate, EscalationFacts], Iterable[Escalation]]
 RULES: tuple[tuple[str, EscalationRule], ...] = (
     ("ESC001", lambda estate, facts: repeated_incidents(estate, facts, _policies(estate))),
     ("ESC002", security_exposure),
+    ("ESC003", overcommitted_without_tradeoff),
     ("ESC004", budget_exhausted_while_deploying),
     ("ESC005", risks_above_appetite),
     ("ESC006", migrations_without_safety),
