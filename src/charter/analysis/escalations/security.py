@@ -48,7 +48,7 @@ def _known_exploited(estate: Estate, assessment: SecurityAssessment) -> Iterator
             rule.severity,
             f"{component} kev:{item.kev.cve}",
             f"{item.kev.cve} is known to be exploited and open on internet-facing tier-1 {component}, "
-            f"exposed {exposure.days} days",
+            f"exposed {exposure.days} {'day' if exposure.days == 1 else 'days'}",
             _team(context.team),
             (
                 Evidence(
