@@ -43,8 +43,6 @@ def not_evaluated(facts: EscalationFacts) -> list[NotEvaluated]:
         missing.append(NotEvaluated("ESC002", "no findings, KEV or Scorecard results in the store; controls only"))
     if not any(status.has_data for status in facts.slo_statuses):
         missing.append(NotEvaluated("ESC004", "no SLO has SLI data in the store"))
-    elif not facts.production_deployments:
-        missing.append(NotEvaluated("ESC004", "no production deployments in the store for the last days"))
     return missing
 
 
