@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from charter.model.escalation_ledger import LedgerEntry, LedgerUpdate, RaisedEscalation
-from charter.store.schema import escalation_ledger
+from charter.store.schema import escalation_ledger, sli_hourly
 
 _IN_CHUNK = 500
 
@@ -21,6 +21,11 @@ def read_ledger(connection: Connection) -> dict[str, LedgerEntry]:
     """Every escalation the ledger holds, by id."""
     rows = connection.execute(select(escalation_ledger).order_by(escalation_ledger.c.id))
     return {row.id: _entry(row._mapping) for row in rows}
+
+
+def has_sli_counts(connection: Connection) -> bool:
+    """Whether the store holds SLI counts of any SLO (else no error budget can be judged)."""
+    return connection.execute(select(sli_hourly.c.slo).limit(1)).first() is not None
 
 
 def latest_run(connection: Connection) -> datetime | None:

@@ -89,7 +89,10 @@ class EscalationFacts:
     as_of: datetime
     incidents: tuple[Incident, ...] = ()
     security: SecurityAssessment | None = None  # None: no findings, KEV or Scorecard facts in the store
+    # The error budgets of the SLOs whose component was deployed to production in the lookback
+    # (the only ones ESC004 can raise), and whether the store holds SLI counts at all.
     slo_statuses: tuple[SloStatus, ...] = ()
+    sli_data: bool = False
     # Successful production deployments in DEPLOYMENTS_LOOKBACK before `as_of`, by component key.
     production_deployments: Mapping[str, tuple[Deployment, ...]] = field(default_factory=dict)
 

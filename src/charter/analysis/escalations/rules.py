@@ -41,7 +41,7 @@ def not_evaluated(facts: EscalationFacts) -> list[NotEvaluated]:
         missing.append(NotEvaluated("ESC001", "no incidents are known (postmortems or imported)"))
     if facts.security is None:
         missing.append(NotEvaluated("ESC002", "no findings, KEV or Scorecard results in the store; controls only"))
-    if not any(status.has_data for status in facts.slo_statuses):
+    if not facts.sli_data:
         missing.append(NotEvaluated("ESC004", "no SLO has SLI data in the store"))
     return missing
 
