@@ -15,6 +15,7 @@ The store is the demo's SQLite file, or PostgreSQL when CHARTER_DATABASE_URL is 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -48,9 +49,12 @@ def import_facts(charter: str, org: Path) -> float:
 
 def _line(name: str, runs: list[ChildRun]) -> str:
     cold, rest = runs[0], runs[1:] or runs[:1]
-    warm = min(run.seconds for run in rest)
+    warm = min(rest, key=lambda run: run.seconds)
     peak = max(run.peak_mb for run in runs)
-    return f"  charter {name:<36} first {cold.seconds:5.2f} s   best warm {warm:5.2f} s   peak {peak:6.0f} MB"
+    return (
+        f"  charter {name:<40} first {cold.seconds:5.2f} s   best warm {warm.seconds:5.2f} s "
+        f"(CPU {warm.cpu:5.2f} s)   peak {peak:6.0f} MB"
+    )
 
 
 def main() -> None:
@@ -74,9 +78,12 @@ def main() -> None:
         print(f"{args.size} organisation in {org}")
         print(_line("escalations --dry-run --format json", dry))
         print(_line("escalations (recording; then a re-run)", recording))
-        best = min(run.seconds for run in dry[1:] or dry)
-        verdict = "meets" if best < TARGET_SECONDS else "MISSES"
-        print(f"charter escalations: {best:.2f} s warm, {verdict} the {TARGET_SECONDS:.0f} s target")
+        best = min(dry[1:] or dry, key=lambda run: run.seconds)
+        verdict = "meets" if best.seconds < TARGET_SECONDS else "MISSES"
+        print(
+            f"charter escalations: {best.seconds:.2f} s warm (CPU {best.cpu:.2f} s), {verdict} the "
+            f"{TARGET_SECONDS:.0f} s target; load average {os.getloadavg()[0]:.1f}"
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -49,9 +49,13 @@ def _row(item: EscalationItem) -> list[str]:
     ]
 
 
+def _counted(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _digest_title(digest: OwnerDigest) -> str:
-    counts = f"{digest.errors} errors, {digest.warnings} warnings, {digest.info} info, {digest.new} new"
-    return f"{digest.owner or UNOWNED}: {counts}"
+    counts = f"{_counted(digest.errors, 'error')}, {_counted(digest.warnings, 'warning')}, {digest.info} info"
+    return f"{digest.owner or UNOWNED}: {counts}, {digest.new} new"
 
 
 def _hours(durations: Durations) -> str:
