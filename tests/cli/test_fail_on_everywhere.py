@@ -24,6 +24,7 @@ EMITTING = (
     ("import", "kev"),
     ("import", "epss"),
     ("import", "scorecard"),
+    ("escalations",),
 )
 
 

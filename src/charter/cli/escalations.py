@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, emit
+from charter.cli.options import FailOn, FailOnOption, OutputOption, RepoOption, emit
 
 
 class EscalationFormat(StrEnum):
@@ -36,9 +36,7 @@ def escalations_command(
         datetime | None,
         typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate at the end of this day (default: now)."),
     ] = None,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 when an open escalation is at or above this severity.")
-    ] = FailOn.never,
+    fail_on: FailOnOption = FailOn.never,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Report without writing the ledger (first seen, resolved).")
     ] = False,
