@@ -225,7 +225,8 @@ def check_estimates(estate: Estate, context: CheckContext) -> Iterator[Diagnosti
             continue
         yield from _zero_estimates(initiative)
         for team in sorted(work_by_team(initiative)):
-            if estate.capacities and team not in with_capacity and estate.resolve(team, default_kind="group") is not None:
+            known = estate.resolve(team, default_kind="group") is not None
+            if estate.capacities and team not in with_capacity and known:
                 yield diagnostic(
                     TEAM_WITHOUT_CAPACITY,
                     f"{initiative.ref.short} has work for {team}, which has no Capacity in any quarter",
