@@ -158,7 +158,7 @@ def targets_report(context: Context, query: TargetsQuery) -> GatedReport[Targets
     problems = [item for item in target_problems(estate) if item.code in BLOCKING_CODES]
     if problems:
         located = pinpoint(problems, context.root)
-        lines = [f"{item.location or 'charter.yaml'}: {item.code} {item.message}; {item.hint}" for item in located]
+        lines = [f"{item.location or 'charter.yaml'}: {item.code} {item.message}. Fix: {item.hint}" for item in located]
         raise InputError("a target cannot be evaluated as written:\n  " + "\n  ".join(lines))
     statuses, times, until = _evaluated(context, query.as_of)
     found = [

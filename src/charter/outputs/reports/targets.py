@@ -20,6 +20,10 @@ def value_text(value: float | None, unit: str) -> str:
         return duration_text(value)
     if unit == "ratio":
         return f"{value * 100:.4g}%"
+    if unit == "per_day":
+        return f"{value:.3g}/day"
+    if unit == "per_week":
+        return f"{value:.3g}/week"
     return f"{value:.4g}"
 
 
@@ -60,8 +64,9 @@ def _summary(view: TargetsReport) -> str:
     if view.snapshots == 0:
         taken = "no snapshot yet (charter sync takes one)"
     elif view.first_snapshot and view.latest_snapshot:
+        plural = "s" if view.snapshots > 1 else ""
         taken = (
-            f"{view.snapshots} snapshots from {view.first_snapshot.date().isoformat()} "
+            f"{view.snapshots} snapshot{plural} from {view.first_snapshot.date().isoformat()} "
             f"to {view.latest_snapshot.date().isoformat()}"
         )
     else:
@@ -133,10 +138,10 @@ def targets_document(view: TargetsReport) -> Document:
     blocks.append(
         TableBlock(
             [
-                Column("goal"),
-                Column("metric"),
-                Column("scope"),
-                Column("target"),
+                Column("goal", fold=True),
+                Column("metric", fold=True),
+                Column("scope", fold=True),
+                Column("target", fold=True),
                 Column("current", justify="right"),
                 Column("baseline", justify="right"),
                 Column("status"),
