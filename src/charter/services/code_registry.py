@@ -17,6 +17,7 @@ from charter.analysis.checks import (
     governance_reliability,
     governance_risks,
     governance_security,
+    governance_targets,
     standards,
     suppression,
 )
@@ -47,6 +48,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
         governance_migrations,
         governance_risks,
         governance_controls,
+        governance_targets,
         oscal,
         standards,
         suppression,
