@@ -43,8 +43,8 @@ def deadline_diagnostic(
         return None
     return CODES.diagnostic(
         "TGT005",
-        f"goal {goal!r}: {target.metric} was due {target.by.isoformat()} ({target.op} {target.value}) "
-        f"and is {evaluation.current:g} {unit} at the latest snapshot",
+        f"goal {goal!r}: {target.metric} {target.op} {target.value} was due {target.by.isoformat()}; "
+        f"the latest snapshot has {evaluation.current:g} ({unit})",
         where,
         entity=f"goal:{goal}",
     )
