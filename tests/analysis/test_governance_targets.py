@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charter.services.strategy_check import check_strategy
 from charter.services.context import load_context
+from charter.services.strategy_check import check_strategy
 from tests.analysis.test_governance import TEAM, TODAY, _service
 from tests.strategy import write_repo
 
@@ -46,7 +46,8 @@ def test_each_target_problem_is_reported_at_its_field(tmp_path: Path) -> None:
 def test_targets_written_well_raise_nothing(tmp_path: Path) -> None:
     organization = HEADER + (
         "      targets:\n"
-        "        - {metric: reliability.slo_attainment, scope: {team: payments}, op: '>=', value: 99.9%, baseline: 0.99}\n"
+        "        - {metric: reliability.slo_attainment, scope: {team: payments}, op: '>=', value: 99.9%,\n"
+        "           baseline: 0.99}\n"
         "        - {metric: security.access_control_gaps, scope: {component: payments}, op: '==', value: 0}\n"
         "        - {metric: reliability.incidents.count, scope: {tier: 1}, op: '<=', value: 3, aggregate: sum}\n"
     )
