@@ -172,3 +172,26 @@ def test_a_target_written_wrong_stops_the_report_naming_its_line(tmp_path: Path,
     message = str(raised.value)
     assert "charter.yaml:13:" in message and "REF007" in message and "reliability.incident_count" in message
     assert "charter.yaml:19:" in message and "TGT002" in message
+
+
+def test_with_the_plan_an_initiative_it_delivers_funds_the_goal(tmp_path: Path, database_url: str) -> None:
+    files = dict(FILES)
+    files["roadmap/initiatives.yaml"] = files["roadmap/initiatives.yaml"].replace(
+        "spec: {type: reliability, owner: group:search, goals: [safe]}",
+        "spec: {type: reliability, owner: group:search, estimate: {teamWeeks: 2}, goals: [safe],\n"
+        "       value: {businessValue: 3}}",
+    )
+    files["roadmap/capacity.yaml"] = (
+        "apiVersion: charter.dev/v1\nkind: Capacity\nmetadata: {name: q1}\nspec: {quarter: 2027Q1, teams: {search: 10}}\n"
+    )
+    repo = write_repo(tmp_path, files, organization=ORGANIZATION)
+    with open_store(repo, database_url) as store:
+        for index, taken in enumerate(TAKEN):
+            store.write_snapshot(taken, None, _values(index))
+        context = load_context(repo, store, clock=lambda: datetime(2027, 1, 20, 12, tzinfo=UTC))
+        without = targets_report(context, TargetsQuery()).view.targets[2]
+        with_plan = targets_report(context, TargetsQuery(plan=True)).view.targets[2]
+    assert without.goal == "safe" and not without.funded
+    assert with_plan.funded
+    [pages] = with_plan.initiatives
+    assert (pages.initiative, pages.planned, pages.committed) == ("initiative:fewer-pages", "2027Q1", None)

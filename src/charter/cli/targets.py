@@ -21,6 +21,10 @@ def targets_command(
     backtest: Annotated[
         bool, typer.Option("--backtest", help="Add how often each target would have been met at past snapshots.")
     ] = False,
+    plan: Annotated[
+        bool,
+        typer.Option("--plan", help="Also count initiatives the optimal roadmap plan delivers as funding (slower)."),
+    ] = False,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when a TGT diagnostic is at or above this severity.")
     ] = FailOn.never,
@@ -39,9 +43,10 @@ def targets_command(
     query = TargetsQuery(
         as_of=as_of.date() if as_of else None,
         backtest=backtest,
+        plan=plan,
         fail_on=None if fail_on is FailOn.never else Severity(fail_on.value),
     )
-    with open_targets_context(repo) as context:
+    with open_targets_context(repo, plan) as context:
         report = targets_report(context, query)
     emit(render_report(output_format.value, report.view), output)
     if report.gate_met:

@@ -4,7 +4,7 @@ with the initiatives that fund its goal. `target_statuses` is the library call o
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +27,7 @@ from charter.model.metric_values import stored_scope
 from charter.outputs.views.targets import TargetsReport
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.gate import GatedReport, gate_met
+from charter.services.plan import PLAN_FOLDERS, PlanQuery, plan_report
 from charter.services.store_reads import reading_store
 from charter.services.targets_view import targets_view
 from charter.store.metric_series import SnapshotTime, read_metric_series, read_snapshot_times
@@ -43,29 +44,44 @@ class TargetsQuery:
     as_of: date | None = None  # evaluate at the end of this day (UTC); None: now
     backtest: bool = False
     fail_on: Severity | None = None  # the gate: TGT005 at or above this severity
+    plan: bool = False  # count initiatives the solved plan delivers as funding
 
 
 @contextmanager
-def open_targets_context(repo: Path | None) -> Iterator[Context]:
-    """The Context `targets_report` needs, with the store open for the block."""
+def open_targets_context(repo: Path | None, plan: bool = False) -> Iterator[Context]:
+    """The Context `targets_report` needs, with the store open for the block; with `plan`, what
+    solving the plan reads too."""
     root = repository_root(repo)
+    folders = tuple(dict.fromkeys((*TARGET_FOLDERS, *PLAN_FOLDERS))) if plan else TARGET_FOLDERS
     with opened_store(root, StoreNeed.REQUIRED) as store:
-        yield load_context(root, store, TARGET_FOLDERS)
+        yield load_context(root, store, folders)
 
 
 def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, UTC) + timedelta(days=1) - timedelta(microseconds=1)
 
 
-def target_statuses(context: Context, as_of: date | None = None) -> list[TargetStatus]:
+def target_statuses(
+    context: Context, as_of: date | None = None, planned: Mapping[str, str] | None = None
+) -> list[TargetStatus]:
     """Every target of charter.yaml evaluated at the end of `as_of` (UTC; None: now) against the
     snapshots taken by then, in the file's order. Targets that cannot be evaluated as written (an
     unknown metric, a unit or scope that does not fit: `charter check` reports them) are left out.
+    `planned` (`planned_quarters`) adds the initiatives a solved plan delivers to the funding.
     UsageError when `as_of` is before the first snapshot; StoreFailure when the store cannot be read."""
-    return _evaluated(context, as_of)[0]
+    return _evaluated(context, as_of, planned)[0]
 
 
-def _evaluated(context: Context, as_of: date | None) -> tuple[list[TargetStatus], list[SnapshotTime], datetime]:
+def planned_quarters(context: Context) -> dict[str, str]:
+    """The quarter `charter plan`'s optimal plan delivers each initiative in, by reference (seconds
+    on a large organisation: the plan is solved exactly)."""
+    report = plan_report(context, PlanQuery())
+    return {item.initiative: item.delivered for item in report.initiatives if item.delivered}
+
+
+def _evaluated(
+    context: Context, as_of: date | None, planned: Mapping[str, str] | None
+) -> tuple[list[TargetStatus], list[SnapshotTime], datetime]:
     """The statuses, the snapshots they read and the moment they are evaluated at."""
     store = context.required_store()
     until = end_of_day(as_of) if as_of is not None else context.clock()
@@ -77,17 +93,21 @@ def _evaluated(context: Context, as_of: date | None) -> tuple[list[TargetStatus]
                 f"({every[0].taken_at.date().isoformat()}): choose a day on or after it"
             )
         times = [item for item in every if item.taken_at <= until]
-        return list(_evaluate_all(context, connection, times, until)), times, until
+        return list(_evaluate_all(context, connection, times, until, planned)), times, until
 
 
 def _evaluate_all(
-    context: Context, connection: Connection, times: Sequence[SnapshotTime], until: datetime
+    context: Context,
+    connection: Connection,
+    times: Sequence[SnapshotTime],
+    until: datetime,
+    planned: Mapping[str, str] | None,
 ) -> Iterator[TargetStatus]:
     estate = context.estate
     organization = estate.organization
     if organization is None:
         return
-    funding = goal_funding(estate)
+    funding = goal_funding(estate, planned)
     base = organization.location or Location("charter.yaml")
     series_cache: dict[tuple[str, str], dict[str, dict[int, float]]] = {}
     for goal_index, goal in enumerate(organization.spec.goals):
@@ -160,7 +180,8 @@ def targets_report(context: Context, query: TargetsQuery) -> GatedReport[Targets
         located = pinpoint(problems, context.root)
         lines = [f"{item.location or 'charter.yaml'}: {item.code} {item.message}. Fix: {item.hint}" for item in located]
         raise InputError("a target cannot be evaluated as written:\n  " + "\n  ".join(lines))
-    statuses, times, until = _evaluated(context, query.as_of)
+    planned = planned_quarters(context) if query.plan else None
+    statuses, times, until = _evaluated(context, query.as_of, planned)
     found = [
         diagnostic
         for status in statuses

@@ -80,7 +80,11 @@ def _row(status: TargetStatus, with_backtest: bool) -> view.TargetRow:
         funded=status.funded,
         initiatives=[
             view.FundingInitiative(
-                initiative=item.initiative, status=item.status, committed=item.committed, funded=item.funded
+                initiative=item.initiative,
+                status=item.status,
+                committed=item.committed,
+                funded=item.funded,
+                planned=item.planned,
             )
             for item in status.funding
         ],

@@ -55,7 +55,11 @@ def _projection(row: TargetRow) -> str:
 
 
 def _funding(row: TargetRow) -> str:
-    funded = [item.initiative for item in row.initiatives if item.funded]
+    funded = [
+        item.initiative + (f" (plan: {item.planned})" if item.planned and not item.committed else "")
+        for item in row.initiatives
+        if item.funded
+    ]
     return ", ".join(funded) if funded else "no funded initiative"
 
 

@@ -49,7 +49,8 @@ class FundingInitiative(View):
     initiative: str
     status: str
     committed: str | None  # the quarter
-    funded: bool  # committed to a quarter or in progress
+    funded: bool  # committed to a quarter, in progress, or delivered by the plan (with --plan)
+    planned: str | None = None  # the quarter the plan delivers it in (with --plan)
 
 
 class TargetRow(View):
