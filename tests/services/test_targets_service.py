@@ -182,7 +182,8 @@ def test_with_the_plan_an_initiative_it_delivers_funds_the_goal(tmp_path: Path, 
         "       value: {businessValue: 3}}",
     )
     files["roadmap/capacity.yaml"] = (
-        "apiVersion: charter.dev/v1\nkind: Capacity\nmetadata: {name: q1}\nspec: {quarter: 2027Q1, teams: {search: 10}}\n"
+        "apiVersion: charter.dev/v1\nkind: Capacity\nmetadata: {name: q1}\n"
+        "spec: {quarter: 2027Q1, teams: {search: 10}}\n"
     )
     repo = write_repo(tmp_path, files, organization=ORGANIZATION)
     with open_store(repo, database_url) as store:
