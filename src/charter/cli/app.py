@@ -19,6 +19,7 @@ from charter.cli import (
     scaffold,
     scorecard,
     sync,
+    targets,
 )
 from charter.cli.errors import CharterGroup
 from charter.cli.escalations import escalations_app
@@ -64,6 +65,7 @@ app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
+app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 app.add_typer(escalations_app, name="escalations")

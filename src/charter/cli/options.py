@@ -61,6 +61,7 @@ class ReportFormat(StrEnum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+    html = "html"
 
 
 def repository(repo: Path | None) -> Path:

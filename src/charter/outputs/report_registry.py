@@ -15,6 +15,7 @@ BUILT_IN = {
     "json": "charter.outputs.formats.json:JsonReportFormat",
     "markdown": "charter.outputs.formats.markdown:MarkdownReportFormat",
     "csv": "charter.outputs.formats.csv:CsvReportFormat",
+    "html": "charter.outputs.formats.html:HtmlReportFormat",
 }
 
 

@@ -17,6 +17,7 @@ from charter.analysis.checks import (
     governance_reliability,
     governance_risks,
     governance_security,
+    governance_targets,
     standards,
     suppression,
 )
@@ -24,6 +25,7 @@ from charter.analysis.checks import check as check_modules
 from charter.analysis.delivery import release_tags
 from charter.analysis.escalations import codes as escalation_codes
 from charter.analysis.reliability import slo_rules, slo_status
+from charter.analysis.targets import deadlines as target_deadlines
 from charter.load import context as load_context
 from charter.load import decisions as decision_records
 from charter.load import oscal, slos_sloth
@@ -48,6 +50,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
         governance_migrations,
         governance_risks,
         governance_controls,
+        governance_targets,
         oscal,
         standards,
         suppression,
@@ -63,6 +66,8 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     (governance_security,),
     # Escalations across domains (`charter escalations`)
     (escalation_codes,),
+    # Targets against the snapshots (`charter targets`)
+    (target_deadlines,),
     # Git mining (`charter sync`, and `charter check` for release-tag patterns)
     (mine, component_sources, release_tags),
     # Imports (`charter import`): records, SLI data, scanner findings, incidents, security feeds
