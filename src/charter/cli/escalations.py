@@ -46,8 +46,9 @@ def escalations_command(
     output: OutputOption = None,
 ) -> None:
     """Raise every escalation (ESC codes: repeated incidents with no funded fix, security exposure,
-    budget exhausted while deploying, risks above appetite unfunded, migrations without safety,
-    critical components without an owning group), grouped by the owner who must act, and record
+    over-committed quarters, budget exhausted while deploying, risks above appetite unfunded,
+    migrations without safety, critical components without an owning group, targets off track
+    and unfunded), grouped by the owner who must act, and record
     them in the ledger. Exit 0, or 1 when --fail-on is met, 2 on wrong usage."""
     if context.invoked_subcommand is not None:
         return

@@ -5,7 +5,7 @@ reports gather them: incidents (postmortems merged with imports), the security a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.engine import Connection
 
@@ -14,17 +14,21 @@ from charter.analysis.delivery.production import is_production
 from charter.analysis.escalations.escalation import DEPLOYMENTS_LOOKBACK, EscalationFacts
 from charter.analysis.reliability.slo_status import SloStatus
 from charter.analysis.security.posture import SecurityAssessment
+from charter.analysis.targets.funding import TargetStatus
 from charter.model.delivery import Deployment, DeploymentStatus
+from charter.model.errors import UsageError
 from charter.services.context import Context
 from charter.services.incidents import all_incidents
 from charter.services.security import assess
 from charter.services.slo_status import slo_statuses
+from charter.services.targets import target_statuses
 from charter.store.deployments import read_deployments
 from charter.store.escalations import has_sli_counts
 
 
-def gather_facts(context: Context, connection: Connection, as_of: datetime) -> EscalationFacts:
-    """Everything the rules read at `as_of`. The connection stays open while the facts are used
+def gather_facts(context: Context, connection: Connection, as_of: datetime, day: date | None = None) -> EscalationFacts:
+    """Everything the rules read at `as_of` (the end of `day`, when one is given: targets are
+    evaluated by day). The connection stays open while the facts are used
     (the security assessment reads finding details through it). Error budgets are computed only for
     the SLOs of components deployed to production in the lookback: ESC004 needs both, and a large
     organisation has thousands of SLOs."""
@@ -42,7 +46,19 @@ def gather_facts(context: Context, connection: Connection, as_of: datetime) -> E
         slo_statuses=_budgets_of(context, set(deployed), as_of) if sli_data else (),
         sli_data=sli_data,
         production_deployments=deployed,
+        targets=_targets(context, day),
     )
+
+
+def _targets(context: Context, day: date | None) -> tuple[TargetStatus, ...] | None:
+    """Every target evaluated at the end of `day` (None: now) as `charter targets` evaluates it; None
+    when the day is before the first snapshot."""
+    if context.estate.organization is None or not any(goal.targets for goal in context.estate.organization.spec.goals):
+        return ()
+    try:
+        return tuple(target_statuses(context, day))
+    except UsageError:  # before the first snapshot: no data, never a breach
+        return None
 
 
 def _security(context: Context, connection: Connection, as_of: datetime) -> SecurityAssessment | None:

@@ -62,7 +62,7 @@ def escalations_report(context: Context, query: EscalationsQuery) -> Escalations
     store = context.required_store()
     as_of = end_of_day(query.as_of) if query.as_of is not None else context.clock()
     with reading_store(), store.engine.connect() as connection:
-        facts = gather_facts(context, connection, as_of)
+        facts = gather_facts(context, connection, as_of, query.as_of)
         run = raise_escalations(context.estate, facts)
     settled = settle(context.estate, _pinpointed(run.escalations, context.root), as_of.date())
     raised = [item.raised for item in settled]

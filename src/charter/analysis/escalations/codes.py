@@ -118,4 +118,18 @@ spec:
 # catalog/payments.yaml: charter.dev/tier: "1", owner: user:jane (a person)
 """,
     ),
+    Rule(
+        "ESC008",
+        "Target off track with no funded initiative",
+        Severity.WARNING,
+        rationale=(
+            "A target the snapshots say is off track will be missed unless someone works on it; when no committed "
+            "or in-progress initiative names its goal, nobody has been given the time."
+        ),
+        fix="Commit an initiative whose `goals` name the target's goal, or change the target and record why.",
+        example="""\
+# charter.yaml: goal faster-delivery, target delivery.lead_time_for_changes.p50 <= 1d by 2027-06-30,
+# projected to be reached in 2028; roadmap/: no committed or in-progress initiative with goals: [faster-delivery]
+""",
+    ),
 )

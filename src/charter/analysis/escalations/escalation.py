@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from charter.analysis.reliability.slo_status import SloStatus
 from charter.analysis.security.posture import SecurityAssessment
+from charter.analysis.targets.funding import TargetStatus
 from charter.model.delivery import Deployment
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.incident import Incident
@@ -95,6 +96,8 @@ class EscalationFacts:
     sli_data: bool = False
     # Successful production deployments in DEPLOYMENTS_LOOKBACK before `as_of`, by component key.
     production_deployments: Mapping[str, tuple[Deployment, ...]] = field(default_factory=dict)
+    # Every target evaluated against the snapshots taken by `as_of`; None: none could be (no snapshot).
+    targets: tuple[TargetStatus, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from charter.analysis.escalations.governance import (
 )
 from charter.analysis.escalations.reliability import budget_exhausted_while_deploying, repeated_incidents
 from charter.analysis.escalations.security import security_exposure
+from charter.analysis.escalations.targets import targets_off_track_unfunded
+from charter.analysis.targets.evaluate import TargetState
 from charter.model.estate import Estate
 from charter.model.organization import Policies
 
@@ -27,6 +29,7 @@ RULES: tuple[tuple[str, EscalationRule], ...] = (
     ("ESC005", risks_above_appetite),
     ("ESC006", migrations_without_safety),
     ("ESC007", critical_without_group),
+    ("ESC008", targets_off_track_unfunded),
 )
 
 
@@ -43,6 +46,10 @@ def not_evaluated(facts: EscalationFacts) -> list[NotEvaluated]:
         missing.append(NotEvaluated("ESC002", "no findings, KEV or Scorecard results in the store; controls only"))
     if not facts.sli_data:
         missing.append(NotEvaluated("ESC004", "no SLO has SLI data in the store"))
+    if facts.targets is None:
+        missing.append(NotEvaluated("ESC008", "no snapshot by then to evaluate the targets against"))
+    elif facts.targets and all(status.status is TargetState.NO_DATA for status in facts.targets):
+        missing.append(NotEvaluated("ESC008", "no target has data in the snapshots"))
     return missing
 
 
