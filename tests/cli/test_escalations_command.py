@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tests.cli.test_escalations_rules import TWO_INCIDENTS, migration
 from tests.conftest import run_charter
-from tests.escalations_strategy import escalations_json, open_items, write_escalations_repo
+from tests.escalations_strategy import ORGANIZATION, escalations_json, open_items, write_escalations_repo
+from tests.strategy import write_repo
 
 SQLITE = {"CHARTER_DATABASE_URL": ""}
 
@@ -85,3 +86,46 @@ def test_an_unknown_format_or_date_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "--format" in stderr
     code, _, stderr = _charter("escalations", "--repo", str(root), "--as-of", "2026-13-01")
     assert code == 2 and "--as-of" in stderr
+
+
+
+SETTINGS = """\
+  diagnostics: {ESC007: "off", ESC006: warning}
+"""
+BILLING = """\
+    apiVersion: backstage.io/v1alpha1
+    kind: Component
+    metadata:
+      name: billing
+      annotations:
+        charter.dev/tier: "1"
+        charter.dev/ignore: "ESC001: the vendor runs it, see ADR-0012; until 2026-11-05"
+    spec: {type: service, lifecycle: production, owner: user:jane}
+    """
+
+
+def test_settings_lower_or_turn_off_a_code_and_an_annotation_suppresses_one_until_it_expires(tmp_path: Path) -> None:
+    files = {
+        "incidents/one.md": TWO_INCIDENTS["incidents/one.md"].replace("ledger", "billing"),
+        "incidents/two.md": TWO_INCIDENTS["incidents/two.md"].replace("ledger", "billing"),
+        "catalog/billing.yaml": BILLING,
+        "roadmap/move.yaml": migration("in-progress", "{successCriteria: [reads moved]}"),
+    }
+    root = write_escalations_repo(tmp_path / "org", files)
+    write_repo(root, {"charter.yaml": ORGANIZATION + SETTINGS}, organization=None)
+    data = escalations_json(root, "--as-of", "2026-11-01")
+    # ESC007 (billing is owned by a person) is off; ESC006 is lowered to a warning; ESC001 is suppressed.
+    assert [(item["code"], item["severity"]) for item in open_items(data).values()] == [("ESC006", "warning")]
+    [suppressed] = data["suppressed"]
+    assert (suppressed["subject"], suppressed["suppressedReason"], suppressed["suppressedUntil"]) == (
+        "component:billing",
+        "the vendor runs it, see ADR-0012",
+        "2026-11-05",
+    )
+    # A suppressed escalation fails no gate, and the warning passes --fail-on error.
+    gate = ("escalations", "--repo", str(root), "--as-of", "2026-11-02", "--dry-run", "--fail-on")
+    assert _charter(*gate, "error")[0] == 0 and _charter(*gate, "warning")[0] == 1
+    # Past its date the suppression no longer holds.
+    later = escalations_json(root, "--as-of", "2026-11-06")
+    assert sorted(item["code"] for item in open_items(later).values()) == ["ESC001", "ESC006"]
+    assert later["suppressed"] == []
