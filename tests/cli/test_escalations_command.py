@@ -35,6 +35,12 @@ def test_the_table_and_markdown_give_a_digest_per_owner(tmp_path: Path) -> None:
     assert "| ESC001-" in markdown and "incident INC-1 (SEV2, started 2026-09-01, cause change)" in markdown
 
 
+def test_html_is_one_self_contained_page(tmp_path: Path) -> None:
+    code, html, _ = _charter("escalations", "--repo", str(_repo(tmp_path)), "--as-of", "2026-11-01", "-f", "html")
+    assert code == 0 and html.startswith("<!DOCTYPE html>") and '<meta name="charter-report" content="escalations">' in html
+    assert "ESC006-" in html and "<script" not in html
+
+
 def test_sarif_and_junit_hold_the_open_escalations(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     code, sarif, _ = _charter("escalations", "--repo", str(root), "--as-of", "2026-11-01", "-f", "sarif")

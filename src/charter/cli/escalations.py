@@ -19,6 +19,7 @@ class EscalationFormat(StrEnum):
     markdown = "markdown"
     sarif = "sarif"
     junit = "junit"
+    html = "html"
 
 
 DIAGNOSTIC_FORMATS = frozenset({EscalationFormat.sarif, EscalationFormat.junit})
