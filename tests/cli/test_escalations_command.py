@@ -37,7 +37,8 @@ def test_the_table_and_markdown_give_a_digest_per_owner(tmp_path: Path) -> None:
 
 def test_html_is_one_self_contained_page(tmp_path: Path) -> None:
     code, html, _ = _charter("escalations", "--repo", str(_repo(tmp_path)), "--as-of", "2026-11-01", "-f", "html")
-    assert code == 0 and html.startswith("<!DOCTYPE html>") and '<meta name="charter-report" content="escalations">' in html
+    assert code == 0 and html.startswith("<!DOCTYPE html>")
+    assert '<meta name="charter-report" content="escalations">' in html
     assert "ESC006-" in html and "<script" not in html
 
 
