@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from charter.analysis.ownership import system_of, team_of
+from charter.analysis.ownership import group_of_owner, system_of, team_of
 from charter.analysis.risk.matrix import link_risks
 from charter.model.estate import Estate
 from charter.model.kinds import Initiative
@@ -36,12 +36,7 @@ def owner_of_text(estate: Estate, text: str | None) -> str | None:
     if not (text or "").strip():
         return None
     ref = estate.resolve(text or "", default_kind="group")
-    if ref is None:
-        return None
-    if ref.kind == "user":
-        groups = sorted(estate.related(ref, "memberOf"), key=str)
-        return groups[0].short if groups else ref.short
-    return ref.short
+    return None if ref is None else group_of_owner(estate, ref)
 
 
 def refs_of(texts: Iterable[str], default_kind: str) -> set[EntityRef]:
