@@ -1,6 +1,7 @@
 """The escalation rules that read store facts, end to end: ESC002 from imported Trivy findings, CISA
-KEV and an OpenSSF Scorecard result; ESC004 from imported SLI counts and deployment records. Each
-with a twin in which it is answered (or the data does not say so) that does not raise it."""
+KEV and an OpenSSF Scorecard result; ESC004 from imported SLI counts and deployment records, on
+SQLite and PostgreSQL. Each with a twin in which it is answered (or the data does not say so) that
+does not raise it."""
 
 from __future__ import annotations
 
@@ -30,12 +31,19 @@ ACCEPT_LOG4SHELL = """\
     """
 
 
-def _imported(root: Path, *arguments: str) -> None:
-    code, output = run_charter("import", *arguments, "--repo", str(root), env=SQLITE)[:2]
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> dict[str, str]:
+    if request.param == "sqlite":
+        return SQLITE
+    return {"CHARTER_DATABASE_URL": request.getfixturevalue("postgres_url")}
+
+
+def _imported(root: Path, *arguments: str, env: dict[str, str] = SQLITE) -> None:
+    code, output = run_charter("import", *arguments, "--repo", str(root), env=env)[:2]
     assert code == 0, output
 
 
-def security_repo(tmp_path: Path, *, answered: bool) -> Path:
+def security_repo(tmp_path: Path, *, answered: bool, env: dict[str, str] = SQLITE) -> Path:
     """The security tests' repository with Log4Shell (critical, in KEV) on the internet-facing tier-1
     shop since 2026-01-01 and the shop's Branch-Protection at 3 (minimum 8); answered: an accepted
     decision carries the finding, and Scorecard scores the shop's branch protection 9."""
@@ -44,19 +52,23 @@ def security_repo(tmp_path: Path, *, answered: bool) -> Path:
         write_repo(root, {"decisions/0009-carry-log4shell.md": ACCEPT_LOG4SHELL}, organization=None)
     log4shell = [("CVE-2021-44228", "CRITICAL", NETWORK)]
     scan = trivy(tmp_path / "shop.json", "acme/shop:1.0", "2026-01-01T08:00:00Z", log4shell)
-    _imported(root, "findings", str(scan), "--component", "shop")
+    _imported(root, "findings", str(scan), "--component", "shop", env=env)
     files = feeds(tmp_path / "feeds")
     if answered:
         card = json.loads(files["scorecard"].read_text())
         card["checks"][0]["score"] = 9
         files["scorecard"].write_text(json.dumps(card))
     for kind in ("kev", "scorecard"):
-        _imported(root, kind, str(files[kind]))
+        _imported(root, kind, str(files[kind]), env=env)
     return root
 
 
-def test_security_exposure_is_raised_for_kev_overdue_critical_and_access_gaps(tmp_path: Path) -> None:
-    data = escalations_json(security_repo(tmp_path, answered=False), "--as-of", "2026-03-01")
+def test_security_exposure_is_raised_for_kev_overdue_critical_and_access_gaps(
+    tmp_path: Path, database: dict[str, str]
+) -> None:
+    data = escalations_json(
+        security_repo(tmp_path, answered=False, env=database), "--as-of", "2026-03-01", env=database
+    )
     assert raised(data) == [
         ("ESC002", "component:shop critical-past-sla"),
         ("ESC002", "component:shop kev:CVE-2021-44228"),
@@ -109,13 +121,13 @@ def deployments(path: Path, *records: tuple[str, str, str]) -> Path:
     ],
 )
 def test_a_spent_error_budget_while_deploying_to_production(
-    tmp_path: Path, records: list[tuple[str, str, str]], expected: list[tuple[str, str]]
+    tmp_path: Path, records: list[tuple[str, str, str]], expected: list[tuple[str, str]], database: dict[str, str]
 ) -> None:
     (tmp_path / "org").mkdir()
     root = write_repo(tmp_path / "org", RELIABILITY_FILES, RELIABILITY_ORGANIZATION)
-    _imported(root, "sli", str(counts_csv(tmp_path / "sli.csv")))
-    _imported(root, "deployments", str(deployments(tmp_path / "deployments.jsonl", *records)))
-    data = escalations_json(root, "--as-of", "2026-10-01")
+    _imported(root, "sli", str(counts_csv(tmp_path / "sli.csv")), env=database)
+    _imported(root, "deployments", str(deployments(tmp_path / "deployments.jsonl", *records)), env=database)
+    data = escalations_json(root, "--as-of", "2026-10-01", env=database)
     assert raised(data) == expected
     for item in open_items(data).values():
         assert item["owner"] == "group:team-a"
