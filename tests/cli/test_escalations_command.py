@@ -95,7 +95,6 @@ def test_an_unknown_format_or_date_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "--as-of" in stderr
 
 
-
 SETTINGS = """\
   diagnostics: {ESC007: "off", ESC006: warning}
 """

@@ -25,10 +25,13 @@ from tests.strategy import write_repo
 
 UNSAFE = migration("in-progress", "{successCriteria: [reads moved]}")
 SAFE = migration("in-progress", "{rollbackPlan: docs/rollback.md, successCriteria: [reads moved], observability: [x]}")
-SUPPRESSED = ORGANIZATION + """\
+SUPPRESSED = (
+    ORGANIZATION
+    + """\
   ignore:
     - {code: ESC001, entity: component:ledger, reason: the fix is staffed from January, until: 2026-11-10}
 """
+)
 
 
 def _run(root: Path, store: Store, day: int, *, record: bool = True) -> dict[str, dict[str, object]]:
