@@ -11,6 +11,7 @@ from types import ModuleType
 
 from charter.analysis.checks import (
     governance,
+    governance_assessment,
     governance_controls,
     governance_migrations,
     governance_reliability,
@@ -28,7 +29,12 @@ from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 
 # The modules whose rules `charter check` runs, in order: each has `CODES` and `RULES`.
-CHECK_MODULES: tuple[ModuleType, ...] = (governance, governance_reliability, governance_slo_rules)
+CHECK_MODULES: tuple[ModuleType, ...] = (
+    governance,
+    governance_reliability,
+    governance_slo_rules,
+    governance_assessment,
+)
 
 
 def rules_of(module: ModuleType) -> tuple[GovernanceRule, ...]:

@@ -1,0 +1,52 @@
+"""`charter assess`: a score from 0 to 100 per area (delivery, reliability, security, maintainability,
+operational readiness) for every component, system, team or the organisation, with the confidence of
+each and the next steps per team; `--explain REF` lists every check behind a scope's scores."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+
+
+class By(StrEnum):
+    component = "component"
+    system = "system"
+    team = "team"
+    org = "org"
+
+
+def as_of_moment(value: datetime | None) -> datetime:
+    """The end of the given day in UTC (the start of the next), or now."""
+    if value is None:
+        return datetime.now(UTC)
+    return datetime.combine(value.date(), time.max, UTC)
+
+
+def assess_command(
+    repo: RepoOption = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as of the end of this day (default: now)."),
+    ] = None,
+    by: Annotated[By, typer.Option("--by", help="Scores per component, system, team or the organisation.")] = By.team,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="Every check behind the scores of this component, system, team or `org`."),
+    ] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Score every service's delivery, reliability, security, maintainability and operational readiness
+    from 0 to 100, with the confidence of each score, rolled up by tier to systems, teams and the org."""
+    from charter.outputs.report_registry import render_report
+    from charter.services.assess import AssessQuery, assess_report
+    from charter.services.context import StoreNeed, open_context
+
+    with open_context(repo, StoreNeed.OPTIONAL, warn=warn) as context:
+        report = assess_report(context, AssessQuery(as_of_moment(as_of), by.value, explain))
+    emit(render_report(output_format.value, report), output)

@@ -1,0 +1,164 @@
+"""`assess`: a score from 0 to 100 and a confidence per area for every component, rolled up to systems,
+teams and the organisation, with each team's next steps; or, with `--explain`, every check behind one
+scope's scores. The facts are measured at `--as-of` by the same metric providers a snapshot runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from charter.analysis.assessment.catalogue import CHECKS_BY_ID, METHOD, Area
+from charter.analysis.assessment.scoring import ScopeAssessment, next_steps, roll_up
+from charter.analysis.checks.governance_assessment import settings_problems
+from charter.analysis.metrics import Domain
+from charter.load.repository import pinpoint
+from charter.model.diagnostics import Severity
+from charter.model.errors import InputError, UsageError
+from charter.model.metric_values import MetricValue
+from charter.outputs.views import assess as view
+from charter.services.assessment import SCOPE_KINDS, Assessment, assess_estate
+from charter.services.context import Context
+from charter.services.metrics.providers import PROVIDERS
+from charter.services.metrics.shared import Period, SharedFacts
+from charter.services.snapshot import SNAPSHOT_PERIOD
+
+NEXT_STEPS_PER_TEAM = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AssessQuery:
+    as_of: datetime
+    by: str = "team"  # component | system | team | org
+    explain: str | None = None  # a component, system, team or the organisation
+
+
+def assess_report(context: Context, query: AssessQuery) -> view.AssessReport | view.AssessExplanation:
+    """The assessment at `query.as_of`. InputError when charter.yaml's assessment settings are wrong,
+    UsageError for an unknown `--by` or `--explain`."""
+    if query.by not in SCOPE_KINDS:
+        raise UsageError(f"--by {query.by!r}: choose one of {', '.join(SCOPE_KINDS)}")
+    _refuse_wrong_settings(context)
+    assessment = measured_assessment(context, query.as_of)
+    if query.explain is not None:
+        return _explanation(assessment, _explained_scope(context, assessment, query.explain))
+    teams = assessment.scopes("team")
+    return view.AssessReport(
+        as_of=assessment.as_of,
+        method=METHOD,
+        by=query.by,
+        areas=[area.value for area in Area],
+        scopes=[_scores(scope) for scope in assessment.scopes(query.by)],
+        next_steps=[_team_steps(team) for team in teams],
+    )
+
+
+def measured_assessment(context: Context, as_of: datetime) -> Assessment:
+    """Every component assessed at `as_of`, from the providers' values over the snapshot period ending
+    then (without a store, only what the strategy repository says is known)."""
+    if context.store is None:
+        return assess_estate(context, [], bool(context.estate.incidents), as_of)
+    period = Period(as_of - SNAPSHOT_PERIOD, as_of)
+    shared = SharedFacts(context, period)
+    values: list[MetricValue] = []
+    for provider in PROVIDERS:
+        if provider.domain is not Domain.ASSESSMENT:
+            values += provider.measure(context, period, shared)
+    return assess_estate(context, values, bool(shared.incidents), as_of)
+
+
+def _refuse_wrong_settings(context: Context) -> None:
+    """InputError naming charter.yaml's line when `spec.assessment` cannot be used."""
+    organization = context.estate.organization
+    problems = list(settings_problems(organization))
+    problems += [
+        item
+        for item in context.estate.load_diagnostics
+        if item.severity is Severity.ERROR and item.location is not None and item.location.path == "charter.yaml"
+    ]
+    if problems:
+        lines = [f"{item.location}: {item.code} {item.message}" for item in pinpoint(problems, context.root)]
+        raise InputError("charter.yaml cannot be used to assess:\n" + "\n".join(lines))
+
+
+def _explained_scope(context: Context, assessment: Assessment, text: str) -> ScopeAssessment:
+    wanted = text.strip()
+    if wanted.lower() in {"org", assessment.organization.lower(), f"organization:{assessment.organization}".lower()}:
+        return assessment.scopes("org")[0]
+    estate = context.estate
+    for default_kind, scope_kind in (("component", "component"), ("system", "system"), ("group", "team")):
+        ref = estate.resolve(wanted, default_kind=default_kind)
+        if ref is None or ref.kind != default_kind:
+            continue
+        for scope in assessment.scopes(scope_kind):
+            if scope.scope == ref.short:
+                return scope
+        return ScopeAssessment(ref.short, scope_kind, (), roll_up(()))  # it holds no component
+    raise UsageError(
+        f"--explain {text!r}: no component, system, team or organisation of that name "
+        "(write it like component:payments, system:shop, group:team-a or org)"
+    )
+
+
+def _scores(scope: ScopeAssessment) -> view.ScopeScores:
+    tier = scope.components[0].facts.tier if scope.kind == "component" else None
+    return view.ScopeScores(
+        scope=scope.scope,
+        kind=scope.kind,
+        components=len(scope.components),
+        tier=tier,
+        areas=[
+            view.AreaScore(area=area.value, score=_rounded(found.score), confidence=_rounded(found.confidence, 4))
+            for area, found in ((area, scope.tallies[area]) for area in Area)
+        ],
+    )
+
+
+def _rounded(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _team_steps(team: ScopeAssessment) -> view.TeamNextSteps:
+    return view.TeamNextSteps(
+        team=team.scope,
+        steps=[
+            view.NextStep(
+                component=step.component.facts.ref.short,
+                check=step.result.check.id,
+                area=step.result.check.area.value,
+                title=step.result.check.title,
+                value=round(step.result.value or 0.0, 4),
+                gain=round(step.gain, 2),
+                evidence=step.result.evidence,
+                fix=step.result.check.fix,
+            )
+            for step in next_steps(team, NEXT_STEPS_PER_TEAM)
+        ],
+    )
+
+
+def _explanation(assessment: Assessment, scope: ScopeAssessment) -> view.AssessExplanation:
+    weights = assessment.weights
+    tier_weights = {str(tier): weight for tier, weight in sorted(weights.tiers.items())}
+    return view.AssessExplanation(
+        as_of=assessment.as_of,
+        method=METHOD,
+        scope=_scores(scope),
+        weights={check: weights.checks[check] for check in CHECKS_BY_ID},
+        tier_weights=tier_weights | {"untiered": weights.untiered},
+        checks=[
+            view.ExplainedCheck(
+                component=component.facts.ref.short,
+                tier_weight=component.tier_weight,
+                area=result.check.area.value,
+                check=result.check.id,
+                title=result.check.title,
+                weight=result.weight,
+                status=result.status.value,
+                value=_rounded(result.value, 4),
+                evidence=result.evidence,
+                evidence_at=result.evidence_at,
+            )
+            for component in scope.components
+            for result in component.results
+        ],
+    )

@@ -1,0 +1,57 @@
+"""How recent the facts behind `charter assess` are, read as a few grouped queries: the latest successful
+deployment per component and environment, the latest day of SLI data per SLO, the latest scan that saw a
+finding of each component, the latest OpenSSF Scorecard run per repository and when each repository was
+mined. Every read stops at `until`: the evidence there was at that moment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from charter.model.delivery import DeploymentStatus
+from charter.store.schema import deployments, findings, git_repositories, scorecard_checks, sli_hourly
+
+
+def latest_deployments(connection: Connection, until: datetime) -> dict[tuple[str, str], datetime]:
+    """(component key, environment) → the latest successful deployment finished before `until`."""
+    query = (
+        select(deployments.c.component, deployments.c.environment, func.max(deployments.c.finished))
+        .where(deployments.c.finished < until, deployments.c.status == DeploymentStatus.SUCCESS.value)
+        .group_by(deployments.c.component, deployments.c.environment)
+    )
+    return {(component, environment): finished for component, environment, finished in connection.execute(query)}
+
+
+def latest_sli_days(connection: Connection, until: date) -> dict[str, date]:
+    """SLO name → the latest day up to `until` with SLI data."""
+    query = select(sli_hourly.c.slo, func.max(sli_hourly.c.day)).where(sli_hourly.c.day <= until)
+    return dict(connection.execute(query.group_by(sli_hourly.c.slo)).tuples().all())
+
+
+def latest_finding_scans(connection: Connection, until: datetime) -> dict[str, datetime]:
+    """Component reference (`component:default/name`) → the latest time a scan saw one of its findings,
+    among the findings first seen before `until` (no later than `until`)."""
+    query = (
+        select(findings.c.component, func.max(findings.c.last_seen))
+        .where(findings.c.component.is_not(None), findings.c.first_seen < until)
+        .group_by(findings.c.component)
+    )
+    return {component: min(seen, until) for component, seen in connection.execute(query)}
+
+
+def latest_scorecard_runs(connection: Connection, until: datetime) -> dict[str, datetime]:
+    """Repository (as Scorecard names it) → its latest Scorecard run before `until`."""
+    query = (
+        select(scorecard_checks.c.repository, func.max(scorecard_checks.c.scored_at))
+        .where(scorecard_checks.c.scored_at < until)
+        .group_by(scorecard_checks.c.repository)
+    )
+    return dict(connection.execute(query).tuples().all())
+
+
+def repositories_mined(connection: Connection) -> dict[str, datetime]:
+    """Repository name → when `charter sync` last mined it."""
+    query = select(git_repositories.c.name, git_repositories.c.mined_at)
+    return dict(connection.execute(query).tuples().all())
