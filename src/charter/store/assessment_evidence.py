@@ -27,7 +27,7 @@ def latest_deployments(connection: Connection, until: datetime) -> dict[tuple[st
 def latest_sli_days(connection: Connection, until: date) -> dict[str, date]:
     """SLO name → the latest day up to `until` with SLI data."""
     query = select(sli_hourly.c.slo, func.max(sli_hourly.c.day)).where(sli_hourly.c.day <= until)
-    return dict(connection.execute(query.group_by(sli_hourly.c.slo)).tuples().all())
+    return dict(connection.execute(query.group_by(sli_hourly.c.slo)).all())
 
 
 def latest_finding_scans(connection: Connection, until: datetime) -> dict[str, datetime]:
@@ -48,10 +48,10 @@ def latest_scorecard_runs(connection: Connection, until: datetime) -> dict[str, 
         .where(scorecard_checks.c.scored_at < until)
         .group_by(scorecard_checks.c.repository)
     )
-    return dict(connection.execute(query).tuples().all())
+    return dict(connection.execute(query).all())
 
 
 def repositories_mined(connection: Connection) -> dict[str, datetime]:
     """Repository name → when `charter sync` last mined it."""
     query = select(git_repositories.c.name, git_repositories.c.mined_at)
-    return dict(connection.execute(query).tuples().all())
+    return dict(connection.execute(query).all())

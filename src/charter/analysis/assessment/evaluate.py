@@ -138,8 +138,10 @@ def _error_budget(facts: ComponentFacts) -> Judgement:
 def _postmortems(facts: ComponentFacts) -> Judgement:
     name = "reliability.postmortem_completion"
     value = _metric(facts, name)
-    if value is None:
+    if value is None and Evidence.INCIDENTS in facts.evidence:
         return _not_applicable("no incident needed a postmortem")
+    if value is None:
+        return Judgement(None, _shown(name, value))
     return Judgement(value, _shown(name, value))
 
 
