@@ -75,6 +75,10 @@ REPORTS: dict[str, list[str]] = {
     "risks.md": ["risks", "--as-of", AS_OF, "--format", "markdown"],
     "controls.json": ["controls", "--as-of", AS_OF, "--format", "json"],
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
+    "assess-team.json": ["assess", "--as-of", AS_OF, "--format", "json"],
+    "assess-org.md": ["assess", "--by", "org", "--as-of", AS_OF, "--format", "markdown"],
+    "assess-component.csv": ["assess", "--by", "component", "--as-of", AS_OF, "--format", "csv"],
+    "assess-explain.json": ["assess", "--as-of", AS_OF, "--explain", "identity-service-auth", "--format", "json"],
 }
 
 

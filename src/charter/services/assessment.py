@@ -143,6 +143,7 @@ def component_facts(
                 team=team_of(estate, ref),
                 system=system_of(estate, ref),
                 component_type=entity.spec_type,
+                owner=owner.short if owner else None,
                 owner_is_group=owner is not None and owner.kind == "group",
                 on_call=_annotation(entity, ON_CALL_ANNOTATION),
                 runbook=_annotation(entity, RUNBOOK_ANNOTATION),

@@ -101,7 +101,7 @@ def _deployment_frequency(facts: ComponentFacts) -> Judgement:
     weekly = _metric(facts, "delivery.deployment_days_per_week")
     monthly = _metric(facts, "delivery.deployment_days_per_month")
     found = deployment_frequency_band(weekly, monthly)
-    shown = f"{weekly or 0:g} deployment days a week, {monthly or 0:g} a month"
+    shown = f"median deployment days: {weekly or 0:g} a week, {monthly or 0:g} a month"
     if found is None:
         return Judgement(None, shown)
     return Judgement(BAND_VALUES.get(found, 0.0), f"{shown}: {found}")
@@ -146,8 +146,9 @@ def _postmortems(facts: ComponentFacts) -> Judgement:
 
 
 def _owner(facts: ComponentFacts) -> Judgement:
-    team = facts.team or "none"
-    return Judgement(1.0 if facts.owner_is_group else 0.0, f"owner group: {team if facts.owner_is_group else 'none'}")
+    if facts.owner_is_group:
+        return Judgement(1.0, f"owner: {facts.owner}")
+    return Judgement(0.0, f"owned by {facts.owner}, not a Group" if facts.owner else "no owner resolves")
 
 
 def _annotation(value: str | None, key: str) -> Judgement:

@@ -35,6 +35,7 @@ class ComponentFacts:
     team: str | None
     system: str | None
     component_type: str | None
+    owner: str | None  # the owner's reference, as resolved in the catalog
     owner_is_group: bool
     on_call: str | None
     runbook: str | None
