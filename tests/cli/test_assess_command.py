@@ -147,3 +147,45 @@ def test_a_negative_weight_is_refused_by_the_schema(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "charter.yaml:" in result.output
     assert "greater than or equal to 0" in result.output
+
+
+LEDGER = {
+    "catalog/ledger.yaml": """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata: {name: ledger}
+        spec: {type: service, lifecycle: production, owner: team-a}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: Group
+        metadata: {name: team-a}
+        spec: {type: team, children: []}
+        """
+}
+
+
+def test_a_clean_scan_is_evidence_too(tmp_path: Path) -> None:
+    (tmp_path / "org").mkdir()
+    repo = write_repo(tmp_path / "org", LEDGER)
+    environment = {"CHARTER_DATABASE_URL": f"sqlite:///{tmp_path / 'charter.db'}"}
+
+    def security() -> tuple[float | None, float | None]:
+        result = run_charter(
+            "assess", "--repo", str(repo), "--by", "component", "--as-of", "2026-10-12", "-f", "json", env=environment
+        )
+        assert result.exit_code == 0, result.output
+        return areas(json.loads(result.stdout)["scopes"][0])["security"]
+
+    assert security() == (None, 0.0)  # never scanned: unknown, not clean
+    scan = tmp_path / "ledger.json"
+    scan.write_text(
+        json.dumps(
+            {"SchemaVersion": 2, "CreatedAt": "2026-10-10T08:00:00Z", "ArtifactName": "acme/ledger:1.0",
+             "ArtifactType": "container_image", "Results": [{"Target": "ledger (debian 12)", "Class": "os-pkgs"}]}
+        ),  # fmt: skip
+        encoding="utf-8",
+    )
+    imported = run_charter("import", "findings", "--repo", str(repo), str(scan), env=environment)
+    assert imported.exit_code == 0, imported.output
+    # Scanned on October 10 and nothing found: every security check but Scorecard's access control passes
+    assert security() == (100.0, 0.8)

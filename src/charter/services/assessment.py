@@ -33,9 +33,11 @@ from charter.model.estate import Estate
 from charter.model.metric_values import MetricValue, organization_ref, scope_from_stored
 from charter.model.refs import EntityRef
 from charter.services.context import Context
+from charter.sources.findings.components import ComponentMatcher
 from charter.store.assessment_evidence import (
     latest_deployments,
     latest_finding_scans,
+    latest_scans,
     latest_scorecard_runs,
     latest_sli_days,
     repositories_mined,
@@ -204,6 +206,14 @@ def _read_evidence(
     scans = latest_finding_scans(connection, as_of)
     for ref in keys.values():
         record(ref, Evidence.SCANS, scans.get(str(ref)))
+    targets = latest_scans(connection, as_of)
+    if targets:
+        matcher = ComponentMatcher.from_estate(estate)
+        by_reference = {str(ref): ref for ref in keys.values()}
+        for target, scanned in targets.items():
+            component = matcher.component_of_target(target)
+            if component in by_reference:
+                record(by_reference[component], Evidence.SCANS, scanned)
     runs = latest_scorecard_runs(connection, as_of)
     scorecard = {_last_segment(repository): scored for repository, scored in runs.items()}
     mined = repositories_mined(connection)

@@ -1,7 +1,8 @@
 """How recent the facts behind `charter assess` are, read as a few grouped queries: the latest successful
 deployment per component and environment, the latest day of SLI data per SLO, the latest scan that saw a
-finding of each component, the latest OpenSSF Scorecard run per repository and when each repository was
-mined. Every read stops at `until`: the evidence there was at that moment."""
+finding of each component and the latest scan of each target, the latest OpenSSF Scorecard run per
+repository, and when each repository was mined. Every read stops at `until`: the evidence there was at
+that moment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from charter.model.delivery import DeploymentStatus
-from charter.store.schema import deployments, findings, git_repositories, scorecard_checks, sli_hourly
+from charter.store.schema import (
+    deployments,
+    finding_scans,
+    findings,
+    git_repositories,
+    scorecard_checks,
+    sli_hourly,
+)
 
 
 def latest_deployments(connection: Connection, until: datetime) -> dict[tuple[str, str], datetime]:
@@ -39,6 +47,17 @@ def latest_finding_scans(connection: Connection, until: datetime) -> dict[str, d
         .group_by(findings.c.component)
     )
     return {component: min(seen, until) for component, seen in connection.execute(query)}
+
+
+def latest_scans(connection: Connection, until: datetime) -> dict[str, datetime]:
+    """Scan target → the latest scan of it, by any scanner, among the targets first scanned before `until`
+    (no later than `until`); a scan that found nothing is here too."""
+    query = (
+        select(finding_scans.c.target, func.max(finding_scans.c.last_scanned_at))
+        .where(finding_scans.c.first_scanned_at < until)
+        .group_by(finding_scans.c.target)
+    )
+    return {target: min(scanned, until) for target, scanned in connection.execute(query)}
 
 
 def latest_scorecard_runs(connection: Connection, until: datetime) -> dict[str, datetime]:
