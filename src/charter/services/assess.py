@@ -16,7 +16,7 @@ from charter.model.diagnostics import Severity
 from charter.model.errors import InputError, UsageError
 from charter.model.metric_values import MetricValue
 from charter.outputs.views import assess as view
-from charter.services.assessment import SCOPE_KINDS, Assessment, assess_estate
+from charter.services.assessment import SCOPE_KINDS, Assessment, assess_estate, latest_incident
 from charter.services.context import Context
 from charter.services.metrics.providers import PROVIDERS
 from charter.services.metrics.shared import Period, SharedFacts
@@ -56,14 +56,14 @@ def measured_assessment(context: Context, as_of: datetime) -> Assessment:
     """Every component assessed at `as_of`, from the providers' values over the snapshot period ending
     then (without a store, only what the strategy repository says is known)."""
     if context.store is None:
-        return assess_estate(context, [], bool(context.estate.incidents), as_of)
+        return assess_estate(context, [], latest_incident(context.estate.incidents, as_of), as_of)
     period = Period(as_of - SNAPSHOT_PERIOD, as_of)
     shared = SharedFacts(context, period)
     values: list[MetricValue] = []
     for provider in PROVIDERS:
         if provider.domain is not Domain.ASSESSMENT:
             values += provider.measure(context, period, shared)
-    return assess_estate(context, values, bool(shared.incidents), as_of)
+    return assess_estate(context, values, latest_incident(shared.incidents, as_of), as_of)
 
 
 def _refuse_wrong_settings(context: Context) -> None:

@@ -30,6 +30,7 @@ from charter.analysis.metrics import METRICS
 from charter.analysis.ownership import system_of, team_of
 from charter.model.catalog import ON_CALL_ANNOTATION, RUNBOOK_ANNOTATION, CatalogEntity
 from charter.model.estate import Estate
+from charter.model.incident import Incident
 from charter.model.metric_values import MetricValue, organization_ref, scope_from_stored
 from charter.model.refs import EntityRef
 from charter.services.context import Context
@@ -67,14 +68,20 @@ class Assessment:
         return [organization_scope(self.components, self.organization)]
 
 
+def latest_incident(incidents: Iterable[Incident], as_of: datetime) -> datetime | None:
+    """When the latest incident recorded by `as_of` started: without any, no incident count can be
+    trusted to be zero."""
+    return max((item.started for item in incidents if item.started is not None and item.started <= as_of), default=None)
+
+
 def assess_estate(
-    context: Context, values: Sequence[MetricValue], incidents_recorded: bool, as_of: datetime
+    context: Context, values: Sequence[MetricValue], latest_incident: datetime | None, as_of: datetime
 ) -> Assessment:
     """Every component assessed at `as_of` from the providers' `values` over the period ending then, under
-    the weights of charter.yaml."""
+    the weights of charter.yaml; `latest_incident` is when the latest recorded incident started."""
     organization = context.estate.organization
     weights = assessment_weights(organization.spec.assessment if organization else None)
-    facts = component_facts(context, values, incidents_recorded, as_of)
+    facts = component_facts(context, values, latest_incident, as_of)
     assessed = tuple(assess_component(item, weights, as_of) for item in facts)
     return Assessment(as_of, weights, assessed, context.organization_name)
 
@@ -116,11 +123,11 @@ def catalog_components(estate: Estate) -> list[tuple[EntityRef, CatalogEntity]]:
 
 
 def component_facts(
-    context: Context, values: Sequence[MetricValue], incidents_recorded: bool, as_of: datetime
+    context: Context, values: Sequence[MetricValue], latest_incident: datetime | None, as_of: datetime
 ) -> list[ComponentFacts]:
     """The facts of every component at `as_of`. `values` are the providers' values over the period
-    ending then; `incidents_recorded` says whether the organisation has any incident record at all
-    (without any, no incident count can be trusted to be zero)."""
+    ending then; `latest_incident` is the organisation's incident evidence (None: no incident record
+    at all, so no incident count can be trusted to be zero)."""
     estate = context.estate
     components = catalog_components(estate)
     metrics: dict[EntityRef, dict[str, float | None]] = {}
@@ -136,8 +143,8 @@ def component_facts(
     for ref, entity in components:
         owner = estate.owner_of(ref)
         times = dict(evidence.get(ref, {}))
-        if incidents_recorded:
-            times[Evidence.INCIDENTS] = as_of
+        if latest_incident is not None:
+            times[Evidence.INCIDENTS] = latest_incident
         facts.append(
             ComponentFacts(
                 ref=ref,
@@ -211,9 +218,9 @@ def _read_evidence(
         matcher = ComponentMatcher.from_estate(estate)
         by_reference = {str(ref): ref for ref in keys.values()}
         for target, scanned in targets.items():
-            component = matcher.component_of_target(target)
-            if component in by_reference:
-                record(by_reference[component], Evidence.SCANS, scanned)
+            covered = matcher.component_of_target(target)
+            if covered is not None and covered in by_reference:
+                record(by_reference[covered], Evidence.SCANS, scanned)
     runs = latest_scorecard_runs(connection, as_of)
     scorecard = {_last_segment(repository): scored for repository, scored in runs.items()}
     mined = repositories_mined(connection)

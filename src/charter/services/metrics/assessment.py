@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from charter.analysis.metrics import Domain
 from charter.model.metric_values import MetricValue
-from charter.services.assessment import assess_estate, assessment_metric_values
+from charter.services.assessment import assess_estate, assessment_metric_values, latest_incident
 from charter.services.context import Context
 from charter.services.metrics.interface import MetricProvider
 from charter.services.metrics.shared import Period, SharedFacts
@@ -20,5 +20,6 @@ class AssessmentMetrics(MetricProvider):
     domain: ClassVar[Domain] = Domain.ASSESSMENT
 
     def measure(self, context: Context, period: Period, shared: SharedFacts) -> list[MetricValue]:
-        assessment = assess_estate(context, shared.measured, bool(shared.incidents), period.until)
+        incidents = latest_incident(shared.incidents, period.until)
+        assessment = assess_estate(context, shared.measured, incidents, period.until)
         return assessment_metric_values(assessment)
