@@ -44,9 +44,9 @@ def assess_command(
     """Score every service's delivery, reliability, security, maintainability and operational readiness
     from 0 to 100, with the confidence of each score, rolled up by tier to systems, teams and the org."""
     from charter.outputs.report_registry import render_report
-    from charter.services.assess import AssessQuery, assess_report
+    from charter.services.assess import ASSESS_FOLDERS, AssessQuery, assess_report
     from charter.services.context import StoreNeed, open_context
 
-    with open_context(repo, StoreNeed.OPTIONAL, warn=warn) as context:
+    with open_context(repo, StoreNeed.OPTIONAL, folders=ASSESS_FOLDERS, warn=warn) as context:
         report = assess_report(context, AssessQuery(as_of_moment(as_of), by.value, explain))
     emit(render_report(output_format.value, report), output)

@@ -17,12 +17,15 @@ from charter.model.errors import InputError, UsageError
 from charter.model.metric_values import MetricValue
 from charter.outputs.views import assess as view
 from charter.services.assessment import SCOPE_KINDS, Assessment, assess_estate, latest_incident
-from charter.services.context import Context
+from charter.services.context import Context, load_context
 from charter.services.metrics.providers import PROVIDERS
 from charter.services.metrics.shared import Period, SharedFacts
 from charter.services.snapshot import SNAPSHOT_PERIOD
+from charter.store.assessment_evidence import latest_imported_incident, snapshot_component_values
 
 NEXT_STEPS_PER_TEAM = 5
+# What the assessment reads of the strategy repository when a snapshot holds the metric values.
+ASSESS_FOLDERS = ("catalog", "slos", "standards", "incidents")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +41,15 @@ def assess_report(context: Context, query: AssessQuery) -> view.AssessReport | v
     if query.by not in SCOPE_KINDS:
         raise UsageError(f"--by {query.by!r}: choose one of {', '.join(SCOPE_KINDS)}")
     _refuse_wrong_settings(context)
-    assessment = measured_assessment(context, query.as_of)
+    measured = measured_assessment(context, query.as_of)
+    assessment = measured.assessment
     if query.explain is not None:
-        return _explanation(assessment, _explained_scope(context, assessment, query.explain))
+        return _explanation(measured, _explained_scope(context, assessment, query.explain))
     teams = assessment.scopes("team")
     return view.AssessReport(
         as_of=assessment.as_of,
+        facts_at=measured.facts_at,
+        snapshot=measured.snapshot_id,
         method=METHOD,
         by=query.by,
         areas=[area.value for area in Area],
@@ -52,18 +58,40 @@ def assess_report(context: Context, query: AssessQuery) -> view.AssessReport | v
     )
 
 
-def measured_assessment(context: Context, as_of: datetime) -> Assessment:
-    """Every component assessed at `as_of`, from the providers' values over the snapshot period ending
-    then (without a store, only what the strategy repository says is known)."""
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """An assessment and where its facts come from: a snapshot (its id and time), or measured at `--as-of`."""
+
+    assessment: Assessment
+    facts_at: datetime
+    snapshot_id: int | None = None
+
+
+def measured_assessment(context: Context, as_of: datetime) -> Measured:
+    """Every component assessed at `as_of`: from the values of the latest snapshot taken by then (no
+    evidence counts as newer than the snapshot; the context needs only ASSESS_FOLDERS), else measured by
+    the metric providers over the snapshot period ending at `as_of`, from the whole repository. Without a
+    store, only what the strategy repository says is known."""
+    postmortems = latest_incident(context.estate.incidents, as_of)
     if context.store is None:
-        return assess_estate(context, [], latest_incident(context.estate.incidents, as_of), as_of)
+        return Measured(assess_estate(context, [], postmortems, as_of), as_of)
+    with context.store.engine.connect() as connection:
+        recorded = snapshot_component_values(connection, as_of)
+        imported = latest_imported_incident(connection, as_of)
+    if recorded is not None:
+        snapshot_id, taken_at, values = recorded
+        incidents = max((item for item in (postmortems, imported) if item is not None), default=None)
+        return Measured(assess_estate(context, values, incidents, as_of, taken_at), taken_at, snapshot_id)
+    # The providers read the whole repository (a command opens only ASSESS_FOLDERS): before the first
+    # snapshot, this costs one more read of it.
+    context = load_context(context.root, context.store, clock=context.clock)
     period = Period(as_of - SNAPSHOT_PERIOD, as_of)
     shared = SharedFacts(context, period)
-    values: list[MetricValue] = []
+    measured: list[MetricValue] = []
     for provider in PROVIDERS:
         if provider.domain is not Domain.ASSESSMENT:
-            values += provider.measure(context, period, shared)
-    return assess_estate(context, values, latest_incident(shared.incidents, as_of), as_of)
+            measured += provider.measure(context, period, shared)
+    return Measured(assess_estate(context, measured, latest_incident(shared.incidents, as_of), as_of), as_of)
 
 
 def _refuse_wrong_settings(context: Context) -> None:
@@ -136,11 +164,14 @@ def _team_steps(team: ScopeAssessment) -> view.TeamNextSteps:
     )
 
 
-def _explanation(assessment: Assessment, scope: ScopeAssessment) -> view.AssessExplanation:
+def _explanation(measured: Measured, scope: ScopeAssessment) -> view.AssessExplanation:
+    assessment = measured.assessment
     weights = assessment.weights
     tier_weights = {str(tier): weight for tier, weight in sorted(weights.tiers.items())}
     return view.AssessExplanation(
         as_of=assessment.as_of,
+        facts_at=measured.facts_at,
+        snapshot=measured.snapshot_id,
         method=METHOD,
         scope=_scores(scope),
         weights={check: weights.checks[check] for check in CHECKS_BY_ID},

@@ -75,13 +75,18 @@ def latest_incident(incidents: Iterable[Incident], as_of: datetime) -> datetime 
 
 
 def assess_estate(
-    context: Context, values: Sequence[MetricValue], latest_incident: datetime | None, as_of: datetime
+    context: Context,
+    values: Sequence[MetricValue],
+    latest_incident: datetime | None,
+    as_of: datetime,
+    measured_at: datetime | None = None,
 ) -> Assessment:
-    """Every component assessed at `as_of` from the providers' `values` over the period ending then, under
-    the weights of charter.yaml; `latest_incident` is when the latest recorded incident started."""
+    """Every component assessed at `as_of` from the providers' `values`, measured at `measured_at` (a
+    snapshot's time; by default `as_of`) over the period ending then, under the weights of charter.yaml;
+    `latest_incident` is when the latest recorded incident started."""
     organization = context.estate.organization
     weights = assessment_weights(organization.spec.assessment if organization else None)
-    facts = component_facts(context, values, latest_incident, as_of)
+    facts = component_facts(context, values, latest_incident, measured_at or as_of)
     assessed = tuple(assess_component(item, weights, as_of) for item in facts)
     return Assessment(as_of, weights, assessed, context.organization_name)
 
@@ -123,11 +128,12 @@ def catalog_components(estate: Estate) -> list[tuple[EntityRef, CatalogEntity]]:
 
 
 def component_facts(
-    context: Context, values: Sequence[MetricValue], latest_incident: datetime | None, as_of: datetime
+    context: Context, values: Sequence[MetricValue], latest_incident: datetime | None, measured_at: datetime
 ) -> list[ComponentFacts]:
-    """The facts of every component at `as_of`. `values` are the providers' values over the period
-    ending then; `latest_incident` is the organisation's incident evidence (None: no incident record
-    at all, so no incident count can be trusted to be zero)."""
+    """The facts of every component as measured at `measured_at`: `values` are the providers' values over
+    the period ending then, and no evidence is newer than it; `latest_incident` is the organisation's
+    incident evidence (None: no incident record at all, so no incident count can be trusted to be zero)."""
+    as_of = measured_at
     estate = context.estate
     components = catalog_components(estate)
     metrics: dict[EntityRef, dict[str, float | None]] = {}
@@ -144,7 +150,7 @@ def component_facts(
         owner = estate.owner_of(ref)
         times = dict(evidence.get(ref, {}))
         if latest_incident is not None:
-            times[Evidence.INCIDENTS] = latest_incident
+            times[Evidence.INCIDENTS] = min(latest_incident, as_of)
         facts.append(
             ComponentFacts(
                 ref=ref,

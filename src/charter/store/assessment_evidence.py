@@ -2,7 +2,7 @@
 deployment per component and environment, the latest day of SLI data per SLO, the latest scan that saw a
 finding of each component and the latest scan of each target, the latest OpenSSF Scorecard run per
 repository, and when each repository was mined. Every read stops at `until`: the evidence there was at
-that moment."""
+that moment. Also the component values of the latest snapshot by then, which the assessment scores."""
 
 from __future__ import annotations
 
@@ -12,14 +12,47 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from charter.model.delivery import DeploymentStatus
+from charter.model.metric_values import MetricValue, scope_from_stored
 from charter.store.schema import (
     deployments,
     finding_scans,
     findings,
     git_repositories,
+    incidents,
+    metric_values,
     scorecard_checks,
     sli_hourly,
+    snapshots,
 )
+
+
+def snapshot_component_values(
+    connection: Connection, until: datetime
+) -> tuple[int, datetime, list[MetricValue]] | None:
+    """The latest snapshot taken at or before `until` (its id and time) with its values for components,
+    but its assessment scores; None when there is no snapshot by then."""
+    query = select(snapshots.c.id, snapshots.c.taken_at).where(snapshots.c.taken_at <= until)
+    row = connection.execute(query.order_by(snapshots.c.taken_at.desc(), snapshots.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    columns = (metric_values.c.metric, metric_values.c.scope_ref, metric_values.c.value, metric_values.c.unit)
+    query = select(*columns).where(
+        metric_values.c.snapshot_id == row.id,
+        metric_values.c.scope_kind == "component",
+        metric_values.c.metric.not_like("assessment.%"),
+    )
+    values = [
+        MetricValue(row.metric, scope_from_stored("component", row.scope_ref), row.value, row.unit)
+        for row in connection.execute(query)
+    ]
+    return row.id, row.taken_at, values
+
+
+def latest_imported_incident(connection: Connection, until: datetime) -> datetime | None:
+    """When the latest imported incident that started by `until` started."""
+    query = select(func.max(incidents.c.started)).where(incidents.c.started <= until)
+    latest: datetime | None = connection.execute(query).scalar()
+    return latest
 
 
 def latest_deployments(connection: Connection, until: datetime) -> dict[tuple[str, str], datetime]:

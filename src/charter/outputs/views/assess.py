@@ -43,6 +43,8 @@ class AssessReport(ReportView):
     report: ClassVar[str] = "assess"
 
     as_of: IsoDateTime
+    facts_at: IsoDateTime  # when the metric facts were measured: the snapshot's time, or `as_of`
+    snapshot: int | None  # the snapshot whose values were scored; None: measured at `as_of`
     method: str  # the assessment method and its version
     by: str
     areas: list[str]
@@ -67,6 +69,8 @@ class AssessExplanation(ReportView):
     report: ClassVar[str] = "assess-explain"
 
     as_of: IsoDateTime
+    facts_at: IsoDateTime
+    snapshot: int | None
     method: str
     scope: ScopeScores
     weights: dict[str, float]  # every check's weight in use (0: left out)
