@@ -22,6 +22,7 @@ from charter.analysis.delivery.bands import (
     band,
     deployment_frequency_band,
 )
+from charter.analysis.metrics import METRICS, Unit
 
 # A DORA band as a check's value: elite passes, low fails, high and medium earn part.
 BAND_VALUES = {ELITE: 1.0, HIGH: 2 / 3, MEDIUM: 1 / 3}
@@ -71,11 +72,13 @@ def _metric(facts: ComponentFacts, name: str, absent: float | None = None) -> fl
 
 
 def _shown(name: str, value: float | None) -> str:
+    """`metric = value` in the registry's unit: hours for durations, a percentage for ratios."""
     if value is None:
         return f"{name} has no value"
-    if name.endswith((".p50", ".p90")):
+    unit = METRICS[name].unit
+    if unit is Unit.SECONDS:
         return f"{name} = {value / 3600:.1f} h"
-    if "rate" in name or "concentration" in name or "turnover" in name or "remaining" in name:
+    if unit is Unit.RATIO:
         return f"{name} = {value:.1%}"
     return f"{name} = {value:g}"
 

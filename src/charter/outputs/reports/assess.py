@@ -4,8 +4,21 @@ one row per scope and area (per check with `--explain`)."""
 
 from __future__ import annotations
 
-from charter.outputs.document import Block, Column, CsvTable, Document, Heading, Paragraph, TableBlock
+from charter.outputs.document import (
+    MARKDOWN,
+    TERMINAL,
+    Block,
+    Column,
+    CsvTable,
+    Document,
+    Heading,
+    Paragraph,
+    TableBlock,
+    only,
+)
 from charter.outputs.views.assess import AreaScore, AssessExplanation, AssessReport, ScopeScores
+
+STEPS_SHOWN = 25  # in a terminal, the largest next steps of all teams
 
 
 def _score_text(item: AreaScore) -> str:
@@ -34,6 +47,7 @@ def _scores_table(scopes: list[ScopeScores], areas: list[str], title: str | None
 
 
 def assess_document(view: AssessReport) -> Document:
+    terminal = only(TERMINAL)
     blocks: list[Block] = [
         Heading(f"Assessment by {view.by} as of {view.as_of.date().isoformat()}"),
         _scores_table(view.scopes, view.areas, None),
@@ -42,17 +56,18 @@ def assess_document(view: AssessReport) -> Document:
             f"n/a: no check applies. Method {view.method}; `charter assess --explain REF` shows the checks."
         ),
     ]
-    steps = [[team.team, step.component, step.check, f"+{step.gain:.1f}", step.evidence, step.fix]
+    steps = [(step.gain, [team.team, step.component, step.check, f"+{step.gain:.1f}", step.evidence, step.fix])
              for team in view.next_steps for step in team.steps]  # fmt: skip
     if steps:
-        blocks.append(
-            TableBlock(
-                [Column("team"), Column("component"), Column("check"), Column("gain", justify="right"),
-                 Column("evidence", fold=True), Column("next step", fold=True)],
-                steps,
-                title="Next steps per team (points the team's area score gains)",
-            )  # fmt: skip
-        )
+        columns = [Column("team"), Column("component"), Column("check"), Column("gain", justify="right"),
+                   Column("evidence", fold=True), Column("next step", fold=True)]  # fmt: skip
+        title = "Next steps per team (points the team's area score gains)"
+        largest = sorted(steps, key=lambda item: -item[0])[:STEPS_SHOWN]
+        blocks.append(TableBlock(columns, [row for _, row in largest], title=f"{title}, largest first", only=terminal))
+        if len(steps) > STEPS_SHOWN:
+            more = f"… and {len(steps) - STEPS_SHOWN} more (use --format json, markdown or --explain for all)"
+            blocks.append(Paragraph(more, only=terminal))
+        blocks.append(TableBlock(columns, [row for _, row in steps], title=title, only=only(MARKDOWN)))
     rows = [
         [scope.scope, scope.kind, scope.tier if scope.tier is not None else "", scope.components, item.area,
          _number(item.score), _number(item.confidence, 4)]
