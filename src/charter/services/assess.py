@@ -1,6 +1,7 @@
 """`assess`: a score from 0 to 100 and a confidence per area for every component, rolled up to systems,
 teams and the organisation, with each team's next steps; or, with `--explain`, every check behind one
-scope's scores. The facts are measured at `--as-of` by the same metric providers a snapshot runs."""
+scope's scores. The metric facts are the latest snapshot's by `--as-of`, or, before the first snapshot,
+measured at `--as-of` by the same metric providers a snapshot runs."""
 
 from __future__ import annotations
 
@@ -95,14 +96,16 @@ def measured_assessment(context: Context, as_of: datetime) -> Measured:
 
 
 def _refuse_wrong_settings(context: Context) -> None:
-    """InputError naming charter.yaml's line when `spec.assessment` cannot be used."""
+    """InputError naming charter.yaml's lines when `spec.assessment` cannot be used, or when charter.yaml
+    could not be read at all (its settings would silently be the defaults)."""
     organization = context.estate.organization
     problems = list(settings_problems(organization))
-    problems += [
-        item
-        for item in context.estate.load_diagnostics
-        if item.severity is Severity.ERROR and item.location is not None and item.location.path == "charter.yaml"
-    ]
+    if organization is None:
+        problems += [
+            item
+            for item in context.estate.load_diagnostics
+            if item.severity is Severity.ERROR and item.location is not None and item.location.path == "charter.yaml"
+        ]
     if problems:
         lines = [f"{item.location}: {item.code} {item.message}" for item in pinpoint(problems, context.root)]
         raise InputError("charter.yaml cannot be used to assess:\n" + "\n".join(lines))
