@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from charter.analysis.assessment.catalogue import CHECKS, Area, Evidence
-from charter.analysis.assessment.evaluate import Status
+from charter.analysis.assessment.evaluate import JUDGES, Status
 from charter.analysis.assessment.facts import ComponentFacts, StandardsOutcome
 from charter.analysis.assessment.scoring import (
     assess_component,
@@ -184,3 +184,32 @@ def test_every_area_has_checks_and_registry_metrics() -> None:
     registered = {metric.name for metric in METRICS.values() if metric.domain is Domain.ASSESSMENT}
     expected = {f"assessment.{area.value}.{what}" for area in Area for what in ("score", "confidence")}
     assert registered == expected | {"assessment.method_version"}
+
+
+def test_delivery_scores_the_dora_bands_and_a_service_with_no_failure_has_no_recovery_to_judge() -> None:
+    def delivery(deployed_days_ago: float) -> ComponentFacts:
+        return ComponentFacts(
+            ref=parse_ref("component:d"), tier=2, team=None, system=None, component_type="service",
+            owner=None, owner_is_group=False, on_call=None, runbook=None, slos=(), standards=StandardsOutcome(),
+            metrics={
+                "delivery.deployment_days_per_week": 7.0,  # elite: 1
+                "delivery.deployment_days_per_month": 30.0,
+                "delivery.lead_time_for_changes.p50": 2 * 86400.0,  # high (under a week): 2/3
+                "delivery.change_failure_rate": 0.0,  # elite: 1
+                "delivery.failed_deployment_recovery_time.p50": None,  # nothing failed: not applicable
+            },
+            evidence={Evidence.DEPLOYMENTS: AS_OF - timedelta(days=deployed_days_ago)},
+        )  # fmt: skip
+
+    recent = assess_component(delivery(1), DEFAULTS, AS_OF)
+    assert recent.tallies[Area.DELIVERY].score == pytest.approx(100 * (1 + 2 / 3 + 1) / 3)
+    assert recent.tallies[Area.DELIVERY].confidence == 1
+    statuses = {result.check.id: result.status for result in recent.results if result.check.area is Area.DELIVERY}
+    assert statuses["delivery.recovery-time"] is Status.NOT_APPLICABLE
+    assert statuses["delivery.lead-time"] is Status.FAILED  # partly: high earns 2/3
+    # No production deployment in the 90 days of delivery's time-to-live: unknown
+    assert assess_component(delivery(91), DEFAULTS, AS_OF).tallies[Area.DELIVERY].score is None
+
+
+def test_every_check_has_a_judge() -> None:
+    assert set(JUDGES) == {check.id for check in CHECKS}

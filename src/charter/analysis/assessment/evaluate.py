@@ -122,6 +122,18 @@ def _at_most(name: str, limit: float, absent: float | None = None) -> Judge:
     return judge
 
 
+def _at_least(name: str, limit: float) -> Judge:
+    """Passed while the metric is at least `limit`."""
+
+    def judge(facts: ComponentFacts) -> Judgement:
+        value = _metric(facts, name)
+        if value is None:
+            return Judgement(None, _shown(name, value))
+        return Judgement(1.0 if value >= limit else 0.0, _shown(name, value))
+
+    return judge
+
+
 def _slo_defined(facts: ComponentFacts) -> Judgement:
     if not facts.deployed:
         return _not_applicable(f"a {facts.component_type or 'component'} is not deployed")
@@ -185,7 +197,7 @@ JUDGES: dict[str, Judge] = {
     "security.no-open-critical": _at_most("security.findings.open_critical", 0),
     "security.no-act-priority": _at_most("security.findings.priority_act", 0),
     "security.access-control": _at_most("security.access_control_gaps", 0),
-    "maintainability.bus-factor": lambda facts: _at_least(facts, "code_health.bus_factor", 2),
+    "maintainability.bus-factor": _at_least("code_health.bus_factor", 2),
     "maintainability.knowledge-concentration": _at_most("code_health.knowledge_concentration", 0.5),
     "maintainability.author-turnover": _at_most("code_health.author_turnover", 0.5),
     "readiness.owner": _owner,
@@ -193,13 +205,6 @@ JUDGES: dict[str, Judge] = {
     "readiness.runbook": lambda facts: _annotation(facts.runbook, "charter.dev/runbook"),
     "readiness.standards": _standards,
 }
-
-
-def _at_least(facts: ComponentFacts, name: str, limit: float) -> Judgement:
-    value = _metric(facts, name)
-    if value is None:
-        return Judgement(None, _shown(name, value))
-    return Judgement(1.0 if value >= limit else 0.0, _shown(name, value))
 
 
 def evaluate_component(facts: ComponentFacts, weights: AssessmentWeights, as_of: datetime) -> list[CheckResult]:
