@@ -4,35 +4,18 @@ each and the next steps per team; `--explain REF` lists every check behind a sco
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from charter.cli.codehealth import AsOfOption, as_of_moment
+from charter.cli.delivery import By
 from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
-
-
-class By(StrEnum):
-    component = "component"
-    system = "system"
-    team = "team"
-    org = "org"
-
-
-def as_of_moment(value: datetime | None) -> datetime:
-    """The end of the given day in UTC (the start of the next), or now."""
-    if value is None:
-        return datetime.now(UTC)
-    return datetime.combine(value.date(), time.max, UTC)
 
 
 def assess_command(
     repo: RepoOption = None,
-    as_of: Annotated[
-        datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Assess as of the end of this day (default: now)."),
-    ] = None,
+    as_of: AsOfOption = None,
     by: Annotated[By, typer.Option("--by", help="Scores per component, system, team or the organisation.")] = By.team,
     explain: Annotated[
         str | None,
