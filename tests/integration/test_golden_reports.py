@@ -31,6 +31,7 @@ REPORTS: dict[str, list[str]] = {
     "scorecard.json": ["scorecard", "--format", "json"],
     "scorecard.md": ["scorecard", "--format", "markdown"],
     "scorecard.csv": ["scorecard", "--format", "csv"],
+    "scorecard.html": ["scorecard", "--format", "html"],
     "rules.json": ["rules", "--format", "json"],
     "rules-checks.json": ["rules", "--checks", "--format", "json"],
     "metrics.json": ["metrics", "--format", "json"],
@@ -79,6 +80,9 @@ REPORTS: dict[str, list[str]] = {
     "assess-org.md": ["assess", "--by", "org", "--as-of", AS_OF, "--format", "markdown"],
     "assess-component.csv": ["assess", "--by", "component", "--as-of", AS_OF, "--format", "csv"],
     "assess-explain.json": ["assess", "--as-of", AS_OF, "--explain", "identity-service-auth", "--format", "json"],
+    "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
+    "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
+    "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from charter.analysis.checks import (
+    capacity,
     governance,
     governance_assessment,
     governance_controls,
@@ -17,6 +18,7 @@ from charter.analysis.checks import (
     governance_reliability,
     governance_risks,
     governance_slo_rules,
+    governance_targets,
     standards,
     suppression,
 )
@@ -34,6 +36,8 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
     governance_reliability,
     governance_slo_rules,
     governance_assessment,
+    capacity,
+    governance_targets,
 )
 
 

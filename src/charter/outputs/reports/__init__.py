@@ -27,6 +27,7 @@ LAYOUTS: dict[str, str] = {
     "plan": "charter.outputs.reports.plan:plan_document",
     "assess": "charter.outputs.reports.assess:assess_document",
     "assess-explain": "charter.outputs.reports.assess:explanation_document",
+    "targets": "charter.outputs.reports.targets:targets_document",
 }
 
 
