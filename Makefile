@@ -38,6 +38,7 @@ demo: $(STAMP)
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org
+	$(BIN)/charter assess --repo demo-org --as-of 2026-11-01
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
