@@ -75,6 +75,17 @@ REPORTS: dict[str, list[str]] = {
     "risks.md": ["risks", "--as-of", AS_OF, "--format", "markdown"],
     "controls.json": ["controls", "--as-of", AS_OF, "--format", "json"],
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
+    "plan.json": ["plan", "--as-of", AS_OF, "--format", "json"],
+    "plan.md": ["plan", "--as-of", AS_OF, "--format", "markdown"],
+    "plan-scenario.json": [
+        "plan",
+        "--as-of",
+        AS_OF,
+        "--scenario",
+        "{repo}/scenarios/hiring-freeze.yaml",
+        "--format",
+        "json",
+    ],
 }
 
 
@@ -82,7 +93,7 @@ EXIT_CODES: dict[str, int] = {}  # every report exits 0 on the demo
 
 
 def _output(demo: Path, name: str) -> str:
-    arguments = REPORTS[name]
+    arguments = [argument.replace("{repo}", str(demo)) for argument in REPORTS[name]]
     command = [*arguments, "--repo", str(demo)] if arguments[0] not in ("rules", "metrics") else arguments
     result = run_charter(*command, env={"CHARTER_DATABASE_URL": "", "COLUMNS": "200"})
     assert result.exit_code == EXIT_CODES.get(name, 0), result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -36,6 +37,7 @@ PLAN_FOLDERS = ("roadmap", "risks", "decisions")
 class PlanQuery:
     quarters: str | None = None  # `2027Q1..2027Q4`; None: the next four quarters with a Capacity
     scenario: Path | None = None
+    as_of: date | None = None  # the day the plan is made on; None: today
 
 
 def parse_quarters(text: str) -> tuple[str, str]:
@@ -55,10 +57,10 @@ def parse_quarters(text: str) -> tuple[str, str]:
 
 def plan_report(context: Context, query: PlanQuery) -> view.PlanReport:
     estate = context.estate
-    today = context.clock().astimezone().date()
+    today = query.as_of or context.clock().astimezone().date()
     first, last = parse_quarters(query.quarters) if query.quarters else (None, None)
     quarters = horizon_quarters(estate, first, last, f"{today.year}Q{(today.month - 1) // 3 + 1}")
-    inputs = plan_inputs(estate, quarters)
+    inputs = plan_inputs(estate, quarters, today)
     plan_context = _plan_context(estate)
     roadmap = inputs.roadmap
     scenario = None
@@ -283,6 +285,7 @@ def _tradeoffs_view(tradeoffs: Tradeoffs) -> view.Tradeoffs:
                 committed=item.committed,
                 planned=item.planned,
                 change=item.change,
+                decision=item.decision,
             )
             for item in tradeoffs.commitments
         ],
