@@ -38,7 +38,7 @@ demo: $(STAMP)
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org
-	$(BIN)/charter plan --repo demo-org --scenario demo-org/scenarios/hiring-freeze.yaml
+	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01 --scenario demo-org/scenarios/hiring-freeze.yaml
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
