@@ -19,7 +19,7 @@ from charter.analysis.strategy.from_estate import (
     plan_inputs,
     work_by_team,
 )
-from charter.analysis.strategy.milp import PlanSolution, marginal_values, solve_plan
+from charter.analysis.strategy.milp import DEFAULT_GAP, PlanSolution, SolveOptions, marginal_values, solve_plan
 from charter.analysis.strategy.roadmap import RELIABILITY_KINDS, Roadmap, quarter_index
 from charter.analysis.strategy.scenario import apply_scenario, parse_scenario
 from charter.analysis.strategy.tradeoffs import PlanContext, RiskExposure, Tradeoffs, explain
@@ -38,6 +38,7 @@ class PlanQuery:
     quarters: str | None = None  # `2027Q1..2027Q4`; None: the next four quarters with a Capacity
     scenario: Path | None = None
     as_of: date | None = None  # the day the plan is made on; None: today
+    gap: float = DEFAULT_GAP  # the proven relative gap on value at which the search stops
 
 
 def parse_quarters(text: str) -> tuple[str, str]:
@@ -56,6 +57,9 @@ def parse_quarters(text: str) -> tuple[str, str]:
 
 
 def plan_report(context: Context, query: PlanQuery) -> view.PlanReport:
+    if not 0.0 <= query.gap < 1.0:
+        raise UsageError(f"--gap {query.gap:g}: give a share from 0 (proven optimal) to below 1, like 0.01")
+    options = SolveOptions(relative_gap=query.gap)
     estate = context.estate
     today = query.as_of or context.clock().astimezone().date()
     first, last = parse_quarters(query.quarters) if query.quarters else (None, None)
@@ -66,12 +70,12 @@ def plan_report(context: Context, query: PlanQuery) -> view.PlanReport:
     scenario = None
     if query.scenario is not None:
         scenario_roadmap, applied = _scenario(query.scenario, roadmap)
-        baseline = solve_plan(roadmap)
-        plan = solve_plan(scenario_roadmap)
+        baseline = solve_plan(roadmap, options)
+        plan = solve_plan(scenario_roadmap, options)
         scenario = _difference(query.scenario, baseline, plan, applied)
         roadmap = scenario_roadmap
     else:
-        plan = solve_plan(roadmap)
+        plan = solve_plan(roadmap, options)
     tradeoffs = explain(roadmap, plan, plan_context, marginal_values(roadmap))
     return _report(estate, inputs, roadmap, plan, tradeoffs, scenario)
 
