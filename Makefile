@@ -55,6 +55,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_findings.py
 	$(BIN)/python benchmarks/bench_risks.py
 	$(BIN)/python benchmarks/bench_security.py
+	$(BIN)/python benchmarks/bench_plan.py
 
 clean:
 	rm -rf $(VENV) demo-org .pytest_cache .mypy_cache .ruff_cache
