@@ -215,3 +215,11 @@ def test_a_decision_quarter_written_with_a_dash_is_a_schema_error_at_its_line(tm
         "payments",
         "platform",
     }
+
+
+def test_a_repository_without_any_capacity_is_not_held_against_one(tmp_path: Path) -> None:
+    roadmap = initiative(
+        "later", "  type: product\n  owner: group:search\n  estimate: {teamWeeks: 2}\n  committed: {quarter: 2028Q3}\n"
+    )
+    root = write_repo(tmp_path, {"catalog/groups.yaml": GROUPS, "roadmap/work.yaml": roadmap})
+    assert [item.code for item in check(root) if item.code.startswith("CAP")] == []
