@@ -32,7 +32,7 @@ from charter.load.files import (
 from charter.load.readers import FILE_READERS, YAML_READERS
 from charter.load.slos import slos_by_name
 from charter.load.slos_openslo import report_unresolved_indicators
-from charter.load.yaml12 import YamlDocument, YamlError, document_node_at, parse_yaml_documents, walk_to
+from charter.load.yaml12 import YamlDocument, YamlError, documents_starting_at, parse_yaml_documents, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.estate import Entity, Estate
@@ -278,8 +278,8 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
 
 def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
     """Turn the document pointers analysis left in locations into exact lines. Analysis knows the
-    line each document starts on, so only that document is parsed again, from that line, for its
-    node marks: not the documents before it, and not the rest of the file."""
+    line each document starts on, so a file is parsed again once, from its first document that
+    needs a line to its last: not the documents before them, and not the rest of the file."""
     result = list(diagnostics)
     by_document: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, diagnostic in enumerate(result):
@@ -291,14 +291,11 @@ def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
             lines = (root / path).read_text(encoding="utf-8-sig").splitlines(keepends=True)
         except (OSError, UnicodeDecodeError):
             continue
-        for start, indexes in documents.items():
-            node = document_node_at(lines, start)
-            if node is None:
-                continue
-            for index in indexes:
+        for start, node, offset in documents_starting_at(lines, documents):
+            for index in documents[start]:
                 diagnostic = result[index]
                 location = diagnostic.location
                 assert location is not None
                 line, column = walk_to(node, location.pointer)
-                result[index] = replace(diagnostic, location=replace(location, line=line + start - 1, column=column))
+                result[index] = replace(diagnostic, location=replace(location, line=line + offset, column=column))
     return result
