@@ -310,6 +310,8 @@ def documents_starting_at(lines: Sequence[str], starts: Iterable[int]) -> Iterat
     try:
         while remaining and loader.check_node():
             node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node said there is one
+                break
             line = node.start_mark.line + first
             if line in remaining:
                 remaining.discard(line)
