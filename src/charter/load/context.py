@@ -224,6 +224,32 @@ metadata: {name: platform}
 spec: {type: url, target: "https://github.com/acme/platform/blob/main/catalog-info.yaml"}
 """,
     ),
+    Rule(
+        "SCH014",
+        "Symlink out of the repository",
+        Severity.ERROR,
+        rationale="A symlink in the strategy folders that leads outside the repository and the "
+        "`sources.catalog` roots would make checks read files nobody reviews with the strategy.",
+        fix="Replace the symlink with the file, or add its folder to `spec.sources.catalog`.",
+        example="""\
+$ ln -s /srv/shared/team.yaml catalog/team.yaml      # read from outside the repository
+""",
+    ),
+    Rule(
+        "REF009",
+        "Location pattern too broad",
+        Severity.ERROR,
+        rationale="A glob that reaches far more files than any strategy holds (`/**/*.yaml`) walks "
+        "whole filesystems instead of a repository.",
+        fix="Name the folder the files are in, with a narrower pattern.",
+        example="""\
+# catalog/locations.yaml
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: everything}
+spec: {targets: ["../../**/*.yaml"]}
+""",
+    ),
     uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"]),
 )
 diagnostic = CODES.diagnostic
