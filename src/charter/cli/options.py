@@ -80,6 +80,9 @@ def warn(message: str) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     """Print, or write to `--output`."""
+    from charter.outputs.printable import encodable
+
+    text = encodable(text)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
