@@ -65,7 +65,7 @@ def check_repository(
     written = None
     fail_on = options.fail_on
     if options.write_baseline is not None:
-        options.write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
+        _write_baseline(options.write_baseline, baseline_document(diagnostics))
         written = len(diagnostics)
         fail_on = Severity.OFF
     if accepted is not None:
@@ -110,6 +110,13 @@ def checked_repository(root: Path, store: Store | None, today: date) -> CheckedS
     if store is not None and context.estate.inputs is not None:
         keep_result(root, store, today, context.estate.inputs, checked)
     return checked
+
+
+def _write_baseline(path: Path, document: str) -> None:
+    try:
+        path.write_text(document, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--write-baseline {path}: cannot write it ({error.strerror or error})") from None
 
 
 def _read_baseline(path: Path) -> frozenset[str]:
