@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, colour_wanted, emit, warn
+from charter.cli.options import FailOn, OutputOption, RepoOption, colour_wanted, emit, supported_day, warn
 from charter.model.diagnostics import Severity
 from charter.model.errors import GateFailed, UsageError
 from charter.outputs.interface import OutputError
@@ -48,7 +48,12 @@ def check_command(
     ] = False,
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge review dates and expiries as of this day."),
+        typer.Option(
+            "--as-of",
+            callback=supported_day,
+            formats=["%Y-%m-%d"],
+            help="Judge review dates and expiries as of this day.",
+        ),
     ] = None,
 ) -> None:
     """Check the strategy: schema, references, ownership, reliability mechanisms, migrations,
