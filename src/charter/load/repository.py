@@ -40,6 +40,7 @@ from charter.model.diagnostics import Diagnostic, Location
 from charter.model.estate import Entity, Estate
 from charter.model.inputs import LoadInputs
 from charter.model.refs import EntityRef
+from charter.model.repository import NO_ORGANIZATION
 
 
 class ParseCache(Protocol):
@@ -269,7 +270,7 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
     if not organizations or (organizations[0].location and organizations[0].location.path != ORGANIZATION_FILE):
         context.report(
             "SCH003",
-            f"{ORGANIZATION_FILE} holds no valid Organization (apiVersion: charter.dev/v1, kind: Organization)",
+            NO_ORGANIZATION,
             Location(ORGANIZATION_FILE, 1, 1),
             hint="see `charter init` for a minimal charter.yaml",
         )

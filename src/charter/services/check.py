@@ -16,6 +16,7 @@ from charter.analysis.checks.baseline import baseline_document, new_since, parse
 from charter.analysis.checks.selection import select, unknown_selectors, unmatched_selectors
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.errors import InputError, UsageError
+from charter.model.repository import organization_problem, organization_refusal
 from charter.outputs.interface import DiagnosticReport
 from charter.services.cached_check import CheckedStrategy, cached_result, keep_result
 from charter.services.context import StoreNeed, load_context, opened_store, repository_root
@@ -47,6 +48,7 @@ class CheckOutcome:
 
     report: DiagnosticReport
     baseline_written: int | None = None
+    unreadable: str | None = None  # why charter.yaml could not be read: the input error (exit 2)
 
 
 def check_repository(
@@ -71,7 +73,8 @@ def check_repository(
     if accepted is not None:
         diagnostics = new_since(diagnostics, accepted)
     report = DiagnosticReport(tuple(diagnostics), root, fail_on=fail_on, rules=checked.rules)
-    return CheckOutcome(report, written)
+    problem = organization_problem(checked.diagnostics)
+    return CheckOutcome(report, written, organization_refusal(problem, listed=True) if problem else None)
 
 
 def require_known_selectors(options: CheckOptions, diagnostics: Sequence[Diagnostic]) -> None:
@@ -105,7 +108,7 @@ def checked_repository(root: Path, store: Store | None, today: date) -> CheckedS
             return cached
     from charter.services.strategy_check import check_strategy  # the rules and readers, only when they run
 
-    context = load_context(root, store)
+    context = load_context(root, store, require_organization=False)
     checked = check_strategy(context, today)
     if store is not None and context.estate.inputs is not None:
         keep_result(root, store, today, context.estate.inputs, checked)
