@@ -180,3 +180,17 @@ def test_patterns_match_as_glob_does(tmp_path: Path, pattern: str, expected: lis
     found = expand_pattern(str(tmp_path / pattern), [tmp_path.resolve()])
 
     assert [path.relative_to(tmp_path).as_posix() for path in found.files] == expected
+
+
+def test_a_plain_name_after_a_wildcard_is_looked_up_not_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for index in range(10):
+        clone = tmp_path / "clones" / f"svc{index}"
+        clone.mkdir(parents=True)
+        (clone / "catalog-info.yaml").write_text(CANARY.replace("canary", f"svc{index}"), encoding="utf-8")
+        for other in range(5):
+            (clone / f"file{other}.py").write_text("", encoding="utf-8")
+    monkeypatch.setattr(patterns, "MAX_PATTERN_ENTRIES", 20)  # 10 clones listed; 60 entries if each were too
+
+    found = expand_pattern(str(tmp_path / "clones" / "*" / "catalog-info.yaml"), [tmp_path.resolve()])
+
+    assert (found.too_broad, len(found.files)) == (0, 10)

@@ -119,24 +119,12 @@ class _Walk:
             if (real, states) in self.seen:
                 continue  # a symlink loop, or two ways to the same place
             self.seen.add((real, states))
-            try:
-                entries = sorted(os.scandir(path), key=lambda entry: entry.name)
-            except OSError:
-                continue
-            for entry in entries:
-                self.entries += 1
-                if self.entries > self.limit:
-                    self.result.too_broad = self.limit
-                    return
-                after = self.step(states, entry.name)
+            for name, is_symlink, is_dir, is_file in self.names(path, states):
+                after = self.step(states, name)
                 if not after:
                     continue
-                child = Path(entry.path)
-                child_real = child.resolve() if entry.is_symlink() else real / entry.name
-                try:
-                    is_dir, is_file = entry.is_dir(), entry.is_file()
-                except OSError:
-                    continue
+                child = path / name
+                child_real = child.resolve() if is_symlink else real / name
                 if is_file and len(self.segments) in after:
                     if is_inside(child_real, self.places):
                         self.result.files.append(child)
@@ -147,3 +135,33 @@ class _Walk:
                         stack.append((child, child_real, after))
                     else:
                         self.result.outside.append((child, child_real))
+
+    def names(self, path: Path, states: frozenset[int]) -> list[tuple[str, bool, bool, bool]]:
+        """The entries of `path` the pattern may match next, with (symlink, directory, file). When
+        every next segment is a plain name, only those names are looked up, as glob does: the folder
+        is not listed and its entries do not count towards the limit."""
+        pending = [self.segments[index] for index in states if index < len(self.segments)]
+        if pending and not any(has_wildcard(segment) for segment in pending):
+            found = []
+            for name in dict.fromkeys(pending):
+                child = path / name
+                try:
+                    found.append((name, child.is_symlink(), child.is_dir(), child.is_file()))
+                except OSError:
+                    continue
+            return [entry for entry in found if entry[2] or entry[3]]
+        try:
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+        except OSError:
+            return []
+        listed = []
+        for entry in entries:
+            self.entries += 1
+            if self.entries > self.limit:
+                self.result.too_broad = self.limit
+                return []
+            try:
+                listed.append((entry.name, entry.is_symlink(), entry.is_dir(), entry.is_file()))
+            except OSError:
+                continue
+        return listed
