@@ -22,6 +22,8 @@ DATE_OPTIONS = [
     ["risks", "--as-of"],
     ["check", "--as-of"],
     ["slo", "status", "--as-of"],
+    ["targets", "--as-of"],
+    ["sync", "--as-of"],
 ]
 
 

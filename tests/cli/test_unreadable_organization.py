@@ -40,6 +40,7 @@ COMMANDS = [
     ["plan"],
     ["slo", "status"],
     ["slo", "rules"],
+    ["targets"],
 ]
 
 
@@ -67,7 +68,8 @@ def test_an_invalid_field_names_its_line(tmp_path: Path) -> None:
     result = run_charter("risks", "--repo", str(root), env={"CHARTER_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"})
 
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: charter.yaml:5:36: SCH003 spec.policies.postmortemWithinDays:"), result.stderr
+    expected = "error: charter.yaml:5:36: SCH003 spec.policies.postmortemWithinDays:"
+    assert result.stderr.startswith(expected), result.stderr
 
 
 @pytest.mark.parametrize("cache", [True, False], ids=["through the store", "no cache"])
