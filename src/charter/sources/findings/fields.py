@@ -12,7 +12,8 @@ from typing import Any
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.sources.findings.jsonstream import JsonValue
-from charter.sources.records import TIMESTAMP_HINT, parse_timestamp
+from charter.sources.limits import ANY_TIME
+from charter.sources.records import PLAUSIBLE_TIME_HINT, TIMESTAMP_HINT, parse_timestamp
 
 # A FieldError becomes one of these: IMP033 by default, IMP031 from `sarif`, IMP034 from `scan`.
 CODES = Codes(
@@ -228,9 +229,13 @@ class _Step:
 def timestamp_at(text: str, json_path: str) -> datetime:
     """An ISO 8601 time (RFC 3339 with nanoseconds, as Go tools write it, included) as UTC."""
     try:
-        return parse_timestamp(_at_most_microseconds(text.replace("Z", "+00:00").replace("z", "+00:00")))
+        moment = parse_timestamp(_at_most_microseconds(text.replace("Z", "+00:00").replace("z", "+00:00")))
     except (ValueError, OverflowError):
         raise FieldError(json_path, f"is not an ISO 8601 time: {text!r}", TIMESTAMP_HINT) from None
+    problem = ANY_TIME.problem(moment)
+    if problem is not None:
+        raise FieldError(json_path, problem, PLAUSIBLE_TIME_HINT)
+    return moment
 
 
 def _at_most_microseconds(text: str) -> str:
