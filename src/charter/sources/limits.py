@@ -173,13 +173,14 @@ def regular_file(path: Path) -> Iterator[Path]:
             nul = first.find(b"\0")
             if nul >= 0 and not first.startswith(_GZIP_MAGIC):
                 raise LimitExceeded(f"binary data (a NUL byte at offset {nul}), not a text file")
-            target.write(first)
-            copied = len(first)
-            while chunk := source.read(_CHUNK):
+            copied = 0
+            chunk = first
+            while chunk:
                 copied += len(chunk)
                 if copied > limit:
                     raise too_large(copied, limit)
                 target.write(chunk)
+                chunk = source.read(_CHUNK)
         yield spool
 
 

@@ -278,7 +278,10 @@ def jsonl_records(path: Path) -> Iterator[RawRecord | Diagnostic]:
                 hint="Write one JSON object per line (JSON Lines).",
             )
             continue
-        except (ValueError, RecursionError) as error:  # a number too long to convert, nesting too deep
+        except RecursionError:
+            yield bad_record(too_deep().reason, place, "Write one flat JSON object per line.")
+            continue
+        except ValueError as error:  # a number too long to convert
             yield bad_record(f"not readable JSON: {error}", place, "Write one JSON object per line (JSON Lines).")
             continue
         if not isinstance(value, dict):

@@ -4,6 +4,8 @@ IMP033 diagnostic for the file."""
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -140,14 +142,24 @@ class Node:
         value = self.data.get(key)
         if value is None or value == "":
             return None
+        number: float | None = None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value)
-            except ValueError:
-                pass
-        raise FieldError(self.at(key), f"must be a number, not {_shown(value)}")
+            number = float(value)
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                number = float(value)
+        if number is None or not math.isfinite(number):
+            raise FieldError(self.at(key), f"must be a number, not {_shown(value)}")
+        return number
+
+    def cvss_score(self, key: str) -> float | None:
+        """A CVSS score: a number from 0 to 10 (every CVSS version's range)."""
+        score = self.number(key)
+        if score is not None and not 0.0 <= score <= 10.0:
+            raise FieldError(
+                self.at(key), f"is {score:g}; a CVSS score is from 0 to 10", "Import the file as the scanner wrote it."
+            )
+        return score
 
     def integer(self, key: str) -> int | None:
         value = self.data.get(key)
