@@ -431,7 +431,8 @@ def test_file_errors(store: Store, tmp_path: Path) -> None:
     assert (found.code, found.location) == ("IMP001", Location(str(broken), 3, 10))
     assert "not valid JSON: Expecting value" in found.message
     latin = tmp_path / "latin.jsonl"
-    latin.write_bytes(jsonl_text(GOOD, {**GOOD, "id": "d2"}, {**GOOD, "id": "d3"}).encode() + b'{"component": "caf\xe9"}\n')
+    three = jsonl_text(GOOD, {**GOOD, "id": "d2"}, {**GOOD, "id": "d3"})
+    latin.write_bytes(three.encode() + b'{"component": "caf\xe9"}\n')
     (found,) = run(store, latin).report.diagnostics
     assert (found.code, found.message, found.location) == (
         "IMP001", f"cannot import {latin}: line 4 is not UTF-8 text", Location(str(latin), 4, 19)
