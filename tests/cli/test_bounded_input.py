@@ -106,6 +106,14 @@ def test_json_nested_50000_deep_is_refused(command: str, strategy: Path, tmp_pat
     assert f"JSON nested deeper than {MAX_JSON_DEPTH} levels" in output
 
 
+@pytest.mark.parametrize("closed", [True, False])
+def test_a_small_file_of_nothing_but_nesting_is_refused(closed: bool, strategy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 30_000 + ("]" * 30_000 if closed else ""), encoding="utf-8")
+    for command in ("findings", "kev", "scorecard", "pulls", "incidents", "deployments"):
+        assert f"nested deeper than {MAX_JSON_DEPTH} levels" in refused(strategy, command, path)
+
+
 @pytest.mark.parametrize("limit", ["0", "100000000"])  # streamed, and parsed whole
 def test_findings_nested_past_the_limit_inside_a_wanted_value_is_refused(
     limit: str, strategy: Path, tmp_path: Path
@@ -207,6 +215,12 @@ def test_an_epss_cve_id_of_millions_of_characters_is_refused(strategy: Path, tmp
     path = tmp_path / "epss.csv"
     path.write_text("cve,epss,percentile\nCVE-2024-" + "1" * 500_000 + ",0.1,0.1\n", encoding="utf-8")
     assert "'CVE-2024-1111111111111111111111111111111' is not a CVE id" in refused(strategy, "epss", path)
+
+
+def test_an_epss_header_longer_than_a_csv_field_is_refused(strategy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "epss.csv"
+    path.write_text('{"a":' * 30_000 + "\n", encoding="utf-8")
+    assert "line 1 is not CSV: field larger than field limit" in refused(strategy, "epss", path)
 
 
 def test_an_epss_score_date_in_the_future_is_refused(strategy: Path, tmp_path: Path) -> None:

@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Peak memory of the worker, imports of small files included: a bound far above what they need
 # (about 200 MiB) and far below what runaway work takes (6 GB for JSON nested 50,000 deep before).
 PEAK_MEMORY_KIB = 1024 * 1024
-EXAMPLES = 12
+# Examples per importer; `CHARTER_FUZZ_EXAMPLES` asks for more (a longer hunt, outside the suite).
+EXAMPLES = int(os.environ.get("CHARTER_FUZZ_EXAMPLES", "12"))
 FILE_NAMES = {
     "deployments": "deployments.jsonl",
     "pulls": "pulls.json",
@@ -88,9 +89,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Worker
 @st.composite
 def mutated(draw: st.DrawFn, valid: bytes) -> bytes:
     """Arbitrary bytes, or the valid file mutated."""
-    kind = draw(st.sampled_from(["arbitrary", "truncate", "flip", "duplicate", "nest", "splice"]))
+    kind = draw(st.sampled_from(["arbitrary", "truncate", "flip", "duplicate", "nest", "splice", "deep"]))
     if kind == "arbitrary":
         return draw(st.binary(max_size=2048))
+    if kind == "deep":  # nothing but nesting, closed or not
+        depth = draw(st.sampled_from([600, 30_000]))
+        return draw(st.sampled_from([b"[", b'{"a":'])) * depth + draw(st.sampled_from([b"", b"]" * depth]))
     position = draw(st.integers(0, len(valid)))
     if kind == "truncate":
         return valid[:position]

@@ -74,7 +74,10 @@ def read_epss_file(path: Path) -> Iterator[EpssScore | Diagnostic]:
     if line.startswith("#"):
         comment = _comment_fields(line)
         number, line = _next_line(path, lines)
-    columns = [field_key(name) for name in next(csv.reader([line]))]
+    try:
+        columns = [field_key(name) for name in next(csv.reader([line]))]
+    except csv.Error as error:  # a header field longer than csv's field limit
+        raise unreadable(path, f"line {number} is not CSV: {error}", number) from None
     if "cve" not in columns or "epss" not in columns:
         raise ImportFileError(
             diagnostic(
