@@ -145,7 +145,6 @@ def test_every_importer_survives_hostile_input(
     assert int(str(answer["peak_rss_kib"])) < PEAK_MEMORY_KIB, answer["peak_rss_kib"]
 
 
-
 @pytest.mark.parametrize("command", ["findings", "kev", "scorecard", "pulls", "incidents", "deployments"])
 def test_json_nested_50000_deep_is_refused_within_the_memory_bound(
     command: str, workspace: tuple[Worker, dict[str, bytes], Path]
