@@ -13,7 +13,8 @@ minute where the total query has no value is a gap; where only the good or bad q
 
 Auth from the environment: CHARTER_PROMETHEUS_TOKEN (bearer), else CHARTER_PROMETHEUS_USER and
 CHARTER_PROMETHEUS_PASSWORD (basic). `caFile`, `tenant` (`X-Scope-OrgID`) and `headers` come from
-`spec.sources.prometheus`; `timeoutSeconds` bounds each request.
+`spec.sources.prometheus`; `timeoutSeconds` bounds each request in all: its answer must arrive
+whole within it, at most 32 MiB, every sample a time and a finite count (`prometheus_answers`, IMP019).
 
 A query that times out, or is answered 429 (too many requests) or 5xx (Prometheus answers 503 to a
 query it gave up on), is asked again, with exponential backoff (stamina: `RETRY_ATTEMPTS` attempts in
