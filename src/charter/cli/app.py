@@ -18,12 +18,14 @@ from charter.cli import (
     risks,
     scaffold,
     scorecard,
+    serve,
     sync,
 )
 from charter.cli.errors import CharterGroup
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
+from charter.cli.tokens import token_app
 
 app = typer.Typer(
     name="charter",
@@ -65,6 +67,8 @@ app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
+app.command("serve")(serve.serve_command)
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:

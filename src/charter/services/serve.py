@@ -1,0 +1,65 @@
+"""What `charter serve` needs of the application: the context the server shares between requests
+(the strategy read once, the store open for the server's life), whether the store can take several
+worker processes, and whether it answers (`/readyz`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from charter.model.errors import UsageError
+from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
+from charter.services.store_reads import reading_store
+
+ContextFactory = Callable[[], AbstractContextManager[Context]]
+
+
+def serving_context(repo: Path | None) -> ContextFactory:
+    """A factory of the server's Context for the repository at `repo` (or the nearest upward): the
+    repository is found now, so a wrong `--repo` fails before the server starts; it is read, and
+    its store opened, when the server starts (in each worker)."""
+    root = repository_root(repo)
+
+    @contextmanager
+    def factory() -> Iterator[Context]:
+        with opened_store(root, StoreNeed.REQUIRED) as store:
+            yield load_context(root, store)
+
+    return factory
+
+
+def database_dialect(repo: Path | None) -> str:
+    """`sqlite` or `postgresql`: the dialect the repository's store would open with."""
+    from sqlalchemy import make_url
+
+    from charter.store.database import resolve_database_url
+
+    return make_url(resolve_database_url(repository_root(repo))).get_backend_name()
+
+
+def check_workers(repo: Path | None, workers: int) -> None:
+    """Several worker processes share one store only on PostgreSQL: on SQLite, one process writes
+    at a time and each would queue behind the others, so that is refused with the fix."""
+    if workers < 1:
+        raise UsageError(f"--workers {workers}: give 1 or more")
+    if workers > 1 and database_dialect(repo) != "postgresql":
+        raise UsageError(
+            f"--workers {workers}: several workers need PostgreSQL; set CHARTER_DATABASE_URL="
+            "postgresql+psycopg://… or serve with --workers 1 (SQLite in WAL mode)"
+        )
+
+
+def store_answers(context: Context) -> bool:
+    """Whether the store answers a query now."""
+    from sqlalchemy import text
+
+    from charter.model.errors import StoreFailure
+
+    store = context.required_store()
+    try:
+        with reading_store(), store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except StoreFailure:
+        return False
+    return True

@@ -1,0 +1,172 @@
+"""The JSON API under /api/v1: each report is the view model the command line's `--format json`
+prints, made by the same service; lists are paginated; `team`, `system` and `tier` narrow any report
+to part of the organisation and `as_of` shows a day. Every route needs a token of the role it names."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import Field
+
+from charter.model.access import Role
+from charter.outputs.views.base import IsoDateTime, View
+from charter.outputs.views.components import ComponentList
+from charter.outputs.views.controls import ControlsReport
+from charter.outputs.views.delivery import DeliveryReport
+from charter.outputs.views.incidents import IncidentsReport
+from charter.outputs.views.overview import OverviewReport
+from charter.outputs.views.plan import PlanReport
+from charter.outputs.views.risks import RiskRegisterReport
+from charter.outputs.views.scorecard import ScorecardReport
+from charter.outputs.views.security import SecurityReport
+from charter.outputs.views.slo_status import SloStatusReport
+from charter.outputs.views.tokens import AuditLog, CreatedTokenView, TokenList, TokenView
+from charter.services import dashboard, tokens
+from charter.services.context import utc_now
+from charter.web.auth import Admin, Viewer
+from charter.web.deps import Filters, Pagination, ScopedContext, ServerContext
+
+router = APIRouter(prefix="/api/v1")
+UNAUTHORISED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid token"},
+    403: {"description": "The token's role is below the need"},
+}
+
+
+class DeliveryBy(StrEnum):
+    component = "component"
+    team = "team"
+    system = "system"
+    org = "org"
+
+
+class IncidentsBy(StrEnum):
+    service = "service"
+    team = "team"
+    severity = "severity"
+    org = "org"
+
+
+class SecurityBy(StrEnum):
+    component = "component"
+    team = "team"
+    org = "org"
+
+
+class WhoAmI(View):
+    name: str
+    role: Role
+    expires: IsoDateTime | None
+
+
+class TokenRequest(View):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: Role
+    expires: Annotated[str, Field(pattern=r"^(never|[1-9][0-9]{0,4}[hdw])$")] = "90d"
+
+
+def _report(context: ScopedContext, query: Filters, name: str) -> object:
+    page_reports = {report: builder for page in dashboard.PAGES for report, builder in page.reports}
+    return page_reports[name](context, query)
+
+
+@router.get("/whoami", response_model=WhoAmI, responses=UNAUTHORISED, tags=["access"])
+def whoami(identity: Viewer) -> WhoAmI:
+    """The token the request was made with: its name, role and expiry."""
+    return WhoAmI(name=identity.name, role=identity.role, expires=identity.expires)
+
+
+@router.get("/overview", response_model=OverviewReport, responses=UNAUTHORISED, tags=["reports"])
+def overview(_: Viewer, context: ScopedContext, query: Filters) -> object:
+    """What the scope holds and the metrics the snapshot in force on `as_of` recorded for it."""
+    return dashboard.overview_report(context, query)
+
+
+@router.get("/delivery", response_model=DeliveryReport, responses=UNAUTHORISED, tags=["reports"])
+def delivery(_: Viewer, context: ScopedContext, query: Filters, by: DeliveryBy = DeliveryBy.team) -> object:
+    """DORA's five metrics, as `charter delivery --format json`."""
+    return dashboard.delivery(context, query, by.value)
+
+
+@router.get("/slo-status", response_model=SloStatusReport, responses=UNAUTHORISED, tags=["reports"])
+def slo_status(_: Viewer, context: ScopedContext, query: Filters) -> object:
+    """Error budgets, as `charter slo status --format json`."""
+    return _report(context, query, "slo-status")
+
+
+@router.get("/incidents", response_model=IncidentsReport, responses=UNAUTHORISED, tags=["reports"])
+def incidents(_: Viewer, context: ScopedContext, query: Filters, by: IncidentsBy = IncidentsBy.service) -> object:
+    """Incidents, MTTA and MTTR, as `charter incidents --format json`."""
+    return dashboard.incidents(context, query, by.value)
+
+
+@router.get("/security", response_model=SecurityReport, responses=UNAUTHORISED, tags=["reports"])
+def security(_: Viewer, context: ScopedContext, query: Filters, by: SecurityBy = SecurityBy.component) -> object:
+    """Security posture, as `charter security --format json`."""
+    return dashboard.security(context, query, by.value)
+
+
+@router.get("/controls", response_model=ControlsReport, responses=UNAUTHORISED, tags=["reports"])
+def controls(_: Viewer, context: ScopedContext, query: Filters) -> object:
+    """Control coverage, as `charter controls --format json`."""
+    return _report(context, query, "controls")
+
+
+@router.get("/risks", response_model=RiskRegisterReport, responses=UNAUTHORISED, tags=["reports"])
+def risks(_: Viewer, context: ScopedContext, query: Filters) -> object:
+    """The risk register, as `charter risks --format json`."""
+    return _report(context, query, "risks")
+
+
+@router.get("/scorecard", response_model=ScorecardReport, responses=UNAUTHORISED, tags=["reports"])
+def scorecard(_: Viewer, context: ScopedContext, query: Filters) -> object:
+    """Standards by component, as `charter scorecard --format json`."""
+    return _report(context, query, "scorecard")
+
+
+@router.get("/plan", response_model=PlanReport, responses=UNAUTHORISED, tags=["reports"])
+def plan(_: Viewer, context: ScopedContext, query: Filters) -> object:
+    """The roadmap and its tradeoffs, as `charter plan --format json`."""
+    return _report(context, query, "plan")
+
+
+@router.get("/components", response_model=ComponentList, responses=UNAUTHORISED, tags=["lists"])
+def components(_: Viewer, context: ServerContext, query: Filters, page: Pagination) -> object:
+    """The components in scope, a page at a time."""
+    return dashboard.component_list(context, query.scope, page.offset, page.limit)
+
+
+@router.get("/tokens", response_model=TokenList, responses=UNAUTHORISED, tags=["access"])
+def list_tokens(
+    _: Admin,
+    context: ServerContext,
+    page: Pagination,
+    include_revoked: Annotated[bool, Query(description="Include revoked tokens.")] = False,
+) -> object:
+    """The tokens (never the tokens themselves), a page at a time."""
+    return tokens.token_list_report(context.required_store(), include_revoked, page.offset, page.limit)
+
+
+@router.post("/tokens", response_model=CreatedTokenView, status_code=201, responses=UNAUTHORISED, tags=["access"])
+def create_token(identity: Admin, context: ServerContext, body: TokenRequest) -> object:
+    """Create a token; the answer holds it, this once."""
+    expiry = tokens.parse_expiry(body.expires, utc_now())
+    created = tokens.create_token(context.required_store(), body.name, body.role, expiry, actor=identity.name)
+    return tokens.created_token_view(created)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenView, responses=UNAUTHORISED, tags=["access"])
+def revoke_token(
+    identity: Admin, context: ServerContext, token_id: Annotated[int, Path(ge=1, le=2_147_483_647)]
+) -> object:
+    """Revoke a token: requests and sessions made with it are refused from now on."""
+    revoked = tokens.revoke_token(context.required_store(), str(token_id), actor=identity.name)
+    return tokens.token_view(revoked, utc_now())
+
+
+@router.get("/audit-log", response_model=AuditLog, responses=UNAUTHORISED, tags=["access"])
+def audit_log(_: Admin, context: ServerContext, page: Pagination) -> object:
+    """Writes and token use, newest first, a page at a time."""
+    return tokens.audit_log_report(context.required_store(), page.offset, page.limit)

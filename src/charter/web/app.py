@@ -1,0 +1,75 @@
+"""The server's app factory: FastAPI over a Context made by the factory passed in (the strategy read
+and the store opened when the server starts, closed when it stops), with nothing built at import
+time. `/healthz` and `/readyz` are the only routes without a token."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from charter import __version__
+from charter.services.dashboard import ScopedContexts
+from charter.services.serve import ContextFactory, serving_context, store_answers
+from charter.services.tokens import Authenticator
+from charter.web import api, pages
+from charter.web.errors import install_error_handlers
+from charter.web.middleware import BodyLimit, SecurityHeaders
+from charter.web.settings import WebSettings, settings_from_environment
+
+OPENAPI_URL = "/api/v1/openapi.json"
+
+
+def create_app(context_factory: ContextFactory, settings: WebSettings | None = None) -> FastAPI:
+    """The dashboard and JSON API over the Context `context_factory` makes when the server starts."""
+    chosen = settings or WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with context_factory() as context:
+            store = context.required_store()
+            app.state.contexts = ScopedContexts(context)
+            app.state.authenticator = Authenticator(store)
+            yield
+
+    app = FastAPI(
+        title="Charter",
+        version=__version__,
+        description="The strategy measured against reality: every dashboard page's JSON twin.",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # Swagger UI loads its script from a CDN and inline: not under this CSP
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = chosen
+    install_error_handlers(app)
+    app.add_middleware(BodyLimit, limit=chosen.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz(request: Request) -> JSONResponse:
+        """The strategy is loaded and the store answers."""
+        contexts: ScopedContexts | None = getattr(request.app.state, "contexts", None)
+        if contexts is None or not store_answers(contexts.context):
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    app.mount("/static", StaticFiles(packages=[("charter", "templates/web/static")]), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)  # last: its `/{page}` would answer any one-segment path
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for each worker process of `charter serve --workers N` (uvicorn imports it by name):
+    the repository and settings come from the environment `charter serve` set."""
+    repo, settings = settings_from_environment()
+    return create_app(serving_context(repo), settings)

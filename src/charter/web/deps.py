@@ -1,0 +1,67 @@
+"""The dependencies routes share, as `Annotated` aliases: the server's context (narrowed to the
+filters), the dashboard query a page or an API call asks for, and a page of a list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from charter.services.context import Context
+from charter.services.dashboard import DashboardQuery, ScopedContexts
+from charter.services.scope import Scope
+
+
+def scoped_contexts(request: Request) -> ScopedContexts:
+    contexts: ScopedContexts = request.app.state.contexts
+    return contexts
+
+
+def server_context(request: Request) -> Context:
+    return scoped_contexts(request).context
+
+
+def dashboard_query(
+    team: Annotated[
+        str | None, Query(description="Only this team's components (a Group name).", max_length=200)
+    ] = None,
+    system: Annotated[str | None, Query(description="Only this system's components.", max_length=200)] = None,
+    tier: Annotated[int | None, Query(description="Only components of this tier.", ge=0, le=9)] = None,
+    as_of: Annotated[
+        date | None, Query(description="The day shown (default: now); the snapshot in force then.")
+    ] = None,
+    since: Annotated[date | None, Query(description="Period reports: the first day (default: 90 days back).")] = None,
+    until: Annotated[date | None, Query(description="Period reports: the last day, included.")] = None,
+) -> DashboardQuery:
+    return DashboardQuery(Scope(team or None, system or None, tier), as_of, since, until)
+
+
+Filters = Annotated[DashboardQuery, Depends(dashboard_query)]
+
+
+def filtered_context(request: Request, query: Filters) -> Context:
+    """The server's context narrowed to the query's scope (UsageError, 400, for an unknown name)."""
+    return scoped_contexts(request).of(query.scope)
+
+
+ScopedContext = Annotated[Context, Depends(filtered_context)]
+ServerContext = Annotated[Context, Depends(server_context)]
+
+
+@dataclass(frozen=True, slots=True)
+class PageOfList:
+    offset: int
+    limit: int
+
+
+def page_of_list(
+    request: Request,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=500, description="Items to return (default 50).")] = None,
+) -> PageOfList:
+    return PageOfList(offset, limit or request.app.state.settings.default_page_size)
+
+
+Pagination = Annotated[PageOfList, Depends(page_of_list)]
