@@ -44,7 +44,9 @@ LATER_TABLES = {
     "deployment_lead_times",
     "git_head_files",
 }
-STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES
+# Revision 0012: the server's tokens and its audit log.
+SERVER_TABLES = {"api_tokens", "audit_log"}
+STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES
 
 
 def test_store_tables_are_the_metadata_tables():

@@ -1,6 +1,7 @@
 """The server's app factory: FastAPI over a Context made by the factory passed in (the strategy read
 and the store opened when the server starts, closed when it stops), with nothing built at import
-time. `/healthz` and `/readyz` are the only routes without a token."""
+time. `/healthz` and `/readyz` are the only routes without a token (besides the login page and its
+style sheet)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from charter.services.dashboard import ScopedContexts
 from charter.services.serve import ContextFactory, serving_context, store_answers
 from charter.services.tokens import Authenticator
 from charter.web import api, pages
+from charter.web.auth import Viewer
 from charter.web.errors import install_error_handlers
 from charter.web.middleware import BodyLimit, SecurityHeaders
 from charter.web.settings import WebSettings, settings_from_environment
@@ -39,7 +41,7 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
         title="Charter",
         version=__version__,
         description="The strategy measured against reality: every dashboard page's JSON twin.",
-        openapi_url=OPENAPI_URL,
+        openapi_url=None,  # served below, behind a viewer token like everything else
         docs_url=None,  # Swagger UI loads its script from a CDN and inline: not under this CSP
         redoc_url=None,
         lifespan=lifespan,
@@ -61,6 +63,11 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
         if contexts is None or not store_answers(contexts.context):
             return JSONResponse({"status": "unavailable"}, status_code=503)
         return JSONResponse({"status": "ready"})
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    def openapi_document(_: Viewer) -> JSONResponse:
+        """The OpenAPI 3.1 document of the JSON API."""
+        return JSONResponse(app.openapi())
 
     app.mount("/static", StaticFiles(packages=[("charter", "templates/web/static")]), name="static")
     app.include_router(api.router)
