@@ -31,6 +31,7 @@ REPORTS: dict[str, list[str]] = {
     "scorecard.json": ["scorecard", "--format", "json"],
     "scorecard.md": ["scorecard", "--format", "markdown"],
     "scorecard.csv": ["scorecard", "--format", "csv"],
+    "scorecard.html": ["scorecard", "--format", "html"],
     "rules.json": ["rules", "--format", "json"],
     "rules-checks.json": ["rules", "--checks", "--format", "json"],
     "metrics.json": ["metrics", "--format", "json"],

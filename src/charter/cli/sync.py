@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.codehealth import AsOfOption
-from charter.cli.options import RepoOption, print_diagnostics
+from charter.cli.options import FailOn, FailOnOption, RepoOption, gate_met, print_diagnostics
 from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ def _mining_line(report: GitSyncReport) -> str:
 
 def sync_command(
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     fetch: Annotated[bool, typer.Option("--fetch", help="Run `git fetch` in each clone first.")] = False,
     executor: ExecutorOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -106,5 +107,5 @@ def sync_command(
     )
     if summary.diagnostics:
         print_diagnostics(summary.diagnostics, context.root, per_code=5)
-    if any(item.severity == "error" for item in summary.diagnostics):
+    if gate_met(summary.diagnostics, fail_on):
         raise GateFailed()  # what failed is printed above

@@ -8,9 +8,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# The text formats a block may be limited to, by their registered names.
+# The text formats a block may be limited to, by their registered names. HTML shows what Markdown
+# shows, and the blocks limited to HTML (charts).
 TERMINAL = "table"
 MARKDOWN = "markdown"
+HTML = "html"
+
+
+class Linked(str):
+    """Text that points at evidence elsewhere in the document (`href` is `#anchor`): a cell or a
+    paragraph's text in every text format, a link in HTML. A `str`, so formats that know nothing
+    of links render it as they render any text."""
+
+    href: str
+
+    def __new__(cls, text: str, href: str) -> Linked:
+        if not href.startswith("#"):  # evidence is in the same document; nothing links out of it
+            raise ValueError(f"a link points at an anchor of the document, not {href!r}")
+        linked = super().__new__(cls, text)
+        linked.href = href
+        return linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +37,7 @@ class Heading:
     text: str
     level: int = 1
     only: frozenset[str] | None = None
+    anchor: str | None = None  # the id links point at (HTML); made from the text when None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +76,21 @@ class Paragraph:
     only: frozenset[str] | None = None
 
 
-Block = Heading | TableBlock | Paragraph
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A chart: its title, its SVG (drawn by `outputs/charts` from a view model's numbers, names
+    already made safe), a one-sentence text alternative, and the table of its data, which formats
+    without pictures show instead and HTML shows beside it."""
+
+    title: str
+    svg: str
+    description: str
+    data: TableBlock
+    only: frozenset[str] | None = None
+    anchor: str | None = None
+
+
+Block = Heading | TableBlock | Paragraph | Figure
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
-"""Any report as GitHub-flavoured Markdown: headings, tables and paragraphs, blank lines between."""
+"""Any report as GitHub-flavoured Markdown: headings, tables and paragraphs, blank lines between;
+a chart as its title, its text alternative and its data table."""
 
 from __future__ import annotations
 
-from charter.outputs.document import MARKDOWN, Heading, Paragraph, TableBlock
+from charter.outputs.document import MARKDOWN, Figure, Heading, Paragraph, TableBlock
 from charter.outputs.formats.interface import ReportFormat
 from charter.outputs.markdown import markdown_table
 from charter.outputs.reports import document_of
@@ -31,4 +32,6 @@ class MarkdownReportFormat(ReportFormat):
                 parts.append("\n".join(_table(block)))
             elif isinstance(block, Paragraph):
                 parts.append(block.text)
+            elif isinstance(block, Figure):  # a chart reads as its data
+                parts += [f"**{block.title}**: {block.description}", "\n".join(_table(block.data))]
         return "\n\n".join(parts) + "\n"

@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from charter.outputs.document import TERMINAL, Heading, Paragraph, TableBlock
+from charter.outputs.document import TERMINAL, Figure, Heading, Paragraph, TableBlock
 from charter.outputs.formats.interface import ReportFormat
 from charter.outputs.reports import document_of
 from charter.outputs.views.base import ReportView
@@ -34,4 +34,7 @@ class TableReportFormat(ReportFormat):
                 console.print(_table(block))
             elif isinstance(block, Heading | Paragraph):
                 console.print(block.text, markup=False, highlight=False)
+            elif isinstance(block, Figure):  # a chart reads as its data
+                console.print(f"{block.title}: {block.description}", markup=False, highlight=False)
+                console.print(_table(block.data))
         return console.export_text()
