@@ -1,6 +1,7 @@
 """The dashboard's filters: a team, a system and a tier narrow the organisation to the components
 they name, and every report is then computed over that part as if it were the whole (its SLOs,
-incidents and risks follow their components). Unknown names are usage errors."""
+incidents and risks follow their components, and the store's deployments, incidents and findings
+of other components are left out). Unknown names are usage errors."""
 
 from __future__ import annotations
 
@@ -104,4 +105,9 @@ def scoped_context(context: Context, scope: Scope) -> Context:
     """The context with its Estate narrowed to the scope."""
     if scope.whole:
         return context
-    return dataclasses.replace(context, estate=scoped_estate(context.estate, scope))
+    from charter.analysis.component_sources import component_key
+
+    # Deployments and incidents name a component by its key, findings by its full reference.
+    chosen = components_in_scope(context.estate, scope)
+    keys = frozenset({component_key(ref) for ref in chosen} | {str(ref) for ref in chosen})
+    return dataclasses.replace(context, estate=scoped_estate(context.estate, scope), only_components=keys)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from charter import __version__
@@ -68,6 +69,12 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
     def openapi_document(_: Viewer) -> JSONResponse:
         """The OpenAPI 3.1 document of the JSON API."""
         return JSONResponse(app.openapi())
+
+    @app.get("/static/report.css", include_in_schema=False)
+    def report_style() -> Response:
+        """The reports' own style sheet (tables, charts), the one `--format html` embeds."""
+        css = files("charter").joinpath("templates/html/style.css").read_text(encoding="utf-8")
+        return Response(css, media_type="text/css")
 
     app.mount("/static", StaticFiles(packages=[("charter", "templates/web/static")]), name="static")
     app.include_router(api.router)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from charter import __version__
 from charter.model.access import Identity
 from charter.model.errors import NotAuthenticated, NotFound
+from charter.outputs.html import document_fragment
 from charter.outputs.reports import document_of
 from charter.outputs.views.base import ReportView
 from charter.outputs.views.overview import OverviewReport
@@ -34,7 +35,6 @@ from charter.web.auth import (
     settings_of,
 )
 from charter.web.deps import Filters, ScopedContext, ServerContext
-from charter.web.html_blocks import document_html
 
 router = APIRouter(include_in_schema=False)
 
@@ -185,7 +185,7 @@ def _view_html(view: ReportView, query_string: str) -> Markup:
     if isinstance(view, OverviewReport):
         suffix = f"?{query_string}" if query_string else ""
         return Markup(templates().get_template("overview.html").render(view=view, suffix=suffix))
-    return document_html(document_of(view))
+    return document_fragment(document_of(view))
 
 
 @router.get("/")

@@ -1,6 +1,5 @@
 """A real `charter serve` for the server's tests: Uvicorn on a free loopback port, in a thread, over a
-copy of the demo organisation on SQLite or on PostgreSQL, with a token of every role. Test modules
-import the `served` fixture from here."""
+copy of the demo organisation on SQLite or on PostgreSQL, with a token of every role."""
 
 from __future__ import annotations
 
@@ -84,7 +83,8 @@ def _tokens(root: Path, database_url: str | None) -> dict[str, str]:
         for role in Role:
             made[role.value] = create_token(store, f"test-{role.value}-{suffix}", role, None).secret
         past = datetime.now(UTC) - timedelta(days=2)
-        made["expired"] = create_token(store, f"expired-{suffix}", Role.admin, past + timedelta(days=1), now=past).secret
+        expired = create_token(store, f"expired-{suffix}", Role.admin, past + timedelta(days=1), now=past)
+        made["expired"] = expired.secret
         revoked = create_token(store, f"revoked-{suffix}", Role.admin, None)
         made["revoked"] = revoked.secret
         revoke_token(store, str(revoked.token.id))

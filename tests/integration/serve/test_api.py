@@ -14,7 +14,7 @@ import pytest
 from charter.web.settings import WebSettings
 from tests.conftest import run_charter
 from tests.integration.conftest import AS_OF
-from tests.integration.serving import Served, demo_postgres_url, running_server, served  # noqa: F401
+from tests.integration.serve.conftest import Served, running_server
 
 ADMIN_PATHS = {"/api/v1/tokens", "/api/v1/tokens/{token_id}", "/api/v1/audit-log"}
 
@@ -112,10 +112,17 @@ def test_filters_narrow_every_report_to_the_team_system_or_tier(served: Served) 
         assert counts["components"] == mine["total"] and counts["teams"] == 1
         tier = client.get("/api/v1/components", params={"tier": 1, "limit": 500}).json()
         assert tier["total"] and {item["tier"] for item in tier["components"]} == {1}
+        # The store's facts about other teams' components are left out, not counted as nobody's.
         delivery = client.get("/api/v1/delivery", params={"team": team, "until": AS_OF, "by": "team"}).json()
-        assert [scope["scope"] for scope in delivery["scopes"] if scope["scope"].startswith("group:")] == [
-            f"group:{team}"
-        ]
+        assert [scope["scope"] for scope in delivery["scopes"]] == [f"group:{team}"]
+        security = client.get("/api/v1/security", params={"team": team, "by": "team"}).json()
+        assert {scope["scope"] for scope in security["scopes"]} <= {f"group:{team}"}
+        whole = client.get("/api/v1/security", params={"by": "team"}).json()
+        assert security["total"]["open"] == sum(
+            scope["open"] for scope in whole["scopes"] if scope["scope"] == f"group:{team}"
+        )
+        incidents = client.get("/api/v1/incidents", params={"team": team, "by": "team", "until": AS_OF}).json()
+        assert {group["scope"] for group in incidents["groups"]} <= {f"group:{team}"}
 
 
 def test_lists_come_in_pages(served: Served) -> None:
@@ -179,7 +186,9 @@ def test_an_admin_makes_uses_and_revokes_a_token_and_the_audit_log_has_it(served
         (b"name=x&role=viewer", "application/x-www-form-urlencoded", 422),
     ],
 )
-def test_a_bad_body_is_refused_and_nothing_is_written(served: Served, body: bytes, content_type: str, status: int) -> None:
+def test_a_bad_body_is_refused_and_nothing_is_written(
+    served: Served, body: bytes, content_type: str, status: int
+) -> None:
     with served.client(served.tokens["admin"]) as admin:
         before = admin.get("/api/v1/tokens").json()["total"]
         response = admin.post("/api/v1/tokens", content=body, headers={"content-type": content_type})
@@ -235,5 +244,6 @@ def test_a_browser_logs_in_with_a_token_and_its_session_reads_but_cannot_write_t
 def test_a_login_elsewhere_is_not_followed(served: Served) -> None:
     with httpx.Client(base_url=served.url, follow_redirects=False) as browser:
         csrf = browser.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-        logged = browser.post("/login", data={"token": served.tokens["viewer"], "csrf": csrf, "next": "//evil.example/"})
+        form = {"token": served.tokens["viewer"], "csrf": csrf, "next": "//evil.example/"}
+        logged = browser.post("/login", data=form)
         assert logged.headers["location"] == "/"
