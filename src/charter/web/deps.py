@@ -8,10 +8,19 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from pydantic import BeforeValidator
 
 from charter.services.context import Context
 from charter.services.dashboard import DashboardQuery, ScopedContexts
 from charter.services.scope import Scope
+
+
+def _blank_is_none(value: object) -> object:
+    """A filter form's empty field (`?tier=`) means no filter."""
+    return None if value == "" else value
+
+
+Blank = BeforeValidator(_blank_is_none)
 
 
 def scoped_contexts(request: Request) -> ScopedContexts:
@@ -28,14 +37,16 @@ def dashboard_query(
         str | None, Query(description="Only this team's components (a Group name).", max_length=200)
     ] = None,
     system: Annotated[str | None, Query(description="Only this system's components.", max_length=200)] = None,
-    tier: Annotated[int | None, Query(description="Only components of this tier.", ge=0, le=9)] = None,
+    tier: Annotated[str | None, Query(description="Only components of this tier (0-9).", pattern=r"^[0-9]?$")] = None,
     as_of: Annotated[
-        date | None, Query(description="The day shown (default: now); the snapshot in force then.")
+        date | None, Blank, Query(description="The day shown (default: now); the snapshot in force then.")
     ] = None,
-    since: Annotated[date | None, Query(description="Period reports: the first day (default: 90 days back).")] = None,
-    until: Annotated[date | None, Query(description="Period reports: the last day, included.")] = None,
+    since: Annotated[
+        date | None, Blank, Query(description="Period reports: the first day (default: 90 days back).")
+    ] = None,
+    until: Annotated[date | None, Blank, Query(description="Period reports: the last day, included.")] = None,
 ) -> DashboardQuery:
-    return DashboardQuery(Scope(team or None, system or None, tier), as_of, since, until)
+    return DashboardQuery(Scope(team or None, system or None, int(tier) if tier else None), as_of, since, until)
 
 
 Filters = Annotated[DashboardQuery, Depends(dashboard_query)]
