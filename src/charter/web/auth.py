@@ -21,6 +21,7 @@ from charter.web.settings import WebSettings
 SESSION_COOKIE = "charter_session"
 LOGIN_CSRF_COOKIE = "charter_login_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+NEEDED_ROLE = "charter_needed_role"
 
 
 def settings_of(request: Request) -> WebSettings:
@@ -123,7 +124,28 @@ def require_role(role: Role | str) -> Callable[[Request], Identity]:
         return identity
 
     dependency.__name__ = f"require_{needed.value}"
+    setattr(dependency, NEEDED_ROLE, needed)  # noqa: B010  (read back by `role_needed`)
     return dependency
+
+
+def role_needed(request: Request) -> Role | None:
+    """The role the request's route needs (through `require_role`), if any: a body FastAPI cannot
+    even parse is refused before the route's dependencies run, and that must not tell someone
+    without the role anything the role would."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    for dependency in getattr(dependant, "dependencies", ()):
+        needed = getattr(dependency.call, NEEDED_ROLE, None)
+        if isinstance(needed, Role):
+            return needed
+    return None
+
+
+def check_access(request: Request) -> None:
+    """NotAuthenticated or NotAllowed when the request may not use its route at all."""
+    needed = role_needed(request)
+    if needed is not None:
+        require_role(needed)(request)
 
 
 Viewer = Annotated[Identity, Depends(require_role(Role.viewer))]

@@ -68,6 +68,12 @@ def _unexpected(request: Request, error: Exception) -> Response:
 
 def _validation(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
+    from charter.web.auth import check_access
+
+    try:  # who may not use the route at all learns that, not what is wrong with the request
+        check_access(request)
+    except CharterError as refused:
+        return _charter_error(request, refused)
     problems = [
         {"loc": [str(part) for part in item.get("loc", ())], "msg": str(item.get("msg", "")), "type": item.get("type")}
         for item in error.errors()
@@ -82,6 +88,12 @@ def _validation(request: Request, error: Exception) -> Response:
 
 def _http(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
+    from charter.web.auth import check_access
+
+    try:  # a body that cannot be parsed (400) or is too large (413): the same as for validation
+        check_access(request)
+    except CharterError as refused:
+        return _charter_error(request, refused)
     if wants_page(request):
         from charter.web.pages import error_page
 
