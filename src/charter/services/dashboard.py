@@ -9,15 +9,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from charter.model.errors import UsageError
-from charter.model.metric_values import SCOPE_OF_KIND, organization_ref, stored_scope
+from charter.model.metric_values import organization_ref, stored_scope
 from charter.model.refs import EntityRef
 from charter.outputs.views import overview as view
 from charter.outputs.views.base import ReportView
 from charter.services.context import Context
 from charter.services.scope import Scope, components_in_scope, scoped_context
 from charter.services.store_reads import reading_store
+
+if TYPE_CHECKING:
+    from charter.store.snapshot_scopes import SnapshotHead
 
 DEFAULT_PERIOD = timedelta(days=90)
 MAX_OVERVIEW_METRICS = 500
@@ -68,6 +72,7 @@ class ScopedContexts:
     def __init__(self, context: Context, kept: int = SCOPED_CONTEXTS_KEPT) -> None:
         self.context = context
         self.kept = kept
+        self.overviews = OverviewCache()
         self._cache: OrderedDict[Scope, Context] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -87,26 +92,63 @@ class ScopedContexts:
         return narrowed
 
 
-def overview_report(context: Context, query: DashboardQuery) -> view.OverviewReport:
+def overview_report(context: Context, query: DashboardQuery, cache: OverviewCache | None = None) -> view.OverviewReport:
     """What the scope holds, and the metric values the snapshot in force on the day recorded for it:
     the team's or system's own values when the filter is one of them alone, the organisation's with
-    no filter, else those of each component in scope."""
+    no filter, else those of each component in scope. With a cache, an overview already made from
+    the same snapshot is given again (the Estate is the server's for its life; a sync makes a new
+    snapshot, and so a new overview)."""
+    from charter.store.snapshot_scopes import snapshot_at
+
+    store = context.required_store()
+    with reading_store(), store.engine.connect() as connection:
+        head = snapshot_at(connection, query.moment(context) if query.as_of else None)
+    key = (query.scope, query.as_of, head.id if head else None)
+    if cache is not None and (found := cache.get(key)) is not None:
+        return found
+    report = _overview(context, query, head)
+    if cache is not None:
+        cache.put(key, report)
+    return report
+
+
+class OverviewCache:
+    """Overviews by scope, day and snapshot, the most recently used kept; shared by threads."""
+
+    def __init__(self, kept: int = 256) -> None:
+        self.kept = kept
+        self._reports: OrderedDict[object, view.OverviewReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: object) -> view.OverviewReport | None:
+        with self._lock:
+            found = self._reports.get(key)
+            if found is not None:
+                self._reports.move_to_end(key)
+            return found
+
+    def put(self, key: object, report: view.OverviewReport) -> None:
+        with self._lock:
+            self._reports[key] = report
+            while len(self._reports) > self.kept:
+                self._reports.popitem(last=False)
+
+
+def _overview(context: Context, query: DashboardQuery, head: SnapshotHead | None) -> view.OverviewReport:
     from charter.analysis.metrics import METRICS
-    from charter.store.snapshot_scopes import scope_values, snapshot_at
+    from charter.store.snapshot_scopes import scope_values
 
     estate = context.estate
     scope = query.scope
     components = components_in_scope(estate, scope)
     scopes = _snapshot_scopes(context, scope, components)
-    store = context.required_store()
-    with reading_store(), store.engine.connect() as connection:
-        head = snapshot_at(connection, query.moment(context) if query.as_of else None)
-        values = []
-        if head is not None:
-            by_kind: dict[str, list[str]] = {}
-            for ref in scopes:
-                kind, stored = stored_scope(ref)
-                by_kind.setdefault(kind, []).append(stored)
+    values = []
+    if head is not None:
+        by_kind: dict[str, list[str]] = {}
+        for ref in scopes:
+            kind, stored = stored_scope(ref)
+            by_kind.setdefault(kind, []).append(stored)
+        with reading_store(), context.required_store().engine.connect() as connection:
             for kind, refs in by_kind.items():
                 values.extend(scope_values(connection, head.id, kind, sorted(refs)))
     metrics = []
@@ -245,7 +287,6 @@ PAGES: tuple[Page, ...] = (
     Page("assessment", "Assessment", (), "the assessment is not available yet in this version of Charter"),
 )
 PAGES_BY_NAME = {page.name: page for page in PAGES}
-SCOPE_NAMES = tuple(SCOPE_OF_KIND.values())
 
 
 def component_list(context: Context, scope: Scope, offset: int, limit: int) -> ReportView:

@@ -26,7 +26,7 @@ from charter.outputs.views.tokens import AuditLog, CreatedTokenView, TokenList, 
 from charter.services import dashboard, tokens
 from charter.services.context import utc_now
 from charter.web.auth import Admin, Viewer
-from charter.web.deps import Filters, Pagination, ScopedContext, ServerContext
+from charter.web.deps import Contexts, Filters, Pagination, ScopedContext, ServerContext
 
 router = APIRouter(prefix="/api/v1")
 UNAUTHORISED: dict[int | str, dict[str, Any]] = {
@@ -79,9 +79,9 @@ def whoami(identity: Viewer) -> WhoAmI:
 
 
 @router.get("/overview", response_model=OverviewReport, responses=UNAUTHORISED, tags=["reports"])
-def overview(_: Viewer, context: ScopedContext, query: Filters) -> object:
+def overview(_: Viewer, context: ScopedContext, query: Filters, contexts: Contexts) -> object:
     """What the scope holds and the metrics the snapshot in force on `as_of` recorded for it."""
-    return dashboard.overview_report(context, query)
+    return dashboard.overview_report(context, query, contexts.overviews)
 
 
 @router.get("/delivery", response_model=DeliveryReport, responses=UNAUTHORISED, tags=["reports"])

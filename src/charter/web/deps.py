@@ -58,6 +58,7 @@ def filtered_context(request: Request, query: Filters) -> Context:
 
 
 ScopedContext = Annotated[Context, Depends(filtered_context)]
+Contexts = Annotated[ScopedContexts, Depends(scoped_contexts)]
 ServerContext = Annotated[Context, Depends(server_context)]
 
 

@@ -22,7 +22,7 @@ from charter.outputs.reports import document_of
 from charter.outputs.views.base import ReportView
 from charter.outputs.views.overview import OverviewReport
 from charter.services.context import Context
-from charter.services.dashboard import PAGES, PAGES_BY_NAME, DashboardQuery, Page
+from charter.services.dashboard import PAGES, PAGES_BY_NAME, DashboardQuery, Page, overview_report
 from charter.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -34,7 +34,7 @@ from charter.web.auth import (
     set_session_cookie,
     settings_of,
 )
-from charter.web.deps import Filters, ScopedContext, ServerContext
+from charter.web.deps import Filters, ScopedContext, ServerContext, scoped_contexts
 
 router = APIRouter(include_in_schema=False)
 
@@ -151,13 +151,22 @@ def _choices(context: Context) -> dict[str, list[str]]:
     return {"teams": sorted(teams), "systems": sorted(systems), "tiers": [str(tier) for tier in sorted(tiers)]}
 
 
+def _server_choices(request: Request, server: Context) -> dict[str, list[str]]:
+    """The filter form's choices, worked out once per server (its Estate does not change)."""
+    found: dict[str, list[str]] | None = getattr(request.app.state, "filter_choices", None)
+    if found is None:
+        found = request.app.state.filter_choices = _choices(server)
+    return found
+
+
 def _show(
     request: Request, page: Page, identity: Identity, server: Context, context: Context, query: DashboardQuery
 ) -> HTMLResponse:
     query_string = _query_string(query)
     sections = []
+    overviews = scoped_contexts(request).overviews
     for report_name, builder in page.reports:
-        view = builder(context, query)
+        view = overview_report(context, query, overviews) if report_name == "overview" else builder(context, query)
         sections.append(
             {
                 "name": report_name,
@@ -176,7 +185,7 @@ def _show(
         scope=query.scope,
         query=query,
         query_string=query_string,
-        choices=_choices(server),
+        choices=_server_choices(request, server),
         csrf=csrf_token(settings_of(request), session) if session else None,
     )
 
