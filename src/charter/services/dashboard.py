@@ -76,6 +76,13 @@ class ScopedContexts:
         self._cache: OrderedDict[Scope, Context] = OrderedDict()
         self._lock = threading.Lock()
 
+    def cached(self, scope: Scope) -> Context | None:
+        """The context of a scope narrowed before (or of the whole), else None."""
+        if scope.whole:
+            return self.context
+        with self._lock:
+            return self._cache.get(scope)
+
     def of(self, scope: Scope) -> Context:
         if scope.whole:
             return self.context
@@ -98,18 +105,40 @@ def overview_report(context: Context, query: DashboardQuery, cache: OverviewCach
     no filter, else those of each component in scope. With a cache, an overview already made from
     the same snapshot is given again (the Estate is the server's for its life; a sync makes a new
     snapshot, and so a new overview)."""
+    return overview_entry(context, query, cache or OverviewCache(kept=0)).report
+
+
+@dataclass(slots=True)
+class OverviewEntry:
+    """A cached overview and what the server made of it (its JSON, its HTML), by format."""
+
+    report: view.OverviewReport
+    renderings: dict[str, object] = field(default_factory=dict)
+
+
+def _overview_key(context: Context, query: DashboardQuery) -> tuple[tuple[object, ...], SnapshotHead | None]:
     from charter.store.snapshot_scopes import snapshot_at
 
     store = context.required_store()
     with reading_store(), store.engine.connect() as connection:
         head = snapshot_at(connection, query.moment(context) if query.as_of else None)
-    key = (query.scope, query.as_of, head.id if head else None)
-    if cache is not None and (found := cache.get(key)) is not None:
-        return found
-    report = _overview(context, query, head)
-    if cache is not None:
-        cache.put(key, report)
-    return report
+    return (query.scope, query.as_of, head.id if head else None), head
+
+
+def cached_overview(context: Context, query: DashboardQuery, cache: OverviewCache) -> OverviewEntry | None:
+    """The overview when the cache has it for the snapshot in force (one indexed query), else None."""
+    key, _ = _overview_key(context, query)
+    return cache.get(key)
+
+
+def overview_entry(context: Context, query: DashboardQuery, cache: OverviewCache) -> OverviewEntry:
+    """The overview from the cache, or made now and kept."""
+    key, head = _overview_key(context, query)
+    found = cache.get(key)
+    if found is None:
+        found = OverviewEntry(_overview(context, query, head))
+        cache.put(key, found)
+    return found
 
 
 class OverviewCache:
@@ -117,21 +146,21 @@ class OverviewCache:
 
     def __init__(self, kept: int = 256) -> None:
         self.kept = kept
-        self._reports: OrderedDict[object, view.OverviewReport] = OrderedDict()
+        self._entries: OrderedDict[object, OverviewEntry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: object) -> view.OverviewReport | None:
+    def get(self, key: object) -> OverviewEntry | None:
         with self._lock:
-            found = self._reports.get(key)
+            found = self._entries.get(key)
             if found is not None:
-                self._reports.move_to_end(key)
+                self._entries.move_to_end(key)
             return found
 
-    def put(self, key: object, report: view.OverviewReport) -> None:
+    def put(self, key: object, entry: OverviewEntry) -> None:
         with self._lock:
-            self._reports[key] = report
-            while len(self._reports) > self.kept:
-                self._reports.popitem(last=False)
+            self._entries[key] = entry
+            while len(self._entries) > self.kept:
+                self._entries.popitem(last=False)
 
 
 def _overview(context: Context, query: DashboardQuery, head: SnapshotHead | None) -> view.OverviewReport:

@@ -171,8 +171,9 @@ class Authenticator:
         self._recorded: dict[int, datetime] = {}
         self._lock = threading.Lock()
 
-    def by_secret(self, secret: str, how: str = "bearer") -> Identity:
-        """The identity of a presented token; NotAuthenticated when it is unknown, expired or revoked."""
+    def by_secret(self, secret: str, how: str = "bearer", record: bool = True) -> Identity:
+        """The identity of a presented token; NotAuthenticated when it is unknown, expired or
+        revoked. `record`: record its use now (when due); else the caller does, with `record_use`."""
         from charter.store.tokens import token_by_digest
 
         digest = token_digest(secret.strip())
@@ -180,9 +181,9 @@ class Authenticator:
             token = token_by_digest(connection, digest)
         if token is None or not hmac.compare_digest(token.digest, digest):
             raise NotAuthenticated("the token is not one this server issued")
-        return self._admit(token, how)
+        return self._admit(token, how, record)
 
-    def by_id(self, token_id: int, how: str = "session") -> Identity:
+    def by_id(self, token_id: int, how: str = "session", record: bool = True) -> Identity:
         """The identity of a session, which names its token by id: checked again on every request,
         so revoking or expiring the token ends its sessions."""
         from charter.store.tokens import token_by_id
@@ -191,29 +192,39 @@ class Authenticator:
             token = token_by_id(connection, token_id)
         if token is None:
             raise NotAuthenticated("the session's token no longer exists; log in again")
-        return self._admit(token, how)
+        return self._admit(token, how, record)
 
-    def _admit(self, token: StoredToken, how: str) -> Identity:
+    def _admit(self, token: StoredToken, how: str, record: bool) -> Identity:
         now = self.clock()
         state = token_state(token, now)
         if state == "revoked":
             raise NotAuthenticated(f"the token {token.name!r} was revoked")
         if state == "expired":
             raise NotAuthenticated(f"the token {token.name!r} expired at {token.expires:%Y-%m-%d %H:%M} UTC")
-        self._record_use(token, now, how)
-        return Identity(token.id, token.name, Role(token.role), token.expires)
+        identity = Identity(token.id, token.name, Role(token.role), token.expires)
+        if record:
+            self.record_use(identity, how)
+        return identity
 
-    def _record_use(self, token: StoredToken, now: datetime, how: str) -> None:
+    def use_due(self, identity: Identity) -> bool:
+        """Whether this token's use is due to be recorded (a read of memory only)."""
+        last = self._recorded.get(identity.token_id)
+        return last is None or self.clock() - last >= USE_RECORD_INTERVAL
+
+    def record_use(self, identity: Identity, how: str) -> None:
+        """Record the token's use (last_used and the audit log), unless recorded less than
+        USE_RECORD_INTERVAL ago by this process. A write: it may wait for the store's writer."""
         from charter.store.tokens import append_audit, touch_token
 
+        now = self.clock()
         with self._lock:
-            last = self._recorded.get(token.id)
+            last = self._recorded.get(identity.token_id)
             if last is not None and now - last < USE_RECORD_INTERVAL:
                 return
-            self._recorded[token.id] = now
+            self._recorded[identity.token_id] = now
         with self.store.transaction() as connection:
-            touch_token(connection, token.id, now)
-            append_audit(connection, now, token.name, "token.use", f"token:{token.id}", how)
+            touch_token(connection, identity.token_id, now)
+            append_audit(connection, now, identity.name, "token.use", f"token:{identity.token_id}", how)
 
 
 def token_view(token: StoredToken, now: datetime) -> TokenView:

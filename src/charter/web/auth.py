@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from charter.model.access import Identity, Role
 from charter.model.errors import NotAllowed, NotAuthenticated
@@ -88,9 +89,14 @@ def set_session_cookie(request: Request, response: Response, token_id: int) -> N
     )
 
 
-def identify(request: Request) -> Identity:
+def _how(request: Request) -> str:
+    return "bearer" if "authorization" in request.headers else "session"
+
+
+def identify(request: Request, record: bool = True) -> Identity:
     """The request's identity: its bearer token, else its session (sessions only for reading on the
-    API, where a form's CSRF token cannot travel). NotAuthenticated when it has neither."""
+    API, where a form's CSRF token cannot travel). NotAuthenticated when it has neither. `record`:
+    record the token's use here (a write, when due), else the caller does."""
     cached: Identity | None = getattr(request.state, "identity", None)
     if cached is not None:
         return cached
@@ -100,27 +106,38 @@ def identify(request: Request) -> Identity:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise NotAuthenticated("the Authorization header must be `Bearer TOKEN`")
-        identity = authenticator.by_secret(secret)
+        identity = authenticator.by_secret(secret, _how(request), record)
     else:
         token_id = session_token_id(settings_of(request), request.cookies.get(SESSION_COOKIE))
         if token_id is None:
             raise NotAuthenticated("no token: send `Authorization: Bearer TOKEN`, or log in at /login")
         if request.method not in SAFE_METHODS and request.url.path.startswith("/api/"):
             raise NotAuthenticated("writes through the API need `Authorization: Bearer TOKEN`, not a session")
-        identity = authenticator.by_id(token_id)
+        identity = authenticator.by_id(token_id, _how(request), record)
     request.state.identity = identity
     return identity
 
 
-def require_role(role: Role | str) -> Callable[[Request], Identity]:
+def authorize(request: Request, needed: Role, record: bool = True) -> Identity:
+    """The request's identity when its role meets `needed`; NotAuthenticated or NotAllowed else."""
+    identity = identify(request, record)
+    if not identity.may(needed):
+        raise NotAllowed(f"the token {identity.name!r} is a {identity.role.value} token; this needs {needed.value}")
+    return identity
+
+
+def require_role(role: Role | str) -> Callable[[Request], Awaitable[Identity]]:
     """A FastAPI dependency: the request's identity, when its role meets `role`; 401 without a valid
-    token, 403 when the token's role is below what the route needs."""
+    token, 403 when the token's role is below what the route needs. It reads the token on the event
+    loop (one indexed query) and hands the occasional write of its use to a thread, where waiting
+    for the store's writer blocks nobody else."""
     needed = Role(role)
 
-    def dependency(request: Request) -> Identity:
-        identity = identify(request)
-        if not identity.may(needed):
-            raise NotAllowed(f"the token {identity.name!r} is a {identity.role.value} token; this needs {needed.value}")
+    async def dependency(request: Request) -> Identity:
+        identity = authorize(request, needed, record=False)
+        authenticator = authenticator_of(request)
+        if authenticator.use_due(identity):
+            await run_in_threadpool(authenticator.record_use, identity, _how(request))
         return identity
 
     dependency.__name__ = f"require_{needed.value}"
@@ -145,7 +162,7 @@ def check_access(request: Request) -> None:
     """NotAuthenticated or NotAllowed when the request may not use its route at all."""
     needed = role_needed(request)
     if needed is not None:
-        require_role(needed)(request)
+        authorize(request, needed)
 
 
 Viewer = Annotated[Identity, Depends(require_role(Role.viewer))]

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from pydantic import BeforeValidator
+from starlette.concurrency import run_in_threadpool
 
 from charter.services.context import Context
 from charter.services.dashboard import DashboardQuery, ScopedContexts
@@ -23,16 +24,17 @@ def _blank_is_none(value: object) -> object:
 Blank = BeforeValidator(_blank_is_none)
 
 
-def scoped_contexts(request: Request) -> ScopedContexts:
+async def scoped_contexts(request: Request) -> ScopedContexts:
     contexts: ScopedContexts = request.app.state.contexts
     return contexts
 
 
-def server_context(request: Request) -> Context:
-    return scoped_contexts(request).context
+async def server_context(request: Request) -> Context:
+    contexts: ScopedContexts = request.app.state.contexts
+    return contexts.context
 
 
-def dashboard_query(
+async def dashboard_query(
     team: Annotated[
         str | None, Query(description="Only this team's components (a Group name).", max_length=200)
     ] = None,
@@ -52,9 +54,14 @@ def dashboard_query(
 Filters = Annotated[DashboardQuery, Depends(dashboard_query)]
 
 
-def filtered_context(request: Request, query: Filters) -> Context:
-    """The server's context narrowed to the query's scope (UsageError, 400, for an unknown name)."""
-    return scoped_contexts(request).of(query.scope)
+async def filtered_context(request: Request, query: Filters) -> Context:
+    """The server's context narrowed to the query's scope (UsageError, 400, for an unknown name):
+    at once when it was narrowed before, else on a thread (a large organisation takes a moment)."""
+    contexts: ScopedContexts = request.app.state.contexts
+    found = contexts.cached(query.scope)
+    if found is not None:
+        return found
+    return await run_in_threadpool(contexts.of, query.scope)
 
 
 ScopedContext = Annotated[Context, Depends(filtered_context)]
@@ -68,7 +75,7 @@ class PageOfList:
     limit: int
 
 
-def page_of_list(
+async def page_of_list(
     request: Request,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
     limit: Annotated[int | None, Query(ge=1, le=500, description="Items to return (default 50).")] = None,

@@ -22,7 +22,7 @@ from charter.outputs.reports import document_of
 from charter.outputs.views.base import ReportView
 from charter.outputs.views.overview import OverviewReport
 from charter.services.context import Context
-from charter.services.dashboard import PAGES, PAGES_BY_NAME, DashboardQuery, Page, overview_report
+from charter.services.dashboard import PAGES, PAGES_BY_NAME, DashboardQuery, Page, overview_entry
 from charter.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -34,7 +34,7 @@ from charter.web.auth import (
     set_session_cookie,
     settings_of,
 )
-from charter.web.deps import Filters, ScopedContext, ServerContext, scoped_contexts
+from charter.web.deps import Filters, ScopedContext, ServerContext
 
 router = APIRouter(include_in_schema=False)
 
@@ -164,14 +164,16 @@ def _show(
 ) -> HTMLResponse:
     query_string = _query_string(query)
     sections = []
-    overviews = scoped_contexts(request).overviews
     for report_name, builder in page.reports:
-        view = overview_report(context, query, overviews) if report_name == "overview" else builder(context, query)
+        if report_name == "overview":
+            html = _overview_html(request, context, query, query_string)
+        else:
+            html = _view_html(builder(context, query), query_string)
         sections.append(
             {
                 "name": report_name,
                 "twin": f"/api/v1/{report_name}" + (f"?{query_string}" if query_string else ""),
-                "html": _view_html(view, query_string),
+                "html": html,
             }
         )
     session = request.cookies.get(SESSION_COOKIE)
@@ -188,6 +190,15 @@ def _show(
         choices=_server_choices(request, server),
         csrf=csrf_token(settings_of(request), session) if session else None,
     )
+
+
+def _overview_html(request: Request, context: Context, query: DashboardQuery, query_string: str) -> Markup:
+    """The overview's section, rendered once per snapshot, scope and day."""
+    entry = overview_entry(context, query, request.app.state.contexts.overviews)
+    html = entry.renderings.get(f"html?{query_string}")  # its links carry the query
+    if not isinstance(html, Markup):
+        html = entry.renderings[f"html?{query_string}"] = _view_html(entry.report, query_string)
+    return html
 
 
 def _view_html(view: ReportView, query_string: str) -> Markup:
