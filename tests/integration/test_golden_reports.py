@@ -76,6 +76,9 @@ REPORTS: dict[str, list[str]] = {
     "risks.md": ["risks", "--as-of", AS_OF, "--format", "markdown"],
     "controls.json": ["controls", "--as-of", AS_OF, "--format", "json"],
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
+    "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
+    "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
+    "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
 }
 
 

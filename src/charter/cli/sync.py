@@ -54,6 +54,14 @@ class _Bars:
                 progress.advance(self.overall)
 
 
+NO_GIT_SOURCE = (
+    "No git history to mine: set `spec.sources.git.roots` in charter.yaml to the folders holding the "
+    "clones, and map each component to its repository with the `charter.dev/repo` annotation. "
+    "Deployments, incidents, SLIs and findings come in with `charter import` "
+    "(SLIs from Prometheus with `spec.sources.prometheus.url` and `charter import sli --from-prometheus`)."
+)
+
+
 def _mining_line(report: GitSyncReport) -> str:
     repositories = report.repositories
     full = sum(1 for item in repositories if item.ok and item.changed and item.full)
@@ -97,13 +105,16 @@ def sync_command(
         ) as progress,
     ):
         summary = run_sync(context, options, _Bars(progress))
+    # The summary is the command's output: on stdout, where a script or a CI log reads it; the
+    # progress bars and diagnostics go to stderr.
     if summary.git is not None:
-        console.print(_mining_line(summary.git), soft_wrap=True)
-    console.print(
+        typer.echo(_mining_line(summary.git))
+    elif not context.git_source.roots:
+        typer.echo(NO_GIT_SOURCE)
+    typer.echo(
         f"{summary.tag_deployments} deployments from release tags; "
         f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}"
-        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)"),
-        soft_wrap=True,
+        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)")
     )
     if summary.diagnostics:
         print_diagnostics(summary.diagnostics, context.root, per_code=5)

@@ -214,6 +214,8 @@ def _shortest_cycle(graph: Mapping[str, list[str]], start: str, part: set[str]) 
 
 
 def check_estimates(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
+    # A repository that declares no Capacity at all does not plan against capacity: work for a
+    # team "without Capacity" says nothing there.
     with_capacity = {team for teams in capacity_table(estate.capacities).teams.values() for team in teams}
     for initiative in sorted(estate.initiatives, key=initiative_name):
         if initiative.spec.estimate is None:
@@ -223,7 +225,8 @@ def check_estimates(estate: Estate, context: CheckContext) -> Iterator[Diagnosti
             continue
         yield from _zero_estimates(initiative)
         for team in sorted(work_by_team(initiative)):
-            if team not in with_capacity and estate.resolve(team, default_kind="group") is not None:
+            known = estate.resolve(team, default_kind="group") is not None
+            if estate.capacities and team not in with_capacity and known:
                 yield diagnostic(
                     TEAM_WITHOUT_CAPACITY,
                     f"{initiative.ref.short} has work for {team}, which has no Capacity in any quarter",
@@ -281,7 +284,7 @@ def check_commitments(estate: Estate, context: CheckContext) -> Iterator[Diagnos
         if spec.committed is None or spec.status in NOT_PLANNED:
             continue
         quarter = spec.committed.quarter
-        if quarter not in quarters and quarter_end(quarter) >= context.today:
+        if quarters and quarter not in quarters and quarter_end(quarter) >= context.today:
             yield diagnostic(
                 QUARTER_WITHOUT_CAPACITY,
                 f"{initiative.ref.short} is committed to {quarter}, which has no Capacity",
