@@ -286,6 +286,12 @@ def plan(context: Context, query: DashboardQuery) -> ReportView:
     return plan_report(context, PlanQuery())
 
 
+def targets(context: Context, query: DashboardQuery) -> ReportView:
+    from charter.services.targets import TargetsQuery, targets_report
+
+    return targets_report(context, TargetsQuery(as_of=query.as_of)).view
+
+
 def overview(context: Context, query: DashboardQuery) -> ReportView:
     return overview_report(context, query)
 
@@ -312,7 +318,7 @@ PAGES: tuple[Page, ...] = (
     Page("standards", "Standards", (("scorecard", scorecard),)),
     Page("roadmap", "Roadmap", (("plan", plan),)),
     Page("escalations", "Escalations", (), "escalations are not available yet in this version of Charter"),
-    Page("targets", "Targets", (), "targets are not available yet in this version of Charter"),
+    Page("targets", "Targets", (("targets", targets),)),
     Page("assessment", "Assessment", (), "the assessment is not available yet in this version of Charter"),
 )
 PAGES_BY_NAME = {page.name: page for page in PAGES}

@@ -23,6 +23,7 @@ from charter.outputs.views.risks import RiskRegisterReport
 from charter.outputs.views.scorecard import ScorecardReport
 from charter.outputs.views.security import SecurityReport
 from charter.outputs.views.slo_status import SloStatusReport
+from charter.outputs.views.targets import TargetsReport
 from charter.outputs.views.tokens import AuditLog, CreatedTokenView, TokenList, TokenView
 from charter.services import dashboard, tokens
 from charter.services.context import utc_now
@@ -144,6 +145,12 @@ def scorecard(_: Viewer, context: ScopedContext, query: Filters) -> Response:
 def plan(_: Viewer, context: ScopedContext, query: Filters) -> Response:
     """The roadmap and its tradeoffs, as `charter plan --format json`."""
     return _report(context, query, "plan")
+
+
+@router.get("/targets", response_model=TargetsReport, responses=UNAUTHORISED, tags=["reports"])
+def targets(_: Viewer, context: ScopedContext, query: Filters) -> Response:
+    """Goals' targets against the measured metrics, as `charter targets --format json`."""
+    return _report(context, query, "targets")
 
 
 @router.get("/components", response_model=ComponentList, responses=UNAUTHORISED, tags=["lists"])

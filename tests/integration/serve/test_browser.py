@@ -24,7 +24,7 @@ PAGES = {
     "standards": "Scorecard",
     "roadmap": "Roadmap",
     "escalations": "Not available",
-    "targets": "Not available",
+    "targets": "Target",
     "assessment": "Not available",
 }
 
