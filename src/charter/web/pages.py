@@ -19,6 +19,7 @@ from charter.model.access import Identity
 from charter.model.errors import NotAuthenticated, NotFound
 from charter.outputs.html import document_fragment
 from charter.outputs.reports import document_of
+from charter.outputs.reports.overview import metric_text
 from charter.outputs.views.base import ReportView
 from charter.outputs.views.overview import OverviewReport
 from charter.services.context import Context
@@ -49,6 +50,7 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     environment.globals["version"] = __version__
+    environment.filters["metric_text"] = metric_text
     return environment
 
 

@@ -8,9 +8,17 @@ from charter.outputs.views.overview import OverviewReport
 NONE = "—"
 
 
-def _value(value: float | None, unit: str) -> str:
+def metric_text(value: float | None, unit: str) -> str:
+    """A metric value as people read it: durations in minutes, hours or days, ratios as percent."""
     if value is None:
         return NONE
+    if unit == "seconds":
+        for size, name in ((86_400, "d"), (3_600, "h"), (60, "min")):
+            if abs(value) >= size:
+                return f"{value / size:,.1f} {name}"
+        return f"{value:,.0f} s"
+    if unit == "ratio":
+        return f"{value * 100:,.1f} %"
     return f"{value:,.4g} {unit}".rstrip()
 
 
@@ -27,7 +35,7 @@ def overview_document(view: OverviewReport) -> Document:
         blocks.append(
             Paragraph(f"Snapshot {view.snapshot.id}, taken {view.snapshot.taken_at:%Y-%m-%d %H:%M} UTC{commit}.")
         )
-        rows = [[item.metric, item.scope, _value(item.value, item.unit)] for item in view.metrics]
+        rows = [[item.metric, item.scope, metric_text(item.value, item.unit)] for item in view.metrics]
         blocks.append(TableBlock([Column("metric"), Column("scope"), Column("value", "right")], rows, title="Metrics"))
         if view.metrics_shown < view.metrics_total:
             blocks.append(Paragraph(f"{view.metrics_shown} of {view.metrics_total} values shown."))
