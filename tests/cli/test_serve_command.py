@@ -113,3 +113,11 @@ def test_charter_serve_answers_with_a_token(repo: Path, request: pytest.FixtureR
         assert httpx.get(f"{url}/api/v1/whoami").status_code == 401
     finally:
         _stop(process)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_store_that_cannot_be_opened_is_one_line_before_the_server_starts(repo: Path, workers: str) -> None:
+    env = {"CHARTER_DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{_free_port()}/none"}
+    result = run_charter("serve", "--repo", str(repo), "--workers", workers, "--port", "0", env=env)
+    assert result.exit_code == 2 and "cannot open the store" in result.stderr, result.output
+    assert "serving" not in result.stderr

@@ -25,16 +25,21 @@ def serve_command(
     import uvicorn
 
     from charter.services.context import repository_root
-    from charter.services.serve import check_workers, serving_context
+    from charter.services.serve import already_open, check_store, check_workers, serving_context
     from charter.web.app import create_app
     from charter.web.settings import REPO_VARIABLE, SESSION_SECRET_VARIABLE, WebSettings, new_session_secret
 
     root = repository_root(repo)
     check_workers(root, workers)
-    typer.secho(f"serving {root} on http://{host}:{port}/ (log in with a token)", err=True, fg=typer.colors.GREEN)
     if workers == 1:
-        uvicorn.run(create_app(serving_context(root), WebSettings()), host=host, port=port, proxy_headers=True)
+        with serving_context(root)() as context:  # read and opened now: a problem is one line, exit 2
+            typer.secho(
+                f"serving {root} on http://{host}:{port}/ (log in with a token)", err=True, fg=typer.colors.GREEN
+            )
+            uvicorn.run(create_app(already_open(context), WebSettings()), host=host, port=port, proxy_headers=True)
         return
+    check_store(root)
+    typer.secho(f"serving {root} on http://{host}:{port}/ (log in with a token)", err=True, fg=typer.colors.GREEN)
     # Each worker builds its own app; they share the session secret so a cookie works on any of them.
     os.environ[REPO_VARIABLE] = str(root)
     os.environ.setdefault(SESSION_SECRET_VARIABLE, new_session_secret())

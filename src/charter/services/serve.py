@@ -29,6 +29,24 @@ def serving_context(repo: Path | None) -> ContextFactory:
     return factory
 
 
+def already_open(context: Context) -> ContextFactory:
+    """A factory of a Context the caller opened (and closes): `charter serve` reads the strategy
+    and opens the store before the server starts, so that a wrong repository or store is one line
+    and exit 2, not a failed start-up."""
+
+    @contextmanager
+    def factory() -> Iterator[Context]:
+        yield context
+
+    return factory
+
+
+def check_store(repo: Path | None) -> None:
+    """Open the repository's store and close it: StoreUnavailable (one line) when it cannot be used."""
+    with opened_store(repository_root(repo), StoreNeed.REQUIRED):
+        pass
+
+
 def database_dialect(repo: Path | None) -> str:
     """`sqlite` or `postgresql`: the dialect the repository's store would open with."""
     from sqlalchemy import make_url
