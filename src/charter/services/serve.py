@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from charter.model.errors import UsageError
+from charter.model.errors import InputError, UsageError
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.store_reads import reading_store
+
+if TYPE_CHECKING:
+    from charter.model.estate import Estate
 
 ContextFactory = Callable[[], AbstractContextManager[Context]]
 
@@ -45,6 +49,30 @@ def check_store(repo: Path | None) -> None:
     """Open the repository's store and close it: StoreUnavailable (one line) when it cannot be used."""
     with opened_store(repository_root(repo), StoreNeed.REQUIRED):
         pass
+
+
+def strategy_changed(context: Context) -> bool:
+    """Whether the strategy files the context was read from changed since (their digests)."""
+    from charter.load.inputs import gather_inputs
+
+    inputs = context.estate.inputs
+    return inputs is not None and gather_inputs(context.root, inputs) != inputs
+
+
+def reread(context: Context) -> Context:
+    """The context read again from its repository, over the same open store. InputError when the
+    files now hold more errors than the ones it was read from: a half-edited strategy is not served."""
+    from charter.model.diagnostics import Severity
+
+    fresh = load_context(context.root, context.store, clock=context.clock)
+
+    def errors(estate: Estate) -> list[str]:
+        return [str(item) for item in estate.load_diagnostics if item.severity is Severity.ERROR]
+
+    added = errors(fresh.estate)
+    if len(added) > len(errors(context.estate)):
+        raise InputError(f"the strategy files now have {len(added)} errors (`charter check` shows them)")
+    return fresh
 
 
 def database_dialect(repo: Path | None) -> str:

@@ -5,6 +5,8 @@ style sheet)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -12,10 +14,12 @@ from importlib.resources import files
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from charter import __version__
+from charter.model.errors import CharterError
 from charter.services.dashboard import ScopedContexts
-from charter.services.serve import ContextFactory, serving_context, store_answers
+from charter.services.serve import ContextFactory, reread, serving_context, store_answers, strategy_changed
 from charter.services.tokens import Authenticator
 from charter.web import api, pages
 from charter.web.auth import Viewer
@@ -24,6 +28,7 @@ from charter.web.middleware import BodyLimit, SecurityHeaders
 from charter.web.settings import WebSettings, settings_from_environment
 
 OPENAPI_URL = "/api/v1/openapi.json"
+LOG = logging.getLogger("charter.web")
 
 
 def create_app(context_factory: ContextFactory, settings: WebSettings | None = None) -> FastAPI:
@@ -36,7 +41,11 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
             store = context.required_store()
             app.state.contexts = ScopedContexts(context)
             app.state.authenticator = Authenticator(store)
-            yield
+            watcher = asyncio.create_task(_reread_when_changed(app, chosen.reread_seconds))
+            try:
+                yield
+            finally:
+                watcher.cancel()
 
     app = FastAPI(
         title="Charter",
@@ -80,6 +89,26 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
     app.include_router(api.router)
     app.include_router(pages.router)  # last: its `/{page}` would answer any one-segment path
     return app
+
+
+async def _reread_when_changed(app: FastAPI, every: float) -> None:
+    """Read the strategy again when its files change (on a thread), and serve the new Estate from
+    then on; a strategy that no longer reads keeps the last one served, with a warning in the log."""
+    if every <= 0:
+        return
+    while True:
+        await asyncio.sleep(every)
+        current: ScopedContexts = app.state.contexts
+        try:
+            if not await run_in_threadpool(strategy_changed, current.context):
+                continue
+            fresh = await run_in_threadpool(reread, current.context)
+        except CharterError as error:
+            LOG.warning("the strategy changed but cannot be read, still serving the last one: %s", error)
+            continue
+        app.state.contexts = ScopedContexts(fresh)
+        app.state.filter_choices = None
+        LOG.info("the strategy changed: read again")
 
 
 def app_from_environment() -> FastAPI:

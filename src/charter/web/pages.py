@@ -155,7 +155,7 @@ def _choices(context: Context) -> dict[str, list[str]]:
 
 def _server_choices(request: Request, server: Context) -> dict[str, list[str]]:
     """The filter form's choices, worked out once per server (its Estate does not change)."""
-    found: dict[str, list[str]] | None = getattr(request.app.state, "filter_choices", None)
+    found: dict[str, list[str]] | None = getattr(request.app.state, "filter_choices", None)  # None after a reread
     if found is None:
         found = request.app.state.filter_choices = _choices(server)
     return found

@@ -31,6 +31,9 @@ class WebSettings:
     # Secure cookies on plain HTTP too (a server behind a proxy that ends TLS and sends no
     # X-Forwarded-Proto); otherwise a cookie is Secure when the request came over HTTPS.
     always_secure_cookies: bool = False
+    # How often the server looks for changed strategy files and reads them again (0: never), so a
+    # dashboard does not stay on the strategy it started with.
+    reread_seconds: float = 30.0
 
     @property
     def secret_bytes(self) -> bytes:

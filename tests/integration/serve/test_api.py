@@ -6,6 +6,9 @@ revoked through the API land in the audit log; security headers and the body lim
 from __future__ import annotations
 
 import json
+import logging
+import shutil
+import time
 from typing import Any
 
 import httpx
@@ -247,3 +250,42 @@ def test_a_login_elsewhere_is_not_followed(served: Served) -> None:
         form = {"token": served.tokens["viewer"], "csrf": csrf, "next": "//evil.example/"}
         logged = browser.post("/login", data=form)
         assert logged.headers["location"] == "/"
+
+
+NEW_COMPONENT = """
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: added-while-serving
+spec:
+  type: service
+  lifecycle: production
+  owner: {owner}
+"""
+
+
+def test_the_server_reads_the_strategy_again_when_its_files_change(
+    served: Served, tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path_factory.mktemp("changing") / "org"
+    shutil.copytree(served.root, root, symlinks=True)
+    headers = {"Authorization": f"Bearer {served.tokens['viewer']}"}
+    with running_server(root, served.database_url, WebSettings(reread_seconds=0.2)) as url:
+        before = httpx.get(f"{url}/api/v1/components", headers=headers).json()
+        owner = before["components"][0]["owner"].removeprefix("group:")
+        catalog = next((root / "catalog").rglob("*.yaml"))
+        catalog.write_text(catalog.read_text(encoding="utf-8") + NEW_COMPONENT.format(owner=owner), encoding="utf-8")
+        deadline = time.monotonic() + 120
+        total = before["total"]
+        while total == before["total"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+            total = httpx.get(f"{url}/api/v1/components", headers=headers).json()["total"]
+        assert total == before["total"] + 1
+        # A strategy that no longer reads keeps the last one served.
+        caplog.set_level(logging.WARNING, logger="charter.web")
+        catalog.write_text("kind: [unclosed", encoding="utf-8")
+        while "cannot be read" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "still serving the last one" in caplog.text
+        assert httpx.get(f"{url}/api/v1/components", headers=headers).json()["total"] == total
