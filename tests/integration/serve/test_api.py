@@ -289,3 +289,15 @@ def test_the_server_reads_the_strategy_again_when_its_files_change(
             time.sleep(0.2)
         assert "still serving the last one" in caplog.text
         assert httpx.get(f"{url}/api/v1/components", headers=headers).json()["total"] == total
+
+
+def test_behind_tls_the_session_cookie_is_secure_and_hsts_is_sent(served: Served) -> None:
+    tls = {"X-Forwarded-Proto": "https"}  # as a TLS-ending proxy on this host says it
+    with httpx.Client(base_url=served.url, follow_redirects=False, headers=tls) as browser:
+        form = browser.get("/login")
+        assert form.headers["strict-transport-security"].startswith("max-age=")
+        csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
+        browser.cookies.set("charter_login_csrf", form.cookies["charter_login_csrf"])
+        logged = browser.post("/login", data={"token": served.tokens["viewer"], "csrf": csrf, "next": "/"})
+        cookie = next(item for item in logged.headers.get_list("set-cookie") if item.startswith("charter_session="))
+        assert "Secure" in cookie and "HttpOnly" in cookie
