@@ -43,6 +43,7 @@ LATER_TABLES = {
     "risk_states",
     "deployment_lead_times",
     "git_head_files",
+    "escalation_ledger",
 }
 # Revision 0012: the server's tokens and its audit log.
 SERVER_TABLES = {"api_tokens", "audit_log"}

@@ -23,6 +23,7 @@ from charter.cli import (
     targets,
 )
 from charter.cli.errors import CharterGroup
+from charter.cli.escalations import escalations_app
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
@@ -69,6 +70,7 @@ app.command("plan")(plan.plan_command)
 app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
+app.add_typer(escalations_app, name="escalations")
 app.command("serve")(serve.serve_command)
 app.add_typer(token_app, name="token")
 

@@ -2,7 +2,7 @@
 revocation) and the audit log of writes and token use.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 utc_datetime = sa.DateTime(timezone=True)
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
