@@ -16,6 +16,7 @@ from charter.model.metric_values import organization_ref, stored_scope
 from charter.model.refs import EntityRef
 from charter.outputs.views import overview as view
 from charter.outputs.views.base import ReportView
+from charter.outputs.views.overview import Acknowledged
 from charter.services.context import Context
 from charter.services.scope import Scope, components_in_scope, scoped_context
 from charter.services.store_reads import reading_store
@@ -286,6 +287,14 @@ def plan(context: Context, query: DashboardQuery) -> ReportView:
     return plan_report(context, PlanQuery())
 
 
+def escalations(context: Context, query: DashboardQuery) -> ReportView:
+    """The escalations as of the day, read against the ledger and leaving it as it is: looking at
+    a page records nothing (`charter escalations` runs record them)."""
+    from charter.services.escalations import EscalationsQuery, escalations_report
+
+    return escalations_report(context, EscalationsQuery(as_of=query.as_of, record=False)).view
+
+
 def targets(context: Context, query: DashboardQuery) -> ReportView:
     from charter.services.targets import TargetsQuery, targets_report
 
@@ -317,7 +326,7 @@ PAGES: tuple[Page, ...] = (
     Page("risks", "Risks", (("risks", risks),)),
     Page("standards", "Standards", (("scorecard", scorecard),)),
     Page("roadmap", "Roadmap", (("plan", plan),)),
-    Page("escalations", "Escalations", (), "escalations are not available yet in this version of Charter"),
+    Page("escalations", "Escalations", (("escalations", escalations),)),
     Page("targets", "Targets", (("targets", targets),)),
     Page("assessment", "Assessment", (), "the assessment is not available yet in this version of Charter"),
 )
@@ -349,3 +358,21 @@ def component_list(context: Context, scope: Scope, offset: int, limit: int) -> R
             )
         )
     return ComponentList(components=items, total=len(chosen), offset=offset, limit=limit)
+
+
+def acknowledge(context: Context, escalation: str, reason: str, by: str) -> Acknowledged:
+    """An editor's acknowledgement of an open escalation, recorded in the ledger and the audit log.
+    UsageError for an empty reason or an id the ledger does not hold."""
+    from charter.services.escalations import acknowledge_escalation
+    from charter.services.tokens import record_action
+
+    entry = acknowledge_escalation(context, escalation.strip(), reason, by=by)
+    record_action(context.required_store(), by, "escalation.acknowledge", entry.id, entry.acknowledgement or "")
+    assert entry.acknowledged_at is not None
+    return Acknowledged(
+        escalation=entry.id,
+        subject=entry.subject,
+        acknowledged_at=entry.acknowledged_at,
+        acknowledged_by=entry.acknowledged_by or by,
+        reason=entry.acknowledgement or "",
+    )

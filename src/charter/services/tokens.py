@@ -153,12 +153,12 @@ def read_audit(store: Store, offset: int, limit: int) -> tuple[list[AuditEntry],
         return read(connection, offset, limit), count_audit(connection)
 
 
-def record_write(store: Store, identity: Identity, action: str, target: str, detail: str = "") -> None:
+def record_action(store: Store, actor: str, action: str, target: str, detail: str = "") -> None:
     """Put a write made through the server on the audit log, in its own transaction."""
     from charter.store.tokens import append_audit
 
     with store.transaction() as connection:
-        append_audit(connection, utc_now(), identity.name, action, target, detail)
+        append_audit(connection, utc_now(), actor, action, target, detail)
 
 
 class Authenticator:

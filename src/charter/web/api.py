@@ -16,8 +16,9 @@ from charter.outputs.views.base import IsoDateTime, View
 from charter.outputs.views.components import ComponentList
 from charter.outputs.views.controls import ControlsReport
 from charter.outputs.views.delivery import DeliveryReport
+from charter.outputs.views.escalations import EscalationsReport
 from charter.outputs.views.incidents import IncidentsReport
-from charter.outputs.views.overview import OverviewReport
+from charter.outputs.views.overview import Acknowledged, OverviewReport
 from charter.outputs.views.plan import PlanReport
 from charter.outputs.views.risks import RiskRegisterReport
 from charter.outputs.views.scorecard import ScorecardReport
@@ -27,7 +28,7 @@ from charter.outputs.views.targets import TargetsReport
 from charter.outputs.views.tokens import AuditLog, CreatedTokenView, TokenList, TokenView
 from charter.services import dashboard, tokens
 from charter.services.context import utc_now
-from charter.web.auth import Admin, Viewer
+from charter.web.auth import Admin, Editor, Viewer
 from charter.web.deps import Contexts, Filters, Pagination, ScopedContext, ServerContext
 
 router = APIRouter(prefix="/api/v1")
@@ -145,6 +146,33 @@ def scorecard(_: Viewer, context: ScopedContext, query: Filters) -> Response:
 def plan(_: Viewer, context: ScopedContext, query: Filters) -> Response:
     """The roadmap and its tradeoffs, as `charter plan --format json`."""
     return _report(context, query, "plan")
+
+
+@router.get("/escalations", response_model=EscalationsReport, responses=UNAUTHORISED, tags=["reports"])
+def escalations(_: Viewer, context: ScopedContext, query: Filters) -> Response:
+    """Escalations by owner against the ledger, as `charter escalations --format json --dry-run`."""
+    return _report(context, query, "escalations")
+
+
+class AcknowledgeRequest(View):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+@router.post(
+    "/escalations/{escalation}/acknowledge",
+    response_model=Acknowledged,
+    responses=UNAUTHORISED,
+    tags=["escalations"],
+)
+def acknowledge(
+    identity: Editor,
+    context: ServerContext,
+    escalation: Annotated[str, Path(min_length=1, max_length=64)],
+    body: AcknowledgeRequest,
+) -> Response:
+    """Acknowledge an open escalation (editor): recorded in the ledger, by the token's name, and
+    in the audit log."""
+    return _json(dashboard.acknowledge(context, escalation, body.reason, identity.name))
 
 
 @router.get("/targets", response_model=TargetsReport, responses=UNAUTHORISED, tags=["reports"])

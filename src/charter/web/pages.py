@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from charter import __version__
-from charter.model.access import Identity
+from charter.model.access import Identity, Role
 from charter.model.errors import NotAuthenticated, NotFound
 from charter.outputs.html import document_fragment
 from charter.outputs.reports import document_of
@@ -24,9 +24,11 @@ from charter.outputs.views.base import ReportView
 from charter.outputs.views.overview import OverviewReport
 from charter.services.context import Context
 from charter.services.dashboard import PAGES, PAGES_BY_NAME, DashboardQuery, Page, overview_entry
+from charter.services.dashboard import acknowledge as acknowledge_escalation
 from charter.web.auth import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    Editor,
     Viewer,
     authenticator_of,
     csrf_token,
@@ -191,6 +193,7 @@ def _show(
         query_string=query_string,
         choices=_server_choices(request, server),
         csrf=csrf_token(settings_of(request), session) if session else None,
+        can_acknowledge=page.name == "escalations" and identity.may(Role.editor),
     )
 
 
@@ -208,6 +211,22 @@ def _view_html(view: ReportView, query_string: str) -> Markup:
         suffix = f"?{query_string}" if query_string else ""
         return Markup(templates().get_template("overview.html").render(view=view, suffix=suffix))
     return document_fragment(document_of(view))
+
+
+@router.post("/escalations/acknowledge")
+def acknowledge(
+    request: Request,
+    identity: Editor,
+    server: ServerContext,
+    escalation: Annotated[str, Form(min_length=1, max_length=64)],
+    reason: Annotated[str, Form(min_length=1, max_length=2000)],
+    csrf: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """An editor acknowledges an escalation from its page (a session's form, with its CSRF token)."""
+    if not csrf_valid(settings_of(request), request.cookies.get(SESSION_COOKIE), csrf):
+        return error_page(request, 403, "The form expired: reload the page and acknowledge again.")
+    acknowledge_escalation(server, escalation, reason, identity.name)
+    return RedirectResponse("/escalations", status_code=303)
 
 
 @router.get("/")

@@ -301,3 +301,37 @@ def test_behind_tls_the_session_cookie_is_secure_and_hsts_is_sent(served: Served
         logged = browser.post("/login", data={"token": served.tokens["viewer"], "csrf": csrf, "next": "/"})
         cookie = next(item for item in logged.headers.get_list("set-cookie") if item.startswith("charter_session="))
         assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+def test_an_editor_acknowledges_an_escalation_and_a_viewer_cannot(served: Served) -> None:
+    env = {"CHARTER_DATABASE_URL": served.database_url or ""}
+    recorded = run_charter("escalations", "--repo", str(served.root), "--as-of", AS_OF, "--fail-on", "never", env=env)
+    assert recorded.exit_code == 0, recorded.output
+    with served.client(served.tokens["viewer"]) as viewer:
+        report = viewer.get("/api/v1/escalations", params={"as_of": AS_OF}).json()
+        assert report["ledgerWritten"] is False  # looking records nothing
+        open_ids = [item["id"] for digest in report["digests"] for item in digest["escalations"]]
+        unacknowledged = [
+            item["id"]
+            for digest in report["digests"]
+            for item in digest["escalations"]
+            if item["acknowledgedAt"] is None
+        ]
+        assert open_ids and unacknowledged
+        target = unacknowledged[0]
+        path = f"/api/v1/escalations/{target}/acknowledge"
+        assert viewer.post(path, json={"reason": "on it"}).status_code == 403
+    with served.client(served.tokens["ingest"]) as ingest:
+        assert ingest.post(path, json={"reason": "on it"}).status_code == 403
+    with served.client(served.tokens["editor"]) as editor:
+        assert editor.post(path, json={"reason": ""}).status_code == 422
+        assert editor.post("/api/v1/escalations/ESC999-0000000000/acknowledge", json={"reason": "x"}).status_code == 400
+        done = editor.post(path, json={"reason": "rolling out the patched image"})
+        assert done.status_code == 200, done.text
+        assert done.json()["acknowledgedBy"].startswith("test-editor")
+    with served.client(served.tokens["admin"]) as admin:
+        log = admin.get("/api/v1/audit-log", params={"limit": 500}).json()["entries"]
+        assert ("escalation.acknowledge", target) in {(entry["action"], entry["target"]) for entry in log}
+        after = admin.get("/api/v1/escalations", params={"as_of": AS_OF}).json()
+        acknowledged = [item for digest in after["digests"] for item in digest["escalations"] if item["id"] == target]
+        assert acknowledged and acknowledged[0]["acknowledgedBy"].startswith("test-editor")

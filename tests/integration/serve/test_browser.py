@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
+from tests.conftest import run_charter
 from tests.integration.serve.conftest import Served
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,7 +24,7 @@ PAGES = {
     "risks": "Risk",
     "standards": "Scorecard",
     "roadmap": "Roadmap",
-    "escalations": "Not available",
+    "escalations": "Escalation",
     "targets": "Target",
     "assessment": "Not available",
 }
@@ -118,3 +119,38 @@ def test_a_wrong_token_is_told_on_the_login_page(served: Served, browser: object
     assert "not one this server issued" in page.inner_text(".error")
     page.close()
     assert httpx.get(f"{served.url}/overview", follow_redirects=False).status_code == 401
+
+
+def test_an_editor_acknowledges_from_the_escalations_page_and_a_viewer_sees_no_form(
+    served: Served, browser: object
+) -> None:
+    env = {"CHARTER_DATABASE_URL": served.database_url or ""}
+    assert run_charter("escalations", "--repo", str(served.root), "--fail-on", "never", env=env).exit_code == 0
+    with served.client(served.tokens["viewer"]) as client:
+        report = client.get("/api/v1/escalations").json()
+    waiting = [
+        item["id"] for digest in report["digests"] for item in digest["escalations"] if not item["acknowledgedAt"]
+    ]
+    assert waiting
+    problems: list[str] = []
+    for role, sees_form in (("viewer", False), ("editor", True)):
+        context = browser.new_context()  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.goto(f"{served.url}/login?next=/escalations")
+        page.fill("#token", served.tokens[role])
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert (page.locator("form.acknowledge").count() == 1) is sees_form
+        if sees_form:
+            page.fill("form.acknowledge input[name=escalation]", waiting[-1])
+            page.fill("form.acknowledge input[name=reason]", "paging the owner")
+            page.click("form.acknowledge button[type=submit]")
+            page.wait_for_load_state()
+            assert urlparse(page.url).path == "/escalations"
+        assert problems == []
+        context.close()
+    with served.client(served.tokens["viewer"]) as client:
+        after = client.get("/api/v1/escalations").json()
+    entry = next(item for digest in after["digests"] for item in digest["escalations"] if item["id"] == waiting[-1])
+    assert entry["acknowledgement"] == "paging the owner" and entry["acknowledgedBy"].startswith("test-editor")

@@ -47,3 +47,13 @@ class OverviewReport(ReportView):
     metrics: list[OverviewMetric]
     metrics_total: int
     metrics_shown: int
+
+
+class Acknowledged(View):
+    """An escalation acknowledged through the server: by whom (the token's name), when and why."""
+
+    escalation: str
+    subject: str
+    acknowledged_at: IsoDateTime
+    acknowledged_by: str
+    reason: str
