@@ -38,6 +38,7 @@ demo: $(STAMP)
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org
+	$(BIN)/charter assess --repo demo-org --as-of 2026-11-01
 	@echo
 	@echo "The dashboard on the demo organisation: $(BIN)/charter serve --repo demo-org"
 	@echo "then open http://127.0.0.1:8000/ and log in with this viewer token (shown once):"

@@ -8,6 +8,7 @@ import typer
 
 from charter import __version__
 from charter.cli import (
+    assess,
     catalogue,
     check,
     codehealth,
@@ -67,6 +68,7 @@ app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
+app.command("assess")(assess.assess_command)
 app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")

@@ -26,6 +26,8 @@ LAYOUTS: dict[str, str] = {
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
     "escalations": "charter.outputs.reports.escalations:escalations_document",
+    "assess": "charter.outputs.reports.assess:assess_document",
+    "assess-explain": "charter.outputs.reports.assess:explanation_document",
     "targets": "charter.outputs.reports.targets:targets_document",
     "tokens": "charter.outputs.reports.tokens:tokens_document",
     "audit-log": "charter.outputs.reports.tokens:audit_document",
