@@ -295,6 +295,12 @@ def escalations(context: Context, query: DashboardQuery) -> ReportView:
     return escalations_report(context, EscalationsQuery(as_of=query.as_of, record=False)).view
 
 
+def assessment(context: Context, query: DashboardQuery) -> ReportView:
+    from charter.services.assess import AssessQuery, assess_report
+
+    return assess_report(context, AssessQuery(as_of=query.moment(context), by="team"))
+
+
 def targets(context: Context, query: DashboardQuery) -> ReportView:
     from charter.services.targets import TargetsQuery, targets_report
 
@@ -328,7 +334,7 @@ PAGES: tuple[Page, ...] = (
     Page("roadmap", "Roadmap", (("plan", plan),)),
     Page("escalations", "Escalations", (("escalations", escalations),)),
     Page("targets", "Targets", (("targets", targets),)),
-    Page("assessment", "Assessment", (), "the assessment is not available yet in this version of Charter"),
+    Page("assessment", "Assessment", (("assessment", assessment),)),
 )
 PAGES_BY_NAME = {page.name: page for page in PAGES}
 

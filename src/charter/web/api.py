@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from charter.model.access import Role
+from charter.outputs.views.assess import AssessReport
 from charter.outputs.views.base import IsoDateTime, View
 from charter.outputs.views.components import ComponentList
 from charter.outputs.views.controls import ControlsReport
@@ -173,6 +174,12 @@ def acknowledge(
     """Acknowledge an open escalation (editor): recorded in the ledger, by the token's name, and
     in the audit log."""
     return _json(dashboard.acknowledge(context, escalation, body.reason, identity.name))
+
+
+@router.get("/assessment", response_model=AssessReport, responses=UNAUTHORISED, tags=["reports"])
+def assessment(_: Viewer, context: ScopedContext, query: Filters) -> Response:
+    """The engineering assessment by team, as `charter assess --format json`."""
+    return _report(context, query, "assessment")
 
 
 @router.get("/targets", response_model=TargetsReport, responses=UNAUTHORISED, tags=["reports"])

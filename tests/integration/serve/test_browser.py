@@ -26,7 +26,7 @@ PAGES = {
     "roadmap": "Roadmap",
     "escalations": "Escalation",
     "targets": "Target",
-    "assessment": "Not available",
+    "assessment": "Assessment",
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api")
