@@ -42,6 +42,10 @@ demo: $(STAMP)
 	$(BIN)/charter assess --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01 --scenario demo-org/scenarios/hiring-freeze.yaml
+	@echo
+	@echo "The dashboard on the demo organisation: $(BIN)/charter serve --repo demo-org"
+	@echo "then open http://127.0.0.1:8000/ and log in with this viewer token (shown once):"
+	@$(BIN)/charter token create --repo demo-org --role viewer --name demo-viewer-$$(date +%s) --expires 30d
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
