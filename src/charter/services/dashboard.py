@@ -37,6 +37,7 @@ EVIDENCE_PAGE = {
     "governance": "standards",
     "risk": "risks",
     "standards": "standards",
+    "assessment": "assessment",
 }
 
 

@@ -20,6 +20,7 @@ from tests.integration.conftest import AS_OF
 from tests.integration.serve.conftest import Served, running_server
 
 ADMIN_PATHS = {"/api/v1/tokens", "/api/v1/tokens/{token_id}", "/api/v1/audit-log"}
+EDITOR_PATHS = {"/api/v1/escalations/{escalation}/acknowledge"}
 
 
 def operations(served: Served) -> list[tuple[str, str]]:
@@ -30,8 +31,8 @@ def operations(served: Served) -> list[tuple[str, str]]:
 
 
 def _call(client: httpx.Client, method: str, path: str) -> httpx.Response:
-    concrete = path.replace("{token_id}", "1")
-    body = {"name": "x", "role": "viewer"} if method == "POST" else None
+    concrete = path.replace("{token_id}", "1").replace("{escalation}", "ESC001-0000000000")
+    body = {"name": "x", "role": "viewer", "reason": "x"} if method == "POST" else None
     return client.request(method, concrete, json=body)
 
 
@@ -65,10 +66,11 @@ def test_every_operation_refuses_a_role_below_its_need(served: Served) -> None:
     with served.client(served.tokens["ingest"]) as ingest, served.client(served.tokens["viewer"]) as viewer:
         for method, path in operations(served):
             assert _call(ingest, method, path).status_code == 403, (method, path)
-            if path in ADMIN_PATHS:
+            if path in ADMIN_PATHS | EDITOR_PATHS:
                 assert _call(viewer, method, path).status_code == 403, (method, path)
     with served.client(served.tokens["editor"]) as editor:
         assert editor.get("/api/v1/tokens").status_code == 403
+        assert _call(editor, "POST", "/api/v1/escalations/{escalation}/acknowledge").status_code == 400
         assert editor.get("/api/v1/overview").status_code == 200
 
 
