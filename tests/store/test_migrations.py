@@ -47,7 +47,9 @@ LATER_TABLES = {
 }
 # Revision 0012: the server's tokens and its audit log.
 SERVER_TABLES = {"api_tokens", "audit_log"}
-STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES
+# Revision 0013: webhooks in (receipts, signed messages) and out (subscriptions, outbox).
+WEBHOOK_TABLES = {"event_receipts", "webhook_messages", "webhook_subscriptions", "webhook_outbox"}
+STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES | WEBHOOK_TABLES
 
 
 def test_store_tables_are_the_metadata_tables():

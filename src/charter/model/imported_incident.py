@@ -22,7 +22,7 @@ class ImportedIncident:
     `source` + `source_id` is its identity in the store; `service_ids` are the tool's own ids."""
 
     incident: Incident
-    source: IncidentFormat
+    source: IncidentFormat | str  # `webhook` for incidents posted to the server
     source_id: str
     status: IncidentStatus
     source_severity: str | None = None

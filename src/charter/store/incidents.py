@@ -41,7 +41,7 @@ def read_imported_incidents(
 def _row(record: ImportedIncident, imported_from: str, now: datetime) -> dict[str, Any]:
     incident = record.incident
     return {
-        "source": record.source.value,
+        "source": str(record.source),
         "source_id": record.source_id,
         "id": incident.id,
         "title": incident.title,

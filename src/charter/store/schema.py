@@ -444,3 +444,49 @@ audit_log = Table(
     Column("target", String(400), nullable=False),
     Column("detail", Text, nullable=False),
 )
+
+# Webhooks in (revision 0013): each event id received (a repeat changes nothing), and each signed
+# message's id and timestamp (the same signature again is a replay, refused).
+event_receipts = Table(
+    "event_receipts",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("event_id", String(400), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+webhook_messages = Table(
+    "webhook_messages",
+    metadata,
+    Column("message_id", String(200), primary_key=True),
+    Column("signed_at", BigInteger, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+# Webhooks out (revision 0013): subscriptions (admin) and the outbox a worker delivers from.
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", String(2000), nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("disabled", UtcDateTime),
+    Column("disabled_reason", String(400)),
+)
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("subscription_id", Integer, nullable=False, index=True),
+    Column("event_type", String(64), nullable=False),
+    Column("message_id", String(64), nullable=False, unique=True),
+    Column("payload", Text, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt", UtcDateTime, nullable=False, index=True),
+    Column("delivered", UtcDateTime),
+    Column("failed", UtcDateTime),
+    Column("last_error", String(400)),
+)

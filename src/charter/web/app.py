@@ -21,7 +21,7 @@ from charter.model.errors import CharterError
 from charter.services.dashboard import ScopedContexts
 from charter.services.serve import ContextFactory, reread, serving_context, store_answers, strategy_changed
 from charter.services.tokens import Authenticator
-from charter.web import api, pages
+from charter.web import api, events, pages
 from charter.web.auth import Viewer
 from charter.web.errors import install_error_handlers
 from charter.web.middleware import BodyLimit, SecurityHeaders
@@ -87,6 +87,7 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
 
     app.mount("/static", StaticFiles(packages=[("charter", "templates/web/static")]), name="static")
     app.include_router(api.router)
+    app.include_router(events.router)
     app.include_router(pages.router)  # last: its `/{page}` would answer any one-segment path
     return app
 

@@ -11,6 +11,19 @@ from pathlib import Path
 REPO_VARIABLE = "CHARTER_SERVE_REPO"
 SESSION_SECRET_VARIABLE = "CHARTER_SESSION_SECRET"
 MAX_BODY_VARIABLE = "CHARTER_MAX_BODY_BYTES"
+WEBHOOK_SECRET_VARIABLE = "CHARTER_WEBHOOK_SECRET"
+WEBHOOK_ALLOW_PRIVATE_VARIABLE = "CHARTER_WEBHOOK_ALLOW_PRIVATE"
+
+
+def webhook_secret_from_environment() -> str | None:
+    """`CHARTER_WEBHOOK_SECRET` (`whsec_` and base64, as Standard Webhooks writes it), if set: then
+    every posted event must be signed with it."""
+    return os.environ.get(WEBHOOK_SECRET_VARIABLE) or None
+
+
+def allow_private_from_environment() -> bool:
+    """`CHARTER_WEBHOOK_ALLOW_PRIVATE=1`: outgoing webhooks may go to private and loopback addresses."""
+    return os.environ.get(WEBHOOK_ALLOW_PRIVATE_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
 def new_session_secret() -> str:
@@ -34,6 +47,11 @@ class WebSettings:
     # How often the server looks for changed strategy files and reads them again (0: never), so a
     # dashboard does not stay on the strategy it started with.
     reread_seconds: float = 30.0
+    # Webhooks (web/events.py, web/webhooks.py): the secret incoming events are signed with (None:
+    # unsigned events are taken; a signature older or newer than 5 minutes is refused), and whether
+    # outgoing webhooks may go to private and loopback addresses.
+    webhook_secret: str | None = field(default_factory=webhook_secret_from_environment, repr=False)
+    webhook_allow_private: bool = field(default_factory=allow_private_from_environment)
 
     @property
     def secret_bytes(self) -> bytes:

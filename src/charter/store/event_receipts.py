@@ -1,0 +1,66 @@
+"""Webhook receipts in the store: which event ids of each kind were received (a repeat changes
+nothing) and which signed messages (the same message id and timestamp again is a replay). The caller
+owns the transaction; writers take turns (store/writers.py), so a look-up and the insert after it
+see no other writer in between."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from charter.store.schema import event_receipts, webhook_messages
+
+_CHUNK = 500
+
+
+def received_event_ids(connection: Connection, kind: str, event_ids: Sequence[str]) -> set[str]:
+    """The ones of `event_ids` already received for `kind`."""
+    found: set[str] = set()
+    for chunk in _chunks(event_ids):
+        query = select(event_receipts.c.event_id).where(
+            event_receipts.c.kind == kind, event_receipts.c.event_id.in_(chunk)
+        )
+        found.update(connection.execute(query).scalars())
+    return found
+
+
+def record_event_ids(connection: Connection, kind: str, event_ids: Sequence[str], at: datetime) -> None:
+    """Note these (new) event ids as received."""
+    if event_ids:
+        rows = [{"kind": kind, "event_id": event_id, "received_at": at} for event_id in event_ids]
+        connection.execute(insert(event_receipts), rows)
+
+
+def count_event_receipts(connection: Connection, kind: str) -> int:
+    from sqlalchemy import func
+
+    query = select(func.count()).select_from(event_receipts).where(event_receipts.c.kind == kind)
+    return int(connection.execute(query).scalar_one())
+
+
+def claim_message(connection: Connection, message_id: str, signed_at: int, at: datetime) -> bool:
+    """Note a signed message; False when this message id came before with this very timestamp (a
+    replay of the same signature). A sender's retry signs again with a new timestamp: it is noted,
+    and its events, already received, change nothing."""
+    known = connection.execute(
+        select(webhook_messages.c.signed_at).where(webhook_messages.c.message_id == message_id)
+    ).scalar_one_or_none()
+    if known is None:
+        connection.execute(insert(webhook_messages).values(message_id=message_id, signed_at=signed_at, received_at=at))
+        return True
+    if known == signed_at:
+        return False
+    connection.execute(
+        update(webhook_messages)
+        .where(webhook_messages.c.message_id == message_id)
+        .values(signed_at=signed_at, received_at=at)
+    )
+    return True
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
