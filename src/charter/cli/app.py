@@ -29,6 +29,7 @@ from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
 from charter.cli.tokens import token_app
+from charter.cli.webhooks import webhook_app
 
 app = typer.Typer(
     name="charter",
@@ -75,6 +76,7 @@ app.add_typer(slo_app, name="slo")
 app.add_typer(escalations_app, name="escalations")
 app.command("serve")(serve.serve_command)
 app.add_typer(token_app, name="token")
+app.add_typer(webhook_app, name="webhook")
 
 
 def main() -> None:

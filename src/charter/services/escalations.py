@@ -30,6 +30,7 @@ from charter.services.escalation_views import escalations_view
 from charter.services.gate import gate_met
 from charter.services.security import end_of_day
 from charter.services.store_reads import reading_store
+from charter.services.webhooks import emit_ledger_update
 from charter.store.escalations import acknowledge, read_ledger, record_run
 
 
@@ -69,6 +70,8 @@ def escalations_report(context: Context, query: EscalationsQuery) -> Escalations
     if query.record:
         with store.transaction() as connection:
             update = record_run(connection, as_of, raised)
+            opened = [item for item in raised if item.id in update.new]
+            emit_ledger_update(connection, opened, sorted(update.resolved), as_of)  # webhooks out
     else:
         update = LedgerUpdate(frozenset(), frozenset(), written=False)
     with reading_store(), store.engine.connect() as connection:

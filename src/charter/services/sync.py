@@ -33,6 +33,7 @@ from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
 from charter.services.imports_sli import pull_sli
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
+from charter.services.webhooks import emit_snapshot_created
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
@@ -277,4 +278,8 @@ def _snapshot(context: Context, as_of: datetime) -> RecordedSnapshot:
     values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
     register = register_states(build_register(context.estate, as_of.date()))
     with store.transaction() as connection:
-        return record_snapshot(connection, as_of.replace(microsecond=0), context.estate.commit, values, register)
+        taken_at = as_of.replace(microsecond=0)
+        recorded = record_snapshot(connection, taken_at, context.estate.commit, values, register)
+        if recorded.added:  # told to webhook subscribers in the same transaction (services/webhooks.py)
+            emit_snapshot_created(connection, recorded.snapshot_id, taken_at, context.estate.commit)
+        return recorded

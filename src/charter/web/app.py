@@ -21,7 +21,7 @@ from charter.model.errors import CharterError
 from charter.services.dashboard import ScopedContexts
 from charter.services.serve import ContextFactory, reread, serving_context, store_answers, strategy_changed
 from charter.services.tokens import Authenticator
-from charter.web import api, events, pages
+from charter.web import api, events, pages, webhooks
 from charter.web.auth import Viewer
 from charter.web.errors import install_error_handlers
 from charter.web.middleware import BodyLimit, SecurityHeaders
@@ -42,10 +42,12 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
             app.state.contexts = ScopedContexts(context)
             app.state.authenticator = Authenticator(store)
             watcher = asyncio.create_task(_reread_when_changed(app, chosen.reread_seconds))
+            sender = asyncio.create_task(webhooks.deliver_forever(app))  # webhooks out
             try:
                 yield
             finally:
                 watcher.cancel()
+                sender.cancel()
 
     app = FastAPI(
         title="Charter",
@@ -88,6 +90,7 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
     app.mount("/static", StaticFiles(packages=[("charter", "templates/web/static")]), name="static")
     app.include_router(api.router)
     app.include_router(events.router)
+    app.include_router(webhooks.router)
     app.include_router(pages.router)  # last: its `/{page}` would answer any one-segment path
     return app
 

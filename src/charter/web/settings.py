@@ -52,6 +52,9 @@ class WebSettings:
     # outgoing webhooks may go to private and loopback addresses.
     webhook_secret: str | None = field(default_factory=webhook_secret_from_environment, repr=False)
     webhook_allow_private: bool = field(default_factory=allow_private_from_environment)
+    # How often the outbox is looked at (0: never), and the first retry's delay (doubled each time).
+    webhook_delivery_seconds: float = 2.0
+    webhook_retry_seconds: float = 10.0
 
     @property
     def secret_bytes(self) -> bytes:

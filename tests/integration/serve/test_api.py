@@ -19,7 +19,13 @@ from tests.conftest import run_charter
 from tests.integration.conftest import AS_OF
 from tests.integration.serve.conftest import Served, running_server
 
-ADMIN_PATHS = {"/api/v1/tokens", "/api/v1/tokens/{token_id}", "/api/v1/audit-log"}
+ADMIN_PATHS = {
+    "/api/v1/tokens",
+    "/api/v1/tokens/{token_id}",
+    "/api/v1/audit-log",
+    "/api/v1/webhooks",
+    "/api/v1/webhooks/{webhook_id}",
+}
 EDITOR_PATHS = {"/api/v1/escalations/{escalation}/acknowledge"}
 INGEST_PATHS = {"/api/v1/events/deployments", "/api/v1/events/incidents"}
 
@@ -32,7 +38,7 @@ def operations(served: Served) -> list[tuple[str, str]]:
 
 
 def _call(client: httpx.Client, method: str, path: str) -> httpx.Response:
-    concrete = path.replace("{token_id}", "1").replace("{escalation}", "ESC001-0000000000")
+    concrete = path.replace("{token_id}", "1").replace("{webhook_id}", "1").replace("{escalation}", "ESC001-0000000000")
     body = {"name": "x", "role": "viewer", "reason": "x"} if method == "POST" else None
     return client.request(method, concrete, json=body)
 

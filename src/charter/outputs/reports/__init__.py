@@ -33,6 +33,7 @@ LAYOUTS: dict[str, str] = {
     "audit-log": "charter.outputs.reports.tokens:audit_document",
     "overview": "charter.outputs.reports.overview:overview_document",
     "components": "charter.outputs.reports.tokens:components_document",
+    "webhooks": "charter.outputs.reports.webhooks:webhooks_document",
 }
 
 
