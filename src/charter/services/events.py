@@ -25,9 +25,9 @@ from charter.sources.event_records import (
 )
 from charter.sources.incidents.common import IncidentImportOptions, service_components
 from charter.store.database import Store
-from charter.store.deployments import write_deployments
-from charter.store.event_receipts import claim_message, received_event_ids, record_event_ids
-from charter.store.incidents import write_incidents
+from charter.store.deployments import write_deployments_in_statements
+from charter.store.event_receipts import claim_message, record_new_event_ids
+from charter.store.incidents import write_incidents_in_statements
 from charter.store.tokens import append_audit
 
 JSON_TYPES = ("application/json",)
@@ -113,11 +113,9 @@ def ingest_events(
     with store.transaction() as connection:
         if signed is not None and not claim_message(connection, signed[0], signed[1], now):
             raise EventsRefused(409, f"message {signed[0]!r} was received before with this signature: a replay")
-        ids = [event.event_id for event in parsed.events]
-        known = received_event_ids(connection, kind.value, ids)
-        new = [event for event in parsed.events if event.event_id not in known]
+        fresh = record_new_event_ids(connection, kind.value, [event.event_id for event in parsed.events], now)
+        new = [event for event in parsed.events if event.event_id in fresh]
         _write(connection, kind, [event.record for event in new])
-        record_event_ids(connection, kind.value, [event.event_id for event in new], now)
         if new:
             append_audit(connection, now, actor, f"events.{kind.value}", f"{len(new)} new", _summary(new))
     return IngestOutcome(kind, len(parsed.events), len(new), len(parsed.events) - len(new))
@@ -127,9 +125,9 @@ def _write(connection: Connection, kind: EventKind, records: list[Any]) -> None:
     if not records:
         return
     if kind is EventKind.deployments:
-        write_deployments(connection, records)
+        write_deployments_in_statements(connection, records)
     else:
-        write_incidents(connection, records, IMPORTED_FROM)
+        write_incidents_in_statements(connection, records, IMPORTED_FROM)
 
 
 def _summary(new: Sequence[Any]) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from charter.store.schema import event_receipts, webhook_messages
@@ -16,22 +17,16 @@ from charter.store.schema import event_receipts, webhook_messages
 _CHUNK = 500
 
 
-def received_event_ids(connection: Connection, kind: str, event_ids: Sequence[str]) -> set[str]:
-    """The ones of `event_ids` already received for `kind`."""
-    found: set[str] = set()
-    for chunk in _chunks(event_ids):
-        query = select(event_receipts.c.event_id).where(
-            event_receipts.c.kind == kind, event_receipts.c.event_id.in_(chunk)
-        )
-        found.update(connection.execute(query).scalars())
-    return found
-
-
-def record_event_ids(connection: Connection, kind: str, event_ids: Sequence[str], at: datetime) -> None:
-    """Note these (new) event ids as received."""
-    if event_ids:
-        rows = [{"kind": kind, "event_id": event_id, "received_at": at} for event_id in event_ids]
-        connection.execute(insert(event_receipts), rows)
+def record_new_event_ids(connection: Connection, kind: str, event_ids: Sequence[str], at: datetime) -> set[str]:
+    """Note these event ids as received and return the ones that were new: INSERT ... ON CONFLICT
+    DO NOTHING RETURNING, on SQLite and PostgreSQL alike, batched by SQLAlchemy into multi-row
+    statements ("insertmanyvalues")."""
+    if not event_ids:
+        return set()
+    insert_into = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert_into(event_receipts).on_conflict_do_nothing().returning(event_receipts.c.event_id)
+    rows = [{"kind": kind, "event_id": event_id, "received_at": at} for event_id in event_ids]
+    return set(connection.execute(statement, rows).scalars())
 
 
 def count_event_receipts(connection: Connection, kind: str) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from charter.model.imported_incident import ImportedIncident
 from charter.model.incident import ActionItem, Incident
-from charter.store.deployments import stored_utc, upsert_all
+from charter.store.deployments import stored_utc, upsert_all, upsert_in_statements
 from charter.store.schema import incidents
 
 KEYS = ("source", "source_id")
@@ -23,6 +23,15 @@ def write_incidents(connection: Connection, records: Iterable[ImportedIncident],
     """Insert or update each incident by (source, source id); returns how many records were written."""
     now = datetime.now(UTC)
     return upsert_all(connection, incidents, KEYS, (_row(record, imported_from, now) for record in records))
+
+
+def write_incidents_in_statements(
+    connection: Connection, records: Iterable[ImportedIncident], imported_from: str
+) -> int:
+    """`write_incidents` in multi-row statements (one round trip per chunk), for a webhook's batch."""
+    now = datetime.now(UTC)
+    rows = (_row(record, imported_from, now) for record in records)
+    return upsert_in_statements(connection, incidents, KEYS, rows)
 
 
 def read_imported_incidents(
