@@ -277,9 +277,14 @@ def _snapshot(context: Context, as_of: datetime) -> RecordedSnapshot:
     store = context.required_store()
     values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
     register = register_states(build_register(context.estate, as_of.date()))
+    from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
+
+    before = target_states(context) if target_events_wanted(context) else None  # webhooks out
     with store.transaction() as connection:
         taken_at = as_of.replace(microsecond=0)
         recorded = record_snapshot(connection, taken_at, context.estate.commit, values, register)
         if recorded.added:  # told to webhook subscribers in the same transaction (services/webhooks.py)
             emit_snapshot_created(connection, recorded.snapshot_id, taken_at, context.estate.commit)
-        return recorded
+    if before is not None and recorded.added:
+        emit_target_changes(context, before, taken_at)
+    return recorded

@@ -188,10 +188,34 @@ def test_the_server_delivers_what_the_outbox_held_before_it_started(
 def test_escalations_and_a_new_snapshot_emit_their_events(demo: Path, tmp_path: Path) -> None:
     root = copy_demo(demo, tmp_path)
     env = {"CHARTER_DATABASE_URL": ""}
-    events = ["--event", "escalation.opened", "--event", "snapshot.created", "--allow-private"]
+    events = ["--event", "escalation.opened", "--event", "snapshot.created", "--event", "target.status_changed"]
+    events.append("--allow-private")
     assert run_charter("webhook", "add", "http://127.0.0.1:9/x", *events, "--repo", str(root), env=env).exit_code == 0
     assert run_charter("escalations", "--repo", str(root), "--as-of", AS_OF, env=env).exit_code in (0, 1)
     assert run_charter("sync", "--repo", str(root), "--as-of", "2026-11-02", "--quiet", env=env).exit_code == 0
     with open_store(root) as store, store.engine.connect() as connection:
         queued = [row.event_type for row in connection.execute(select(webhook_outbox.c.event_type))]
     assert "escalation.opened" in queued and queued.count("snapshot.created") == 1
+
+
+def test_a_target_whose_status_moved_is_an_event(demo: Path, tmp_path: Path) -> None:
+    from charter.services.context import load_context
+    from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
+
+    root = copy_demo(demo, tmp_path)
+    with open_store(root) as store:
+        context = load_context(root, store)
+        assert not target_events_wanted(context)
+        add_subscription(store, "http://127.0.0.1:9/x", ["target.status_changed"], allow_private=True)
+        assert target_events_wanted(context)
+        now = target_states(context)
+        assert now, "the demo organisation has targets with snapshots"
+        before = {key: "no data" if status != "no data" else "met" for key, status in now.items()}
+        before[("a goal no longer in the file", "x", 0)] = "met"
+        assert emit_target_changes(context, before, datetime.now(UTC)) == len(now)
+        assert emit_target_changes(context, dict(now), datetime.now(UTC)) == 0
+        with store.engine.connect() as connection:
+            payloads = [json.loads(row.payload) for row in connection.execute(select(webhook_outbox.c.payload))]
+    changed = payloads[0]["data"]
+    assert payloads[0]["type"] == "target.status_changed"
+    assert changed["to"] == now[(changed["goal"], changed["metric"], changed["index"])] != changed["from"]
