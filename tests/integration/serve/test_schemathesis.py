@@ -15,8 +15,15 @@ from tests.integration.serve.conftest import Served
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis import GenerationMode  # noqa: E402
 
-# What a viewer may not do: an admin's token and audit routes, an editor's acknowledgement.
-ABOVE_VIEWER = ("/api/v1/tokens", "/api/v1/audit-log", "/api/v1/escalations/{escalation}/acknowledge")
+# What a viewer may not do: an admin's token, audit and webhook routes, an editor's acknowledgement,
+# posting events (ingest).
+ABOVE_VIEWER = (
+    "/api/v1/tokens",
+    "/api/v1/audit-log",
+    "/api/v1/escalations/{escalation}/acknowledge",
+    "/api/v1/webhooks",
+    "/api/v1/events/",
+)
 EXAMPLES = 12
 
 
