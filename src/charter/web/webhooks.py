@@ -74,4 +74,6 @@ async def deliver_forever(app: FastAPI) -> None:
                     continue  # more may be due at once
             except CharterError as error:
                 LOG.warning("webhooks: the outbox cannot be read now: %s", error)
+            except Exception:  # the worker outlives a failed round (a dropped connection); it is logged
+                LOG.exception("webhooks: a delivery round failed; trying again")
             await asyncio.sleep(every)
