@@ -5,16 +5,17 @@ see no other writer in between."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from charter.store.schema import event_receipts, webhook_messages
 
-_CHUNK = 500
+# Twice Standard Webhooks' 5 minutes of tolerance.
+FORGET_AFTER = timedelta(minutes=10)
 
 
 def record_new_event_ids(connection: Connection, kind: str, event_ids: Sequence[str], at: datetime) -> set[str]:
@@ -29,17 +30,12 @@ def record_new_event_ids(connection: Connection, kind: str, event_ids: Sequence[
     return set(connection.execute(statement, rows).scalars())
 
 
-def count_event_receipts(connection: Connection, kind: str) -> int:
-    from sqlalchemy import func
-
-    query = select(func.count()).select_from(event_receipts).where(event_receipts.c.kind == kind)
-    return int(connection.execute(query).scalar_one())
-
-
 def claim_message(connection: Connection, message_id: str, signed_at: int, at: datetime) -> bool:
     """Note a signed message; False when this message id came before with this very timestamp (a
     replay of the same signature). A sender's retry signs again with a new timestamp: it is noted,
     and its events, already received, change nothing."""
+    # A signature older than the tolerance is refused by its timestamp, so older notes can go.
+    connection.execute(delete(webhook_messages).where(webhook_messages.c.received_at < at - FORGET_AFTER))
     known = connection.execute(
         select(webhook_messages.c.signed_at).where(webhook_messages.c.message_id == message_id)
     ).scalar_one_or_none()
@@ -54,8 +50,3 @@ def claim_message(connection: Connection, message_id: str, signed_at: int, at: d
         .values(signed_at=signed_at, received_at=at)
     )
     return True
-
-
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
