@@ -87,6 +87,17 @@ REPORTS: dict[str, list[str]] = {
     "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
     "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
     "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
+    "plan.json": ["plan", "--as-of", AS_OF, "--format", "json"],
+    "plan.md": ["plan", "--as-of", AS_OF, "--format", "markdown"],
+    "plan-scenario.json": [
+        "plan",
+        "--as-of",
+        AS_OF,
+        "--scenario",
+        "{repo}/scenarios/hiring-freeze.yaml",
+        "--format",
+        "json",
+    ],
 }
 
 
@@ -94,7 +105,7 @@ EXIT_CODES: dict[str, int] = {}  # every report exits 0 on the demo
 
 
 def _output(demo: Path, name: str) -> str:
-    arguments = REPORTS[name]
+    arguments = [argument.replace("{repo}", str(demo)) for argument in REPORTS[name]]
     command = [*arguments, "--repo", str(demo)] if arguments[0] not in ("rules", "metrics") else arguments
     result = run_charter(*command, env={"CHARTER_DATABASE_URL": "", "COLUMNS": "200"})
     assert result.exit_code == EXIT_CODES.get(name, 0), result.output
