@@ -27,8 +27,10 @@ from charter.model.codes import Codes
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.errors import UsageError
+from charter.model.escalation_ledger import LedgerUpdate
 from charter.model.organization import Policies
 from charter.services.context import Context
+from charter.services.escalations import record_escalations
 from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
 from charter.services.imports_sli import pull_sli
@@ -73,6 +75,7 @@ class SyncSummary:
     components_linked: int = 0
     snapshot_id: int | None = None
     snapshot_added: bool = True  # False: the snapshot before held the same, and is kept
+    escalations: LedgerUpdate | None = None  # what opened and resolved in the escalations ledger
 
 
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
@@ -138,6 +141,7 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
     diagnostics.extend(_pull_sli(context, until))
     recorded = _snapshot(context, until)
     summary.snapshot_id, summary.snapshot_added = recorded.snapshot_id, recorded.added
+    summary.escalations = record_escalations(context, until, options.as_of)
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
 
