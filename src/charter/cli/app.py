@@ -15,6 +15,7 @@ from charter.cli import (
     delivery,
     incidents,
     plan,
+    report,
     risks,
     scaffold,
     scorecard,
@@ -63,6 +64,7 @@ app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
+app.command("report")(report.report_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 

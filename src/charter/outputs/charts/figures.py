@@ -13,7 +13,7 @@ from charter.outputs.charts.svg import draw_svg
 from charter.outputs.document import HTML, Column, Figure, TableBlock, only
 from charter.outputs.html import printable
 
-WIDTH = 560
+WIDTH = 440
 HEIGHT = 200
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; vl-convert fetches nothing
 
@@ -83,7 +83,7 @@ def trend_figure(
                 "encoding": {"y": {"field": "target", "type": "quantitative"}},
             }
         )
-    spec = _spec(title, {"values": values}, {"layer": layers})
+    spec = _spec({"values": values}, {"layer": layers})
     series = sorted({point.series for point in points})
     text = description or _trend_description(title, series, points, target)
     rows = [
@@ -103,7 +103,7 @@ def bar_figure(chart_id: str, title: str, unit: str, bars: Sequence[Bar], descri
     }
     if any(bar.group for bar in bars):
         encoding["color"] = {"field": "group", "type": "nominal", "title": None}
-    spec = _spec(title, {"values": values}, {"mark": "bar", "encoding": encoding}, height=max(60, 18 * len(bars)))
+    spec = _spec({"values": values}, {"mark": "bar", "encoding": encoding}, height=max(60, 18 * len(bars)))
     text = description or f"{title}: {len(bars)} bars, " + "; ".join(
         f"{bar.label} {_number(bar.value)}" for bar in bars[:8]
     )
@@ -138,7 +138,7 @@ def heat_map_figure(chart_id: str, title: str, cells: Sequence[HeatCell], levels
         },
         {"mark": {"type": "text", "fontSize": 13}, "encoding": {**encoding, "text": {"field": "count"}}},
     ]
-    spec = _spec(title, {"values": values}, {"layer": layers}, width=260, height=220)
+    spec = _spec({"values": values}, {"layer": layers}, width=260, height=220)
     occupied = [cell for cell in cells if cell.count]
     text = f"{title}: {sum(cell.count for cell in cells)} risks; " + "; ".join(
         f"{cell.count} at likelihood {cell.likelihood}, impact {cell.impact} ({cell.level})" for cell in occupied
@@ -160,12 +160,10 @@ def _kind(point: TrendPoint) -> str:
     return "projected" if point.projected else "measured"
 
 
-def _spec(
-    title: str, data: dict[str, Any], body: dict[str, Any], width: int = WIDTH, height: int = HEIGHT
-) -> dict[str, Any]:
+def _spec(data: dict[str, Any], body: dict[str, Any], width: int = WIDTH, height: int = HEIGHT) -> dict[str, Any]:
+    """The specification's frame; the title is the figure's caption, not drawn twice."""
     return {
         "$schema": SCHEMA,
-        "title": printable(title),
         "width": width,
         "height": height,
         "data": data,

@@ -1,0 +1,169 @@
+"""`charter report`'s view: the strategy document made from one snapshot and the strategy files, one
+part per section. A section whose data does not exist yet (no service computes it, or the store
+holds none) says so in `unavailable`; a value with no data is null, never 0."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from charter.outputs.views.base import IsoDate, IsoDateTime, ReportView, View
+from charter.outputs.views.controls import ObligationCoverage
+from charter.outputs.views.plan import PlanReport
+from charter.outputs.views.risks import RiskRegisterReport
+from charter.outputs.views.scorecard import Rollup
+
+
+class ReportSource(View):
+    """What the document was made from, so it can be made again to the byte."""
+
+    organization: str
+    snapshot: int
+    taken_at: IsoDateTime
+    strategy_commit: str | None  # the strategy repository's commit the snapshot was taken at
+    snapshot_charter_version: str  # the Charter that took the snapshot
+    charter_version: str  # the Charter that wrote this document
+    period_start: IsoDate  # the period decisions (and the review) are read for
+    period_end: IsoDate
+
+
+class TrendPoint(View):
+    day: IsoDate
+    value: float | None  # None: the snapshot had no data for it
+
+
+class MetricTrend(View):
+    """One metric's values at one scope over the snapshots up to the document's."""
+
+    metric: str
+    scope: str
+    unit: str
+    points: list[TrendPoint]
+
+
+class ScopeValues(View):
+    """A scope's values of a section's metrics in the document's snapshot; null: no data."""
+
+    scope: str
+    values: dict[str, float | None]
+    bands: dict[str, str | None] = {}  # DORA band by metric, for the delivery section
+
+
+class MetricSection(View):
+    """A section measured from the snapshot: the organisation's values, each team's, and trends."""
+
+    unavailable: str | None = None  # why the section is empty
+    metrics: list[str]
+    units: dict[str, str]
+    organization: ScopeValues | None
+    teams: list[ScopeValues]
+    trends: list[MetricTrend]
+
+
+class TargetView(View):
+    goal: str
+    metric: str
+    scope: str  # as written: `org`, `team:payments`, `tier:1`
+    op: str
+    value: str  # as written in charter.yaml
+    target_value: float | None  # in the metric's unit; None when it cannot be read as one
+    by: IsoDate | None
+    unit: str | None
+    measured: float | None  # the snapshot's value at this scope; None: no data or a scope not in snapshots
+    status: str | None  # on-track | at-risk | off-track | met ...; None: not computed (see `statusUnavailable`)
+    trend: list[TrendPoint]
+
+
+class GoalView(View):
+    goal: str
+    description: str
+    targets: list[TargetView]
+
+
+class GoalsSection(View):
+    goals: list[GoalView]
+    status_unavailable: str | None  # why target statuses are missing, while they are
+
+
+class PendingSection(View):
+    """A section whose data Charter does not compute yet."""
+
+    unavailable: str
+
+
+class SloBudget(View):
+    slo: str
+    component: str | None
+    objective: float
+    attainment: float | None
+    budget_remaining: float | None  # share of the error budget left; None: no data
+    exhausted: bool
+
+
+class ReliabilitySection(View):
+    budgets_unavailable: str | None
+    budgets: list[SloBudget]  # lowest budget first
+    incidents: MetricSection
+
+
+class SecuritySection(View):
+    exposure: MetricSection
+    controls: list[ObligationCoverage]
+
+
+class RisksSection(View):
+    unavailable: str | None
+    risk_register: RiskRegisterReport | None
+
+
+class RoadmapSection(View):
+    unavailable: str | None
+    plan: PlanReport | None
+
+
+class StandardRollup(View):
+    standard: str
+    title: str
+    levels: list[str]
+    by_team: list[Rollup]
+
+
+class StandardsSection(View):
+    standards: list[StandardRollup]
+
+
+class DecisionView(View):
+    decision: str
+    title: str
+    status: str | None
+    date: IsoDate | None
+
+
+class DecisionsSection(View):
+    decisions: list[DecisionView]  # dated inside the period, oldest first
+
+
+class SummaryFigure(View):
+    """One line of the executive summary: what, its value as read, and the section it comes from."""
+
+    label: str
+    value: str
+    section: str
+
+
+class StrategyReport(ReportView):
+    report: ClassVar[str] = "strategy-report"
+
+    source: ReportSource
+    summary: list[SummaryFigure]
+    goals: GoalsSection
+    health: PendingSection
+    escalations: PendingSection
+    delivery: MetricSection
+    reliability: ReliabilitySection
+    security: SecuritySection
+    risks: RisksSection
+    roadmap: RoadmapSection
+    standards: StandardsSection
+    code_health: MetricSection
+    decisions: DecisionsSection
+    review: PendingSection | None  # with --since only

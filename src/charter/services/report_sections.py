@@ -1,0 +1,320 @@
+"""The sections of `charter report`, one function each, over a context whose clock is the
+snapshot's time: measured sections read the snapshot's values and the trends (never the raw
+events), the others the strategy files through the existing use cases. A section whose data is not
+computed yet returns a `PendingSection` saying so: wiring it later is changing one function."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from charter.analysis.checks.scorecard import build_scorecards
+from charter.analysis.delivery.bands import (
+    CHANGE_FAILURE_RATE,
+    DEPLOYMENT_DAYS_PER_MONTH,
+    DEPLOYMENT_DAYS_PER_WEEK,
+    LEAD_TIME_P50,
+    RECOVERY_TIME_P50,
+    band,
+    deployment_frequency_bands,
+)
+from charter.analysis.metrics import METRICS, parse_metric_value
+from charter.model.errors import CharterError
+from charter.model.metric_values import ORGANIZATION_KIND, ScopedPoint, Snapshot
+from charter.model.organization import Goal, Target
+from charter.model.refs import parse_ref
+from charter.outputs.views import strategy as view
+from charter.outputs.views.scorecard import Rollup
+from charter.services.context import Context
+from charter.services.controls import ControlsQuery, controls_report
+from charter.services.metric_values import snapshot_metric_values
+from charter.services.plan import PlanQuery, plan_report
+from charter.services.risks import RisksQuery, risk_register_report
+from charter.services.slo_status import slo_statuses
+from charter.services.slo_status_views import slo_status_view
+from charter.services.store_reads import reading_store
+
+DELIVERY_METRICS = (
+    "delivery.deployment_frequency.per_day",
+    DEPLOYMENT_DAYS_PER_WEEK,
+    DEPLOYMENT_DAYS_PER_MONTH,
+    LEAD_TIME_P50,
+    "delivery.lead_time_for_changes.p90",
+    CHANGE_FAILURE_RATE,
+    RECOVERY_TIME_P50,
+    "delivery.deployment_rework_rate",
+)
+INCIDENT_METRICS = (
+    "reliability.incidents.count",
+    "reliability.incidents.sev1_count",
+    "reliability.mtta.p50",
+    "reliability.mttr.p50",
+    "reliability.repeat_incidents",
+    "reliability.postmortem_completion",
+    "reliability.action_items_overdue",
+)
+SECURITY_METRICS = (
+    "security.findings.open_critical",
+    "security.findings.open_high",
+    "security.findings.open",
+    "security.findings.overdue",
+    "security.findings.priority_act",
+    "security.findings.priority_attend",
+    "security.kev_exposed",
+    "security.access_control_gaps",
+)
+CODE_HEALTH_METRICS = (
+    "code_health.hotspot_count",
+    "code_health.bus_factor",
+    "code_health.knowledge_concentration",
+    "code_health.author_turnover",
+    "code_health.agent_change_share",
+)
+# The metrics whose trend each section draws, per team and for the organisation.
+TRENDS = {
+    "delivery": (LEAD_TIME_P50, DEPLOYMENT_DAYS_PER_WEEK, CHANGE_FAILURE_RATE),
+    "incidents": ("reliability.incidents.count", "reliability.mttr.p50"),
+    "security": ("security.findings.open_critical", "security.findings.open_high", "security.kev_exposed"),
+    "code_health": ("code_health.hotspot_count",),
+}
+TRENDED_TEAMS = 8  # a trend chart shows the organisation and at most this many teams
+
+
+def trend_metrics(organization: Context) -> list[str]:
+    """Every metric a trend of the document reads: the sections' and the goals' targets'."""
+    targets = [target.metric for goal in _goals(organization) for target in goal.targets]
+    return sorted({*(metric for metrics in TRENDS.values() for metric in metrics), *targets})
+
+
+class Series:
+    """The trends read from the snapshots, by metric and stored scope."""
+
+    def __init__(self, points: Sequence[ScopedPoint]) -> None:
+        self.points: dict[tuple[str, str], list[view.TrendPoint]] = defaultdict(list)
+        for item in points:
+            point = view.TrendPoint(day=item.point.taken_at.date(), value=item.point.value)
+            self.points[(item.metric, item.scope_ref)].append(point)
+
+    def of(self, metric: str, scope: str) -> list[view.TrendPoint]:
+        return list(self.points.get((metric, scope), []))
+
+
+def _goals(context: Context) -> list[Goal]:
+    organization = context.estate.organization
+    return list(organization.spec.goals) if organization else []
+
+
+def _values_by_scope(snapshot: Snapshot, metrics: Sequence[str]) -> dict[tuple[str, str], dict[str, float | None]]:
+    wanted = set(metrics)
+    by_scope: dict[tuple[str, str], dict[str, float | None]] = defaultdict(dict)
+    for item in snapshot.values:
+        if item.metric in wanted and item.scope_kind in ("team", "org"):
+            by_scope[(item.scope_kind, item.scope_ref)][item.metric] = item.value
+    return by_scope
+
+
+def metric_section(
+    context: Context, snapshot: Snapshot, series: Series, metrics: Sequence[str], trended: Sequence[str], what: str
+) -> view.MetricSection:
+    """The snapshot's values of `metrics` for the organisation and every team, and trends of
+    `trended` for the organisation and the teams with the most to show."""
+    by_scope = _values_by_scope(snapshot, metrics)
+    units = {metric: METRICS[metric].unit.value for metric in metrics if metric in METRICS}
+    organization_values = next((values for (kind, _), values in by_scope.items() if kind == "org"), None)
+    teams = [
+        view.ScopeValues(scope=ref, values=values) for (kind, ref), values in sorted(by_scope.items()) if kind == "team"
+    ]
+    organization = (
+        view.ScopeValues(scope=context.organization_name, values=organization_values) if organization_values else None
+    )
+    shown = _busiest(teams, trended[0]) if trended else []
+    trends = [
+        view.MetricTrend(metric=metric, scope=scope, unit=units.get(metric, ""), points=series.of(metric, scope))
+        for metric in trended
+        for scope in [*([context.organization_name] if organization else []), *shown]
+        if series.of(metric, scope)
+    ]
+    unavailable = None if by_scope else f"the snapshot holds no {what} values: import them and run `charter sync`"
+    return view.MetricSection(
+        unavailable=unavailable,
+        metrics=list(metrics),
+        units=units,
+        organization=organization,
+        teams=teams,
+        trends=trends,
+    )
+
+
+def _busiest(teams: Sequence[view.ScopeValues], metric: str) -> list[str]:
+    measured = [team for team in teams if team.values.get(metric) is not None]
+    ranked = sorted(measured, key=lambda team: (-(team.values[metric] or 0.0), team.scope))
+    return [team.scope for team in ranked[:TRENDED_TEAMS]]
+
+
+def delivery_section(context: Context, snapshot: Snapshot, series: Series) -> view.MetricSection:
+    """DORA's five metrics per team and for the organisation, with their bands, and their trends."""
+    section = metric_section(context, snapshot, series, DELIVERY_METRICS, TRENDS["delivery"], "delivery")
+
+    def banded(scope: view.ScopeValues) -> view.ScopeValues:
+        values = scope.values
+        bands = {
+            metric: band(metric, values.get(metric))
+            for metric in (LEAD_TIME_P50, CHANGE_FAILURE_RATE, RECOVERY_TIME_P50)
+        }
+        bands |= deployment_frequency_bands(values.get(DEPLOYMENT_DAYS_PER_WEEK), values.get(DEPLOYMENT_DAYS_PER_MONTH))
+        return scope.model_copy(update={"bands": bands})
+
+    return section.model_copy(
+        update={
+            "organization": banded(section.organization) if section.organization else None,
+            "teams": [banded(team) for team in section.teams],
+        }
+    )
+
+
+def _target_scope(context: Context, target: Target) -> tuple[str, str | None]:
+    """How the target's scope is written, and the stored scope its snapshot value is at (None:
+    snapshots hold no value at such a scope, as for a tier)."""
+    scope = target.scope
+    if scope.tier is not None:
+        return f"tier:{scope.tier}", None
+    for kind, name in (("group", scope.team), ("system", scope.system), ("component", scope.component)):
+        if name is not None:
+            reference = parse_ref(name, default_kind=kind).short
+            return reference, reference
+    return ORGANIZATION_KIND, context.organization_name
+
+
+def goals_section(context: Context, snapshot: Snapshot, series: Series) -> view.GoalsSection:
+    """Every goal and target with the snapshot's value at its scope and its trend. Target
+    statuses (on track, at risk, with a projection) come from the targets use case once it lands."""
+    values = {(item.metric, item.scope_ref): item.value for item in snapshot.values}
+    goals = []
+    for goal in _goals(context):
+        targets = []
+        for target in goal.targets:
+            written, stored = _target_scope(context, target)
+            metric = METRICS.get(target.metric)
+            try:
+                target_value = parse_metric_value(metric, target.value) if metric else None
+            except ValueError:
+                target_value = None
+            targets.append(
+                view.TargetView(
+                    goal=goal.id,
+                    metric=target.metric,
+                    scope=written,
+                    op=target.op,
+                    value=str(target.value),
+                    target_value=target_value,
+                    by=target.by,
+                    unit=metric.unit.value if metric else None,
+                    measured=values.get((target.metric, stored)) if stored else None,
+                    status=None,
+                    trend=series.of(target.metric, stored) if stored else [],
+                )
+            )
+        goals.append(view.GoalView(goal=goal.id, description=goal.description, targets=targets))
+    return view.GoalsSection(
+        goals=goals, status_unavailable="target statuses are not computed yet: this section shows values only"
+    )
+
+
+def health_section() -> view.PendingSection:
+    """Health by area and team: the assessment (`charter assess`), when it lands."""
+    return view.PendingSection(unavailable="the health assessment (`charter assess`) is not available yet")
+
+
+def escalations_section() -> view.PendingSection:
+    """What must be escalated (`charter escalations`), when it lands."""
+    return view.PendingSection(unavailable="escalations (`charter escalations`) are not available yet")
+
+
+def review_section(since: date) -> view.PendingSection:
+    """What moved since `since` (`charter review`), when it lands."""
+    return view.PendingSection(
+        unavailable=f"the review since {since.isoformat()} (`charter review`) is not available yet"
+    )
+
+
+def reliability_section(context: Context, snapshot: Snapshot, series: Series) -> view.ReliabilitySection:
+    """Error budgets at the snapshot's time (read from the SLI rollups), and incidents per team."""
+    incidents = metric_section(context, snapshot, series, INCIDENT_METRICS, TRENDS["incidents"], "incident")
+    if not context.estate.slos:
+        return view.ReliabilitySection(
+            budgets_unavailable="no SLO is defined in slos/", budgets=[], incidents=incidents
+        )
+    with reading_store():
+        status = slo_status_view(slo_statuses(context, context.required_store(), snapshot.taken_at))
+    budgets = [
+        view.SloBudget(
+            slo=item.slo,
+            component=item.component,
+            objective=item.objective,
+            attainment=item.attainment,
+            budget_remaining=item.error_budget.remaining,
+            exhausted=item.error_budget.exhausted,
+        )
+        for item in status.slos
+    ]
+    budgets.sort(key=lambda item: (item.budget_remaining is None, item.budget_remaining or 0.0, item.slo))
+    return view.ReliabilitySection(budgets_unavailable=None, budgets=budgets, incidents=incidents)
+
+
+def security_section(context: Context, snapshot: Snapshot, series: Series) -> view.SecuritySection:
+    """Exposure per team from the snapshot, and control coverage per obligation on its day."""
+    exposure = metric_section(context, snapshot, series, SECURITY_METRICS, TRENDS["security"], "security")
+    controls = controls_report(context, ControlsQuery(as_of=snapshot.taken_at.date())).view
+    obligations = [item.model_copy(update={"requirements": []}) for item in controls.obligations]
+    return view.SecuritySection(exposure=exposure, controls=obligations)
+
+
+def risks_section(context: Context, snapshot: Snapshot) -> view.RisksSection:
+    """The register on the snapshot's day: heat map, above appetite, mitigations funded or not."""
+    if not context.estate.risks:
+        return view.RisksSection(unavailable="no Risk is defined in risks/", risk_register=None)
+    return view.RisksSection(
+        unavailable=None, risk_register=risk_register_report(context, RisksQuery(snapshot.taken_at.date()))
+    )
+
+
+def roadmap_section(context: Context) -> view.RoadmapSection:
+    """The plan the capacity allows, by quarter and team, and what did not fit and what it costs."""
+    try:
+        plan = plan_report(context, PlanQuery())
+    except CharterError as error:  # no Capacity, no initiative: the document goes on without a plan
+        return view.RoadmapSection(unavailable=f"no plan: {error}", plan=None)
+    return view.RoadmapSection(unavailable=None, plan=plan)
+
+
+def standards_section(context: Context, snapshot: Snapshot) -> view.StandardsSection:
+    """Each Standard's levels by team, judged with the snapshot's metric values."""
+    cards = build_scorecards(context.estate, snapshot_metric_values(snapshot))
+    return view.StandardsSection(
+        standards=[
+            view.StandardRollup(
+                standard=card.standard.ref.short,
+                title=card.standard.spec.title or card.standard.metadata.name,
+                levels=card.standard.spec.levels,
+                by_team=[Rollup(group=item.group, total=item.total, at_least=item.at_least) for item in card.by_team],
+            )
+            for card in cards
+        ]
+    )
+
+
+def code_health_section(context: Context, snapshot: Snapshot, series: Series) -> view.MetricSection:
+    """Hotspots, bus factor, knowledge concentration and turnover per team."""
+    return metric_section(context, snapshot, series, CODE_HEALTH_METRICS, TRENDS["code_health"], "code health")
+
+
+def decisions_section(context: Context, start: date, end: date) -> view.DecisionsSection:
+    """The decision records dated inside the period."""
+    dated = [item for item in context.estate.decisions.values() if item.date is not None and start <= item.date <= end]
+    dated.sort(key=lambda item: (item.date or start, item.id))
+    return view.DecisionsSection(
+        decisions=[
+            view.DecisionView(decision=item.id, title=item.title, status=item.status, date=item.date) for item in dated
+        ]
+    )
