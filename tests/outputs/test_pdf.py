@@ -17,7 +17,10 @@ from charter.outputs.pdf import pdf_of
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 
 # Each row's last cell wraps over several lines, so a page break could fall inside it.
-ROWS = [[f"row-{number:03d}", f"start-{number:03d} " + "words that wrap " * 12 + f"end-{number:03d}"] for number in range(90)]
+ROWS = [
+    [f"row-{number:03d}", f"start-{number:03d} " + "words that wrap " * 12 + f"end-{number:03d}"]
+    for number in range(90)
+]
 
 
 def _pages(tmp_path: Path, pdf: bytes) -> list[str]:
