@@ -124,3 +124,20 @@ def test_second_check_reads_the_parse_cache(tmp_path: Path, dialect: str, reques
     second = run_charter("check", "--repo", str(repo), "--format", "json", env=env)[:2]
     assert first[0] == 1 and second[0] == 0
     assert _cached_rows(url, repo) == 4
+
+
+def test_check_prints_one_line_per_diagnostic_by_default_and_annotations_on_request(tmp_path: Path) -> None:
+    write_repo(tmp_path, FLAWED)
+    default = run_charter("check", "--repo", str(tmp_path), "--select", "REL001")
+    assert default.exit_code == 1
+    first, hint = default.stdout.splitlines()[:2]
+    assert first.startswith("catalog/svc.yaml:1:1: REL001 tier-1 service component:svc has no SLO")
+    assert hint.startswith("    hint: ")
+    assert default.stdout.splitlines()[-1] == "Found 1 error, 0 warnings, 0 info in 1 file."
+    github = run_charter(
+        "check", "--repo", str(tmp_path), "--select", "REL001", "-f", "github", env={"GITHUB_WORKSPACE": str(tmp_path)}
+    )
+    assert github.stdout.startswith("::error file=catalog/svc.yaml,line=1,col=1,title=REL001 ")
+    gitlab = run_charter("check", "--repo", str(tmp_path), "--select", "REL001", "-f", "gitlab")
+    assert [issue["check_name"] for issue in json.loads(gitlab.stdout)] == ["REL001"]
+    assert gitlab.exit_code == 1

@@ -170,3 +170,15 @@ def test_unreadable_file_is_a_diagnostic_not_a_traceback(strategy: Path, tmp_pat
         "import", "deployments", str(missing), "--repo", str(strategy), env={"CHARTER_DATABASE_URL": ""}
     )[:2]
     assert code == 1 and "IMP001" in output and "No such file or directory" in output
+
+
+def test_fail_on_sets_which_diagnostics_exit_1(strategy: Path, database: dict[str, str], tmp_path: Path) -> None:
+    warned = write_lines(tmp_path / "warned.jsonl", record(id="w1", component="ledger"))
+    bad = write_lines(tmp_path / "bad.jsonl", record(id="b1", finished="last week"))
+
+    def exit_code(path: Path, fail_on: str) -> int:
+        arguments = ("import", "deployments", str(path), "--repo", str(strategy), "--fail-on", fail_on)
+        return run_charter(*arguments, env=database).exit_code
+
+    assert (exit_code(warned, "error"), exit_code(warned, "warning"), exit_code(warned, "never")) == (0, 1, 0)
+    assert (exit_code(bad, "error"), exit_code(bad, "never")) == (1, 0)

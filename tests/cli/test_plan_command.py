@@ -9,7 +9,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from charter.cli.app import app
-from tests.strategy import write_repo
+from tests.strategy import MINIMAL_ORGANIZATION, write_repo
+
+# The shape of the output, without the reliability policy (its default, 0.2, would put `second` first).
+NO_RELIABILITY_POLICY = MINIMAL_ORGANIZATION + "  policies: {minReliabilityAllocation: 0}\n"
 
 ROADMAP = """\
 apiVersion: charter.dev/v1
@@ -30,7 +33,7 @@ spec: {type: debt, owner: group:core, estimate: {teamWeeks: 6}, value: {business
 
 
 def test_plan_json_has_objective_gap_initiatives_and_tradeoffs(tmp_path: Path) -> None:
-    repo = write_repo(tmp_path, {"roadmap/plan.yaml": ROADMAP})
+    repo = write_repo(tmp_path, {"roadmap/plan.yaml": ROADMAP}, NO_RELIABILITY_POLICY)
     result = CliRunner().invoke(app, ["plan", "--repo", str(repo), "--quarters", "2027Q1..2027Q1", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -59,3 +62,15 @@ def test_a_bad_quarter_range_exits_2_with_the_fix(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["plan", "--repo", str(repo), "--quarters", "2027-Q1"])
     assert result.exit_code == 2
     assert "like 2027Q1..2027Q4" in result.output
+
+
+def test_the_default_reliability_policy_plans_the_debt_work_first(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"roadmap/plan.yaml": ROADMAP})
+    result = CliRunner().invoke(app, ["plan", "--repo", str(repo), "--quarters", "2027Q1..2027Q1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    delivered = {item["initiative"]: item["delivered"] for item in data["initiatives"]}
+    assert delivered == {"initiative:first": None, "initiative:second": "2027Q1"}
+    assert data["minReliabilityAllocation"] == 0.2
+    assert data["reliabilityShare"] == {"2027Q1": 0.6}
+    assert data["reliabilityShortfall"] == {}

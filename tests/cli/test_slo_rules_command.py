@@ -189,10 +189,8 @@ def test_a_hand_written_openslo_ratio_gets_rules(tmp_path: Path) -> None:
 
 
 def _found(text: str) -> set[tuple[str, str, int]]:
-    """(code, path, line) of every REL diagnostic in a command's table of diagnostics."""
-    return {
-        (code, path, int(line)) for path, line, code in re.findall(r"(slos/[\w.-]+):(\d+):\d+\s+\w+\s+(REL\d+)", text)
-    }
+    """(code, path, line) of every REL diagnostic in a command's diagnostics, one per line."""
+    return {(code, path, int(line)) for path, line, code in re.findall(r"(slos/[\w.-]+):(\d+):\d+: (REL\d+)", text)}
 
 
 def test_check_reports_every_slo_that_slo_rules_cannot_write(tmp_path: Path) -> None:

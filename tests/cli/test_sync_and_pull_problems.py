@@ -86,3 +86,14 @@ def test_an_slo_prometheus_cannot_count_per_minute_is_reported(tmp_path: Path) -
     env = {"CHARTER_DATABASE_URL": f"sqlite:///{tmp_path / 'charter.db'}"}
     result = runner.invoke(app, ["import", "sli", "--from-prometheus", "--repo", str(tmp_path)], env=env)
     assert "IMP016" in result.output and "Traceback" not in result.output
+
+
+def test_sync_prints_its_summary_on_stdout_and_says_how_to_give_it_facts(tmp_path: Path) -> None:
+    from tests.conftest import run_charter
+
+    write_repo(tmp_path, {"catalog/team.yaml": TEAM})
+    result = run_charter("sync", "--repo", str(tmp_path), "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "`spec.sources.git.roots`" in result.stdout and "charter import" in result.stdout
+    assert "deployments from release tags" in result.stdout
+    assert "deployments from release tags" not in result.stderr

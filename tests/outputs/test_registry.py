@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from charter.outputs import registry
+from charter.outputs import plugins
 from charter.outputs.interface import DiagnosticFormat, DiagnosticReport, OutputError
 from charter.outputs.json_format import JsonFormat
 from charter.outputs.registry import (
@@ -18,7 +18,7 @@ from charter.outputs.registry import (
     render_diagnostics,
 )
 
-BUILT_IN = ["json", "junit", "markdown", "sarif", "table"]
+BUILT_IN = ["github", "gitlab", "json", "junit", "markdown", "sarif", "table", "text"]
 
 
 def fake_entry_points(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
@@ -27,10 +27,10 @@ def fake_entry_points(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
     def entry_points(**selection: Any) -> EntryPoints:
         return fakes.select(**selection)
 
-    monkeypatch.setattr(registry, "entry_points", entry_points)
+    monkeypatch.setattr(plugins, "entry_points", entry_points)
 
 
-def test_registry_lists_the_five_built_in_formats() -> None:
+def test_registry_lists_the_built_in_formats() -> None:
     assert format_names() == BUILT_IN
     formats = diagnostic_formats()
     assert list(formats) == BUILT_IN
@@ -47,13 +47,23 @@ def test_every_format_renders_through_the_registry(name: str, report: Diagnostic
 
 
 def test_registry_rejects_an_unknown_format_naming_the_known_ones(report: DiagnosticReport) -> None:
-    with pytest.raises(OutputError, match=r"unknown diagnostic format 'yaml' \(known: json, junit, markdown"):
+    with pytest.raises(OutputError, match=r"unknown diagnostic format 'yaml' \(known: github, gitlab, json, junit"):
         render_diagnostics("yaml", report)
 
 
 def test_a_plugin_format_joins_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_entry_points(monkeypatch, custom="charter.outputs.json_format:JsonFormat")
-    assert diagnostic_formats() == {"custom": JsonFormat}
+    formats = diagnostic_formats()
+    assert formats["custom"] is JsonFormat
+    assert sorted(set(formats) - {"custom"}) == BUILT_IN
+
+
+def test_the_built_in_formats_need_no_installed_metadata_and_a_plugin_cannot_replace_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_entry_points(monkeypatch, table="charter.outputs.json_format:JsonFormat")
+    assert format_names() == BUILT_IN
+    assert diagnostic_format("table").__name__ == "TableFormat"
 
 
 @pytest.mark.parametrize(

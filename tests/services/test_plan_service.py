@@ -198,3 +198,29 @@ def test_a_bad_scenario_names_the_file(repo: Path, tmp_path: Path) -> None:
     scenario.write_text("capacity: {2027-Q2: {payments: 4}}\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad.yaml: capacity.2027-Q2"):
         _report(repo, PlanQuery(scenario=scenario))
+
+
+def test_a_scenario_moving_capacity_and_forcing_work_in_shows_the_cost_against_the_baseline(
+    repo: Path, tmp_path: Path
+) -> None:
+    scenario = tmp_path / "reorg.yaml"
+    scenario.write_text(
+        "description: platform lends payments a quarter's worth\n"
+        "move: [{from: platform, to: payments, teamWeeks: 5, quarters: [2027Q2]}]\n"
+        "force: {in: [initiative:payments-encryption]}\n",
+        encoding="utf-8",
+    )
+    baseline = _report(repo)
+    report = _report(repo, PlanQuery(scenario=scenario))
+    assert report.scenario is not None
+    assert report.scenario.baseline_objective == baseline.objective
+    assert report.scenario.value_change == report.objective - baseline.objective
+    changes = {item.initiative: (item.baseline, item.scenario) for item in report.scenario.changes}
+    assert changes == {"initiative:payments-encryption": (None, "2027Q2")}
+    assert report.scenario.applied == [
+        "5 team-weeks moved from platform to payments in 2027Q2",
+        "payments-encryption forced in",
+    ]
+    rows = {(row.team, row.quarter): row for row in report.capacity}
+    assert rows["payments", "2027Q2"].available == 13.0
+    assert rows["platform", "2027Q2"].available == 5.0

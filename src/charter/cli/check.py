@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, emit, warn
+from charter.cli.options import FailOn, OutputOption, RepoOption, colour_wanted, emit, warn
 from charter.model.diagnostics import Severity
 from charter.model.errors import GateFailed, UsageError
 from charter.outputs.interface import OutputError
 from charter.outputs.registry import format_names, render_diagnostics
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
 
 
 def _codes(values: list[str]) -> tuple[str, ...]:
@@ -30,8 +22,13 @@ def _codes(values: list[str]) -> tuple[str, ...]:
 def check_command(
     repo: RepoOption = None,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(format_names())}.")
-    ] = "table",
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"One of: {', '.join(format_names())} (text: one line per diagnostic, as linters print).",
+        ),
+    ] = "text",
     output: OutputOption = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest severity that fails the gate.")] = FailOn.error,
     select_codes: Annotated[
@@ -74,7 +71,7 @@ def check_command(
     if write_baseline is not None:
         typer.secho(f"wrote {outcome.baseline_written} diagnostics to baseline {write_baseline}", err=True)
     try:
-        text = render_diagnostics(output_format, outcome.report)
+        text = render_diagnostics(output_format, outcome.report, color=colour_wanted(output))
     except OutputError as error:  # a plugin format that cannot be loaded or fails
         raise UsageError(str(error)) from None
     emit(text, output)

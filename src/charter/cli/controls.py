@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.check import FailOn
-from charter.cli.options import OutputOption, RepoOption, emit, print_diagnostics, warn
+from charter.cli.options import FailOn, OutputOption, RepoOption, emit, print_diagnostics, warn
 from charter.cli.risks import AsOfOption, RegisterFormat
 
 

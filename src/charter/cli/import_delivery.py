@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from charter.cli.import_shared import FilesArgument, import_context, print_outcome
-from charter.cli.options import RepoOption
+from charter.cli.options import FailOn, FailOnOption, RepoOption
 from charter.model.file_formats import DeploymentFormat
 
 
 def deployments_command(
     files: FilesArgument,
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     input_format: Annotated[
         DeploymentFormat | None,
         typer.Option(
@@ -35,12 +36,13 @@ def deployments_command(
 
     with import_context(repo) as context:
         outcome = import_deployment_files(context, DeploymentImportRequest(tuple(files), input_format, component))
-    print_outcome(outcome, context.root)
+    print_outcome(outcome, context.root, fail_on)
 
 
 def pulls_command(
     files: FilesArgument,
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     repository_name: Annotated[
         str | None,
         typer.Option(
@@ -56,4 +58,4 @@ def pulls_command(
 
     with import_context(repo, folders=()) as context:
         outcome = import_pull_files(context, PullImportRequest(tuple(files), repository_name))
-    print_outcome(outcome, context.root)
+    print_outcome(outcome, context.root, fail_on)

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 
 from charter.cli.import_shared import FilesArgument, import_context, print_outcome
-from charter.cli.options import RepoOption
+from charter.cli.options import FailOn, FailOnOption, RepoOption
 from charter.model.file_formats import FindingFormat
 
 
 def findings_command(
     files: FilesArgument,
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     input_format: Annotated[
         FindingFormat | None,
         typer.Option("--input-format", help="The scanner format. Default: told from the content.", show_default=False),
@@ -52,4 +53,4 @@ def findings_command(
     request = FindingImportRequest(tuple(files), input_format, repository_name, component, scanned_at)
     with import_context(repo) as context:
         outcome = import_finding_files(context, request)
-    print_outcome(outcome, context.root)
+    print_outcome(outcome, context.root, fail_on)

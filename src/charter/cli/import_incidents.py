@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from charter.cli.import_shared import FilesArgument, import_context, print_outcome
-from charter.cli.options import RepoOption
+from charter.cli.options import FailOn, FailOnOption, RepoOption
 from charter.model.file_formats import IncidentFormat
 
 
 def incidents_command(
     files: FilesArgument,
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     input_format: Annotated[
         IncidentFormat | None,
         typer.Option(
@@ -31,4 +32,4 @@ def incidents_command(
 
     with import_context(repo) as context:
         outcome = import_incident_files(context, IncidentImportRequest(tuple(files), input_format))
-    print_outcome(outcome, context.root)
+    print_outcome(outcome, context.root, fail_on)

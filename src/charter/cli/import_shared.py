@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from charter.cli.options import print_diagnostics
+from charter.cli.options import FailOn, gate_met, print_diagnostics
 from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
@@ -31,12 +31,13 @@ def import_context(repo: Path | None, folders: Sequence[str] | None = None) -> I
         yield context
 
 
-def print_outcome(outcome: ImportOutcome, root: Path) -> None:
-    """Show what went wrong and one summary line per file; exit 1 when a file failed."""
+def print_outcome(outcome: ImportOutcome, root: Path, fail_on: FailOn = FailOn.error) -> None:
+    """Show what went wrong and one summary line per file; exit 1 when a file failed or a
+    diagnostic is at or above `fail_on`."""
     diagnostics = outcome.diagnostics
     if diagnostics:
         print_diagnostics(diagnostics, root)
     for file in outcome.files:
         typer.echo(file.summary)
-    if outcome.failed:
+    if gate_met(diagnostics, fail_on, outcome.failed):
         raise GateFailed()  # what failed is printed above

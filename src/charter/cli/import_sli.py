@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import RepoOption, print_diagnostics
+from charter.cli.options import FailOn, FailOnOption, RepoOption, gate_met, print_diagnostics
 from charter.model.errors import GateFailed
 
 
@@ -19,6 +19,7 @@ def sli_command(
         list[Path] | None, typer.Argument(help="CSV files (slo,timestamp,good,total), each in its own transaction.")
     ] = None,
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     from_prometheus: Annotated[
         bool,
         typer.Option("--from-prometheus", help="Pull every SLO's counts over its window from spec.sources.prometheus."),
@@ -49,5 +50,6 @@ def sli_command(
         if outcome.pull.diagnostics:
             print_diagnostics(outcome.pull.diagnostics, context.root, per_code=20)
         typer.echo(outcome.pull.summary)
-    if outcome.failed:
+    pulled = list(outcome.pull.diagnostics) if outcome.pull is not None else []
+    if gate_met([*file_diagnostics, *pulled], fail_on, outcome.failed):
         raise GateFailed()  # what failed is printed above

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -22,6 +24,32 @@ RepoOption = Annotated[
         show_default=False,
     ),
 ]
+
+class FailOn(StrEnum):
+    """`--fail-on`: the lowest severity that makes the command exit 1 (`never`: it exits 0)."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option("--fail-on", help="Exit 1 when a diagnostic is at or above this severity (never: exit 0)."),
+]
+
+
+def gate_met(diagnostics: Sequence[Diagnostic], fail_on: FailOn, failed: bool = False) -> bool:
+    """Whether the command exits 1: a diagnostic at or above `fail_on`, or (unless `never`) a file
+    or pull that failed."""
+    from charter.model.diagnostics import Severity
+
+    if fail_on is FailOn.never:
+        return False
+    lowest = Severity(fail_on.value).rank
+    return failed or any(item.severity.rank >= lowest for item in diagnostics)
+
 
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", dir_okay=False)
@@ -62,8 +90,17 @@ def emit(text: str, output: Path | None) -> None:
         typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)
 
 
+def colour_wanted(output: Path | None, stream: TextIO | None = None) -> bool:
+    """Whether text written to `stream` (standard output) shows colour: a terminal, no `-o` file,
+    and no `NO_COLOR` in the environment (no-color.org)."""
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    target = stream if stream is not None else sys.stdout
+    return bool(getattr(target, "isatty", lambda: False)())
+
+
 def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, per_code: int | None = None) -> None:
-    """Show what a sync or an import found, as `charter check`'s table, on stderr; with `per_code`,
+    """Show what a sync or an import found, as `charter check` prints it, on stderr; with `per_code`,
     at most that many of each code, and a line saying how many more there are."""
     from charter.outputs.interface import DiagnosticReport
     from charter.outputs.registry import render_diagnostics
@@ -78,6 +115,7 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, per_code: i
             kept[item.code] += 1
             shown.append(item)
     report = DiagnosticReport(tuple(shown), root)
-    typer.echo(render_diagnostics("table", report), err=True, nl=False)
+    text = render_diagnostics("text", report, color=colour_wanted(None, sys.stderr))
+    typer.echo(text, err=True, nl=False)
     for code, count in sorted(hidden.items()):
         typer.echo(f"… and {count} more {code} (charter rules shows what {code} means)", err=True)

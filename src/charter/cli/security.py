@@ -10,8 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.check import FailOn
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit
 
 
 class SecurityBy(StrEnum):

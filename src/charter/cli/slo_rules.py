@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, emit, print_diagnostics
+from charter.cli.options import FailOn, FailOnOption, OutputOption, RepoOption, emit, gate_met, print_diagnostics
 from charter.model.errors import GateFailed
 from charter.outputs.rules_format import RulesFormat
 
@@ -15,6 +15,7 @@ from charter.outputs.rules_format import RulesFormat
 def rules_command(
     repo: RepoOption = None,
     output: OutputOption = None,
+    fail_on: FailOnOption = FailOn.error,
     output_format: Annotated[
         RulesFormat,
         typer.Option("--output-format", help="A Prometheus rule file, or a Prometheus Operator PrometheusRule."),
@@ -35,5 +36,5 @@ def rules_command(
     if rules.diagnostics:
         print_diagnostics(rules.diagnostics, context.root)
     emit(RENDERERS[output_format](rules.groups), output)
-    if rules.failed:
+    if gate_met(rules.diagnostics, fail_on, rules.failed):
         raise GateFailed()  # what failed is printed above

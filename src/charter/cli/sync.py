@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.codehealth import AsOfOption
-from charter.cli.options import RepoOption, print_diagnostics
+from charter.cli.options import FailOn, FailOnOption, RepoOption, gate_met, print_diagnostics
 from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
@@ -54,6 +54,14 @@ class _Bars:
                 progress.advance(self.overall)
 
 
+NO_GIT_SOURCE = (
+    "No git history to mine: set `spec.sources.git.roots` in charter.yaml to the folders holding the "
+    "clones, and map each component to its repository with the `charter.dev/repo` annotation. "
+    "Deployments, incidents, SLIs and findings come in with `charter import` "
+    "(SLIs from Prometheus with `spec.sources.prometheus.url` and `charter import sli --from-prometheus`)."
+)
+
+
 def _mining_line(report: GitSyncReport) -> str:
     repositories = report.repositories
     full = sum(1 for item in repositories if item.ok and item.changed and item.full)
@@ -69,6 +77,7 @@ def _mining_line(report: GitSyncReport) -> str:
 
 def sync_command(
     repo: RepoOption = None,
+    fail_on: FailOnOption = FailOn.error,
     fetch: Annotated[bool, typer.Option("--fetch", help="Run `git fetch` in each clone first.")] = False,
     executor: ExecutorOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -96,15 +105,18 @@ def sync_command(
         ) as progress,
     ):
         summary = run_sync(context, options, _Bars(progress))
+    # The summary is the command's output: on stdout, where a script or a CI log reads it; the
+    # progress bars and diagnostics go to stderr.
     if summary.git is not None:
-        console.print(_mining_line(summary.git), soft_wrap=True)
-    console.print(
+        typer.echo(_mining_line(summary.git))
+    elif not context.git_source.roots:
+        typer.echo(NO_GIT_SOURCE)
+    typer.echo(
         f"{summary.tag_deployments} deployments from release tags; "
         f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}"
-        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)"),
-        soft_wrap=True,
+        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)")
     )
     if summary.diagnostics:
         print_diagnostics(summary.diagnostics, context.root, per_code=5)
-    if any(item.severity == "error" for item in summary.diagnostics):
+    if gate_met(summary.diagnostics, fail_on):
         raise GateFailed()  # what failed is printed above

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from pydantic import ValidationError
 
 from charter.load.context import LoadContext, SourceFile
+from charter.load.decision_roadmap import RoadmapFields, read_roadmap_fields
 from charter.load.frontmatter import Heading, MarkdownRecord, headings, prose_lines, read_markdown
 from charter.load.yaml12 import locate
 from charter.model.codes import Codes, Rule
@@ -237,6 +238,7 @@ def read_decision(source: SourceFile, context: LoadContext) -> None:
         )
         return
 
+    roadmap = read_roadmap_fields(record, front, context, entity) if record.yaml is not None else RoadmapFields()
     status: str | None = None
     superseded_by = [link_target(target) for target in front.superseded_by]
     if front.status is not None:
@@ -285,6 +287,10 @@ def read_decision(source: SourceFile, context: LoadContext) -> None:
             aliases=tuple(front.aliases),
             slug=stem,
             number=record_number(stem),
+            quarter=roadmap.quarter,
+            quarter_at=roadmap.quarter_at,
+            defers=roadmap.defers,
+            defers_at=roadmap.defers_at,
         )
     )
 

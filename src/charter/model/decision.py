@@ -56,6 +56,21 @@ class Decision:
     aliases: tuple[str, ...] = field(default=())
     slug: str | None = None
     number: str | None = None  # as written: `0012`; None for log4brains' dated names
+    # The roadmap tradeoff a record may write down (front matter `quarter: 2027Q1`, `defers:
+    # [initiative:NAME]`): in that quarter, these initiatives are deferred to bring the committed
+    # work back within capacity. `defers` holds initiative names; `defers_at` the line of each.
+    quarter: str | None = None
+    quarter_at: Location | None = None
+    defers: tuple[str, ...] = ()
+    defers_at: tuple[Location | None, ...] = ()
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == "accepted"
+
+    def in_force(self, today: dt.date | None) -> bool:
+        """Accepted and, when `today` is given, not expired."""
+        return self.is_accepted and (today is None or self.expires is None or self.expires >= today)
 
 
 def _as_list(value: Any) -> Any:
@@ -91,3 +106,5 @@ class DecisionFrontMatter(BaseModel):
     entities: StringList = Field(default_factory=list)
     findings: StringList = Field(default_factory=list)
     aliases: StringList = Field(default_factory=list)
+    quarter: Any = None  # checked by the reader, which names the line: `2027-Q1` is not a quarter
+    defers: StringList = Field(default_factory=list)

@@ -81,6 +81,12 @@ class DiagnosticFormat(ABC):
 
     name: str
 
+    @classmethod
+    def styled(cls, color: bool) -> DiagnosticFormat:
+        """The format for an output that shows colour (`color`: a terminal without NO_COLOR) or not;
+        formats without styles ignore it."""
+        return cls()
+
     @abstractmethod
     def render(self, report: DiagnosticReport) -> str:
         """The whole output for this report, ending with a newline."""

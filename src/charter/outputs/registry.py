@@ -1,23 +1,37 @@
-"""Finds diagnostic formats through the entry point group `charter.diagnostic_formats`, so a
-plugin adds a format by declaring an entry point; nothing registers itself on import."""
+"""Finds diagnostic formats: the built-ins named below, and plugins through the entry point group
+`charter.diagnostic_formats`, so a plugin adds a format by declaring an entry point; nothing
+registers itself on import."""
 
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
 from charter.outputs.interface import DiagnosticFormat, DiagnosticReport, OutputError
+from charter.outputs.plugins import registered
 
 ENTRY_POINT_GROUP = "charter.diagnostic_formats"
+
+BUILT_IN = {
+    "text": "charter.outputs.text:TextFormat",
+    "table": "charter.outputs.table:TableFormat",
+    "json": "charter.outputs.json_format:JsonFormat",
+    "sarif": "charter.outputs.sarif:SarifFormat",
+    "junit": "charter.outputs.junit:JunitFormat",
+    "markdown": "charter.outputs.markdown:MarkdownFormat",
+    "github": "charter.outputs.github:GithubFormat",
+    "gitlab": "charter.outputs.gitlab:GitlabFormat",
+}
 
 
 def format_names() -> list[str]:
     """The names of the registered formats, sorted, without loading any of them."""
-    return sorted({entry_point.name for entry_point in entry_points(group=ENTRY_POINT_GROUP)})
+    return sorted(registered(ENTRY_POINT_GROUP, BUILT_IN))
 
 
 def diagnostic_format(name: str) -> type[DiagnosticFormat]:
     """The format registered under `name`, loaded now."""
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP, name=name):
+    entry_point = registered(ENTRY_POINT_GROUP, BUILT_IN).get(name)
+    if entry_point is not None:
         return _load(entry_point)
     known = ", ".join(format_names()) or "none"
     raise OutputError(f"unknown diagnostic format {name!r} (known: {known})")
@@ -28,9 +42,9 @@ def diagnostic_formats() -> dict[str, type[DiagnosticFormat]]:
     return {name: diagnostic_format(name) for name in format_names()}
 
 
-def render_diagnostics(name: str, report: DiagnosticReport) -> str:
-    """The report rendered in the format registered under `name`, with that format's defaults."""
-    return diagnostic_format(name)().render(report)
+def render_diagnostics(name: str, report: DiagnosticReport, *, color: bool = False) -> str:
+    """The report rendered in the format registered under `name`, in colour when `color`."""
+    return diagnostic_format(name).styled(color).render(report)
 
 
 def _load(entry_point: EntryPoint) -> type[DiagnosticFormat]:

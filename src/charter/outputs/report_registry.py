@@ -1,26 +1,33 @@
-"""Finds report formats through the entry point group `charter.report_formats`, as diagnostic
-formats are found: a plugin adds a format by declaring an entry point; nothing registers itself on
-import."""
+"""Finds report formats as diagnostic formats are found: the built-ins named below, and plugins
+through the entry point group `charter.report_formats`; nothing registers itself on import."""
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
-
 from charter.outputs.formats.interface import ReportFormat
 from charter.outputs.interface import OutputError
+from charter.outputs.plugins import registered
 from charter.outputs.views.base import ReportView
 
 ENTRY_POINT_GROUP = "charter.report_formats"
 
+BUILT_IN = {
+    "table": "charter.outputs.formats.table:TableReportFormat",
+    "json": "charter.outputs.formats.json:JsonReportFormat",
+    "markdown": "charter.outputs.formats.markdown:MarkdownReportFormat",
+    "csv": "charter.outputs.formats.csv:CsvReportFormat",
+    "html": "charter.outputs.formats.html:HtmlReportFormat",
+}
+
 
 def report_format_names() -> list[str]:
     """The names of the registered report formats, sorted, without loading any of them."""
-    return sorted({entry_point.name for entry_point in entry_points(group=ENTRY_POINT_GROUP)})
+    return sorted(registered(ENTRY_POINT_GROUP, BUILT_IN))
 
 
 def report_format(name: str) -> type[ReportFormat]:
     """The report format registered under `name`, loaded now."""
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP, name=name):
+    entry_point = registered(ENTRY_POINT_GROUP, BUILT_IN).get(name)
+    if entry_point is not None:
         try:
             loaded = entry_point.load()
         except (ImportError, AttributeError) as error:

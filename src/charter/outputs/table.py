@@ -32,6 +32,10 @@ class TableFormat(DiagnosticFormat):
         self.width = width or max(100, shutil.get_terminal_size((160, 24)).columns)
         self.color = color
 
+    @classmethod
+    def styled(cls, color: bool) -> TableFormat:
+        return cls(color=color)
+
     def render(self, report: DiagnosticReport) -> str:
         console = Console(
             file=io.StringIO(),

@@ -9,8 +9,8 @@ from __future__ import annotations
 from types import ModuleType
 
 from charter.analysis import component_sources
-from charter.analysis.checks import check as check_modules
 from charter.analysis.checks import (
+    capacity,
     governance,
     governance_controls,
     governance_migrations,
@@ -20,6 +20,7 @@ from charter.analysis.checks import (
     standards,
     suppression,
 )
+from charter.analysis.checks import check as check_modules
 from charter.analysis.delivery import release_tags
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.load import context as load_context
@@ -49,6 +50,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
         oscal,
         standards,
         suppression,
+        capacity,
     ),
     # Error budgets (`charter slo status`)
     (slo_status,),

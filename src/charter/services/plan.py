@@ -19,7 +19,7 @@ from charter.analysis.strategy.from_estate import (
     work_by_team,
 )
 from charter.analysis.strategy.milp import PlanSolution, marginal_values, solve_plan
-from charter.analysis.strategy.roadmap import Roadmap, quarter_index
+from charter.analysis.strategy.roadmap import RELIABILITY_KINDS, Roadmap, quarter_index
 from charter.analysis.strategy.scenario import apply_scenario, parse_scenario
 from charter.analysis.strategy.tradeoffs import PlanContext, RiskExposure, Tradeoffs, explain
 from charter.model.base import parse_quarter
@@ -30,7 +30,6 @@ from charter.outputs.views import plan as view
 from charter.services.context import Context
 
 PLAN_FOLDERS = ("roadmap", "risks", "decisions")
-RELIABILITY_TYPES = frozenset({"reliability", "debt", "security"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +161,6 @@ def _report(
         _initiative(inputs, name, scheduled[name].delivered, scheduled[name].work, roadmap)
         for name in sorted(scheduled)
     ]
-    organization = estate.organization
     return view.PlanReport(
         quarters=list(roadmap.quarters),
         objective=plan.objective,
@@ -174,7 +172,8 @@ def _report(
             view.LeftOut(initiative=f"initiative:{name}", reason=why) for name, why in sorted(inputs.left_out.items())
         ],
         reliability_share=_reliability_share(roadmap, plan),
-        min_reliability_allocation=organization.spec.policies.min_reliability_allocation if organization else 0.0,
+        min_reliability_allocation=roadmap.min_reliability_allocation,
+        reliability_shortfall={quarter: round(weeks, 2) for quarter, weeks in plan.reliability_shortfall.items()},
         tradeoffs=_tradeoffs_view(tradeoffs),
         scenario=scenario,
     )
@@ -228,11 +227,11 @@ def _reliability_share(roadmap: Roadmap, plan: PlanSolution) -> dict[str, float]
     kinds = {item.name: item.kind for item in roadmap.initiatives}
     shares = {}
     for quarter in roadmap.quarters:
-        available = sum(roadmap.available(team, quarter) for team in roadmap.capacity)
+        available = roadmap.total_available(quarter)
         reliable = sum(
             sum(item.work.get(quarter, {}).values())
             for item in plan.initiatives
-            if kinds.get(item.name) in RELIABILITY_TYPES
+            if kinds.get(item.name) in RELIABILITY_KINDS
         )
         shares[quarter] = round(reliable / available, 4) if available else 0.0
     return shares

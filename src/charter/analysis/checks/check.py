@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from charter.analysis.checks import (
+    capacity,
     governance,
     governance_controls,
     governance_migrations,
@@ -28,7 +29,7 @@ from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 
 # The modules whose rules `charter check` runs, in order: each has `CODES` and `RULES`.
-CHECK_MODULES: tuple[ModuleType, ...] = (governance, governance_reliability, governance_slo_rules)
+CHECK_MODULES: tuple[ModuleType, ...] = (governance, governance_reliability, governance_slo_rules, capacity)
 
 
 def rules_of(module: ModuleType) -> tuple[GovernanceRule, ...]:

@@ -1,7 +1,7 @@
 """The plan model from the strategy: available team-weeks per team and quarter from Capacity (after
 the reserve), and the initiatives still to do with their work per team, cost of delay, dependencies
 and deadlines. What cannot be planned is left out with a note; `charter check` reports it with its
-file and line (`checks/governance_capacity`)."""
+file and line (`analysis/checks/capacity.py`)."""
 
 from __future__ import annotations
 
@@ -155,7 +155,10 @@ def plan_inputs(estate: Estate, quarters: list[str]) -> PlanInputs:
         if blocked:
             left_out[item.name] = f"depends on {', '.join(blocked)} ({left_out[blocked[0]]})"
     kept = tuple(item for item in items if item.name not in left_out)
-    return PlanInputs(Roadmap(tuple(quarters), capacity, kept, dict(table.reserve)), left_out, everyone)
+    organization = estate.organization
+    minimum = organization.spec.policies.min_reliability_allocation if organization else 0.0
+    roadmap = Roadmap(tuple(quarters), capacity, kept, dict(table.reserve), minimum)
+    return PlanInputs(roadmap, left_out, everyone)
 
 
 def horizon_quarters(estate: Estate, first: str | None, last: str | None, today_quarter: str) -> list[str]:

@@ -12,13 +12,17 @@ For quarters q = 1..H of the horizon, initiatives i and teams t:
 
 A commitment or due quarter c is soft: `delivered[i, c] + broken[i] ≥ 1`, with a penalty on `broken`
 larger than any objective, so the plan holds as many deadlines as can be held and then maximises
-value. Ties between equal plans go to the initiative first by name, through weights too small to
-change which plan is optimal (each below 1/(2·N·H) of a unit of cost of delay)."""
+value. The policy `minReliabilityAllocation` m is soft too: in each quarter q,
+Σ_{i reliability, debt or security} Σ_t work[i, t, q] + short[q] ≥ m · Σ_t available[t, q], with a
+penalty on each team-week `short` above the value any initiative could bring per team-week, so the
+plan meets the policy where the work proposed allows and reports the shortfall where it does not.
+Ties between equal plans go to the initiative first by name, through weights too small to change
+which plan is optimal (each below 1/(2·N·H) of a unit of cost of delay)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -52,6 +56,8 @@ class PlanSolution:
     status: str  # HiGHS' model status, as it writes it
     initiatives: tuple[ScheduledInitiative, ...]  # by name
     bound: float  # the proven upper bound on the objective
+    # quarter -> team-weeks of reliability, debt and security work short of `minReliabilityAllocation`
+    reliability_shortfall: Mapping[str, float] = field(default_factory=dict)
 
     def by_name(self) -> dict[str, ScheduledInitiative]:
         return {item.name: item for item in self.initiatives}
@@ -128,17 +134,34 @@ def solve_plan(roadmap: Roadmap, options: SolveOptions | None = None) -> PlanSol
     options = options or SolveOptions()
     if roadmap.horizon == 0 or not roadmap.initiatives:
         return PlanSolution(0.0, 0.0, "Optimal", tuple(_unscheduled(item) for item in roadmap.initiatives), 0.0)
-    program, delivered, work, broken = _build(roadmap, relax=False)
-    return _solve(roadmap, program, delivered, work, broken, options)
+    program, columns = _build(roadmap, relax=False)
+    return _solve(roadmap, program, columns, options)
 
 
 def _relaxed_program(roadmap: Roadmap) -> _Program:
     return _build(roadmap, relax=True)[0]
 
 
-def _build(
-    roadmap: Roadmap, *, relax: bool
-) -> tuple[_Program, dict[str, list[int]], dict[tuple[str, str, int], int], dict[str, int]]:
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where each variable of the program is."""
+
+    delivered: dict[str, list[int]]  # initiative -> by horizon position
+    work: dict[tuple[str, str, int], int]  # (initiative, team, position)
+    broken: dict[str, int]  # initiative -> its deadline's `broken`
+    short: dict[int, int]  # position -> its reliability shortfall
+
+
+def allocation_penalty(roadmap: Roadmap) -> float:
+    """What one team-week short of `minReliabilityAllocation` costs: more than the most valuable
+    initiative is worth over the horizon, per team-week of the smallest piece of work, so the plan
+    meets the policy before it adds value."""
+    best = max((max(item.cost_of_delay, 0.0) for item in roadmap.initiatives), default=0.0)
+    smallest = min((amount for item in roadmap.initiatives for amount in item.work.values()), default=1.0)
+    return (roadmap.horizon * best + 1.0) / min(1.0, smallest)
+
+
+def _build(roadmap: Roadmap, *, relax: bool) -> tuple[_Program, _Columns]:
     horizon = roadmap.horizon
     items = roadmap.initiatives
     names = {item.name for item in items}
@@ -146,7 +169,9 @@ def _build(
     count = len(items)
     max_value = sum(max(item.cost_of_delay, 0.0) for item in items) * horizon
     tie_unit = 1.0 / (2.0 * count * horizon) / (count + 1)
-    penalty = max_value + 1.0
+    targets = [0.0 if relax else roadmap.reliability_target(quarter) for quarter in roadmap.quarters]
+    short_cost = allocation_penalty(roadmap)
+    penalty = max_value + short_cost * sum(targets) + 1.0
     delivered: dict[str, list[int]] = {}
     for rank, item in enumerate(items):  # items are in name order: the first name weighs most
         weight = item.cost_of_delay + tie_unit * (count - rank)
@@ -192,7 +217,15 @@ def _build(
     for (team, q), terms in sorted(by_team_quarter.items()):
         program.capacity_rows[team, roadmap.quarters[q]] = len(program.row_lower)
         program.row(terms, -np.inf, roadmap.available(team, roadmap.quarters[q]))
-    return program, delivered, work, broken
+    reliable = {item.name for item in items if item.counts_as_reliability}
+    short: dict[int, int] = {}
+    for q, target in enumerate(targets):
+        if target <= 0:
+            continue
+        short[q] = program.column(-short_cost, target)
+        terms = [(column, 1.0) for (name, _, at), column in sorted(work.items()) if at == q and name in reliable]
+        program.row([*terms, (short[q], 1.0)], target, np.inf)
+    return program, _Columns(delivered, work, broken, short)
 
 
 def marginal_values(roadmap: Roadmap) -> dict[tuple[str, str], float]:
@@ -236,14 +269,8 @@ def _unscheduled(item: PlanInitiative) -> ScheduledInitiative:
     return ScheduledInitiative(item.name, None, {}, item.deadline is not None)
 
 
-def _solve(
-    roadmap: Roadmap,
-    program: _Program,
-    delivered: dict[str, list[int]],
-    work: dict[tuple[str, str, int], int],
-    broken: dict[str, int],
-    options: SolveOptions,
-) -> PlanSolution:
+def _solve(roadmap: Roadmap, program: _Program, columns: _Columns, options: SolveOptions) -> PlanSolution:
+    delivered, work, broken = columns.delivered, columns.work, columns.broken
     highs = _solver(options)
     highs.passModel(program.model())
     highs.run()
@@ -269,7 +296,12 @@ def _solve(
         scheduled.append(ScheduledInitiative(item.name, delivery, by_quarter, missed))
     objective = plan_objective(roadmap, {item.name: item.delivered for item in scheduled})
     gap, bound = _gap(highs, objective, options)
-    return PlanSolution(objective, gap, status, tuple(scheduled), bound)
+    shortfall = {
+        roadmap.quarters[q]: round(values[column], 6)
+        for q, column in columns.short.items()
+        if values[column] > WORK_EPSILON
+    }
+    return PlanSolution(objective, gap, status, tuple(scheduled), bound, shortfall)
 
 
 def plan_objective(roadmap: Roadmap, delivered: Mapping[str, str | None]) -> float:
@@ -286,7 +318,8 @@ def plan_objective(roadmap: Roadmap, delivered: Mapping[str, str | None]) -> flo
 def _gap(highs: _Highs, objective: float, options: SolveOptions) -> tuple[float, float]:
     """The proven relative gap of the objective: HiGHS' bound on the penalised objective less the
     plan's penalised value, over the objective. Holds as long as the deadlines the plan keeps are
-    as many as can be kept, which a penalty above any objective ensures."""
+    as many as can be kept and its reliability shortfall as small as it can be, which penalties
+    above any objective ensure."""
     info = highs.getInfo()
     bound = float(info.mip_dual_bound)
     if not np.isfinite(bound):

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from charter.model.base import parse_quarter
 
+RELIABILITY_KINDS = frozenset({"reliability", "debt", "security"})
+"""Initiative types that count towards the policy `minReliabilityAllocation`."""
+
 
 def quarter_index(quarter: str) -> int:
     """A quarter as a number that counts quarters: `2027Q1` and `2027Q2` are one apart."""
@@ -43,6 +46,10 @@ class PlanInitiative:
     kind: str = "product"  # the Initiative's type
 
     @property
+    def counts_as_reliability(self) -> bool:
+        return self.kind in RELIABILITY_KINDS
+
+    @property
     def deadline(self) -> str | None:
         """The earliest of its committed and due quarters: when it must be delivered by."""
         found = [quarter for quarter in (self.committed, self.due) if quarter]
@@ -52,12 +59,15 @@ class PlanInitiative:
 @dataclass(frozen=True, slots=True)
 class Roadmap:
     """What the plan schedules: `quarters` of the horizon in order, `capacity[team][quarter]` the
-    available team-weeks (after the reserve), and the initiatives by name."""
+    available team-weeks (after the reserve), and the initiatives by name. `min_reliability_allocation`
+    is the share of each quarter's available team-weeks to plan on reliability, debt and security
+    work at least (a soft constraint: what cannot be met is reported as a shortfall)."""
 
     quarters: tuple[str, ...]
     capacity: Mapping[str, Mapping[str, float]]
     initiatives: tuple[PlanInitiative, ...]
     reserve: Mapping[str, float] = field(default_factory=dict)  # quarter -> share held back
+    min_reliability_allocation: float = 0.0
 
     def __post_init__(self) -> None:
         names = [item.name for item in self.initiatives]
@@ -81,6 +91,14 @@ class Roadmap:
 
     def by_name(self) -> dict[str, PlanInitiative]:
         return {item.name: item for item in self.initiatives}
+
+    def total_available(self, quarter: str) -> float:
+        """Every team's available team-weeks in the quarter."""
+        return sum(quarters.get(quarter, 0.0) for quarters in self.capacity.values())
+
+    def reliability_target(self, quarter: str) -> float:
+        """The team-weeks of reliability, debt and security work the policy asks for in the quarter."""
+        return self.min_reliability_allocation * self.total_available(quarter)
 
     def position(self, quarter: str | None) -> int | None:
         """The 0-based index of a quarter in the horizon; None when outside it or None."""

@@ -114,4 +114,4 @@ def apply_scenario(roadmap: Roadmap, scenario: Scenario) -> tuple[Roadmap, list[
             applied.append(f"{item.name} forced in")
             item = replace(item, due=item.due or last)
         items.append(item)
-    return Roadmap(roadmap.quarters, capacity, tuple(items), roadmap.reserve), applied
+    return replace(roadmap, capacity=capacity, initiatives=tuple(items)), applied

@@ -164,10 +164,14 @@ def _deferrable(
     roadmap: Roadmap, item: PlanInitiative, scheduled: Mapping[str, ScheduledInitiative], short: Mapping[str, float]
 ) -> str | None:
     """The delivered initiative of least cost of delay, with no deadline, whose work frees enough of
-    every short team; None when no single one does."""
+    every short team; None when no single one does. Reliability, debt and security work is not
+    offered while `minReliabilityAllocation` asks for it."""
+    policy = roadmap.min_reliability_allocation > 0
     candidates = []
     for other in roadmap.initiatives:
         if other.name == item.name or other.deadline is not None or scheduled[other.name].delivered is None:
+            continue
+        if policy and other.counts_as_reliability:
             continue
         if all(other.work.get(team, 0.0) + SLACK >= need for team, need in short.items()):
             candidates.append((other.cost_of_delay, other.name))

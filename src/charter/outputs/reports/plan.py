@@ -116,9 +116,11 @@ def _tradeoff_blocks(view: PlanReport) -> list[Block]:
         if share < view.min_reliability_allocation
     ]
     if shortfall:
+        short = "; ".join(f"{quarter} {weeks:g}" for quarter, weeks in view.reliability_shortfall.items())
         lines.append(
             f"Reliability, debt and security work below {view.min_reliability_allocation:.0%} of capacity: "
             + ", ".join(shortfall)
+            + (f" (team-weeks short, not enough such work proposed: {short})" if short else "")
         )
     if lines:
         blocks.append(Paragraph("\n".join(lines)))

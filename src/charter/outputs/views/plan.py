@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from charter.outputs.views.base import ReportView, View
 
 
@@ -127,5 +129,7 @@ class PlanReport(ReportView):
     left_out: list[LeftOut]
     reliability_share: dict[str, float]  # quarter -> share of available capacity on reliability, debt, security
     min_reliability_allocation: float
+    # quarter -> team-weeks of such work short of the policy: not enough of it proposed, or deliverable
+    reliability_shortfall: dict[str, float] = Field(default_factory=dict)
     tradeoffs: Tradeoffs
     scenario: ScenarioDifference | None = None
