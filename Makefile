@@ -38,6 +38,10 @@ demo: $(STAMP)
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org
+	bash scripts/install-pango.sh
+	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --output demo-org/report.html
+	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --format pdf --output demo-org/report.pdf
+	@echo "The strategy document: $(CURDIR)/demo-org/report.html and $(CURDIR)/demo-org/report.pdf"
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
