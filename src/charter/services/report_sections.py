@@ -1,12 +1,13 @@
 """The sections of `charter report`, one function each, over a context whose clock is the
 snapshot's time: measured sections read the snapshot's values and the trends (never the raw
-events), the others the strategy files through the existing use cases. A section whose data is not
+events, nor the SLI rollups: the snapshot holds each component's error budget), the others the
+strategy files through the existing use cases. A section whose data is not
 computed yet returns a `PendingSection` saying so: wiring it later is changing one function."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from charter.analysis.checks.scorecard import build_scorecards
@@ -21,7 +22,7 @@ from charter.analysis.delivery.bands import (
 )
 from charter.analysis.metrics import METRICS, parse_metric_value
 from charter.model.errors import CharterError
-from charter.model.metric_values import ORGANIZATION_KIND, ScopedPoint, Snapshot
+from charter.model.metric_values import ORGANIZATION_KIND, MetricPoint, Snapshot
 from charter.model.organization import Goal, Target
 from charter.model.refs import parse_ref
 from charter.outputs.views import strategy as view
@@ -30,10 +31,8 @@ from charter.services.context import Context
 from charter.services.controls import ControlsQuery, controls_report
 from charter.services.metric_values import snapshot_metric_values
 from charter.services.plan import PlanQuery, plan_report
+from charter.services.report_snapshot import Trends
 from charter.services.risks import RisksQuery, risk_register_report
-from charter.services.slo_status import slo_statuses
-from charter.services.slo_status_views import slo_status_view
-from charter.services.store_reads import reading_store
 
 DELIVERY_METRICS = (
     "delivery.deployment_frequency.per_day",
@@ -81,23 +80,25 @@ TRENDS = {
 TRENDED_TEAMS = 8  # a trend chart shows the organisation and at most this many teams
 
 
-def trend_metrics(organization: Context) -> list[str]:
-    """Every metric a trend of the document reads: the sections' and the goals' targets'."""
-    targets = [target.metric for goal in _goals(organization) for target in goal.targets]
-    return sorted({*(metric for metrics in TRENDS.values() for metric in metrics), *targets})
+SLO_BUDGET = "reliability.error_budget_remaining"
+SLO_ATTAINMENT = "reliability.slo_attainment"
 
 
-class Series:
-    """The trends read from the snapshots, by metric and stored scope."""
+def snapshot_metrics(context: Context) -> list[str]:
+    """The metrics the document reads from the snapshot at every scope, not only team and
+    organisation: the targets', the Standards' metric rules', and the error budgets by component."""
+    targets = {target.metric for goal in _goals(context) for target in goal.targets}
+    rules = {
+        str(rule.with_.get("metric"))
+        for standard in context.estate.standards
+        for rule in standard.spec.rules
+        if rule.check == "metric"
+    }
+    return sorted(targets | rules | {SLO_BUDGET, SLO_ATTAINMENT})
 
-    def __init__(self, points: Sequence[ScopedPoint]) -> None:
-        self.points: dict[tuple[str, str], list[view.TrendPoint]] = defaultdict(list)
-        for item in points:
-            point = view.TrendPoint(day=item.point.taken_at.date(), value=item.point.value)
-            self.points[(item.metric, item.scope_ref)].append(point)
 
-    def of(self, metric: str, scope: str) -> list[view.TrendPoint]:
-        return list(self.points.get((metric, scope), []))
+def _points(points: Sequence[MetricPoint]) -> list[view.TrendPoint]:
+    return [view.TrendPoint(day=point.taken_at.date(), value=point.value) for point in points]
 
 
 def _goals(context: Context) -> list[Goal]:
@@ -115,7 +116,7 @@ def _values_by_scope(snapshot: Snapshot, metrics: Sequence[str]) -> dict[tuple[s
 
 
 def metric_section(
-    context: Context, snapshot: Snapshot, series: Series, metrics: Sequence[str], trended: Sequence[str], what: str
+    context: Context, snapshot: Snapshot, trends: Trends, metrics: Sequence[str], trended: Sequence[str], what: str
 ) -> view.MetricSection:
     """The snapshot's values of `metrics` for the organisation and every team, and trends of
     `trended` for the organisation and the teams with the most to show."""
@@ -128,12 +129,15 @@ def metric_section(
     organization = (
         view.ScopeValues(scope=context.organization_name, values=organization_values) if organization_values else None
     )
-    shown = _busiest(teams, trended[0]) if trended else []
-    trends = [
-        view.MetricTrend(metric=metric, scope=scope, unit=units.get(metric, ""), points=series.of(metric, scope))
+    shown = [*([context.organization_name] if organization else []), *(_busiest(teams, trended[0]) if trended else [])]
+    histories = trends.read(trended, shown)
+    drawn = [
+        view.MetricTrend(
+            metric=metric, scope=scope, unit=units.get(metric, ""), points=_points(histories[(metric, scope)])
+        )
         for metric in trended
-        for scope in [*([context.organization_name] if organization else []), *shown]
-        if series.of(metric, scope)
+        for scope in shown
+        if (metric, scope) in histories
     ]
     unavailable = None if by_scope else f"the snapshot holds no {what} values: import them and run `charter sync`"
     return view.MetricSection(
@@ -142,7 +146,7 @@ def metric_section(
         units=units,
         organization=organization,
         teams=teams,
-        trends=trends,
+        trends=drawn,
     )
 
 
@@ -152,9 +156,9 @@ def _busiest(teams: Sequence[view.ScopeValues], metric: str) -> list[str]:
     return [team.scope for team in ranked[:TRENDED_TEAMS]]
 
 
-def delivery_section(context: Context, snapshot: Snapshot, series: Series) -> view.MetricSection:
+def delivery_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.MetricSection:
     """DORA's five metrics per team and for the organisation, with their bands, and their trends."""
-    section = metric_section(context, snapshot, series, DELIVERY_METRICS, TRENDS["delivery"], "delivery")
+    section = metric_section(context, snapshot, trends, DELIVERY_METRICS, TRENDS["delivery"], "delivery")
 
     def banded(scope: view.ScopeValues) -> view.ScopeValues:
         values = scope.values
@@ -186,15 +190,19 @@ def _target_scope(context: Context, target: Target) -> tuple[str, str | None]:
     return ORGANIZATION_KIND, context.organization_name
 
 
-def goals_section(context: Context, snapshot: Snapshot, series: Series) -> view.GoalsSection:
+def goals_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.GoalsSection:
     """Every goal and target with the snapshot's value at its scope and its trend. Target
     statuses (on track, at risk, with a projection) come from the targets use case once it lands."""
     values = {(item.metric, item.scope_ref): item.value for item in snapshot.values}
+    scopes = {target: _target_scope(context, target) for goal in _goals(context) for target in goal.targets}
+    histories = trends.read(
+        sorted({target.metric for target in scopes}), sorted({stored for _, stored in scopes.values() if stored})
+    )
     goals = []
     for goal in _goals(context):
         targets = []
         for target in goal.targets:
-            written, stored = _target_scope(context, target)
+            written, stored = scopes[target]
             metric = METRICS.get(target.metric)
             try:
                 target_value = parse_metric_value(metric, target.value) if metric else None
@@ -212,7 +220,7 @@ def goals_section(context: Context, snapshot: Snapshot, series: Series) -> view.
                     unit=metric.unit.value if metric else None,
                     measured=values.get((target.metric, stored)) if stored else None,
                     status=None,
-                    trend=series.of(target.metric, stored) if stored else [],
+                    trend=_points(histories.get((target.metric, stored), [])) if stored else [],
                 )
             )
         goals.append(view.GoalView(goal=goal.id, description=goal.description, targets=targets))
@@ -238,33 +246,44 @@ def review_section(since: date) -> view.PendingSection:
     )
 
 
-def reliability_section(context: Context, snapshot: Snapshot, series: Series) -> view.ReliabilitySection:
-    """Error budgets at the snapshot's time (read from the SLI rollups), and incidents per team."""
-    incidents = metric_section(context, snapshot, series, INCIDENT_METRICS, TRENDS["incidents"], "incident")
-    if not context.estate.slos:
+def reliability_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.ReliabilitySection:
+    """Error budgets by component as the snapshot measured them (the worst SLO of each), and
+    incidents per team."""
+    incidents = metric_section(context, snapshot, trends, INCIDENT_METRICS, TRENDS["incidents"], "incident")
+    slos_of = {component.short: sorted(names) for component, names in context.estate.component_slos.items()}
+    if not slos_of:
         return view.ReliabilitySection(
-            budgets_unavailable="no SLO is defined in slos/", budgets=[], incidents=incidents
+            budgets_unavailable="no SLO is joined to a component", budgets=[], incidents=incidents
         )
-    with reading_store():
-        status = slo_status_view(slo_statuses(context, context.required_store(), snapshot.taken_at))
-    budgets = [
-        view.SloBudget(
-            slo=item.slo,
-            component=item.component,
-            objective=item.objective,
-            attainment=item.attainment,
-            budget_remaining=item.error_budget.remaining,
-            exhausted=item.error_budget.exhausted,
+    measured = _component_values(snapshot, (SLO_BUDGET, SLO_ATTAINMENT))
+    budgets = []
+    for component, names in slos_of.items():
+        values = measured.get(component, {})
+        remaining = values.get(SLO_BUDGET)
+        budgets.append(
+            view.SloBudget(
+                component=component,
+                slos=names,
+                attainment=values.get(SLO_ATTAINMENT),
+                budget_remaining=remaining,
+                exhausted=remaining is not None and remaining <= 0,
+            )
         )
-        for item in status.slos
-    ]
-    budgets.sort(key=lambda item: (item.budget_remaining is None, item.budget_remaining or 0.0, item.slo))
+    budgets.sort(key=lambda item: (item.budget_remaining is None, item.budget_remaining or 0.0, item.component))
     return view.ReliabilitySection(budgets_unavailable=None, budgets=budgets, incidents=incidents)
 
 
-def security_section(context: Context, snapshot: Snapshot, series: Series) -> view.SecuritySection:
+def _component_values(snapshot: Snapshot, metrics: Sequence[str]) -> Mapping[str, dict[str, float | None]]:
+    by_component: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for item in snapshot.values:
+        if item.metric in metrics and item.scope_kind == "component":
+            by_component[item.scope_ref][item.metric] = item.value
+    return by_component
+
+
+def security_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.SecuritySection:
     """Exposure per team from the snapshot, and control coverage per obligation on its day."""
-    exposure = metric_section(context, snapshot, series, SECURITY_METRICS, TRENDS["security"], "security")
+    exposure = metric_section(context, snapshot, trends, SECURITY_METRICS, TRENDS["security"], "security")
     controls = controls_report(context, ControlsQuery(as_of=snapshot.taken_at.date())).view
     obligations = [item.model_copy(update={"requirements": []}) for item in controls.obligations]
     return view.SecuritySection(exposure=exposure, controls=obligations)
@@ -304,9 +323,9 @@ def standards_section(context: Context, snapshot: Snapshot) -> view.StandardsSec
     )
 
 
-def code_health_section(context: Context, snapshot: Snapshot, series: Series) -> view.MetricSection:
+def code_health_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.MetricSection:
     """Hotspots, bus factor, knowledge concentration and turnover per team."""
-    return metric_section(context, snapshot, series, CODE_HEALTH_METRICS, TRENDS["code_health"], "code health")
+    return metric_section(context, snapshot, trends, CODE_HEALTH_METRICS, TRENDS["code_health"], "code health")
 
 
 def decisions_section(context: Context, start: date, end: date) -> view.DecisionsSection:

@@ -80,12 +80,12 @@ def _reliability(report: view.StrategyReport) -> list[view.SummaryFigure]:
             view.SummaryFigure(label="Error budgets at risk", value=section.budgets_unavailable, section="reliability")
         ]
     at_risk = [
-        item.slo
+        item.component
         for item in section.budgets
         if item.exhausted or (item.budget_remaining is not None and item.budget_remaining < AT_RISK_BUDGET)
     ]
     without = sum(item.budget_remaining is None for item in section.budgets)
-    value = f"{len(at_risk)} of {len(section.budgets)} SLOs below {AT_RISK_BUDGET:.0%} of budget"
+    value = f"{len(at_risk)} of {len(section.budgets)} components with SLOs below {AT_RISK_BUDGET:.0%} of budget"
     if at_risk:
         value += f": {_names(at_risk)}"
     if without:

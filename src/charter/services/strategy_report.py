@@ -16,7 +16,6 @@ from charter.model.metric_values import Snapshot
 from charter.outputs.views import strategy as view
 from charter.services.context import Context
 from charter.services.report_sections import (
-    Series,
     code_health_section,
     decisions_section,
     delivery_section,
@@ -28,10 +27,10 @@ from charter.services.report_sections import (
     risks_section,
     roadmap_section,
     security_section,
+    snapshot_metrics,
     standards_section,
-    trend_metrics,
 )
-from charter.services.report_snapshot import ReportQuery, chosen_snapshot, metric_series, period_start
+from charter.services.report_snapshot import ReportQuery, Trends, chosen_snapshot, period_start
 from charter.services.report_summary import executive_summary
 
 REPORT_FORMATS = ("html", "pdf", "markdown", "json")
@@ -39,10 +38,10 @@ REPORT_FORMATS = ("html", "pdf", "markdown", "json")
 
 def strategy_report(context: Context, query: ReportQuery) -> view.StrategyReport:
     """The strategy document as of the snapshot the query names (see `chosen_snapshot`)."""
-    snapshot = chosen_snapshot(context, query.as_of)
+    snapshot = chosen_snapshot(context, query.as_of, snapshot_metrics(context))
     at_snapshot = dataclasses.replace(context, clock=lambda: snapshot.taken_at)
     start = period_start(query.since, snapshot)
-    series = Series(metric_series(at_snapshot, snapshot, trend_metrics(at_snapshot)))
+    series = Trends(at_snapshot, snapshot)
     report = view.StrategyReport(
         source=_source(at_snapshot, snapshot, start),
         summary=[],

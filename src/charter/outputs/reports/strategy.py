@@ -243,27 +243,30 @@ def _reliability_blocks(section: view.ReliabilitySection) -> list[Block]:
         measured = [item for item in section.budgets if item.budget_remaining is not None]
         rows = [
             [
-                item.slo,
-                item.component or "",
-                f"{item.objective:.3%}",
+                item.component,
+                ", ".join(item.slos),
                 value_text(item.attainment, "ratio") if item.attainment is None else f"{item.attainment:.3%}",
                 value_text(item.budget_remaining, "ratio"),
                 "yes" if item.exhausted else "no",
             ]
             for item in measured[:TEAMS_SHOWN]
         ]
-        headers = ["SLO", "component", "objective", "attained", "budget left", "exhausted"]
-        title = "Error budgets, least left first"
+        headers = ["component", "SLOs", "attained (worst SLO)", "budget left (worst SLO)", "exhausted"]
+        title = "Error budgets by component, least left first"
         blocks.append(
             TableBlock.of(headers, rows, title=title, title_level=3) if rows else Paragraph("No SLO has data.")
         )
-        without = [item.slo for item in section.budgets if item.budget_remaining is None]
+        without = [item.component for item in section.budgets if item.budget_remaining is None]
         if without:
             shown = ", ".join(without[:10]) + (f" and {len(without) - 10} more" if len(without) > 10 else "")
-            blocks.append(Paragraph(f"{len(without)} SLOs have no SLI data in their window: {shown}."))
+            blocks.append(Paragraph(f"{len(without)} components have SLOs with no SLI data: {shown}."))
         if measured:
             bars = [
-                Bar(item.slo, round(100 * (item.budget_remaining or 0.0), 2), "exhausted" if item.exhausted else "left")
+                Bar(
+                    item.component,
+                    round(100 * (item.budget_remaining or 0.0), 2),
+                    "exhausted" if item.exhausted else "left",
+                )
                 for item in measured[:15]
             ]
             blocks.append(bar_figure("budgets", "Error budget left (%), least first", "%", bars))

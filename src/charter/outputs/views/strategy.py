@@ -91,17 +91,18 @@ class PendingSection(View):
 
 
 class SloBudget(View):
-    slo: str
-    component: str | None
-    objective: float
-    attainment: float | None
-    budget_remaining: float | None  # share of the error budget left; None: no data
+    """A component's error budget as the snapshot measured it: its worst SLO's."""
+
+    component: str
+    slos: list[str]  # the SLOs joined to it
+    attainment: float | None  # the lowest attainment of its SLOs; None: no SLI data
+    budget_remaining: float | None  # share of the error budget left; None: no SLI data
     exhausted: bool
 
 
 class ReliabilitySection(View):
     budgets_unavailable: str | None
-    budgets: list[SloBudget]  # lowest budget first
+    budgets: list[SloBudget]  # least budget left first, those without data last
     incidents: MetricSection
 
 
