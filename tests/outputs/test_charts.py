@@ -83,3 +83,8 @@ def test_the_same_chart_is_the_same_bytes_in_another_process_and_time_zone() -> 
         return subprocess.run([sys.executable, "-c", DRAW], env=env, capture_output=True, text=True, check=True).stdout
 
     assert drawn("UTC") == drawn("America/Los_Angeles") == drawn("Asia/Kolkata")
+
+
+def test_a_chart_id_that_is_not_an_html_id_is_refused() -> None:
+    with pytest.raises(ChartError, match="letters, digits and hyphens"):
+        trend_figure("lead time", "Lead time", "hours", POINTS)

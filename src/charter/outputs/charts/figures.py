@@ -14,6 +14,7 @@ from charter.outputs.document import HTML, Column, Figure, TableBlock, only
 from charter.outputs.html import printable
 
 WIDTH = 440
+POINT_LIMIT = 60  # a trend with more points is drawn as lines only
 HEIGHT = 200
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; vl-convert fetches nothing
 
@@ -66,7 +67,8 @@ def trend_figure(
     ]
     layers: list[dict[str, Any]] = [
         {
-            "mark": {"type": "line", "point": True},
+            # Points only where a series is short: a marker per snapshot would triple a long trend's size.
+            "mark": {"type": "line", "point": len(points) <= POINT_LIMIT},
             "encoding": {
                 "x": {"field": "day", "type": "temporal", "title": None, "scale": {"type": "utc"}},
                 "y": {"field": "value", "type": "quantitative", "title": unit},
@@ -167,7 +169,9 @@ def _spec(data: dict[str, Any], body: dict[str, Any], width: int = WIDTH, height
         "width": width,
         "height": height,
         "data": data,
-        "config": {"font": "sans-serif", "view": {"stroke": None}, "axis": {"labelFontSize": 10}},
+        # No ARIA attributes per mark, axis and legend: the figure's <title>, <desc> and data table
+        # say it once, instead of an aria-label per point.
+        "config": {"font": "sans-serif", "view": {"stroke": None}, "axis": {"labelFontSize": 10}, "aria": False},
         **body,
     }
 

@@ -4,6 +4,7 @@ HTML) its charts. Values with no data read "no data", never 0."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -208,9 +209,8 @@ def _trend_figures(section: view.MetricSection, prefix: str) -> list[Block]:
             if point.value is not None
         ]
         if points:
-            figures.append(
-                trend_figure(f"{prefix}-{_short(metric).replace('.', '-')}", metric, _chart_unit(unit), points)
-            )
+            chart_id = f"{prefix}-" + re.sub(r"[^a-z0-9]+", "-", metric.split(".", 1)[-1])
+            figures.append(trend_figure(chart_id, f"{_short(metric)} ({metric})", _chart_unit(unit), points))
     return figures
 
 
