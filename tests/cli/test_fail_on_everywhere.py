@@ -15,6 +15,7 @@ EMITTING = (
     ("sync",),
     ("security",),
     ("controls",),
+    ("targets",),
     ("slo", "rules"),
     ("import", "deployments"),
     ("import", "pulls"),

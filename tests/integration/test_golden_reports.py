@@ -78,6 +78,9 @@ REPORTS: dict[str, list[str]] = {
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
     "strategy-report.json": ["report", "--as-of", AS_OF, "--format", "json"],
     "strategy-report.md": ["report", "--as-of", AS_OF, "--format", "markdown"],
+    "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
+    "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
+    "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
 }
 
 

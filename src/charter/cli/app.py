@@ -20,6 +20,7 @@ from charter.cli import (
     scaffold,
     scorecard,
     sync,
+    targets,
 )
 from charter.cli.errors import CharterGroup
 from charter.cli.imports import import_app
@@ -65,6 +66,7 @@ app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
 app.command("report")(report.report_command)
+app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 

@@ -24,12 +24,19 @@ class TargetScope(StrictModel):
     component: str | None = None
 
 
+# How a target whose scope selects several entities (`{tier: 1}`) reads their values as one:
+# the median entity, the least favourable one (every entity must meet it), or their sum (counts).
+TargetAggregate = Literal["median", "worst", "sum"]
+
+
 class Target(StrictModel):
     metric: str
     scope: TargetScope = Field(default_factory=TargetScope)
     op: ComparisonOp
     value: str | float
     by: date | None = None
+    baseline: str | float | None = None  # the value the target started from; default: the first snapshot's
+    aggregate: TargetAggregate = "median"
 
 
 class Goal(StrictModel):

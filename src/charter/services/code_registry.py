@@ -17,12 +17,14 @@ from charter.analysis.checks import (
     governance_reliability,
     governance_risks,
     governance_security,
+    governance_targets,
     standards,
     suppression,
 )
 from charter.analysis.checks import check as check_modules
 from charter.analysis.delivery import release_tags
 from charter.analysis.reliability import slo_rules, slo_status
+from charter.analysis.targets import deadlines as target_deadlines
 from charter.load import context as load_context
 from charter.load import decisions as decision_records
 from charter.load import oscal, slos_sloth
@@ -47,6 +49,7 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
         governance_migrations,
         governance_risks,
         governance_controls,
+        governance_targets,
         oscal,
         standards,
         suppression,
@@ -60,6 +63,8 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     (governance_reliability,),
     # Security facts (`charter security`)
     (governance_security,),
+    # Targets against the snapshots (`charter targets`)
+    (target_deadlines,),
     # Git mining (`charter sync`, and `charter check` for release-tag patterns)
     (mine, component_sources, release_tags),
     # Imports (`charter import`): records, SLI data, scanner findings, incidents, security feeds

@@ -17,6 +17,7 @@ from charter.analysis.checks import (
     governance_reliability,
     governance_risks,
     governance_slo_rules,
+    governance_targets,
     standards,
     suppression,
 )
@@ -29,7 +30,13 @@ from charter.model.diagnostics import Diagnostic
 from charter.model.estate import Estate
 
 # The modules whose rules `charter check` runs, in order: each has `CODES` and `RULES`.
-CHECK_MODULES: tuple[ModuleType, ...] = (governance, governance_reliability, governance_slo_rules, capacity)
+CHECK_MODULES: tuple[ModuleType, ...] = (
+    governance,
+    governance_reliability,
+    governance_slo_rules,
+    capacity,
+    governance_targets,
+)
 
 
 def rules_of(module: ModuleType) -> tuple[GovernanceRule, ...]:

@@ -1,5 +1,5 @@
 """Governance rules over the strategy itself: references, ownership, reliability mechanisms,
-decisions, capacity and targets, here; migrations, the risk register and controls in their own
+decisions and capacity, here; migrations, the risk register, controls and targets in their own
 modules. Each rule is a function from the Estate to diagnostics; `GOVERNANCE_RULES` lists them all
 in the order `check` runs them."""
 
@@ -12,9 +12,7 @@ from charter.analysis.checks.context import GovernanceRule
 from charter.analysis.checks.governance_controls import check_controls
 from charter.analysis.checks.governance_migrations import check_migrations
 from charter.analysis.checks.governance_risks import check_risks
-from charter.analysis.checks.standards import CODES as STANDARDS_CODES
 from charter.analysis.component_sources import release_pattern_problems
-from charter.analysis.metrics import METRICS, parse_metric_value
 from charter.model.catalog import (
     ON_CALL_ANNOTATION,
     OWNED_KINDS,
@@ -147,22 +145,7 @@ spec:
   teams: {payments: 40, search: 20}     # no Group search is declared
 """,
     ),
-    Rule(
-        "TGT001",
-        "Target with an invalid value",
-        Severity.ERROR,
-        rationale="A target value must be in the metric's unit (a duration, a ratio or a number).",
-        fix="Write the value in the metric's unit, e.g. `1d`, `0.15`, `3`.",
-        example="""\
-# charter.yaml
-spec:
-  goals:
-    - id: faster
-      targets:
-        - {metric: delivery.lead_time_for_changes.p90, op: '<=', value: soon}   # e.g. 2d
-""",
-    ),
-    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"], STANDARDS_CODES["REF007"]),
+    uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"]),
 )
 diagnostic = CODES.diagnostic
 
@@ -267,29 +250,6 @@ def check_capacity(estate: Estate, context: CheckContext) -> Iterator[Diagnostic
                 )
 
 
-def check_targets(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
-    organization = _organization(estate)
-    if organization is None:
-        return
-    base = organization.location or Location("charter.yaml")
-    for goal_index, goal in enumerate(organization.spec.goals):
-        for target_index, target in enumerate(goal.targets):
-            where = base.at("spec", "goals", goal_index, "targets", target_index)
-            metric = METRICS.get(target.metric)
-            if metric is None:
-                yield diagnostic(
-                    "REF007",
-                    f"goal {goal.id!r} targets unknown metric {target.metric!r}",
-                    where.at("metric"),
-                    entity=f"goal:{goal.id}",
-                )
-                continue
-            try:
-                parse_metric_value(metric, target.value)
-            except ValueError as error:
-                yield diagnostic("TGT001", f"goal {goal.id!r}: {error}", where.at("value"), entity=f"goal:{goal.id}")
-
-
 def check_release_tag_patterns(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
     """GIT006: a release-tag pattern `charter sync` could not use."""
     return release_pattern_problems(estate)
@@ -304,7 +264,6 @@ GOVERNANCE_RULES: tuple[GovernanceRule, ...] = (
     check_controls,
     check_decisions,
     check_capacity,
-    check_targets,
     check_release_tag_patterns,
 )
 

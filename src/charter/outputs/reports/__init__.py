@@ -26,6 +26,7 @@ LAYOUTS: dict[str, str] = {
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
     "strategy-report": "charter.outputs.reports.strategy:strategy_document",
+    "targets": "charter.outputs.reports.targets:targets_document",
 }
 
 
