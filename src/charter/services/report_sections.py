@@ -20,11 +20,10 @@ from charter.analysis.delivery.bands import (
     band,
     deployment_frequency_bands,
 )
-from charter.analysis.metrics import METRICS, parse_metric_value
+from charter.analysis.metrics import METRICS
 from charter.model.errors import CharterError
-from charter.model.metric_values import ORGANIZATION_KIND, MetricPoint, Snapshot
-from charter.model.organization import Goal, Target
-from charter.model.refs import parse_ref
+from charter.model.metric_values import MetricPoint, Snapshot
+from charter.model.organization import Goal
 from charter.outputs.views import strategy as view
 from charter.outputs.views.scorecard import Rollup
 from charter.services.context import Context
@@ -33,6 +32,7 @@ from charter.services.metric_values import snapshot_metric_values
 from charter.services.plan import PlanQuery, plan_report
 from charter.services.report_snapshot import Trends
 from charter.services.risks import RisksQuery, risk_register_report
+from charter.services.targets import TargetsQuery, targets_report
 
 DELIVERY_METRICS = (
     "delivery.deployment_frequency.per_day",
@@ -86,15 +86,15 @@ SLO_ATTAINMENT = "reliability.slo_attainment"
 
 def snapshot_metrics(context: Context) -> list[str]:
     """The metrics the document reads from the snapshot at every scope, not only team and
-    organisation: the targets', the Standards' metric rules', and the error budgets by component."""
-    targets = {target.metric for goal in _goals(context) for target in goal.targets}
+    organisation: the Standards' metric rules', and the error budgets by component (the targets
+    read their own, through `charter targets`)."""
     rules = {
         str(rule.with_.get("metric"))
         for standard in context.estate.standards
         for rule in standard.spec.rules
         if rule.check == "metric"
     }
-    return sorted(targets | rules | {SLO_BUDGET, SLO_ATTAINMENT})
+    return sorted(rules | {SLO_BUDGET, SLO_ATTAINMENT})
 
 
 def _points(points: Sequence[MetricPoint]) -> list[view.TrendPoint]:
@@ -177,56 +177,15 @@ def delivery_section(context: Context, snapshot: Snapshot, trends: Trends) -> vi
     )
 
 
-def _target_scope(context: Context, target: Target) -> tuple[str, str | None]:
-    """How the target's scope is written, and the stored scope its snapshot value is at (None:
-    snapshots hold no value at such a scope, as for a tier)."""
-    scope = target.scope
-    if scope.tier is not None:
-        return f"tier:{scope.tier}", None
-    for kind, name in (("group", scope.team), ("system", scope.system), ("component", scope.component)):
-        if name is not None:
-            reference = parse_ref(name, default_kind=kind).short
-            return reference, reference
-    return ORGANIZATION_KIND, context.organization_name
-
-
-def goals_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.GoalsSection:
-    """Every goal and target with the snapshot's value at its scope and its trend. Target
-    statuses (on track, at risk, with a projection) come from the targets use case once it lands."""
-    values = {(item.metric, item.scope_ref): item.value for item in snapshot.values}
-    scopes = {target: _target_scope(context, target) for goal in _goals(context) for target in goal.targets}
-    histories = trends.read(
-        sorted({target.metric for target in scopes}), sorted({stored for _, stored in scopes.values() if stored})
-    )
-    goals = []
-    for goal in _goals(context):
-        targets = []
-        for target in goal.targets:
-            written, stored = scopes[target]
-            metric = METRICS.get(target.metric)
-            try:
-                target_value = parse_metric_value(metric, target.value) if metric else None
-            except ValueError:
-                target_value = None
-            targets.append(
-                view.TargetView(
-                    goal=goal.id,
-                    metric=target.metric,
-                    scope=written,
-                    op=target.op,
-                    value=str(target.value),
-                    target_value=target_value,
-                    by=target.by,
-                    unit=metric.unit.value if metric else None,
-                    measured=values.get((target.metric, stored)) if stored else None,
-                    status=None,
-                    trend=_points(histories.get((target.metric, stored), [])) if stored else [],
-                )
-            )
-        goals.append(view.GoalView(goal=goal.id, description=goal.description, targets=targets))
-    return view.GoalsSection(
-        goals=goals, status_unavailable="target statuses are not computed yet: this section shows values only"
-    )
+def goals_section(context: Context, snapshot: Snapshot) -> view.GoalsSection:
+    """Every goal, and its targets evaluated by `charter targets` at the end of the snapshot's day:
+    current value, trend, projection to the target's date, status and funding."""
+    goals = [view.GoalView(goal=goal.id, description=goal.description) for goal in _goals(context)]
+    try:
+        targets = targets_report(context, TargetsQuery(as_of=snapshot.taken_at.date())).view.targets
+    except CharterError as error:  # a target written so it cannot be evaluated: `charter check` says which
+        return view.GoalsSection(goals=goals, targets=[], status_unavailable=str(error))
+    return view.GoalsSection(goals=goals, targets=targets, status_unavailable=None)
 
 
 def health_section() -> view.PendingSection:

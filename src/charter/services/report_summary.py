@@ -10,6 +10,7 @@ from charter.outputs.views import strategy as view
 NO_DATA = "no data"
 AT_RISK_BUDGET = 0.25  # an error budget with less than this share left is at risk
 LISTED = 3  # names listed in one line before "and N more"
+STATUS_ORDER = ("off track", "at risk", "on track", "met", "no data")  # as `charter targets` names them
 
 
 def _names(names: Sequence[str]) -> str:
@@ -32,18 +33,19 @@ def _percent(ratio: float | None) -> str:
 
 
 def _goals(report: view.StrategyReport) -> list[view.SummaryFigure]:
-    targets = [target for goal in report.goals.goals for target in goal.targets]
-    if not targets:
+    section = report.goals
+    if section.status_unavailable is not None:
+        return [view.SummaryFigure(label="Goals and targets", value=section.status_unavailable, section="goals")]
+    if not section.targets:
         return [view.SummaryFigure(label="Goals", value="no goal with a target in charter.yaml", section="goals")]
-    measured = sum(target.measured is not None for target in targets)
-    statuses = [target.status for target in targets if target.status is not None]
-    status = (
-        ", ".join(f"{statuses.count(name)} {name}" for name in sorted(set(statuses)))
-        if statuses
-        else "status not computed yet"
-    )
-    value = f"{len(report.goals.goals)} goals, {len(targets)} targets ({measured} measured; {status})"
-    return [view.SummaryFigure(label="Goals and targets", value=value, section="goals")]
+    statuses = [target.status for target in section.targets]
+    counts = ", ".join(f"{statuses.count(name)} {name}" for name in STATUS_ORDER if name in statuses)
+    value = f"{len(section.goals)} goals, {len(section.targets)} targets: {counts}"
+    figures = [view.SummaryFigure(label="Goals and targets", value=value, section="goals")]
+    off = [f"{target.goal}: {target.metric}" for target in section.targets if target.status in ("off track", "at risk")]
+    if off:
+        figures.append(view.SummaryFigure(label="Targets off track or at risk", value=_names(off), section="goals"))
+    return figures
 
 
 def _delivery(report: view.StrategyReport) -> list[view.SummaryFigure]:

@@ -45,7 +45,7 @@ def strategy_report(context: Context, query: ReportQuery) -> view.StrategyReport
     report = view.StrategyReport(
         source=_source(at_snapshot, snapshot, start),
         summary=[],
-        goals=goals_section(at_snapshot, snapshot, series),
+        goals=goals_section(at_snapshot, snapshot),
         health=health_section(),
         escalations=escalations_section(),
         delivery=delivery_section(at_snapshot, snapshot, series),

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from datetime import date
 
 from charter.outputs.charts.figures import Bar, HeatCell, TrendPoint, bar_figure, heat_map_figure, trend_figure
 from charter.outputs.document import Block, Column, Document, Figure, Heading, Linked, Paragraph, TableBlock
@@ -19,6 +17,7 @@ from charter.outputs.reports.strategy_parts import (
     standards_blocks,
 )
 from charter.outputs.views import strategy as view
+from charter.outputs.views.targets import TargetRow
 
 NO_DATA = "no data"
 TEAMS_SHOWN = 40  # rows of a per-team table; the JSON holds every team
@@ -48,8 +47,14 @@ def value_text(value: float | None, unit: str | None) -> str:
         return NO_DATA
     if unit == "seconds":
         return duration_text(value)
-    if unit == "ratio":
-        return f"{value:.0%}" if abs(value) >= 0.01 or value == 0 else f"{value:.1%}"
+    if unit == "ratio":  # two decimals where whole percents would round 99.95% up to 100%
+        return (
+            f"{value:.2%}"
+            if 0.99 < value < 1
+            else f"{value:.0%}"
+            if abs(value) >= 0.01 or value == 0
+            else f"{value:.1%}"
+        )
     if unit == "count":
         return f"{value:,.0f}"
     return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
@@ -127,68 +132,54 @@ def _summary_blocks(report: view.StrategyReport) -> list[Block]:
     return [_heading("summary"), TableBlock([Column("what"), Column("as of the snapshot", fold=True)], rows)]
 
 
-def _projection(points: Sequence[view.TrendPoint], by: date | None) -> TrendPoint | None:
-    """Where a least-squares line through the measured points reaches on the target's day."""
-    measured = [(point.day.toordinal(), point.value) for point in points if point.value is not None]
-    if by is None or len(measured) < 2 or by.toordinal() <= max(day for day, _ in measured):
-        return None
-    mean_day = sum(day for day, _ in measured) / len(measured)
-    mean_value = sum(value for _, value in measured) / len(measured)
-    spread = sum((day - mean_day) ** 2 for day, _ in measured)
-    if spread == 0:
-        return None
-    slope = sum((day - mean_day) * (value - mean_value) for day, value in measured) / spread
-    return TrendPoint("projection", by, mean_value + slope * (by.toordinal() - mean_day), projected=True)
-
-
-def _target_figure(target: view.TargetView, index: int) -> Figure | None:
-    unit = target.unit or ""
+def _target_figure(target: TargetRow, index: int) -> Figure | None:
+    """The target's values over the snapshots, the dashed projection to its date, its value as a rule."""
+    unit = target.unit
     points = [
-        TrendPoint(target.scope, point.day, _chart_value(point.value, unit))
-        for point in target.trend
-        if point.value is not None
+        TrendPoint(target.scope, point.taken_at.date(), _chart_value(point.value, unit)) for point in target.trend
     ]
     if not points:
         return None
-    projection = _projection(target.trend, target.by)
-    if projection is not None:
+    if target.projection is not None:
         last = points[-1]
+        projected = _chart_value(target.projection.value, unit)
         points += [
             TrendPoint("projection", last.day, last.value, projected=True),
-            TrendPoint("projection", projection.day, _chart_value(projection.value, unit), projected=True),
+            TrendPoint("projection", target.projection.at.date(), projected, projected=True),
         ]
-    goal_line = _chart_value(target.target_value, unit) if target.target_value is not None else None
-    title = f"{target.goal}: {target.metric} ({target.scope}) {target.op} {target.value}"
-    return trend_figure(f"target-{index}", title, _chart_unit(unit), points, goal_line)
+    title = f"{target.goal}: {_short(target.metric)} ({target.scope}) {target.op} {target.written}"
+    return trend_figure(f"target-{index}", title, _chart_unit(unit), points, _chart_value(target.value, unit))
 
 
 def _goals_blocks(section: view.GoalsSection) -> list[Block]:
     blocks: list[Block] = [_heading("goals")]
-    if section.status_unavailable:
-        blocks.append(Paragraph(f"Note: {section.status_unavailable}."))
     if not section.goals:
         return [*blocks, Paragraph("charter.yaml sets no goal.")]
-    rows: list[list[str]] = []
-    figures: list[Block] = []
-    for goal in section.goals:
-        for target in goal.targets:
-            rows.append(
-                [
-                    goal.goal,
-                    target.metric,
-                    target.scope,
-                    f"{target.op} {target.value}",
-                    target.by.isoformat() if target.by else "",
-                    value_text(target.measured, target.unit),
-                    target.status or "not available",
-                ]
-            )
-            figure = _target_figure(target, len(rows))
-            if figure is not None:
-                figures.append(figure)
-    headers = ["goal", "metric", "scope", "target", "by", "measured", "status"]
-    blocks.append(TableBlock.of(headers, rows))
-    return blocks + figures
+    if section.status_unavailable:
+        blocks.append(Paragraph(f"Targets not evaluated: {section.status_unavailable}"))
+    descriptions = {goal.goal: goal.description for goal in section.goals}
+    rows = [
+        [
+            target.goal,
+            target.metric,
+            target.scope,
+            f"{target.op} {target.written}",
+            target.by.isoformat() if target.by else "",
+            value_text(target.current, target.unit),
+            target.status,
+            "yes" if target.funded else "no",
+            target.reason,
+        ]
+        for target in section.targets
+    ]
+    headers = ["goal", "metric", "scope", "target", "by", "current", "status", "funded", "why"]
+    if rows:
+        blocks.append(TableBlock.of(headers, rows))
+    untargeted = [goal for goal in descriptions if goal not in {target.goal for target in section.targets}]
+    if untargeted:
+        blocks.append(Paragraph(f"Goals without an evaluated target: {', '.join(untargeted)}."))
+    figures = [_target_figure(target, index) for index, target in enumerate(section.targets, start=1)]
+    return blocks + [figure for figure in figures if figure is not None]
 
 
 def _pending_blocks(anchor: str, section: view.PendingSection) -> list[Block]:

@@ -11,6 +11,7 @@ from charter.outputs.views.controls import ObligationCoverage
 from charter.outputs.views.plan import PlanReport
 from charter.outputs.views.risks import RiskRegisterReport
 from charter.outputs.views.scorecard import Rollup
+from charter.outputs.views.targets import TargetRow
 
 
 class ReportSource(View):
@@ -59,29 +60,17 @@ class MetricSection(View):
     trends: list[MetricTrend]
 
 
-class TargetView(View):
-    goal: str
-    metric: str
-    scope: str  # as written: `org`, `team:payments`, `tier:1`
-    op: str
-    value: str  # as written in charter.yaml
-    target_value: float | None  # in the metric's unit; None when it cannot be read as one
-    by: IsoDate | None
-    unit: str | None
-    measured: float | None  # the snapshot's value at this scope; None: no data or a scope not in snapshots
-    status: str | None  # on-track | at-risk | off-track | met ...; None: not computed (see `statusUnavailable`)
-    trend: list[TrendPoint]
-
-
 class GoalView(View):
     goal: str
     description: str
-    targets: list[TargetView]
 
 
 class GoalsSection(View):
+    """The goals, and their targets as `charter targets` evaluates them at the snapshot's day."""
+
     goals: list[GoalView]
-    status_unavailable: str | None  # why target statuses are missing, while they are
+    targets: list[TargetRow]
+    status_unavailable: str | None  # why the targets could not be evaluated, when they could not
 
 
 class PendingSection(View):
