@@ -32,7 +32,8 @@ def test_a_trend_is_an_svg_with_a_title_a_description_and_its_data_table() -> No
     assert root.get("aria-labelledby") == "lead-time-title lead-time-desc"
     assert root.find(f"{SVG}title").text == "Lead time p50"  # type: ignore[union-attr]
     assert "target 24" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
-    assert ["org", "2027-06-30", "12 (projected)"] in [list(row) for row in figure.data.rows]
+    assert [column.header for column in figure.data.columns] == ["day", f"{HOSTILE} (hours)", "org (hours)"]
+    assert [list(row) for row in figure.data.rows][-1] == ["2027-06-30", "", "12 (projected)"]
     assert "<script" not in figure.svg and "\x1b" not in figure.svg
     assert "&lt;script&gt;" in figure.svg
 

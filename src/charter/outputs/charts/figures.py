@@ -88,11 +88,15 @@ def trend_figure(
     spec = _spec({"values": values}, {"layer": layers})
     series = sorted({point.series for point in points})
     text = description or _trend_description(title, series, points, target)
-    rows = [
-        [point.series, point.day.isoformat(), _number(point.value) + (" (projected)" if point.projected else "")]
-        for point in points
-    ]
-    data = TableBlock([Column("series"), Column("day"), Column(unit, justify="right")], rows)
+    # One row per day and a column per series: a screen reader reads across a day, and a long
+    # trend is a few cells per snapshot rather than one row per point.
+    cells: dict[date, dict[str, str]] = {}
+    for point in points:
+        shown = _number(point.value) + (" (projected)" if point.projected else "")
+        cells.setdefault(point.day, {})[point.series] = shown
+    rows = [[day.isoformat(), *(cells[day].get(name, "") for name in series)] for day in sorted(cells)]
+    columns = [Column("day"), *(Column(f"{name} ({unit})", justify="right") for name in series)]
+    data = TableBlock(columns, rows)
     return Figure(title, draw_svg(spec, chart_id, title, text), text, data, only=only(HTML), anchor=chart_id)
 
 
