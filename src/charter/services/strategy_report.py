@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from charter import __version__
@@ -61,7 +62,7 @@ def strategy_report(context: Context, query: ReportQuery) -> view.StrategyReport
     return report.model_copy(update={"summary": executive_summary(report)})
 
 
-def _source(context: Context, snapshot: Snapshot, start: object) -> view.ReportSource:
+def _source(context: Context, snapshot: Snapshot, start: date) -> view.ReportSource:
     return view.ReportSource(
         organization=context.organization_name,
         snapshot=snapshot.id,
