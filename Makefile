@@ -37,7 +37,11 @@ demo: $(STAMP)
 	$(BIN)/charter security --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
-	$(BIN)/charter plan --repo demo-org
+	$(BIN)/charter targets --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter escalations --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter assess --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01 --scenario demo-org/scenarios/hiring-freeze.yaml
 	bash scripts/install-pango.sh
 	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --output demo-org/report.html
 	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --format pdf --output demo-org/report.pdf
@@ -58,6 +62,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_findings.py
 	$(BIN)/python benchmarks/bench_risks.py
 	$(BIN)/python benchmarks/bench_security.py
+	$(BIN)/python benchmarks/bench_plan.py
 
 clean:
 	rm -rf $(VENV) demo-org .pytest_cache .mypy_cache .ruff_cache

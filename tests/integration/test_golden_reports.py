@@ -78,9 +78,28 @@ REPORTS: dict[str, list[str]] = {
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
     "strategy-report.json": ["report", "--as-of", AS_OF, "--format", "json"],
     "strategy-report.md": ["report", "--as-of", AS_OF, "--format", "markdown"],
+    # A dry run: the shared demo's ledger is left empty, so every escalation is new whatever ran before.
+    "escalations.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "json"],
+    "escalations.md": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "markdown"],
+    "escalations.sarif.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "sarif"],
+    "assess-team.json": ["assess", "--as-of", AS_OF, "--format", "json"],
+    "assess-org.md": ["assess", "--by", "org", "--as-of", AS_OF, "--format", "markdown"],
+    "assess-component.csv": ["assess", "--by", "component", "--as-of", AS_OF, "--format", "csv"],
+    "assess-explain.json": ["assess", "--as-of", AS_OF, "--explain", "identity-service-auth", "--format", "json"],
     "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
     "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
     "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
+    "plan.json": ["plan", "--as-of", AS_OF, "--format", "json"],
+    "plan.md": ["plan", "--as-of", AS_OF, "--format", "markdown"],
+    "plan-scenario.json": [
+        "plan",
+        "--as-of",
+        AS_OF,
+        "--scenario",
+        "{repo}/scenarios/hiring-freeze.yaml",
+        "--format",
+        "json",
+    ],
 }
 
 
@@ -88,7 +107,7 @@ EXIT_CODES: dict[str, int] = {}  # every report exits 0 on the demo
 
 
 def _output(demo: Path, name: str) -> str:
-    arguments = REPORTS[name]
+    arguments = [argument.replace("{repo}", str(demo)) for argument in REPORTS[name]]
     command = [*arguments, "--repo", str(demo)] if arguments[0] not in ("rules", "metrics") else arguments
     result = run_charter(*command, env={"CHARTER_DATABASE_URL": "", "COLUMNS": "200"})
     assert result.exit_code == EXIT_CODES.get(name, 0), result.output
@@ -139,7 +158,7 @@ def test_contains_allows_added_fields_and_nothing_else() -> None:
 
 # The report each JSON output is an instance of, by the golden file's name (`delivery-team.json`:
 # delivery); outputs that are not reports (check's diagnostics, SARIF) are held by their own schemas.
-NOT_REPORTS = {"check.json", "check.sarif.json"}
+NOT_REPORTS = {"check.json", "check.sarif.json", "escalations.sarif.json"}
 
 
 @pytest.mark.parametrize("name", sorted(name for name in REPORTS if name.endswith(".json") and name not in NOT_REPORTS))

@@ -8,6 +8,7 @@ import typer
 
 from charter import __version__
 from charter.cli import (
+    assess,
     catalogue,
     check,
     codehealth,
@@ -23,6 +24,7 @@ from charter.cli import (
     targets,
 )
 from charter.cli.errors import CharterGroup
+from charter.cli.escalations import escalations_app
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
@@ -66,9 +68,11 @@ app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
 app.command("report")(report.report_command)
+app.command("assess")(assess.assess_command)
 app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
+app.add_typer(escalations_app, name="escalations")
 
 
 def main() -> None:

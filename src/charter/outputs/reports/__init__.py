@@ -26,6 +26,9 @@ LAYOUTS: dict[str, str] = {
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
     "strategy-report": "charter.outputs.reports.strategy:strategy_document",
+    "escalations": "charter.outputs.reports.escalations:escalations_document",
+    "assess": "charter.outputs.reports.assess:assess_document",
+    "assess-explain": "charter.outputs.reports.assess:explanation_document",
     "targets": "charter.outputs.reports.targets:targets_document",
 }
 
