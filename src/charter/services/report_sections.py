@@ -2,7 +2,7 @@
 snapshot's time: measured sections read the snapshot's values and the trends (never the raw
 events, nor the SLI rollups: the snapshot holds each component's error budget), the others the
 strategy files through the existing use cases. A section whose data is not
-computed yet returns a `PendingSection` saying so: wiring it later is changing one function."""
+computed yet (the review) returns a `PendingSection` saying so: wiring it is changing one function."""
 
 from __future__ import annotations
 
@@ -25,9 +25,12 @@ from charter.model.errors import CharterError
 from charter.model.metric_values import MetricPoint, Snapshot
 from charter.model.organization import Goal
 from charter.outputs.views import strategy as view
+from charter.outputs.views.assess import AssessReport
 from charter.outputs.views.scorecard import Rollup
+from charter.services.assess import AssessQuery, assess_report
 from charter.services.context import Context
 from charter.services.controls import ControlsQuery, controls_report
+from charter.services.escalations import EscalationsQuery, escalations_report
 from charter.services.metric_values import snapshot_metric_values
 from charter.services.plan import PlanQuery, plan_report
 from charter.services.report_snapshot import Trends
@@ -188,14 +191,23 @@ def goals_section(context: Context, snapshot: Snapshot) -> view.GoalsSection:
     return view.GoalsSection(goals=goals, targets=targets, status_unavailable=None)
 
 
-def health_section() -> view.PendingSection:
-    """Health by area and team: the assessment (`charter assess`), when it lands."""
-    return view.PendingSection(unavailable="the health assessment (`charter assess`) is not available yet")
+def health_section(context: Context, snapshot: Snapshot) -> view.HealthSection:
+    """Health by area and team: the assessment of the snapshot's values, at its time."""
+    try:
+        report = assess_report(context, AssessQuery(as_of=snapshot.taken_at, by="team"))
+    except CharterError as error:  # charter.yaml's assessment settings are wrong: `charter assess` says how
+        return view.HealthSection(unavailable=str(error), assessment=None)
+    assert isinstance(report, AssessReport)  # no --explain
+    return view.HealthSection(unavailable=None, assessment=report)
 
 
-def escalations_section() -> view.PendingSection:
-    """What must be escalated (`charter escalations`), when it lands."""
-    return view.PendingSection(unavailable="escalations (`charter escalations`) are not available yet")
+def escalations_section(context: Context, snapshot: Snapshot) -> view.EscalationsSection:
+    """What must be escalated at the end of the snapshot's day: a dry run, the ledger left as it is."""
+    try:
+        outcome = escalations_report(context, EscalationsQuery(as_of=snapshot.taken_at.date(), record=False))
+    except CharterError as error:
+        return view.EscalationsSection(unavailable=str(error), escalations=None)
+    return view.EscalationsSection(unavailable=None, escalations=outcome.view)
 
 
 def review_section(since: date) -> view.PendingSection:
@@ -257,10 +269,11 @@ def risks_section(context: Context, snapshot: Snapshot) -> view.RisksSection:
     )
 
 
-def roadmap_section(context: Context) -> view.RoadmapSection:
-    """The plan the capacity allows, by quarter and team, and what did not fit and what it costs."""
+def roadmap_section(context: Context, snapshot: Snapshot) -> view.RoadmapSection:
+    """The plan the capacity allows from the snapshot's day on, by quarter and team, and what did
+    not fit and what it costs."""
     try:
-        plan = plan_report(context, PlanQuery())
+        plan = plan_report(context, PlanQuery(as_of=snapshot.taken_at.date()))
     except CharterError as error:  # no Capacity, no initiative: the document goes on without a plan
         return view.RoadmapSection(unavailable=f"no plan: {error}", plan=None)
     return view.RoadmapSection(unavailable=None, plan=plan)

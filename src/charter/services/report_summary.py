@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from charter.outputs.views import strategy as view
+from charter.outputs.views.escalations import EscalationItem
 
 NO_DATA = "no data"
 AT_RISK_BUDGET = 0.25  # an error budget with less than this share left is at risk
@@ -140,8 +141,30 @@ def _roadmap(report: view.StrategyReport) -> list[view.SummaryFigure]:
     return figures
 
 
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def open_escalations(report: view.StrategyReport) -> list[EscalationItem]:
+    """The open escalations, errors first, then by code and subject."""
+    escalations = report.escalations.escalations
+    if escalations is None:
+        return []
+    items = [item for digest in escalations.digests for item in digest.escalations if item.state == "open"]
+    return sorted(items, key=lambda item: (SEVERITY_RANK.get(item.severity, 3), item.code, item.subject))
+
+
 def _escalations(report: view.StrategyReport) -> list[view.SummaryFigure]:
-    return [view.SummaryFigure(label="Top escalations", value=report.escalations.unavailable, section="escalations")]
+    escalations = report.escalations.escalations
+    if escalations is None:
+        unavailable = report.escalations.unavailable or NO_DATA
+        return [view.SummaryFigure(label="Top escalations", value=unavailable, section="escalations")]
+    items = open_escalations(report)
+    if not items:
+        return [view.SummaryFigure(label="Top escalations", value="none open", section="escalations")]
+    errors = sum(item.severity == "error" for item in items)
+    top = "; ".join(f"{item.code} {item.subject}" for item in items[:LISTED])
+    value = f"{len(items)} open ({errors} errors): {top}" + (" …" if len(items) > LISTED else "")
+    return [view.SummaryFigure(label="Top escalations", value=value, section="escalations")]
 
 
 def executive_summary(report: view.StrategyReport) -> list[view.SummaryFigure]:

@@ -13,6 +13,8 @@ from charter.outputs.reports.durations import duration_text
 from charter.outputs.reports.strategy_parts import (
     controls_blocks,
     decisions_blocks,
+    escalations_blocks,
+    health_blocks,
     roadmap_blocks,
     standards_blocks,
 )
@@ -307,8 +309,8 @@ def section_blocks(report: view.StrategyReport) -> list[Block]:
     """Every section, the executive summary first."""
     blocks: list[Block] = _summary_blocks(report)
     blocks += _goals_blocks(report.goals)
-    blocks += _pending_blocks("escalations", report.escalations)
-    blocks += _pending_blocks("health", report.health)
+    blocks += [_heading("escalations"), *escalations_blocks(report.escalations)]
+    blocks += [_heading("health"), *health_blocks(report.health)]
     blocks += [_heading("delivery"), *_metric_table(report.delivery, "DORA by team (band)", banded=True)]
     blocks += _trend_figures(report.delivery, "delivery")
     blocks += _reliability_blocks(report.reliability)

@@ -9,6 +9,68 @@ from charter.outputs.views import strategy as view
 from charter.outputs.views.controls import ObligationCoverage
 
 ROWS_SHOWN = 40
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def escalations_blocks(section: view.EscalationsSection) -> list[Block]:
+    report = section.escalations
+    if report is None:
+        return [Paragraph(f"Not available: {section.unavailable}.")]
+    items = [item for digest in report.digests for item in digest.escalations if item.state == "open"]
+    items.sort(key=lambda item: (SEVERITY_RANK.get(item.severity, 3), item.code, item.subject))
+    counts = report.counts
+    blocks: list[Block] = [
+        Paragraph(
+            f"{counts.open} open, {counts.acknowledged} acknowledged, {counts.suppressed} suppressed"
+            f" at {report.as_of:%Y-%m-%d}."
+        )
+    ]
+    if items:
+        rows = [[item.severity, item.code, item.subject, item.owner or "nobody", item.message] for item in items]
+        headers = ["severity", "code", "subject", "owner", "what"]
+        blocks.append(TableBlock.of(headers, rows[:ROWS_SHOWN], title="Open escalations, errors first", title_level=3))
+        if len(items) > ROWS_SHOWN:
+            blocks.append(
+                Paragraph(f"{len(items) - ROWS_SHOWN} more open escalations: `charter escalations` lists them.")
+            )
+    if report.not_evaluated:
+        skipped = "; ".join(f"{item.code}: {item.reason}" for item in report.not_evaluated)
+        blocks.append(Paragraph(f"Not evaluated: {skipped}."))
+    return blocks
+
+
+def _score(score: float | None) -> str:
+    return "no data" if score is None else f"{score:.0f}"
+
+
+def health_blocks(section: view.HealthSection) -> list[Block]:
+    report = section.assessment
+    if report is None:
+        return [Paragraph(f"Not available: {section.unavailable}.")]
+    blocks: list[Block] = [
+        Paragraph(f"Scores out of 100 by area ({report.method}); facts as of {report.facts_at:%Y-%m-%d %H:%M} UTC.")
+    ]
+    if not report.scopes:
+        return [*blocks, Paragraph("No team owns a component.")]
+    rows = [
+        [
+            scope.scope,
+            str(scope.components),
+            *(_score(next((area.score for area in scope.areas if area.area == name), None)) for name in report.areas),
+        ]
+        for scope in report.scopes
+    ]
+    headers = ["team", "components", *report.areas]
+    blocks.append(TableBlock.of(headers, rows[:ROWS_SHOWN], title="Health by team", title_level=3))
+    steps = [
+        [team.team, step.component, step.area, step.title, f"+{step.gain:.1f}"]
+        for team in report.next_steps
+        for step in team.steps[:1]
+    ]
+    if steps:
+        headers = ["team", "component", "area", "next step", "gain"]
+        blocks.append(TableBlock.of(headers, steps[:ROWS_SHOWN], title="Each team's next step", title_level=3))
+    return blocks
 
 
 def _weeks(value: float) -> str:

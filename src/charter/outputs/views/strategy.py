@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from charter.outputs.views.assess import AssessReport
 from charter.outputs.views.base import IsoDate, IsoDateTime, ReportView, View
 from charter.outputs.views.controls import ObligationCoverage
+from charter.outputs.views.escalations import EscalationsReport
 from charter.outputs.views.plan import PlanReport
 from charter.outputs.views.risks import RiskRegisterReport
 from charter.outputs.views.scorecard import Rollup
@@ -71,6 +73,20 @@ class GoalsSection(View):
     goals: list[GoalView]
     targets: list[TargetRow]
     status_unavailable: str | None  # why the targets could not be evaluated, when they could not
+
+
+class HealthSection(View):
+    """Health by area and team: `charter assess` at the snapshot's time."""
+
+    unavailable: str | None
+    assessment: AssessReport | None
+
+
+class EscalationsSection(View):
+    """What must be escalated: `charter escalations` at the snapshot's day, without touching its ledger."""
+
+    unavailable: str | None
+    escalations: EscalationsReport | None
 
 
 class PendingSection(View):
@@ -146,8 +162,8 @@ class StrategyReport(ReportView):
     source: ReportSource
     summary: list[SummaryFigure]
     goals: GoalsSection
-    health: PendingSection
-    escalations: PendingSection
+    health: HealthSection
+    escalations: EscalationsSection
     delivery: MetricSection
     reliability: ReliabilitySection
     security: SecuritySection
