@@ -163,7 +163,7 @@ def _goals_blocks(section: view.GoalsSection) -> list[Block]:
     rows = [
         [
             target.goal,
-            target.metric,
+            _short(target.metric),
             target.scope,
             f"{target.op} {target.written}",
             target.by.isoformat() if target.by else "",
