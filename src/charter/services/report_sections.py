@@ -25,9 +25,7 @@ from charter.model.errors import CharterError
 from charter.model.metric_values import MetricPoint, Snapshot
 from charter.model.organization import Goal
 from charter.outputs.views import strategy as view
-from charter.outputs.views.assess import AssessReport
 from charter.outputs.views.scorecard import Rollup
-from charter.services.assess import AssessQuery, assess_report
 from charter.services.context import Context
 from charter.services.controls import ControlsQuery, controls_report
 from charter.services.escalations import EscalationsQuery, escalations_report
@@ -191,14 +189,16 @@ def goals_section(context: Context, snapshot: Snapshot) -> view.GoalsSection:
     return view.GoalsSection(goals=goals, targets=targets, status_unavailable=None)
 
 
-def health_section(context: Context, snapshot: Snapshot) -> view.HealthSection:
-    """Health by area and team: the assessment of the snapshot's values, at its time."""
-    try:
-        report = assess_report(context, AssessQuery(as_of=snapshot.taken_at, by="team"))
-    except CharterError as error:  # charter.yaml's assessment settings are wrong: `charter assess` says how
-        return view.HealthSection(unavailable=str(error), assessment=None)
-    assert isinstance(report, AssessReport)  # no --explain
-    return view.HealthSection(unavailable=None, assessment=report)
+ASSESSMENT_SCORES = tuple(name for name in METRICS if name.startswith("assessment.") and name.endswith(".score"))
+METHOD_VERSION = "assessment.method_version"
+
+
+def health_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.HealthSection:
+    """Health by area and team: the assessment scores the snapshot recorded (`charter assess`
+    explains each and names the next steps), and their trend for the organisation and the teams."""
+    scores = metric_section(context, snapshot, trends, ASSESSMENT_SCORES, ASSESSMENT_SCORES[:1], "assessment")
+    version = next((item.value for item in snapshot.values if item.metric == METHOD_VERSION), None)
+    return view.HealthSection(method_version=version, scores=scores)
 
 
 def escalations_section(context: Context, snapshot: Snapshot) -> view.EscalationsSection:

@@ -47,7 +47,7 @@ def strategy_report(context: Context, query: ReportQuery) -> view.StrategyReport
         source=_source(at_snapshot, snapshot, start),
         summary=[],
         goals=goals_section(at_snapshot, snapshot),
-        health=health_section(at_snapshot, snapshot),
+        health=health_section(at_snapshot, snapshot, series),
         escalations=escalations_section(at_snapshot, snapshot),
         delivery=delivery_section(at_snapshot, snapshot, series),
         reliability=reliability_section(at_snapshot, snapshot, series),

@@ -14,7 +14,6 @@ from charter.outputs.reports.strategy_parts import (
     controls_blocks,
     decisions_blocks,
     escalations_blocks,
-    health_blocks,
     roadmap_blocks,
     standards_blocks,
 )
@@ -57,7 +56,7 @@ def value_text(value: float | None, unit: str | None) -> str:
             if abs(value) >= 0.01 or value == 0
             else f"{value:.1%}"
         )
-    if unit == "count":
+    if unit in ("count", "score"):
         return f"{value:,.0f}"
     return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
 
@@ -81,6 +80,11 @@ def _heading(anchor: str) -> Heading:
 
 # Column headers for the metrics the sections show; others go by their name without the domain.
 LABELS = {
+    "assessment.delivery.score": "delivery",
+    "assessment.reliability.score": "reliability",
+    "assessment.security.score": "security",
+    "assessment.maintainability.score": "maintainability",
+    "assessment.readiness.score": "readiness",
     "delivery.deployment_frequency.per_day": "deploys/day",
     "delivery.deployment_days_per_week": "deploy days/week",
     "delivery.deployment_days_per_month": "deploy days/month",
@@ -228,6 +232,16 @@ def _metric_table(section: view.MetricSection, title: str, banded: bool = False)
     return blocks
 
 
+def _health_blocks(section: view.HealthSection) -> list[Block]:
+    version = f" (method version {section.method_version:.0f})" if section.method_version is not None else ""
+    blocks: list[Block] = [
+        Paragraph(
+            f"Scores out of 100 by area{version}; `charter assess --explain TEAM` shows each check and next step."
+        )
+    ]
+    return blocks + _metric_table(section.scores, "Health by team") + _trend_figures(section.scores, "health")
+
+
 def _reliability_blocks(section: view.ReliabilitySection) -> list[Block]:
     blocks: list[Block] = [_heading("reliability")]
     if section.budgets_unavailable:
@@ -310,7 +324,7 @@ def section_blocks(report: view.StrategyReport) -> list[Block]:
     blocks: list[Block] = _summary_blocks(report)
     blocks += _goals_blocks(report.goals)
     blocks += [_heading("escalations"), *escalations_blocks(report.escalations)]
-    blocks += [_heading("health"), *health_blocks(report.health)]
+    blocks += [_heading("health"), *_health_blocks(report.health)]
     blocks += [_heading("delivery"), *_metric_table(report.delivery, "DORA by team (band)", banded=True)]
     blocks += _trend_figures(report.delivery, "delivery")
     blocks += _reliability_blocks(report.reliability)

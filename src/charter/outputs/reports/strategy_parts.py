@@ -39,40 +39,6 @@ def escalations_blocks(section: view.EscalationsSection) -> list[Block]:
     return blocks
 
 
-def _score(score: float | None) -> str:
-    return "no data" if score is None else f"{score:.0f}"
-
-
-def health_blocks(section: view.HealthSection) -> list[Block]:
-    report = section.assessment
-    if report is None:
-        return [Paragraph(f"Not available: {section.unavailable}.")]
-    blocks: list[Block] = [
-        Paragraph(f"Scores out of 100 by area ({report.method}); facts as of {report.facts_at:%Y-%m-%d %H:%M} UTC.")
-    ]
-    if not report.scopes:
-        return [*blocks, Paragraph("No team owns a component.")]
-    rows = [
-        [
-            scope.scope,
-            str(scope.components),
-            *(_score(next((area.score for area in scope.areas if area.area == name), None)) for name in report.areas),
-        ]
-        for scope in report.scopes
-    ]
-    headers = ["team", "components", *report.areas]
-    blocks.append(TableBlock.of(headers, rows[:ROWS_SHOWN], title="Health by team", title_level=3))
-    steps = [
-        [team.team, step.component, step.area, step.title, f"+{step.gain:.1f}"]
-        for team in report.next_steps
-        for step in team.steps[:1]
-    ]
-    if steps:
-        headers = ["team", "component", "area", "next step", "gain"]
-        blocks.append(TableBlock.of(headers, steps[:ROWS_SHOWN], title="Each team's next step", title_level=3))
-    return blocks
-
-
 def _weeks(value: float) -> str:
     return f"{value:,.1f}"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from charter.outputs.views.assess import AssessReport
 from charter.outputs.views.base import IsoDate, IsoDateTime, ReportView, View
 from charter.outputs.views.controls import ObligationCoverage
 from charter.outputs.views.escalations import EscalationsReport
@@ -76,10 +75,11 @@ class GoalsSection(View):
 
 
 class HealthSection(View):
-    """Health by area and team: `charter assess` at the snapshot's time."""
+    """Health by area and team: the assessment scores (0..100) the snapshot recorded, as `charter
+    assess` computes them, per team and for the organisation."""
 
-    unavailable: str | None
-    assessment: AssessReport | None
+    method_version: float | None  # the assessment method's version that scored the snapshot
+    scores: MetricSection
 
 
 class EscalationsSection(View):
