@@ -1,8 +1,9 @@
 """The sections of `charter report`, one function each, over a context whose clock is the
 snapshot's time: measured sections read the snapshot's values and the trends (never the raw
-events, nor the SLI rollups: the snapshot holds each component's error budget), the others the
-strategy files through the existing use cases. A section whose data is not
-computed yet (the review) returns a `PendingSection` saying so: wiring it is changing one function."""
+events, nor the SLI rollups: the snapshot holds each component's error budget and each team's
+assessment scores); goals, escalations, risks, controls, the roadmap and standards come from their
+own use cases at the snapshot's day. A section Charter does not compute yet (the review) returns a
+`PendingSection` saying so: wiring it is changing one function."""
 
 from __future__ import annotations
 
