@@ -20,6 +20,7 @@ from charter.cli import (
     risks,
     scaffold,
     scorecard,
+    serve,
     sync,
     targets,
 )
@@ -28,6 +29,7 @@ from charter.cli.escalations import escalations_app
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
+from charter.cli.tokens import token_app
 
 app = typer.Typer(
     name="charter",
@@ -73,6 +75,8 @@ app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 app.add_typer(escalations_app, name="escalations")
+app.command("serve")(serve.serve_command)
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:

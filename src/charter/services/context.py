@@ -34,6 +34,13 @@ class Context:
     estate: Estate
     store: Store | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The dashboard's filters (services/scope.py): the components whose facts in the store count, by
+    # key (`component_key`) and by full reference; None: every component's.
+    only_components: frozenset[str] | None = None
+
+    def counts_component(self, key: str | None) -> bool:
+        """Whether facts about the component `key` count (a fact of no component counts only unfiltered)."""
+        return self.only_components is None or (key is not None and key in self.only_components)
 
     @property
     def policies(self) -> Policies:
