@@ -56,6 +56,7 @@ _FLOATING = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 _NUMERIC_START = frozenset("-+0123456789.")
+_NON_FINITE = (".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN")
 _MAY_NOT_BE_STRING = _NUMERIC_START | frozenset("~nNtTfF")
 
 
@@ -187,6 +188,9 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`. Empty documents (a bare `---`) are left out. Raises `YamlError`."""
     loader = Yaml12Loader(text)
     documents: list[YamlDocument] = []
+    # Whether a float may be infinite or NaN, by a search of the text (a few substring scans cost far
+    # less than a test per scalar); only such documents need the cache's slower JSON encoding.
+    finite = not any(spelling in text for spelling in _NON_FINITE)
     try:
         index = 0
         while loader.check_node():
@@ -197,7 +201,7 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
             data = builder.build(node)
             if data is not None:
                 mark = node.start_mark
-                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys))
+                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys, finite))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
