@@ -33,7 +33,6 @@ from charter.services.context import Context
 from charter.services.escalations import record_escalations
 from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
-from charter.services.imports_sli import pull_sli
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
@@ -271,6 +270,8 @@ def _pull_sli(context: Context, until: datetime) -> list[Diagnostic]:
     organization = context.estate.organization
     if organization is None or organization.spec.sources.prometheus is None:
         return []
+    from charter.services.imports_sli import pull_sli  # httpx and the SLI readers: only when a Prometheus is named
+
     return pull_sli(context, until).diagnostics
 
 
