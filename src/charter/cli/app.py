@@ -16,6 +16,7 @@ from charter.cli import (
     delivery,
     incidents,
     plan,
+    report,
     risks,
     scaffold,
     scorecard,
@@ -69,6 +70,7 @@ app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
+app.command("report")(report.report_command)
 app.command("assess")(assess.assess_command)
 app.command("targets")(targets.targets_command)
 app.add_typer(import_app, name="import")
