@@ -91,8 +91,12 @@ def record_escalations(context: Context, as_of: datetime, as_of_day: date | None
     what resolved): `charter sync` does it with every snapshot, so the ledger follows the facts
     whether or not anyone runs `charter escalations`."""
     _run, settled = _raised(context, as_of, as_of_day)
+    raised = [item.raised for item in settled]
     with context.required_store().transaction() as connection:
-        return record_run(connection, as_of, [item.raised for item in settled])
+        update = record_run(connection, as_of, raised)
+        opened = [item for item in raised if item.id in update.new]
+        emit_ledger_update(connection, opened, sorted(update.resolved), as_of)  # webhooks out
+        return update
 
 
 def _raised(context: Context, as_of: datetime, as_of_day: date | None) -> tuple[EscalationRun, list[SettledEscalation]]:
