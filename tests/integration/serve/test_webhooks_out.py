@@ -17,14 +17,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from standardwebhooks.webhooks import Webhook
 
 from charter.model.errors import UsageError
 from charter.services.webhook_delivery import DeliveryPolicy, deliver_due
 from charter.services.webhooks import add_subscription, emit, webhook_list_report
 from charter.store.database import open_store
-from charter.store.schema import webhook_outbox
+from charter.store.schema import escalation_ledger, webhook_outbox
 from charter.web.settings import WebSettings
 from tests.conftest import run_charter
 from tests.integration.conftest import AS_OF
@@ -188,14 +188,41 @@ def test_the_server_delivers_what_the_outbox_held_before_it_started(
 def test_escalations_and_a_new_snapshot_emit_their_events(demo: Path, tmp_path: Path) -> None:
     root = copy_demo(demo, tmp_path)
     env = {"CHARTER_DATABASE_URL": ""}
-    events = ["--event", "escalation.opened", "--event", "snapshot.created", "--event", "target.status_changed"]
+    events = [
+        "--event",
+        "escalation.opened",
+        "--event",
+        "escalation.resolved",
+        "--event",
+        "snapshot.created",
+        "--event",
+        "target.status_changed",
+    ]
     events.append("--allow-private")
     assert run_charter("webhook", "add", "http://127.0.0.1:9/x", *events, "--repo", str(root), env=env).exit_code == 0
+    # The demo's sync recorded the ledger before the subscription: start it again, with one open
+    # escalation the next run no longer raises.
+    with open_store(root) as store, store.transaction() as connection:
+        connection.execute(delete(escalation_ledger))
+        seen = datetime(2026, 10, 1, tzinfo=UTC)
+        connection.execute(
+            insert(escalation_ledger).values(
+                id="ESC-gone",
+                fingerprint="x",
+                code="ESC001",
+                subject="component:gone",
+                severity="error",
+                message="gone",
+                first_seen=seen,
+                last_seen=seen,
+            )
+        )
     assert run_charter("escalations", "--repo", str(root), "--as-of", AS_OF, env=env).exit_code in (0, 1)
     assert run_charter("sync", "--repo", str(root), "--as-of", "2026-11-02", "--quiet", env=env).exit_code == 0
     with open_store(root) as store, store.engine.connect() as connection:
         queued = [row.event_type for row in connection.execute(select(webhook_outbox.c.event_type))]
-    assert "escalation.opened" in queued and queued.count("snapshot.created") == 1
+    assert "escalation.opened" in queued and queued.count("escalation.resolved") == 1
+    assert queued.count("snapshot.created") == 1
 
 
 def test_a_target_whose_status_moved_is_an_event(demo: Path, tmp_path: Path) -> None:
