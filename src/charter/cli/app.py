@@ -18,6 +18,7 @@ from charter.cli import (
     risks,
     scaffold,
     scorecard,
+    snapshot,
     sync,
     targets,
 )
@@ -65,6 +66,7 @@ app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
 app.command("targets")(targets.targets_command)
+app.command("snapshot")(snapshot.snapshot_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 

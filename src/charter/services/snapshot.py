@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Connection
 
+from charter.analysis.delivery.inputs import DeliveryInputs
 from charter.analysis.metrics import METRICS
 from charter.model.metric_values import MetricValue, stored_scope
 from charter.model.risk_states import RiskState
@@ -30,14 +31,19 @@ class UnregisteredMetric(ValueError):
 
 
 def snapshot_values(
-    context: Context, since: datetime, until: datetime, providers: Sequence[MetricProvider] = PROVIDERS
+    context: Context,
+    since: datetime,
+    until: datetime,
+    providers: Sequence[MetricProvider] = PROVIDERS,
+    wide: DeliveryInputs | None = None,
 ) -> list[MetricValue]:
-    """Every value the providers measure over [since, until), provider after provider. Raises
+    """Every value the providers measure over [since, until), provider after provider; `wide`: the
+    delivery inputs of a period holding this one, read once for a backfill. Raises
     `StoreUnavailable` without a store, and `UnregisteredMetric` when a provider gives a value that
     is not one of its registry metrics, at a scope and in the unit the registry has for it."""
     context.required_store()
     period = Period(since, until)
-    shared = SharedFacts(context, period)
+    shared = SharedFacts(context, period, wide)
     return [
         _registered(provider, value) for provider in providers for value in provider.measure(context, period, shared)
     ]

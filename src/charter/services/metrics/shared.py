@@ -12,7 +12,7 @@ from functools import cached_property
 from charter.analysis.delivery.inputs import DeliveryInputs
 from charter.model.incident import Incident
 from charter.services.context import Context
-from charter.services.delivery import DeliveryQuery, delivery_inputs
+from charter.services.delivery import DeliveryQuery, delivery_inputs, delivery_inputs_within
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,15 +27,20 @@ class Period:
 class SharedFacts:
     """The facts of one snapshot computation that more than one provider reads, each read on first use."""
 
-    def __init__(self, context: Context, period: Period) -> None:
+    def __init__(self, context: Context, period: Period, wide: DeliveryInputs | None = None) -> None:
+        """`wide`: delivery inputs already read for a period holding this one (a backfill's), cut
+        to this period instead of read again."""
         self._context = context
         self._period = period
+        self._wide = wide
 
     @cached_property
     def delivery_inputs(self) -> DeliveryInputs:
         """The period's deployments with the context around it, their lead times, and every incident."""
-        store = self._context.required_store()
         query = DeliveryQuery(self._period.since, self._period.until)
+        if self._wide is not None:
+            return delivery_inputs_within(self._context, self._wide, query)
+        store = self._context.required_store()
         with store.engine.connect() as connection:
             return delivery_inputs(self._context, connection, query)
 
