@@ -15,6 +15,7 @@ from charter.cli import (
     delivery,
     incidents,
     plan,
+    review,
     risks,
     scaffold,
     scorecard,
@@ -67,6 +68,7 @@ app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
 app.command("targets")(targets.targets_command)
 app.command("snapshot")(snapshot.snapshot_command)
+app.command("review")(review.review_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 

@@ -26,6 +26,7 @@ LAYOUTS: dict[str, str] = {
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
     "targets": "charter.outputs.reports.targets:targets_document",
+    "review": "charter.outputs.reports.review:review_document",
 }
 
 
