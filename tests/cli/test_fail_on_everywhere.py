@@ -25,6 +25,7 @@ EMITTING = (
     ("import", "kev"),
     ("import", "epss"),
     ("import", "scorecard"),
+    ("escalations",),
 )
 
 

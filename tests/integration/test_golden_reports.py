@@ -76,6 +76,10 @@ REPORTS: dict[str, list[str]] = {
     "risks.md": ["risks", "--as-of", AS_OF, "--format", "markdown"],
     "controls.json": ["controls", "--as-of", AS_OF, "--format", "json"],
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
+    # A dry run: the shared demo's ledger is left empty, so every escalation is new whatever ran before.
+    "escalations.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "json"],
+    "escalations.md": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "markdown"],
+    "escalations.sarif.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "sarif"],
     "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
     "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
     "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
@@ -137,7 +141,7 @@ def test_contains_allows_added_fields_and_nothing_else() -> None:
 
 # The report each JSON output is an instance of, by the golden file's name (`delivery-team.json`:
 # delivery); outputs that are not reports (check's diagnostics, SARIF) are held by their own schemas.
-NOT_REPORTS = {"check.json", "check.sarif.json"}
+NOT_REPORTS = {"check.json", "check.sarif.json", "escalations.sarif.json"}
 
 
 @pytest.mark.parametrize("name", sorted(name for name in REPORTS if name.endswith(".json") and name not in NOT_REPORTS))

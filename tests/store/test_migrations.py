@@ -43,6 +43,7 @@ LATER_TABLES = {
     "risk_states",
     "deployment_lead_times",
     "git_head_files",
+    "escalation_ledger",
 }
 STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES
 

@@ -10,8 +10,12 @@ from charter.model.refs import EntityRef
 def team_of(estate: Estate, ref: EntityRef) -> str | None:
     """The owning Group; for an entity owned by a person, that person's first Group."""
     owner = estate.owner_of(ref)
-    if owner is None:
-        return None
+    return None if owner is None else group_of_owner(estate, owner)
+
+
+def group_of_owner(estate: Estate, owner: EntityRef) -> str:
+    """An owner as the team it stands for: a Group itself, a person's first Group (the person when
+    they belong to none)."""
     if owner.kind == "user":
         groups = sorted(estate.related(owner, "memberOf"), key=str)
         return groups[0].short if groups else owner.short

@@ -24,6 +24,7 @@ from charter.cli import (
     targets,
 )
 from charter.cli.errors import CharterGroup
+from charter.cli.escalations import escalations_app
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
@@ -71,6 +72,7 @@ app.command("snapshot")(snapshot.snapshot_command)
 app.command("review")(review.review_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
+app.add_typer(escalations_app, name="escalations")
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ from charter.analysis.checks import (
 )
 from charter.analysis.checks import check as check_modules
 from charter.analysis.delivery import release_tags
+from charter.analysis.escalations import codes as escalation_codes
 from charter.analysis.reliability import slo_rules, slo_status
 from charter.analysis.targets import deadlines as target_deadlines
 from charter.load import context as load_context
@@ -63,6 +64,8 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     (governance_reliability,),
     # Security facts (`charter security`)
     (governance_security,),
+    # Escalations across domains (`charter escalations`)
+    (escalation_codes,),
     # Targets against the snapshots (`charter targets`)
     (target_deadlines,),
     # Git mining (`charter sync`, and `charter check` for release-tag patterns)

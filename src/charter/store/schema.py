@@ -393,3 +393,26 @@ risk_states = Table(
     Column("level", String(64), nullable=False),
     Column("status", String(32), nullable=False),
 )
+
+# The escalation ledger (revision 0011): each escalation `charter escalations` raised, by its id (the
+# code and a digest of its fingerprint), with first and last seen, acknowledgement, resolution and
+# the suppression that hides it.
+escalation_ledger = Table(
+    "escalation_ledger",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("code", String(8), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("owner", String(400)),
+    Column("severity", String(16), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Column("last_seen", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime),
+    Column("acknowledged_at", UtcDateTime),
+    Column("acknowledged_by", String(200)),
+    Column("acknowledgement", Text),
+    Column("suppressed_reason", Text),
+    Column("suppressed_until", Date),
+)

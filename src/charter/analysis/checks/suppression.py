@@ -184,6 +184,19 @@ def _matches(suppression: Suppression, item: Diagnostic) -> bool:
     return True
 
 
+def suppression_of(suppressions: Iterable[Suppression], item: Diagnostic, today: date) -> Suppression | None:
+    """The first suppression that applies to the item on `today`: of its code, matching its entity
+    and file, with a reason and not expired (the rule `apply_settings` follows), or None."""
+    for suppression in suppressions:
+        if item.code not in suppression.codes or not suppression.reason:
+            continue
+        if suppression.until is not None and suppression.until < today:
+            continue
+        if _matches(suppression, item):
+            return suppression
+    return None
+
+
 def apply_settings(
     estate: Estate,
     diagnostics: Iterable[Diagnostic],

@@ -25,6 +25,7 @@ LAYOUTS: dict[str, str] = {
     "rules-checks": "charter.outputs.reports.rules:standard_checks_document",
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
+    "escalations": "charter.outputs.reports.escalations:escalations_document",
     "targets": "charter.outputs.reports.targets:targets_document",
     "review": "charter.outputs.reports.review:review_document",
 }
