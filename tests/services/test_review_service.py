@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from charter.model.errors import UsageError
+from charter.model.escalation_ledger import RaisedEscalation
 from charter.model.metric_values import MetricValue, organization_ref
 from charter.model.refs import parse_ref
 from charter.model.risk_states import RiskState
 from charter.services.context import Context, load_context
 from charter.services.review import ReviewQuery, period_of, review_report
 from charter.store.database import open_store
+from charter.store.escalations import record_run
 from charter.store.risk_register import write_risk_states
 from charter.store.snapshots import insert_snapshot
 from tests.strategy import write_repo
@@ -85,6 +87,26 @@ def _values(index: int) -> list[MetricValue]:
     ]
 
 
+def _raised(name: str) -> RaisedEscalation:
+    return RaisedEscalation(f"ESC001-{name}", name, "ESC001", f"component:{name}", "group:payments", "error", "m")
+
+
+def _record_escalation_runs(context: Context) -> None:
+    """June 20: `old` raised. July 2: `old` and `early` (first seen in the period). July 5, 06:00:
+    `early` and `late`; `old` resolved. July 6: `late` only; `early` resolved. August 10: nothing
+    raised; `late` resolved, after the period."""
+    runs = [
+        (datetime(2026, 6, 20, tzinfo=UTC), ["old"]),
+        (datetime(2026, 7, 2, tzinfo=UTC), ["old", "early"]),
+        (datetime(2026, 7, 5, 6, tzinfo=UTC), ["early", "late"]),
+        (datetime(2026, 7, 6, tzinfo=UTC), ["late"]),
+        (datetime(2026, 8, 10, tzinfo=UTC), []),
+    ]
+    for moment, names in runs:
+        with context.required_store().transaction() as connection:
+            record_run(connection, moment, [_raised(name) for name in names])
+
+
 def _store_snapshots(context: Context, indexes: Sequence[int]) -> None:
     with context.required_store().transaction() as connection:
         for index in indexes:
@@ -105,6 +127,7 @@ def context(repo: Path, database_url: str) -> Iterator[Context]:
 
 def test_the_review_tells_what_moved_between_the_start_and_the_end(context: Context) -> None:
     _store_snapshots(context, range(6))
+    _record_escalation_runs(context)
 
     review = review_report(context, ReviewQuery("2026Q3", "2026-07-31"))
 
@@ -141,8 +164,20 @@ def test_the_review_tells_what_moved_between_the_start_and_the_end(context: Cont
     assert [(item.initiative, item.status) for item in review.slipped] == [("late", "in-progress")]
     assert review.commitments_from.startswith("the roadmap files as they are now")
     assert [(item.id, item.date.isoformat()) for item in review.decisions] == [("0001", "2026-07-10")]
+    # Opened in the period: early (resolved after 4 days) and late (open at its end: its resolution in
+    # August is after it); resolved in it: early and old (15 days and 6 hours).
+    assert [(item.id, item.hours_to_resolve) for item in review.escalations_opened] == [
+        ("ESC001-early", 96.0),
+        ("ESC001-late", None),
+    ]
+    assert [(item.id, item.hours_to_resolve) for item in review.escalations_resolved] == [
+        ("ESC001-early", 96.0),
+        ("ESC001-old", 15 * 24.0 + 6),
+    ]
+    times = review.escalation_times
+    assert (times.raised, times.resolved, times.still_open, times.median_hours_to_resolve) == (2, 1, 1, 96.0)
     assert {item.metric: item.value for item in review.current} == {INCIDENTS: 1.0, FREQUENCY: 1.4}
-    assert {item.section for item in review.unavailable} == {"standards", "escalations"}
+    assert {item.section for item in review.unavailable} == {"standards"}
 
 
 def test_one_snapshot_is_no_trend_and_still_the_current_state(context: Context) -> None:

@@ -7,9 +7,10 @@ shown all the same."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from charter.analysis.escalations.response import response_times
 from charter.analysis.metrics import METRICS, Domain
 from charter.analysis.review import (
     NOISE_STEPS,
@@ -24,12 +25,14 @@ from charter.analysis.review import Promise as PromiseKept
 from charter.analysis.targets.funding import TargetStatus
 from charter.model.base import parse_quarter, quarter_end, quarter_start
 from charter.model.errors import UsageError
+from charter.model.escalation_ledger import LedgerEntry
 from charter.model.kinds import Initiative
 from charter.outputs.views import review as view
 from charter.services.context import Context
 from charter.services.review_commitments import commitments_at
 from charter.services.store_reads import reading_store
 from charter.services.targets import target_statuses
+from charter.store.escalations import read_ledger
 from charter.store.metric_series import SnapshotTime, read_snapshot_times
 from charter.store.risk_register import read_risk_states
 from charter.store.snapshot_history import SeriesKey, SnapshotSeries, read_snapshot_series
@@ -42,10 +45,6 @@ UNAVAILABLE = [
     view.Unavailable(
         section="standards",
         reason="snapshots do not record standards levels yet: run `charter scorecard` for the current levels",
-    ),
-    view.Unavailable(
-        section="escalations",
-        reason="there is no escalations ledger yet: escalations opened and resolved cannot be told",
     ),
 ]
 
@@ -92,6 +91,7 @@ def review_report(context: Context, query: ReviewQuery) -> view.ReviewReport:
         used = period_snapshots(every, since)
         series = read_snapshot_series(connection, [item.id for item in used])
         trend = len(used) > 1
+        ledger = [_as_of(entry, until) for entry in read_ledger(connection).values()]
         risks = (
             risk_moves(read_risk_states(connection, used[0].id), read_risk_states(connection, used[-1].id))
             if trend
@@ -131,6 +131,9 @@ def review_report(context: Context, query: ReviewQuery) -> view.ReviewReport:
         delivered=[_promise(item) for item in kept if item.delivered],
         slipped=[_promise(item) for item in kept if not item.delivered],
         commitments_from=commitments.source,
+        escalations_opened=[_escalation(item) for item in ledger if since <= item.first_seen <= until],
+        escalations_resolved=[_escalation(item) for item in ledger if item.resolved_at and since <= item.resolved_at],
+        escalation_times=_escalation_times(ledger, since, until),
         decisions=[
             view.DecisionTaken(id=item.id, title=item.title, status=item.status, date=item.date)
             for item in decisions_taken(context.estate.decisions, since.date(), until.date())
@@ -158,6 +161,51 @@ def _no_trend(used: Sequence[SnapshotTime], every: Sequence[SnapshotTime]) -> st
     return (
         f"only one snapshot ({used[-1].taken_at.date().isoformat()}) covers the period: no trend; the current state "
         "is shown. Take more with `charter snapshot --every 1w --since DAY`"
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """A stored time as UTC (SQLite gives it back naive)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _as_of(entry: LedgerEntry, until: datetime) -> LedgerEntry:
+    """The ledger's entry as it stood at `until`, its times in UTC: a resolution or acknowledgement
+    after it not yet made."""
+
+    def by_then(moment: datetime | None) -> datetime | None:
+        return _utc(moment) if moment is not None and _utc(moment) <= until else None
+
+    return replace(
+        entry,
+        first_seen=_utc(entry.first_seen),
+        resolved_at=by_then(entry.resolved_at),
+        acknowledged_at=by_then(entry.acknowledged_at),
+    )
+
+
+def _escalation(entry: LedgerEntry) -> view.EscalationMove:
+    resolved, first_seen = entry.resolved_at, entry.first_seen
+    return view.EscalationMove(
+        id=entry.id,
+        code=entry.code,
+        subject=entry.subject,
+        owner=entry.owner,
+        severity=entry.severity,
+        first_seen=first_seen,
+        resolved_at=resolved,
+        hours_to_resolve=(resolved - first_seen).total_seconds() / 3600 if resolved else None,
+    )
+
+
+def _escalation_times(ledger: Sequence[LedgerEntry], since: datetime, until: datetime) -> view.EscalationTimes:
+    times = response_times(ledger, since, until + timedelta(microseconds=1))
+    return view.EscalationTimes(
+        raised=times.raised,
+        still_open=times.still_open,
+        resolved=times.to_resolve.count,
+        median_hours_to_resolve=times.to_resolve.median_hours,
+        p90_hours_to_resolve=times.to_resolve.p90_hours,
     )
 
 

@@ -19,6 +19,7 @@ from charter.outputs.document import (
     TableBlock,
     only,
 )
+from charter.outputs.reports.durations import duration_text
 from charter.outputs.reports.targets import value_text
 from charter.outputs.views.review import IncidentTrend, MetricMove, Promise, ReviewReport
 
@@ -169,6 +170,37 @@ def _promises(title: str, promises: list[Promise]) -> list[Block]:
     ]
 
 
+def _hours(hours: float | None) -> str:
+    return duration_text(hours * 3600) if hours is not None else NONE
+
+
+def _escalations(view: ReviewReport) -> list[Block]:
+    times = view.escalation_times
+    blocks: list[Block] = [
+        Heading("Escalations", level=2),
+        Paragraph(
+            f"{times.raised} raised in the period, {times.resolved} of them resolved "
+            f"(time to resolve: median {_hours(times.median_hours_to_resolve)}, "
+            f"90th percentile {_hours(times.p90_hours_to_resolve)}), {times.still_open} still open."
+        ),
+    ]
+    rows = [
+        [item.id, "opened", item.code, item.subject, item.owner or NONE, item.severity, _hours(item.hours_to_resolve)]
+        for item in view.escalations_opened
+    ]
+    rows += [
+        [item.id, "resolved", item.code, item.subject, item.owner or NONE, item.severity, _hours(item.hours_to_resolve)]
+        for item in view.escalations_resolved
+    ]
+    if rows:
+        headers = ["escalation", "in the period", "code", "subject", "owner", "severity", "time to resolve"]
+        blocks.append(TableBlock.of(headers, rows, only=only(MARKDOWN, HTML)))
+        blocks.append(TableBlock.of(headers, rows[:SHOWN], only=only(TERMINAL)))
+        if len(rows) > SHOWN:
+            blocks.append(Paragraph(f"… and {len(rows) - SHOWN} more.", only(TERMINAL)))
+    return blocks
+
+
 def review_document(view: ReviewReport) -> Document:
     blocks: list[Block] = [Heading("Review"), Paragraph(_period(view))]
     if view.no_trend_reason:
@@ -183,6 +215,7 @@ def review_document(view: ReviewReport) -> Document:
     blocks.append(Paragraph(f"Commitments read from {view.commitments_from}."))
     blocks += _promises("Delivered as committed", view.delivered)
     blocks += _promises("Slipped", view.slipped)
+    blocks += _escalations(view)
     blocks.append(
         TableBlock.of(
             ["date", "decision", "title", "status"],

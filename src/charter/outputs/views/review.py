@@ -74,6 +74,27 @@ class Promise(View):
     recommitted: str | None  # the quarter it is committed to now, when moved
 
 
+class EscalationMove(View):
+    id: str
+    code: str
+    subject: str
+    owner: str | None
+    severity: str
+    first_seen: IsoDateTime
+    resolved_at: IsoDateTime | None
+    hours_to_resolve: float | None  # from first seen to resolved
+
+
+class EscalationTimes(View):
+    """Over the escalations first seen in the period, from the ledger."""
+
+    raised: int
+    still_open: int
+    resolved: int
+    median_hours_to_resolve: float | None
+    p90_hours_to_resolve: float | None
+
+
 class DecisionTaken(View):
     id: str
     title: str
@@ -112,6 +133,9 @@ class ReviewReport(ReportView):
     delivered: list[Promise]
     slipped: list[Promise]
     commitments_from: str  # where the commitments were read from
+    escalations_opened: list[EscalationMove]  # first seen in the period (the ledger of `charter escalations`)
+    escalations_resolved: list[EscalationMove]  # resolved in the period, whenever first seen
+    escalation_times: EscalationTimes
     decisions: list[DecisionTaken]
     current: list[CurrentValue]  # the organisation's values at the end (or latest) snapshot
     unavailable: list[Unavailable]  # sections with no data yet, and why
