@@ -30,6 +30,7 @@ demo: $(STAMP)
 	$(BIN)/charter import epss --repo demo-org demo-org/facts/epss.csv
 	$(BIN)/charter import scorecard --repo demo-org demo-org/facts/scorecard/*.json
 	$(BIN)/charter sync --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter snapshot --repo demo-org --since 2026-05-03 --until 2026-11-01 --every 1w
 	$(BIN)/charter delivery --repo demo-org --by team --until 2026-11-01
 	$(BIN)/charter codehealth --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter slo status --repo demo-org --as-of 2026-11-01
@@ -38,6 +39,7 @@ demo: $(STAMP)
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org
+	$(BIN)/charter review --repo demo-org --since 2026Q3 --until 2026-10-31
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -83,6 +83,11 @@ REPORTS: dict[str, list[str]] = {
     "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
     "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
     "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
+    "review.json": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "json"],
+    "review.md": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "markdown"],
+    "review.html": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "html"],
+    "review.csv": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "csv"],
+    "review-no-trend.json": ["review", "--since", "2026-11-02", "--until", "2026-11-30", "--format", "json"],
 }
 
 

@@ -18,7 +18,8 @@ from tests.conftest import run_charter
 from tests.integration.conftest import demo_output
 
 SQLITE = {"CHARTER_DATABASE_URL": ""}
-DAYS = (date(2026, 10, 11), date(2026, 10, 25))
+# Wednesdays: the demo's weekly history is taken on Sundays.
+DAYS = (date(2026, 10, 14), date(2026, 10, 28))
 
 
 def _copy(demo: Path, tmp_path: Path, name: str) -> Path:
@@ -37,9 +38,9 @@ def _values_at(repo: Path, day: date) -> tuple[datetime, set[tuple[object, ...]]
 
 def test_the_backfilled_series_equals_a_sync_as_of_each_day(demo: Path, tmp_path: Path) -> None:
     backfilled, synced = _copy(demo, tmp_path, "backfilled"), _copy(demo, tmp_path, "synced")
-    output = demo_output("snapshot", "--repo", str(backfilled), "--since", "2026-10-11", "--until", "2026-10-25",
-                         "--every", "1w")  # fmt: skip
-    assert output.startswith("3 snapshots from 2026-10-11 to 2026-10-25 every 7 days: 3 added")
+    output = demo_output("snapshot", "--repo", str(backfilled), "--since", "2026-10-14", "--until", "2026-10-28",
+                         "--every", "2w")  # fmt: skip
+    assert output.startswith("2 snapshots from 2026-10-14 to 2026-10-28 every 14 days: 2 added")
     for day in DAYS:
         demo_output("sync", "--repo", str(synced), "--as-of", day.isoformat(), "--quiet")
 
@@ -54,7 +55,9 @@ def test_the_backfilled_series_equals_a_sync_as_of_each_day(demo: Path, tmp_path
     with open_store(backfilled, "") as store, store.engine.connect() as connection:
         times = [item.taken_at for item in read_snapshot_times(connection)]
     assert times == sorted(times)
-    assert [moment.date() for moment in times[-4:]] == [*DAYS[:1], date(2026, 10, 18), DAYS[1], date(2026, 11, 1)]
+    assert [moment.date() for moment in times[-6:]] == [
+        date(2026, 10, 11), DAYS[0], date(2026, 10, 18), date(2026, 10, 25), DAYS[1], date(2026, 11, 1)
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ def _moves_table(title: str, moves: list[MetricMove]) -> list[Block]:
         return [
             [
                 move.metric,
-                f"{move.scope_kind}:{move.scope}" if move.scope_kind != "org" else "org",
+                move.scope if move.scope_kind != "org" else "org",
                 value_text(move.before, move.unit),
                 value_text(move.after, move.unit),
                 _change(move),
