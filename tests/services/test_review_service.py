@@ -49,6 +49,20 @@ FILES = {
             INITIATIVE.format(name="next", status="committed", quarter="2026Q3"),  # ends after 2026-07-31
         ]
     ),
+    # alpha, owned by payments, is silver while a change in four fails, gold once it is one in ten.
+    "catalog/alpha.yaml": (
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: payments}\nspec: {type: team, children: []}\n"
+        "---\n"
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: alpha}\n"
+        "spec: {type: service, lifecycle: production, owner: group:payments}\n"
+    ),
+    "standards/maturity.yaml": (
+        "apiVersion: charter.dev/v1\nkind: Standard\nmetadata: {name: maturity}\n"
+        "spec:\n  appliesTo: {kind: Component}\n  levels: [silver, gold]\n  rules:\n"
+        "    - {id: has-owner, level: silver, check: owner.exists}\n"
+        "    - {id: low-change-failure, level: gold, check: metric,\n"
+        "       with: {metric: delivery.change_failure_rate, op: '<=', value: 0.15}}\n"
+    ),
     "decisions/0001-page-on-burn-rate.md": "---\nstatus: accepted\ndate: 2026-07-10\n---\n\n# Page on burn rate\n",
     "decisions/0002-older.md": "---\nstatus: accepted\ndate: 2026-05-10\n---\n\n# Older\n",
 }
@@ -68,6 +82,7 @@ INCIDENT_COUNTS = (9.0, 5.0, 4.0, 3.0, 1.0, 0.0)  # from June 28: steps -1, -1, 
 FREQUENCIES = (3.0, 2.0, 1.8, 1.6, 1.4, 1.0)  # steps -0.2 (noise 0.4); -0.6 regressed
 TEAM_LEADS = (0.0, 100.0, 300.0, 100.0, 150.0, 0.0)  # steps +200, -200, +50: noise ≈ 332; +50 within it
 ALPHA_LEADS = (100.0,) * 6  # unchanged
+ALPHA_FAILURES = (0.25, 0.25, 0.25, 0.2, 0.1, 0.1)  # gold from July 19
 REGISTERS = {
     1: [RiskState("outage", "high", "open"), RiskState("breach", "low", "open")],
     4: [
@@ -84,6 +99,7 @@ def _values(index: int) -> list[MetricValue]:
         MetricValue(FREQUENCY, ACME, FREQUENCIES[index], "per_day"),
         MetricValue(LEAD, PAYMENTS, TEAM_LEADS[index], "seconds"),
         MetricValue(LEAD, ALPHA, ALPHA_LEADS[index], "seconds"),
+        MetricValue("delivery.change_failure_rate", ALPHA, ALPHA_FAILURES[index], "ratio"),
     ]
 
 
@@ -142,10 +158,19 @@ def test_the_review_tells_what_moved_between_the_start_and_the_end(context: Cont
         "2026-06-28",
         "2026-07-19",
     )
-    assert [(item.metric, item.scope, item.before, item.after) for item in review.improved] == [
+    assert [(item.metric, item.scope, item.before, item.after) for item in review.improved][:1] == [
         (INCIDENTS, "acme", 5.0, 1.0)
     ]
     assert review.improved[0].noise == pytest.approx(2 * 2**0.5)
+    # alpha's failure rate 0.25, 0.25, 0.2, 0.1: steps 0, -0.05, -0.1 (noise ≈ 0.13); -0.15 improved
+    assert [(item.metric, item.scope) for item in review.improved[1:]] == [
+        ("delivery.change_failure_rate", "component:alpha")
+    ]
+    assert [(item.team, item.standard, item.entity, item.before, item.after) for item in review.standards_gained] == [
+        ("group:payments", "standard:maturity", "component:alpha", "silver", "gold")
+    ]  # fmt: skip
+    assert review.standards_lost == []
+    assert [(item.team, item.gained, item.lost) for item in review.standards_by_team] == [("group:payments", 1, 0)]
     assert [(item.metric, item.scope_kind, item.before, item.after) for item in review.regressed] == [
         (FREQUENCY, "org", 2.0, 1.4)
     ]
@@ -177,7 +202,7 @@ def test_the_review_tells_what_moved_between_the_start_and_the_end(context: Cont
     times = review.escalation_times
     assert (times.raised, times.resolved, times.still_open, times.median_hours_to_resolve) == (2, 1, 1, 96.0)
     assert {item.metric: item.value for item in review.current} == {INCIDENTS: 1.0, FREQUENCY: 1.4}
-    assert {item.section for item in review.unavailable} == {"standards"}
+    assert review.unavailable == []
 
 
 def test_one_snapshot_is_no_trend_and_still_the_current_state(context: Context) -> None:

@@ -1,6 +1,7 @@
 """What changed over a review period, between the snapshot at its start and the one at its end: metrics
-that moved beyond their noise, risks opened, closed and re-levelled, initiatives delivered and slipped
-against what was committed, decisions taken. Pure: the snapshots' values come in as numbers.
+that moved beyond their noise, risks opened, closed and re-levelled, standards levels gained and lost,
+initiatives delivered and slipped against what was committed, decisions taken. Pure: the snapshots'
+values come in as numbers.
 
 A metric's noise over the period is twice the root mean square of the changes between consecutive
 snapshots of its series (the size of an ordinary step, occasional jumps included); a change from
@@ -15,8 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from charter.analysis.checks.scorecard import StandardScorecard
 from charter.analysis.metrics import METRICS, Direction
+from charter.analysis.ownership import team_of
 from charter.model.decision import Decision
+from charter.model.estate import Estate
 from charter.model.kinds import Initiative
 from charter.model.risk_states import RiskState
 
@@ -132,6 +136,45 @@ def promises(
             )
         )
     return sorted(found, key=lambda item: (item.due_by, item.initiative))
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMove:
+    standard: str
+    entity: str
+    team: str | None
+    before: str | None  # None: not even the standard's first level
+    after: str | None
+    gained: bool
+
+
+def level_moves(
+    before: Sequence[StandardScorecard], after: Sequence[StandardScorecard], estate: Estate
+) -> list[LevelMove]:
+    """The entities whose level of a standard differs between two scorecards, gained (higher) or
+    lost, by team, standard and entity."""
+    then = {(card.standard.ref, score.entity): score.level for card in before for score in card.scores}
+    moves = []
+    for card in after:
+        levels = card.standard.spec.levels
+        for score in card.scores:
+            key = (card.standard.ref, score.entity)
+            if key not in then or then[key] == score.level:
+                continue
+            earlier = then[key]
+            rank_before = levels.index(earlier) if earlier is not None and earlier in levels else -1
+            rank_after = levels.index(score.level) if score.level is not None and score.level in levels else -1
+            moves.append(
+                LevelMove(
+                    standard=card.standard.ref.short,
+                    entity=score.entity.short,
+                    team=team_of(estate, score.entity),
+                    before=earlier,
+                    after=score.level,
+                    gained=rank_after > rank_before,
+                )
+            )
+    return sorted(moves, key=lambda move: (move.team or "", move.standard, move.entity))
 
 
 def decisions_taken(decisions: Mapping[str, Decision], since: date, until: date) -> list[Decision]:

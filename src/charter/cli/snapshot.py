@@ -38,10 +38,10 @@ def snapshot_command(
     with open_context(repo, StoreNeed.REQUIRED) as context:
         last = until.date() if until else context.clock().date()
         recorded = backfill_snapshots(context, BackfillQuery(since.date(), last, step))
-    added = sum(1 for item in recorded if item.added)
-    kept = len(recorded) - added
+    added = [item.snapshot_id for item in recorded if item.added]
+    kept = len(recorded) - len(added)
     typer.echo(
-        f"{len(recorded)} snapshots from {since.date()} to {last} every {step.days} days: {added} added"
+        f"{len(recorded)} snapshots from {since.date()} to {last} every {step.days} days: {len(added)} added"
+        + (f" (ids {min(added)} to {max(added)})" if added else "")
         + (f", {kept} kept (equal to the one before)" if kept else "")
-        + (f"; ids {recorded[0].snapshot_id}..{recorded[-1].snapshot_id}" if recorded else "")
     )

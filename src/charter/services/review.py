@@ -10,13 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from charter.analysis.checks.scorecard import build_scorecards
 from charter.analysis.escalations.response import response_times
 from charter.analysis.metrics import METRICS, Domain
 from charter.analysis.review import (
     NOISE_STEPS,
+    LevelMove,
     MetricChange,
     RiskMoves,
     decisions_taken,
+    level_moves,
     metric_changes,
     promises,
     risk_moves,
@@ -27,6 +30,8 @@ from charter.model.base import parse_quarter, quarter_end, quarter_start
 from charter.model.errors import UsageError
 from charter.model.escalation_ledger import LedgerEntry
 from charter.model.kinds import Initiative
+from charter.model.metric_values import scope_from_stored
+from charter.model.refs import EntityRef
 from charter.outputs.views import review as view
 from charter.services.context import Context
 from charter.services.review_commitments import commitments_at
@@ -41,12 +46,7 @@ NOISE = (
     f"{NOISE_STEPS:g} × the root mean square of the changes between consecutive snapshots of the period; "
     "a change from start to end counts when larger (with two snapshots, every change counts)"
 )
-UNAVAILABLE = [
-    view.Unavailable(
-        section="standards",
-        reason="snapshots do not record standards levels yet: run `charter scorecard` for the current levels",
-    ),
-]
+UNAVAILABLE: list[view.Unavailable] = []  # every section has its data
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,7 @@ def review_report(context: Context, query: ReviewQuery) -> view.ReviewReport:
         until.date(),
     )
     moved, targets = _targets(context, used, trend)
+    levels = _level_moves(context, series) if trend else []
     return view.ReviewReport(
         since=since,
         until=until,
@@ -128,6 +129,9 @@ def review_report(context: Context, query: ReviewQuery) -> view.ReviewReport:
             ],
         ),
         incidents=_incident_trends(series, used, organisation) if trend else [],
+        standards_gained=[_level(item) for item in levels if item.gained],
+        standards_lost=[_level(item) for item in levels if not item.gained],
+        standards_by_team=_levels_by_team(levels),
         delivered=[_promise(item) for item in kept if item.delivered],
         slipped=[_promise(item) for item in kept if not item.delivered],
         commitments_from=commitments.source,
@@ -207,6 +211,39 @@ def _escalation_times(ledger: Sequence[LedgerEntry], since: datetime, until: dat
         median_hours_to_resolve=times.to_resolve.median_hours,
         p90_hours_to_resolve=times.to_resolve.p90_hours,
     )
+
+
+def _level_moves(context: Context, series: SnapshotSeries) -> list[LevelMove]:
+    """Standards levels scored with the start snapshot's metric values and with the end's (the rules
+    that read the strategy files read them as they are now)."""
+
+    def values(position: int) -> dict[tuple[str, EntityRef], float]:
+        return {
+            (key.metric, scope_from_stored(key.scope_kind, key.scope_ref)): found
+            for key, row in series.values.items()
+            if (found := row[position]) is not None
+        }
+
+    estate = context.estate
+    return level_moves(build_scorecards(estate, values(0)), build_scorecards(estate, values(-1)), estate)
+
+
+def _level(move: LevelMove) -> view.LevelMove:
+    return view.LevelMove(
+        team=move.team, standard=move.standard, entity=move.entity, before=move.before, after=move.after
+    )
+
+
+def _levels_by_team(moves: Sequence[LevelMove]) -> list[view.TeamLevels]:
+    teams = sorted({move.team for move in moves}, key=lambda team: team or "")
+    return [
+        view.TeamLevels(
+            team=team,
+            gained=sum(1 for move in moves if move.team == team and move.gained),
+            lost=sum(1 for move in moves if move.team == team and not move.gained),
+        )
+        for team in teams
+    ]
 
 
 def _key(key: SeriesKey) -> tuple[str, str, str]:

@@ -1,7 +1,8 @@
 """`charter review` laid out: the period and its snapshots (or why there is no trend), the targets that
 moved, the metrics that improved and regressed beyond their noise (in a terminal, the first of each),
-risks, the incidents' trend (a chart in HTML), promises against delivery, decisions taken, the sections
-without data, and the organisation's current values. The CSV is one row per metric that moved."""
+risks, the incidents' trend (a chart in HTML), standards levels gained and lost per team, promises
+against delivery, escalations, decisions taken, the sections without data, and the organisation's
+current values. The CSV is one row per metric that moved."""
 
 from __future__ import annotations
 
@@ -147,6 +148,37 @@ def _incidents(trends: list[IncidentTrend]) -> list[Block]:
     return blocks
 
 
+def _standards(view: ReviewReport) -> list[Block]:
+    if not view.trend:
+        return []
+    moves = [*view.standards_gained, *view.standards_lost]
+    if not moves:
+        return [Heading("Standards levels", level=2), Paragraph("No entity gained or lost a level.")]
+    gained = {id(item) for item in view.standards_gained}
+    return [
+        TableBlock.of(
+            ["team", "gained", "lost"],
+            [[item.team or NONE, str(item.gained), str(item.lost)] for item in view.standards_by_team],
+            title="Standards levels gained and lost per team",
+        ),
+        TableBlock.of(
+            ["team", "standard", "entity", "level before", "level after", "change"],
+            [
+                [
+                    item.team or NONE,
+                    item.standard,
+                    item.entity,
+                    item.before or "none",
+                    item.after or "none",
+                    "gained" if id(item) in gained else "lost",
+                ]
+                for item in sorted(moves, key=lambda move: (move.team or "", move.standard, move.entity))
+            ],
+            only=only(MARKDOWN, HTML),
+        ),
+    ]
+
+
 def _promises(title: str, promises: list[Promise]) -> list[Block]:
     if not promises:
         return [Heading(title, level=2), Paragraph("None.")]
@@ -212,6 +244,7 @@ def review_document(view: ReviewReport) -> Document:
         blocks += _moves_table("Regressed", view.regressed)
     blocks += _risks(view)
     blocks += _incidents(view.incidents)
+    blocks += _standards(view)
     blocks.append(Paragraph(f"Commitments read from {view.commitments_from}."))
     blocks += _promises("Delivered as committed", view.delivered)
     blocks += _promises("Slipped", view.slipped)
@@ -232,13 +265,14 @@ def review_document(view: ReviewReport) -> Document:
             title="The organisation now",
         )
     )
-    blocks.append(
-        TableBlock.of(
-            ["section", "why it is not shown"],
-            [[item.section, item.reason] for item in view.unavailable],
-            title="Not in this review yet",
+    if view.unavailable:
+        blocks.append(
+            TableBlock.of(
+                ["section", "why it is not shown"],
+                [[item.section, item.reason] for item in view.unavailable],
+                title="Not in this review yet",
+            )
         )
-    )
     csv = CsvTable(
         ["direction", "metric", "scope_kind", "scope", "unit", "before", "after", "change", "noise"],
         [

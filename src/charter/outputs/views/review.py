@@ -74,6 +74,20 @@ class Promise(View):
     recommitted: str | None  # the quarter it is committed to now, when moved
 
 
+class LevelMove(View):
+    team: str | None  # the entity's owning team
+    standard: str
+    entity: str
+    before: str | None  # null: below the standard's first level
+    after: str | None
+
+
+class TeamLevels(View):
+    team: str | None
+    gained: int
+    lost: int
+
+
 class EscalationMove(View):
     id: str
     code: str
@@ -130,6 +144,9 @@ class ReviewReport(ReportView):
     regressed: list[MetricMove]
     risks: RiskChanges
     incidents: list[IncidentTrend]  # the organisation's incident metrics at every snapshot of the period
+    standards_gained: list[LevelMove]  # levels at the end snapshot's metric values against the start's
+    standards_lost: list[LevelMove]
+    standards_by_team: list[TeamLevels]
     delivered: list[Promise]
     slipped: list[Promise]
     commitments_from: str  # where the commitments were read from
