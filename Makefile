@@ -38,8 +38,16 @@ demo: $(STAMP)
 	$(BIN)/charter security --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter risks --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter controls --repo demo-org --as-of 2026-11-01
-	$(BIN)/charter plan --repo demo-org
+	$(BIN)/charter targets --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter escalations --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter assess --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01 --scenario demo-org/scenarios/hiring-freeze.yaml
 	$(BIN)/charter review --repo demo-org --since 2026Q3 --until 2026-10-31
+	@echo
+	@echo "The dashboard on the demo organisation: $(BIN)/charter serve --repo demo-org"
+	@echo "then open http://127.0.0.1:8000/ and log in with this viewer token (shown once):"
+	@$(BIN)/charter token create --repo demo-org --role viewer --name demo-viewer-$$(date +%s) --expires 30d
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -56,6 +64,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_findings.py
 	$(BIN)/python benchmarks/bench_risks.py
 	$(BIN)/python benchmarks/bench_security.py
+	$(BIN)/python benchmarks/bench_plan.py
 
 clean:
 	rm -rf $(VENV) demo-org .pytest_cache .mypy_cache .ruff_cache

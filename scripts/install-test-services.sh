@@ -34,3 +34,7 @@ if [ ! -f "$SARIF_SCHEMA" ]; then
     echo "warning: npm is missing; the SARIF schema test will skip" >&2
   fi
 fi
+
+# Debian's Chromium: Playwright drives it through the dashboard (tests/integration/serve); the
+# browser builds `playwright install` would download are never used.
+command -v chromium >/dev/null 2>&1 || apt_install chromium

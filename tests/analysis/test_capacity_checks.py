@@ -215,3 +215,27 @@ def test_a_decision_quarter_written_with_a_dash_is_a_schema_error_at_its_line(tm
         "payments",
         "platform",
     }
+
+
+def test_a_repository_without_any_capacity_is_not_held_against_one(tmp_path: Path) -> None:
+    roadmap = initiative(
+        "later", "  type: product\n  owner: group:search\n  estimate: {teamWeeks: 2}\n  committed: {quarter: 2028Q3}\n"
+    )
+    root = write_repo(tmp_path, {"catalog/groups.yaml": GROUPS, "roadmap/work.yaml": roadmap})
+    assert [item.code for item in check(root) if item.code.startswith("CAP")] == []
+
+
+def test_negative_estimates_and_dashed_quarters_are_schema_errors_at_their_line(tmp_path: Path) -> None:
+    roadmap = initiative(
+        "backwards", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: -3}\n"
+    ) + initiative(
+        "dashed", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 3}\n"
+        "  committed: {quarter: 2027-Q1}\n"
+    )
+    schema = [item for item in check(repo(tmp_path, roadmap)) if item.code == "SCH003"]
+    assert [(item.entity, item.location.line if item.location else None) for item in schema] == [
+        ("initiative:backwards", 8),
+        ("initiative:dashed", 17),
+    ]
+    assert "-3 team-weeks: an estimate is zero or more" in schema[0].message
+    assert "write '2027Q1'" in schema[1].message

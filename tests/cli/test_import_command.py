@@ -182,3 +182,17 @@ def test_fail_on_sets_which_diagnostics_exit_1(strategy: Path, database: dict[st
 
     assert (exit_code(warned, "error"), exit_code(warned, "warning"), exit_code(warned, "never")) == (0, 1, 0)
     assert (exit_code(bad, "error"), exit_code(bad, "never")) == (1, 0)
+
+
+@pytest.mark.parametrize("component", ["ledger", "group:payments-team"])
+def test_a_component_option_naming_no_component_is_a_usage_error(
+    strategy: Path, tmp_path: Path, component: str
+) -> None:
+    path = write_lines(tmp_path / "d.jsonl", {k: v for k, v in record(id="d1").items() if k != "component"})
+    env = {"CHARTER_DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+
+    result = run_charter("import", "deployments", str(path), "--component", component, "--repo", str(strategy), env=env)
+
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --component: {component!r} is not a component of the catalog\n"
+    assert stored_ids(strategy, env) == []

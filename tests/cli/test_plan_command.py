@@ -74,3 +74,14 @@ def test_the_default_reliability_policy_plans_the_debt_work_first(tmp_path: Path
     assert data["minReliabilityAllocation"] == 0.2
     assert data["reliabilityShare"] == {"2027Q1": 0.6}
     assert data["reliabilityShortfall"] == {}
+
+
+def test_the_gap_option_is_checked(tmp_path: Path) -> None:
+    repo = write_repo(tmp_path, {"roadmap/plan.yaml": ROADMAP})
+    arguments = ["plan", "--repo", str(repo), "--quarters", "2027Q1..2027Q1", "--format", "json"]
+    result = CliRunner().invoke(app, [*arguments, "--gap", "1.5"])
+    assert result.exit_code == 2
+    assert "--gap 1.5: give a share from 0" in result.output
+    result = CliRunner().invoke(app, [*arguments, "--gap", "0.01"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["gap"] <= 0.01

@@ -5,12 +5,14 @@ configured (IMP017), and an SLO whose indicator cannot be pulled per minute (IMP
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from charter.cli.app import app
+from tests.conftest import run_charter
 from tests.strategy import write_repo
 
 runner = CliRunner()
@@ -50,7 +52,8 @@ def _git(path: Path, *arguments: str) -> None:
     subprocess.run(["git", "-C", str(path), *identity, *arguments], check=True, capture_output=True, env=clean)
 
 
-def test_a_release_tag_pattern_that_matches_no_tag_is_reported(tmp_path: Path) -> None:
+def _strategy_with_one_clone(tmp_path: Path) -> Path:
+    """A strategy repository whose component `payments` lives in a clone with one commit, tagged v1.0.0."""
     clone = tmp_path / "clones" / "payments"
     clone.mkdir(parents=True)
     _git(clone, "init", "-q", "-b", "main")
@@ -60,11 +63,15 @@ def test_a_release_tag_pattern_that_matches_no_tag_is_reported(tmp_path: Path) -
     _git(clone, "tag", "v1.0.0")
     repo = tmp_path / "strategy"
     repo.mkdir()
-    write_repo(
+    return write_repo(
         repo,
         {"catalog/all.yaml": TEAM + "---\n" + COMPONENT},
         organization=_organization("{git: {roots: [../clones]}}"),
     )
+
+
+def test_a_release_tag_pattern_that_matches_no_tag_is_reported(tmp_path: Path) -> None:
+    repo = _strategy_with_one_clone(tmp_path)
     env = {"CHARTER_DATABASE_URL": f"sqlite:///{tmp_path / 'charter.db'}"}
     result = runner.invoke(app, ["sync", "--repo", str(repo)], env=env)
     assert "GIT005" in result.output and "Traceback" not in result.output
@@ -97,3 +104,24 @@ def test_sync_prints_its_summary_on_stdout_and_says_how_to_give_it_facts(tmp_pat
     assert "`spec.sources.git.roots`" in result.stdout and "charter import" in result.stdout
     assert "deployments from release tags" in result.stdout
     assert "deployments from release tags" not in result.stderr
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_exit_2_and_nothing_written(tmp_path: Path) -> None:
+    repo = _strategy_with_one_clone(tmp_path)
+    database = tmp_path / "charter.db"
+
+    result = run_charter(
+        "sync",
+        "--repo",
+        str(repo),
+        "--executor",
+        "tcp://127.0.0.1:9",
+        env={"CHARTER_DATABASE_URL": f"sqlite:///{database}"},
+    )
+
+    assert result.exit_code == 2
+    assert result.stderr.lstrip().startswith("error: --executor tcp://127.0.0.1:9: cannot reach the Dask scheduler (")
+    assert result.stderr.endswith("start it, or leave --executor out to mine on this machine's threads\n")
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM commits").fetchone() == (0,)

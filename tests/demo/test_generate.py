@@ -163,7 +163,9 @@ def test_check_finds_exactly_the_planted_flaws(profile: SizeProfile, git: bool, 
     context = governance.CheckContext(
         today=profile.reference_date, path_exists=lambda path: (summary.destination / path).exists()
     )
-    found = [item for rule in governance.GOVERNANCE_RULES for item in rule(estate, context)]
+    capacity = pytest.importorskip("charter.analysis.checks.capacity")
+    rules = (*governance.GOVERNANCE_RULES, *capacity.RULES)
+    found = [item for rule in rules for item in rule(estate, context)]
     found = suppression.apply_settings(estate, found, profile.reference_date)
     reported: dict[str, set[str]] = defaultdict(set)
     for item in found:

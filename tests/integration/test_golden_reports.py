@@ -80,6 +80,10 @@ REPORTS: dict[str, list[str]] = {
     "escalations.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "json"],
     "escalations.md": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "markdown"],
     "escalations.sarif.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "sarif"],
+    "assess-team.json": ["assess", "--as-of", AS_OF, "--format", "json"],
+    "assess-org.md": ["assess", "--by", "org", "--as-of", AS_OF, "--format", "markdown"],
+    "assess-component.csv": ["assess", "--by", "component", "--as-of", AS_OF, "--format", "csv"],
+    "assess-explain.json": ["assess", "--as-of", AS_OF, "--explain", "identity-service-auth", "--format", "json"],
     "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
     "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
     "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
@@ -88,6 +92,17 @@ REPORTS: dict[str, list[str]] = {
     "review.html": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "html"],
     "review.csv": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "csv"],
     "review-no-trend.json": ["review", "--since", "2026-11-02", "--until", "2026-11-30", "--format", "json"],
+    "plan.json": ["plan", "--as-of", AS_OF, "--format", "json"],
+    "plan.md": ["plan", "--as-of", AS_OF, "--format", "markdown"],
+    "plan-scenario.json": [
+        "plan",
+        "--as-of",
+        AS_OF,
+        "--scenario",
+        "{repo}/scenarios/hiring-freeze.yaml",
+        "--format",
+        "json",
+    ],
 }
 
 
@@ -95,7 +110,7 @@ EXIT_CODES: dict[str, int] = {}  # every report exits 0 on the demo
 
 
 def _output(demo: Path, name: str) -> str:
-    arguments = REPORTS[name]
+    arguments = [argument.replace("{repo}", str(demo)) for argument in REPORTS[name]]
     command = [*arguments, "--repo", str(demo)] if arguments[0] not in ("rules", "metrics") else arguments
     result = run_charter(*command, env={"CHARTER_DATABASE_URL": "", "COLUMNS": "200"})
     assert result.exit_code == EXIT_CODES.get(name, 0), result.output

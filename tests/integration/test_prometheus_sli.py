@@ -428,3 +428,17 @@ def test_one_slow_or_failing_query_gives_up_its_slo_and_the_others_are_pulled(
     assert "answered 503 Service Unavailable (unavailable: overloaded) to `(sum(rate(down_total" in down.message
     assert slow.message.startswith(f"gave up on SLO 'checkout-slow' after {RETRY_ATTEMPTS} attempts")
     assert "timed out (ReadTimeout)" in slow.message
+
+
+def test_a_real_prometheus_answering_inf_is_refused_and_nothing_is_written(prometheus_url: str, tmp_path: Path) -> None:
+    # Prometheus' own answer to a division by zero: +Inf at every step. It would pass for a count.
+    infinite = (ERROR_QUERY, TOTAL_QUERY.replace("))", ")) / 0", 1))
+    files = {"slos/checkout.yaml": sloth_spec({"infinite": infinite})}
+    root = write_repo(tmp_path, files, organization(prometheus_url))
+    with open_store(root) as store:
+        report = pull_sli(load_context(root, store), END)
+        assert report.failed and stored_rows(store) == 0
+    [found] = [item for item in report.diagnostics if item.severity == "error"]
+    assert found.code == "IMP019"
+    assert '`(sum(rate(http_requests_total{job="checkout"}[1m])) / 0) * 60` gives {} the value' in found.message
+    assert "'+Inf' at" in found.message

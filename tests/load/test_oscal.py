@@ -124,3 +124,16 @@ def test_control_set_requirements_resolves_every_control_set_with_a_source(tmp_p
     assert {str(ref): found.ids for ref, found in resolved.items()} == {
         "controlset:default/nist-low": ("ac-2", "ac-2.1")
     }
+
+
+def test_an_oscal_file_that_is_a_symlink_out_of_the_repository_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "catalog.json").write_text(json.dumps(CATALOG), encoding="utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    write_repo(repo, {})
+    (repo / "oscal").mkdir()
+    (repo / "oscal" / "catalog.json").symlink_to(tmp_path / "outside" / "catalog.json")
+
+    with pytest.raises(OscalError, match="is a symlink to .*outside the repository: not read"):
+        resolve_oscal_source(repo, OscalSource(catalog="oscal/catalog.json"))

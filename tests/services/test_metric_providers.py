@@ -37,13 +37,17 @@ def context(tmp_path: Path, database_url: str) -> Iterator[Context]:
 def measured(context: Context) -> dict[MetricProvider, list[MetricValue]]:
     """Every provider's values over the period, sharing one computation's facts as a snapshot does."""
     shared = SharedFacts(context, PERIOD)
-    return {provider: provider.measure(context, PERIOD, shared) for provider in PROVIDERS}
+    found = {}
+    for provider in PROVIDERS:
+        found[provider] = provider.measure(context, PERIOD, shared)
+        shared.record(found[provider])
+    return found
 
 
 def test_there_is_one_provider_per_measured_domain() -> None:
     domains = [provider.domain for provider in PROVIDERS]
     assert sorted(domains) == sorted(
-        {Domain.DELIVERY, Domain.INCIDENTS, Domain.SLOS, Domain.SECURITY, Domain.CODE_HEALTH}
+        {Domain.DELIVERY, Domain.INCIDENTS, Domain.SLOS, Domain.SECURITY, Domain.CODE_HEALTH, Domain.ASSESSMENT}
     )
     for provider in PROVIDERS:
         assert provider.metrics and all(metric.domain is provider.domain for metric in provider.metrics)
@@ -80,6 +84,19 @@ def test_the_providers_measure_the_imported_facts(context: Context) -> None:
     assert value["security.access_control_gaps", PAYMENTS] == 0
     assert value["code_health.bus_factor", PAYMENTS] == 1
     assert value["code_health.knowledge_concentration", PAYMENTS] == 1
+
+
+def test_the_assessment_scores_the_values_the_providers_before_it_measured(context: Context) -> None:
+    value = {(item.metric, item.scope): item.value for values in measured(context).values() for item in values}
+
+    # The open critical finding fails `no-open-critical` (weight 2) of the 8 known security weight; the
+    # repository has no Scorecard run, so access control (2) is unknown
+    for scope in (PAYMENTS, TEAM, SHOP, ACME):
+        assert value["assessment.security.score", scope] == pytest.approx(75)
+        assert value["assessment.security.confidence", scope] == pytest.approx(0.8)
+    # SLO defined and budget left, no SEV1, no repeat, postmortem published, no overdue action item
+    assert value["assessment.reliability.score", PAYMENTS] == 100
+    assert value["assessment.method_version", ACME] == 1
 
 
 def test_the_incidents_are_read_once_for_every_provider_that_needs_them(context: Context) -> None:

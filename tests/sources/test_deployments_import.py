@@ -181,15 +181,19 @@ def test_reimporting_the_same_file_changes_nothing_and_a_changed_record_updates(
     assert [(d.id, d.status, d.environment) for d in stored(store)] == [("d1", DeploymentStatus.FAILURE, "prod")]
 
 
-def test_the_last_record_of_an_id_wins_within_a_file(store: Store, tmp_path: Path) -> None:
+def test_a_duplicate_id_within_a_file_names_both_lines_and_imports_nothing(store: Store, tmp_path: Path) -> None:
     base = {"id": "d1", "component": "checkout", "environment": "production", "sha": SHA_A}
     path = write_jsonl(
         tmp_path / "d.jsonl",
         {**base, "finished": "2024-05-01T10:00:00Z", "status": "in_progress"},
         {**base, "finished": "2024-05-01T10:05:00Z", "status": "success"},
     )
-    assert run(store, path).report.imported == 2
-    assert [(d.status, d.finished) for d in stored(store)] == [(DeploymentStatus.SUCCESS, at(1, 10, 5))]
+    report = run(store, path).report
+    assert report.imported == 0
+    [duplicate] = [item for item in report.diagnostics if item.code == "IMP007"]
+    assert "at line 1 and again at line 2" in duplicate.message
+    assert duplicate.location is not None and duplicate.location.line == 2
+    assert stored(store) == []
 
 
 # GitHub deployments export ---------------------------------------------------------------------
@@ -285,7 +289,7 @@ BAD_FILES = {
         "d.jsonl", jsonl_text(GOOD, {**GOOD, "finished": None}), [("IMP002", 2, "`finished` is missing")],
     ),
     "bad timestamp": (
-        "d.jsonl", jsonl_text(GOOD, GOOD, {**GOOD, "finished": "yesterday"}),
+        "d.jsonl", jsonl_text(GOOD, {**GOOD, "id": "d2"}, {**GOOD, "finished": "yesterday"}),
         [("IMP002", 3, "`finished` is not an ISO 8601 time: 'yesterday'")],
     ),
     "time out of range in UTC": (
@@ -427,7 +431,8 @@ def test_file_errors(store: Store, tmp_path: Path) -> None:
     assert (found.code, found.location) == ("IMP001", Location(str(broken), 3, 10))
     assert "not valid JSON: Expecting value" in found.message
     latin = tmp_path / "latin.jsonl"
-    latin.write_bytes((jsonl_text(GOOD) * 3).encode() + b'{"component": "caf\xe9"}\n')
+    three = jsonl_text(GOOD, {**GOOD, "id": "d2"}, {**GOOD, "id": "d3"})
+    latin.write_bytes(three.encode() + b'{"component": "caf\xe9"}\n')
     (found,) = run(store, latin).report.diagnostics
     assert (found.code, found.message, found.location) == (
         "IMP001", f"cannot import {latin}: line 4 is not UTF-8 text", Location(str(latin), 4, 19)

@@ -45,7 +45,9 @@ LATER_TABLES = {
     "git_head_files",
     "escalation_ledger",
 }
-STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES
+# Revision 0012: the server's tokens and its audit log.
+SERVER_TABLES = {"api_tokens", "audit_log"}
+STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES
 
 
 def test_store_tables_are_the_metadata_tables():

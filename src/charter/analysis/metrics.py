@@ -48,6 +48,7 @@ class Domain(StrEnum):
     GOVERNANCE = "governance"
     RISK = "risk"
     STANDARDS = "standards"
+    ASSESSMENT = "assessment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,13 @@ def _metric(
 
 
 _LOW, _HIGH = Direction.LOWER_IS_BETTER, Direction.HIGHER_IS_BETTER
+_ASSESSMENT_AREAS = (
+    ("delivery", "delivery"),
+    ("reliability", "reliability"),
+    ("security", "security"),
+    ("maintainability", "maintainability (code health)"),
+    ("readiness", "operational readiness"),
+)
 
 METRICS: dict[str, Metric] = {
     metric.name: metric
@@ -298,6 +306,35 @@ METRICS: dict[str, Metric] = {
             Unit.RATIO,
             _HIGH,
             "Share of entities a standard applies to that reach gold.",
+        ),
+        # Assessment (`charter assess`): a score and its confidence per area, and the method that computed them
+        *(
+            _metric(
+                Domain.ASSESSMENT,
+                f"assessment.{area}.score",
+                Unit.SCORE,
+                _HIGH,
+                f"The {title} score from 0 to 100: its checks weighted, unknown ones left out (`charter assess`).",
+            )
+            for area, title in _ASSESSMENT_AREAS
+        ),
+        *(
+            _metric(
+                Domain.ASSESSMENT,
+                f"assessment.{area}.confidence",
+                Unit.RATIO,
+                _HIGH,
+                f"The weight share of the {title} checks whose evidence is known and within its time-to-live.",
+            )
+            for area, title in _ASSESSMENT_AREAS
+        ),
+        _metric(
+            Domain.ASSESSMENT,
+            "assessment.method_version",
+            Unit.COUNT,
+            _HIGH,
+            "The version of the assessment method that computed the snapshot's assessment scores.",
+            frozenset({Scope.ORG}),
         ),
     )
 }

@@ -8,6 +8,7 @@ import typer
 
 from charter import __version__
 from charter.cli import (
+    assess,
     catalogue,
     check,
     codehealth,
@@ -19,6 +20,7 @@ from charter.cli import (
     risks,
     scaffold,
     scorecard,
+    serve,
     snapshot,
     sync,
     targets,
@@ -28,6 +30,7 @@ from charter.cli.escalations import escalations_app
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
+from charter.cli.tokens import token_app
 
 app = typer.Typer(
     name="charter",
@@ -67,12 +70,15 @@ app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
+app.command("assess")(assess.assess_command)
 app.command("targets")(targets.targets_command)
 app.command("snapshot")(snapshot.snapshot_command)
 app.command("review")(review.review_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 app.add_typer(escalations_app, name="escalations")
+app.command("serve")(serve.serve_command)
+app.add_typer(token_app, name="token")
 
 
 def main() -> None:

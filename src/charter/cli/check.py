@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, colour_wanted, emit, warn
+from charter.cli.options import FailOn, OutputOption, RepoOption, colour_wanted, emit, supported_day, warn
 from charter.model.diagnostics import Severity
-from charter.model.errors import GateFailed, UsageError
+from charter.model.errors import GateFailed, InputError, UsageError
 from charter.outputs.interface import OutputError
 from charter.outputs.registry import format_names, render_diagnostics
 
@@ -48,7 +48,12 @@ def check_command(
     ] = False,
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge review dates and expiries as of this day."),
+        typer.Option(
+            "--as-of",
+            callback=supported_day,
+            formats=["%Y-%m-%d"],
+            help="Judge review dates and expiries as of this day.",
+        ),
     ] = None,
 ) -> None:
     """Check the strategy: schema, references, ownership, reliability mechanisms, migrations,
@@ -75,5 +80,7 @@ def check_command(
     except OutputError as error:  # a plugin format that cannot be loaded or fails
         raise UsageError(str(error)) from None
     emit(text, output)
+    if outcome.unreadable is not None:  # the input could not be read: exit 2, whatever the gate
+        raise InputError(outcome.unreadable)
     if outcome.report.failed:
         raise GateFailed()

@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day
 
 AsOfOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
+        callback=supported_day,
         formats=["%Y-%m-%d"],
         help="Measure as of the end of this day (default: now).",
         show_default=False,

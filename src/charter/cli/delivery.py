@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day
 
 DEFAULT_PERIOD = timedelta(days=90)
 
@@ -38,10 +38,14 @@ def delivery_command(
     repo: RepoOption = None,
     by: Annotated[By, typer.Option("--by", help="Group by component, team, system or the organisation.")] = By.org,
     since: Annotated[
-        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="First day (default: 90 days ago).")
+        datetime | None,
+        typer.Option("--since", callback=supported_day, formats=["%Y-%m-%d"], help="First day (default: 90 days ago)."),
     ] = None,
     until: Annotated[
-        datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Last day, included (default: now).")
+        datetime | None,
+        typer.Option(
+            "--until", callback=supported_day, formats=["%Y-%m-%d"], help="Last day, included (default: now)."
+        ),
     ] = None,
     dora: Annotated[
         Dora, typer.Option("--dora", help="Bands: 2023 per-metric thresholds, or 2024 cluster profiles.")

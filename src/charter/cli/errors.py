@@ -34,5 +34,7 @@ class CharterGroup(TyperGroup):
             return super().invoke(ctx)
         except CharterError as error:
             if str(error):
-                typer.secho(f"error: {error}", err=True, fg=typer.colors.RED)
+                from charter.outputs.printable import printable  # loaded only when there is an error
+
+                typer.secho(f"error: {printable(str(error))}", err=True, fg=typer.colors.RED)
             raise typer.Exit(exit_code(error)) from None

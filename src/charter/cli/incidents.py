@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.delivery import period
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day, warn
 from charter.model.errors import UsageError
 
 
@@ -28,10 +28,14 @@ def incidents_command(
         IncidentsBy, typer.Option("--by", help="Group by service, team, severity or the organisation.")
     ] = IncidentsBy.org,
     since: Annotated[
-        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="First day (default: 90 days ago).")
+        datetime | None,
+        typer.Option("--since", callback=supported_day, formats=["%Y-%m-%d"], help="First day (default: 90 days ago)."),
     ] = None,
     until: Annotated[
-        datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Last day, included (default: now).")
+        datetime | None,
+        typer.Option(
+            "--until", callback=supported_day, formats=["%Y-%m-%d"], help="Last day, included (default: now)."
+        ),
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,

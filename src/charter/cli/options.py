@@ -6,6 +6,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -24,6 +25,7 @@ RepoOption = Annotated[
         show_default=False,
     ),
 ]
+
 
 class FailOn(StrEnum):
     """`--fail-on`: the lowest severity that makes the command exit 1 (`never`: it exits 0)."""
@@ -71,6 +73,19 @@ def repository(repo: Path | None) -> Path:
     return repository_root(repo)
 
 
+EARLIEST_DAY = date(1970, 1, 1)  # no fact Charter reads is older: git and every importer count from 1970
+LATEST_DAY = date(2999, 12, 31)  # far enough for any plan; a day or a window after it would not fit a date
+
+
+def supported_day(value: datetime | None) -> datetime | None:
+    """Callback of every date option (`--as-of`, `--since`, `--until`): a day Charter can compute
+    with, or a usage error (exit 2) saying which days are (9999-12-31 plus a day overflowed)."""
+    if value is not None and not EARLIEST_DAY <= value.date() <= LATEST_DAY:
+        raise typer.BadParameter(
+            f"{value.date().isoformat()} is outside the days Charter reports on, "
+            f"{EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
+        )
+    return value
 
 
 def warn(message: str) -> None:
@@ -80,6 +95,9 @@ def warn(message: str) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     """Print, or write to `--output`."""
+    from charter.outputs.printable import encodable
+
+    text = encodable(text)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+
+DEFAULT_GAP = 1e-4  # as `services.plan.PlanQuery` has it; the command line imports no service at start
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="The day the plan is made on: the default horizon starts in its quarter, and decision records "
+        "expired by then defer nothing (default: today).",
+    ),
+]
 
 
 def plan_command(
@@ -20,6 +33,14 @@ def plan_command(
         Path | None,
         typer.Option("--scenario", help="A YAML overlay (capacity changes, initiatives forced in or out, moves)."),
     ] = None,
+    as_of: AsOfOption = None,
+    gap: Annotated[
+        float,
+        typer.Option(
+            "--gap",
+            help="Stop once the plan's value is proven within this share of the best possible (0.01: 1%).",
+        ),
+    ] = DEFAULT_GAP,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
 ) -> None:
@@ -29,5 +50,5 @@ def plan_command(
     from charter.services.plan import PLAN_FOLDERS, PlanQuery, plan_report
 
     with open_context(repo, StoreNeed.NONE, folders=PLAN_FOLDERS, warn=warn) as context:
-        report = plan_report(context, PlanQuery(quarters, scenario))
+        report = plan_report(context, PlanQuery(quarters, scenario, as_of.date() if as_of else None, gap))
     emit(render_report(output_format.value, report), output)

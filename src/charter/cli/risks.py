@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, emit, warn
+from charter.cli.options import OutputOption, RepoOption, emit, supported_day, warn
 
 
 class RegisterFormat(StrEnum):
@@ -26,7 +26,10 @@ class Export(StrEnum):
 AsOfOption = Annotated[
     datetime | None,
     typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="The day reviews and acceptances are judged on (default: today)."
+        "--as-of",
+        callback=supported_day,
+        formats=["%Y-%m-%d"],
+        help="The day reviews and acceptances are judged on (default: today).",
     ),
 ]
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit, supported_day
 
 
 class SecurityBy(StrEnum):
@@ -26,7 +26,9 @@ def security_command(
     ),
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge SLAs as of this day (default: now)."),
+        typer.Option(
+            "--as-of", callback=supported_day, formats=["%Y-%m-%d"], help="Judge SLAs as of this day (default: now)."
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Overdue and KEV findings listed (0: all).")] = 20,
     fail_on: Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day
 from charter.model.errors import UsageError
 
 
@@ -30,6 +30,7 @@ def slo_status_command(
         datetime | None,
         typer.Option(
             "--as-of",
+            callback=supported_day,
             formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S"],
             help="The moment the windows end (UTC unless a zone is given). Default: now.",
             show_default=False,

@@ -8,14 +8,19 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit, supported_day
 
 
 def targets_command(
     repo: RepoOption = None,
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate with the snapshots taken by the end of this day."),
+        typer.Option(
+            "--as-of",
+            callback=supported_day,
+            formats=["%Y-%m-%d"],
+            help="Evaluate with the snapshots taken by the end of this day.",
+        ),
     ] = None,
     backtest: Annotated[
         bool, typer.Option("--backtest", help="Add how often each target would have been met at past snapshots.")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from charter.demo.plan import Planted
 from charter.demo.profiles import SizeProfile
+from charter.demo.roadmap import Deferral, deferral_metadata, deferral_text
 from charter.demo.writers import RepoWriter, front_matter
 
 VENDOR_RUNBOOK_RECORD = 4
@@ -78,13 +79,20 @@ def write_decisions(
     layout: DecisionLayout,
     acceptances: list[tuple[str, str]],
     planted: Planted,
+    deferral: Deferral | None = None,
 ) -> int:
-    """Write every record; `acceptances` are (risk name, risk title) pairs, one free record each."""
+    """Write every record; `acceptances` are (risk name, risk title) pairs, one free record each. The
+    `deferral` goes into the last free record no acceptance takes, else into the last acceptance."""
     count = layout.count
     titles = {number: _title(number) for number in range(1, count + 1)}
     accepting = dict(zip(layout.free, acceptances, strict=False))
     for number, (_, risk_title) in accepting.items():
         titles[number] = f"Accept the risk: {risk_title}"
+    unused = [number for number in layout.free if number not in accepting]
+    candidates = unused or sorted(accepting)
+    carrier = candidates[-1] if deferral is not None and candidates else None
+    if deferral is not None and carrier in unused:
+        titles[carrier] = f"Defer work to hold {deferral.team} within capacity in {deferral.quarter}"
     for older, newer in layout.nygard_pairs[1:]:
         titles[newer] = f"Revisit: {titles[older][0].lower()}{titles[older][1:]}"
     files = {number: f"{number:04d}-{slug(title)}.md" for number, title in titles.items()}
@@ -117,12 +125,19 @@ def write_decisions(
             expires = reference + timedelta(days=rng.randint(150, 400))
             metadata = {"status": "accepted", "date": when, "decision-makers": ["cto", "vp-engineering"],
                         "risks": [f"risk:{risk_name}"], "expires": expires}
+            if number == carrier and deferral is not None:
+                metadata |= deferral_metadata(deferral)
             text = _madr(rng, title, metadata, risk=(risk_name, risk_title, expires))
         else:
             roll = rng.random()
             status = "accepted" if roll < 0.75 or number in (1, VENDOR_RUNBOOK_RECORD) else (
                 "proposed" if roll < 0.87 else "rejected" if roll < 0.95 else "deprecated")
-            text = _madr(rng, title, {"status": status, "date": when})
+            metadata = {"status": status, "date": when}
+            if number == carrier and deferral is not None:
+                metadata = {"status": "accepted", "date": when, **deferral_metadata(deferral)}
+            text = _madr(rng, title, metadata)
+        if number == carrier and deferral is not None:
+            text = text.rstrip("\n") + deferral_text(deferral) + "\n"
         writer.write(f"decisions/{files[number]}", text)
     return count
 

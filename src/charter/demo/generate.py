@@ -20,6 +20,7 @@ from charter.demo.incidents import write_incidents
 from charter.demo.plan import Planted
 from charter.demo.profiles import SizeProfile
 from charter.demo.register import build_register, control_sources
+from charter.demo.roadmap import SCENARIO_PATH
 from charter.demo.scans import write_scans
 from charter.demo.security_feeds import write_security_feeds
 from charter.demo.sli import demo_objectives, write_sli
@@ -92,7 +93,9 @@ def generate_organization(
         writer.write_yaml(f"controls/{document['metadata']['name']}.yaml", [document])
     if controls:
         writer.write(CONTROLS_EVIDENCE_DOC, _CONTROLS_DOC)
-    decisions = write_decisions(writer, rng, profile, layout, register.acceptances, planted)
+    decisions = write_decisions(writer, rng, profile, layout, register.acceptances, planted, register.deferral)
+    if register.scenario is not None:
+        writer.write(SCENARIO_PATH, register.scenario)
     delivery = None
     if repositories:
         histories = write_repositories(destination, repositories)
@@ -180,6 +183,7 @@ def _readme(
         "charter check            # governance findings, each with a code, file, line and fix",
         "charter assess           # health of every service, team and the organisation",
         "charter plan             # what the roadmap fits into capacity, and what it gives up",
+        f"charter plan --scenario {SCENARIO_PATH}   # what a hiring freeze would cost",
         "```",
         "",
         "## Layout",

@@ -18,6 +18,7 @@ from typing import Any
 from charter.demo.names import cycle_pick, title_case
 from charter.demo.plan import Catalog, Planted, System
 from charter.demo.profiles import SizeProfile
+from charter.demo.roadmap import RESERVE, Deferral, plant_roadmap_tradeoffs, team_weeks
 from charter.model.base import quarter_end, quarter_start
 
 CHARTER = "charter.dev/v1"
@@ -78,6 +79,8 @@ class Register:
     acceptances: list[tuple[str, str]] = field(default_factory=list)  # (risk name, title) for decisions
     risk_count: int = 0
     initiative_count: int = 0
+    deferral: Deferral | None = None  # the roadmap tradeoff an accepted decision record writes down
+    scenario: str | None = None  # a `charter plan --scenario` file
 
 
 def quarters_from(day: date, count: int) -> list[str]:
@@ -134,16 +137,19 @@ def build_register(
     initiatives = _initiatives(builder, slo_names)
     _risks(builder, initiatives, decision_slots)
     reg = builder.register
+    quarters = builder.quarters[: profile.capacities]
+    tradeoffs = plant_roadmap_tradeoffs(catalog, quarters, initiatives, decision_slots, planted)
+    reg.deferral, reg.scenario = tradeoffs.deferral, tradeoffs.scenario
     for initiative in initiatives:
         domain = initiative.pop("_system").domain
         initiative.pop("_role")
         reg.initiatives.setdefault(f"roadmap/{domain}.yaml", []).append(initiative)
     reg.initiative_count = len(initiatives)
     for quarter in builder.quarters[: profile.capacities]:
-        teams = {team.name: float(max(8, 11 * len(team.members))) for team in catalog.teams}
+        teams = {team.name: team_weeks(team) for team in catalog.teams}
         reg.capacities.append({"apiVersion": CHARTER, "kind": "Capacity",
                                "metadata": {"name": f"capacity-{quarter.lower()}"},
-                               "spec": {"quarter": quarter, "teams": teams, "reserve": {"unplanned": 0.15}}})
+                               "spec": {"quarter": quarter, "teams": teams, "reserve": {"unplanned": RESERVE}}})
     return reg
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from charter.load.yaml12 import YamlDocument, locate
+from charter.load.yaml12 import DocumentMarks, YamlDocument
 from charter.model.catalog import CatalogEntity
 from charter.model.codes import Codes, Rule
 from charter.model.decision import CODES as DECISION_CODES
@@ -224,6 +224,32 @@ metadata: {name: platform}
 spec: {type: url, target: "https://github.com/acme/platform/blob/main/catalog-info.yaml"}
 """,
     ),
+    Rule(
+        "SCH014",
+        "Symlink out of the repository",
+        Severity.ERROR,
+        rationale="A symlink in the strategy folders that leads outside the repository and the "
+        "`sources.catalog` roots would make checks read files nobody reviews with the strategy.",
+        fix="Replace the symlink with the file, or add its folder to `spec.sources.catalog`.",
+        example="""\
+$ ln -s /srv/shared/team.yaml catalog/team.yaml      # read from outside the repository
+""",
+    ),
+    Rule(
+        "REF009",
+        "Location pattern too broad",
+        Severity.ERROR,
+        rationale="A glob that reaches far more files than any strategy holds (`/**/*.yaml`) walks "
+        "whole filesystems instead of a repository.",
+        fix="Name the folder the files are in, with a narrower pattern.",
+        example="""\
+# catalog/locations.yaml
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: everything}
+spec: {targets: ["../../**/*.yaml"]}
+""",
+    ),
     uses=(ESTATE_CODES["REF001"], DECISION_CODES["REF006"]),
 )
 diagnostic = CODES.diagnostic
@@ -257,6 +283,8 @@ class LoadContext:
     # OpenSLO SLIs by name, and the SLOs waiting for one (`indicatorRef` read before its SLI).
     openslo_indicators: dict[str, SloIndicator] = field(default_factory=dict)
     openslo_waiting: dict[str, list[tuple[int, Location]]] = field(default_factory=dict)
+    # The marks of the file being read, found in one pass however many of its lines diagnostics need.
+    marks: DocumentMarks | None = None
 
     def report(
         self,
@@ -269,6 +297,13 @@ class LoadContext:
     ) -> None:
         """Record a diagnostic with the code's default severity; `hint` defaults to the code's fix."""
         self.diagnostics.append(diagnostic(code, message, location, entity=entity, hint=hint))
+
+    def locate(self, source: SourceFile, document: YamlDocument, path: Sequence[str | int]) -> tuple[int, int]:
+        """The line and column of `path` in the document (of its nearest existing parent), parsing
+        the file's marks once for all its diagnostics; the document's own position when it cannot."""
+        if self.marks is None or self.marks.text is not source.text:
+            self.marks = DocumentMarks(source.text)
+        return self.marks.locate(document.index, path) or (document.line, document.column)
 
     def report_validation_error(
         self,
@@ -283,7 +318,7 @@ class LoadContext:
         for detail in error.errors(include_url=False):
             path = (*prefix, *detail["loc"])
             where = ".".join(str(step) for step in path) or "document"
-            position = locate(source.text, document.index, path) or (document.line, document.column)
+            position = self.locate(source, document, path)
             self.report(
                 "SCH003",
                 f"{where}: {_describe(detail)}",

@@ -4,13 +4,13 @@ them."""
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter.load.patterns import expand_pattern, is_inside, split_pattern
 from charter.model.repository import ORGANIZATION_FILE as ORGANIZATION_FILE  # named from here by the readers
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -134,11 +134,16 @@ def decode_text(raw: RawFile) -> str | FileProblem:
 class WalkProblem:
     path: Path
     message: str
+    code: str = "SCH008"
 
 
-def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | WalkProblem]:
+OUTSIDE = "outside the repository and the `sources.catalog` roots"
+
+
+def walk_files(folder: Path, suffixes: tuple[str, ...], inside: Sequence[Path] = ()) -> Iterator[Path | WalkProblem]:
     """Files under `folder` with one of `suffixes`, sorted, following symlinks but reporting loops
-    instead of looping."""
+    instead of looping. With `inside` (resolved directories), a symlink, to a file or a directory,
+    that resolves outside all of them is reported (SCH014) and not followed."""
     seen: set[Path] = set()
     stack = [folder]
     while stack:
@@ -147,6 +152,9 @@ def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | WalkP
             real = directory.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
             yield WalkProblem(directory, f"cannot resolve directory: {exc}")
+            continue
+        if inside and not is_inside(real, inside):
+            yield WalkProblem(directory, f"symlink to {real}, {OUTSIDE}: not read", "SCH014")
             continue
         if real in seen:
             yield WalkProblem(directory, f"symlink loop: {directory} leads back to {real}")
@@ -171,8 +179,14 @@ def walk_files(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path | WalkP
             if is_dir:
                 subdirectories.append(path)
             elif is_file:
-                if path.suffix.lower() in suffixes:
-                    yield path
+                if path.suffix.lower() not in suffixes:
+                    continue
+                if inside and entry.is_symlink():
+                    target = path.resolve()
+                    if not is_inside(target, inside):
+                        yield WalkProblem(path, f"symlink to {target}, {OUTSIDE}: not read", "SCH014")
+                        continue
+                yield path
             elif entry.is_symlink():
                 yield WalkProblem(path, "broken symlink or symlink loop")
         stack.extend(reversed(subdirectories))
@@ -183,16 +197,40 @@ def input_fingerprint(raw: RawFile | FileProblem) -> str:
     return raw.digest if isinstance(raw, RawFile) else f"!{raw.code}"
 
 
-def catalog_glob_files(root: Path, patterns: list[str] | tuple[str, ...]) -> tuple[list[Path], list[Path]]:
-    """Files matched by `sources.catalog` globs and the directories they may reach into."""
+def organization_file_problem(root: Path) -> WalkProblem | None:
+    """SCH014 when charter.yaml is a symlink leading out of the repository (it is then not read)."""
+    path = root / ORGANIZATION_FILE
+    real = path.resolve()
+    return None if real.is_relative_to(root) else WalkProblem(path, f"symlink to {real}, {OUTSIDE}: not read", "SCH014")
+
+
+def catalog_roots(root: Path, patterns: Sequence[str]) -> list[Path]:
+    """The directories `sources.catalog` globs may reach into: each pattern's fixed leading part,
+    resolved."""
+    return [split_pattern(_absolute(root, pattern))[0].resolve() for pattern in patterns]
+
+
+def catalog_glob_files(root: Path, patterns: Sequence[str]) -> tuple[list[Path], list[WalkProblem]]:
+    """Files matched by `sources.catalog` globs (a bounded walk), and the matches refused: a
+    symlink leading outside the repository and the roots, or a pattern reaching too far."""
+    places = [root, *catalog_roots(root, patterns)]
     files: list[Path] = []
-    roots: list[Path] = []
+    problems: list[WalkProblem] = []
     for pattern in patterns:
-        absolute = pattern if os.path.isabs(pattern) else str(root / pattern)
-        files.extend(sorted(Path(match) for match in glob.glob(absolute, recursive=True)))
-        static = Path(absolute.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0])
-        roots.append((static if static.is_dir() else static.parent).resolve())
-    return [path for path in files if path.is_file()], roots
+        expanded = expand_pattern(_absolute(root, pattern), places)
+        files.extend(expanded.files)
+        problems.extend(
+            WalkProblem(path, f"symlink to {real}, {OUTSIDE}: not read", "SCH014") for path, real in expanded.outside
+        )
+        if expanded.problem is not None:
+            problems.append(
+                WalkProblem(root / ORGANIZATION_FILE, f"sources.catalog {pattern!r}: {expanded.problem}", "REF009")
+            )
+    return files, problems
+
+
+def _absolute(root: Path, pattern: str) -> str:
+    return pattern if os.path.isabs(pattern) else str(root / pattern)
 
 
 def repo_path_exists(root: Path, relative: str) -> bool:

@@ -11,8 +11,10 @@ from charter.load.files import (
     STRATEGY_FOLDERS,
     WalkProblem,
     catalog_glob_files,
+    catalog_roots,
     display_path,
     input_fingerprint,
+    organization_file_problem,
     read_raw,
     walk_files,
 )
@@ -32,17 +34,24 @@ def gather_inputs(root: Path, previous: LoadInputs) -> LoadInputs:
         if shown not in files:
             files[shown] = input_fingerprint(read_raw(path, root))
 
-    add(root / ORGANIZATION_FILE)
+    organization_problem = organization_file_problem(root)
+    if organization_problem is None:
+        add(root / ORGANIZATION_FILE)
+    else:
+        problems.append(organization_problem.message)
+    places = [root, *catalog_roots(root, previous.catalog_globs)]
+    catalog_files, refused = catalog_glob_files(root, previous.catalog_globs)
+    problems.extend(problem.message for problem in refused)  # in the order the loader meets them
     for folder, suffixes in STRATEGY_FOLDERS.items():
         directory = root / folder
         if not directory.is_dir():
             continue
-        for item in walk_files(directory, suffixes):
+        for item in walk_files(directory, suffixes, places):
             if isinstance(item, WalkProblem):
                 problems.append(item.message)
             else:
                 add(item)
-    for path in catalog_glob_files(root, previous.catalog_globs)[0]:
+    for path in catalog_files:
         add(path)
     for shown in previous.files:
         if shown not in files:

@@ -94,6 +94,9 @@ class RepositoryDocuments:
         normal = _normalise(PurePosixPath(key))
         if normal is None or not (self.root / normal).is_file():
             raise OscalError(f"{key!r} is not a file in the repository", referrer or key)
+        real = (self.root / normal).resolve()
+        if not real.is_relative_to(self.root.resolve()):
+            raise OscalError(f"{key!r} is a symlink to {real}, outside the repository: not read", referrer or key)
         if normal not in self.cache:
             self.cache[normal] = read_oscal_document(self.root / normal, normal)
         return normal, self.cache[normal]

@@ -4,7 +4,6 @@ repository is still read."""
 
 from __future__ import annotations
 
-import glob
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,21 +22,25 @@ from charter.load.files import (
     RawFile,
     WalkProblem,
     catalog_glob_files,
+    catalog_roots,
     decode_text,
     display_path,
     input_fingerprint,
+    organization_file_problem,
     read_raw,
     walk_files,
 )
+from charter.load.patterns import expand_pattern, has_wildcard, is_inside
 from charter.load.readers import FILE_READERS, YAML_READERS
 from charter.load.slos import slos_by_name
 from charter.load.slos_openslo import report_unresolved_indicators
-from charter.load.yaml12 import YamlDocument, YamlError, document_node_at, parse_yaml_documents, walk_to
+from charter.load.yaml12 import YamlDocument, YamlError, documents_starting_at, parse_yaml_documents, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.estate import Entity, Estate
 from charter.model.inputs import LoadInputs
 from charter.model.refs import EntityRef
+from charter.model.repository import NO_ORGANIZATION
 
 
 class ParseCache(Protocol):
@@ -132,12 +135,15 @@ class _Loader:
                 reader(source, self.context)
 
     def walk(self, folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
-        for item in walk_files(folder, suffixes):
+        for item in walk_files(folder, suffixes, self.places()):
             if isinstance(item, WalkProblem):
-                self.walk_problems.append(item.message)
-                self.context.report("SCH008", item.message, Location(display_path(item.path, self.root)))
+                self.walk_problem(item)
             else:
                 yield item
+
+    def walk_problem(self, problem: WalkProblem) -> None:
+        self.walk_problems.append(problem.message)
+        self.context.report(problem.code, problem.message, Location(display_path(problem.path, self.root)))
 
     # Locations ---------------------------------------------------------------------------------
 
@@ -169,29 +175,38 @@ class _Loader:
                     hint="point the Location at a file in the repository",
                 )
                 continue
-            pattern = (base / target).resolve() if not any(ch in target for ch in "*?[") else base / target
-            matches = sorted(Path(match) for match in glob.glob(str(pattern), recursive=True))
-            if not matches:
-                if spec.presence != "optional":
-                    self.context.report(
-                        "REF003", f"Location target {target!r} matches no file", where, entity=entity.ref.short
-                    )
-                continue
-            for match in matches:
-                if self.allowed(match):
-                    yield match
-                else:
-                    self.context.report(
-                        "REF004",
-                        f"Location target {target!r} resolves to {match}, outside the repository and "
-                        "the `sources.catalog` roots",
-                        where,
-                        entity=entity.ref.short,
-                    )
+            if has_wildcard(target):
+                expanded = expand_pattern(str(base / target), self.places())
+                if expanded.problem is not None:
+                    code = "REF004" if expanded.fixed_outside is not None else "REF009"
+                    message = f"Location target {target!r} is not expanded: {expanded.problem}"
+                    self.context.report(code, message, where, entity=entity.ref.short)
+                    continue
+                matches, outside = expanded.files, expanded.outside
+            else:
+                single = (base / target).resolve()
+                matches = [single] if single.is_file() and self.allowed(single) else []
+                outside = [(single, single)] if single.exists() and not self.allowed(single) else []
+            for _, real in outside:
+                self.context.report(
+                    "REF004",
+                    f"Location target {target!r} resolves to {real}, outside the repository and "
+                    "the `sources.catalog` roots",
+                    where,
+                    entity=entity.ref.short,
+                )
+            if not matches and not outside and spec.presence != "optional":
+                self.context.report(
+                    "REF003", f"Location target {target!r} matches no file", where, entity=entity.ref.short
+                )
+            yield from matches
+
+    def places(self) -> list[Path]:
+        """Where the strategy may be read from: the repository and the `sources.catalog` roots."""
+        return [self.root, *self.catalog_roots]
 
     def allowed(self, path: Path) -> bool:
-        real = path.resolve()
-        return any(real.is_relative_to(root) for root in (self.root, *self.catalog_roots))
+        return is_inside(path.resolve(), self.places())
 
 
 def load_strategy_repo(
@@ -218,12 +233,19 @@ def _load_strategy_repo(
     select: Callable[[str, Path], bool] | None = None,
 ) -> Estate:
     loader = _Loader(root, cache)
-    organization_path = root / ORGANIZATION_FILE
-    locations = loader.load_yaml_files([organization_path])
+    organization_problem = organization_file_problem(root)
+    if organization_problem is None:
+        locations = loader.load_yaml_files([root / ORGANIZATION_FILE])
+    else:
+        loader.walk_problem(organization_problem)
+        locations = []
     organization = loader.context.organizations[0] if loader.context.organizations else None
     patterns = organization.spec.sources.catalog if organization else []
     with_catalog = folders is None or "catalog" in folders
-    catalog_files, loader.catalog_roots = catalog_glob_files(root, patterns) if with_catalog else ([], [])
+    loader.catalog_roots = catalog_roots(root, patterns)
+    catalog_files, refused = catalog_glob_files(root, patterns) if with_catalog else ([], [])
+    for problem in refused:
+        loader.walk_problem(problem)
     yaml_paths: list[Path] = []
     for folder, suffixes in STRATEGY_FOLDERS.items():
         directory = root / folder
@@ -248,7 +270,7 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
     if not organizations or (organizations[0].location and organizations[0].location.path != ORGANIZATION_FILE):
         context.report(
             "SCH003",
-            f"{ORGANIZATION_FILE} holds no valid Organization (apiVersion: charter.dev/v1, kind: Organization)",
+            NO_ORGANIZATION,
             Location(ORGANIZATION_FILE, 1, 1),
             hint="see `charter init` for a minimal charter.yaml",
         )
@@ -278,8 +300,8 @@ def _assemble(root: Path, loader: _Loader) -> Estate:
 
 def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
     """Turn the document pointers analysis left in locations into exact lines. Analysis knows the
-    line each document starts on, so only that document is parsed again, from that line, for its
-    node marks: not the documents before it, and not the rest of the file."""
+    line each document starts on, so a file is parsed again once, from its first document that
+    needs a line to its last: not the documents before them, and not the rest of the file."""
     result = list(diagnostics)
     by_document: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, diagnostic in enumerate(result):
@@ -291,14 +313,11 @@ def pinpoint(diagnostics: Iterable[Diagnostic], root: Path) -> list[Diagnostic]:
             lines = (root / path).read_text(encoding="utf-8-sig").splitlines(keepends=True)
         except (OSError, UnicodeDecodeError):
             continue
-        for start, indexes in documents.items():
-            node = document_node_at(lines, start)
-            if node is None:
-                continue
-            for index in indexes:
+        for start, node, offset in documents_starting_at(lines, documents):
+            for index in documents[start]:
                 diagnostic = result[index]
                 location = diagnostic.location
                 assert location is not None
                 line, column = walk_to(node, location.pointer)
-                result[index] = replace(diagnostic, location=replace(location, line=line + start - 1, column=column))
+                result[index] = replace(diagnostic, location=replace(location, line=line + offset, column=column))
     return result

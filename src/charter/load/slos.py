@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from charter.load.context import LoadContext, SourceFile
-from charter.load.yaml12 import YamlDocument, locate
+from charter.load.yaml12 import YamlDocument
 from charter.model.base import parse_duration
 from charter.model.catalog import COMPONENT_LABEL
 from charter.model.diagnostics import Location
@@ -99,13 +99,15 @@ def report_at(
 ) -> None:
     """A diagnostic at the line of `path` in the document, or of its nearest existing parent (SCH003
     for a rule that spans several fields: exactly one of..., required when...)."""
-    context.report(code, message, location_at(source, document, path), entity=entity, hint=hint)
+    context.report(code, message, location_at(context, source, document, path), entity=entity, hint=hint)
 
 
-def location_at(source: SourceFile, document: YamlDocument, path: Sequence[str | int]) -> Location:
+def location_at(
+    context: LoadContext, source: SourceFile, document: YamlDocument, path: Sequence[str | int]
+) -> Location:
     """Where `path` is written in the document, or its nearest existing parent."""
     pointer = tuple(path)
-    line, column = locate(source.text, document.index, pointer) or (document.line, document.column)
+    line, column = context.locate(source, document, pointer)
     return Location(source.path, line, column, document.index, pointer)
 
 

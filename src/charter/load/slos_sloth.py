@@ -308,7 +308,7 @@ class _SpecReader:
             PLUGIN_NOT_EXPANDED,
             f"SLO {slo.name!r}: its SLI is made by the Sloth plugin {plugin.id!r}, which Charter cannot run: "
             "the SLO is read, but no rules are written for it",
-            location_at(self.source, self.document, (*where, "sli", "plugin", "id")),
+            location_at(self.context, self.source, self.document, (*where, "sli", "plugin", "id")),
             entity=f"slo:{slo.name}",
             hint=f"generate this SLO's rules with Sloth and the plugin {plugin.id!r}, "
             "or write its SLI as `events` or `raw` queries",

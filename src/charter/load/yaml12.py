@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -255,6 +255,77 @@ def document_node_at(lines: Sequence[str], start: int) -> Node | None:
         return None
     finally:
         loader.dispose()
+
+
+class DocumentMarks:
+    """The node marks of one text's documents, found by a single forward pass however many lines
+    are asked for: a file of 30,000 documents each with a diagnostic is parsed once, not once per
+    diagnostic (`locate` per diagnostic made `charter check` quadratic in a file's diagnostics).
+    Only the last document's nodes are kept; asking for an earlier one starts the pass again."""
+
+    __slots__ = ("text", "parses", "_loader", "_index", "_node", "_ended")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parses = 0  # passes started over the text: what tests count to show the work is linear
+        self._loader: Yaml12Loader | None = None
+        self._index = -1
+        self._node: Node | None = None
+        self._ended = False  # the text has no more documents, or the rest does not parse
+
+    def node(self, document_index: int) -> Node | None:
+        """The node tree of document `document_index` (empty documents counted), or None."""
+        if self._loader is None or document_index < self._index:
+            self._loader = Yaml12Loader(self.text)
+            self.parses += 1
+            self._index, self._node, self._ended = -1, None, False
+        try:
+            while self._index < document_index and not self._ended:
+                if self._loader.check_node():
+                    self._node = self._loader.get_node()
+                    self._index += 1
+                else:
+                    self._ended = True
+        except yaml.YAMLError:
+            self._ended = True
+        return self._node if self._index == document_index and not self._ended else None
+
+    def locate(self, document_index: int, path: Sequence[str | int]) -> tuple[int, int] | None:
+        """As `locate`, reusing the pass over the text."""
+        node = self.node(document_index)
+        return None if node is None else walk_to(node, path)
+
+
+def documents_starting_at(lines: Sequence[str], starts: Iterable[int]) -> Iterator[tuple[int, Node, int]]:
+    """The node trees of the documents whose roots start on the given 1-based lines, in line order,
+    found by one pass from the first of them to the last (a pass per document would make a file's
+    diagnostics cost the square of its documents). Yields (start, node, offset): a mark's 1-based
+    line is `mark.line + 1 + offset`. A document that cannot be parsed from there is left out."""
+    wanted = sorted(set(starts))
+    if not wanted:
+        return
+    first, last = wanted[0], wanted[-1]
+    remaining = set(wanted)
+    loader = Yaml12Loader("".join(lines[first - 1 :]))
+    try:
+        while remaining and loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node said there is one
+                break
+            line = node.start_mark.line + first
+            if line in remaining:
+                remaining.discard(line)
+                yield line, node, first - 1
+            if line >= last:
+                break
+    except yaml.YAMLError:
+        pass  # the rest is looked for document by document below
+    finally:
+        loader.dispose()
+    for start in sorted(remaining):
+        alone = document_node_at(lines, start)
+        if alone is not None:
+            yield start, alone, start - 1
 
 
 def locate(text: str, document_index: int, path: Sequence[str | int]) -> tuple[int, int] | None:

@@ -30,6 +30,7 @@ AREAS = {
     "SUP": "suppressions and settings",
     "GIT": "git mining",
     "IMP": "imports",
+    "ASM": "assessment",
 }
 """Every area a code may belong to, by its prefix, in the order the catalogue lists them."""
 

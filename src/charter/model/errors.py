@@ -31,3 +31,11 @@ class StoreFailure(CharterError):
 
 class GateFailed(CharterError):
     """Not an error of Charter's: a gate (`--fail-on`) was met. Carries no message of its own."""
+
+
+class NotAuthenticated(CharterError):
+    """A server request without a valid token: none, unknown, expired or revoked (HTTP 401)."""
+
+
+class NotAllowed(CharterError):
+    """A server request whose token's role is below what it asks (HTTP 403)."""

@@ -127,7 +127,19 @@ InitiativeType = Literal["platform", "migration", "debt", "reliability", "securi
 
 InitiativeStatus = Literal["proposed", "committed", "in-progress", "done", "dropped"]
 NonNegativeWeeks = Annotated[float, Field(ge=0)]
-TeamWeeks = NonNegativeWeeks | dict[str, NonNegativeWeeks]
+
+
+def _not_negative(value: Any) -> Any:
+    """One message for a negative amount, rather than one per form a TeamWeeks may take."""
+    amounts = value.items() if isinstance(value, dict) else [(None, value)]
+    for team, amount in amounts:
+        if isinstance(amount, int | float) and not isinstance(amount, bool) and amount < 0:
+            where = f" for {team}" if team is not None else ""
+            raise ValueError(f"{amount:g} team-weeks{where}: an estimate is zero or more")
+    return value
+
+
+TeamWeeks = Annotated[NonNegativeWeeks | dict[str, NonNegativeWeeks], BeforeValidator(_not_negative)]
 """Team-weeks of work: a number for the owning team, or a mapping team -> team-weeks for shared work."""
 
 

@@ -191,6 +191,22 @@ class Sources(OpenModel):
     incidents: IncidentSource = Field(default_factory=IncidentSource)
 
 
+class AssessmentSettings(StrictModel):
+    """`spec.assessment`: how `charter assess` weighs its checks. `weights` overrides the default
+    weight of a check by its id (`security.no-kev-exposed: 5`; 0 leaves it out); the weights of an
+    area's checks must sum to a positive number. `tierWeights` is a component's weight in the
+    roll-ups by its tier (`{1: 4, 2: 2, 3: 1}` by default), `untieredWeight` that of a component
+    with no tier. `timeToLive` is how old an area's evidence may be before it counts as unknown
+    (`security: 30d`); readiness is read from the strategy repository and has none."""
+
+    weights: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    tier_weights: dict[int, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    untiered_weight: Annotated[float, Field(gt=0)] = 1.0
+    time_to_live: dict[Literal["delivery", "reliability", "security", "maintainability"], Duration] = Field(
+        default_factory=dict
+    )
+
+
 class OrganizationSpec(StrictModel):
     goals: list[Goal] = Field(default_factory=list)
     risk_appetite: dict[str, Level] = Field(default_factory=dict)
@@ -200,6 +216,7 @@ class OrganizationSpec(StrictModel):
     sources: Sources = Field(default_factory=Sources)
     diagnostics: dict[str, Severity] = Field(default_factory=dict)
     ignore: list[Suppression] = Field(default_factory=list)
+    assessment: AssessmentSettings = Field(default_factory=AssessmentSettings)
 
     @field_validator("diagnostics", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from importlib.metadata import EntryPoint
 
 from charter.outputs.interface import DiagnosticFormat, DiagnosticReport, OutputError
 from charter.outputs.plugins import registered
+from charter.outputs.printable import printable_report
 
 ENTRY_POINT_GROUP = "charter.diagnostic_formats"
 
@@ -43,8 +44,9 @@ def diagnostic_formats() -> dict[str, type[DiagnosticFormat]]:
 
 
 def render_diagnostics(name: str, report: DiagnosticReport, *, color: bool = False) -> str:
-    """The report rendered in the format registered under `name`, in colour when `color`."""
-    return diagnostic_format(name).styled(color).render(report)
+    """The report rendered in the format registered under `name`, in colour when `color`; its text
+    made printable first (control characters and undecodable bytes escaped), whatever the format."""
+    return diagnostic_format(name).styled(color).render(printable_report(report))
 
 
 def _load(entry_point: EntryPoint) -> type[DiagnosticFormat]:

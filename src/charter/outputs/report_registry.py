@@ -6,6 +6,7 @@ from __future__ import annotations
 from charter.outputs.formats.interface import ReportFormat
 from charter.outputs.interface import OutputError
 from charter.outputs.plugins import registered
+from charter.outputs.printable import printable_view
 from charter.outputs.views.base import ReportView
 
 ENTRY_POINT_GROUP = "charter.report_formats"
@@ -40,5 +41,6 @@ def report_format(name: str) -> type[ReportFormat]:
 
 
 def render_report(name: str, view: ReportView) -> str:
-    """The report rendered in the format registered under `name`."""
-    return report_format(name)().render(view)
+    """The report rendered in the format registered under `name`, every string in it made printable
+    first (control characters and undecodable bytes escaped), whatever the format."""
+    return report_format(name)().render(printable_view(view))

@@ -16,6 +16,7 @@ from charter.analysis.checks.baseline import baseline_document, new_since, parse
 from charter.analysis.checks.selection import select, unknown_selectors, unmatched_selectors
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.errors import InputError, UsageError
+from charter.model.repository import organization_problem, organization_refusal
 from charter.outputs.interface import DiagnosticReport
 from charter.services.cached_check import CheckedStrategy, cached_result, keep_result
 from charter.services.context import StoreNeed, load_context, opened_store, repository_root
@@ -47,6 +48,7 @@ class CheckOutcome:
 
     report: DiagnosticReport
     baseline_written: int | None = None
+    unreadable: str | None = None  # why charter.yaml could not be read: the input error (exit 2)
 
 
 def check_repository(
@@ -65,13 +67,14 @@ def check_repository(
     written = None
     fail_on = options.fail_on
     if options.write_baseline is not None:
-        options.write_baseline.write_text(baseline_document(diagnostics), encoding="utf-8")
+        _write_baseline(options.write_baseline, baseline_document(diagnostics))
         written = len(diagnostics)
         fail_on = Severity.OFF
     if accepted is not None:
         diagnostics = new_since(diagnostics, accepted)
     report = DiagnosticReport(tuple(diagnostics), root, fail_on=fail_on, rules=checked.rules)
-    return CheckOutcome(report, written)
+    problem = organization_problem(checked.diagnostics)
+    return CheckOutcome(report, written, organization_refusal(problem, listed=True) if problem else None)
 
 
 def require_known_selectors(options: CheckOptions, diagnostics: Sequence[Diagnostic]) -> None:
@@ -105,11 +108,18 @@ def checked_repository(root: Path, store: Store | None, today: date) -> CheckedS
             return cached
     from charter.services.strategy_check import check_strategy  # the rules and readers, only when they run
 
-    context = load_context(root, store)
+    context = load_context(root, store, require_organization=False)
     checked = check_strategy(context, today)
     if store is not None and context.estate.inputs is not None:
         keep_result(root, store, today, context.estate.inputs, checked)
     return checked
+
+
+def _write_baseline(path: Path, document: str) -> None:
+    try:
+        path.write_text(document, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"--write-baseline {path}: cannot write it ({error.strerror or error})") from None
 
 
 def _read_baseline(path: Path) -> frozenset[str]:

@@ -12,6 +12,7 @@ from charter.analysis import component_sources
 from charter.analysis.checks import (
     capacity,
     governance,
+    governance_assessment,
     governance_controls,
     governance_migrations,
     governance_reliability,
@@ -76,6 +77,8 @@ SECTIONS: tuple[tuple[ModuleType, ...], ...] = (
     (formats, fields, jsonstream, importer),
     (incident_records,),
     (kev, epss, scorecard),
+    # The assessment's settings in charter.yaml (`charter assess`, `charter check`)
+    (governance_assessment,),
 )
 
 DECLARING_MODULES: tuple[ModuleType, ...] = tuple(module for section in SECTIONS for module in section)

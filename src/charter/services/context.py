@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from charter.load.files import RepositoryNotFound, resolve_repository
 from charter.model.errors import InputError, StoreUnavailable
+from charter.model.repository import organization_problem, organization_refusal
 
 if TYPE_CHECKING:  # a cached `charter check` opens the store through here without reading the strategy
     from charter.model.estate import Estate
@@ -33,6 +34,13 @@ class Context:
     estate: Estate
     store: Store | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+    # The dashboard's filters (services/scope.py): the components whose facts in the store count, by
+    # key (`component_key`) and by full reference; None: every component's.
+    only_components: frozenset[str] | None = None
+
+    def counts_component(self, key: str | None) -> bool:
+        """Whether facts about the component `key` count (a fact of no component counts only unfiltered)."""
+        return self.only_components is None or (key is not None and key in self.only_components)
 
     @property
     def policies(self) -> Policies:
@@ -108,13 +116,20 @@ def load_context(
     folders: Sequence[str] | None = None,
     select: Callable[[str, Path], bool] | None = None,
     clock: Callable[[], datetime] = utc_now,
+    *,
+    require_organization: bool = True,
 ) -> Context:
     """Read the repository (through the store's parse cache when there is a store) into a Context.
-    `folders` and `select` read a part of it, as `load_strategy_repo` does."""
+    `folders` and `select` read a part of it, as `load_strategy_repo` does. A charter.yaml that
+    cannot be read is an InputError naming its file, line and problem, unless
+    `require_organization` is False (`charter check`, which reports it among the rest)."""
     from charter.load.repository import load_strategy_repo
 
     resolved = root.resolve()
     estate = load_strategy_repo(resolved, store.parse_cache if store else None, folders, select)
+    problem = organization_problem(estate.load_diagnostics) if require_organization else None
+    if problem is not None:
+        raise InputError(organization_refusal(problem))
     return Context(resolved, estate, store, clock)
 
 

@@ -72,6 +72,8 @@ def delivery_inputs(context: Context, connection: Connection, query: DeliveryQue
     the period's deployments with some context around it, and every deployment an incident names."""
     window = timedelta(hours=context.policies.hotfix_window_hours)
     deployments = read_deployments(connection, since=query.since - _CONTEXT_BEFORE, until=query.until + window)
+    if context.only_components is not None:
+        deployments = [item for item in deployments if context.counts_component(item.component)]
     in_period = [item.id for item in deployments if query.since <= item.finished < query.until]
     lead_times = read_lead_times(connection, in_period)
     incidents = all_incidents(context, connection)  # postmortems merged with imported incidents

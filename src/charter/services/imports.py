@@ -16,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from charter.model.diagnostics import Diagnostic, Severity
 from charter.model.errors import StoreFailure
 from charter.services.context import Context
-from charter.sources.records import ERROR_CAP, ImportFileError, Skipped, stopped_reading
+from charter.sources.limits import LimitExceeded, regular_file, renamed
+from charter.sources.records import ERROR_CAP, ImportFileError, Skipped, past_limit, stopped_reading, unreadable
 from charter.store.database import Store, database_error_summary
 
 T = TypeVar("T")
@@ -99,7 +100,25 @@ def import_each(
     """Import every file into the context's store, each in its own transaction."""
     store = context.required_store()
     with store_failures():
-        return ImportOutcome(tuple(import_one(store, path) for path in files))
+        return ImportOutcome(tuple(_import_spooled(store, path, import_one) for path in files))
+
+
+def _import_spooled(store: Store, path: Path, import_one: Callable[[Store, Path], FileImport]) -> FileImport:
+    """Import a file; one that is not a regular file (a pipe, `<(cmd)`) from a bounded copy, its
+    report naming the file as given."""
+    try:
+        with regular_file(path) as local:
+            done = import_one(store, local)
+    except LimitExceeded as error:
+        return FileImport(ImportReport(str(path), diagnostics=[past_limit(path, error).diagnostic]), "records")
+    except OSError as error:
+        return FileImport(
+            ImportReport(str(path), diagnostics=[unreadable(path, error.strerror or str(error)).diagnostic]), "records"
+        )
+    if local != path:
+        done.report.path = str(path)
+        done.report.diagnostics = [renamed(item, local, path) for item in done.report.diagnostics]
+    return done
 
 
 class _NothingWritten(Exception):

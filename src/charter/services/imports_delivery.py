@@ -7,11 +7,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from charter.analysis.component_sources import component_scopes
+from charter.analysis.component_sources import component_key, component_scopes
 from charter.analysis.delivery.production import is_production
 from charter.model.delivery import Deployment
 from charter.model.diagnostics import Diagnostic
+from charter.model.errors import UsageError
 from charter.model.file_formats import DeploymentFormat
+from charter.model.refs import parse_ref
 from charter.services.context import Context
 from charter.services.imports import FileImport, ImportOutcome, ImportReport, import_all_or_nothing, import_each
 from charter.sources.deployments import DeploymentImportOptions, read_deployment_file
@@ -42,11 +44,11 @@ class DeploymentImport:
 def import_deployment_files(context: Context, request: DeploymentImportRequest) -> ImportOutcome:
     """Import deployments, checking components against the catalog and counting production by
     charter.yaml's production environments."""
+    known = frozenset(component_scopes(context.estate))
+    if request.component is not None:
+        _require_known_component(request.component, known)
     options = DeploymentImportOptions(
-        request.input_format,
-        request.component,
-        frozenset(component_scopes(context.estate)),
-        tuple(context.policies.production_environments),
+        request.input_format, request.component, known, tuple(context.policies.production_environments)
     )
 
     def one(store: Store, path: Path) -> FileImport:
@@ -54,6 +56,17 @@ def import_deployment_files(context: Context, request: DeploymentImportRequest) 
         return FileImport(result.report, f"deployments ({result.production} production)")
 
     return import_each(context, request.files, one)
+
+
+def _require_known_component(text: str, known: frozenset[str]) -> None:
+    """`--component` names a component of the catalog, or the import is a usage error (exit 2): a
+    record's unknown component is only a warning, but a name the user typed is checked."""
+    try:
+        ref = parse_ref(text, default_kind="component")
+    except ValueError as error:
+        raise UsageError(f"--component: {error}") from None
+    if ref.kind != "component" or component_key(ref) not in known:
+        raise UsageError(f"--component: {text!r} is not a component of the catalog")
 
 
 def import_deployments(store: Store, path: Path, options: DeploymentImportOptions) -> DeploymentImport:

@@ -13,6 +13,7 @@ from charter.services.context import Context
 from charter.services.imports import FileImport, ImportOutcome, ImportReport, import_each
 from charter.sources.findings.components import ComponentMatcher, forced_component
 from charter.sources.findings.importer import FindingImportOptions, older_scan, read_scanner_file, unmapped_findings
+from charter.sources.limits import ANY_TIME
 from charter.sources.records import parse_timestamp
 from charter.store.database import Store
 from charter.store.findings import ScanWrite, replace_vex_statements, write_scan
@@ -93,10 +94,13 @@ def import_finding_files(context: Context, request: FindingImportRequest) -> Imp
     if request.scanned_at is not None:
         try:
             moment = parse_timestamp(request.scanned_at)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise UsageError(
                 f"--scanned-at {request.scanned_at!r} is not an ISO 8601 time, such as 2026-05-01T14:30:00Z"
             ) from None
+        problem = ANY_TIME.problem(moment, context.clock())
+        if problem is not None:
+            raise UsageError(f"--scanned-at: {problem}; give the time the scan ran")
     matcher = ComponentMatcher.from_estate(context.estate)
     if forced is not None and not matcher.known(forced):
         raise UsageError(f"--component: {request.component!r} is not a component of the catalog")

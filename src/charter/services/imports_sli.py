@@ -15,7 +15,9 @@ from charter.model.diagnostics import Diagnostic
 from charter.model.errors import UsageError
 from charter.services.context import Context
 from charter.services.imports import Diagnosed, store_failures
+from charter.sources.limits import LimitExceeded, regular_file, renamed
 from charter.sources.prometheus import PrometheusError, prometheus_client, pull_plan, pulled_counts
+from charter.sources.records import past_limit, unreadable
 from charter.sources.sli import read_sli_file
 from charter.store.database import Store
 from charter.store.sli import write_sli_days
@@ -101,8 +103,15 @@ def import_sli_file(store: Store, path: Path, known_slos: Collection[str] | None
     """Import one CSV file of SLI samples in one transaction (nothing when a line is bad). A name
     not in `known_slos` (when given) is an IMP011 warning; its samples are still stored, for an SLO
     that is declared later."""
-    found = read_sli_file(path, known_slos)
-    report = SliImportReport(found.path, found.samples, 0, found.slos, found.diagnostics)
+    try:
+        with regular_file(path) as local:
+            found = read_sli_file(local, known_slos)
+    except LimitExceeded as error:
+        return SliImportReport(str(path), diagnostics=[past_limit(path, error).diagnostic])
+    except OSError as error:
+        return SliImportReport(str(path), diagnostics=[unreadable(path, error.strerror or str(error)).diagnostic])
+    diagnostics = [renamed(item, local, path) for item in found.diagnostics]
+    report = SliImportReport(str(path), found.samples, 0, found.slos, diagnostics)
     if found.failed:
         return report
     with store.transaction() as connection:

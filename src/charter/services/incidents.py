@@ -43,7 +43,10 @@ def all_incidents(strategy: Context, connection: Connection | None) -> list[Inci
     postmortem's fields winning and the exports filling what it lacks. Without a store, the
     postmortems alone."""
     imported = read_imported_incidents(connection) if connection is not None else []
-    return merge_incidents(list(strategy.estate.incidents), imported)
+    merged = merge_incidents(list(strategy.estate.incidents), imported)
+    if strategy.only_components is None:
+        return merged
+    return [item for item in merged if any(strategy.counts_component(service) for service in item.services)]
 
 
 def known_incidents(context: Context) -> list[Incident]:

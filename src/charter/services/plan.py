@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -18,7 +19,7 @@ from charter.analysis.strategy.from_estate import (
     plan_inputs,
     work_by_team,
 )
-from charter.analysis.strategy.milp import PlanSolution, marginal_values, solve_plan
+from charter.analysis.strategy.milp import DEFAULT_GAP, PlanSolution, SolveOptions, marginal_values, solve_plan
 from charter.analysis.strategy.roadmap import RELIABILITY_KINDS, Roadmap, quarter_index
 from charter.analysis.strategy.scenario import apply_scenario, parse_scenario
 from charter.analysis.strategy.tradeoffs import PlanContext, RiskExposure, Tradeoffs, explain
@@ -36,6 +37,8 @@ PLAN_FOLDERS = ("roadmap", "risks", "decisions")
 class PlanQuery:
     quarters: str | None = None  # `2027Q1..2027Q4`; None: the next four quarters with a Capacity
     scenario: Path | None = None
+    as_of: date | None = None  # the day the plan is made on; None: today
+    gap: float = DEFAULT_GAP  # the proven relative gap on value at which the search stops
 
 
 def parse_quarters(text: str) -> tuple[str, str]:
@@ -54,22 +57,25 @@ def parse_quarters(text: str) -> tuple[str, str]:
 
 
 def plan_report(context: Context, query: PlanQuery) -> view.PlanReport:
+    if not 0.0 <= query.gap < 1.0:
+        raise UsageError(f"--gap {query.gap:g}: give a share from 0 (proven optimal) to below 1, like 0.01")
+    options = SolveOptions(relative_gap=query.gap)
     estate = context.estate
-    today = context.clock().astimezone().date()
+    today = query.as_of or context.clock().astimezone().date()
     first, last = parse_quarters(query.quarters) if query.quarters else (None, None)
     quarters = horizon_quarters(estate, first, last, f"{today.year}Q{(today.month - 1) // 3 + 1}")
-    inputs = plan_inputs(estate, quarters)
+    inputs = plan_inputs(estate, quarters, today)
     plan_context = _plan_context(estate)
     roadmap = inputs.roadmap
     scenario = None
     if query.scenario is not None:
         scenario_roadmap, applied = _scenario(query.scenario, roadmap)
-        baseline = solve_plan(roadmap)
-        plan = solve_plan(scenario_roadmap)
+        baseline = solve_plan(roadmap, options)
+        plan = solve_plan(scenario_roadmap, options)
         scenario = _difference(query.scenario, baseline, plan, applied)
         roadmap = scenario_roadmap
     else:
-        plan = solve_plan(roadmap)
+        plan = solve_plan(roadmap, options)
     tradeoffs = explain(roadmap, plan, plan_context, marginal_values(roadmap))
     return _report(estate, inputs, roadmap, plan, tradeoffs, scenario)
 
@@ -283,6 +289,7 @@ def _tradeoffs_view(tradeoffs: Tradeoffs) -> view.Tradeoffs:
                 committed=item.committed,
                 planned=item.planned,
                 change=item.change,
+                decision=item.decision,
             )
             for item in tradeoffs.commitments
         ],

@@ -109,13 +109,17 @@ def security_policy(policies: Policies) -> SecurityPolicy:
     )
 
 
-def assess(estate: Estate, connection: Connection, as_of: datetime) -> SecurityAssessment:
+def assess(
+    estate: Estate, connection: Connection, as_of: datetime, only_components: frozenset[str] | None = None
+) -> SecurityAssessment:
     """Every open finding of the store assessed as of `as_of`, with KEV, EPSS and Scorecard facts.
     The findings' details are read through `connection` as the assessment lists them: keep it open
-    while the assessment is used."""
+    while the assessment is used. With `only_components`, only those components' findings."""
     organization = estate.organization
     policy = security_policy(organization.spec.policies if organization else Policies())
     columns = read_open_finding_columns(connection)
+    if only_components is not None:
+        columns = columns.take([row for row, key in enumerate(columns.components) if key in only_components])
     kev, epss = read_finding_cve_facts(connection)
     facts = SecurityFacts(kev, epss, read_scorecard_checks(connection))
     contexts = component_contexts(estate, policy.critical_tiers)
@@ -132,7 +136,7 @@ def security_report(context: Context, query: SecurityQuery) -> GatedReport[view.
     if by is None:
         raise UsageError(f"no scope {query.by!r} to count findings by (known: {', '.join(SECURITY_SCOPES)})")
     with reading_store(), store.engine.connect() as connection:
-        assessment = assess(context.estate, connection, as_of)
+        assessment = assess(context.estate, connection, as_of, context.only_components)
         # `spec.diagnostics` and `charter.dev/ignore` apply as in `charter check`; problems with
         # the suppressions themselves are `charter check`'s to report.
         settled = apply_settings(context.estate, security_diagnostics(assessment), as_of.date())

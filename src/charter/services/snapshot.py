@@ -44,9 +44,9 @@ def snapshot_values(
     context.required_store()
     period = Period(since, until)
     shared = SharedFacts(context, period, wide)
-    return [
-        _registered(provider, value) for provider in providers for value in provider.measure(context, period, shared)
-    ]
+    for provider in providers:
+        shared.record([_registered(provider, value) for value in provider.measure(context, period, shared)])
+    return list(shared.measured)
 
 
 def take_snapshot(

@@ -46,6 +46,7 @@ from charter.model.refs import parse_ref
 from charter.sources.records import CODES as RECORD_CODES
 from charter.sources.records import (
     BadRecord,
+    FirstPlaces,
     ImportFileError,
     Place,
     RawRecord,
@@ -458,11 +459,16 @@ def _warn_unknown_components(
 ) -> Iterator[Deployment | Diagnostic | Skipped]:
     known = options.known_components
     warned: set[str] = set()
+    ids = FirstPlaces("deployment id")
     for item in parsed:
         if not isinstance(item, tuple):
             yield item
             continue
         deployment, place = item
+        duplicate = ids.duplicate(deployment.id, place)
+        if duplicate is not None:
+            yield duplicate
+            continue
         if known is not None and deployment.component not in known and deployment.component not in warned:
             warned.add(deployment.component)
             yield _unknown_component(deployment.component, place)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -20,11 +19,15 @@ from typing import IO, cast
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import CVE_ID, EpssScore
+from charter.sources.limits import EPSS_ERA, LimitExceeded, bounded_lines
 from charter.sources.records import (
+    PLAUSIBLE_TIME_HINT,
+    FirstPlaces,
     ImportFileError,
     Place,
     bad_record,
     field_key,
+    past_limit,
     unreadable,
 )
 
@@ -57,6 +60,8 @@ diagnostic = CODES.diagnostic
 
 
 _GZIP_MAGIC = b"\x1f\x8b"
+# CVE-YYYY- and a sequence number of at most 19 digits (CVE ids have 4 to 7 today).
+_CVE_ID_LENGTH = 28
 _HINT = "FIRST writes each row as CVE-YYYY-NNNN,probability,percentile with numbers from 0 to 1."
 
 
@@ -69,7 +74,10 @@ def read_epss_file(path: Path) -> Iterator[EpssScore | Diagnostic]:
     if line.startswith("#"):
         comment = _comment_fields(line)
         number, line = _next_line(path, lines)
-    columns = [field_key(name) for name in next(csv.reader([line]))]
+    try:
+        columns = [field_key(name) for name in next(csv.reader([line]))]
+    except csv.Error as error:  # a header field longer than csv's field limit
+        raise unreadable(path, f"line {number} is not CSV: {error}", number) from None
     if "cve" not in columns or "epss" not in columns:
         raise ImportFileError(
             diagnostic(
@@ -81,15 +89,23 @@ def read_epss_file(path: Path) -> Iterator[EpssScore | Diagnostic]:
     score_date = _score_date(comment.get("score_date"))
     if score_date is None:
         yield diagnostic("IMP044", f"{path} has no score date", Location(str(path), 1, 1))
+    elif (problem := EPSS_ERA.date_problem(score_date)) is not None:
+        yield bad_record(f"the score date {problem}", Place(str(path), 1), PLAUSIBLE_TIME_HINT)
+        return
     positions = (
         columns.index("cve"),
         columns.index("epss"),
         columns.index("percentile") if "percentile" in columns else None,
     )
+    cves = FirstPlaces("CVE")
     for number, line in lines:
         if not line.strip():
             continue
-        yield _score(path, number, line, positions, score_date)
+        found = _score(path, number, line, positions, score_date)
+        if isinstance(found, EpssScore):
+            yield cves.duplicate(found.cve, Place(str(path), number)) or found
+        else:
+            yield found
 
 
 def _score(
@@ -104,8 +120,8 @@ def _score(
         percentile = float(cells[percentile_at]) if percentile_at is not None else None
     except (IndexError, ValueError):
         return bad_record(f"not a score row: {line.strip()[:80]!r}", place, _HINT)
-    if not CVE_ID.fullmatch(cve):
-        return bad_record(f"{cve!r} is not a CVE id", place, _HINT)
+    if len(cve) > _CVE_ID_LENGTH or not CVE_ID.fullmatch(cve):
+        return bad_record(f"{cve[:40]!r} is not a CVE id", place, _HINT)
     if not 0.0 <= epss <= 1.0 or (percentile is not None and not 0.0 <= percentile <= 1.0):
         return bad_record(f"{cve}: the probability and the percentile must be from 0 to 1", place, _HINT)
     return EpssScore(cve, epss, percentile, score_date)
@@ -121,14 +137,15 @@ def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
         magic = raw.read(2)
         raw.seek(0)
         handle = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if magic == _GZIP_MAGIC else raw
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         number = 0
         try:
-            for number, line in enumerate(text, start=1):  # noqa: B007 - the number is read after an error
-                yield number, line
+            for number, line in bounded_lines(handle):
+                yield number, line.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
-            raise unreadable(path, f"line {number + 1} is not UTF-8 text", number + 1) from None
-        except (OSError, EOFError) as error:  # a truncated or corrupt gzip stream
+            raise unreadable(path, f"line {number} is not UTF-8 text", number) from None
+        except LimitExceeded as error:
+            raise past_limit(path, error) from None
+        except (OSError, EOFError, gzip.BadGzipFile) as error:  # a truncated or corrupt gzip stream
             raise unreadable(path, f"not a readable gzip file: {error}", number + 1) from None
 
 

@@ -16,8 +16,11 @@ from pathlib import Path
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import CVE_ID, KevEntry
+from charter.sources.limits import KEV_ERA
 from charter.sources.records import (
+    PLAUSIBLE_TIME_HINT,
     BadRecord,
+    FirstPlaces,
     ImportFileError,
     Place,
     from_bad_record,
@@ -53,11 +56,14 @@ def read_kev_file(path: Path) -> Iterator[KevEntry | Diagnostic]:
     """Every entry of the file, or an IMP002 diagnostic naming the JSON path of each bad one. Raises
     ImportFileError: IMP001 when the file is not JSON, IMP040 when it is not a KEV catalog."""
     entries, place = _entries(path, json_document(path))
+    cves = FirstPlaces("cveID")
     for index, entry in enumerate(entries):
         try:
-            yield kev_entry(entry, place.field(index))
+            found = kev_entry(entry, place.field(index))
         except BadRecord as error:
             yield from_bad_record(error)
+            continue
+        yield cves.duplicate(found.cve, place.field(index)) or found
 
 
 def _entries(path: Path, document: object) -> tuple[list[object], Place]:
@@ -98,6 +104,17 @@ def kev_entry(item: object, place: Place) -> KevEntry:
             place.field("knownRansomwareCampaignUse"),
             "CISA writes Known or Unknown.",
         )
+    added = _required_date(item.get("dateAdded"), place.field("dateAdded"), "dateAdded")
+    problem = KEV_ERA.date_problem(added)
+    if problem is not None:
+        raise BadRecord(f"`dateAdded` {problem}", place.field("dateAdded"), PLAUSIBLE_TIME_HINT)
+    due = _date(item.get("dueDate"), place.field("dueDate"), "dueDate")
+    if due is not None and due < added:
+        raise BadRecord(
+            f"`dueDate` {due.isoformat()} is before `dateAdded` {added.isoformat()}",
+            place.field("dueDate"),
+            "CISA sets the due date after the date it adds the entry.",
+        )
     return KevEntry(
         cve=cve,
         vendor=required_text(item.get("vendorProject"), place.field("vendorProject"), "vendorProject"),
@@ -105,8 +122,8 @@ def kev_entry(item: object, place: Place) -> KevEntry:
         name=required_text(
             item.get("vulnerabilityName"), place.field("vulnerabilityName"), "vulnerabilityName", max_length=2000
         ),
-        date_added=_required_date(item.get("dateAdded"), place.field("dateAdded"), "dateAdded"),
-        due_date=_date(item.get("dueDate"), place.field("dueDate"), "dueDate"),
+        date_added=added,
+        due_date=due,
         known_ransomware=_RANSOMWARE.get((ransomware or "unknown").lower(), False),
     )
 

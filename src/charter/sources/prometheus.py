@@ -13,7 +13,8 @@ minute where the total query has no value is a gap; where only the good or bad q
 
 Auth from the environment: CHARTER_PROMETHEUS_TOKEN (bearer), else CHARTER_PROMETHEUS_USER and
 CHARTER_PROMETHEUS_PASSWORD (basic). `caFile`, `tenant` (`X-Scope-OrgID`) and `headers` come from
-`spec.sources.prometheus`; `timeoutSeconds` bounds each request.
+`spec.sources.prometheus`; `timeoutSeconds` bounds each request in all: its answer must arrive
+whole within it, at most 32 MiB, every sample a time and a finite count (`prometheus_answers`, IMP019).
 
 A query that times out, or is answered 429 (too many requests) or 5xx (Prometheus answers 503 to a
 query it gave up on), is asked again, with exponential backoff (stamina: `RETRY_ATTEMPTS` attempts in
@@ -46,6 +47,12 @@ from charter.model.estate import Estate
 from charter.model.organization import PrometheusSource
 from charter.model.sli_counts import Floats
 from charter.model.slo import MetricQuery, Slo
+from charter.sources.prometheus_answers import (
+    UnusableAnswer,
+    check_within_total,
+    matrix_samples,
+    post_within_deadline,
+)
 from charter.sources.sli_grid import MinuteGrid
 
 CODES = Codes(
@@ -120,6 +127,23 @@ $ charter sync     # Prometheus answers 503 to one SLO's query, again and again
 warning: IMP018 gave up on SLO 'checkout-availability' after 4 attempts: ... answered 503 Service Unavailable
 """,
     ),
+    Rule(
+        "IMP019",
+        "Prometheus answer Charter cannot use",
+        Severity.ERROR,
+        rationale=(
+            "A value that is not a finite, non-negative count (`abc`, `+Inf`, 1e308), a result that is not a "
+            "range of samples, or more good events than total would poison the error budget; nothing is written."
+        ),
+        fix=(
+            "Check the SLO's queries in Prometheus' own console at the series and time named: they must count "
+            "events (`sum(rate(...))`, `sum(increase(...))`), good ones never more than all of them."
+        ),
+        example="""\
+$ charter import sli --from-prometheus
+IMP019 SLO 'checkout-availability': `sum(rate(requests[1m])) * 60` gives {} the value '+Inf' at 2026-11-01T10:05:00Z
+""",
+    ),
 )
 diagnostic = CODES.diagnostic
 
@@ -136,6 +160,8 @@ RETRY_ATTEMPTS = 4
 RETRY_WAIT_INITIAL = 0.5
 RETRY_WAIT_MAX = 8.0
 RETRY_TIMEOUT = 120.0
+# A request without a configured timeout is given this long in all.
+DEFAULT_DEADLINE = 60.0
 _WINDOW_TEMPLATE = re.compile(r"\{\{\s*\.window\s*\}\}")
 _RATE = re.compile(r"\b(rate|irate)\s*\(")
 _SELECTOR = re.compile(r"^\s*[a-zA-Z_:][a-zA-Z0-9_:]*\s*(\{[^{}]*\})?\s*$")
@@ -276,6 +302,13 @@ def pull_counts(
         bad = np.nan_to_num(_series(client, base_url, slo, queries.bad or "", start, end), nan=0.0)
         good = total - bad
     present = ~np.isnan(total)
+    try:
+        if queries.good is not None:
+            check_within_total(start * STEP_SECONDS, STEP_SECONDS, good, total, "good")
+        else:
+            check_within_total(start * STEP_SECONDS, STEP_SECONDS, total - good, total, "bad")
+    except UnusableAnswer as error:
+        raise _unusable(slo, queries.good or queries.bad or "", f"{error} of `{queries.total}`") from None
     good = np.clip(good, 0.0, np.where(present, total, 0.0))  # different series extrapolate differently
     grid = MinuteGrid()
     minutes = np.arange(start, end, dtype=np.int64)[present]
@@ -319,9 +352,14 @@ def _query_range(
         raise PrometheusError(
             diagnostic("IMP015", f"{url} answered {response.status_code} to `{query}`: {_answer(response, body)}")
         )
-    for series in body.get("data", {}).get("result", []):
-        for timestamp, value in series.get("values", []):
-            yield float(timestamp), float(value)
+    try:
+        yield from matrix_samples(body)
+    except UnusableAnswer as error:
+        raise _unusable(slo, query, str(error)) from None
+
+
+def _unusable(slo: str, query: str, what: str) -> PrometheusError:
+    return PrometheusError(diagnostic("IMP019", f"SLO {slo!r}: `{query}` {what}"))
 
 
 def _post_retrying(client: httpx.Client, url: str, form: Mapping[str, str], slo: str) -> httpx.Response:
@@ -338,7 +376,10 @@ def _post_retrying(client: httpx.Client, url: str, form: Mapping[str, str], slo:
         ):
             with attempt:
                 attempts += 1
-                response = client.post(url, data=form)
+                try:
+                    response = post_within_deadline(client, url, form, client.timeout.read or DEFAULT_DEADLINE)
+                except UnusableAnswer as error:
+                    raise PrometheusError(diagnostic("IMP019", f"{url} {error} to `{form['query']}`")) from None
                 if response.status_code == 429 or response.status_code >= 500:
                     raise _AnsweredToRetry(response)
                 return response

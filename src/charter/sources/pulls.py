@@ -22,6 +22,7 @@ from charter.model.delivery import PullRequest
 from charter.model.diagnostics import Diagnostic
 from charter.sources.records import (
     BadRecord,
+    FirstPlaces,
     Place,
     Skipped,
     from_bad_record,
@@ -41,11 +42,16 @@ _EXPORT_HINT = (
 def read_pulls_file(path: Path, repository: str | None = None) -> Iterator[PullRequest | Diagnostic | Skipped]:
     """Every merged pull of the export, Skipped for the others, an IMP002 diagnostic for each bad
     one. Raises ImportFileError (IMP001) when the file is not a JSON array."""
+    numbers = FirstPlaces("pull request")
     for index, item in enumerate(json_array(path, "GitHub pull requests")):
+        place = Place(str(path), 0, f"$[{index}]")
         try:
-            yield github_pull(item, Place(str(path), 0, f"$[{index}]"), repository)
+            pull = github_pull(item, place, repository)
         except BadRecord as error:
             yield from_bad_record(error)
+            continue
+        duplicate = None if isinstance(pull, Skipped) else numbers.duplicate(f"{pull.repository}#{pull.number}", place)
+        yield pull if duplicate is None else duplicate
 
 
 def github_pull(item: object, place: Place, default_repository: str | None = None) -> PullRequest | Skipped:
@@ -60,6 +66,12 @@ def github_pull(item: object, place: Place, default_repository: str | None = Non
     merged = timestamp_value(item.get("merged_at"), place.field("merged_at"), "merged_at")
     if merged is None:
         return Skipped("not merged")
+    if merged < created:
+        raise BadRecord(
+            f"`merged_at` ({merged.isoformat()}) is before `created_at` ({created.isoformat()})",
+            place.field("merged_at"),
+            _EXPORT_HINT,
+        )
     return PullRequest(
         repository=repository,
         number=number,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -17,6 +17,18 @@ from typing import IO, TYPE_CHECKING
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.sources.limits import (
+    ANY_TIME,
+    MAX_DOCUMENT_BYTES,
+    Era,
+    LimitExceeded,
+    bounded_lines,
+    max_file_bytes,
+    nested_deeper_than,
+    read_bounded,
+    too_deep,
+    too_large,
+)
 
 # What every import shares: a file that cannot be read (IMP001) or told apart (IMP003, raised by each
 # importer as an ImportFileError), and a bad record (IMP002).
@@ -44,6 +56,21 @@ CODES = Codes(
 """,
     ),
     Rule(
+        "IMP007",
+        "Duplicate record in import file",
+        Severity.ERROR,
+        rationale=(
+            "Two records with one id in one file cannot both be facts: one would silently replace the other, "
+            "and the count imported would be wrong."
+        ),
+        fix="Keep one of the two records the message names (or give them different ids) and import the file again.",
+        example="""\
+# facts/deployments.jsonl
+{"id": "d1", "component": "payments", "environment": "production", ...}
+{"id": "d1", "component": "payments", "environment": "staging", ...}      # d1 again
+""",
+    ),
+    Rule(
         "IMP003",
         "Unknown import format",
         Severity.ERROR,
@@ -63,6 +90,7 @@ if TYPE_CHECKING:
 # Bad records reported per file before reading stops: enough to see a pattern, few enough to read.
 ERROR_CAP = 20
 TIMESTAMP_HINT = "Write times in ISO 8601, such as 2024-05-01T14:30:00Z (a time without a zone is UTC)."
+PLAUSIBLE_TIME_HINT = "Give the time the record really has; a clock set wrong writes such times."
 
 
 class ImportFileError(Exception):
@@ -92,6 +120,30 @@ class Place:
 
     def location(self, column: int = 0) -> Location:
         return Location(self.path, self.line, column)
+
+    def described(self) -> str:
+        """`line 4`, or `$[3]` in a JSON document."""
+        return self.json_path if self.json_path is not None else f"line {self.line}"
+
+
+class FirstPlaces:
+    """The first place of each id of one file, so that a second record with one of them is an IMP007
+    naming both places."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.places: dict[object, Place] = {}
+
+    def duplicate(self, key: object, place: Place) -> Diagnostic | None:
+        first = self.places.setdefault(key, place)
+        if first is place:
+            return None
+        return diagnostic(
+            "IMP007",
+            f"{self.what} {key!r} appears twice: at {first.described()} and again at {place.described()}",
+            place.location(),
+            hint="Keep one of the two records, or give them different ids.",
+        )
 
 
 class BadRecord(Exception):
@@ -174,19 +226,39 @@ def first_text(path: Path, size: int = 4096) -> str:
     return start.decode("utf-8-sig", errors="replace").lstrip()
 
 
-def text_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Each line with its number, line ends kept; IMP001 naming the first line that is not UTF-8.
-    Decoded line by line (not by the buffer) so that the failing line is exact."""
+def text_lines(path: Path) -> Generator[tuple[int, str]]:
+    """Each line with its number, line ends kept; IMP001 naming the first line that is not UTF-8, or
+    where the file passes a limit (a line longer than MAX_LINE_BYTES, a file larger than the file
+    limit). Decoded line by line (not by the buffer) so that the failing line is exact."""
     try:
         handle = path.open("rb")
     except OSError as error:
         raise unreadable(path, error.strerror or str(error)) from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as error:
-                raise unreadable(path, f"line {number} is not UTF-8 text", number, error.start + 1) from None
+        try:
+            for number, raw in bounded_lines(handle):
+                try:
+                    yield number, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as error:
+                    raise unreadable(path, f"line {number} is not UTF-8 text", number, error.start + 1) from None
+        except LimitExceeded as error:
+            raise past_limit(path, error) from None
+
+
+def checked_size(path: Path) -> None:
+    """IMP001 when the file is larger than the file limit (before any of it is read)."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise unreadable(path, error.strerror or str(error)) from None
+    limit = max_file_bytes()
+    if size > limit:
+        raise past_limit(path, too_large(size, limit))
+
+
+def past_limit(path: Path, error: LimitExceeded) -> ImportFileError:
+    """IMP001: the file passes one of the import limits (`charter.sources.limits`)."""
+    return unreadable(path, error.reason, error.line)
 
 
 def jsonl_records(path: Path) -> Iterator[RawRecord | Diagnostic]:
@@ -206,11 +278,17 @@ def jsonl_records(path: Path) -> Iterator[RawRecord | Diagnostic]:
                 hint="Write one JSON object per line (JSON Lines).",
             )
             continue
-        except (ValueError, RecursionError) as error:  # a number too long to convert, nesting too deep
+        except RecursionError:
+            yield bad_record(too_deep().reason, place, "Write one flat JSON object per line.")
+            continue
+        except ValueError as error:  # a number too long to convert
             yield bad_record(f"not readable JSON: {error}", place, "Write one JSON object per line (JSON Lines).")
             continue
         if not isinstance(value, dict):
             yield bad_record(f"a JSON {_json_kind(value)}, not an object", place, "Write one JSON object per line.")
+            continue
+        if nested_deeper_than(value):
+            yield bad_record(too_deep().reason, place, "Write one flat JSON object per line.")
             continue
         yield RawRecord({field_key(str(key)): item for key, item in value.items()}, place)
 
@@ -264,19 +342,31 @@ def _csv_rows(path: Path, rows: CsvReader, columns: list[str]) -> Iterator[RawRe
 
 def json_document(path: Path) -> object:
     """The whole JSON document (JSON exports are loaded whole; JSON Lines and CSV are streamed), or
-    IMP001 with the line and column where parsing failed."""
-    with open_text(path) as handle:
-        try:
-            return json.load(handle)
-        except UnicodeDecodeError:
-            raise unreadable(path, "not UTF-8 text") from None
-        except json.JSONDecodeError as error:
-            hint = ""
-            if error.msg == "Extra data":
-                hint = " (several JSON documents one after another, as `gh api --paginate` writes: add `--slurp`)"
-            raise unreadable(path, f"not valid JSON: {error.msg}{hint}", error.lineno, error.colno) from None
-        except (ValueError, RecursionError) as error:  # a number too long to convert, nesting too deep
-            raise unreadable(path, f"not readable JSON: {error}") from None
+    IMP001 with the line and column where parsing failed, or the limit it passes (larger than
+    MAX_DOCUMENT_BYTES, nested deeper than MAX_JSON_DEPTH)."""
+    try:
+        with path.open("rb") as handle:
+            data = read_bounded(handle, MAX_DOCUMENT_BYTES, "JSON document")
+    except OSError as error:
+        raise unreadable(path, error.strerror or str(error)) from None
+    except LimitExceeded as error:
+        raise past_limit(path, error) from None
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise unreadable(path, "not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        hint = ""
+        if error.msg == "Extra data":
+            hint = " (several JSON documents one after another, as `gh api --paginate` writes: add `--slurp`)"
+        raise unreadable(path, f"not valid JSON: {error.msg}{hint}", error.lineno, error.colno) from None
+    except RecursionError:
+        raise past_limit(path, too_deep()) from None
+    except ValueError as error:  # a number too long to convert
+        raise unreadable(path, f"not readable JSON: {error}") from None
+    if nested_deeper_than(document):
+        raise past_limit(path, too_deep())
+    return document
 
 
 def json_array(path: Path, what: str) -> list[object]:
@@ -319,19 +409,25 @@ def required_text(value: object, place: Place, name: str, *, max_length: int = 4
     return text
 
 
-def timestamp_value(value: object, place: Place, name: str) -> datetime | None:
-    """An ISO 8601 time as an aware UTC datetime (a time without zone is UTC); None when absent."""
+def timestamp_value(value: object, place: Place, name: str, era: Era = ANY_TIME) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime (a time without zone is UTC); None when absent.
+    A time outside the era (in the future past the clock skew, or before such records existed) is
+    refused: one poisoned time would outlive every genuine record."""
     text = text_value(value, place, name, max_length=64)
     if text is None:
         return None
     try:
-        return parse_timestamp(text)
+        moment = parse_timestamp(text)
     except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by its offset
         raise BadRecord(f"`{name}` is not an ISO 8601 time: {text!r}", place, TIMESTAMP_HINT) from None
+    problem = era.problem(moment)
+    if problem is not None:
+        raise BadRecord(f"`{name}` {problem}", place, PLAUSIBLE_TIME_HINT)
+    return moment
 
 
-def required_timestamp(value: object, place: Place, name: str) -> datetime:
-    moment = timestamp_value(value, place, name)
+def required_timestamp(value: object, place: Place, name: str, era: Era = ANY_TIME) -> datetime:
+    moment = timestamp_value(value, place, name, era)
     if moment is None:
         raise BadRecord(f"`{name}` is missing", place, TIMESTAMP_HINT)
     return moment

@@ -16,9 +16,12 @@ from pathlib import Path
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.security_facts import ScorecardCheck
+from charter.sources.limits import SCORECARD_ERA
 from charter.sources.records import (
+    PLAUSIBLE_TIME_HINT,
     TIMESTAMP_HINT,
     BadRecord,
+    FirstPlaces,
     ImportFileError,
     Place,
     from_bad_record,
@@ -91,12 +94,15 @@ def read_scorecard_file(
             "imported but count for no one",
             Location(str(path), 1, 1),
         )
+    names = FirstPlaces("check")
     for index, item in enumerate(document["checks"]):
         place = root.field("checks").field(index)
         try:
-            yield _check(item, place, result)
+            check = _check(item, place, result)
         except BadRecord as error:
             yield from_bad_record(error)
+            continue
+        yield names.duplicate(check.check, place) or check
 
 
 def _check(item: object, place: Place, result: ScorecardCheck) -> ScorecardCheck:
@@ -130,6 +136,10 @@ def _check(item: object, place: Place, result: ScorecardCheck) -> ScorecardCheck
 def _time(value: object, place: Place) -> datetime:
     text = required_text(value, place, "date", max_length=64, hint=TIMESTAMP_HINT)
     try:
-        return parse_timestamp(text)
+        moment = parse_timestamp(text)
     except (ValueError, OverflowError):
         raise BadRecord(f"`date` is not an ISO 8601 time: {text!r}", place, TIMESTAMP_HINT) from None
+    problem = SCORECARD_ERA.problem(moment)
+    if problem is not None:
+        raise BadRecord(f"`date` {problem}", place, PLAUSIBLE_TIME_HINT)
+    return moment

@@ -19,7 +19,7 @@ import queue
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -28,13 +28,17 @@ import numpy as np
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.sli_counts import Floats
+from charter.sources.limits import CLOCK_SKEW, EARLIEST_TIME, MAX_EVENT_COUNT
 from charter.sources.records import (
     ERROR_CAP,
+    PLAUSIBLE_TIME_HINT,
     ImportFileError,
     Place,
     RawRecord,
+    checked_size,
     csv_records,
     field_key,
+    text_lines,
     unreadable,
 )
 from charter.sources.sli_grid import Ints, MinuteGrid
@@ -170,15 +174,16 @@ def read_sli_csv(path: Path, found: SliFile) -> MinuteGrid:
 
 
 def _first_rows(path: Path) -> tuple[list[str], list[str] | None]:
+    checked_size(path)
+    lines = text_lines(path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle)
-            header = next(rows, None)
-            first = next(rows, None)
-    except OSError as error:
-        raise unreadable(path, error.strerror or str(error)) from None
-    except (UnicodeDecodeError, csv.Error) as error:
+        rows = csv.reader(text for _number, text in lines)
+        header = next(rows, None)
+        first = next(rows, None)
+    except csv.Error as error:
         raise unreadable(path, f"not CSV text: {error}", 1) from None
+    finally:
+        lines.close()
     if header is None:
         raise ImportFileError(
             diagnostic("IMP010", f"{path} is empty: no header row", Location(str(path), 1), hint=_COLUMNS_HINT)
@@ -251,7 +256,7 @@ def _read_fast(path: Path, columns: dict[str, str], unix_seconds: bool, found: S
         if not _counts_valid(good, total):
             return None
         minutes = _minutes(arrays["timestamp"], unix_seconds)
-        if minutes is None:
+        if minutes is None or not _minutes_believable(minutes):
             return None
         slos = _slo_indices(grid, arrays["slo"], rows_before, first_lines)
         grid.add(slos, minutes, good, total)
@@ -301,8 +306,21 @@ def read_ahead(batches: Iterable[T], depth: int = 3) -> Iterator[T]:
 
 
 def _counts_valid(good: Floats, total: Floats) -> bool:
-    """0 <= good <= total < inf for every row, in one pass (NaN fails every comparison)."""
-    return bool(np.logical_and(np.less_equal(good, total), np.less(total, np.inf)).all() and good.min() >= 0)
+    """0 <= good <= total <= MAX_EVENT_COUNT for every row, in one pass (NaN fails every comparison)."""
+    return bool(
+        np.logical_and(np.less_equal(good, total), np.less_equal(total, MAX_EVENT_COUNT)).all() and good.min() >= 0
+    )
+
+
+def _minutes_believable(minutes: Ints) -> bool:
+    """Every minute within the era of SLI data (not before it, not in the future)."""
+    earliest, latest = _believable_minutes()
+    return len(minutes) == 0 or bool(minutes.min() >= earliest and minutes.max() <= latest)
+
+
+def _believable_minutes() -> tuple[int, int]:
+    latest = datetime.now(UTC) + CLOCK_SKEW
+    return math.floor(EARLIEST_TIME.timestamp() / 60), math.floor(latest.timestamp() / 60)
 
 
 def _minutes(times: pa.Array, unix_seconds: bool) -> Ints | None:
@@ -390,7 +408,7 @@ def _sample_minute(value: object) -> int:
         seconds = float(value)
         if not math.isfinite(seconds):
             raise BadSample("IMP012", f"`timestamp` is not a time: {value!r}", TIMESTAMP_HINT)
-        return math.floor(seconds / 60)
+        return _believable_minute(math.floor(seconds / 60), value)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -401,7 +419,22 @@ def _sample_minute(value: object) -> int:
             f"`timestamp` {value!r} has no zone, so the minute it means is unknown",
             "Add the zone (`Z` for UTC, or an offset such as +02:00), or write Unix seconds.",
         )
-    return math.floor(moment.timestamp() / 60)
+    try:
+        minute = math.floor(moment.timestamp() / 60)
+    except (OverflowError, ValueError):  # year 1 with a positive offset
+        raise BadSample("IMP012", f"`timestamp` {value!r} is not a believable time", TIMESTAMP_HINT) from None
+    return _believable_minute(minute, value)
+
+
+def _believable_minute(minute: int, value: str) -> int:
+    earliest, latest = _believable_minutes()
+    if minute > latest:
+        raise BadSample("IMP012", f"`timestamp` {value!r} is in the future", PLAUSIBLE_TIME_HINT)
+    if minute < earliest:
+        raise BadSample(
+            "IMP012", f"`timestamp` {value!r} is before {EARLIEST_TIME.date().isoformat()}", PLAUSIBLE_TIME_HINT
+        )
+    return minute
 
 
 def _count(value: object, name: str) -> float:
@@ -411,8 +444,10 @@ def _count(value: object, name: str) -> float:
         count = float(value)
     except ValueError:
         raise BadSample("IMP012", f"`{name}` is not a number: {value!r}", _COUNTS_HINT) from None
-    if not math.isfinite(count) or count < 0:
-        raise BadSample("IMP012", f"`{name}` is {value}; counts are finite and not negative", _COUNTS_HINT)
+    if not math.isfinite(count) or count < 0 or count > MAX_EVENT_COUNT:
+        raise BadSample(
+            "IMP012", f"`{name}` is {value[:40]}; counts are from 0 to {MAX_EVENT_COUNT:.0e}", _COUNTS_HINT
+        )
     return count
 
 

@@ -416,3 +416,31 @@ escalation_ledger = Table(
     Column("suppressed_reason", Text),
     Column("suppressed_until", Date),
 )
+
+# The server's bearer tokens (revision 0012): only a SHA-256 digest of each token is kept; `prefix`
+# is the token's first characters, for telling tokens apart in `charter token list`.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("prefix", String(32), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("expires", UtcDateTime),
+    Column("last_used", UtcDateTime),
+    Column("revoked", UtcDateTime),
+)
+
+# What was written through the server or the token commands, and which token was used (revision 0012).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("target", String(400), nullable=False),
+    Column("detail", Text, nullable=False),
+)

@@ -214,8 +214,8 @@ def _shortest_cycle(graph: Mapping[str, list[str]], start: str, part: set[str]) 
 
 
 def check_estimates(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
-    # A repository that declares no Capacity at all does not plan against capacity: work for a
-    # team "without Capacity" says nothing there.
+    """CAP003, CAP007, and CAP004 when the repository plans with Capacity at all (without any, there
+    is no capacity to hold the roadmap against)."""
     with_capacity = {team for teams in capacity_table(estate.capacities).teams.values() for team in teams}
     for initiative in sorted(estate.initiatives, key=initiative_name):
         if initiative.spec.estimate is None:
@@ -224,9 +224,10 @@ def check_estimates(estate: Estate, context: CheckContext) -> Iterator[Diagnosti
         if initiative.spec.status in NOT_PLANNED:
             continue
         yield from _zero_estimates(initiative)
+        if not estate.capacities:
+            continue
         for team in sorted(work_by_team(initiative)):
-            known = estate.resolve(team, default_kind="group") is not None
-            if estate.capacities and team not in with_capacity and known:
+            if team not in with_capacity and estate.resolve(team, default_kind="group") is not None:
                 yield diagnostic(
                     TEAM_WITHOUT_CAPACITY,
                     f"{initiative.ref.short} has work for {team}, which has no Capacity in any quarter",
@@ -278,6 +279,9 @@ def _zero_estimates(initiative: Initiative) -> Iterator[Diagnostic]:
 
 
 def check_commitments(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:
+    """CAP005, when the repository plans with Capacity at all."""
+    if not estate.capacities:
+        return
     quarters = set(capacity_table(estate.capacities).teams)
     for initiative in sorted(estate.initiatives, key=initiative_name):
         spec = initiative.spec

@@ -12,6 +12,7 @@ from types import ModuleType
 from charter.analysis.checks import (
     capacity,
     governance,
+    governance_assessment,
     governance_controls,
     governance_migrations,
     governance_reliability,
@@ -34,6 +35,7 @@ CHECK_MODULES: tuple[ModuleType, ...] = (
     governance,
     governance_reliability,
     governance_slo_rules,
+    governance_assessment,
     capacity,
     governance_targets,
 )

@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import cast
 
+from charter.analysis.reliability.prometheus_syntax import alerting_problems
 from charter.analysis.reliability.slo_sli import SliError, SliExpression, sli_expression
 from charter.analysis.reliability.slo_windows import WINDOW_SET_NAMES, AlertWindow, Tier, WindowSet, window_set
 from charter.model.codes import Codes
@@ -23,7 +24,7 @@ from charter.model.prometheus_rules import AlertingRule, RecordingRule, Rule, Ru
 from charter.model.slo import CODES as SLO_CODES
 from charter.model.slo import BurnRateAlert, Slo, SloAlerting
 
-# REL010 (declared with the SLO), REL011, REL013, REL014 and REL017 are found by `slo_sli` (SliError)
+# REL010 (declared with the SLO), REL011, REL013, REL014, REL017 and REL025 are found by `slo_sli` (SliError)
 # and reported here.
 CODES = Codes(
     CodeRule(
@@ -134,6 +135,29 @@ spec:
       errors: {metric: 'sum(rate(http_requests_total{code=~"5.."}[5m]))'}
 """,
     ),
+    CodeRule(
+        "REL025",
+        "SLO rules Prometheus would refuse",
+        Severity.ERROR,
+        rationale=(
+            "A rule file Prometheus refuses is not loaded at all, so every SLO's alerts in it stop; names, "
+            "labels and queries are checked before the rules are written."
+        ),
+        fix=(
+            "Write the query on lines that break between tokens, without `#` comments or line breaks inside "
+            "quotes; keep alert names and label values on one line; close every `{{` in annotations."
+        ),
+        example="""\
+# slos/payments.yaml (Sloth)
+slos:
+  - name: availability
+    sli:
+      events:
+        error_query: "sum(rate(http_requests_total{code=~'5..'}[{{.window}}]))  # 5xx only"
+    alerting:
+      name: "Payments\\nHighErrorRate"      # a line break in the alert name
+""",
+    ),
     uses=(SLO_CODES["REL010"],),
 )
 diagnostic = CODES.diagnostic
@@ -239,6 +263,14 @@ def _prepare(slo: Slo, policies: Policies) -> tuple[WindowSet, SliExpression] | 
             "REL015",
             f"SLO {slo.name!r}: its period {prometheus_duration(windows.period)} is shorter than the "
             f"{prometheus_duration(longest)} alert window of the {windows.name} window set",
+            slo.location,
+            entity=entity,
+        )
+    refused = list(alerting_problems(slo))
+    if refused:
+        return diagnostic(
+            "REL025",
+            f"SLO {slo.name!r}: Prometheus would refuse its rules: {'; '.join(refused)}",
             slo.location,
             entity=entity,
         )

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from charter.analysis.reliability.prometheus_syntax import query_problem
 from charter.analysis.reliability.slo_query_window import NoWindow, QueryRole, window_template
 from charter.model.slo import MetricQuery, Slo, SloIndicator
 
@@ -105,6 +106,9 @@ def _query_text(query: MetricQuery | None, role: str, pointer: tuple[str | int, 
     for template in _TEMPLATE.findall(query.query):
         if template != _WINDOW:
             raise SliError("REL014", f"the {role} query uses the template {{{{{template}}}}}", pointer)
+    problem = query_problem(query.query)
+    if problem is not None:
+        raise SliError("REL025", f"the {role} query cannot be written into a rule: {problem}", pointer)
     return query.query.strip()
 
 
@@ -155,6 +159,9 @@ def _selector(query: MetricQuery | None, pointer: tuple[str | int, ...]) -> str:
     text = (query.query or "") if query else ""
     if not text or not _SELECTOR.match(text) or not text.strip():
         raise SliError("REL017", f"{text!r} is not a series selector", pointer)
+    problem = query_problem(text)
+    if problem is not None:
+        raise SliError("REL025", f"the series selector cannot be written into a rule: {problem}", pointer)
     return text.strip()
 
 

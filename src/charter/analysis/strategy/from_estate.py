@@ -6,7 +6,8 @@ file and line (`analysis/checks/capacity.py`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from charter.analysis.strategy.roadmap import PlanInitiative, Roadmap, quarter_index, quarter_range
 from charter.model.estate import Estate
@@ -110,8 +111,22 @@ class PlanInputs:
     initiatives: Mapping[str, Initiative] = field(default_factory=dict)  # every one by plan name
 
 
-def plan_inputs(estate: Estate, quarters: list[str]) -> PlanInputs:
+def deferrals(estate: Estate, today: date | None = None) -> dict[tuple[str, str], str]:
+    """(initiative, quarter) -> the accepted decision record (in force on `today`) that defers the
+    initiative's commitment to that quarter."""
+    found: dict[tuple[str, str], str] = {}
+    for decision in sorted(estate.decisions.values(), key=lambda item: item.id):
+        if decision.quarter and decision.in_force(today):
+            for name in decision.defers:
+                found.setdefault((name, decision.quarter), decision.id)
+    return found
+
+
+def plan_inputs(estate: Estate, quarters: list[str], today: date | None = None) -> PlanInputs:
+    """The roadmap to plan over `quarters`. A commitment an accepted decision record defers is
+    released: the initiative is planned like an uncommitted one and says which record deferred it."""
     table = capacity_table(estate.capacities)
+    deferred = deferrals(estate, today)
     capacity: dict[str, dict[str, float]] = {}
     for quarter in quarters:
         for team, weeks in table.available(quarter).items():
@@ -134,22 +149,24 @@ def plan_inputs(estate: Estate, quarters: list[str]) -> PlanInputs:
             left_out[name] = f"depends on {', '.join(missing)}, which does not exist"
             continue
         committed = spec.committed.quarter if spec.committed else None
-        items.append(PlanInitiative(name, work, cost_of_delay(initiative), depends, committed, spec.due, spec.type))
+        released = deferred.get((name, committed)) if committed else None
+        items.append(
+            PlanInitiative(
+                name,
+                work,
+                cost_of_delay(initiative),
+                depends,
+                None if released else committed,
+                spec.due,
+                spec.type,
+                deferred_from=committed if released else None,
+                deferred_by=released,
+            )
+        )
     done = {name for name, reason in left_out.items() if reason == "done"}
     planned = {item.name for item in items}
     # A dependency already done binds nothing; one dropped or left out keeps its dependants out.
-    items = [
-        PlanInitiative(
-            item.name,
-            item.work,
-            item.cost_of_delay,
-            tuple(dep for dep in item.depends_on if dep not in done),
-            item.committed,
-            item.due,
-            item.kind,
-        )
-        for item in items
-    ]
+    items = [replace(item, depends_on=tuple(dep for dep in item.depends_on if dep not in done)) for item in items]
     for item in items:
         blocked = [dep for dep in item.depends_on if dep not in planned]
         if blocked:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
-from highspy._core import _Highs
+from highspy._core import _Highs, cb
 
 from charter.analysis.strategy.roadmap import PlanInitiative, Roadmap, quarter_index
 
@@ -150,6 +150,13 @@ class _Columns:
     work: dict[tuple[str, str, int], int]  # (initiative, team, position)
     broken: dict[str, int]  # initiative -> its deadline's `broken`
     short: dict[int, int]  # position -> its reliability shortfall
+    hopeless: frozenset[str] = frozenset()  # deadlines no plan can hold: not in the program
+
+
+def _deadline_fits(roadmap: Roadmap, item: PlanInitiative, position: int) -> bool:
+    """Whether the initiative's work fits its teams' capacity up to its deadline, alone."""
+    quarters = roadmap.quarters[: position + 1]
+    return all(weeks <= sum(roadmap.available(team, q) for q in quarters) + 1e-9 for team, weeks in item.work.items())
 
 
 def allocation_penalty(roadmap: Roadmap) -> float:
@@ -183,6 +190,7 @@ def _build(roadmap: Roadmap, *, relax: bool) -> tuple[_Program, _Columns]:
                 if roadmap.available(team, quarter) > 0:
                     work[item.name, team, q] = program.column(0.0, amount)
     broken: dict[str, int] = {}
+    hopeless: set[str] = set()
     for item in items:
         cumulative = delivered[item.name]
         for q in range(horizon - 1):
@@ -208,7 +216,9 @@ def _build(roadmap: Roadmap, *, relax: bool) -> tuple[_Program, _Columns]:
             for q in range(horizon):
                 program.row([(cumulative[q], 1.0), (delivered[dependency][q], -1.0)], -np.inf, 0.0)
         position = None if relax else _deadline_position(roadmap, item)
-        if position is not None:
+        if position is not None and not _deadline_fits(roadmap, item, position):
+            hopeless.add(item.name)  # broken whatever else is planned: no penalty can change it
+        elif position is not None:
             broken[item.name] = program.column(-penalty, 1.0)
             program.row([(cumulative[position], 1.0), (broken[item.name], 1.0)], 1.0, np.inf)
     by_team_quarter: dict[tuple[str, int], list[tuple[int, float]]] = {}
@@ -225,7 +235,7 @@ def _build(roadmap: Roadmap, *, relax: bool) -> tuple[_Program, _Columns]:
         short[q] = program.column(-short_cost, target)
         terms = [(column, 1.0) for (name, _, at), column in sorted(work.items()) if at == q and name in reliable]
         program.row([*terms, (short[q], 1.0)], target, np.inf)
-    return program, _Columns(delivered, work, broken, short)
+    return program, _Columns(delivered, work, broken, short, frozenset(hopeless))
 
 
 def marginal_values(roadmap: Roadmap) -> dict[tuple[str, str], float]:
@@ -269,12 +279,51 @@ def _unscheduled(item: PlanInitiative) -> ScheduledInitiative:
     return ScheduledInitiative(item.name, None, {}, item.deadline is not None)
 
 
+class _StopAtGap:
+    """Stops HiGHS once the proven gap on the plan's value is at most `relative_gap`. HiGHS' own
+    relative gap is on the objective it sees, where the penalties of broken deadlines and of a
+    reliability shortfall can dwarf the value, so it is switched off and this callback judges: the
+    bound less the best plan's penalised objective, over that plan's value."""
+
+    def __init__(self, roadmap: Roadmap, delivered: dict[str, list[int]], relative_gap: float) -> None:
+        self.columns = np.array([column for item in roadmap.initiatives for column in delivered[item.name]])
+        self.weights = np.array(
+            [item.cost_of_delay for item in roadmap.initiatives for _ in delivered[item.name]], dtype=np.float64
+        )
+        self.relative_gap = relative_gap
+        self.value = 0.0
+        self.reached = False
+
+    def __call__(
+        self,
+        kind: cb.HighsCallbackType,
+        message: str,
+        out: cb.HighsCallbackOutput,
+        into: cb.HighsCallbackInput,
+        data: object,
+    ) -> None:
+        if kind == cb.HighsCallbackType.kCallbackMipImprovingSolution:
+            solution = np.asarray(out.mip_solution, dtype=np.float64)
+            self.value = float(self.weights @ (solution[self.columns] > 0.5))
+        elif kind == cb.HighsCallbackType.kCallbackMipInterrupt and self.value > 0:
+            slack = out.mip_dual_bound - out.mip_primal_bound
+            if np.isfinite(slack) and slack <= self.relative_gap * self.value:
+                self.reached = True
+                into.user_interrupt = True
+
+
 def _solve(roadmap: Roadmap, program: _Program, columns: _Columns, options: SolveOptions) -> PlanSolution:
     delivered, work, broken = columns.delivered, columns.work, columns.broken
     highs = _solver(options)
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    stop = _StopAtGap(roadmap, delivered, options.relative_gap)
+    highs.setCallback(stop, None)
+    highs.startCallback(cb.HighsCallbackType.kCallbackMipImprovingSolution)
+    highs.startCallback(cb.HighsCallbackType.kCallbackMipInterrupt)
     highs.passModel(program.model())
     highs.run()
-    status = highs.modelStatusToString(highs.getModelStatus())
+    # Stopped at the gap asked for is what HiGHS itself calls optimal (its `mip_rel_gap`).
+    status = "Optimal" if stop.reached else highs.modelStatusToString(highs.getModelStatus())
     values = list(highs.getSolution().col_value)
     if not values:  # nothing found in the time limit: an empty plan, gap unknown
         return PlanSolution(0.0, 1.0, status, tuple(_unscheduled(item) for item in roadmap.initiatives), 0.0)
@@ -289,7 +338,7 @@ def _solve(roadmap: Roadmap, program: _Program, columns: _Columns, options: Solv
                 amount = values[column] if column is not None else 0.0
                 if amount > WORK_EPSILON:
                     by_quarter.setdefault(quarter, {})[team] = amount
-        missed = item.name in broken and values[broken[item.name]] > 0.5
+        missed = item.name in columns.hopeless or (item.name in broken and values[broken[item.name]] > 0.5)
         if position is None:
             by_quarter = {}
         delivery = roadmap.quarters[position] if position is not None else None

@@ -44,6 +44,10 @@ class PlanInitiative:
     committed: str | None = None
     due: str | None = None
     kind: str = "product"  # the Initiative's type
+    # The commitment an accepted decision record released (front matter `quarter` and `defers`):
+    # the quarter it was committed to, and the record. `committed` is then None.
+    deferred_from: str | None = None
+    deferred_by: str | None = None
 
     @property
     def counts_as_reliability(self) -> bool:

@@ -51,7 +51,8 @@ class CommitmentChange:
     initiative: str
     committed: str | None
     planned: str | None
-    change: str  # kept | moved | dropped | added
+    change: str  # kept | moved | dropped | added | deferred (by `decision`)
+    decision: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +211,9 @@ def _commitments(roadmap: Roadmap, scheduled: Mapping[str, ScheduledInitiative])
     changes = []
     for item in roadmap.initiatives:
         planned = scheduled[item.name].delivered
+        if item.deferred_by is not None:
+            changes.append(CommitmentChange(item.name, item.deferred_from, planned, "deferred", item.deferred_by))
+            continue
         if item.committed is None:
             if planned is not None:
                 changes.append(CommitmentChange(item.name, None, planned, "added"))

@@ -26,8 +26,14 @@ LAYOUTS: dict[str, str] = {
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
     "escalations": "charter.outputs.reports.escalations:escalations_document",
+    "assess": "charter.outputs.reports.assess:assess_document",
+    "assess-explain": "charter.outputs.reports.assess:explanation_document",
     "targets": "charter.outputs.reports.targets:targets_document",
     "review": "charter.outputs.reports.review:review_document",
+    "tokens": "charter.outputs.reports.tokens:tokens_document",
+    "audit-log": "charter.outputs.reports.tokens:audit_document",
+    "overview": "charter.outputs.reports.overview:overview_document",
+    "components": "charter.outputs.reports.tokens:components_document",
 }
 
 

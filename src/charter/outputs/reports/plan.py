@@ -108,6 +108,7 @@ def _tradeoff_blocks(view: PlanReport) -> list[Block]:
             if item.change != "added"
             else f" in {item.planned}"
         )
+        + (f" by decision {item.decision}" if item.decision else "")
         for item in changed
     ]
     shortfall = [

@@ -90,7 +90,8 @@ class CommitmentChange(View):
     initiative: str
     committed: str | None
     planned: str | None
-    change: str  # kept | moved | dropped | added
+    change: str  # kept | moved | dropped | added | deferred (by an accepted decision record)
+    decision: str | None = None  # the record that deferred it
 
 
 class Tradeoffs(View):

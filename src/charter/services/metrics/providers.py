@@ -3,6 +3,7 @@ registered."""
 
 from __future__ import annotations
 
+from charter.services.metrics.assessment import AssessmentMetrics
 from charter.services.metrics.codehealth import CodeHealthMetrics
 from charter.services.metrics.delivery import DeliveryMetrics
 from charter.services.metrics.incidents import IncidentMetrics
@@ -16,4 +17,5 @@ PROVIDERS: tuple[MetricProvider, ...] = (
     SecurityMetrics(),
     SloMetrics(),
     CodeHealthMetrics(),
+    AssessmentMetrics(),  # last: it scores the values of the providers before it
 )

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from charter.analysis.delivery.inputs import DeliveryInputs
 from charter.model.incident import Incident
+from charter.model.metric_values import MetricValue
 from charter.services.context import Context
 from charter.services.delivery import DeliveryQuery, delivery_inputs, delivery_inputs_within
 
@@ -33,6 +34,17 @@ class SharedFacts:
         self._context = context
         self._period = period
         self._wide = wide
+        self._measured: list[MetricValue] = []
+
+    @property
+    def measured(self) -> Sequence[MetricValue]:
+        """The values the providers before this one measured: a provider derived from the others (the
+        assessment) reads them instead of measuring again."""
+        return self._measured
+
+    def record(self, values: Sequence[MetricValue]) -> None:
+        """Add one provider's values to `measured` (the snapshot does, after each provider)."""
+        self._measured.extend(values)
 
     @cached_property
     def delivery_inputs(self) -> DeliveryInputs:

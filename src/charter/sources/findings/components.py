@@ -105,6 +105,12 @@ class ComponentMatcher:
             self._target_cache[key] = self._target_match(target, repo)
         return self._target_cache[key]
 
+    def component_of_target(self, target: str) -> str | None:
+        """The component a whole scan of `target` covers, when the target itself names one (an image
+        glob, a package URL, a repository, a component's name): a scan that found nothing still says
+        which component was scanned."""
+        return self._target_match(target, None)
+
     def _target_match(self, target: str, repo: str | None) -> str | None:
         image = _without_digest(target)
         for pattern, spec in self._images:

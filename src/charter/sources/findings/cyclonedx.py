@@ -201,7 +201,7 @@ def _ratings(node: Node) -> tuple[FindingSeverity, str | None, float | None]:
             severities.append(severity)
         vector = rating.text("vector")
         if vector:
-            vectors.append((_with_prefix(vector, rating.text("method")), rating.number("score"), rating, "vector"))
+            vectors.append((_with_prefix(vector, rating.text("method")), rating.cvss_score("score"), rating, "vector"))
     found_vector, score = newest_vector(vectors)
     return highest(severities), found_vector, score
 

@@ -4,6 +4,8 @@ IMP033 diagnostic for the file."""
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +14,8 @@ from typing import Any
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.sources.findings.jsonstream import JsonValue
-from charter.sources.records import TIMESTAMP_HINT, parse_timestamp
+from charter.sources.limits import ANY_TIME
+from charter.sources.records import PLAUSIBLE_TIME_HINT, TIMESTAMP_HINT, parse_timestamp
 
 # A FieldError becomes one of these: IMP033 by default, IMP031 from `sarif`, IMP034 from `scan`.
 CODES = Codes(
@@ -139,14 +142,24 @@ class Node:
         value = self.data.get(key)
         if value is None or value == "":
             return None
+        number: float | None = None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value)
-            except ValueError:
-                pass
-        raise FieldError(self.at(key), f"must be a number, not {_shown(value)}")
+            number = float(value)
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                number = float(value)
+        if number is None or not math.isfinite(number):
+            raise FieldError(self.at(key), f"must be a number, not {_shown(value)}")
+        return number
+
+    def cvss_score(self, key: str) -> float | None:
+        """A CVSS score: a number from 0 to 10 (every CVSS version's range)."""
+        score = self.number(key)
+        if score is not None and not 0.0 <= score <= 10.0:
+            raise FieldError(
+                self.at(key), f"is {score:g}; a CVSS score is from 0 to 10", "Import the file as the scanner wrote it."
+            )
+        return score
 
     def integer(self, key: str) -> int | None:
         value = self.data.get(key)
@@ -228,9 +241,13 @@ class _Step:
 def timestamp_at(text: str, json_path: str) -> datetime:
     """An ISO 8601 time (RFC 3339 with nanoseconds, as Go tools write it, included) as UTC."""
     try:
-        return parse_timestamp(_at_most_microseconds(text.replace("Z", "+00:00").replace("z", "+00:00")))
+        moment = parse_timestamp(_at_most_microseconds(text.replace("Z", "+00:00").replace("z", "+00:00")))
     except (ValueError, OverflowError):
         raise FieldError(json_path, f"is not an ISO 8601 time: {text!r}", TIMESTAMP_HINT) from None
+    problem = ANY_TIME.problem(moment)
+    if problem is not None:
+        raise FieldError(json_path, problem, PLAUSIBLE_TIME_HINT)
+    return moment
 
 
 def _at_most_microseconds(text: str) -> str:

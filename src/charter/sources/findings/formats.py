@@ -23,7 +23,8 @@ from charter.sources.findings.pip_audit import read_pip_audit
 from charter.sources.findings.sarif import read_sarif
 from charter.sources.findings.scan import FileContents
 from charter.sources.findings.trivy import read_trivy
-from charter.sources.records import ImportFileError, first_text
+from charter.sources.limits import too_deep
+from charter.sources.records import ImportFileError, first_text, past_limit
 
 CODES = Codes(
     Rule(
@@ -134,5 +135,7 @@ def _raise_when_not_json(path: Path) -> None:
                 Location(str(path), error.lineno, error.colno),
             )
         ) from None
+    except RecursionError:
+        raise past_limit(path, too_deep()) from None
     except (UnicodeDecodeError, OSError):
         return

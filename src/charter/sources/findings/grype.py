@@ -90,7 +90,7 @@ def grype_finding(match: Node) -> Finding:
 
 def _base_score(entry: Node) -> float | None:
     metrics = entry.node("metrics")
-    return metrics.number("baseScore") if metrics else None
+    return metrics.cvss_score("baseScore") if metrics else None
 
 
 def _first_line(text: str, limit: int = 200) -> str:

@@ -19,8 +19,9 @@ import ijson  # type: ignore[import-untyped]
 
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.sources.limits import MAX_JSON_DEPTH, LimitExceeded, nested_deeper_than, too_deep
 from charter.sources.records import CODES as RECORD_CODES
-from charter.sources.records import ImportFileError
+from charter.sources.records import ImportFileError, checked_size, past_limit
 
 CODES = Codes(
     Rule(
@@ -44,6 +45,10 @@ _BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 # streamed. `CHARTER_FINDINGS_WHOLE_JSON_LIMIT` (bytes) overrides it: 0 streams every file.
 WHOLE_DOCUMENT_LIMIT = 32 * 1024 * 1024
 LIMIT_VARIABLE = "CHARTER_FINDINGS_WHOLE_JSON_LIMIT"
+# ijson's C parser builds every event of one buffer, each with its prefix, before handing the first
+# over: with 64 KB, 50,000 `[` build 6 GB of prefixes before the depth limit is seen. 4 KB bounds that
+# at a few tens of MB, and streams as fast.
+_STREAM_BUFFER = 4096
 _ENDS = frozenset({"end_map", "end_array"})
 _STARTS = frozenset({"start_map", "start_array"})
 _NOT_AN_ITEM_START = frozenset({"end_map", "end_array", "map_key"})
@@ -74,19 +79,58 @@ def stream_values(path: Path, wanted: Collection[str]) -> Iterator[JsonValue]:
     of the object `a`, with the prefix `a.*`), in file order. Arrays on the way to a wanted value must
     be arrays (else ShapeError); raises ImportFileError (IMP032) when the file is not complete JSON."""
     chosen = frozenset(wanted)
+    checked_size(path)
     document = _whole_document(path)
     if document is not _STREAM:
+        if nested_deeper_than(document):
+            raise past_limit(path, too_deep())
+        _require_format_keys(path, document, chosen)
         yield from _Selector(chosen).select(document, "", "$")
         return
     handle = _open(path)
     with handle:
         walker = _Walker(chosen)
         try:
-            yield from walker.walk(ijson.parse(handle, use_float=True))
+            yield from walker.walk(ijson.parse(handle, use_float=True, buf_size=_STREAM_BUFFER))
         except ijson.IncompleteJSONError as error:
             raise truncated(path, walker.where(), str(error)) from None
         except (UnicodeDecodeError, ijson.JSONError) as error:
             raise truncated(path, walker.where(), str(error)) from None
+        except LimitExceeded as error:
+            raise past_limit(path, error) from None
+        if not walker.format_seen:
+            raise _no_format_keys(path, chosen)
+
+
+def _top_keys(wanted: frozenset[str]) -> frozenset[str]:
+    """The top-level member names of the wanted prefixes ("" when an item of a top-level array is wanted)."""
+    return frozenset("" if prefix.startswith("item") else prefix.split(".")[0] for prefix in wanted if prefix)
+
+
+def _require_format_keys(path: Path, document: Any, wanted: frozenset[str]) -> None:
+    """A document that holds none of the members its format writes is no scan of that format (a JSON
+    object `{}` read as a Trivy report would close every finding): IMP032."""
+    keys = _top_keys(wanted)
+    if "" in wanted:  # the whole document is the record: its reader checks it
+        return
+    if isinstance(document, list) and "" in keys:
+        return
+    if isinstance(document, dict) and keys & document.keys():
+        return
+    raise _no_format_keys(path, wanted)
+
+
+def _no_format_keys(path: Path, wanted: frozenset[str]) -> ImportFileError:
+    keys = sorted(key for key in _top_keys(wanted) if key)
+    expected = ", ".join(f"`{key}`" for key in keys) if keys else "an array"
+    also = " or an array" if keys and "" in _top_keys(wanted) else ""
+    return ImportFileError(
+        diagnostic(
+            "IMP032",
+            f"{path} holds nothing of its format: none of {expected}{also} at its top level",
+            Location(str(path)),
+        )
+    )
 
 
 _STREAM = object()
@@ -197,6 +241,9 @@ class _Walker:
         self.item_prefixes = {f"{array}.item": array for array in arrays}
         self.counters: dict[str, int] = {}
         self.last_prefix = ""
+        self.top_keys = _top_keys(wanted)
+        self.format_seen = "" in wanted
+        self.depth = 0
 
     def walk(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[JsonValue]:
         wanted = self.wanted
@@ -204,8 +251,19 @@ class _Walker:
         item_prefixes = self.item_prefixes
         counters = self.counters
         members = self.members
+        top_keys = self.top_keys
         for prefix, event, value in events:
             self.last_prefix = prefix
+            if event in _STARTS:
+                self.depth += 1
+                if self.depth > MAX_JSON_DEPTH:
+                    raise too_deep()
+                if self.depth == 1 and event == "start_array" and "" in top_keys:
+                    self.format_seen = True
+            elif event in _ENDS:
+                self.depth -= 1
+            elif event == "map_key" and prefix == "" and value in top_keys:
+                self.format_seen = True
             if event == "map_key" and prefix in members:
                 yield self._member(prefix, value, events)
                 continue
@@ -219,14 +277,15 @@ class _Walker:
                 counters[prefix] = -1
                 continue
             if prefix in wanted and event not in _ENDS and event != "map_key":
-                yield JsonValue(
-                    prefix, _build(event, value, events) if event in _STARTS else value, self.json_path(prefix)
-                )
+                built = _build(event, value, events, self.depth) if event in _STARTS else value
+                if event in _STARTS:
+                    self.depth -= 1  # _build took the container's end
+                yield JsonValue(prefix, built, self.json_path(prefix))
 
     def _member(self, prefix: str, key: str, events: Iterator[tuple[str, str, Any]]) -> JsonValue:
         """The value of member `key` of the object at `prefix`, built from the events that follow."""
         _inner_prefix, event, value = next(events)
-        built = _build(event, value, events) if event in _STARTS else value
+        built = _build(event, value, events, self.depth + 1) if event in _STARTS else value
         return JsonValue(f"{prefix}.*", built, self.json_path(prefix) + _member_step(key))
 
     def json_path(self, prefix: str) -> str:
@@ -248,9 +307,12 @@ class _Walker:
         return self.json_path(self.last_prefix)
 
 
-def _build(event: str, value: Any, events: Iterator[tuple[str, str, Any]]) -> Any:
-    """The object or array that starts with this event, from the events that follow (a tighter loop
-    than ijson's ObjectBuilder: this is where a scan's time goes)."""
+def _build(event: str, value: Any, events: Iterator[tuple[str, str, Any]], depth: int) -> Any:
+    """The object or array that starts with this event (at nesting `depth`), from the events that
+    follow (a tighter loop than ijson's ObjectBuilder: this is where a scan's time goes). Raises
+    LimitExceeded past MAX_JSON_DEPTH."""
+    if depth > MAX_JSON_DEPTH:
+        raise too_deep()
     if event == "start_map":
         built: dict[str, Any] = {}
         key = ""
@@ -260,7 +322,7 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, str, Any]]) -> An
             elif inner_event == "end_map":
                 return built
             elif inner_event in _STARTS:
-                built[key] = _build(inner_event, inner_value, events)
+                built[key] = _build(inner_event, inner_value, events, depth + 1)
             else:
                 built[key] = inner_value
         return built
@@ -268,7 +330,7 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, str, Any]]) -> An
     for _prefix, inner_event, inner_value in events:
         if inner_event == "end_array":
             return items
-        items.append(_build(inner_event, inner_value, events) if inner_event in _STARTS else inner_value)
+        items.append(_build(inner_event, inner_value, events, depth + 1) if inner_event in _STARTS else inner_value)
     return items
 
 

@@ -58,7 +58,7 @@ def version_2_findings(entry: Node) -> Iterator[Finding]:
             _severity(advisory),
             advisory.text("title") or identifier,
             checked_vector(vector, cvss, "vectorString") if vector and cvss else None,
-            cvss.number("score") if cvss and vector else None,
+            cvss.cvss_score("score") if cvss and vector else None,
         )
 
 
@@ -76,7 +76,7 @@ def version_1_findings(advisory: Node) -> Iterator[Finding]:
         _severity(advisory),
         advisory.text("title") or identifier,
         checked_vector(vector, cvss, "vectorString") if vector and cvss else None,
-        cvss.number("score") if cvss and vector else None,
+        cvss.cvss_score("score") if cvss and vector else None,
         versions[0] if len(versions) == 1 else None,
     )
 

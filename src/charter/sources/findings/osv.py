@@ -90,7 +90,7 @@ def _package_findings(entry: Node, source_path: str | None) -> list[Finding]:
 def _group_scores(entry: Node) -> dict[str, float]:
     scores: dict[str, float] = {}
     for group in entry.nodes("groups"):
-        score = group.number("max_severity")
+        score = group.cvss_score("max_severity")
         if score is not None:
             for identifier in group.texts("ids"):
                 scores[identifier] = score

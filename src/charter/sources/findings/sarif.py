@@ -202,7 +202,7 @@ def _severity(result: Node, rule: Node | None) -> FindingSeverity:
     level_path = result.at("level")
     for holder in (result, rule):
         properties = holder.node("properties") if holder is not None else None
-        score = properties.number("security-severity") if properties is not None else None
+        score = properties.cvss_score("security-severity") if properties is not None else None
         if score is not None:
             return severity_of_score(score)
     if level is None and rule is not None:
@@ -266,7 +266,7 @@ def _rule_vectors(rule: Node) -> Iterator[tuple[str, float | None, Node, str]]:
             vector = properties.text(name)
             if vector:
                 stem = name.removesuffix("_vector")
-                score = properties.number(f"{stem}_baseScore") if properties.has(f"{stem}_baseScore") else None
+                score = properties.cvss_score(f"{stem}_baseScore") if properties.has(f"{stem}_baseScore") else None
                 if score is None and properties.has(f"{stem}_score"):
-                    score = properties.number(f"{stem}_score")
+                    score = properties.cvss_score(f"{stem}_score")
                 yield vector, score, properties, name

@@ -86,5 +86,5 @@ def _vectors(item: Node, preferred_source: str | None) -> list[tuple[str, float 
         for vector_field, score_field in _VECTOR_FIELDS:
             vector = source.text(vector_field)
             if vector is not None:
-                found.append((vector, source.number(score_field), source, vector_field))
+                found.append((vector, source.cvss_score(score_field), source, vector_field))
     return found

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from charter.model.codes import Codes
 from charter.model.diagnostics import Location
+from charter.model.errors import CharterError
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import (
     MinedRepository,
@@ -41,8 +42,9 @@ class Executor(Protocol):
     def map_jobs(self, jobs: Sequence[RepositoryJob]) -> Iterator[MinedRepository]: ...
 
 
-class ExecutorUnavailable(Exception):
-    """The executor cannot run anything (a Dask scheduler that does not answer)."""
+class ExecutorUnavailable(CharterError):
+    """The executor cannot run anything (a Dask scheduler that does not answer): the sync stops
+    before writing, and the command says so in one line (exit 2)."""
 
 
 def executor_for(address: str | None) -> Executor:
@@ -192,7 +194,10 @@ class DaskExecutor:
         try:
             client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as error:
-            raise ExecutorUnavailable(f"cannot reach the Dask scheduler at {self.address}: {error}") from error
+            raise ExecutorUnavailable(
+                f"--executor {self.address}: cannot reach the Dask scheduler ({error}); start it, or leave "
+                "--executor out to mine on this machine's threads"
+            ) from None
         with client:
             futures = {
                 client.submit(

@@ -17,9 +17,12 @@ from charter.model.estate import Estate
 from charter.model.file_formats import IncidentFormat
 from charter.model.imported_incident import ImportedIncident, IncidentStatus
 from charter.model.incident import Incident
+from charter.sources.limits import ANY_TIME
 from charter.sources.records import (
+    PLAUSIBLE_TIME_HINT,
     TIMESTAMP_HINT,
     BadRecord,
+    FirstPlaces,
     Place,
     RawRecord,
     Skipped,
@@ -185,9 +188,13 @@ def zoned_timestamp(value: object, place: Place, name: str) -> datetime | None:
     if not _has_zone(text):
         raise IncidentRecordError("IMP023", f"`{name}` {text!r} has no time zone", place)
     try:
-        return parse_timestamp(text)
+        moment = parse_timestamp(text)
     except (ValueError, OverflowError):
         raise BadRecord(f"`{name}` is not an ISO 8601 time: {text!r}", place, TIMESTAMP_HINT) from None
+    problem = ANY_TIME.problem(moment)
+    if problem is not None:
+        raise BadRecord(f"`{name}` {problem}", place, PLAUSIBLE_TIME_HINT)
+    return moment
 
 
 def required_zoned_timestamp(value: object, place: Place, name: str) -> datetime:
@@ -276,11 +283,16 @@ def with_unmatched_warnings(parsed: Iterable[Parsed]) -> Iterator[ImportedIncide
     """Pass records and diagnostics through; one IMP020 warning for the first record of each tool
     service no component claims."""
     warned: set[str] = set()
+    ids = FirstPlaces("incident")
     for item in parsed:
         if not isinstance(item, tuple):
             yield item
             continue
         record, place, unmatched = item
+        duplicate = ids.duplicate(record.source_id, place)
+        if duplicate is not None:
+            yield duplicate
+            continue
         for name in unmatched:
             if name in warned:
                 continue

@@ -1,0 +1,98 @@
+"""What Prometheus would refuse in the rules `charter slo rules` writes, found before they are
+written: a query that cannot be embedded (a raw newline inside a string, a `#` comment that would
+swallow what Charter appends, unbalanced brackets), a label name that is not one, a control
+character (a newline) in an alert name or a label value, and an annotation whose `{{ }}` template
+does not close. A lexical check, not a PromQL parser: `promtool check rules` is the judge the tests
+hold it to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from charter.model.slo import Slo, SloAlerting
+
+LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+
+
+def query_problem(query: str) -> str | None:
+    """Why `query` cannot be embedded in a rule's expression, or None. Newlines between tokens are
+    fine (queries are often written as YAML block scalars)."""
+    stack: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for character in query:
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif character == "\\" and quote != "`":
+                escaped = True
+            elif character == quote:
+                quote = None
+            elif character == "\n" and quote != "`":
+                return "it has a line break inside a quoted string; write `\\n`, or join the lines"
+            continue
+        if character in "\"'`":
+            quote = character
+        elif character == "#":
+            return "it has a `#` comment, which would hide the rest of the rule's expression; remove it"
+        elif character in "([{":
+            stack.append(character)
+        elif character in _CLOSING:
+            if not stack or stack.pop() != _CLOSING[character]:
+                return f"its {character!r} closes nothing"
+        elif _CONTROL.match(character) and character not in "\n\t\r":
+            return f"it holds the control character {character!r}"
+    if quote is not None:
+        return f"a string opened with {quote} is not closed"
+    if stack:
+        return f"its {stack[-1]!r} is not closed"
+    return None
+
+
+def alerting_problems(slo: Slo) -> Iterator[str]:
+    """Every name, label or annotation of the SLO's rules that Prometheus or Alertmanager would
+    refuse or mangle, as a sentence naming the field."""
+    alerting = slo.alerting or SloAlerting()
+    if alerting.name is not None and (not alerting.name.strip() or _CONTROL.search(alerting.name)):
+        yield f"the alert name {alerting.name!r} is empty or holds a control character (a line break)"
+    for field, value in (("name", slo.name), ("service", slo.service or slo.component or "")):
+        if _CONTROL.search(value):
+            yield f"its {field} {value!r} holds a control character, and becomes a label value"
+    own_labels = slo.labels if slo.source_format == "sloth" else {}
+    yield from _label_problems("labels", own_labels, check_names=False)  # invalid names are left out
+    for where, labels, notes in (
+        ("alerting", alerting.labels, alerting.annotations),
+        ("page alert", alerting.page.labels, alerting.page.annotations),
+        ("ticket alert", alerting.ticket.labels, alerting.ticket.annotations),
+    ):
+        yield from _label_problems(f"{where} labels", labels, check_names=True)
+        yield from _annotation_problems(f"{where} annotations", notes)
+
+
+def _label_problems(where: str, labels: Mapping[str, str], *, check_names: bool) -> Iterator[str]:
+    for name, value in labels.items():
+        if check_names and (not LABEL_NAME.match(name) or name.startswith("__")):
+            yield f"{where}: {name!r} is not a Prometheus label name (letters, digits and _, not starting with __)"
+        elif (LABEL_NAME.match(name) or check_names) and _CONTROL.search(str(value)):
+            yield f"{where}: the value of {name!r} holds a control character (a line break): {value!r}"
+
+
+def _annotation_problems(where: str, annotations: Mapping[str, str]) -> Iterator[str]:
+    for name, value in annotations.items():
+        if not LABEL_NAME.match(name):
+            yield f"{where}: {name!r} is not a Prometheus annotation name (letters, digits and _)"
+        elif not _templates_close(str(value)):
+            yield f"{where}: the template in {name!r} does not close every {{{{ with }}}}: {value!r}"
+
+
+def _templates_close(text: str) -> bool:
+    position = 0
+    while (opening := text.find("{{", position)) != -1:
+        closing = text.find("}}", opening + 2)
+        if closing == -1 or "{{" in text[opening + 2 : closing]:
+            return False
+        position = closing + 2
+    return True
