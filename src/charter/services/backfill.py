@@ -1,6 +1,7 @@
 """`charter snapshot --every 1w --since DATE`: a series of snapshots for past days in one command,
 each what `charter sync --as-of DAY` records (the metrics of the 90 days before the day's end and the
-risk register as of the day), with the facts read from the store once for the whole series."""
+risk register as of the day), with the facts read from the store once for the whole series: the
+deployments, lead times and incidents, and each component's mined git history."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from charter.model.errors import UsageError
 from charter.services.context import Context
 from charter.services.delivery import DeliveryQuery, delivery_inputs
 from charter.services.imports import store_failures
+from charter.services.metrics.shared import SeriesFacts
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
 
 _EVERY = re.compile(r"(?P<count>[1-9][0-9]*)(?P<unit>[dw])")
@@ -63,7 +65,8 @@ def end_of_day(day: date) -> datetime:
 def backfill_snapshots(context: Context, query: BackfillQuery) -> list[RecordedSnapshot]:
     """One snapshot per day of the query, oldest first, each equal to the one `charter sync --as-of`
     records for that day (a day whose values equal the snapshot's before keeps that one). The
-    deployments, lead times and incidents are read once for the whole series; all snapshots are
+    deployments, lead times, incidents and the components' git history are read once for the whole
+    series; all snapshots are
     written in one transaction, so a failure writes none. It neither mines git nor pulls SLIs from
     Prometheus: run `charter sync` first."""
     with store_failures("snapshot"):
@@ -71,11 +74,11 @@ def backfill_snapshots(context: Context, query: BackfillQuery) -> list[RecordedS
         moments = [end_of_day(day) for day in query.days()]
         period = DeliveryQuery(moments[0] - SNAPSHOT_PERIOD, moments[-1])
         with store.engine.connect() as connection:
-            wide = delivery_inputs(context, connection, period)
+            series = SeriesFacts(delivery_inputs(context, connection, period))
         taken = [
             (
                 moment,
-                snapshot_values(context, moment - SNAPSHOT_PERIOD, moment, wide=wide),
+                snapshot_values(context, moment - SNAPSHOT_PERIOD, moment, series=series),
                 register_states(build_register(context.estate, moment.date())),
             )
             for moment in moments
