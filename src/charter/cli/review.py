@@ -30,10 +30,8 @@ def review_command(
     says there is no trend and shows the current state."""
     from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
-    from charter.services.review import ReviewQuery, period_of, review_report
+    from charter.services.review import ReviewQuery, review_report
 
-    query = ReviewQuery(since, until)
     with open_context(repo, StoreNeed.REQUIRED) as context:
-        period_of(query, context.clock())  # a period written wrong stops before the strategy is read
-        report = review_report(context, query)
+        report = review_report(context, ReviewQuery(since, until))
     emit(render_report(output_format.value, report), output)
