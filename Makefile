@@ -44,6 +44,10 @@ demo: $(STAMP)
 	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01 --scenario demo-org/scenarios/hiring-freeze.yaml
 	$(BIN)/charter review --repo demo-org --since 2026Q3 --until 2026-10-31
+	bash scripts/install-pango.sh
+	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --output demo-org/report.html
+	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --format pdf --output demo-org/report.pdf
+	@echo "The strategy document: $(CURDIR)/demo-org/report.html and $(CURDIR)/demo-org/report.pdf"
 	@echo
 	@echo "The dashboard on the demo organisation: $(BIN)/charter serve --repo demo-org"
 	@echo "then open http://127.0.0.1:8000/ and log in with this viewer token (shown once):"

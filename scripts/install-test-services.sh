@@ -23,6 +23,13 @@ have_postgres || apt_install postgresql
 # `charter slo rules` generates with the real `promtool check rules` and `promtool test rules`.
 command -v promtool >/dev/null 2>&1 || apt_install prometheus
 
+# `charter report`: Pango for WeasyPrint's PDF; Debian's Chromium, which the tests drive with
+# Playwright (never `playwright install`: no browser is downloaded), and poppler's pdftotext and
+# pdftoppm, which read the PDF back.
+bash scripts/install-pango.sh
+[ -x /usr/bin/chromium ] || apt_install chromium
+command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || apt_install poppler-utils
+
 # The official SARIF 2.1.0 JSON Schema (sarif-2.1.0-rtm.5.json, the OASIS standard's final schema),
 # as Microsoft's SARIF SDK ships it on npm; tests/outputs validates Charter's SARIF against it.
 SARIF_SCHEMA=.tools/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json

@@ -76,7 +76,9 @@ REPORTS: dict[str, list[str]] = {
     "risks.md": ["risks", "--as-of", AS_OF, "--format", "markdown"],
     "controls.json": ["controls", "--as-of", AS_OF, "--format", "json"],
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
-    # A dry run: the shared demo's ledger is left empty, so every escalation is new whatever ran before.
+    "strategy-report.json": ["report", "--as-of", AS_OF, "--format", "json"],
+    "strategy-report.md": ["report", "--as-of", AS_OF, "--format", "markdown"],
+    # A dry run, so the shared demo's ledger holds only what its sync recorded, whatever ran before.
     "escalations.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "json"],
     "escalations.md": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "markdown"],
     "escalations.sarif.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "sarif"],

@@ -38,6 +38,7 @@ class _Hostile(BaseHTTPRequestHandler):
     """Answers every range query as `behaviour` says: a body, sent at once or a byte at a time."""
 
     behaviour: ClassVar[dict[str, object]] = {}
+    head_bytes_sent: ClassVar[list[int]] = []  # per trickled request, how much of its head went out
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         length = int(self.headers.get("Content-Length", 0))
@@ -49,6 +50,17 @@ class _Hostile(BaseHTTPRequestHandler):
             answer = matrix()
         body = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         try:
+            if behaviour.get("trickle_headers"):  # the status line and headers a byte at a time, for seconds
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Slow: " + b"x" * 200
+                sent = type(self).head_bytes_sent
+                sent.append(0)
+                for index in range(len(head)):
+                    self.wfile.write(head[index : index + 1])
+                    self.wfile.flush()
+                    sent[-1] = index + 1
+                    time.sleep(0.05)
+                self.wfile.write(b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                return
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -115,6 +127,20 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_at_the_deadline(hostile_url:
     [gave_up] = diagnostics
     assert gave_up.startswith(f"IMP018 gave up on SLO 'checkout-requests-availability' after {RETRY_ATTEMPTS} attempts")
     assert "timed out (AnswerTooSlow)" in gave_up
+
+
+def test_status_line_and_headers_trickled_a_byte_at_a_time_are_cut_at_the_deadline(
+    hostile_url: str, tmp_path: Path
+) -> None:
+    # The head takes about 12 s a byte at a time; cut at 0.5 s, the server could send a few bytes of it
+    # (httpx alone waits for the whole head, each byte well within its per-read timeout).
+    _Hostile.behaviour = {"errors": GOOD, "total": TOTAL, "trickle_headers": True}
+    _Hostile.head_bytes_sent.clear()
+    diagnostics, rows, slos = pull(hostile_url, tmp_path, timeout="0.5")
+    assert (rows, slos) == (0, [])
+    [gave_up] = diagnostics
+    assert "timed out (AnswerTooSlow)" in gave_up
+    assert _Hostile.head_bytes_sent and max(_Hostile.head_bytes_sent) < 100
 
 
 def test_an_answer_larger_than_the_document_limit_is_refused(hostile_url: str, tmp_path: Path) -> None:

@@ -89,7 +89,37 @@ def test_marks_are_found_forward_and_again_from_the_start_when_asked_backward() 
 def test_documents_are_found_from_their_first_line_in_one_pass() -> None:
     lines = "a: 1\n---\nb:\n  c: 2\n---\nd: [x, y]\n".splitlines(keepends=True)
 
-    found = [(start, yaml12.walk_to(node, ("d", 1) if start == 6 else ("b", "c")), offset)
-             for start, node, offset in documents_starting_at(lines, [6, 3])]
+    found = [
+        (start, yaml12.walk_to(node, ("d", 1) if start == 6 else ("b", "c")), offset)
+        for start, node, offset in documents_starting_at(lines, [6, 3])
+    ]
 
     assert [(start, (line + offset, column)) for start, (line, column), offset in found] == [(3, (4, 6)), (6, (6, 8))]
+
+
+def test_only_the_documents_asked_for_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = [f"name: d{index}\nspec:\n  deep:\n    value: {index}\n" for index in range(200)]
+    text = "---\n".join(documents) + "--- {inline: root}\n...\n%YAML 1.2\n---\nlast: [a, b]"
+    lines = text.splitlines(keepends=True)
+    parsed: list[str] = []
+
+    class Recording(yaml12.Yaml12Loader):
+        def __init__(self, text: str) -> None:
+            parsed.append(text)
+            super().__init__(text)
+
+    monkeypatch.setattr(yaml12, "Yaml12Loader", Recording)
+    starts = {6: ("spec", "deep", "value"), 996: ("spec", "deep"), 1000: ("inline",), 1004: ("last", 1)}
+
+    found = {start: yaml12.walk_to(node, starts[start]) for start, node, _ in documents_starting_at(lines, starts)}
+    offsets = {start: offset for start, _, offset in documents_starting_at(lines, starts)}
+
+    located = {start: (line + offsets[start], column) for start, (line, column) in found.items()}
+    assert located == {6: (9, 12), 996: (998, 3), 1000: (1000, 14), 1004: (1004, 11)}
+    assert [text.splitlines()[line - 1][column - 1 :] for line, column in located.values()] == [
+        "1",
+        "deep:",
+        "root}",
+        "b]",
+    ]
+    assert len(parsed) == 2 and len(parsed[0]) < len(text) / 20  # one pass, over four documents of 201

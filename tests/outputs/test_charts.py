@@ -32,7 +32,8 @@ def test_a_trend_is_an_svg_with_a_title_a_description_and_its_data_table() -> No
     assert root.get("aria-labelledby") == "lead-time-title lead-time-desc"
     assert root.find(f"{SVG}title").text == "Lead time p50"  # type: ignore[union-attr]
     assert "target 24" in (root.find(f"{SVG}desc").text or "")  # type: ignore[union-attr]
-    assert ["org", "2027-06-30", "12 (projected)"] in [list(row) for row in figure.data.rows]
+    assert [column.header for column in figure.data.columns] == ["day", f"{HOSTILE} (hours)", "org (hours)"]
+    assert [list(row) for row in figure.data.rows][-1] == ["2027-06-30", "", "12 (projected)"]
     assert "<script" not in figure.svg and "\x1b" not in figure.svg
     assert "&lt;script&gt;" in figure.svg
 
@@ -83,3 +84,8 @@ def test_the_same_chart_is_the_same_bytes_in_another_process_and_time_zone() -> 
         return subprocess.run([sys.executable, "-c", DRAW], env=env, capture_output=True, text=True, check=True).stdout
 
     assert drawn("UTC") == drawn("America/Los_Angeles") == drawn("Asia/Kolkata")
+
+
+def test_a_chart_id_that_is_not_an_html_id_is_refused() -> None:
+    with pytest.raises(ChartError, match="letters, digits and hyphens"):
+        trend_figure("lead time", "Lead time", "hours", POINTS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import pytest
 
@@ -10,6 +11,7 @@ from charter.outputs.document import HTML, TERMINAL, Column, Document, Figure, H
 from charter.outputs.document import only as only_in
 from charter.outputs.html import anchor_of, document_fragment, html_fragment, html_page, printable
 from charter.outputs.report_registry import render_report, report_format_names
+from charter.outputs.views.base import ReportView
 from charter.outputs.views.metrics import MetricEntry, MetricsReport
 
 
@@ -115,3 +117,35 @@ def test_html_is_a_registered_report_format_for_every_report() -> None:
     page = render_report("html", MetricsReport([entry]))
     assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
     assert '<td class="left">&lt;x&gt;</td>' in page
+
+
+def test_formats_without_pictures_show_a_figure_as_its_text_alternative_and_data() -> None:
+    from charter.outputs.formats.markdown import MarkdownReportFormat
+    from charter.outputs.formats.table import TableReportFormat
+    from charter.outputs.reports import LAYOUTS
+
+    data = TableBlock.of(["week", "deployments"], [["2026-W40", "12"]])
+    figure = Figure("Deployments", "<svg/>", "Deployments per week.", data)
+    LAYOUTS["test-figure"] = "tests.outputs.test_html:_figure_document"
+    _FIGURE.append(figure)
+    try:
+        view = _FigureView()
+        markdown = MarkdownReportFormat().render(view)
+        table = TableReportFormat().render(view)
+    finally:
+        del LAYOUTS["test-figure"]
+        _FIGURE.clear()
+    assert "**Deployments**: Deployments per week." in markdown and "| 2026-W40 | 12 |" in markdown
+    assert "Deployments: Deployments per week." in table and "2026-W40" in table
+    assert "<svg" not in markdown + table
+
+
+_FIGURE: list[Figure] = []
+
+
+class _FigureView(ReportView):
+    report: ClassVar[str] = "test-figure"
+
+
+def _figure_document(view: _FigureView) -> Document:
+    return Document(list(_FIGURE))

@@ -131,3 +131,29 @@ def test_acknowledging_an_unknown_escalation_or_without_a_reason_is_a_usage_erro
             acknowledge_escalation(context, "ESC006-0000000000", "on it", by="jane")
         with pytest.raises(UsageError, match="--reason"):
             acknowledge_escalation(context, identifier, "  ", by="jane")
+
+
+def test_sync_records_escalations_with_its_snapshot_and_a_second_sync_opens_nothing(tmp_path: Path) -> None:
+    from tests.conftest import run_charter
+    from tests.escalations_strategy import escalations_json, open_items, write_escalations_repo
+
+    owner_a_person = {"catalog/extra.yaml": CRITICAL_OWNED_BY_A_PERSON}
+    root = write_escalations_repo(tmp_path / "org", owner_a_person)
+    env = {"CHARTER_DATABASE_URL": ""}
+    first = run_charter("sync", "--repo", str(root), "--quiet", env=env)
+    assert first.exit_code == 0, first.output
+    assert "escalations: 1 opened, 0 resolved" in first.stdout
+    second = run_charter("sync", "--repo", str(root), "--quiet", env=env)
+    assert "escalations: 0 opened, 0 resolved" in second.stdout
+    [item] = open_items(escalations_json(root, "--dry-run")).values()
+    assert item["code"] == "ESC007" and item["new"] is False
+
+
+CRITICAL_OWNED_BY_A_PERSON = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: vault
+  annotations: {charter.dev/tier: "1"}
+spec: {type: service, lifecycle: production, owner: user:jane}
+"""

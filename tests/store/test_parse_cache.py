@@ -8,6 +8,7 @@ import time
 from charter.load.repository import load_strategy_repo
 from charter.load.yaml12 import parse_yaml_documents
 from charter.model.yaml_document import YamlDocument
+from charter.store.parse_cache import decode_documents, encode_documents
 
 DOCUMENTS = [
     YamlDocument({"kind": "Component", "metadata": {"name": "payments", "tags": ["a", "b"]}}, 0, 1, 1),
@@ -90,3 +91,24 @@ def test_the_loader_reads_the_same_estate_through_the_cache(store, tmp_path):
     assert (cold.hits, warm.hits) == (0, 1)
     assert second.organization == first.organization
     assert second.load_diagnostics == first.load_diagnostics
+
+
+def test_integers_beyond_64_bits_survive(store):
+    documents = parse_yaml_documents("big: 123456789012345678901234567890\nsmall: 3\n")
+    store.parse_cache.store({"big": documents})
+
+    [document] = store.parse_cache.lookup(["big"])["big"]
+
+    assert document.data == {"big": 123456789012345678901234567890, "small": 3}
+
+
+def test_the_fast_encoding_and_the_standard_one_both_come_back():
+    plain = parse_yaml_documents("a: 1\n---\n- x\n- {y: 2.5}\n")
+    special = parse_yaml_documents("a: .inf\n")
+
+    assert encode_documents(plain).startswith("[[")  # orjson's rows
+    assert encode_documents(special).startswith("[{")  # the standard library's, which keeps infinity
+    assert decode_documents(encode_documents(plain)) == plain
+    assert decode_documents(encode_documents(special))[0].data == {"a": math.inf}
+    written_before = '[{"data":{"a":1},"index":0,"line":1,"column":1}]'  # what earlier versions stored
+    assert decode_documents(written_before) == [YamlDocument({"a": 1}, 0, 1, 1)]

@@ -16,6 +16,7 @@ from charter.cli import (
     delivery,
     incidents,
     plan,
+    report,
     review,
     risks,
     scaffold,
@@ -70,6 +71,7 @@ app.command("security")(security_command)
 app.command("risks")(risks.risks_command)
 app.command("controls")(controls.controls_command)
 app.command("plan")(plan.plan_command)
+app.command("report")(report.report_command)
 app.command("assess")(assess.assess_command)
 app.command("targets")(targets.targets_command)
 app.command("snapshot")(snapshot.snapshot_command)

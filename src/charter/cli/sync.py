@@ -116,6 +116,9 @@ def sync_command(
         f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}"
         + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)")
     )
+    if summary.escalations is not None:
+        opened, resolved = len(summary.escalations.new), len(summary.escalations.resolved)
+        typer.echo(f"escalations: {opened} opened, {resolved} resolved (charter escalations lists them)")
     if summary.diagnostics:
         print_diagnostics(summary.diagnostics, context.root, per_code=5)
     if gate_met(summary.diagnostics, fail_on):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -56,6 +57,8 @@ _FLOATING = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 _NUMERIC_START = frozenset("-+0123456789.")
+_MARKERS = ("---", "...")  # a document marker, when a space or the end of the line follows
+_NON_FINITE = (".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN")
 _MAY_NOT_BE_STRING = _NUMERIC_START | frozenset("~nNtTfF")
 
 
@@ -187,6 +190,9 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`. Empty documents (a bare `---`) are left out. Raises `YamlError`."""
     loader = Yaml12Loader(text)
     documents: list[YamlDocument] = []
+    # Whether a float may be infinite or NaN, by a search of the text (a few substring scans cost far
+    # less than a test per scalar); only such documents need the cache's slower JSON encoding.
+    finite = not any(spelling in text for spelling in _NON_FINITE)
     try:
         index = 0
         while loader.check_node():
@@ -197,7 +203,7 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
             data = builder.build(node)
             if data is not None:
                 mark = node.start_mark
-                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys))
+                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys, finite))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -298,26 +304,43 @@ class DocumentMarks:
 
 def documents_starting_at(lines: Sequence[str], starts: Iterable[int]) -> Iterator[tuple[int, Node, int]]:
     """The node trees of the documents whose roots start on the given 1-based lines, in line order,
-    found by one pass from the first of them to the last (a pass per document would make a file's
-    diagnostics cost the square of its documents). Yields (start, node, offset): a mark's 1-based
-    line is `mark.line + 1 + offset`. A document that cannot be parsed from there is left out."""
+    found by one pass (a pass per document would make a file's diagnostics cost the square of its
+    documents) over those documents alone: each runs from its line to the next document marker
+    (`---` or `...` at the start of a line, which ends a document wherever it stands), and the
+    documents between them, which need no line, are not parsed. Yields (start, node, offset): a
+    mark's 1-based line is `mark.line + 1 + offset`. A document that cannot be parsed from there is
+    left out."""
     wanted = sorted(set(starts))
     if not wanted:
         return
-    first, last = wanted[0], wanted[-1]
+    pieces: list[str] = []
+    joined_starts: list[int] = []  # the 0-based line of the joined text each wanted document starts on
+    joined_lines = 0
+    for start in wanted:
+        piece = lines[start - 1 : _next_marker(lines, start)]
+        if piece and not piece[-1].endswith("\n"):
+            piece = [*piece[:-1], piece[-1] + "\n"]
+        if not (piece and _is_marker(piece[0])):  # a root on its `---` line brings its own marker
+            pieces.append("---\n")
+            joined_lines += 1
+        pieces.extend(piece)
+        joined_starts.append(joined_lines)
+        joined_lines += len(piece)
     remaining = set(wanted)
-    loader = Yaml12Loader("".join(lines[first - 1 :]))
+    loader = Yaml12Loader("".join(pieces))
     try:
         while remaining and loader.check_node():
             node = loader.get_node()
             if node is None:  # pragma: no cover - check_node said there is one
                 break
-            line = node.start_mark.line + first
-            if line in remaining:
-                remaining.discard(line)
-                yield line, node, first - 1
-            if line >= last:
-                break
+            line = node.start_mark.line
+            segment = bisect_right(joined_starts, line) - 1
+            if segment < 0 or joined_starts[segment] != line:  # pragma: no cover - each piece is one document
+                continue
+            start = wanted[segment]
+            if start in remaining:
+                remaining.discard(start)
+                yield start, node, start - 1 - line
     except yaml.YAMLError:
         pass  # the rest is looked for document by document below
     finally:
@@ -326,6 +349,20 @@ def documents_starting_at(lines: Sequence[str], starts: Iterable[int]) -> Iterat
         alone = document_node_at(lines, start)
         if alone is not None:
             yield start, alone, start - 1
+
+
+def _next_marker(lines: Sequence[str], after: int) -> int:
+    """The 0-based index of the first document marker line at or after `after`, else the end."""
+    for index in range(after, len(lines)):
+        line = lines[index]
+        if line.startswith(_MARKERS) and (len(line) == 3 or line[3] in " \t\r\n"):
+            return index
+    return len(lines)
+
+
+def _is_marker(line: str) -> bool:
+    """A document marker (`---` or `...`, then a space or the end of the line) opens the line."""
+    return line.startswith(_MARKERS) and (len(line) == 3 or line[3] in " \t\r\n")
 
 
 def locate(text: str, document_index: int, path: Sequence[str | int]) -> tuple[int, int] | None:

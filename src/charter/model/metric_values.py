@@ -77,3 +77,13 @@ class MetricPoint:
     snapshot_id: int
     taken_at: datetime
     value: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedPoint:
+    """One point of a metric's history at one scope, the scope as stored (`team`, `group:payments`)."""
+
+    metric: str
+    scope_kind: str
+    scope_ref: str
+    point: MetricPoint

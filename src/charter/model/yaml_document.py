@@ -3,7 +3,7 @@ it: its value and where it starts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -16,3 +16,5 @@ class YamlDocument:
     line: int
     column: int
     json_safe: bool = True  # only string keys: survives a JSON round trip unchanged
+    # No `.inf` or `.nan` in its file: orjson (which writes them as null) can encode it for the cache.
+    finite: bool = field(default=True, compare=False)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from charter.analysis.escalations.codes import CODES
-from charter.analysis.escalations.escalation import Escalation
+from charter.analysis.escalations.escalation import Escalation, EscalationRun
 from charter.analysis.escalations.response import ResponseTimes, response_times
 from charter.analysis.escalations.rules import raise_escalations
 from charter.load.repository import pinpoint
@@ -25,7 +25,7 @@ from charter.outputs.interface import DiagnosticReport
 from charter.outputs.views import escalations as view
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.escalation_facts import gather_facts
-from charter.services.escalation_settle import settle
+from charter.services.escalation_settle import SettledEscalation, settle
 from charter.services.escalation_views import escalations_view
 from charter.services.gate import gate_met
 from charter.services.security import end_of_day
@@ -61,10 +61,7 @@ def escalations_report(context: Context, query: EscalationsQuery) -> Escalations
     """Raise, settle and record the escalations at the query's moment, and report them."""
     store = context.required_store()
     as_of = end_of_day(query.as_of) if query.as_of is not None else context.clock()
-    with reading_store(), store.engine.connect() as connection:
-        facts = gather_facts(context, connection, as_of, query.as_of)
-        run = raise_escalations(context.estate, facts)
-    settled = settle(context.estate, _pinpointed(run.escalations, context.root), as_of.date())
+    run, settled = _raised(context, as_of, query.as_of)
     raised = [item.raised for item in settled]
     if query.record:
         with store.transaction() as connection:
@@ -84,6 +81,22 @@ def escalations_report(context: Context, query: EscalationsQuery) -> Escalations
         rules={rule.code: rule for rule in CODES},
     )
     return EscalationsOutcome(report, diagnostics, gate_met(open_items, query.fail_on))
+
+
+def record_escalations(context: Context, as_of: datetime, as_of_day: date | None = None) -> LedgerUpdate:
+    """Raise and settle the escalations at `as_of` and record the run in the ledger (what opened and
+    what resolved): `charter sync` does it with every snapshot, so the ledger follows the facts
+    whether or not anyone runs `charter escalations`."""
+    _run, settled = _raised(context, as_of, as_of_day)
+    with context.required_store().transaction() as connection:
+        return record_run(connection, as_of, [item.raised for item in settled])
+
+
+def _raised(context: Context, as_of: datetime, as_of_day: date | None) -> tuple[EscalationRun, list[SettledEscalation]]:
+    with reading_store(), context.required_store().engine.connect() as connection:
+        facts = gather_facts(context, connection, as_of, as_of_day)
+        run = raise_escalations(context.estate, facts)
+    return run, settle(context.estate, _pinpointed(run.escalations, context.root), as_of.date())
 
 
 def _pinpointed(escalations: tuple[Escalation, ...], root: Path) -> tuple[Escalation, ...]:

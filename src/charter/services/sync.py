@@ -27,11 +27,12 @@ from charter.model.codes import Codes
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.errors import UsageError
+from charter.model.escalation_ledger import LedgerUpdate
 from charter.model.organization import Policies
 from charter.services.context import Context
+from charter.services.escalations import record_escalations
 from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
-from charter.services.imports_sli import pull_sli
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
@@ -73,6 +74,7 @@ class SyncSummary:
     components_linked: int = 0
     snapshot_id: int | None = None
     snapshot_added: bool = True  # False: the snapshot before held the same, and is kept
+    escalations: LedgerUpdate | None = None  # what opened and resolved in the escalations ledger
 
 
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
@@ -138,6 +140,7 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
     diagnostics.extend(_pull_sli(context, until))
     recorded = _snapshot(context, until)
     summary.snapshot_id, summary.snapshot_added = recorded.snapshot_id, recorded.added
+    summary.escalations = record_escalations(context, until, options.as_of)
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
 
@@ -267,6 +270,8 @@ def _pull_sli(context: Context, until: datetime) -> list[Diagnostic]:
     organization = context.estate.organization
     if organization is None or organization.spec.sources.prometheus is None:
         return []
+    from charter.services.imports_sli import pull_sli  # httpx and the SLI readers: only when a Prometheus is named
+
     return pull_sli(context, until).diagnostics
 
 

@@ -288,7 +288,10 @@ def prometheus_client(
     if source.ca_file:
         ca_path = Path(source.ca_file) if Path(source.ca_file).is_absolute() else root / source.ca_file
         verify = ssl.create_default_context(cafile=str(ca_path))
-    return httpx.Client(headers=headers, auth=auth, verify=verify, timeout=source.timeout_seconds)
+    # No idle connection is kept for reuse: each request's deadline cuts the connection it made
+    # (`post_within_deadline`), which it can only do for a connection it saw being made.
+    limits = httpx.Limits(max_keepalive_connections=0)
+    return httpx.Client(headers=headers, auth=auth, verify=verify, timeout=source.timeout_seconds, limits=limits)
 
 
 def pull_counts(

@@ -7,8 +7,11 @@ turns an UnusableAnswer into IMP019 naming the SLO and the query."""
 from __future__ import annotations
 
 import math
+import socket
+import threading
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,13 +35,60 @@ class AnswerTooSlow(httpx.ReadTimeout):
     timeout, retried like one."""
 
 
+class _Watchdog:
+    """Cuts the request's connection when its deadline passes, so that a server trickling its status
+    line and headers (which httpx reads with only a per-read timeout) is stopped too. It learns the
+    socket from httpcore's `trace` extension when the connection is made, which is why the Prometheus
+    client keeps no idle connection to reuse (`prometheus_client`)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        if event == "connection.connect_tcp.complete":
+            stream = info.get("return_value")
+            found = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(found, socket.socket):
+                self._sockets.append(found)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _cut(self) -> None:
+        self.fired = True
+        for found in self._sockets:
+            with suppress(OSError):
+                found.shutdown(socket.SHUT_RDWR)
+
+
 def post_within_deadline(
     client: httpx.Client, url: str, form: Mapping[str, str], deadline_seconds: float
 ) -> httpx.Response:
-    """The answer to one POST, read whole within `deadline_seconds` in all and at most
-    MAX_DOCUMENT_BYTES. Raises AnswerTooSlow, or UnusableAnswer for a larger answer."""
+    """The answer to one POST, read whole within `deadline_seconds` in all (status line and headers
+    too) and at most MAX_DOCUMENT_BYTES. Raises AnswerTooSlow, or UnusableAnswer for a larger answer."""
+    with _Watchdog(deadline_seconds) as watchdog:
+        try:
+            return _post(client, url, form, deadline_seconds, watchdog)
+        except httpx.TransportError as error:
+            if watchdog.fired:
+                raise AnswerTooSlow(
+                    f"the answer took longer than {deadline_seconds:g} s in all", request=error.request
+                ) from None
+            raise
+
+
+def _post(
+    client: httpx.Client, url: str, form: Mapping[str, str], deadline_seconds: float, watchdog: _Watchdog
+) -> httpx.Response:
     deadline = time.monotonic() + deadline_seconds
-    with client.stream("POST", url, data=form) as streamed:
+    with client.stream("POST", url, data=form, extensions={"trace": watchdog.trace}) as streamed:
         chunks: list[bytes] = []
         size = 0
         for chunk in streamed.iter_bytes():

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Engine, Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -28,7 +29,16 @@ def _chunks(items: Sequence[_Item], size: int) -> Iterator[Sequence[_Item]]:
 
 
 def encode_documents(documents: list[YamlDocument]) -> str:
-    """The documents as JSON text (NaN and infinities kept, as YAML allows them)."""
+    """The documents as JSON text. orjson writes rows `[data, index, line, column]` (so the text
+    starts `[[`) several times faster than the standard library, which is kept, with rows as objects,
+    for what orjson cannot write exactly: NaN and infinities (YAML allows them; orjson would write
+    null) and integers beyond 64 bits."""
+    if all(document.finite for document in documents):
+        try:
+            rows = [[doc.data, doc.index, doc.line, doc.column] for doc in documents]
+            return orjson.dumps(rows).decode()
+        except orjson.JSONEncodeError:
+            pass
     return json.dumps(
         [{"data": doc.data, "index": doc.index, "line": doc.line, "column": doc.column} for doc in documents],
         ensure_ascii=False,
@@ -37,6 +47,9 @@ def encode_documents(documents: list[YamlDocument]) -> str:
 
 
 def decode_documents(encoded: str) -> list[YamlDocument]:
+    """The documents `encode_documents` wrote, by either encoder (rows as lists: orjson's)."""
+    if encoded.startswith("[["):
+        return [YamlDocument(data, index, line, column) for data, index, line, column in orjson.loads(encoded)]
     rows: list[dict[str, Any]] = json.loads(encoded)
     return [YamlDocument(row["data"], row["index"], row["line"], row["column"]) for row in rows]
 

@@ -73,16 +73,19 @@ def select(estate: Estate, scope: TargetScope, organization: str) -> Selection:
     if scope.tier is None and len(resolved) <= 1:
         only = next(iter(resolved.values()), organization_ref(organization))
         return Selection((only,), True, description)
-    matching = tuple(
+    # Filtered first and sorted after: the order is the same, and only the components that match are
+    # written out as text to be sorted (not every entity of the estate, once per target).
+    selected = [
         ref
-        for ref, entity in sorted(estate.entities.items(), key=lambda item: str(item[0]))
+        for ref, entity in estate.entities.items()
         if ref.kind == "component"
         and isinstance(entity, CatalogEntity)
         and (scope.tier is None or entity.tier == scope.tier)
         and ("group" not in resolved or team_of(estate, ref) == resolved["group"].short)
         and ("system" not in resolved or system_of(estate, ref) == resolved["system"].short)
         and ("component" not in resolved or ref == resolved["component"])
-    )
+    ]
+    matching = tuple(sorted(selected, key=str))
     problem = None if matching else f"no component matches {description}"
     return Selection(matching, False, description, problem)
 

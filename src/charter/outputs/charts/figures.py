@@ -13,7 +13,8 @@ from charter.outputs.charts.svg import draw_svg
 from charter.outputs.document import HTML, Column, Figure, TableBlock, only
 from charter.outputs.html import printable
 
-WIDTH = 560
+WIDTH = 440
+POINT_LIMIT = 60  # a trend with more points is drawn as lines only
 HEIGHT = 200
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; vl-convert fetches nothing
 
@@ -66,7 +67,8 @@ def trend_figure(
     ]
     layers: list[dict[str, Any]] = [
         {
-            "mark": {"type": "line", "point": True},
+            # Points only where a series is short: a marker per snapshot would triple a long trend's size.
+            "mark": {"type": "line", "point": len(points) <= POINT_LIMIT},
             "encoding": {
                 "x": {"field": "day", "type": "temporal", "title": None, "scale": {"type": "utc"}},
                 "y": {"field": "value", "type": "quantitative", "title": unit},
@@ -83,14 +85,18 @@ def trend_figure(
                 "encoding": {"y": {"field": "target", "type": "quantitative"}},
             }
         )
-    spec = _spec(title, {"values": values}, {"layer": layers})
+    spec = _spec({"values": values}, {"layer": layers})
     series = sorted({point.series for point in points})
     text = description or _trend_description(title, series, points, target)
-    rows = [
-        [point.series, point.day.isoformat(), _number(point.value) + (" (projected)" if point.projected else "")]
-        for point in points
-    ]
-    data = TableBlock([Column("series"), Column("day"), Column(unit, justify="right")], rows)
+    # One row per day and a column per series: a screen reader reads across a day, and a long
+    # trend is a few cells per snapshot rather than one row per point.
+    cells: dict[date, dict[str, str]] = {}
+    for point in points:
+        shown = _number(point.value) + (" (projected)" if point.projected else "")
+        cells.setdefault(point.day, {})[point.series] = shown
+    rows = [[day.isoformat(), *(cells[day].get(name, "") for name in series)] for day in sorted(cells)]
+    columns = [Column("day"), *(Column(f"{name} ({unit})", justify="right") for name in series)]
+    data = TableBlock(columns, rows)
     return Figure(title, draw_svg(spec, chart_id, title, text), text, data, only=only(HTML), anchor=chart_id)
 
 
@@ -103,7 +109,7 @@ def bar_figure(chart_id: str, title: str, unit: str, bars: Sequence[Bar], descri
     }
     if any(bar.group for bar in bars):
         encoding["color"] = {"field": "group", "type": "nominal", "title": None}
-    spec = _spec(title, {"values": values}, {"mark": "bar", "encoding": encoding}, height=max(60, 18 * len(bars)))
+    spec = _spec({"values": values}, {"mark": "bar", "encoding": encoding}, height=max(60, 18 * len(bars)))
     text = description or f"{title}: {len(bars)} bars, " + "; ".join(
         f"{bar.label} {_number(bar.value)}" for bar in bars[:8]
     )
@@ -138,7 +144,7 @@ def heat_map_figure(chart_id: str, title: str, cells: Sequence[HeatCell], levels
         },
         {"mark": {"type": "text", "fontSize": 13}, "encoding": {**encoding, "text": {"field": "count"}}},
     ]
-    spec = _spec(title, {"values": values}, {"layer": layers}, width=260, height=220)
+    spec = _spec({"values": values}, {"layer": layers}, width=260, height=220)
     occupied = [cell for cell in cells if cell.count]
     text = f"{title}: {sum(cell.count for cell in cells)} risks; " + "; ".join(
         f"{cell.count} at likelihood {cell.likelihood}, impact {cell.impact} ({cell.level})" for cell in occupied
@@ -160,16 +166,16 @@ def _kind(point: TrendPoint) -> str:
     return "projected" if point.projected else "measured"
 
 
-def _spec(
-    title: str, data: dict[str, Any], body: dict[str, Any], width: int = WIDTH, height: int = HEIGHT
-) -> dict[str, Any]:
+def _spec(data: dict[str, Any], body: dict[str, Any], width: int = WIDTH, height: int = HEIGHT) -> dict[str, Any]:
+    """The specification's frame; the title is the figure's caption, not drawn twice."""
     return {
         "$schema": SCHEMA,
-        "title": printable(title),
         "width": width,
         "height": height,
         "data": data,
-        "config": {"font": "sans-serif", "view": {"stroke": None}, "axis": {"labelFontSize": 10}},
+        # No ARIA attributes per mark, axis and legend: the figure's <title>, <desc> and data table
+        # say it once, instead of an aria-label per point.
+        "config": {"font": "sans-serif", "view": {"stroke": None}, "axis": {"labelFontSize": 10}, "aria": False},
         **body,
     }
 

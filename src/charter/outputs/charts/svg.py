@@ -29,7 +29,10 @@ class ChartError(ValueError):
 
 
 def draw_svg(spec: Mapping[str, Any], chart_id: str, title: str, description: str) -> str:
-    """The specification as SVG markup with ids prefixed by `chart_id`, a `<title>` and a `<desc>`."""
+    """The specification as SVG markup with ids prefixed by `chart_id` (letters, digits and
+    hyphens: an HTML id), a `<title>` and a `<desc>`."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
+        raise ChartError(f"a chart id is letters, digits and hyphens, not {chart_id!r}")
     import vl_convert
 
     try:

@@ -25,6 +25,7 @@ LAYOUTS: dict[str, str] = {
     "rules-checks": "charter.outputs.reports.rules:standard_checks_document",
     "metrics": "charter.outputs.reports.metrics:metrics_document",
     "plan": "charter.outputs.reports.plan:plan_document",
+    "strategy-report": "charter.outputs.reports.strategy:strategy_document",
     "escalations": "charter.outputs.reports.escalations:escalations_document",
     "assess": "charter.outputs.reports.assess:assess_document",
     "assess-explain": "charter.outputs.reports.assess:explanation_document",

@@ -1,0 +1,212 @@
+"""`charter sync` on a real history, the whole command side by side with its floor: `git log` with the
+miner's own options (`LOG_OPTIONS`) over HEAD, to /dev/null.
+
+The history is psf/requests' (../shared/repos/requests.bundle: 6,729 commits on every ref, 6,489 on
+`main`, 162 tags, side and maintenance branches, renames and deleted files), cloned bare as a CI
+runner would have it. Each round runs, each in its own process and interleaved so that the shared
+machine's load weighs on all alike: the floor over HEAD, the floor over every mined ref, `charter
+sync` into a fresh store (no `.charter/`: mining, tag deployments, linking and the snapshot) and an
+unchanged re-sync of two repositories (two clones of the bundle, synced once before the rounds).
+Prints medians of wall and CPU time (user + system of the whole process tree: Charter and every git
+it ran), their ratios to the floor over HEAD, and checks what Charter reports against git itself:
+the commits the fresh sync added against `git rev-list --count` over the mined refs, and the files
+`charter codehealth` lists against `git ls-tree` at the head of `main` (less the default exclusions).
+Targets: fresh sync <= 1.1x the floor; unchanged re-sync of two repositories < 1 s.
+
+    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH] [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from statistics import median
+
+from child_process import ChildRun, run_child
+
+ORGANIZATION = """\
+apiVersion: charter.dev/v1
+kind: Organization
+metadata: {name: psf}
+spec:
+  sources: {git: {roots: [../clones]}}
+"""
+GROUP = """\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: maintainers}
+spec: {type: team, children: []}
+"""
+COMPONENT = """\
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: NAME
+  annotations:
+    charter.dev/repo: NAME
+    charter.dev/release-tags: 'v\\d+\\.\\d+\\.\\d+'
+spec: {type: library, lifecycle: production, owner: maintainers}
+"""
+ALLOWED = (0, 1)  # 1 would be a diagnostic at or above --fail-on; the run is still timed
+
+
+def default_bundle() -> Path:
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        candidate = folder / "shared" / "repos" / "requests.bundle"
+        if candidate.is_file():
+            return candidate
+    return Path("../shared/repos/requests.bundle")
+
+
+def git(clone: Path, *arguments: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(clone), *arguments], input=stdin, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def organisation(root: Path, bundle: Path, names: list[str]) -> Path:
+    """A strategy repository `root/org` whose components map to bare clones of the bundle in
+    `root/clones`, one per name."""
+    (root / "org" / "catalog").mkdir(parents=True, exist_ok=True)
+    (root / "org" / "charter.yaml").write_text(ORGANIZATION, encoding="utf-8")
+    catalog = GROUP + "".join(COMPONENT.replace("NAME", name) for name in names)
+    (root / "org" / "catalog" / "all.yaml").write_text(catalog, encoding="utf-8")
+    for name in names:
+        clone = root / "clones" / f"{name}.git"
+        if not clone.exists():
+            subprocess.run(["git", "clone", "-q", "--bare", str(bundle), str(clone)], check=True)
+    return root / "org"
+
+
+def floor(clone: Path, over: str) -> ChildRun:
+    """`git log` with the miner's options over HEAD (`over="HEAD"`) or every ref it mines."""
+    from charter.sources.git.log import read_refs, revision_input
+    from charter.sources.git.log_records import LOG_OPTIONS
+
+    revisions = "HEAD\n" if over == "HEAD" else revision_input(sorted(set(read_refs(clone).values())), [])
+    path = Path(tempfile.mkstemp(prefix="revisions-")[1])
+    path.write_text(revisions, encoding="utf-8")
+    try:
+        with open(path, "rb") as handle:
+            command = ["git", "-C", str(clone), *LOG_OPTIONS, "--stdin"]
+            return run_child_with_stdin(command, handle)
+    finally:
+        path.unlink()
+
+
+def run_child_with_stdin(command: list[str], stdin: object) -> ChildRun:
+    """As `run_child`, with `stdin` (an open file) as the child's input."""
+    import time
+
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL)  # type: ignore[arg-type]
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(command[:6])} … failed")
+    return ChildRun(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def checked_counts(charter: str, org: Path, clone: Path, env: dict[str, str]) -> list[str]:
+    """What Charter reports against git: commits mined, and files at the head of `main`."""
+    from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
+    from charter.sources.git.log import read_refs
+
+    shutil.rmtree(org / ".charter", ignore_errors=True)
+    synced = subprocess.run(
+        [charter, "sync", "--repo", str(org), "--quiet"], capture_output=True, text=True, env=env, check=False
+    )
+    added = re.search(r"(\d+) commits added", synced.stdout + synced.stderr)
+    tips = "".join(f"{sha}\n" for sha in set(read_refs(clone).values()))
+    reachable = int(git(clone, "rev-list", "--count", "--stdin", stdin=tips))
+    health = subprocess.run(
+        [charter, "codehealth", "--repo", str(org), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    [component] = json.loads(health.stdout)["components"]
+    excluded = compile_path_globs(DEFAULT_EXCLUDES)
+    listed = [line for line in git(clone, "ls-tree", "-r", "--name-only", "-z", "HEAD").split("\0") if line]
+    at_head = [path for path in listed if not excluded(path)]
+    head_commits = int(git(clone, "rev-list", "--count", "HEAD"))
+    mined = int(added.group(1)) if added else -1
+    return [
+        f"commits added by the fresh sync: {mined}; git rev-list --count over the mined refs: {reachable}"
+        f" ({'equal' if mined == reachable else 'DIFFERENT'}; {head_commits} on HEAD)",
+        f"files code health lists at the head of main: {component['files']}; git ls-tree less default"
+        f" exclusions: {len(at_head)} ({'equal' if component['files'] == len(at_head) else 'DIFFERENT'})",
+    ]
+
+
+def summary(label: str, runs: list[ChildRun], floor_runs: list[ChildRun] | None, target: str) -> str:
+    wall, cpu = median(run.seconds for run in runs), median(run.cpu for run in runs)
+    line = f"{label:<52} {wall:6.2f} s  {cpu:6.2f} s"
+    if floor_runs is not None:
+        floor_wall, floor_cpu = median(run.seconds for run in floor_runs), median(run.cpu for run in floor_runs)
+        line += f"   {wall / floor_wall:5.2f}x   {cpu / floor_cpu:5.2f}x"
+    else:
+        line += " " * 19
+    spread = ", ".join(f"{run.cpu:.2f}" for run in runs)
+    return f"{line}   {target:<8} (CPU of each run: {spread})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bundle", type=Path, default=default_bundle())
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    args = parser.parse_args()
+    if not args.bundle.is_file():
+        sys.exit(f"{args.bundle}: no such bundle (give --bundle PATH to a git bundle of a real history)")
+    charter = str(Path(sys.executable).with_name("charter"))
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="charter-bench-sync-"))
+    env = {name: value for name, value in os.environ.items() if name != "CHARTER_DATABASE_URL"}
+    one = organisation(workdir / "one", args.bundle, ["requests"])
+    two = organisation(workdir / "two", args.bundle, ["requests", "requests-copy"])
+    clone = workdir / "one" / "clones" / "requests.git"
+    print(f"history: {args.bundle.name}; {args.repeat} rounds; load average before: {load_average()}")
+    for line in checked_counts(charter, one, clone, env):
+        print(line)
+    run_child([charter, "sync", "--repo", str(two), "--quiet"], env, allowed=ALLOWED)  # the first sync of two
+
+    head_floor: list[ChildRun] = []
+    refs_floor: list[ChildRun] = []
+    fresh: list[ChildRun] = []
+    again: list[ChildRun] = []
+    for _ in range(args.repeat):
+        head_floor.append(floor(clone, "HEAD"))
+        refs_floor.append(floor(clone, "refs"))
+        shutil.rmtree(one / ".charter", ignore_errors=True)
+        fresh.append(run_child([charter, "sync", "--repo", str(one), "--quiet"], env, allowed=ALLOWED))
+        again.append(run_child([charter, "sync", "--repo", str(two), "--quiet"], env, allowed=ALLOWED))
+
+    heading = f"median of {args.repeat} rounds"
+    print(f"{heading:<52} {'wall':>8}  {'cpu':>8}   {'wall':>6}   {'cpu':>6}   target")
+    print(f"{'':<52} {'':>8}  {'':>8}  {'/floor':>7}  {'/floor':>7}")
+    print(summary("floor  git log (miner's options) over HEAD", head_floor, None, "—"))
+    print(summary("       the same over every mined ref", refs_floor, head_floor, "—"))
+    print(summary("charter sync, fresh store (whole command)", fresh, head_floor, "<= 1.1x"))
+    print(summary("charter sync again, two unchanged repositories", again, None, "< 1 s"))
+    print(f"fresh sync peak memory: {max(run.peak_mb for run in fresh):.0f} MB")
+    print(f"load average after: {load_average()}")
+    if args.keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+if __name__ == "__main__":
+    main()
