@@ -78,6 +78,8 @@ REPORTS: dict[str, list[str]] = {
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
     "strategy-report.json": ["report", "--as-of", AS_OF, "--format", "json"],
     "strategy-report.md": ["report", "--as-of", AS_OF, "--format", "markdown"],
+    "strategy-report-review.json": ["report", "--as-of", AS_OF, "--since", "2026Q3", "--format", "json"],
+    "strategy-report-review.md": ["report", "--as-of", AS_OF, "--since", "2026Q3", "--format", "markdown"],
     # A dry run, so the shared demo's ledger holds only what its sync recorded, whatever ran before.
     "escalations.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "json"],
     "escalations.md": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "markdown"],
