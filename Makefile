@@ -30,6 +30,7 @@ demo: $(STAMP)
 	$(BIN)/charter import epss --repo demo-org demo-org/facts/epss.csv
 	$(BIN)/charter import scorecard --repo demo-org demo-org/facts/scorecard/*.json
 	$(BIN)/charter sync --repo demo-org --as-of 2026-11-01
+	$(BIN)/charter snapshot --repo demo-org --since 2026-05-03 --until 2026-11-01 --every 1w
 	$(BIN)/charter delivery --repo demo-org --by team --until 2026-11-01
 	$(BIN)/charter codehealth --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter slo status --repo demo-org --as-of 2026-11-01
@@ -42,6 +43,7 @@ demo: $(STAMP)
 	$(BIN)/charter assess --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01
 	$(BIN)/charter plan --repo demo-org --as-of 2026-11-01 --scenario demo-org/scenarios/hiring-freeze.yaml
+	$(BIN)/charter review --repo demo-org --since 2026Q3 --until 2026-10-31
 	bash scripts/install-pango.sh
 	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --output demo-org/report.html
 	$(BIN)/charter report --repo demo-org --as-of 2026-11-01 --format pdf --output demo-org/report.pdf

@@ -1,5 +1,6 @@
 """The sample organisation as `make demo` builds it: generated, every fact imported, one sync at a
-fixed date. Built once per test session and shared by the tests that only read it."""
+fixed date and a weekly history of snapshots over the two quarters before it. Built once per test
+session and shared by the tests that only read it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from tests.conftest import charter_output
 
 AS_OF = "2026-11-01"
+HISTORY_SINCE = "2026-05-03"  # 26 weeks before AS_OF: `charter snapshot --every 1w` backfills from here
 
 
 def demo_output(*arguments: str) -> str:
@@ -30,4 +32,5 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     demo_output("import", "epss", "--repo", str(root), str(facts / "epss.csv"))
     demo_output("import", "scorecard", "--repo", str(root), *map(str, sorted((facts / "scorecard").glob("*.json"))))
     demo_output("sync", "--repo", str(root), "--as-of", AS_OF, "--quiet")
+    demo_output("snapshot", "--repo", str(root), "--since", HISTORY_SINCE, "--until", AS_OF, "--every", "1w")
     return root

@@ -78,6 +78,8 @@ REPORTS: dict[str, list[str]] = {
     "controls.md": ["controls", "--as-of", AS_OF, "--format", "markdown"],
     "strategy-report.json": ["report", "--as-of", AS_OF, "--format", "json"],
     "strategy-report.md": ["report", "--as-of", AS_OF, "--format", "markdown"],
+    "strategy-report-review.json": ["report", "--as-of", AS_OF, "--since", "2026Q3", "--format", "json"],
+    "strategy-report-review.md": ["report", "--as-of", AS_OF, "--since", "2026Q3", "--format", "markdown"],
     # A dry run, so the shared demo's ledger holds only what its sync recorded, whatever ran before.
     "escalations.json": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "json"],
     "escalations.md": ["escalations", "--as-of", AS_OF, "--dry-run", "--format", "markdown"],
@@ -89,6 +91,11 @@ REPORTS: dict[str, list[str]] = {
     "targets.json": ["targets", "--as-of", AS_OF, "--backtest", "--format", "json"],
     "targets.md": ["targets", "--as-of", AS_OF, "--format", "markdown"],
     "targets.csv": ["targets", "--as-of", AS_OF, "--backtest", "--format", "csv"],
+    "review.json": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "json"],
+    "review.md": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "markdown"],
+    "review.html": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "html"],
+    "review.csv": ["review", "--since", "2026Q3", "--until", "2026-10-31", "--format", "csv"],
+    "review-no-trend.json": ["review", "--since", "2026-11-02", "--until", "2026-11-30", "--format", "json"],
     "plan.json": ["plan", "--as-of", AS_OF, "--format", "json"],
     "plan.md": ["plan", "--as-of", AS_OF, "--format", "markdown"],
     "plan-scenario.json": [

@@ -17,10 +17,12 @@ from charter.cli import (
     incidents,
     plan,
     report,
+    review,
     risks,
     scaffold,
     scorecard,
     serve,
+    snapshot,
     sync,
     targets,
 )
@@ -73,6 +75,8 @@ app.command("plan")(plan.plan_command)
 app.command("report")(report.report_command)
 app.command("assess")(assess.assess_command)
 app.command("targets")(targets.targets_command)
+app.command("snapshot")(snapshot.snapshot_command)
+app.command("review")(review.review_command)
 app.add_typer(import_app, name="import")
 app.add_typer(slo_app, name="slo")
 app.add_typer(escalations_app, name="escalations")

@@ -101,7 +101,9 @@ def generate_organization(
         histories = write_repositories(destination, repositories)
         delivery = DeliveryFacts(git_rng, repositories, histories, profile.reference_date)
     # Incidents draw from their own source: blaming deployments takes more draws, the radar stays the same.
-    incidents = write_incidents(writer, random.Random(rng.getrandbits(64)), profile, catalog, delivery)
+    incidents = write_incidents(
+        writer, random.Random(rng.getrandbits(64)), profile, catalog, delivery, random.Random(f"story-{seed}")
+    )
     if delivery is not None:
         delivery.write(writer)
         writer.write(".gitignore", f"/{CLONES_FOLDER}/\n/.charter/\n")

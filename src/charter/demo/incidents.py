@@ -7,7 +7,7 @@ recorded as a rollback or hotfix deployment."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,6 +63,7 @@ def write_incidents(
     profile: SizeProfile,
     catalog: Catalog,
     delivery: DeliveryFacts | None = None,
+    story: random.Random | None = None,
 ) -> int:
     pool = [c for c in catalog.components if c.type == "service" and c.lifecycle == "production" and c.tier <= 2]
     pool = pool or catalog.components
@@ -83,13 +84,64 @@ def write_incidents(
             draft = _blaming(rng, draft, delivery.cause(rng, deployed, now - timedelta(days=300), now), by_name)
         drafts.append(draft)
     drafts.sort(key=lambda draft: (draft.started, draft.component.name))
-    for number, draft in enumerate(drafts, start=1):
+    _write_drafts(writer, rng, drafts, 1, now, delivery)
+    if delivery is None or story is None:
+        return len(drafts)
+    # Drawn after the others and numbered after them, so the incidents above stay as they were.
+    told = _story_drafts(story, deployed, by_name, now, delivery)
+    _write_drafts(writer, story, told, len(drafts) + 1, now, delivery)
+    return len(drafts) + len(told)
+
+
+def _write_drafts(
+    writer: RepoWriter,
+    rng: random.Random,
+    drafts: list[_Draft],
+    first: int,
+    now: datetime,
+    delivery: DeliveryFacts | None,
+) -> None:
+    for number, draft in enumerate(drafts, start=first):
         metadata, body = _incident(rng, number, draft, now)
         if delivery and draft.blamed:
             acknowledged = datetime.strptime(metadata["acknowledged"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
             delivery.recover(rng, draft.blamed, metadata["id"], acknowledged)
         writer.write(f"incidents/{draft.started:%Y-%m-%d}-inc-{number:04d}.md", front_matter(metadata, body))
-    return len(drafts)
+
+
+# The story of the two quarters the demo's snapshots cover: every deployed component has changes that
+# failed in production, some mostly in the first quarter (they got better), some mostly in the second
+# (they got worse), so change failure, recovery and rework rates differ by team and move over time.
+STORY_DAYS = 182
+STORY_FAILURES = (3, 1, 2, 4)  # per component, in turn
+# A failed deployment ships a code change or a configuration change, in turn: the same cause twice on
+# one service within the repeat window is a repeat incident (REL007), which the story keeps to a few.
+STORY_CAUSES = ("change", "config")
+
+
+def _story_drafts(
+    rng: random.Random, deployed: list[str], components: dict[str, Component], now: datetime, delivery: DeliveryFacts
+) -> list[_Draft]:
+    """Change incidents blamed on real production deployments in the `STORY_DAYS` before `now`."""
+    half = timedelta(days=STORY_DAYS / 2)
+    start = now - 2 * half
+    drafts = []
+    for index, name in enumerate(sorted(deployed)):
+        worse_later = index % 2 == 1
+        for failure in range(STORY_FAILURES[index % len(STORY_FAILURES)]):
+            # Two of every three failures in the quarter the component's story puts them in.
+            late = (failure % 3 != 2) == worse_later
+            earliest = start + half if late else start
+            blamed = delivery.cause(rng, [name], earliest, earliest + half)
+            if blamed is None:
+                continue
+            cause = STORY_CAUSES[(index + failure) % len(STORY_CAUSES)]
+            if cause != "change" and blamed.link == "category":
+                # Only a `change` incident is linked to the latest deployment before it: name this one.
+                blamed = replace(blamed, link="deployment")
+            draft = _Draft(now, components[name], cause, invent_deployment=False)
+            drafts.append(_blaming(rng, draft, blamed, components))
+    return sorted(drafts, key=lambda draft: (draft.started, draft.component.name))
 
 
 def _repeat(rng: random.Random, earlier: _Draft, now: datetime, delivery: DeliveryFacts | None) -> _Draft:

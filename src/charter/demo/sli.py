@@ -1,8 +1,8 @@
-"""The sample's SLI data: `facts/sli.csv` with 30 days of per-minute good / total counts for some of
-the demo's SLOs, deterministic for a seed, shaped so that `charter slo status` has something to say:
-one SLO is fine, some burn fast now (a page), one burns slowly (a ticket), one has overspent its
-budget, one has a gap in its data and quiet nights without traffic. SLOs beyond `limit` get no data
-(and `slo status` says so)."""
+"""The sample's SLI data: `facts/sli.csv` with 30 days of per-minute good / total counts for every SLO
+of the demo's tier-1 and tier-2 components but a few left without on purpose (`slo status` and the
+no-data rules say so), deterministic for a seed, shaped so that `charter slo status` has something
+to say: most SLOs are fine, some burn fast now (a page), one burns slowly (a ticket), one has
+overspent its budget, one has a gap in its data and quiet nights without traffic."""
 
 from __future__ import annotations
 
@@ -19,22 +19,36 @@ SLI_FILE = "facts/sli.csv"
 # How each SLO with data behaves, in turn: the share of its error budget it burns per unit of time,
 # recent bursts, gaps and quiet hours are applied below.
 SHAPES = ("fine", "burning", "exhausted", "slow-burn", "gap", "burning", "quiet-nights", "fine")
+# The SLOs after the first eight, in turn: most are fine.
+LATER_SHAPES = ("fine", "fine", "quiet-nights", "fine", "slow-burn", "fine")
+
+
+# SLOs with data: those of components of these tiers, but every `WITHOUT_DATA_EVERY`-th left out, and
+# no more than `MOST_WITH_DATA` (30 days by the minute is 2.7 MB of CSV per SLO: the large profile's
+# thousands would be gigabytes).
+TIERS_WITH_DATA = (1, 2)
+WITHOUT_DATA_EVERY = 12
+MOST_WITH_DATA = 100
 
 
 def demo_objectives(plan: SloPlan) -> dict[str, float]:
-    """Each planned SLO's objective as a ratio (0.999), by its loaded name."""
-    return {
+    """The objective as a ratio (0.999), by loaded name, of each planned SLO that gets SLI data:
+    those of tier-1 and tier-2 components, in name order, but every twelfth, the first hundred."""
+    objectives = {
         name: _objective(group, indicator) / 100
         for group in plan.groups
+        if group.component is not None and group.tier in TIERS_WITH_DATA
         for name, indicator in zip(group.names(), group.indicators, strict=True)
     }
+    chosen = [
+        name for index, name in enumerate(sorted(objectives)) if index % WITHOUT_DATA_EVERY != WITHOUT_DATA_EVERY - 1
+    ]
+    return {name: objectives[name] for name in chosen[:MOST_WITH_DATA]}
 
 
-def write_sli(
-    root: Path, slos: Mapping[str, float], as_of: datetime, seed: int = 7, days: int = 30, limit: int = 8
-) -> Path:
-    """Write `facts/sli.csv` under `root` for the first `limit` SLOs of `slos` (name -> objective),
-    minute by minute over the `days` before `as_of` (rounded down to the minute)."""
+def write_sli(root: Path, slos: Mapping[str, float], as_of: datetime, seed: int = 7, days: int = 30) -> Path:
+    """Write `facts/sli.csv` under `root` for every SLO of `slos` (name -> objective), minute by minute
+    over the `days` before `as_of` (rounded down to the minute), their shapes in turn."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 
@@ -47,8 +61,8 @@ def write_sli(
     path.parent.mkdir(parents=True, exist_ok=True)
     schema = pa.schema([("slo", pa.string()), ("timestamp", times.type), ("good", pa.int64()), ("total", pa.int64())])
     with pacsv.CSVWriter(path, schema) as writer:
-        for index, (name, objective) in enumerate(sorted(slos.items())[:limit]):
-            shape = SHAPES[index % len(SHAPES)]
+        for index, (name, objective) in enumerate(sorted(slos.items())):
+            shape = SHAPES[index] if index < len(SHAPES) else LATER_SHAPES[index % len(LATER_SHAPES)]
             good, total, present = _minutes(rng, shape, 1.0 - objective, minutes, start)
             names = pa.array([name] * int(present.sum()), type=pa.string())
             table = pa.table(

@@ -5,6 +5,7 @@ records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,7 +30,13 @@ from charter.model.organization import BotRule, Policies
 from charter.model.refs import EntityRef
 from charter.outputs.views import codehealth as view
 from charter.services.context import Context
-from charter.store.git_history import known_head, read_commit_authors, read_file_changes, read_head_files
+from charter.store.git_history import (
+    FileChangeRow,
+    known_head,
+    read_commit_authors,
+    read_file_changes,
+    read_head_files,
+)
 from charter.store.schema import git_repositories
 
 AGENT_CHANGE_SHARE = "code_health.agent_change_share"
@@ -77,10 +84,27 @@ class _Repositories:
         return self._mainlines[repository]
 
 
-def code_health(context: Context, today: datetime, component: str | None = None) -> list[ComponentCodeHealth]:
+@dataclass(frozen=True, slots=True)
+class ComponentHistory:
+    """What code health reads of one component from the store, whatever the date it is measured at."""
+
+    branch: DefaultBranch | None
+    mainline: Mainline
+    head_files: dict[str, int | None]
+    changes: list[FileChangeRow]
+
+
+# By (repository, path prefix): the histories a series of code health computations reads once.
+CodeHistories = dict[tuple[str, str | None], ComponentHistory]
+
+
+def code_health(
+    context: Context, today: datetime, component: str | None = None, histories: CodeHistories | None = None
+) -> list[ComponentCodeHealth]:
     """Code health of every component mapped to a mined repository (or of the one named: its key,
     short or full reference), on the repository's default branch; components whose repository was
-    never mined are left out rather than shown empty."""
+    never mined are left out rather than shown empty. `histories` keeps what is read for the next
+    call of a series (a backfill) and gives back what an earlier one read."""
     sources, _problems = component_sources(context.estate)
     if component is not None:
         sources = [source for source in sources if component in (source.component, source.ref.short, str(source.ref))]
@@ -91,17 +115,35 @@ def code_health(context: Context, today: datetime, component: str | None = None)
         for source in sources:
             if source.repository not in repositories.mined:
                 continue
+            key = (source.repository, source.path_prefix)
+            if histories is not None and key in histories:
+                read = histories[key]
+                found.append(
+                    ComponentCodeHealth(
+                        source, read.branch, analyze_code_health(read.changes, read.head_files, read.mainline, options)
+                    )
+                )
+                continue
             branch, history = repositories.mainline(source.repository)
             head_files = read_head_files(connection, source.repository, source.path_prefix)
-            rows = read_file_changes(connection, source.repository, path_prefix=source.path_prefix)
+            rows: Iterable[FileChangeRow] = read_file_changes(
+                connection, source.repository, path_prefix=source.path_prefix
+            )
+            if histories is not None:
+                kept = list(rows)
+                histories[key] = ComponentHistory(branch, history, head_files, kept)
+                rows = kept
             found.append(ComponentCodeHealth(source, branch, analyze_code_health(rows, head_files, history, options)))
     return found
 
 
-def code_health_metric_values(context: Context, today: datetime) -> list[MetricValue]:
+def code_health_metric_values(
+    context: Context, today: datetime, histories: CodeHistories | None = None
+) -> list[MetricValue]:
     """The code health metrics of every component mapped to a mined repository, as of `today`; the
-    agent change share also per team, system and the organisation (each commit counted once)."""
-    found = code_health(context, today)
+    agent change share also per team, system and the organisation (each commit counted once).
+    `histories`: the components' histories read for an earlier date of the same series, reused."""
+    found = code_health(context, today, histories=histories)
     values = [
         MetricValue(metric, item.source.ref, value, METRICS[metric].unit.value)
         for item in found

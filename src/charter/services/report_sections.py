@@ -26,6 +26,7 @@ from charter.model.errors import CharterError
 from charter.model.metric_values import MetricPoint, Snapshot
 from charter.model.organization import Goal
 from charter.outputs.views import strategy as view
+from charter.outputs.views.review import ReviewReport
 from charter.outputs.views.scorecard import Rollup
 from charter.services.context import Context
 from charter.services.controls import ControlsQuery, controls_report
@@ -33,6 +34,7 @@ from charter.services.escalations import EscalationsQuery, escalations_report
 from charter.services.metric_values import snapshot_metric_values
 from charter.services.plan import PlanQuery, plan_report
 from charter.services.report_snapshot import Trends
+from charter.services.review import ReviewQuery, review_report
 from charter.services.risks import RisksQuery, risk_register_report
 from charter.services.targets import TargetsQuery, targets_report
 
@@ -211,11 +213,9 @@ def escalations_section(context: Context, snapshot: Snapshot) -> view.Escalation
     return view.EscalationsSection(unavailable=None, escalations=outcome.view)
 
 
-def review_section(since: date) -> view.PendingSection:
-    """What moved since `since` (`charter review`), when it lands."""
-    return view.PendingSection(
-        unavailable=f"the review since {since.isoformat()} (`charter review`) is not available yet"
-    )
+def review_section(context: Context, since: str, snapshot: Snapshot) -> ReviewReport:
+    """What moved from `since` (a day or a quarter) to the snapshot's day: `charter review`."""
+    return review_report(context, ReviewQuery(since, snapshot.taken_at.date().isoformat()))
 
 
 def reliability_section(context: Context, snapshot: Snapshot, trends: Trends) -> view.ReliabilitySection:

@@ -17,7 +17,7 @@ from charter.model.risk_states import RiskState
 from charter.services.context import Context
 from charter.services.metrics.interface import MetricProvider
 from charter.services.metrics.providers import PROVIDERS
-from charter.services.metrics.shared import Period, SharedFacts
+from charter.services.metrics.shared import Period, SeriesFacts, SharedFacts
 from charter.store.risk_register import read_risk_states, write_risk_states
 from charter.store.snapshots import insert_snapshot, read_latest_snapshot
 
@@ -30,14 +30,19 @@ class UnregisteredMetric(ValueError):
 
 
 def snapshot_values(
-    context: Context, since: datetime, until: datetime, providers: Sequence[MetricProvider] = PROVIDERS
+    context: Context,
+    since: datetime,
+    until: datetime,
+    providers: Sequence[MetricProvider] = PROVIDERS,
+    series: SeriesFacts | None = None,
 ) -> list[MetricValue]:
-    """Every value the providers measure over [since, until), provider after provider. Raises
+    """Every value the providers measure over [since, until), provider after provider; `series`: the
+    facts a backfill reads once for all its dates. Raises
     `StoreUnavailable` without a store, and `UnregisteredMetric` when a provider gives a value that
     is not one of its registry metrics, at a scope and in the unit the registry has for it."""
     context.required_store()
     period = Period(since, until)
-    shared = SharedFacts(context, period)
+    shared = SharedFacts(context, period, series)
     for provider in providers:
         shared.record([_registered(provider, value) for value in provider.measure(context, period, shared)])
     return list(shared.measured)

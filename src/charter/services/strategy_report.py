@@ -57,7 +57,7 @@ def strategy_report(context: Context, query: ReportQuery) -> view.StrategyReport
         standards=standards_section(at_snapshot, snapshot),
         code_health=code_health_section(at_snapshot, snapshot, series),
         decisions=decisions_section(at_snapshot, start, snapshot.taken_at.date()),
-        review=review_section(start) if query.since is not None else None,
+        review=review_section(at_snapshot, query.since, snapshot) if query.since is not None else None,
     )
     return report.model_copy(update={"summary": executive_summary(report)})
 

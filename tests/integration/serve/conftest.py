@@ -24,7 +24,7 @@ from charter.store.database import open_store
 from charter.web.app import create_app
 from charter.web.settings import WebSettings
 from tests.conftest import run_charter
-from tests.integration.conftest import AS_OF
+from tests.integration.conftest import AS_OF, HISTORY_SINCE
 
 START_SECONDS = 60
 
@@ -45,7 +45,7 @@ class Served:
 
 
 def import_demo_facts(root: Path, url: str) -> None:
-    """`make demo`'s imports and sync, into the store at `url`."""
+    """`make demo`'s imports, sync and backfilled history, into the store at `url`."""
     facts = root / "facts"
     commands = [
         ["deployments", str(facts / "deployments.jsonl")],
@@ -57,7 +57,8 @@ def import_demo_facts(root: Path, url: str) -> None:
         ["scorecard", *map(str, sorted((facts / "scorecard").glob("*.json")))],
     ]
     for arguments in [["import", *command, "--repo", str(root)] for command in commands] + [
-        ["sync", "--repo", str(root), "--as-of", AS_OF, "--quiet"]
+        ["sync", "--repo", str(root), "--as-of", AS_OF, "--quiet"],
+        ["snapshot", "--repo", str(root), "--since", HISTORY_SINCE, "--until", AS_OF, "--every", "1w"],
     ]:
         result = run_charter(*arguments, env={"CHARTER_DATABASE_URL": url})
         assert result.exit_code == 0, result.output

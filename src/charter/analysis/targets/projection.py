@@ -94,10 +94,14 @@ class LineFit:
         return centre - half, centre + half
 
     def reaches(self, value: float) -> datetime | None:
-        """When the line equals `value`; None when it is flat."""
+        """When the line equals `value`; None when it is flat, or so nearly flat that the day falls
+        outside the calendar (past the year 9999)."""
         if self.slope == 0:
             return None
-        return self.origin + DAY * ((value - self.intercept) / self.slope)
+        try:
+            return self.origin + DAY * ((value - self.intercept) / self.slope)
+        except OverflowError:
+            return None
 
 
 def fit_line(points: Sequence[Point]) -> LineFit | None:

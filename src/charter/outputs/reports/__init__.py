@@ -30,6 +30,7 @@ LAYOUTS: dict[str, str] = {
     "assess": "charter.outputs.reports.assess:assess_document",
     "assess-explain": "charter.outputs.reports.assess:explanation_document",
     "targets": "charter.outputs.reports.targets:targets_document",
+    "review": "charter.outputs.reports.review:review_document",
     "tokens": "charter.outputs.reports.tokens:tokens_document",
     "audit-log": "charter.outputs.reports.tokens:audit_document",
     "overview": "charter.outputs.reports.overview:overview_document",

@@ -4,12 +4,14 @@ HTML) its charts. Values with no data read "no data", never 0."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 
 from charter.outputs.charts.figures import Bar, HeatCell, TrendPoint, bar_figure, heat_map_figure, trend_figure
 from charter.outputs.document import Block, Column, Document, Figure, Heading, Linked, Paragraph, TableBlock
 from charter.outputs.reports.durations import duration_text
+from charter.outputs.reports.review import review_document
 from charter.outputs.reports.strategy_parts import (
     controls_blocks,
     decisions_blocks,
@@ -18,6 +20,7 @@ from charter.outputs.reports.strategy_parts import (
     standards_blocks,
 )
 from charter.outputs.views import strategy as view
+from charter.outputs.views.review import ReviewReport
 from charter.outputs.views.targets import TargetRow
 
 NO_DATA = "no data"
@@ -188,6 +191,20 @@ def _goals_blocks(section: view.GoalsSection) -> list[Block]:
     return blocks + [figure for figure in figures if figure is not None]
 
 
+def _review_blocks(review: ReviewReport) -> list[Block]:
+    """`charter review`'s layout under the report's section heading: its own title left out, its
+    headings one level down."""
+    blocks: list[Block] = []
+    for block in review_document(review).blocks[1:]:
+        if isinstance(block, Heading):
+            blocks.append(dataclasses.replace(block, level=block.level + 1))
+        elif isinstance(block, TableBlock):
+            blocks.append(dataclasses.replace(block, title_level=block.title_level + 1))
+        else:
+            blocks.append(block)
+    return blocks
+
+
 def _pending_blocks(anchor: str, section: view.PendingSection) -> list[Block]:
     return [_heading(anchor), Paragraph(f"Not available: {section.unavailable}.")]
 
@@ -337,7 +354,9 @@ def section_blocks(report: view.StrategyReport) -> list[Block]:
     blocks += [_heading("code-health"), *_metric_table(report.code_health, "Code health by team")]
     blocks += _trend_figures(report.code_health, "code-health")
     blocks += [_heading("decisions"), *decisions_blocks(report.decisions)]
-    if report.review is not None:
+    if isinstance(report.review, ReviewReport):
+        blocks += [_heading("review"), *_review_blocks(report.review)]
+    elif report.review is not None:
         blocks += _pending_blocks("review", report.review)
     return blocks
 

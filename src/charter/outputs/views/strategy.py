@@ -10,6 +10,7 @@ from charter.outputs.views.base import IsoDate, IsoDateTime, ReportView, View
 from charter.outputs.views.controls import ObligationCoverage
 from charter.outputs.views.escalations import EscalationsReport
 from charter.outputs.views.plan import PlanReport
+from charter.outputs.views.review import ReviewReport
 from charter.outputs.views.risks import RiskRegisterReport
 from charter.outputs.views.scorecard import Rollup
 from charter.outputs.views.targets import TargetRow
@@ -172,4 +173,4 @@ class StrategyReport(ReportView):
     standards: StandardsSection
     code_health: MetricSection
     decisions: DecisionsSection
-    review: PendingSection | None  # with --since only
+    review: ReviewReport | PendingSection | None  # with --since only: `charter review` of the period

@@ -18,4 +18,5 @@ class CodeHealthMetrics(MetricProvider):
     domain: ClassVar[Domain] = Domain.CODE_HEALTH
 
     def measure(self, context: Context, period: Period, shared: SharedFacts) -> list[MetricValue]:
-        return code_health_metric_values(context, period.until)
+        histories = shared.series.code_history if shared.series is not None else None
+        return code_health_metric_values(context, period.until, histories)

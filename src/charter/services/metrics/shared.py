@@ -1,19 +1,31 @@
 """What one snapshot computation shares between its providers: the period it measures, and the facts
 several providers need (the period's deployments and every incident, read together once). Made for one
-computation and dropped with it: never a cache on an object that outlives it."""
+computation and dropped with it: never a cache on an object that outlives it. A series of computations
+(`charter snapshot`'s backfill) shares `SeriesFacts` too, made for the series and dropped with it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
 from charter.analysis.delivery.inputs import DeliveryInputs
 from charter.model.incident import Incident
 from charter.model.metric_values import MetricValue
+from charter.services.codehealth import CodeHistories
 from charter.services.context import Context
-from charter.services.delivery import DeliveryQuery, delivery_inputs
+from charter.services.delivery import DeliveryQuery, delivery_inputs, delivery_inputs_within
+
+
+@dataclass(slots=True)
+class SeriesFacts:
+    """What every computation of a series reads alike: the delivery inputs of a period holding all of
+    theirs (each cuts its own from them), and each component's mined git history (the store's, the
+    same at every date of the series), filled by the first computation that reads it."""
+
+    delivery: DeliveryInputs
+    code_history: CodeHistories = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +40,12 @@ class Period:
 class SharedFacts:
     """The facts of one snapshot computation that more than one provider reads, each read on first use."""
 
-    def __init__(self, context: Context, period: Period) -> None:
+    def __init__(self, context: Context, period: Period, series: SeriesFacts | None = None) -> None:
+        """`series`: the facts of the series this computation is one of (a backfill's), reused
+        instead of read again."""
         self._context = context
         self._period = period
+        self.series = series
         self._measured: list[MetricValue] = []
 
     @property
@@ -46,8 +61,10 @@ class SharedFacts:
     @cached_property
     def delivery_inputs(self) -> DeliveryInputs:
         """The period's deployments with the context around it, their lead times, and every incident."""
-        store = self._context.required_store()
         query = DeliveryQuery(self._period.since, self._period.until)
+        if self.series is not None:
+            return delivery_inputs_within(self._context, self.series.delivery, query)
+        store = self._context.required_store()
         with store.engine.connect() as connection:
             return delivery_inputs(self._context, connection, query)
 
