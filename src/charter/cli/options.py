@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -86,6 +86,22 @@ def supported_day(value: datetime | None) -> datetime | None:
             f"{EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
         )
     return value
+
+
+DEPRECATED_OPTIONS = {"--repo-name": "--repository", "--output-format": "--format"}
+"""Old option names kept, hidden, for scripts that use them: each warns and names its replacement."""
+
+
+def _warn_deprecated(param: typer.CallbackParam, value: object) -> object:
+    if value is not None:
+        old = max(param.opts, key=len)
+        warn(f"{old} is deprecated and will be removed: use {DEPRECATED_OPTIONS[old]}")
+    return value
+
+
+def deprecated_option(old: str) -> Any:
+    """A hidden option under an old name (a key of DEPRECATED_OPTIONS) that still works and warns."""
+    return typer.Option(old, hidden=True, callback=_warn_deprecated, help=f"Deprecated: use {DEPRECATED_OPTIONS[old]}.")
 
 
 def warn(message: str) -> None:

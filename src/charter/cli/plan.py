@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day, warn
 
 DEFAULT_GAP = 1e-4  # as `services.plan.PlanQuery` has it; the command line imports no service at start
 
@@ -16,6 +16,7 @@ AsOfOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
+        callback=supported_day,
         formats=["%Y-%m-%d"],
         help="The day the plan is made on: the default horizon starts in its quarter, and decision records "
         "expired by then defer nothing (default: today).",
