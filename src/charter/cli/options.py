@@ -124,10 +124,22 @@ def emit(text: str, output: Path | None) -> None:
         typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)
 
 
+def colour_off() -> bool:
+    """Whether colour is turned off for the whole command: `NO_COLOR` set (no-color.org) or
+    `--no-color` given (the root command turns its context's colour off, and every command's
+    context inherits it)."""
+    if os.environ.get("NO_COLOR"):
+        return True
+    from typer._click.globals import get_current_context  # Typer 0.29 carries its own Click
+
+    context = get_current_context(silent=True)
+    return context is not None and context.color is False
+
+
 def colour_wanted(output: Path | None, stream: TextIO | None = None) -> bool:
     """Whether text written to `stream` (standard output) shows colour: a terminal, no `-o` file,
-    and no `NO_COLOR` in the environment (no-color.org)."""
-    if output is not None or os.environ.get("NO_COLOR"):
+    and neither `NO_COLOR` nor `--no-color`."""
+    if output is not None or colour_off():
         return False
     target = stream if stream is not None else sys.stdout
     return bool(getattr(target, "isatty", lambda: False)())
