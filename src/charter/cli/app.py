@@ -26,6 +26,7 @@ from charter.cli import (
 )
 from charter.cli.errors import NO_COLOR_FLAG, CharterGroup
 from charter.cli.escalations import escalations_app
+from charter.cli.help import HELP_OPTION_NAMES
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
@@ -36,7 +37,7 @@ app = typer.Typer(
     cls=CharterGroup,
     help="Technology strategy as code: check the strategy, measure it against reality.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
     pretty_exceptions_enable=False,
 )
 

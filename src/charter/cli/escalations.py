@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, FailOnOption, OutputOption, RepoOption, emit
+from charter.cli.options import FailOn, FailOnOption, OutputOption, RepoOption, emit, supported_day
 
 
 class EscalationFormat(StrEnum):
@@ -25,7 +25,8 @@ class EscalationFormat(StrEnum):
 DIAGNOSTIC_FORMATS = frozenset({EscalationFormat.sarif, EscalationFormat.junit})
 
 escalations_app = typer.Typer(
-    help="Escalations across domains, by owner, with a ledger (first seen, acknowledged, resolved).",
+    help="Escalations across domains, by owner, with a ledger (first seen, acknowledged, resolved); "
+    "`charter escalations ack` acknowledges one.",
 )
 
 
@@ -35,7 +36,12 @@ def escalations_command(
     repo: RepoOption = None,
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate at the end of this day (default: now)."),
+        typer.Option(
+            "--as-of",
+            callback=supported_day,
+            formats=["%Y-%m-%d"],
+            help="Evaluate at the end of this day (default: now).",
+        ),
     ] = None,
     fail_on: FailOnOption = FailOn.never,
     dry_run: Annotated[

@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 from typer.core import TyperGroup, TyperOption
 
+if TYPE_CHECKING:  # Typer 0.29 carries its own copy of Click
+    from typer._click.core import Command
+
 
 @dataclass(frozen=True)
 class CommandEntry:
-    """One leaf command: its words after `charter` and Typer's command object."""
+    """One command that runs: its words after `charter` and Typer's command object (a group that
+    runs on its own, as `charter escalations`, is one too)."""
 
     words: tuple[str, ...]
-    command: typer.core.TyperCommand
+    command: Command
 
     @property
     def name(self) -> str:
@@ -45,8 +50,10 @@ def root_command(app: typer.Typer) -> TyperGroup:
 
 
 def every_command(app: typer.Typer) -> Iterator[CommandEntry]:
-    """Every leaf command, depth first in registration order."""
+    """Every command that runs, group by group in registration order."""
     for group in every_group(app):
+        if group.words and group.group.invoke_without_command:
+            yield CommandEntry(group.words, group.group)
         for name, command in group.group.commands.items():
             if isinstance(command, typer.core.TyperCommand):
                 yield CommandEntry((*group.words, name), command)
