@@ -111,6 +111,17 @@ def test_every_report_is_as_of_a_day_or_over_a_period(entry: CommandEntry) -> No
 
 
 @pytest.mark.parametrize("entry", COMMANDS, ids=IDS)
+def test_every_command_with_tables_offers_wide(entry: CommandEntry) -> None:
+    format_option = entry.option("--format")
+    if format_option is None or "table" not in [str(choice) for choice in format_option.type_descriptor.choices or ()]:
+        return
+    if entry.name in WITHOUT_OUTPUT:
+        return
+    option = entry.option("--wide")
+    assert option is not None and option.opts == ["--wide"], f"charter {entry.name} has tables but no --wide"
+
+
+@pytest.mark.parametrize("entry", COMMANDS, ids=IDS)
 def test_fail_on_is_the_shared_severity_gate(entry: CommandEntry) -> None:
     option = entry.option("--fail-on")
     if option is not None:

@@ -1,5 +1,6 @@
 """Every report command on the demo organisation as a user sees it in a terminal (a real
-pseudo-terminal): no colour with NO_COLOR or --no-color, colour in a terminal and none in a pipe.
+pseudo-terminal 100 columns wide): every table fits it, `--wide` shows every column; no colour
+with NO_COLOR or --no-color, colour in a terminal (the risk heat map's cells) and none in a pipe.
 The commands are found by walking the app, so a report added later is held too."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+from rich.text import Text
 
 from charter.cli.app import app
 from charter.cli.walk import CommandEntry, every_command
@@ -43,11 +46,37 @@ def test_the_walk_finds_the_reports() -> None:
     assert {"delivery", "risks", "slo status", "metrics", "rules"} <= names
 
 
+def widest_line(text: str) -> int:
+    return max((cell_len(line) for line in Text.from_ansi(text).plain.splitlines()), default=0)
+
+
 @pytest.mark.parametrize("entry", REPORTS, ids=[entry.name for entry in REPORTS])
-def test_no_colour_with_no_color_in_the_environment(entry: CommandEntry, demo: Path) -> None:
-    result = run_in_terminal(*report_arguments(entry, demo), env={"NO_COLOR": "1"})
+def test_fits_a_100_column_terminal_and_no_colour_with_no_color(entry: CommandEntry, demo: Path) -> None:
+    result = run_in_terminal(*report_arguments(entry, demo), columns=100, env={"NO_COLOR": "1"})
     assert result.exit_code in (0, 1), result.output
+    assert result.stdout.strip()
+    assert widest_line(result.stdout) <= 100, result.stdout
     assert ESCAPE not in result.output
+
+
+def test_a_narrow_terminal_leaves_out_the_least_important_columns_and_wide_shows_them(demo: Path) -> None:
+    arguments = ["delivery", "--repo", str(demo), "--until", AS_OF, "--by", "team"]
+    plain = {"NO_COLOR": "1"}
+    narrow = run_in_terminal(*arguments, columns=100, env=plain).stdout
+    header = next(line for line in narrow.splitlines() if "scope" in line and "deploys" in line)
+    assert "rework rate" not in header and "lead time p50" in header and "change failure rate" in header
+    assert "(left out at this width: per day, lead time p90, recovery p50, rework rate; --wide" in narrow
+    wide = run_in_terminal(*arguments, "--wide", columns=100, env=plain).stdout
+    assert "rework" in next(line for line in wide.splitlines() if "scope" in line and "deploys" in line)
+    assert "left out at this width" not in wide
+
+
+def test_the_risk_heat_map_is_coloured_by_level_in_a_colour_terminal(demo: Path) -> None:
+    coloured = run_in_terminal("risks", "--repo", str(demo), "--as-of", AS_OF, columns=100).stdout
+    heat_map = coloured.split("levels:")[0]
+    assert "\x1b[37;41m" in heat_map  # white on red: the highest level
+    assert "\x1b[30;42m" in heat_map  # black on green: the lowest
+    assert widest_line(coloured) <= 100
 
 
 @pytest.mark.parametrize("arguments", [["check", "--no-color"], ["--no-color", "check"], ["risks", "--no-color"]])

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from charter.model.diagnostics import Diagnostic
 from charter.model.errors import UsageError
+
+if TYPE_CHECKING:
+    from charter.outputs.formats.interface import Terminal
+    from charter.outputs.views.base import ReportView
 
 RepoOption = Annotated[
     Path | None,
@@ -64,6 +69,35 @@ class ReportFormat(StrEnum):
     markdown = "markdown"
     csv = "csv"
     html = "html"
+
+
+WideOption = Annotated[bool, typer.Option("--wide", help="Every column of every table, however narrow the terminal.")]
+
+
+def terminal_for(output: Path | None, wide: bool) -> Terminal:
+    """How a report's tables are laid out: for the terminal's width (COLUMNS, else the terminal's
+    own) with colour when standard output is a terminal; at the layout's width in a pipe or a file
+    (`-o`), where no terminal says how wide it is."""
+    from charter.outputs.formats.interface import Terminal
+
+    if output is not None:
+        return Terminal(None, colour=False, wide=wide)
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        width: int | None = int(columns)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    else:
+        width = None
+    return Terminal(width, colour=colour_wanted(output), wide=wide)
+
+
+def emit_report(report: ReportView, format_name: str, output: Path | None, wide: bool = False) -> None:
+    """Render the report in the format `format_name`, laid out for where it goes, and print it or
+    write it to `--output`."""
+    from charter.outputs.report_registry import render_report
+
+    emit(render_report(format_name, report, terminal_for(output, wide)), output)
 
 
 def repository(repo: Path | None) -> Path:
