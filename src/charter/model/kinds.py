@@ -38,9 +38,9 @@ Impact = Annotated[int, Field(ge=1, le=5)]
 class CharterEntity(StrictModel):
     """The envelope every Charter kind shares."""
 
-    api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")]
-    kind: str
-    metadata: Metadata
+    api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")] = Field(description="`charter.dev/v1`.")
+    kind: str = Field(description="The kind of the document.")
+    metadata: Metadata = Field(description="The entity's name, title, labels, annotations and links.")
     location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)
 
     @cached_property

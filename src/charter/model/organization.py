@@ -79,11 +79,13 @@ class RiskMatrix(StrictModel):
 
 
 class RemediationSla(StrictModel):
-    critical: int = 15
-    high: int = 30
-    medium: int = 90
-    low: int = 180
-    kev: int = 14
+    """`policies.remediationSlaDays`: days to fix an open finding, by severity."""
+
+    critical: int = Field(15, description="Days to fix a critical finding.")
+    high: int = Field(30, description="Days to fix a high finding.")
+    medium: int = Field(90, description="Days to fix a medium finding.")
+    low: int = Field(180, description="Days to fix a low finding.")
+    kev: int = Field(14, description="Days to fix a known exploited vulnerability, whatever its severity.")
 
 
 class ErrorBudgetPolicy(StrictModel):
@@ -92,8 +94,12 @@ class ErrorBudgetPolicy(StrictModel):
     `incidentShare`: an incident that used more than this share of an SLO's budget needs a
     postmortem with a P0 action item."""
 
-    exhausted: Literal["freeze-changes", "none"] = "freeze-changes"
-    incident_share: Annotated[float, Field(gt=0, le=1)] = 0.2
+    exhausted: Literal["freeze-changes", "none"] = Field(
+        "freeze-changes", description="What `charter slo status` recommends when an SLO's budget is used up."
+    )
+    incident_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.2, description="An incident using more than this share of a budget needs a postmortem with a P0 action."
+    )
 
 
 class BotRule(StrictModel):
@@ -101,10 +107,10 @@ class BotRule(StrictModel):
     for the author's name and e-mail (both given: both must match), what it is, and how reports name
     it. A plain string in `policies.bots` is a glob matched against the name or the e-mail."""
 
-    name: str | None = None
-    email: str | None = None
-    kind: Literal["bot", "agent"] = "bot"
-    label: str | None = None
+    name: str | None = Field(None, description="A glob for the author's name.")
+    email: str | None = Field(None, description="A glob for the author's e-mail.")
+    kind: Literal["bot", "agent"] = Field("bot", description="A bot, or an AI coding agent.")
+    label: str | None = Field(None, description="How reports name it.")
 
     @model_validator(mode="after")
     def _names_an_identity(self) -> BotRule:
@@ -114,23 +120,51 @@ class BotRule(StrictModel):
 
 
 class Policies(StrictModel):
-    remediation_sla_days: RemediationSla = Field(default_factory=RemediationSla)
-    epss_threshold: float = 0.1
-    scorecard_minimum: dict[str, float] = Field(default_factory=dict)
-    production_environments: list[str] = Field(default_factory=lambda: ["prod(uction)?"])
-    slo_period: Duration = timedelta(days=30)
-    error_budget: ErrorBudgetPolicy = Field(default_factory=ErrorBudgetPolicy)
-    slo_alert_windows: Literal["sloth", "pyrra"] = "sloth"  # burn-rate window set of `charter slo rules`
-    postmortem_within_days: int = 5
-    min_reliability_allocation: float = 0.2
-    repeat_incident_window_days: int = 90
-    history_horizon_days: int = 90
-    hotfix_window_hours: int = 72
-    # Authors left out of knowledge, bus factor and turnover, on top of the bots and AI coding agents
-    # Charter recognises itself (unless `shippedBots: false`).
-    bots: list[str | BotRule] = Field(default_factory=list)
-    shipped_bots: bool = True
-    critical_tiers: list[int] = Field(default_factory=lambda: [1, 2])
+    """`spec.policies` of the Organization: the thresholds the checks and reports apply."""
+
+    remediation_sla_days: RemediationSla = Field(
+        default_factory=RemediationSla, description="Days to fix an open finding, by severity."
+    )
+    epss_threshold: float = Field(0.1, description="An EPSS score at or above this is SSVC exploitation `poc`.")
+    scorecard_minimum: dict[str, float] = Field(
+        default_factory=dict, description="The lowest OpenSSF Scorecard score allowed, by check name."
+    )
+    production_environments: list[str] = Field(
+        default_factory=lambda: ["prod(uction)?"],
+        description="Regular expressions naming the environments whose deployments count for DORA.",
+    )
+    slo_period: Duration = Field(
+        timedelta(days=30), description="The SLO window when an SLO names none (an ISO 8601 or `30d` duration)."
+    )
+    error_budget: ErrorBudgetPolicy = Field(
+        default_factory=ErrorBudgetPolicy, description="What an exhausted error budget calls for."
+    )
+    slo_alert_windows: Literal["sloth", "pyrra"] = Field(
+        "sloth", description="The burn-rate window set of `charter slo rules`."
+    )
+    postmortem_within_days: int = Field(5, description="Days after a SEV1/SEV2 incident its postmortem is due.")
+    min_reliability_allocation: float = Field(
+        0.2, description="The least share of a quarter's capacity the plan keeps for reliability work."
+    )
+    repeat_incident_window_days: int = Field(
+        90, description="Days within which an incident of the same service and cause is a repeat."
+    )
+    history_horizon_days: int = Field(
+        90, description="A first deployment counts in its lead time the commits of this many days before it."
+    )
+    hotfix_window_hours: int = Field(
+        72, description="Hours after a deployment within which its rollback or hotfix makes it a failed change."
+    )
+    bots: list[str | BotRule] = Field(
+        default_factory=list,
+        description="Authors left out of knowledge, bus factor and turnover (globs, or name/email/kind/label), "
+        "on top of the bots and AI coding agents Charter recognises itself.",
+    )
+    shipped_bots: bool = Field(True, description="Whether Charter's own list of bots and coding agents applies.")
+    critical_tiers: list[int] = Field(
+        default_factory=lambda: [1, 2],
+        description="The `charter.dev/tier` values of critical components (owner, on-call and runbook required).",
+    )
 
 
 class Suppression(StrictModel):

@@ -86,9 +86,7 @@ class ByorBlip(OpenModel):
     ring: Annotated[str, BeforeValidator(_text), Field(min_length=1)]
     quadrant: Annotated[str, BeforeValidator(_text), Field(min_length=1)]
     is_new: Annotated[bool, BeforeValidator(_flag)] = False
-    status: Annotated[
-        Literal["new", "moved in", "moved out", "no change"] | None, BeforeValidator(_status)
-    ] = None
+    status: Annotated[Literal["new", "moved in", "moved out", "no change"] | None, BeforeValidator(_status)] = None
     description: str | None = ""
 
 
