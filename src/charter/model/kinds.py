@@ -52,10 +52,12 @@ class CharterEntity(StrictModel):
 
 
 class AppliesTo(StrictModel):
-    kind: str = "Component"
-    type: str | list[str] | None = None
-    lifecycle: str | list[str] | None = None
-    tier: int | list[int] | None = None
+    """Which entities a Standard scores."""
+
+    kind: str = Field("Component", description="The kind of entity scored.")
+    type: str | list[str] | None = Field(None, description="Only entities of this `spec.type` (or these).")
+    lifecycle: str | list[str] | None = Field(None, description="Only entities at this lifecycle (or these).")
+    tier: int | list[int] | None = Field(None, description="Only components of this tier (or these).")
 
 
 class StandardRule(StrictModel):
@@ -80,7 +82,7 @@ class StandardSpec(StrictModel):
 
 class Standard(CharterEntity):
     kind: Literal["Standard"]
-    spec: StandardSpec
+    spec: StandardSpec = Field(description="The standard's levels and rules.")
 
 
 # Risks ----------------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ class RiskSpec(StrictModel):
 
 class Risk(CharterEntity):
     kind: Literal["Risk"]
-    spec: RiskSpec
+    spec: RiskSpec = Field(description="The risk's assessments, treatment, owner and review.")
 
 
 # Roadmap --------------------------------------------------------------------------------------
@@ -202,7 +204,7 @@ class InitiativeSpec(StrictModel):
 
 class Initiative(CharterEntity):
     kind: Literal["Initiative"]
-    spec: InitiativeSpec
+    spec: InitiativeSpec = Field(description="The initiative's work, value, dependencies and commitment.")
 
 
 class Reserve(StrictModel):
@@ -223,7 +225,7 @@ class CapacitySpec(StrictModel):
 
 class Capacity(CharterEntity):
     kind: Literal["Capacity"]
-    spec: CapacitySpec
+    spec: CapacitySpec = Field(description="The quarter's team-weeks and reserve.")
 
 
 # Controls -------------------------------------------------------------------------------------
@@ -279,7 +281,7 @@ class ControlSetSpec(StrictModel):
 
 class ControlSet(CharterEntity):
     kind: Literal["ControlSet"]
-    spec: ControlSetSpec
+    spec: ControlSetSpec = Field(description="The obligation and its requirements.")
 
 
 CHARTER_KINDS: dict[str, type[CharterEntity]] = {
