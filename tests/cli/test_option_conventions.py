@@ -33,7 +33,6 @@ WITHOUT_OUTPUT = {"token create": "prints a secret once; a file would keep it"}
 TIMELESS_REPORTS = {
     "rules": "the catalogue of codes",
     "metrics": "the metric registry",
-    "scorecard": "reads the latest snapshot's metrics",
     "token create": "a new token",
     "token list": "the tokens as they are",
 }

@@ -101,3 +101,19 @@ def test_an_error_is_red_in_a_terminal_unless_colour_is_off(tmp_path: Path) -> N
     ):
         assert result.exit_code == 2
         assert result.stderr.startswith("error: ") and ESCAPE not in result.stderr
+
+
+def test_scorecard_reads_metric_rules_over_a_period_when_given_one(demo: Path) -> None:
+    import json
+
+    def unknown_reasons(*period: str) -> list[str]:
+        result = run_charter("scorecard", "--repo", str(demo), *period, "--format", "json")
+        assert result.exit_code == 0, result.output
+        cards = json.loads(result.stdout)["scorecards"]
+        return [why for card in cards for entity in card["entities"] for why in entity["unknownBecause"].values()]
+
+    from_snapshot = unknown_reasons()
+    before_any_fact = unknown_reasons("--since", "2020-01-01", "--until", "2020-03-31")
+    assert "no deployment from 2020-01-01 to 2020-03-31" in before_any_fact
+    assert len(before_any_fact) > len(from_snapshot)
+    assert not any("2020-01-01" in why for why in from_snapshot)
