@@ -31,13 +31,15 @@ REPORTS = [entry for entry in every_command(app) if is_report(entry)]
 
 
 def report_arguments(entry: CommandEntry, repo: Path) -> list[str]:
-    """The command on the demo organisation, on the day the demo was synced."""
+    """The command on the demo organisation, on the day the demo was synced, writing nothing."""
     arguments = [*entry.words]
     if entry.option("--repo") is not None:
         arguments += ["--repo", str(repo)]
     for day_option in ("--as-of", "--until"):
         if entry.option(day_option) is not None:
             arguments += [day_option, AS_OF]
+    if entry.option("--dry-run") is not None:  # the demo is shared: a report that records must not
+        arguments.append("--dry-run")
     return arguments
 
 
