@@ -180,8 +180,13 @@ def test_a_clean_scan_is_evidence_too(tmp_path: Path) -> None:
     scan = tmp_path / "ledger.json"
     scan.write_text(
         json.dumps(
-            {"SchemaVersion": 2, "CreatedAt": "2026-10-10T08:00:00Z", "ArtifactName": "acme/ledger:1.0",
-             "ArtifactType": "container_image", "Results": [{"Target": "ledger (debian 12)", "Class": "os-pkgs"}]}
+            {
+                "SchemaVersion": 2,
+                "CreatedAt": "2026-10-10T08:00:00Z",
+                "ArtifactName": "acme/ledger:1.0",
+                "ArtifactType": "container_image",
+                "Results": [{"Target": "ledger (debian 12)", "Class": "os-pkgs"}],
+            }
         ),  # fmt: skip
         encoding="utf-8",
     )

@@ -111,7 +111,7 @@ def test_prometheus_operator_object_in_a_file_for_chosen_slos(tmp_path: Path) ->
         str(tmp_path),
         "--output",
         str(output),
-        "--output-format",
+        "--format",
         "prometheus-operator",
         "--slo",
         "probe",

@@ -63,7 +63,7 @@ REPORTS: dict[str, list[str]] = {
     "slo-status.json": ["slo", "status", "--as-of", AS_OF, "--format", "json"],
     "slo-status.md": ["slo", "status", "--as-of", AS_OF, "--format", "markdown"],
     "slo-rules.yml": ["slo", "rules"],
-    "slo-rules-operator.yml": ["slo", "rules", "--output-format", "prometheus-operator"],
+    "slo-rules-operator.yml": ["slo", "rules", "--format", "prometheus-operator"],
     "incidents-service.json": ["incidents", "--by", "service", "--until", AS_OF, "--format", "json"],
     "incidents-team.json": ["incidents", "--by", "team", "--until", AS_OF, "--format", "json"],
     "incidents-severity.md": ["incidents", "--by", "severity", "--until", AS_OF, "--format", "markdown"],

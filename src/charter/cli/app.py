@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 
 import typer
 
@@ -26,8 +27,9 @@ from charter.cli import (
     sync,
     targets,
 )
-from charter.cli.errors import CharterGroup
+from charter.cli.errors import NO_COLOR_FLAG, CharterGroup
 from charter.cli.escalations import escalations_app
+from charter.cli.help import HELP_OPTION_NAMES
 from charter.cli.imports import import_app
 from charter.cli.security import security_command
 from charter.cli.slo import slo_app
@@ -39,7 +41,7 @@ app = typer.Typer(
     cls=CharterGroup,
     help="Technology strategy as code: check the strategy, measure it against reality.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
     pretty_exceptions_enable=False,
 )
 
@@ -52,9 +54,15 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    context: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    no_color: bool = typer.Option(
+        False, NO_COLOR_FLAG, help="No colour, even in a terminal (as NO_COLOR=1); also given after the command."
+    ),
 ) -> None:
     """Technology strategy as code."""
+    if no_color or os.environ.get("NO_COLOR"):
+        context.color = False  # every command's context inherits it, and typer.secho reads it
 
 
 app.command("init")(scaffold.init_command)

@@ -10,7 +10,7 @@ import typer
 
 from charter.cli.codehealth import AsOfOption, as_of_moment
 from charter.cli.delivery import By
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report, warn
 
 
 def assess_command(
@@ -23,13 +23,13 @@ def assess_command(
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Score every service's delivery, reliability, security, maintainability and operational readiness
     from 0 to 100, with the confidence of each score, rolled up by tier to systems, teams and the org."""
-    from charter.outputs.report_registry import render_report
     from charter.services.assess import ASSESS_FOLDERS, AssessQuery, assess_report
     from charter.services.context import StoreNeed, open_context
 
     with open_context(repo, StoreNeed.OPTIONAL, folders=ASSESS_FOLDERS, warn=warn) as context:
         report = assess_report(context, AssessQuery(as_of_moment(as_of), by.value, explain))
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, ReportFormat, emit
+from charter.cli.options import OutputOption, ReportFormat, WideOption, emit_report
 from charter.model.errors import UsageError
 
 FormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -20,10 +20,10 @@ def rules_command(
     output_format: FormatOption = ReportFormat.table,
     checks: Annotated[bool, typer.Option("--checks", help="List the checks Standard rules may use.")] = False,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """List every diagnostic code with its title, severity, rationale and fix; or one code's whole
     documentation."""
-    from charter.outputs.report_registry import render_report
     from charter.outputs.views.base import ReportView
     from charter.services import catalogue
 
@@ -36,12 +36,13 @@ def rules_command(
         view = catalogue.rule_documentation(code)
     else:
         view = catalogue.rules_report()
-    emit(render_report(output_format.value, view), output)
+    emit_report(view, output_format.value, output, wide)
 
 
-def metrics_command(output_format: FormatOption = ReportFormat.table, output: OutputOption = None) -> None:
+def metrics_command(
+    output_format: FormatOption = ReportFormat.table, output: OutputOption = None, wide: WideOption = False
+) -> None:
     """List the metric registry: name, unit, direction, scopes, meaning."""
-    from charter.outputs.report_registry import render_report
     from charter.services.catalogue import metrics_report
 
-    emit(render_report(output_format.value, metrics_report()), output)
+    emit_report(metrics_report(), output_format.value, output, wide)

@@ -26,6 +26,7 @@ def check_command(
         typer.Option(
             "--format",
             "-f",
+            metavar=f"<{'|'.join(format_names())}>",
             help=f"One of: {', '.join(format_names())} (text: one line per diagnostic, as linters print).",
         ),
     ] = "text",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day
 
 AsOfOption = Annotated[
     datetime | None,
@@ -38,14 +38,14 @@ def codehealth_command(
     as_of: AsOfOption = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Code health per component on its repository's default branch: hotspots, change coupling,
     knowledge concentration and bus factor, author turnover, files untouched for a year that still
     change with hot ones, and the share of changes AI coding agents made."""
-    from charter.outputs.report_registry import render_report
     from charter.services.codehealth import code_health_report
     from charter.services.context import StoreNeed, open_context
 
     with open_context(repo, StoreNeed.REQUIRED) as context:
         report = code_health_report(context, as_of_moment(as_of), component)
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, emit, print_diagnostics, warn
+from charter.cli.options import FailOn, OutputOption, RepoOption, WideOption, emit_report, print_diagnostics, warn
 from charter.cli.risks import AsOfOption, RegisterFormat
 
 
@@ -24,13 +24,13 @@ def controls_command(
         RegisterFormat, typer.Option("--format", "-f", help="Output format.")
     ] = RegisterFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Control coverage per compliance obligation: implemented, partial, planned, not applicable and
     missing requirements, gaps, evidence missing or stale, risks mitigated; CTL diagnostics on
     stderr. Exit 0, or 1 when --fail-on is met, 2 on wrong usage."""
     from charter.model.diagnostics import Severity
     from charter.model.errors import GateFailed
-    from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
     from charter.services.controls import ControlsQuery, controls_report
     from charter.services.risks import REGISTER_FOLDERS
@@ -44,6 +44,6 @@ def controls_command(
         report = controls_report(context, query)
     if report.diagnostics:
         print_diagnostics(report.diagnostics, context.root)
-    emit(render_report(output_format.value, report.view), output)
+    emit_report(report.view, output_format.value, output, wide)
     if report.gate_met:
         raise GateFailed()

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day
 
 DEFAULT_PERIOD = timedelta(days=90)
 
@@ -55,10 +55,10 @@ def delivery_command(
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """DORA's five metrics: deployment frequency, lead time for changes, change failure rate, failed
     deployment recovery time and deployment rework rate, with bands and a weekly trend."""
-    from charter.outputs.report_registry import render_report
     from charter.outputs.views.base import ReportView
     from charter.services.context import StoreNeed, open_context
     from charter.services.delivery import DeliveryQuery, delivery_report, explain_deployment
@@ -68,4 +68,4 @@ def delivery_command(
         report: ReportView = (
             delivery_report(context, query) if explain is None else explain_deployment(context, query, explain)
         )
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

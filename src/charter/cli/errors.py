@@ -13,9 +13,11 @@ from charter.model.errors import CharterError, GateFailed, StoreFailure
 
 if TYPE_CHECKING:  # Typer 0.29 carries its own copy of Click, and its Context is typed from there
     from typer._click.core import Context
+    from typer._click.formatting import HelpFormatter
 
 EXIT_CODES: dict[type[CharterError], int] = {GateFailed: 1, StoreFailure: 1}
 USAGE_EXIT = 2
+NO_COLOR_FLAG = "--no-color"
 
 
 def exit_code(error: CharterError) -> int:
@@ -28,6 +30,26 @@ def exit_code(error: CharterError) -> int:
 
 class CharterGroup(TyperGroup):
     """The root command group: runs the command and maps a CharterError to its exit code."""
+
+    def __init__(self, **attributes: Any) -> None:
+        super().__init__(**attributes)
+        from charter.cli.help import tidy_help
+
+        tidy_help(self)  # the whole tree: Typer builds the sub-commands before their root
+
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
+        from charter.cli.help import tidy_options
+
+        tidy_options(self)  # the completion options Typer adds after building the root
+        super().format_help(ctx, formatter)
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        """`--no-color` is the root's option, but read wherever it is given (`charter risks
+        --no-color` as well as `charter --no-color risks`), before a `--` that ends the options."""
+        end = args.index("--") if "--" in args else len(args)
+        if NO_COLOR_FLAG in args[:end]:
+            args = [NO_COLOR_FLAG, *(arg for arg in args[:end] if arg != NO_COLOR_FLAG), *args[end:]]
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Context) -> Any:
         try:

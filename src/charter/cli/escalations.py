@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, FailOnOption, OutputOption, RepoOption, emit
+from charter.cli.options import (
+    FailOn,
+    FailOnOption,
+    OutputOption,
+    RepoOption,
+    WideOption,
+    emit,
+    emit_report,
+    supported_day,
+)
 
 
 class EscalationFormat(StrEnum):
@@ -25,7 +34,8 @@ class EscalationFormat(StrEnum):
 DIAGNOSTIC_FORMATS = frozenset({EscalationFormat.sarif, EscalationFormat.junit})
 
 escalations_app = typer.Typer(
-    help="Escalations across domains, by owner, with a ledger (first seen, acknowledged, resolved).",
+    help="Escalations across domains, by owner, with a ledger (first seen, acknowledged, resolved); "
+    "`charter escalations ack` acknowledges one.",
 )
 
 
@@ -35,7 +45,12 @@ def escalations_command(
     repo: RepoOption = None,
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Evaluate at the end of this day (default: now)."),
+        typer.Option(
+            "--as-of",
+            callback=supported_day,
+            formats=["%Y-%m-%d"],
+            help="Evaluate at the end of this day (default: now).",
+        ),
     ] = None,
     fail_on: FailOnOption = FailOn.never,
     dry_run: Annotated[
@@ -45,6 +60,7 @@ def escalations_command(
         EscalationFormat, typer.Option("--format", "-f", help="Output format.")
     ] = EscalationFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Raise every escalation (ESC codes: repeated incidents with no funded fix, security exposure,
     over-committed quarters, budget exhausted while deploying, risks above appetite unfunded,
@@ -56,7 +72,6 @@ def escalations_command(
     from charter.model.diagnostics import Severity
     from charter.model.errors import GateFailed
     from charter.outputs.registry import render_diagnostics
-    from charter.outputs.report_registry import render_report
     from charter.services.escalations import EscalationsQuery, escalations_report, open_escalations_context
 
     query = EscalationsQuery(
@@ -69,7 +84,7 @@ def escalations_command(
     if output_format in DIAGNOSTIC_FORMATS:
         emit(render_diagnostics(output_format.value, outcome.diagnostics), output)
     else:
-        emit(render_report(output_format.value, outcome.view), output)
+        emit_report(outcome.view, output_format.value, output, wide)
     if outcome.gate_met:
         raise GateFailed()
 

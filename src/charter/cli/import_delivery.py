@@ -27,7 +27,7 @@ def deployments_command(
     ] = None,
     component: Annotated[
         str | None,
-        typer.Option("--component", help="The component of records that name none.", show_default=False),
+        typer.Option("--component", "-c", help="The component of records that name none.", show_default=False),
     ] = None,
 ) -> None:
     """Import deployments from JSON Lines, CSV or a GitHub deployments export. Exit 0 when every file

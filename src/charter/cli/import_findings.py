@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.import_shared import FilesArgument, import_context, print_outcome
-from charter.cli.options import FailOn, FailOnOption, RepoOption
+from charter.cli.options import FailOn, FailOnOption, RepoOption, deprecated_option
 from charter.model.file_formats import FindingFormat
 
 
@@ -24,15 +24,18 @@ def findings_command(
     repository_name: Annotated[
         str | None,
         typer.Option(
-            "--repo-name",
+            "--repository",
             help="The repository the files were produced in: maps findings to its components and names the "
             "target of scans that name none (pip-audit, npm audit, osv-scanner).",
             show_default=False,
         ),
     ] = None,
+    old_repository_name: Annotated[str | None, deprecated_option("--repo-name")] = None,
     component: Annotated[
         str | None,
-        typer.Option("--component", help="The component every finding of these files belongs to.", show_default=False),
+        typer.Option(
+            "--component", "-c", help="The component every finding of these files belongs to.", show_default=False
+        ),
     ] = None,
     scanned_at: Annotated[
         str | None,
@@ -50,7 +53,9 @@ def findings_command(
     (nothing of that file is written), 2 on wrong usage."""
     from charter.services.imports_findings import FindingImportRequest, import_finding_files
 
-    request = FindingImportRequest(tuple(files), input_format, repository_name, component, scanned_at)
+    request = FindingImportRequest(
+        tuple(files), input_format, repository_name or old_repository_name, component, scanned_at
+    )
     with import_context(repo) as context:
         outcome = import_finding_files(context, request)
     print_outcome(outcome, context.root, fail_on)

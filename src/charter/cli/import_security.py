@@ -29,9 +29,7 @@ def epss_command(files: FilesArgument, repo: RepoOption = None, fail_on: FailOnO
     print_outcome(outcome, context.root, fail_on)
 
 
-def scorecard_command(
-    files: FilesArgument, repo: RepoOption = None, fail_on: FailOnOption = FailOn.error
-) -> None:
+def scorecard_command(files: FilesArgument, repo: RepoOption = None, fail_on: FailOnOption = FailOn.error) -> None:
     """Import OpenSSF Scorecard results (`scorecard --format=json`), one repository a file; each
     replaces its repository's stored checks. Exit codes as for `charter import kev`."""
     from charter.services.imports_security import import_scorecard_files

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, FailOnOption, RepoOption, gate_met, print_diagnostics
+from charter.cli.options import FailOn, FailOnOption, RepoOption, gate_met, print_diagnostics, supported_day
 from charter.model.errors import GateFailed
 
 
@@ -28,6 +28,7 @@ def sli_command(
         datetime | None,
         typer.Option(
             "--until",
+            callback=supported_day,
             formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"],
             help="With --from-prometheus: the end of the pulled windows (UTC unless a zone is given). Default: now.",
             show_default=False,

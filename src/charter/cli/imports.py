@@ -9,7 +9,10 @@ from charter.cli import import_delivery, import_findings, import_incidents, impo
 
 import_app = typer.Typer(
     name="import",
-    help="Import deployment records and pull requests into the store.",
+    help="Bring facts in from files, each file in its own transaction: deployments, pulls (GitHub pull "
+    "requests), incidents (PagerDuty, Opsgenie, incident.io), kev (CISA known exploited vulnerabilities), "
+    "epss (exploit prediction scores), scorecard (OpenSSF Scorecard results), findings (scanner results "
+    "and VEX) and sli (SLI counts, or pulled from Prometheus).",
     no_args_is_help=True,
 )
 

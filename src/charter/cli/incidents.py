@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from charter.cli.delivery import period
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day, warn
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day, warn
 from charter.model.errors import UsageError
 
 
@@ -39,11 +39,11 @@ def incidents_command(
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Incidents by severity, MTTA and MTTR (p50, p90), time in SEV1/SEV2, repeat incidents,
     postmortem completion within policy and open and overdue action items with their owners.
     Postmortems (incidents/*.md) and imported incidents (`charter import incidents`) are merged."""
-    from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
     from charter.services.incidents import IncidentsQuery, incidents_report
 
@@ -52,4 +52,4 @@ def incidents_command(
         raise UsageError(f"--since {start.date()} is not before --until {until.date() if until else end.date()}")
     with open_context(repo, StoreNeed.OPTIONAL, warn=warn) as context:
         report = incidents_report(context, IncidentsQuery(start, end, by.value))
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

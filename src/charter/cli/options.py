@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
 from charter.model.diagnostics import Diagnostic
 from charter.model.errors import UsageError
+
+if TYPE_CHECKING:
+    from charter.outputs.formats.interface import Terminal
+    from charter.outputs.views.base import ReportView
 
 RepoOption = Annotated[
     Path | None,
@@ -66,6 +71,35 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+WideOption = Annotated[bool, typer.Option("--wide", help="Every column of every table, however narrow the terminal.")]
+
+
+def terminal_for(output: Path | None, wide: bool) -> Terminal:
+    """How a report's tables are laid out: for the terminal's width (COLUMNS, else the terminal's
+    own) with colour when standard output is a terminal; at the layout's width in a pipe or a file
+    (`-o`), where no terminal says how wide it is."""
+    from charter.outputs.formats.interface import Terminal
+
+    if output is not None:
+        return Terminal(None, colour=False, wide=wide)
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        width: int | None = int(columns)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    else:
+        width = None
+    return Terminal(width, colour=colour_wanted(output), wide=wide)
+
+
+def emit_report(report: ReportView, format_name: str, output: Path | None, wide: bool = False) -> None:
+    """Render the report in the format `format_name`, laid out for where it goes, and print it or
+    write it to `--output`."""
+    from charter.outputs.report_registry import render_report
+
+    emit(render_report(format_name, report, terminal_for(output, wide)), output)
+
+
 def repository(repo: Path | None) -> Path:
     """The strategy repository; InputError (exit 2, a plain message) when there is none."""
     from charter.services.context import repository_root
@@ -88,6 +122,22 @@ def supported_day(value: datetime | None) -> datetime | None:
     return value
 
 
+DEPRECATED_OPTIONS = {"--repo-name": "--repository", "--output-format": "--format"}
+"""Old option names kept, hidden, for scripts that use them: each warns and names its replacement."""
+
+
+def _warn_deprecated(param: typer.CallbackParam, value: object) -> object:
+    if value is not None:
+        old = max(param.opts, key=len)
+        warn(f"{old} is deprecated and will be removed: use {DEPRECATED_OPTIONS[old]}")
+    return value
+
+
+def deprecated_option(old: str) -> Any:
+    """A hidden option under an old name (a key of DEPRECATED_OPTIONS) that still works and warns."""
+    return typer.Option(old, hidden=True, callback=_warn_deprecated, help=f"Deprecated: use {DEPRECATED_OPTIONS[old]}.")
+
+
 def warn(message: str) -> None:
     """A warning on stderr: the command goes on."""
     typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
@@ -108,10 +158,22 @@ def emit(text: str, output: Path | None) -> None:
         typer.secho(f"wrote {output}", err=True, fg=typer.colors.GREEN)
 
 
+def colour_off() -> bool:
+    """Whether colour is turned off for the whole command: `NO_COLOR` set (no-color.org) or
+    `--no-color` given (the root command turns its context's colour off, and every command's
+    context inherits it)."""
+    if os.environ.get("NO_COLOR"):
+        return True
+    from typer._click.globals import get_current_context  # Typer 0.29 carries its own Click
+
+    context = get_current_context(silent=True)
+    return context is not None and context.color is False
+
+
 def colour_wanted(output: Path | None, stream: TextIO | None = None) -> bool:
     """Whether text written to `stream` (standard output) shows colour: a terminal, no `-o` file,
-    and no `NO_COLOR` in the environment (no-color.org)."""
-    if output is not None or os.environ.get("NO_COLOR"):
+    and neither `NO_COLOR` nor `--no-color`."""
+    if output is not None or colour_off():
         return False
     target = stream if stream is not None else sys.stdout
     return bool(getattr(target, "isatty", lambda: False)())

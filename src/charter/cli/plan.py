@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, warn
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day, warn
 
 DEFAULT_GAP = 1e-4  # as `services.plan.PlanQuery` has it; the command line imports no service at start
 
@@ -16,6 +16,7 @@ AsOfOption = Annotated[
     datetime | None,
     typer.Option(
         "--as-of",
+        callback=supported_day,
         formats=["%Y-%m-%d"],
         help="The day the plan is made on: the default horizon starts in its quarter, and decision records "
         "expired by then defer nothing (default: today).",
@@ -43,12 +44,12 @@ def plan_command(
     ] = DEFAULT_GAP,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Plan the roadmap under capacity: the optimal plan, its proven gap, and every tradeoff it makes."""
-    from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
     from charter.services.plan import PLAN_FOLDERS, PlanQuery, plan_report
 
     with open_context(repo, StoreNeed.NONE, folders=PLAN_FOLDERS, warn=warn) as context:
         report = plan_report(context, PlanQuery(quarters, scenario, as_of.date() if as_of else None, gap))
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, emit, supported_day, warn
+from charter.cli.options import OutputOption, RepoOption, WideOption, emit, emit_report, supported_day, warn
 
 
 class RegisterFormat(StrEnum):
@@ -44,12 +44,12 @@ def risks_command(
         Export | None, typer.Option("--export", help="Write the open risks and findings as an OSCAL POA&M instead.")
     ] = None,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """The risk register: levels by matrix lookup, heat map, overdue reviews, risks above appetite
     and whether acceptable, uncommitted mitigations, no owner or treatment, changes since the last
     snapshot."""
     from charter.outputs.poam import render_poam
-    from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
     from charter.services.risks import REGISTER_FOLDERS, RisksQuery, poam_export, risk_register_report
 
@@ -59,4 +59,4 @@ def risks_command(
             emit(render_poam(poam_export(context, query)), output)
             return
         report = risk_register_report(context, query)
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+
+class DemoSize(StrEnum):
+    small = "small"
+    large = "large"
 
 
 def init_command(
@@ -25,7 +31,9 @@ def init_command(
 
 def demo_command(
     directory: Annotated[Path, typer.Argument(help="Where to generate the sample organisation.")] = Path("demo-org"),
-    size: Annotated[str, typer.Option(help="small (10 teams, 60 components) or large (300 teams, 5,000).")] = "small",
+    size: Annotated[
+        DemoSize, typer.Option("--size", help="small (10 teams, 60 components) or large (300 teams, 5,000).")
+    ] = DemoSize.small,
     seed: Annotated[int, typer.Option(help="Same seed, same organisation.")] = 7,
     force: Annotated[bool, typer.Option("--force", help="Replace the directory if it exists.")] = False,
     teams: Annotated[int | None, typer.Option(help="Override the profile's number of teams.")] = None,
@@ -48,7 +56,7 @@ def demo_command(
     overrides = {"teams": teams, "components": components, "risks": risks, "initiatives": initiatives}
     request = DemoRequest(
         directory,
-        size,
+        size.value,
         seed,
         force,
         tuple((name, value) for name, value in overrides.items() if value is not None),

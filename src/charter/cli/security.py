@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit, supported_day
+from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day
 
 
 class SecurityBy(StrEnum):
@@ -36,6 +36,7 @@ def security_command(
     ] = FailOn.never,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Security posture from the store's findings, KEV, EPSS and Scorecard results: open findings by
     severity and SSVC priority, overdue findings with owner and days over, KEV exposure,
@@ -43,7 +44,6 @@ def security_command(
     wrong usage."""
     from charter.model.diagnostics import Severity
     from charter.model.errors import GateFailed
-    from charter.outputs.report_registry import render_report
     from charter.services.security import SecurityQuery, open_security_context, security_report
 
     query = SecurityQuery(
@@ -54,6 +54,6 @@ def security_command(
     )
     with open_security_context(repo) as context:
         report = security_report(context, query)
-    emit(render_report(output_format.value, report.view), output)
+    emit_report(report.view, output_format.value, output, wide)
     if report.gate_met:
         raise GateFailed()

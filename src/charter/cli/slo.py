@@ -8,7 +8,7 @@ from charter.cli.slo_rules import rules_command
 from charter.cli.slo_status import slo_status_command
 
 slo_app = typer.Typer(
-    help="SLOs: generate Prometheus rules, report error budgets.",
+    help="SLOs: rules (Prometheus recording and alerting rules) and status (error budgets and burn rates).",
     no_args_is_help=True,
 )
 slo_app.command("rules")(rules_command)

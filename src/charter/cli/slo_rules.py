@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, FailOnOption, OutputOption, RepoOption, emit, gate_met, print_diagnostics
+from charter.cli.options import (
+    FailOn,
+    FailOnOption,
+    OutputOption,
+    RepoOption,
+    deprecated_option,
+    emit,
+    gate_met,
+    print_diagnostics,
+)
 from charter.model.errors import GateFailed
 from charter.outputs.rules_format import RulesFormat
 
@@ -18,8 +27,9 @@ def rules_command(
     fail_on: FailOnOption = FailOn.error,
     output_format: Annotated[
         RulesFormat,
-        typer.Option("--output-format", help="A Prometheus rule file, or a Prometheus Operator PrometheusRule."),
+        typer.Option("--format", "-f", help="A Prometheus rule file, or a Prometheus Operator PrometheusRule."),
     ] = RulesFormat.rules,
+    old_output_format: Annotated[RulesFormat | None, deprecated_option("--output-format")] = None,
     slo_names: Annotated[
         list[str], typer.Option("--slo", help="Only this SLO (repeat for several); default: every SLO.")
     ] = [],  # noqa: B006 - Typer reads the default, never mutates it
@@ -35,6 +45,6 @@ def rules_command(
         rules = slo_rules(context, SloRulesQuery(tuple(slo_names)))
     if rules.diagnostics:
         print_diagnostics(rules.diagnostics, context.root)
-    emit(RENDERERS[output_format](rules.groups), output)
+    emit(RENDERERS[old_output_format or output_format](rules.groups), output)
     if gate_met(rules.diagnostics, fail_on, rules.failed):
         raise GateFailed()  # what failed is printed above

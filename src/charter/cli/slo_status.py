@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit, supported_day
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day
 from charter.model.errors import UsageError
 
 
@@ -38,11 +38,11 @@ def slo_status_command(
     ] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Per SLO: attainment over its window, error budget left (share and minutes), burn rate over
     each alert window, time until the budget is gone at the last hour's rate, gaps in the data, and
     the error budget policy's verdicts. Exit 1 when an SLO named with --slo does not exist."""
-    from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
     from charter.services.slo_status import SloStatusQuery, slo_status_report
 
@@ -51,4 +51,4 @@ def slo_status_command(
         report = slo_status_report(context, query)
     if report.unknown:
         raise UsageError(f"no SLO named {', '.join(report.unknown)} (names: `charter slo status` lists them)")
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from charter.cli.codehealth import AsOfOption
-from charter.cli.options import FailOn, FailOnOption, RepoOption, gate_met, print_diagnostics
+from charter.cli.options import FailOn, FailOnOption, RepoOption, colour_off, gate_met, print_diagnostics
 from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def sync_command(
     from charter.services.context import StoreNeed, open_context
     from charter.services.sync import SyncOptions, run_sync
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, no_color=colour_off())
     options = SyncOptions(fetch=fetch, executor=executor, as_of=as_of.date() if as_of else None)
     with (
         open_context(repo, StoreNeed.REQUIRED) as context,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, emit, supported_day
+from charter.cli.options import FailOn, OutputOption, RepoOption, ReportFormat, WideOption, emit_report, supported_day
 
 
 def targets_command(
@@ -34,6 +34,7 @@ def targets_command(
     ] = FailOn.never,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Targets against the snapshots: current value per scope, baseline, trend, projection to the
     target's date with its band, required against current rate, projected date, status (met, on
@@ -41,7 +42,6 @@ def targets_command(
     --fail-on is met, 2 on wrong usage or a target written wrong."""
     from charter.model.diagnostics import Severity
     from charter.model.errors import GateFailed
-    from charter.outputs.report_registry import render_report
     from charter.services.targets import TargetsQuery, open_targets_context, targets_report
 
     query = TargetsQuery(
@@ -52,6 +52,6 @@ def targets_command(
     )
     with open_targets_context(repo, plan) as context:
         report = targets_report(context, query)
-    emit(render_report(output_format.value, report.view), output)
+    emit_report(report.view, output_format.value, output, wide)
     if report.gate_met:
         raise GateFailed()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit, emit_report
 
 token_app = typer.Typer(help="Bearer tokens for `charter serve`: create, list, revoke.", no_args_is_help=True)
 
@@ -49,14 +49,14 @@ def list_command(
     all_tokens: Annotated[bool, typer.Option("--all", help="Include revoked tokens.")] = False,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """The tokens: name, role, first characters, state, created, expiry and last use."""
-    from charter.outputs.report_registry import render_report
     from charter.services.tokens import open_token_store, token_list_report
 
     with open_token_store(repo) as store:
         report = token_list_report(store, include_revoked=all_tokens)
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)
 
 
 @token_app.command("revoke")

@@ -27,23 +27,31 @@ _NAME_PATTERN = r"^[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*$"
 
 
 class Link(OpenModel):
-    url: str
-    title: str | None = None
-    icon: str | None = None
-    type: str | None = None
+    """A link shown with the entity (Backstage's `metadata.links`)."""
+
+    url: str = Field(description="Where the link points.")
+    title: str | None = Field(None, description="The link's text.")
+    icon: str | None = Field(None, description="An icon name (Backstage's).")
+    type: str | None = Field(None, description="What the link is (`runbook`, `dashboard`, ...).")
 
 
 class Metadata(OpenModel):
     """Backstage's metadata block, which Charter's kinds share."""
 
-    name: Annotated[str, Field(min_length=1, max_length=63, pattern=_NAME_PATTERN)]
-    namespace: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=63)] = "default"
-    title: str | None = None
-    description: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-    tags: list[str] = Field(default_factory=list)
-    links: list[Link] = Field(default_factory=list)
+    name: Annotated[str, Field(min_length=1, max_length=63, pattern=_NAME_PATTERN)] = Field(
+        description="The entity's name, unique for its kind in its namespace (letters, digits, `-_.`)."
+    )
+    namespace: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=63)] = Field(
+        "default", description="The namespace the name is unique in."
+    )
+    title: str | None = Field(None, description="A display name.")
+    description: str | None = Field(None, description="What the entity is, in a sentence or two.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Short key-value labels.")
+    annotations: dict[str, str] = Field(
+        default_factory=dict, description="Key-value annotations; Charter reads the `charter.dev/*` ones."
+    )
+    tags: list[str] = Field(default_factory=list, description="Free-form tags.")
+    links: list[Link] = Field(default_factory=list, description="Links shown with the entity.")
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)")

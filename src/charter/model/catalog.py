@@ -27,6 +27,35 @@ REPO_PATH_ANNOTATION = "charter.dev/path"
 RELEASE_TAGS_ANNOTATION = "charter.dev/release-tags"
 SOURCE_LOCATION_ANNOTATION = "backstage.io/source-location"
 
+# Every `charter.dev/*` annotation (or label) Charter reads, with what it means: the user reference
+# (docs/reference.md) lists them, and a test fails when the code reads one this does not name.
+ANNOTATIONS: dict[str, str] = {
+    TIER_ANNOTATION: "The component's criticality tier, a number (`1`, `tier-1`); tiers in `policies.criticalTiers` "
+    "need an owner, on-call and runbook.",
+    ON_CALL_ANNOTATION: "Where the component's on-call rota lives (a URL or a schedule name).",
+    RUNBOOK_ANNOTATION: "The component's runbook (a URL or a path).",
+    INTERNET_FACING_ANNOTATION: "`true` when the component is reachable from the internet: its findings' SSVC "
+    "exposure is open, and known exploited vulnerabilities on it are reported.",
+    "charter.dev/exposure": "SSVC exposure when `charter.dev/internet-facing` is absent: `small`, `controlled` "
+    "(default) or `open`.",
+    SLOS_ANNOTATION: "The SLOs the component has, comma-separated names.",
+    IGNORE_ANNOTATION: "Codes not reported on this entity, each with a reason after it "
+    '(`"OWN002: vendor-owned, ADR-0012"`).',
+    COMPONENT_LABEL: "On an SLO (label or annotation): the component it belongs to, when its service is not named "
+    "after it.",
+    REPO_ANNOTATION: "The git repository (clone directory name under `spec.sources.git.roots`) the component is "
+    "built from.",
+    REPO_PATH_ANNOTATION: "The folder of the repository the component lives in (a monorepo).",
+    RELEASE_TAGS_ANNOTATION: "A regular expression for the release tags that count as the component's deployments.",
+    "charter.dev/images": "Container image globs (`registry.example/app:*, other`) that map scan targets to the "
+    "component.",
+    "charter.dev/purl": "Package URL prefixes that map findings to the component.",
+    "charter.dev/incident-service": "The component's service names in incident tools, comma-separated.",
+    "charter.dev/alert-windows": "On an SLO: the burn-rate window set of its alerts, `sloth` or `pyrra` (default: "
+    "`policies.sloAlertWindows`).",
+    "charter.dev/absent-alert": "On an SLO (annotation or label): `false` turns its absent-series alert off.",
+}
+
 
 class ComponentSpec(OpenModel):
     type: str

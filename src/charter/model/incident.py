@@ -12,9 +12,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from charter.model.base import OpenModel, StrictModel
 from charter.model.diagnostics import Location
 
-CAUSE_CATEGORIES = frozenset(
-    {"change", "config", "dependency", "capacity", "infrastructure", "security", "unknown"}
-)
+CAUSE_CATEGORIES = frozenset({"change", "config", "dependency", "capacity", "infrastructure", "security", "unknown"})
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
 KNOWN_POSTMORTEM_STATUSES = frozenset({"draft", "in-review", "published", "not-required"})
 ACTION_ITEM_STATUSES = ("open", "in-progress", "done", "wontfix")
@@ -95,8 +93,14 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-_ACTION_STATUS_ALIASES = {"closed": "done", "completed": "done", "complete": "done", "fixed": "done",
-                          "todo": "open", "to-do": "open"}
+_ACTION_STATUS_ALIASES = {
+    "closed": "done",
+    "completed": "done",
+    "complete": "done",
+    "fixed": "done",
+    "todo": "open",
+    "to-do": "open",
+}
 
 
 def _action_status(value: Any) -> Any:
@@ -107,8 +111,10 @@ def _action_status(value: Any) -> Any:
 class CausedBy(StrictModel):
     """What triggered the incident: a deployment's id or a change's commit SHA, exactly one."""
 
-    deployment: str | None = None
-    change: Annotated[str | None, Field(pattern=r"^[0-9a-fA-F]{7,64}$")] = None
+    deployment: str | None = Field(None, description="The id of the deployment that caused it.")
+    change: Annotated[str | None, Field(pattern=r"^[0-9a-fA-F]{7,64}$")] = Field(
+        None, description="The commit SHA (7 to 64 hex digits) of the change that caused it."
+    )
 
     @model_validator(mode="after")
     def _exactly_one(self) -> CausedBy:
@@ -118,19 +124,27 @@ class CausedBy(StrictModel):
 
 
 class Postmortem(StrictModel):
-    status: Annotated[str, BeforeValidator(_lower)]
-    written: date | None = Field(default=None, alias="date")
+    """The postmortem's state."""
+
+    status: Annotated[str, BeforeValidator(_lower)] = Field(
+        description="`draft`, `in-review`, `published` or `not-required`."
+    )
+    written: date | None = Field(default=None, alias="date", description="The day it was written.")
 
 
 class ActionItemFrontMatter(StrictModel):
-    id: str | None = None
-    title: str
-    owner: str | None = None
-    due: date | None = None
-    status: Annotated[
-        Literal["open", "in-progress", "done", "wontfix"], BeforeValidator(_action_status)
-    ] = "open"
-    type: Annotated[Literal["mitigate", "prevent", "process"] | None, BeforeValidator(_lower)] = None
+    """A follow-up of the incident."""
+
+    id: str | None = Field(None, description="The item's id (a ticket key).")
+    title: str = Field(description="What is to be done.")
+    owner: str | None = Field(None, description="Who does it (a user or group reference).")
+    due: date | None = Field(None, description="The day it is due.")
+    status: Annotated[Literal["open", "in-progress", "done", "wontfix"], BeforeValidator(_action_status)] = Field(
+        "open", description="Where it stands (`closed`, `fixed` and `completed` read as done)."
+    )
+    type: Annotated[Literal["mitigate", "prevent", "process"] | None, BeforeValidator(_lower)] = Field(
+        None, description="What kind of follow-up it is."
+    )
 
 
 class IncidentFrontMatter(OpenModel):
@@ -138,26 +152,46 @@ class IncidentFrontMatter(OpenModel):
     detected, acknowledged, resolved, cause, causedBy, postmortem, actionItems, aliases. Keys of other
     tools (Jekyll's `layout`, `tags`, ...) are kept as extras."""
 
-    id: Annotated[str | None, BeforeValidator(_number_as_text)] = None  # default: the file name
-    title: str | None = None  # default: the first `#` heading
-    severity: Annotated[str, BeforeValidator(_severity)]
-    services: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
-    started: Timestamp
-    detected: Timestamp | None = None
-    acknowledged: Timestamp | None = None
-    resolved: Timestamp | None = None
+    id: Annotated[str | None, BeforeValidator(_number_as_text)] = Field(
+        None, description="The incident's id (default: the file name)."
+    )
+    title: str | None = Field(None, description="The incident's title (default: the first `#` heading).")
+    severity: Annotated[str, BeforeValidator(_severity)] = Field(description="SEV1 to SEV5 (`1`, `sev1`, `P1`).")
+    services: Annotated[list[str], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="The components affected, by name or entity reference."
+    )
+    started: Timestamp = Field(description="When the impact started (ISO 8601; UTC unless a zone is given).")
+    detected: Timestamp | None = Field(None, description="When it was detected.")
+    acknowledged: Timestamp | None = Field(None, description="When a responder acknowledged it (MTTA ends here).")
+    resolved: Timestamp | None = Field(None, description="When the impact ended (MTTR ends here).")
     cause: Annotated[
         Literal["change", "config", "dependency", "capacity", "infrastructure", "security", "unknown"] | None,
         BeforeValidator(_lower),
-    ] = None
-    caused_by: CausedBy | None = None
-    postmortem: Postmortem | None = None
-    action_items: list[ActionItemFrontMatter] = Field(default_factory=list)
-    aliases: Annotated[list[str], BeforeValidator(_as_list)] = Field(default_factory=list)
+    ] = Field(None, description="What kind of cause it had.")
+    caused_by: CausedBy | None = Field(
+        None, description="The deployment id or commit SHA that caused it (a failed change for DORA)."
+    )
+    postmortem: Postmortem | None = Field(None, description="The postmortem's status and the date it was written.")
+    action_items: list[ActionItemFrontMatter] = Field(
+        default_factory=list, description="Follow-up work: id, title, owner, due, status, type."
+    )
+    aliases: Annotated[list[str], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="The incident's ids in other tools, so imports merge with it."
+    )
 
 
 # Keys whose presence makes a front matter an incident's (a Jekyll page's front matter is not).
 INCIDENT_KEYS = frozenset(
-    {"severity", "started", "detected", "acknowledged", "resolved", "cause", "causedBy", "postmortem",
-     "actionItems", "services"}
+    {
+        "severity",
+        "started",
+        "detected",
+        "acknowledged",
+        "resolved",
+        "cause",
+        "causedBy",
+        "postmortem",
+        "actionItems",
+        "services",
+    }
 )

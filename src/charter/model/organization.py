@@ -18,10 +18,12 @@ ComparisonOp = Literal["<", "<=", ">", ">=", "==", "!="]
 
 
 class TargetScope(StrictModel):
-    tier: int | None = None
-    team: str | None = None
-    system: str | None = None
-    component: str | None = None
+    """What a target's metric is read for."""
+
+    tier: int | None = Field(None, description="Components of this tier.")
+    team: str | None = Field(None, description="The entities of this team (a group reference).")
+    system: str | None = Field(None, description="The entities of this system.")
+    component: str | None = Field(None, description="This component.")
 
 
 # How a target whose scope selects several entities (`{tier: 1}`) reads their values as one:
@@ -30,19 +32,29 @@ TargetAggregate = Literal["median", "worst", "sum"]
 
 
 class Target(StrictModel):
-    metric: str
-    scope: TargetScope = Field(default_factory=TargetScope)
-    op: ComparisonOp
-    value: str | float
-    by: date | None = None
-    baseline: str | float | None = None  # the value the target started from; default: the first snapshot's
-    aggregate: TargetAggregate = "median"
+    """A metric compared with a value, by a day."""
+
+    metric: str = Field(description="The metric (`charter metrics` lists them).")
+    scope: TargetScope = Field(
+        default_factory=TargetScope, description="What the metric is read for (default: the organisation)."
+    )
+    op: ComparisonOp = Field(description="How the value compares with the target.")
+    value: str | float = Field(description="The target value (a number, or a duration such as `1d`).")
+    by: date | None = Field(None, description="The day it is to be met by.")
+    baseline: str | float | None = Field(
+        None, description="The value the target started from (default: the first snapshot's)."
+    )
+    aggregate: TargetAggregate = Field(
+        "median", description="How a scope of several entities reads as one value: the median, the worst, or the sum."
+    )
 
 
 class Goal(StrictModel):
-    id: str
-    description: str = ""
-    targets: list[Target] = Field(default_factory=list)
+    """A goal of the strategy."""
+
+    id: str = Field(description="The goal's id (initiatives name it in `goals`).")
+    description: str = Field("", description="The goal in a sentence.")
+    targets: list[Target] = Field(default_factory=list, description="The measurable targets that say it is met.")
 
 
 Level = str
@@ -51,15 +63,20 @@ Level = str
 class RiskMatrix(StrictModel):
     """Level for [likelihood - 1][impact - 1]; levels are ordered from lowest to highest."""
 
-    levels: list[Level] = Field(default_factory=lambda: ["low", "medium", "high", "critical"], min_length=1)
+    levels: list[Level] = Field(
+        default_factory=lambda: ["low", "medium", "high", "critical"],
+        min_length=1,
+        description="The risk levels, lowest first.",
+    )
     grid: list[list[Level]] = Field(
+        description="The level of each likelihood (rows, 1 to 5) and impact (columns, 1 to 5).",
         default_factory=lambda: [
             ["low", "low", "low", "medium", "medium"],
             ["low", "low", "medium", "medium", "high"],
             ["low", "medium", "medium", "high", "high"],
             ["medium", "medium", "high", "high", "critical"],
             ["medium", "high", "high", "critical", "critical"],
-        ]
+        ],
     )
 
     @model_validator(mode="after")
@@ -79,11 +96,13 @@ class RiskMatrix(StrictModel):
 
 
 class RemediationSla(StrictModel):
-    critical: int = 15
-    high: int = 30
-    medium: int = 90
-    low: int = 180
-    kev: int = 14
+    """`policies.remediationSlaDays`: days to fix an open finding, by severity."""
+
+    critical: int = Field(15, description="Days to fix a critical finding.")
+    high: int = Field(30, description="Days to fix a high finding.")
+    medium: int = Field(90, description="Days to fix a medium finding.")
+    low: int = Field(180, description="Days to fix a low finding.")
+    kev: int = Field(14, description="Days to fix a known exploited vulnerability, whatever its severity.")
 
 
 class ErrorBudgetPolicy(StrictModel):
@@ -92,8 +111,12 @@ class ErrorBudgetPolicy(StrictModel):
     `incidentShare`: an incident that used more than this share of an SLO's budget needs a
     postmortem with a P0 action item."""
 
-    exhausted: Literal["freeze-changes", "none"] = "freeze-changes"
-    incident_share: Annotated[float, Field(gt=0, le=1)] = 0.2
+    exhausted: Literal["freeze-changes", "none"] = Field(
+        "freeze-changes", description="What `charter slo status` recommends when an SLO's budget is used up."
+    )
+    incident_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.2, description="An incident using more than this share of a budget needs a postmortem with a P0 action."
+    )
 
 
 class BotRule(StrictModel):
@@ -101,10 +124,10 @@ class BotRule(StrictModel):
     for the author's name and e-mail (both given: both must match), what it is, and how reports name
     it. A plain string in `policies.bots` is a glob matched against the name or the e-mail."""
 
-    name: str | None = None
-    email: str | None = None
-    kind: Literal["bot", "agent"] = "bot"
-    label: str | None = None
+    name: str | None = Field(None, description="A glob for the author's name.")
+    email: str | None = Field(None, description="A glob for the author's e-mail.")
+    kind: Literal["bot", "agent"] = Field("bot", description="A bot, or an AI coding agent.")
+    label: str | None = Field(None, description="How reports name it.")
 
     @model_validator(mode="after")
     def _names_an_identity(self) -> BotRule:
@@ -114,42 +137,79 @@ class BotRule(StrictModel):
 
 
 class Policies(StrictModel):
-    remediation_sla_days: RemediationSla = Field(default_factory=RemediationSla)
-    epss_threshold: float = 0.1
-    scorecard_minimum: dict[str, float] = Field(default_factory=dict)
-    production_environments: list[str] = Field(default_factory=lambda: ["prod(uction)?"])
-    slo_period: Duration = timedelta(days=30)
-    error_budget: ErrorBudgetPolicy = Field(default_factory=ErrorBudgetPolicy)
-    slo_alert_windows: Literal["sloth", "pyrra"] = "sloth"  # burn-rate window set of `charter slo rules`
-    postmortem_within_days: int = 5
-    min_reliability_allocation: float = 0.2
-    repeat_incident_window_days: int = 90
-    history_horizon_days: int = 90
-    hotfix_window_hours: int = 72
-    # Authors left out of knowledge, bus factor and turnover, on top of the bots and AI coding agents
-    # Charter recognises itself (unless `shippedBots: false`).
-    bots: list[str | BotRule] = Field(default_factory=list)
-    shipped_bots: bool = True
-    critical_tiers: list[int] = Field(default_factory=lambda: [1, 2])
+    """`spec.policies` of the Organization: the thresholds the checks and reports apply."""
+
+    remediation_sla_days: RemediationSla = Field(
+        default_factory=RemediationSla, description="Days to fix an open finding, by severity."
+    )
+    epss_threshold: float = Field(0.1, description="An EPSS score at or above this is SSVC exploitation `poc`.")
+    scorecard_minimum: dict[str, float] = Field(
+        default_factory=dict, description="The lowest OpenSSF Scorecard score allowed, by check name."
+    )
+    production_environments: list[str] = Field(
+        default_factory=lambda: ["prod(uction)?"],
+        description="Regular expressions naming the environments whose deployments count for DORA.",
+    )
+    slo_period: Duration = Field(
+        timedelta(days=30), description="The SLO window when an SLO names none (an ISO 8601 or `30d` duration)."
+    )
+    error_budget: ErrorBudgetPolicy = Field(
+        default_factory=ErrorBudgetPolicy, description="What an exhausted error budget calls for."
+    )
+    slo_alert_windows: Literal["sloth", "pyrra"] = Field(
+        "sloth", description="The burn-rate window set of `charter slo rules`."
+    )
+    postmortem_within_days: int = Field(5, description="Days after a SEV1/SEV2 incident its postmortem is due.")
+    min_reliability_allocation: float = Field(
+        0.2, description="The least share of a quarter's capacity the plan keeps for reliability work."
+    )
+    repeat_incident_window_days: int = Field(
+        90, description="Days within which an incident of the same service and cause is a repeat."
+    )
+    history_horizon_days: int = Field(
+        90, description="A first deployment counts in its lead time the commits of this many days before it."
+    )
+    hotfix_window_hours: int = Field(
+        72, description="Hours after a deployment within which its rollback or hotfix makes it a failed change."
+    )
+    bots: list[str | BotRule] = Field(
+        default_factory=list,
+        description="Authors left out of knowledge, bus factor and turnover (globs, or name/email/kind/label), "
+        "on top of the bots and AI coding agents Charter recognises itself.",
+    )
+    shipped_bots: bool = Field(True, description="Whether Charter's own list of bots and coding agents applies.")
+    critical_tiers: list[int] = Field(
+        default_factory=lambda: [1, 2],
+        description="The `charter.dev/tier` values of critical components (owner, on-call and runbook required).",
+    )
 
 
 class Suppression(StrictModel):
     """An `spec.ignore` entry: which code, on what (file glob or entity reference), why, until when."""
 
-    code: str
-    file: str | None = None
-    entity: str | None = None
-    reason: str = ""
-    until: date | None = None
+    code: str = Field(description="The code (or prefix) not reported.")
+    file: str | None = Field(None, description="Only in the files this glob matches.")
+    entity: str | None = Field(None, description="Only on this entity (a reference).")
+    reason: str = Field("", description="Why it is not reported.")
+    until: date | None = Field(None, description="The day the suppression ends.")
 
 
 class GitSource(StrictModel):
     """`sources.git`: the folders holding the clones (relative to the strategy repo or absolute; bare
     and non-bare clones both), and the paths left out of code health (None: Linguist-like defaults)."""
 
-    roots: list[str] = Field(default_factory=list)
-    exclude: list[str] | None = None
-    cache: str | None = None
+    roots: list[str] = Field(
+        default_factory=list,
+        description="The folders holding the clones (relative to the strategy repository, or absolute).",
+    )
+    exclude: list[str] | None = Field(
+        None,
+        description="Path globs left out of code health (default: Linguist-like: vendored and generated files).",
+    )
+    cache: str | None = Field(
+        None,
+        description="Where a clone a Dask worker lacks is cloned to (default: a `charter-git-cache` temporary folder).",
+    )
 
 
 class IncidentSource(StrictModel):
@@ -157,7 +217,11 @@ class IncidentSource(StrictModel):
     tool's severity, priority or urgency (case-insensitive; `pagerduty:high` applies to one tool
     only, `default` to records with none) to SEV1..SEV5, before the built-in defaults."""
 
-    severity_map: dict[str, str] = Field(default_factory=dict)
+    severity_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="A tool's severity, priority or urgency to SEV1..SEV5 (`pagerduty:high` for one tool, "
+        "`default` for records with none).",
+    )
 
     @field_validator("severity_map")
     @classmethod
@@ -175,20 +239,26 @@ class PrometheusSource(StrictModel):
     and Thanos; `headers` any further headers. Credentials come from the environment, never the file:
     CHARTER_PROMETHEUS_TOKEN (bearer) or CHARTER_PROMETHEUS_USER and CHARTER_PROMETHEUS_PASSWORD."""
 
-    url: str
-    ca_file: str | None = None
-    tenant: str | None = None
-    headers: dict[str, str] = Field(default_factory=dict)
-    timeout_seconds: float = 60.0
+    url: str = Field(description="The base URL of the Prometheus-compatible HTTP API.")
+    ca_file: str | None = Field(None, description="A PEM bundle for its certificate.")
+    tenant: str | None = Field(None, description="The `X-Scope-OrgID` header (Mimir, Cortex, Thanos).")
+    headers: dict[str, str] = Field(
+        default_factory=dict, description="Further request headers (credentials come from the environment)."
+    )
+    timeout_seconds: float = Field(60.0, description="How long one query may take.")
 
 
 class Sources(OpenModel):
     """Where facts come from. Later sources add keys; unknown ones are kept."""
 
-    catalog: list[str] = Field(default_factory=list)
-    git: GitSource = Field(default_factory=GitSource)
-    prometheus: PrometheusSource | None = None
-    incidents: IncidentSource = Field(default_factory=IncidentSource)
+    catalog: list[str] = Field(default_factory=list, description="Globs of further Backstage catalog files or folders.")
+    git: GitSource = Field(default_factory=GitSource, description="The git clones `charter sync` mines.")
+    prometheus: PrometheusSource | None = Field(
+        None, description="Where `charter import sli --from-prometheus` and `charter sync` pull SLI counts from."
+    )
+    incidents: IncidentSource = Field(
+        default_factory=IncidentSource, description="How imported incidents' severities are read."
+    )
 
 
 class AssessmentSettings(StrictModel):
@@ -199,24 +269,42 @@ class AssessmentSettings(StrictModel):
     with no tier. `timeToLive` is how old an area's evidence may be before it counts as unknown
     (`security: 30d`); readiness is read from the strategy repository and has none."""
 
-    weights: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
-    tier_weights: dict[int, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
-    untiered_weight: Annotated[float, Field(gt=0)] = 1.0
+    weights: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict, description="A check's weight by its id, overriding the default (0 leaves it out)."
+    )
+    tier_weights: dict[int, Annotated[float, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="A component's weight in the roll-ups by its tier (default `{1: 4, 2: 2, 3: 1}`).",
+    )
+    untiered_weight: Annotated[float, Field(gt=0)] = Field(1.0, description="The weight of a component with no tier.")
     time_to_live: dict[Literal["delivery", "reliability", "security", "maintainability"], Duration] = Field(
-        default_factory=dict
+        default_factory=dict, description="How old an area's evidence may be before it counts as unknown (`30d`)."
     )
 
 
 class OrganizationSpec(StrictModel):
-    goals: list[Goal] = Field(default_factory=list)
-    risk_appetite: dict[str, Level] = Field(default_factory=dict)
-    risk_matrix: RiskMatrix = Field(default_factory=RiskMatrix)
-    policies: Policies = Field(default_factory=Policies)
-    compliance: list[str] = Field(default_factory=list)
-    sources: Sources = Field(default_factory=Sources)
-    diagnostics: dict[str, Severity] = Field(default_factory=dict)
-    ignore: list[Suppression] = Field(default_factory=list)
-    assessment: AssessmentSettings = Field(default_factory=AssessmentSettings)
+    """The organisation's strategy settings."""
+
+    goals: list[Goal] = Field(default_factory=list, description="The strategy's goals and their targets.")
+    risk_appetite: dict[str, Level] = Field(
+        default_factory=dict, description="The highest residual level accepted, by risk category."
+    )
+    risk_matrix: RiskMatrix = Field(
+        default_factory=RiskMatrix, description="Risk levels, and the level of each likelihood and impact."
+    )
+    policies: Policies = Field(default_factory=Policies, description="The thresholds the checks and reports apply.")
+    compliance: list[str] = Field(
+        default_factory=list, description="The compliance obligations the organisation has (ControlSet obligations)."
+    )
+    sources: Sources = Field(default_factory=Sources, description="Where facts come from.")
+    diagnostics: dict[str, Severity] = Field(
+        default_factory=dict,
+        description="A code's (or prefix's) severity, overriding its default (`off` turns it off).",
+    )
+    ignore: list[Suppression] = Field(default_factory=list, description="Diagnostics not reported, each with a reason.")
+    assessment: AssessmentSettings = Field(
+        default_factory=AssessmentSettings, description="How `charter assess` weighs its checks."
+    )
 
     @field_validator("diagnostics", mode="before")
     @classmethod
@@ -227,8 +315,10 @@ class OrganizationSpec(StrictModel):
 
 
 class Organization(StrictModel):
-    api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")]
+    api_version: Annotated[str, Field(pattern=r"^charter\.dev/v1$")] = Field(description="`charter.dev/v1`.")
     kind: Literal["Organization"]
-    metadata: Metadata
-    spec: OrganizationSpec = Field(default_factory=OrganizationSpec)
+    metadata: Metadata = Field(description="The organisation's name, title, labels and annotations.")
+    spec: OrganizationSpec = Field(
+        default_factory=OrganizationSpec, description="The organisation's strategy settings."
+    )
     location: SkipJsonSchema[Location | None] = Field(default=None, exclude=True)

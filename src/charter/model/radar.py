@@ -36,20 +36,26 @@ class RadarEntry:
 
 
 class RadarEntrySpec(StrictModel):
-    ring: Annotated[str, Field(min_length=1)]
-    quadrant: Annotated[str, Field(min_length=1)]
-    description: str = ""
-    moved: Annotated[int, Field(ge=-1, le=1)] = 0
-    is_new: bool = False
-    updated: date | None = None
-    url: str | None = None
+    """A technology radar entry: its ring, quadrant and movement."""
+
+    ring: Annotated[str, Field(min_length=1)] = Field(
+        description="The ring (`adopt`, `trial`, `assess`, `hold`, or the radar's own)."
+    )
+    quadrant: Annotated[str, Field(min_length=1)] = Field(description="The quadrant.")
+    description: str = Field("", description="Why the entry is in its ring.")
+    moved: Annotated[int, Field(ge=-1, le=1)] = Field(
+        0, description="-1 moved out, 0 unchanged, 1 moved in since the last radar."
+    )
+    is_new: bool = Field(False, description="New on this radar.")
+    updated: date | None = Field(None, description="The day it was last updated.")
+    url: str | None = Field(None, description="More about it.")
 
 
 class RadarEntryDocument(CharterEntity):
     """`apiVersion: charter.dev/v1`, `kind: RadarEntry`."""
 
     kind: Literal["RadarEntry"]
-    spec: RadarEntrySpec
+    spec: RadarEntrySpec = Field(description="The entry's ring, quadrant and movement.")
 
 
 # Build-Your-Own-Radar (CSV rows and JSON objects) -----------------------------------------------
@@ -86,9 +92,7 @@ class ByorBlip(OpenModel):
     ring: Annotated[str, BeforeValidator(_text), Field(min_length=1)]
     quadrant: Annotated[str, BeforeValidator(_text), Field(min_length=1)]
     is_new: Annotated[bool, BeforeValidator(_flag)] = False
-    status: Annotated[
-        Literal["new", "moved in", "moved out", "no change"] | None, BeforeValidator(_status)
-    ] = None
+    status: Annotated[Literal["new", "moved in", "moved out", "no change"] | None, BeforeValidator(_status)] = None
     description: str | None = ""
 
 

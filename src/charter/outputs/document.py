@@ -30,6 +30,19 @@ class Linked(str):
         return linked
 
 
+class Styled(str):
+    """Text with a style hint (a Rich style such as `black on red`) that a colour terminal shows
+    and every other format ignores. A `str`, so formats that know nothing of styles render it as
+    they render any text."""
+
+    style: str
+
+    def __new__(cls, text: str, style: str) -> Styled:
+        styled = super().__new__(cls, text)
+        styled.style = style
+        return styled
+
+
 @dataclass(frozen=True, slots=True)
 class Heading:
     """A section heading: `#` for level 1 in Markdown, a plain line in a terminal."""
@@ -47,6 +60,9 @@ class Column:
     header: str
     justify: str = "left"  # left | right | center
     fold: bool = False  # a terminal folds long cells instead of cutting them
+    # 0: always shown. A terminal too narrow for the whole table leaves out the columns with the
+    # highest rank first (equal ranks: the rightmost first), until it fits; `--wide` shows them all.
+    drop_rank: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +79,20 @@ class TableBlock:
     escape: bool = True  # Markdown cells escaped (`|`, `<`, `&`); off only for cells already Markdown
 
     @classmethod
-    def of(cls, headers: Sequence[str], rows: Sequence[Sequence[str]], **options: object) -> TableBlock:
-        """A table of plain left-justified columns."""
-        return cls([Column(header) for header in headers], rows, **options)  # type: ignore[arg-type]
+    def of(
+        cls, headers: Sequence[str], rows: Sequence[Sequence[str]], drop_first: Sequence[str] = (), **options: object
+    ) -> TableBlock:
+        """A table of plain left-justified columns, the first (what each row is) folded rather than
+        cut in a narrow terminal; `drop_first` names the columns a narrow terminal may leave out, in
+        the order it leaves them out."""
+        unknown = set(drop_first) - set(headers)
+        if unknown:
+            raise ValueError(f"drop_first names columns the table lacks: {sorted(unknown)}")
+        ranks = {header: len(drop_first) - index for index, header in enumerate(drop_first)}
+        columns = [
+            Column(header, fold=index == 0, drop_rank=ranks.get(header, 0)) for index, header in enumerate(headers)
+        ]
+        return cls(columns, rows, **options)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@ through the entry point group `charter.report_formats`; nothing registers itself
 
 from __future__ import annotations
 
-from charter.outputs.formats.interface import ReportFormat
+from charter.outputs.formats.interface import ReportFormat, Terminal
 from charter.outputs.interface import OutputError
 from charter.outputs.plugins import registered
 from charter.outputs.printable import printable_view
@@ -40,7 +40,10 @@ def report_format(name: str) -> type[ReportFormat]:
     raise OutputError(f"unknown report format {name!r} (known: {known})")
 
 
-def render_report(name: str, view: ReportView) -> str:
+def render_report(name: str, view: ReportView, terminal: Terminal | None = None) -> str:
     """The report rendered in the format registered under `name`, every string in it made printable
-    first (control characters and undecodable bytes escaped), whatever the format."""
-    return report_format(name)().render(printable_view(view))
+    first (control characters and undecodable bytes escaped), whatever the format; laid out for
+    `terminal` when the command's output goes to one."""
+    chosen = report_format(name)()
+    shown = printable_view(view)
+    return chosen.render(shown) if terminal is None else chosen.render_in_terminal(shown, terminal)

@@ -102,7 +102,7 @@ def test_repo_name_scanned_at_and_unmapped_warning(strategy: Path, database: dic
         str(path),
         "--repo",
         str(strategy),
-        "--repo-name",
+        "--repository",
         "checkout",
         "--scanned-at",
         "2026-05-02",

@@ -92,9 +92,16 @@ def explanation_document(view: AssessExplanation) -> Document:
     ]  # fmt: skip
     blocks.append(
         TableBlock(
-            [Column("component"), Column("tier weight", justify="right"), Column("check"),
-             Column("weight", justify="right"), Column("status"), Column("value", justify="right"),
-             Column("evidence", fold=True), Column("evidence at")],
+            [
+                Column("component"),
+                Column("tier weight", justify="right"),
+                Column("check"),
+                Column("weight", justify="right"),
+                Column("status"),
+                Column("value", justify="right"),
+                Column("evidence", fold=True),
+                Column("evidence at"),
+            ],
             rows,
             title="Checks",
         )  # fmt: skip

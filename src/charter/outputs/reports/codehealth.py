@@ -23,7 +23,16 @@ WIDTH = 176  # the summary's ten columns side by side, names whole
 SUMMARY_HEADERS = ["component", "team", "files", "hotspots", "churn (window)", "bus factor", "top author share",
                    "author turnover", "agent changes", "stale coupled"]  # fmt: skip
 # Names fold rather than end in an ellipsis when the terminal is narrow: all of each is shown.
-SUMMARY_COLUMNS = [Column(header, fold=index < 2) for index, header in enumerate(SUMMARY_HEADERS)]
+# A narrow terminal leaves these out first, in this order.
+SUMMARY_DROP_FIRST = ["agent changes", "author turnover", "stale coupled", "files", "churn (window)"]
+SUMMARY_COLUMNS = [
+    Column(
+        header,
+        fold=index < 2,
+        drop_rank=len(SUMMARY_DROP_FIRST) - SUMMARY_DROP_FIRST.index(header) if header in SUMMARY_DROP_FIRST else 0,
+    )
+    for index, header in enumerate(SUMMARY_HEADERS)
+]
 CSV_HEADERS = ["component", "path", "lines", "commits_in_window", "hotspot_score", "hotspot", "top_author",
                "top_author_share", "bus_factor", "age_days"]  # fmt: skip
 

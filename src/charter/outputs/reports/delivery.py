@@ -24,6 +24,9 @@ NO_SCOPE = "(unassigned)"
 NO_BAND_FOR_REWORK = "Deployment rework rate has no DORA band yet."
 HEADERS = ["scope", "deploys", "per day", "deploy days/week", "lead time p50", "lead time p90",
            "change failure rate", "recovery p50", "rework rate"]  # fmt: skip
+# What a narrow terminal leaves out first: the figures the others restate or refine.
+DROP_FIRST = ["per day", "lead time p90", "rework rate", "recovery p50"]
+TREND_DROP_FIRST = ["days", "rework rate", "recovery p50"]
 TREND_HEADERS = ["week", "deploys", "days", "lead time p50", "change failure rate", "recovery p50", "rework rate"]
 UNRECOVERED_SHOWN = 10
 DAYS_PER_WEEK = "delivery.deployment_days_per_week"
@@ -167,12 +170,14 @@ def delivery_document(view: DeliveryReport) -> Document:
             Paragraph(NO_BAND_FOR_REWORK, only=only(MARKDOWN)),
         ]
         return Document(blocks, csv, WIDTH)
-    blocks = [TableBlock.of(HEADERS, rows, title=title, title_level=1)]
+    blocks = [TableBlock.of(HEADERS, rows, DROP_FIRST, title=title, title_level=1)]
     if view.no_deployments:
         blocks.append(Paragraph(_sentence(view.no_deployments)))
     trend = view.scopes[0].weeks if len(view.scopes) == 1 else []  # the one scope's trend
     if trend:
-        blocks.append(TableBlock.of(TREND_HEADERS, [_week_row(week) for week in trend], title="Weekly trend"))
+        blocks.append(
+            TableBlock.of(TREND_HEADERS, [_week_row(week) for week in trend], TREND_DROP_FIRST, title="Weekly trend")
+        )
     blocks += _terminal_notes(view)
     blocks.append(Paragraph(_incident_note(view)))
     blocks.append(Paragraph(NO_BAND_FOR_REWORK))

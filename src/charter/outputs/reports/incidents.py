@@ -13,6 +13,7 @@ from charter.outputs.views.incidents import IncidentGroup, IncidentsReport
 
 HEADERS = ["scope", "incidents", *SEVERITIES, "open", "MTTA p50", "MTTA p90", "MTTR p50", "MTTR p90",
            "in SEV1", "in SEV2", "repeats", "postmortems on time", "action items open (overdue)"]  # fmt: skip
+DROP_FIRST = ["MTTA p90", "MTTR p90", "in SEV2", "in SEV1", "repeats", "MTTA p50"]  # in a narrow terminal
 NOTE = "MTTA: started -> acknowledged; MTTR: started -> resolved. Action items: every incident's, open now."
 LATE_STATES = ("overdue", "late")
 IMPORT_HINT = "`charter import incidents`"
@@ -97,7 +98,12 @@ def incidents_document(view: IncidentsReport) -> Document:
     sections = [_budget_table(view), _repeat_table(view), _late_postmortem_table(view), _action_table(view)]
     blocks: list[Block] = [
         TableBlock.of(
-            HEADERS, [_group_row(group) for group in view.groups], title=_title(view), title_level=1, only=shown
+            HEADERS,
+            [_group_row(group) for group in view.groups],
+            DROP_FIRST,
+            title=_title(view),
+            title_level=1,
+            only=shown,
         ),
         *(table for table in sections if table.rows),
         Paragraph(NOTE, only=shown),

@@ -12,11 +12,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def listing_document(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Document:
-    """One table of `rows` under `header`, titled `title` in a terminal."""
+def listing_document(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[str]], drop_first: Sequence[str] = ()
+) -> Document:
+    """One table of `rows` under `header`, titled `title` in a terminal, which leaves out the
+    columns `drop_first` names, in that order, when it is too narrow for them."""
+    ranks = {name: len(drop_first) - index for index, name in enumerate(drop_first)}
+    columns = [Column(name, fold=True, drop_rank=ranks.get(name, 0)) for name in header]
     return Document(
         [
-            TableBlock([Column(name, fold=True) for name in header], rows, title=title, only=only(TERMINAL)),
+            TableBlock(columns, rows, title=title, only=only(TERMINAL)),
             TableBlock.of(header, [[_cell(value) for value in row] for row in rows], only=only(MARKDOWN), escape=False),
         ],
         CsvTable(header, rows),

@@ -9,4 +9,4 @@ from charter.outputs.views.metrics import MetricsReport
 
 def metrics_document(view: MetricsReport) -> Document:
     rows = [[item.metric, item.unit, item.direction, item.scopes, item.description] for item in view.root]
-    return listing_document("Metrics", ["metric", "unit", "direction", "scopes", "description"], rows)
+    return listing_document("Metrics", ["metric", "unit", "direction", "scopes", "description"], rows, ["scopes"])

@@ -4,6 +4,8 @@ each list that needs attention and the changes since the last snapshot's registe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from charter.outputs.document import (
     MARKDOWN,
     TERMINAL,
@@ -12,6 +14,7 @@ from charter.outputs.document import (
     Document,
     Heading,
     Paragraph,
+    Styled,
     TableBlock,
     only,
 )
@@ -46,17 +49,32 @@ TERMINAL_REGISTER_HEADERS = [
 ]
 
 
-def _cell(cell: HeatCell) -> str:
-    return f"{cell.count} · {cell.level}" if cell.count else f"· {cell.level}"
+# A heat map cell's colour in a colour terminal, from the matrix's lowest level to its highest; a
+# matrix with more or fewer levels is spread over them.
+HEAT_STYLES = ("black on green", "black on yellow", "black on dark_orange", "white on red")
+
+
+def level_style(level: str, levels: Sequence[str]) -> str:
+    """The heat style of a matrix level (the highest for a level the matrix lacks)."""
+    if level not in levels:
+        return HEAT_STYLES[-1]
+    if len(levels) < 2:
+        return HEAT_STYLES[0]
+    return HEAT_STYLES[round(levels.index(level) * (len(HEAT_STYLES) - 1) / (len(levels) - 1))]
+
+
+def _cell(cell: HeatCell, levels: Sequence[str]) -> str:
+    text = f"{cell.count} · {cell.level}" if cell.count else f"· {cell.level}"
+    return Styled(text, level_style(cell.level, levels))
 
 
 def _heat_rows(view: RiskRegisterReport) -> list[list[str]]:
-    """Highest likelihood first, impact 1 to 5 across."""
+    """Highest likelihood first, impact 1 to 5 across; each cell styled by its level."""
     rows: dict[int, list[HeatCell]] = {}
     for cell in view.heat_map:
         rows.setdefault(cell.likelihood, []).append(cell)
     return [
-        [str(likelihood), *(_cell(cell) for cell in sorted(cells, key=lambda cell: cell.impact))]
+        [str(likelihood), *(_cell(cell, view.levels) for cell in sorted(cells, key=lambda cell: cell.impact))]
         for likelihood, cells in sorted(rows.items(), reverse=True)
     ]
 

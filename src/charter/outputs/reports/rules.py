@@ -10,7 +10,7 @@ from charter.outputs.views.rules import RuleDocumentation, RulesReport, Standard
 
 def rules_document(view: RulesReport) -> Document:
     rows = [[rule.code, rule.severity, rule.title, rule.rationale, rule.fix] for rule in view.root]
-    return listing_document("Diagnostic codes", ["code", "severity", "title", "rationale", "fix"], rows)
+    return listing_document("Diagnostic codes", ["code", "severity", "title", "rationale", "fix"], rows, ["rationale"])
 
 
 def rule_document(view: RuleDocumentation) -> Document:

@@ -32,6 +32,10 @@ URGENT_HEADERS = ["finding", "severity", "component", "owner", "SSVC", "EPSS", "
 KEV_HEADERS = ["CVE", "component", "owner", "in KEV since", "exposed since", "days", "ransomware", "SSVC"]
 GAP_HEADERS = ["repository", "check", "kind", "score", "minimum", "components"]
 DIAGNOSTIC_HEADERS = ["code", "severity", "message"]
+# What a narrow terminal leaves out first, table by table.
+COUNT_DROP_FIRST = ["low", "medium", "Track", "Track*"]
+URGENT_DROP_FIRST = ["EPSS", "owner", "due"]
+KEV_DROP_FIRST = ["ransomware", "in KEV since", "owner"]
 TREND_HEADERS = ["snapshot", "critical", "high", "overdue", "KEV exposed", "Act"]
 
 Item = TypeVar("Item")
@@ -126,11 +130,13 @@ def _sections(view: SecurityReport) -> list[TableBlock]:
         TableBlock.of(
             COUNT_HEADERS,
             [_count_row(counts) for counts in scopes],
+            COUNT_DROP_FIRST,
             title="Open findings" + _shown(f"most urgent of {len(view.scopes)}", len(scopes), len(view.scopes)),
         ),
         TableBlock.of(
             URGENT_HEADERS,
             [_urgent_row(item) for item in view.most_urgent],
+            URGENT_DROP_FIRST,
             title=f"Highest SSVC priority: the {len(view.most_urgent)} most urgent of {view.total.open}",
         ),
         TableBlock.of(
@@ -142,6 +148,7 @@ def _sections(view: SecurityReport) -> list[TableBlock]:
         TableBlock.of(
             KEV_HEADERS,
             [_kev_row(item) for item in view.kev_exposure],
+            KEV_DROP_FIRST,
             title=f"Known exploited on internet-facing components: {view.kev_exposure_total}"
             + _shown("longest exposed", len(view.kev_exposure), view.kev_exposure_total),
         ),

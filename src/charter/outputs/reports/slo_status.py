@@ -10,6 +10,7 @@ from charter.outputs.views.slo_status import SloStatus, SloStatusReport
 
 HEADERS = ["SLO", "component", "objective", "window", "attainment", "budget left", "budget left (min)",
            "burn 1h", "alerts", "exhausted in", "missing min"]  # fmt: skip
+DROP_FIRST = ["missing min", "budget left (min)", "window", "burn 1h", "objective"]  # in a narrow terminal
 CSV_HEADERS = ["slo", "component", "objective", "budgeting", "window_start", "window_end", "window_seconds", "good",
                "total", "attainment", "budget_remaining", "budget_minutes", "budget_remaining_minutes",
                "burn_rate_1h", "exhausted_in_seconds", "missing_minutes", "no_traffic_minutes"]  # fmt: skip
@@ -124,7 +125,7 @@ def slo_status_document(view: SloStatusReport) -> Document:
             Paragraph("\n".join(f"- {line}" for line in verdicts), only=markdown),
         ]
     if view.slos:
-        blocks += [TableBlock.of(HEADERS, rows, title=title, only=terminal)]
+        blocks += [TableBlock.of(HEADERS, rows, DROP_FIRST, title=title, only=terminal)]
         blocks += [Paragraph(line, only=terminal) for line in verdicts]
     else:
         blocks.append(

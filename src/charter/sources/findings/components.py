@@ -1,7 +1,7 @@
 """Which component a finding belongs to, from the catalog: `--component` when given; else an image
 glob of a component's `charter.dev/images` annotation (`registry.example/app:*, other`) matching
 the scan target, or a `charter.dev/purl` prefix matching the finding's package URL or the target;
-else the repository the file was found in (`--repo-name`, or SARIF's `versionControlProvenance`),
+else the repository the file was found in (`--repository`, or SARIF's `versionControlProvenance`),
 matched like `charter.dev/repo` / `backstage.io/source-location` (in a monorepo, the component whose
 `charter.dev/path` holds the finding's file); else a component named like the target's image or
 package name (`registry/acme/checkout:1.2` -> `checkout`). Otherwise the finding is unmapped."""

@@ -31,7 +31,7 @@ CODES = Codes(
         rationale="A finding on no component has no owner and no tier: it counts in no team's numbers.",
         fix=(
             "Annotate the component with `charter.dev/images` (image globs), `charter.dev/purl` or "
-            "`charter.dev/repo`, or pass `--component` or `--repo-name` on import."
+            "`charter.dev/repo`, or pass `--component` or `--repository` on import."
         ),
         example="""\
 $ charter import findings facts/scans/tools-trivy.json
@@ -57,7 +57,7 @@ diagnostic = CODES.diagnostic
 @dataclass(frozen=True, slots=True)
 class FindingImportOptions:
     """How to read and map files: the format (None: from the content), the repository the files come
-    from (`--repo-name`), a component every finding belongs to (`--component`, as a reference), the
+    from (`--repository`), a component every finding belongs to (`--component`, as a reference), the
     scan time (None: the file's own, else now), and the catalog's matcher."""
 
     input_format: str | None = None  # a scanner format's name (`FindingFormat`)

@@ -2,7 +2,7 @@
 where each advisory object in a package's `vulnerabilities.<name>.via` is a finding on the package
 the advisory names (string `via` entries only say a package depends on a vulnerable one); and
 version 1 (`advisories.<id>`, npm 6), one finding per advisory on its `module_name`. The advisory's
-GHSA id is read from its URL. No target is named: `--repo-name`, else the file's name."""
+GHSA id is read from its URL. No target is named: `--repository`, else the file's name."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ osv-scanner's JSON (`osv-scanner --format json`: `results[].packages[]`, each pa
 `vulnerabilities`), one finding per vulnerability of each package, its severity from the package's
 `groups[].max_severity` (a CVSS score) when the record itself has none. Severity of a record:
 `database_specific.severity` (GitHub's words). The CVSS vector is the newest of `severity[]`.
-No target is named: `--repo-name`, else the file's name. Streamed record by record."""
+No target is named: `--repository`, else the file's name. Streamed record by record."""
 
 from __future__ import annotations
 

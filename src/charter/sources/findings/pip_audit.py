@@ -1,7 +1,7 @@
 """pip-audit's JSON (`pip-audit -f json`): the current `{"dependencies": [...], "fixes": [...]}` and
 the older top-level list of dependencies. Each vulnerability of a dependency is a finding on that
 PyPI package; pip-audit gives no severity (unknown) and does not say what it audited, so the target
-is `--repo-name`, else the file's name. Streamed dependency by dependency."""
+is `--repository`, else the file's name. Streamed dependency by dependency."""
 
 from __future__ import annotations
 
