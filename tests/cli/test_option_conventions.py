@@ -28,13 +28,26 @@ WITHOUT_REPO = {
     "metrics": "the metric registry, from the code",
 }
 # Commands with --format and no --output.
-WITHOUT_OUTPUT = {"token create": "prints a secret once; a file would keep it"}
+WITHOUT_OUTPUT = {
+    "token create": "prints a secret once; a file would keep it",
+    "webhook add": "prints a signing secret once; a file would keep it",
+}
 # Reports that are neither as of a day nor over a period.
 TIMELESS_REPORTS = {
     "rules": "the catalogue of codes",
     "metrics": "the metric registry",
     "token create": "a new token",
     "token list": "the tokens as they are",
+    "webhook add": "a new subscription",
+    "webhook list": "the subscriptions as they are",
+}
+# Day options that also take other text, each parsed and refused (exit 2) by its service.
+TEXT_DAYS = {
+    ("report", "--as-of"): "a day or a snapshot id",
+    ("report", "--since"): "a quarter (2026Q3) or a day",
+    ("report", "--until"): "a quarter or a day",
+    ("review", "--since"): "a quarter (2026Q3) or a day",
+    ("review", "--until"): "a quarter or a day",
 }
 # Names that would say again what a conventional option says.
 SYNONYMS = {
@@ -51,6 +64,8 @@ SYNONYMS = {
     "--end": "--until",
 }
 DATE_OPTIONS = ("--as-of", "--since", "--until")
+# Point-in-time reports whose --since starts a period that ends at their --as-of.
+REVIEWED_UP_TO_A_DAY = {"report": "the document as of a snapshot, with the review since --since up to it"}
 
 
 def visible_names(entry: CommandEntry) -> set[str]:
@@ -89,12 +104,15 @@ def test_days_are_read_alike_and_a_period_has_both_ends(entry: CommandEntry) -> 
         if option is None:
             continue
         assert option.opts == [name]
+        if (entry.name, name) in TEXT_DAYS:
+            assert option.type_descriptor.annotation is str
+            continue
         assert option.type_descriptor.annotation is datetime
         assert "%Y-%m-%d" in (option.type_descriptor.parameter_info.formats or [])
         assert option.type_descriptor.parameter_info.callback is supported_day, (
             f"charter {entry.name} {name} does not check the day"
         )
-    if entry.option("--since") is not None:
+    if entry.option("--since") is not None and entry.name not in REVIEWED_UP_TO_A_DAY:
         assert entry.option("--until") is not None
         assert entry.option("--as-of") is None, "a period report is not also as of a day"
 
@@ -152,6 +170,8 @@ def test_an_option_name_has_the_same_forms_and_kind_of_value_everywhere() -> Non
             descriptor = option.type_descriptor
             # check's --format is text checked against the formats plugins register, not a fixed choice
             kind = "choice" if descriptor.is_choice or (entry.name, long_name) == ("check", "--format") else None
+            if (entry.name, long_name) in TEXT_DAYS:
+                kind = str(datetime)  # a day, or the text TEXT_DAYS allows beside it
             kinds[long_name].add(kind or str(descriptor.annotation))
     assert {name: found for name, found in forms.items() if len(found) > 1} == {}
     assert {name: found for name, found in kinds.items() if len(found) > 1} == {}

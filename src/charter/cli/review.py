@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit_report
 
 
 def review_command(
@@ -23,15 +23,15 @@ def review_command(
     repo: RepoOption = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """The quarterly review: targets that moved, metrics that improved or regressed beyond their noise,
     risks opened, closed and re-levelled, the incidents' trend, initiatives delivered and slipped
     against their commitment, and decisions taken. With fewer than two snapshots in the period it
     says there is no trend and shows the current state."""
-    from charter.outputs.report_registry import render_report
     from charter.services.context import StoreNeed, open_context
     from charter.services.review import ReviewQuery, review_report
 
     with open_context(repo, StoreNeed.REQUIRED) as context:
         report = review_report(context, ReviewQuery(since, until))
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)

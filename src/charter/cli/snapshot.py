@@ -8,14 +8,16 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import RepoOption
+from charter.cli.options import RepoOption, supported_day
 
 _DAY = ["%Y-%m-%d"]
 
 
 def snapshot_command(
     since: Annotated[
-        datetime, typer.Option("--since", formats=_DAY, help="The first day to take a snapshot at the end of.")
+        datetime, typer.Option(
+            "--since", formats=_DAY, callback=supported_day, help="The first day to take a snapshot at the end of."
+        )
     ],
     every: Annotated[str, typer.Option("--every", help="The step between snapshots: 1w, 2w, 7d, ...")] = "1w",
     until: Annotated[
@@ -23,6 +25,7 @@ def snapshot_command(
         typer.Option(
             "--until",
             formats=_DAY,
+            callback=supported_day,
             help="The last day a snapshot may be taken at (default: today).",
             show_default=False,
         ),

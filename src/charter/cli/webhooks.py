@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from charter.cli.options import OutputOption, RepoOption, ReportFormat, emit
+from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit, emit_report
 
 webhook_app = typer.Typer(help="Outgoing webhooks of `charter serve`: add, list, remove.", no_args_is_help=True)
 
@@ -54,14 +54,14 @@ def list_command(
     repo: RepoOption = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.table,
     output: OutputOption = None,
+    wide: WideOption = False,
 ) -> None:
     """The subscriptions: URL, events, state and their outbox (pending, delivered, failed)."""
-    from charter.outputs.report_registry import render_report
     from charter.services.webhooks import open_webhook_store, webhook_list_report
 
     with open_webhook_store(repo) as store:
         report = webhook_list_report(store)
-    emit(render_report(output_format.value, report), output)
+    emit_report(report, output_format.value, output, wide)
 
 
 @webhook_app.command("remove")
