@@ -48,14 +48,14 @@ FailOnOption = Annotated[
 
 
 def gate_met(diagnostics: Sequence[Diagnostic], fail_on: FailOn, failed: bool = False) -> bool:
-    """Whether the command exits 1: a diagnostic at or above `fail_on`, or (unless `never`) a file
-    or pull that failed."""
+    """Whether the command exits 1: a diagnostic at or above `fail_on` (the services' rule), or
+    (unless `never`) a file or pull that failed."""
     from charter.model.diagnostics import Severity
+    from charter.services.gate import gate_met as diagnostics_meet
 
     if fail_on is FailOn.never:
         return False
-    lowest = Severity(fail_on.value).rank
-    return failed or any(item.severity.rank >= lowest for item in diagnostics)
+    return failed or diagnostics_meet(diagnostics, Severity(fail_on.value))
 
 
 OutputOption = Annotated[
