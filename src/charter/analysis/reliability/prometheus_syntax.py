@@ -27,12 +27,23 @@ _TOKEN = re.compile(
 )
 _CLOSE_GROUP = {'"': "double", "'": "single", "`": "back"}
 
+# Most queries hold only plain strings (no escape, line break or backquote) and no comment or control
+# character: once those strings are taken out, only their brackets need counting. A first quote that
+# does not open a plain string is never taken out, so any other query falls to the whole scan.
+_PLAIN_STRING = re.compile(r'"[^"\\\n]*"|\'[^\'\\\n]*\'')
+_UNUSUAL = re.compile(r"[\"'`#\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NOT_BRACKET = re.compile(r"[^()\[\]{}]+")
+_PAIRS = ("()", "[]", "{}")
+
 
 def query_problem(query: str) -> str | None:
     """Why `query` cannot be embedded in a rule's expression, or None. Newlines between tokens are
     fine (queries are often written as YAML block scalars). One regular-expression scan over the
     strings and brackets rather than a step per character (`charter check` asks it of every query
-    of thousands of SLOs)."""
+    of thousands of SLOs), after a cheaper look that clears most queries."""
+    outside_strings = _PLAIN_STRING.sub("", query)
+    if _UNUSUAL.search(outside_strings) is None and _balanced(_NOT_BRACKET.sub("", outside_strings)):
+        return None
     stack: list[str] = []
     for token in _TOKEN.finditer(query):
         text = token.group()
@@ -55,6 +66,19 @@ def query_problem(query: str) -> str | None:
     if stack:
         return f"its {stack[-1]!r} is not closed"
     return None
+
+
+def _balanced(brackets: str) -> bool:
+    """Whether a string of brackets alone closes each in order (innermost pairs taken out until none
+    is left)."""
+    while brackets:
+        shorter = brackets
+        for pair in _PAIRS:
+            shorter = shorter.replace(pair, "")
+        if shorter == brackets:
+            return False
+        brackets = shorter
+    return True
 
 
 def alerting_problems(slo: Slo) -> Iterator[str]:
