@@ -21,7 +21,6 @@ from charter.store.local_cache import (
     CACHE_FOLDER,
     CACHE_LAYOUT,
     LocalCache,
-    decode_documents,
     encode_documents,
     open_local_cache,
 )
@@ -121,16 +120,23 @@ def test_integers_beyond_64_bits_survive(cache):
     assert document.data == {"big": 123456789012345678901234567890, "small": 3}
 
 
-def test_the_fast_encoding_and_the_standard_one_both_come_back():
-    plain = parse_yaml_documents("a: 1\n---\n- x\n- {y: 2.5}\n")
-    special = parse_yaml_documents("a: .inf\n")
+def test_keys_of_any_scalar_type_and_shared_values_come_back_equal(cache):
+    documents = parse_yaml_documents("3: three\ntrue: yes\n~: nothing\n2.5: [&a {x: 1}, *a]\n")
+    cache.store({"keys": documents})
 
-    assert encode_documents(plain).startswith("[[")  # orjson's rows
-    assert encode_documents(special).startswith("[{")  # the standard library's, which keeps infinity
-    assert decode_documents(encode_documents(plain)) == plain
-    assert decode_documents(encode_documents(special))[0].data == {"a": math.inf}
-    written_before = '[{"data":{"a":1},"index":0,"line":1,"column":1}]'  # what earlier versions stored
-    assert decode_documents(written_before) == [YamlDocument({"a": 1}, 0, 1, 1)]
+    [document] = cache.lookup(["keys"])["keys"]
+
+    assert document.data == {3: "three", True: "yes", None: "nothing", 2.5: [{"x": 1}, {"x": 1}]}
+    assert document == documents[0]
+
+
+def test_bytes_that_are_no_documents_are_a_miss(cache):
+    with sqlite3.connect(cache.path) as connection:
+        connection.execute("INSERT INTO parse_cache VALUES ('bad', ?)", (b"\x00not marshal",))
+        connection.execute("INSERT INTO parse_cache VALUES ('good', ?)", (encode_documents(DOCUMENTS),))
+    connection.close()
+
+    assert cache.lookup(["bad", "good"]) == {"good": DOCUMENTS}  # "bad" is parsed again
 
 
 def test_a_check_result_is_kept_per_repository_and_replaced(cache):

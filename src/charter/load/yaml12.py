@@ -58,7 +58,6 @@ _FLOATING = re.compile(
 )
 _NUMERIC_START = frozenset("-+0123456789.")
 _MARKERS = ("---", "...")  # a document marker, when a space or the end of the line follows
-_NON_FINITE = (".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN")
 _MAY_NOT_BE_STRING = _NUMERIC_START | frozenset("~nNtTfF")
 
 
@@ -120,13 +119,12 @@ def _scalar(node: ScalarNode) -> Any:
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars; aliases share one object."""
 
-    __slots__ = ("built", "in_progress", "count", "string_keys")
+    __slots__ = ("built", "in_progress", "count")
 
     def __init__(self) -> None:
         self.built: dict[int, Any] = {}
         self.in_progress: set[int] = set()
         self.count = 0
-        self.string_keys = True
 
     def build(self, node: Node, depth: int = 0) -> Any:
         node_type = type(node)
@@ -149,8 +147,6 @@ class _Builder:
             for key_node, value_node in node.value:
                 if type(key_node) is ScalarNode:
                     map_key = _scalar(key_node)
-                    if type(map_key) is not str:
-                        self.string_keys = False
                 else:
                     raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
                 if map_key in result:
@@ -190,9 +186,6 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`. Empty documents (a bare `---`) are left out. Raises `YamlError`."""
     loader = Yaml12Loader(text)
     documents: list[YamlDocument] = []
-    # Whether a float may be infinite or NaN, by a search of the text (a few substring scans cost far
-    # less than a test per scalar); only such documents need the cache's slower JSON encoding.
-    finite = not any(spelling in text for spelling in _NON_FINITE)
     try:
         index = 0
         while loader.check_node():
@@ -203,7 +196,7 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
             data = builder.build(node)
             if data is not None:
                 mark = node.start_mark
-                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys, finite))
+                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
