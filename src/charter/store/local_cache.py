@@ -24,11 +24,13 @@ CACHE_FILE = "cache.sqlite"
 # It changes with the tables and with `marshal`'s format, in which the documents are kept.
 CACHE_LAYOUT = 1 + 100 * marshal.version
 LAYOUT = (
-    "CREATE TABLE parse_cache (digest TEXT PRIMARY KEY, documents BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE parse_cache (digest TEXT PRIMARY KEY, documents BLOB NOT NULL)",
     "CREATE TABLE check_results (repository TEXT PRIMARY KEY, inputs TEXT NOT NULL, diagnostics TEXT NOT NULL)",
 )
-# How long opening waits for another process laying out a new file (once per file).
+# How long opening waits for another process laying out a new file (once per file), and how long a
+# read, or a write that has begun, waits for another process's commit (a moment: never a whole run).
 LAYOUT_WAIT_SECONDS = 10.0
+LOCK_WAIT_SECONDS = 2.0
 # SQLite allows 999 bound variables per statement in older builds; stay under it.
 LOOKUP_CHUNK = 900
 
@@ -81,7 +83,7 @@ class LocalCache:
         wanted = sorted(set(digests))
         found: dict[str, list[YamlDocument]] = {}
         try:
-            with closing(self._connect(0)) as connection:
+            with closing(self._connect(LOCK_WAIT_SECONDS)) as connection:
                 for chunk in _chunks(wanted, LOOKUP_CHUNK):
                     query = f"SELECT digest, documents FROM parse_cache WHERE digest IN ({','.join('?' * len(chunk))})"
                     for digest, encoded in connection.execute(query, chunk):
@@ -107,7 +109,7 @@ class LocalCache:
         """(inputs, diagnostics) as kept for this repository, or None."""
         query = "SELECT inputs, diagnostics FROM check_results WHERE repository = ?"
         try:
-            with closing(self._connect(0)) as connection:
+            with closing(self._connect(LOCK_WAIT_SECONDS)) as connection:
                 row = connection.execute(query, (repository,)).fetchone()
         except sqlite3.Error:
             return None
@@ -127,10 +129,13 @@ class LocalCache:
         return sqlite3.connect(self.path, timeout=wait, isolation_level=None)
 
     def _write_if_idle(self, write: Callable[[sqlite3.Connection], object]) -> bool:
-        """`write` in one transaction when no other process is writing the cache now, else nothing."""
+        """`write` in one transaction when no other process is writing the cache now, else nothing.
+        Once begun, its commit waits a moment for readers to finish (the rollback journal's commit
+        takes the file alone)."""
         try:
             with closing(self._connect(0)) as connection:
                 connection.execute("BEGIN IMMEDIATE")
+                connection.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT_SECONDS * 1000)}")
                 try:
                     write(connection)
                 except BaseException:
@@ -161,7 +166,9 @@ def _layout(connection: sqlite3.Connection) -> int:
 def _lay_out(connection: sqlite3.Connection) -> None:
     """Empty the file and create the tables of CACHE_LAYOUT, once: another process may be doing
     the same, so the layout is read again inside the write transaction."""
-    connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer; kept by the file
+    # The rollback journal, not WAL: the cache is written once a run, in one large transaction, which
+    # WAL writes twice (to the log, then into the file: 0.11 s against 0.08 s for the large demo).
+    connection.execute("PRAGMA journal_mode=DELETE")
     connection.execute("BEGIN IMMEDIATE")
     try:
         if _layout(connection) != CACHE_LAYOUT:
