@@ -174,6 +174,7 @@ class Estate:
     commit: str | None = None
     inputs: LoadInputs | None = None  # what the loader read, for reusing results of unchanged inputs
     _by_class: dict[type, list[CharterEntity]] = field(default_factory=dict, repr=False)
+    _components: list[tuple[EntityRef, CatalogEntity]] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def build(
@@ -217,6 +218,17 @@ class Estate:
             found = [entity for entity in self.entities.values() if isinstance(entity, cls_)]
             self._by_class[cls_] = found
         return found  # type: ignore[return-value]
+
+    def components(self) -> list[tuple[EntityRef, CatalogEntity]]:
+        """Every Component with its reference, in declaration order, indexed once: each target's
+        scope looks through them."""
+        if self._components is None:
+            self._components = [
+                (ref, entity)
+                for ref, entity in self.entities.items()
+                if ref.kind == "component" and isinstance(entity, CatalogEntity)
+            ]
+        return self._components
 
     @property
     def standards(self) -> list[Standard]:
