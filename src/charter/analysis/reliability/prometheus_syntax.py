@@ -90,15 +90,18 @@ def alerting_problems(slo: Slo) -> Iterator[str]:
     for field, value in (("name", slo.name), ("service", slo.service or slo.component or "")):
         if _CONTROL.search(value):
             yield f"its {field} {value!r} holds a control character, and becomes a label value"
-    own_labels = slo.labels if slo.source_format == "sloth" else {}
-    yield from _label_problems("labels", own_labels, check_names=False)  # invalid names are left out
+    if slo.source_format == "sloth" and slo.labels:
+        yield from _label_problems("labels", slo.labels, check_names=False)  # invalid names are left out
     for where, labels, notes in (
         ("alerting", alerting.labels, alerting.annotations),
         ("page alert", alerting.page.labels, alerting.page.annotations),
         ("ticket alert", alerting.ticket.labels, alerting.ticket.annotations),
     ):
-        yield from _label_problems(f"{where} labels", labels, check_names=True)
-        yield from _annotation_problems(f"{where} annotations", notes)
+        # Most SLOs set none of them: no generator to start for an empty mapping.
+        if labels:
+            yield from _label_problems(f"{where} labels", labels, check_names=True)
+        if notes:
+            yield from _annotation_problems(f"{where} annotations", notes)
 
 
 def _label_problems(where: str, labels: Mapping[str, str], *, check_names: bool) -> Iterator[str]:
