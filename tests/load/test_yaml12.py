@@ -106,13 +106,13 @@ def _built_both_ways(text: str) -> tuple[object, object]:
     """What each builder makes of every document of `text` (a value, or the error's message and
     position): the tree builder serves texts without anchors, the other any text."""
 
-    def outcome(build: str) -> object:
+    def outcome(shared: bool) -> object:
         try:
-            return [getattr(_Builder(), build)(node) for node in document_nodes(text)]
+            return [_Builder(shared=shared).build(node) for node in document_nodes(text)]
         except YamlError as error:
             return (error.message, error.line, error.column, error.hint)
 
-    return outcome("build"), outcome("build_tree")
+    return outcome(True), outcome(False)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -117,68 +117,45 @@ def _scalar(node: ScalarNode) -> Any:
 
 
 class _Builder:
-    """Turns a composed node tree into dicts, lists and scalars; aliases share one object."""
+    """Turns a composed node tree into dicts, lists and scalars; aliases share one object. Only a
+    text with an anchor (`&`) can have aliases: without one no node is reached twice, so `shared`
+    False remembers none (a fifth of the building's cost)."""
 
-    __slots__ = ("built", "in_progress", "count")
+    __slots__ = ("child", "built", "in_progress", "count")
 
-    def __init__(self) -> None:
+    def __init__(self, shared: bool = True) -> None:
         self.built: dict[int, Any] = {}
         self.in_progress: set[int] = set()
         self.count = 0
+        # How a collection inside another is built: remembered (aliases share it), or not.
+        self.child: Callable[[Node, int], Any] = self._remembered if shared else self._collection
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        node_type = type(node)
-        if node_type is ScalarNode:
-            return _scalar(node)  # type: ignore[arg-type]
+    def build(self, node: Node) -> Any:
+        return _scalar(node) if type(node) is ScalarNode else self.child(node, 0)
+
+    def _remembered(self, node: Node, depth: int) -> Any:
         key = id(node)
         if key in self.built:
             return self.built[key]
         if key in self.in_progress:
             raise _error("recursive alias: a node contains itself", node, "remove the alias cycle")
-        if depth > MAX_DEPTH:
-            raise _error(f"nesting deeper than {MAX_DEPTH} levels", node, "flatten the document")
-        self.count += len(node.value)
-        if self.count > MAX_NODES_PER_DOCUMENT:
-            raise _error("document expands to too many nodes (alias bomb?)", node, "remove the aliases")
         self.in_progress.add(key)
-        result: Any
-        if node_type is MappingNode:
-            result = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is ScalarNode:
-                    map_key = _scalar(key_node)
-                else:
-                    raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
-                if map_key in result:
-                    raise _error(f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key")
-                # Scalars inline: most nodes are, and a call per node is most of the cost.
-                if type(value_node) is ScalarNode:
-                    result[map_key] = _scalar(value_node)
-                else:
-                    result[map_key] = self.build(value_node, depth + 1)
-        elif node_type is SequenceNode:
-            result = [_scalar(item) if type(item) is ScalarNode else self.build(item, depth + 1) for item in node.value]
-        else:  # pragma: no cover - libyaml yields only the three node types
-            raise _error(f"unexpected node {node_type.__name__}", node)
+        result = self._collection(node, depth)
         self.in_progress.discard(key)
         self.built[key] = result
         return result
 
-    def build_tree(self, node: Node, depth: int = 0) -> Any:
-        """As `build`, for a document whose nodes form a tree: with no anchor in the text, no node
-        can be reached twice, so nothing needs remembering (a fifth of the building's cost)."""
-        node_type = type(node)
-        if node_type is ScalarNode:
-            return _scalar(node)  # type: ignore[arg-type]
+    def _collection(self, node: Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise _error(f"nesting deeper than {MAX_DEPTH} levels", node, "flatten the document")
         self.count += len(node.value)
         if self.count > MAX_NODES_PER_DOCUMENT:
             raise _error("document expands to too many nodes (alias bomb?)", node, "remove the aliases")
+        node_type = type(node)
+        child = self.child
+        # Scalars inline: most nodes are, and a call per node is most of the cost.
         if node_type is SequenceNode:
-            return [
-                _scalar(item) if type(item) is ScalarNode else self.build_tree(item, depth + 1) for item in node.value
-            ]
+            return [_scalar(item) if type(item) is ScalarNode else child(item, depth + 1) for item in node.value]
         if node_type is not MappingNode:  # pragma: no cover - libyaml yields only the three node types
             raise _error(f"unexpected node {node_type.__name__}", node)
         result: dict[Any, Any] = {}
@@ -188,10 +165,7 @@ class _Builder:
             map_key = _scalar(key_node)
             if map_key in result:
                 raise _error(f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key")
-            if type(value_node) is ScalarNode:
-                result[map_key] = _scalar(value_node)
-            else:
-                result[map_key] = self.build_tree(value_node, depth + 1)
+            result[map_key] = _scalar(value_node) if type(value_node) is ScalarNode else child(value_node, depth + 1)
         return result
 
 
@@ -223,8 +197,7 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
             node = loader.get_node()
             if node is None:  # pragma: no cover
                 break
-            builder = _Builder()
-            data = builder.build(node) if anchored else builder.build_tree(node)
+            data = _Builder(shared=anchored).build(node)
             if data is not None:
                 mark = node.start_mark
                 documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1))
