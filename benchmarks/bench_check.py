@@ -1,10 +1,11 @@
 """`charter check` on the large demo organisation, measured the way CI runs it, side by side with
 its floor: merely loading the same YAML files with `yaml.load_all(..., Loader=yaml.CSafeLoader)`.
 
-Each round copies the organisation into a fresh directory (no `.charter/` store, as in a fresh
-clone) and runs, each in its own process: the floor, `charter check` cold (it creates the store),
-`charter check` again in the same directory (warm: the store is there), and `charter check
---no-cache` in another fresh copy (a check that never opens a store). Prints the median of the
+Each round copies the organisation into a fresh directory (no `.charter/`, as in a fresh clone)
+and runs, each in its own process: the floor, `charter check` cold (it creates the repository's
+cache, `.charter/cache.sqlite`; a check never opens the store), `charter check` again in the same
+directory (warm: the cache is there), and `charter check --no-cache` in another fresh copy (a
+check that reads and writes no cache). Prints the median of the
 rounds, wall and CPU time (user + system: what a shared machine's noise disturbs least), their
 ratios to the floor measured in the same rounds, the cold check's peak memory and the load average
 before and after. Targets: cold ≤ 1.5× the floor, warm < 1 s, peak < 500 MB.
@@ -43,7 +44,7 @@ CHECK_ALLOWED = (0, 1)  # 1: the demo organisation has findings, which is the ga
 
 
 def fresh_copy(org: Path, workdir: Path, name: str) -> Path:
-    """A copy of the organisation with no store in it, as a fresh clone has."""
+    """A copy of the organisation with no `.charter/` in it, as a fresh clone has."""
     target = workdir / name
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(org, target, ignore=shutil.ignore_patterns(".charter"))
@@ -82,12 +83,12 @@ def main() -> None:
     print(f"organisation: {args.size}, {files} files, {size_mb:.1f} MB; {args.repeat} rounds")
     print(f"load average before: {load_average()} ({os.cpu_count()} cores)")
 
-    # The store goes where CI's would: `.charter/` in the checked-out repository.
+    # The cache goes where CI's would: `.charter/` in the checked-out repository.
     env = {name: value for name, value in os.environ.items() if name != "CHARTER_DATABASE_URL"}
     floor_runs: list[ChildRun] = []
     cold_runs: list[ChildRun] = []
     warm_runs: list[ChildRun] = []
-    storeless_runs: list[ChildRun] = []
+    uncached_runs: list[ChildRun] = []
     for round_number in range(args.repeat):
         repo = fresh_copy(org, workdir, f"clone-{round_number}")
         check = [charter, "check", "--repo", str(repo), "--format", "json", "--output", os.devnull]
@@ -95,8 +96,8 @@ def main() -> None:
         cold_runs.append(run_child(check, env, allowed=CHECK_ALLOWED))
         warm_runs.append(run_child(check, env, allowed=CHECK_ALLOWED))
         bare = fresh_copy(org, workdir, f"bare-{round_number}")
-        storeless = [charter, "check", "--repo", str(bare), "--no-cache", "--format", "json", "--output", os.devnull]
-        storeless_runs.append(run_child(storeless, env, allowed=CHECK_ALLOWED))
+        uncached = [charter, "check", "--repo", str(bare), "--no-cache", "--format", "json", "--output", os.devnull]
+        uncached_runs.append(run_child(uncached, env, allowed=CHECK_ALLOWED))
         shutil.rmtree(repo, ignore_errors=True)
         shutil.rmtree(bare, ignore_errors=True)
 
@@ -104,9 +105,9 @@ def main() -> None:
     print(f"{heading:<42} {'wall':>8}  {'cpu':>8}   {'wall':>6}   {'cpu':>6}   target")
     print(f"{'':<42} {'':>8}  {'':>8}  {'/floor':>7}  {'/floor':>7}")
     print(summary("floor  yaml.load_all(CSafeLoader)", floor_runs, None, "—"))
-    print(summary("check  cold: fresh clone, store created", cold_runs, floor_runs, "<= 1.5x"))
-    print(summary("check  cold without a store (--no-cache)", storeless_runs, floor_runs, "—"))
-    print(summary("check  warm: second run, store present", warm_runs, None, "< 1 s"))
+    print(summary("check  cold: fresh clone, cache created", cold_runs, floor_runs, "<= 1.5x"))
+    print(summary("check  cold without a cache (--no-cache)", uncached_runs, floor_runs, "—"))
+    print(summary("check  warm: second run, cache present", warm_runs, None, "< 1 s"))
     print(f"check  cold peak memory: {max(run.peak_mb for run in cold_runs):.0f} MB (target < 500 MB)")
     print(f"load average after: {load_average()}")
     if args.keep is None:

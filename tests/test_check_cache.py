@@ -1,19 +1,27 @@
 """A check result is reused only while everything it depended on is unchanged: files (including
-ones reached through Locations), new files, the paths rules asked about, the date, Charter's code."""
+ones reached through Locations), new files, the paths rules asked about, the date, Charter's code.
+It is kept in the repository's local cache, and a check never opens the store."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+import charter.load.repository
 import charter.services.check
-from charter.services.check import checked_repository
-from charter.store.database import open_store
+from charter.services.check import CheckOptions, check_repository, checked_repository
+from charter.store.local_cache import LocalCache
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
+CHECK_AND_LIST_IMPORTS = (
+    "import sys; from pathlib import Path; from charter.services.check import CheckOptions, check_repository; "
+    "check_repository(Path(sys.argv[1]), CheckOptions()); print(*sorted({m.split('.')[0] for m in sys.modules}))"
+)
 
 GROUP = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: payments}\nspec: {type: team, children: []}\n"
 LOCATION = (
@@ -50,18 +58,17 @@ def repo(tmp_path: Path) -> Path:
 
 
 def codes(repo: Path, today: date = TODAY) -> list[str]:
-    with open_store(repo, f"sqlite:///{repo / 'c.db'}") as store:
-        return sorted(d.code for d in checked_repository(repo, store, today).diagnostics)
+    return sorted(d.code for d in checked_repository(repo, LocalCache.open(repo), today).diagnostics)
 
 
 def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the repository was loaded although nothing changed")
 
-    monkeypatch.setattr(charter.services.check, "load_context", refuse)
+    monkeypatch.setattr(charter.services.check, "load_checked_context", refuse)
 
 
-def test_unchanged_repository_is_answered_from_the_store(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_repository_is_answered_from_the_cache(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = codes(repo)
     assert first == ["MIG004", "REL001"]
     forbid_loading(monkeypatch)
@@ -95,8 +102,10 @@ def test_an_edit_is_loaded_again(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
     codes(repo)
     (repo / "catalog" / "team.yaml").write_text(GROUP + "\n# edited\n")
     loads = []
-    real = charter.services.check.load_context
-    monkeypatch.setattr(charter.services.check, "load_context", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = charter.services.check.load_checked_context
+    monkeypatch.setattr(
+        charter.services.check, "load_checked_context", lambda *a, **k: loads.append(1) or real(*a, **k)
+    )
     codes(repo)
     codes(repo)
     assert loads == [1]
@@ -111,17 +120,52 @@ def test_other_code_recomputes(repo: Path, monkeypatch: pytest.MonkeyPatch) -> N
     codes(repo)
     monkeypatch.setattr("charter.services.cached_check.code_stamp", lambda: "another build")
     loads = []
-    real = charter.services.check.load_context
-    monkeypatch.setattr(charter.services.check, "load_context", lambda *a, **k: loads.append(1) or real(*a, **k))
+    real = charter.services.check.load_checked_context
+    monkeypatch.setattr(
+        charter.services.check, "load_checked_context", lambda *a, **k: loads.append(1) or real(*a, **k)
+    )
     codes(repo)
     assert loads == [1]
 
 
-def test_result_survives_a_round_trip_on_postgresql(
-    repo: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with open_store(repo, postgres_url) as store:
-        first = checked_repository(repo, store, TODAY)
+def test_only_the_edited_file_is_parsed_again(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = codes(repo)
+    (repo / "risks" / "r.yaml").write_text(RISK.replace("title: t", "title: edited"))
+    parsed: list[str] = []
+    real = charter.load.repository.parse_yaml_documents
+    monkeypatch.setattr(charter.load.repository, "parse_yaml_documents", lambda text: parsed.append(text) or real(text))
+
+    assert codes(repo) == first
+    assert [text.count("title: edited") for text in parsed] == [1]
+
+
+def test_a_check_never_opens_the_store(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHARTER_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")  # nothing listens there
+    told: list[str] = []
+    first = check_repository(repo, CheckOptions(as_of=TODAY), told.append)
     forbid_loading(monkeypatch)
-    with open_store(repo, postgres_url) as store:
-        assert checked_repository(repo, store, TODAY) == first
+    second = check_repository(repo, CheckOptions(as_of=TODAY), told.append)
+
+    assert told == []
+    assert second.report.diagnostics == first.report.diagnostics
+    assert sorted(path.name for path in (repo / ".charter").iterdir()) == ["cache.sqlite"]
+    (repo / ".charter" / "cache.sqlite").unlink()  # a cold check in a process of its own
+    imported = subprocess.run(
+        [sys.executable, "-c", CHECK_AND_LIST_IMPORTS, str(repo)], capture_output=True, text=True, check=True
+    )
+    assert "sqlalchemy" not in imported.stdout.split()
+
+
+def test_no_cache_reads_and_writes_no_cache(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    codes(repo)
+    loads = []
+    real = charter.services.check.load_checked_context
+    monkeypatch.setattr(
+        charter.services.check, "load_checked_context", lambda *a, **k: loads.append(a) or real(*a, **k)
+    )
+    (repo / ".charter" / "cache.sqlite").unlink()
+
+    check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False))
+
+    assert [cache for _, cache in loads] == [None]
+    assert not (repo / ".charter" / "cache.sqlite").exists()

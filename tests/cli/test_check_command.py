@@ -4,12 +4,13 @@ and `--repo` discovery."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from charter.store.database import open_store
 from tests.conftest import run_charter
 from tests.strategy import write_repo
 
@@ -102,28 +103,26 @@ def test_baseline_reports_only_new_diagnostics(tmp_path: Path) -> None:
     assert code == 2 and "baseline" in output
 
 
-def _cached_rows(url: str, root: Path) -> int:
-    from sqlalchemy import func, select
-
-    from charter.store.schema import parse_cache
-
-    with open_store(root, url) as store, store.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(parse_cache)).scalar_one())
+def _cached_rows(root: Path) -> int:
+    with closing(sqlite3.connect(root / ".charter" / "cache.sqlite")) as connection:
+        return int(connection.execute("SELECT count(*) FROM parse_cache").fetchone()[0])
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_second_check_reads_the_parse_cache(tmp_path: Path, dialect: str, request: pytest.FixtureRequest) -> None:
+    """The parse cache is the repository's own, whichever database holds the facts."""
     url = f"sqlite:///{tmp_path / 'c.db'}" if dialect == "sqlite" else request.getfixturevalue("postgres_url")
     (tmp_path / "repo").mkdir()
     repo = write_repo(tmp_path / "repo", FLAWED)
     env = {"CHARTER_DATABASE_URL": url}
     first = run_charter("check", "--repo", str(repo), "--format", "json", env=env)[:2]
-    assert _cached_rows(url, repo) == 3  # charter.yaml and the two catalog files
+    assert _cached_rows(repo) == 3  # charter.yaml and the two catalog files
     # A changed file is parsed again; the answer follows the file, not the cache.
     (repo / "catalog" / "svc.yaml").write_text(FLAWED["catalog/svc.yaml"].replace("'1'", "'3'"))
     second = run_charter("check", "--repo", str(repo), "--format", "json", env=env)[:2]
     assert first[0] == 1 and second[0] == 0
-    assert _cached_rows(url, repo) == 4
+    assert _cached_rows(repo) == 4
+    assert not (tmp_path / "c.db").exists()  # and the store was never opened
 
 
 def test_check_prints_one_line_per_diagnostic_by_default_and_annotations_on_request(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_an_invalid_field_names_its_line(tmp_path: Path) -> None:
     assert result.stderr.startswith(expected), result.stderr
 
 
-@pytest.mark.parametrize("cache", [True, False], ids=["through the store", "no cache"])
+@pytest.mark.parametrize("cache", [True, False], ids=["through the cache", "no cache"])
 def test_check_lists_the_problems_and_exits_2(cache: bool, tmp_path: Path) -> None:
     root = write_repo(tmp_path, {}, organization=BROKEN)
     arguments = ["check", "--repo", str(root), *([] if cache else ["--no-cache"])]

@@ -236,3 +236,30 @@ def test_arbitrary_documents_never_raise(
     write_repo(root, {"catalog/x.yaml": yaml.safe_dump(document)})
     estate = load_strategy_repo(root)
     assert len(estate.entities) + len(estate.load_diagnostics) >= 1
+
+
+def test_a_file_is_read_to_its_end_whatever_its_size_said(tmp_path: Path) -> None:
+    """The reader takes the size it was told in one read, then goes on to the end: a pipe says 0."""
+    import threading
+
+    from charter.load.files import _read_all
+
+    reading, writing = os.pipe()
+    content = b"kind: Component\n" * 20_000  # more than one pipe buffer
+    writer = threading.Thread(target=lambda: (os.write(writing, content), os.close(writing)))
+    writer.start()
+    try:
+        assert _read_all(reading, 0) == content
+    finally:
+        writer.join()
+        os.close(reading)
+
+
+def test_a_directory_named_like_a_strategy_file_cannot_be_read(tmp_path: Path) -> None:
+    from charter.load.files import FileProblem, read_raw
+
+    (tmp_path / "catalog" / "dir.yaml").mkdir(parents=True)
+
+    problem = read_raw(tmp_path / "catalog" / "dir.yaml", tmp_path)
+
+    assert problem == FileProblem("SCH008", "cannot read file: Is a directory")

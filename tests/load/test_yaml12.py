@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charter.load.yaml12 import YamlError, locate, parse_yaml_documents
+from charter.load.yaml12 import YamlError, _Builder, document_nodes, locate, parse_yaml_documents
 
 
 def test_yaml_1_2_core_schema_keeps_backstage_strings_as_strings() -> None:
@@ -74,9 +74,7 @@ words = st.text(alphabet=st.characters(categories=["L"]) | st.just(" "), max_siz
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), words)
 documents = st.recursive(
     scalars,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(words, children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(words, children, max_size=4),
     max_leaves=20,
 )
 
@@ -102,3 +100,44 @@ def test_arbitrary_text_parses_or_fails_with_a_position(text: str) -> None:
     except YamlError as error:
         assert error.line >= 0 and error.column >= 0
         assert error.message
+
+
+def _built_both_ways(text: str) -> tuple[object, object]:
+    """What each builder makes of every document of `text` (a value, or the error's message and
+    position): the tree builder serves texts without anchors, the other any text."""
+
+    def outcome(shared: bool) -> object:
+        try:
+            return [_Builder(shared=shared).build(node) for node in document_nodes(text)]
+        except YamlError as error:
+            return (error.message, error.line, error.column, error.hint)
+
+    return outcome(True), outcome(False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, {c: 2.5, d: ~}]\n---\n- true\n- '0o17'\n",
+        "a: 1\nb:\n  c: 1\n  c: 2\n",
+        "? [1]\n: 2\n",
+        "plain scalar at the root\n",
+        "[" * 201 + "]" * 201 + "\n",
+    ],
+)
+def test_a_text_without_anchors_is_built_as_with_them(text: str) -> None:
+    with_tracking, as_tree = _built_both_ways(text)
+    assert as_tree == with_tracking
+
+
+def test_too_many_nodes_are_refused_without_anchors_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("charter.load.yaml12.MAX_NODES_PER_DOCUMENT", 10)
+    with pytest.raises(YamlError, match="too many nodes"):
+        parse_yaml_documents("[" + ", ".join("x" * 11) + "]\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents)
+def test_any_emitted_document_is_built_as_with_anchors(value: object) -> None:
+    with_tracking, as_tree = _built_both_ways(yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True))
+    assert as_tree == with_tracking

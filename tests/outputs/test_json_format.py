@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from charter.outputs.interface import DiagnosticReport
 from charter.outputs.json_format import JsonFormat
@@ -109,6 +110,16 @@ def test_json_diagnostics_all_have_the_same_keys(report: DiagnosticReport) -> No
     document = json.loads(JsonFormat().render(report))
     assert list(document) == ["version", "summary", "diagnostics"]
     keys = {tuple(diagnostic) for diagnostic in document["diagnostics"]}
-    assert keys == {
-        ("code", "severity", "title", "message", "path", "line", "column", "entity", "hint", "properties")
-    }
+    assert keys == {("code", "severity", "title", "message", "path", "line", "column", "entity", "hint", "properties")}
+
+
+def test_text_orjson_refuses_is_written_as_the_standard_library_writes_it() -> None:
+    from charter.model.diagnostics import Diagnostic, Severity
+
+    lone = Diagnostic("SCH001", Severity.ERROR, "a lone surrogate \ud800 and a control \x01 character")
+    report = DiagnosticReport((lone,), Path("."))
+
+    rendered = JsonFormat().render(report)
+
+    assert json.loads(rendered)["diagnostics"][0]["message"] == lone.message
+    assert rendered == json.dumps(json.loads(rendered), indent=2, ensure_ascii=False) + "\n"

@@ -1,5 +1,5 @@
 """`charter check` as a use case: the report it returns (narrowed by select, ignore and baselines,
-with the declarations of its codes), the result kept in the store on both dialects, and the path
+with the declarations of its codes), the result kept in the repository's local cache, and the path
 questions one run asked."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from charter.model.errors import InputError, UsageError
 from charter.services.check import CheckOptions, check_repository, checked_repository
 from charter.services.context import load_context
 from charter.services.strategy_check import check_strategy
-from charter.store.database import open_store
+from charter.store.local_cache import LocalCache
 from tests.strategy import write_repo
 
 TODAY = date(2026, 11, 24)
-NO_STORE = CheckOptions(as_of=TODAY, use_store=False)
+NO_CACHE = CheckOptions(as_of=TODAY, use_cache=False)
 
 TEAM = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: payments}\nspec: {type: team, children: []}\n"
 SERVICE = (
@@ -44,7 +44,7 @@ def _codes(outcome: charter.services.check.CheckOutcome) -> list[str]:
 
 
 def test_the_report_carries_the_declarations_of_its_codes(repo: Path) -> None:
-    outcome = check_repository(repo, NO_STORE)
+    outcome = check_repository(repo, NO_CACHE)
     assert _codes(outcome) == ["REL001", "REL003"]
     report = outcome.report
     assert set(report.rules) == {"REL001", "REL003"}
@@ -53,42 +53,38 @@ def test_the_report_carries_the_declarations_of_its_codes(repo: Path) -> None:
 
 
 def test_select_ignore_and_the_gate(repo: Path) -> None:
-    assert _codes(check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, select=("REL003",)))) == ["REL003"]
-    ignored = check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, ignore=("REL001",)))
+    assert _codes(check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, select=("REL003",)))) == ["REL003"]
+    ignored = check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, ignore=("REL001",)))
     assert _codes(ignored) == ["REL003"] and not ignored.report.failed  # a warning
-    never = check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, fail_on=Severity.OFF))
+    never = check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, fail_on=Severity.OFF))
     assert not never.report.failed
 
 
 def test_a_baseline_leaves_out_what_it_accepted(repo: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    written = check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, write_baseline=baseline))
+    written = check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, write_baseline=baseline))
     assert written.baseline_written == 2 and len(written.report.diagnostics) == 2
     write_repo(repo, {"catalog/other.yaml": SERVICE.format(name="other")})
-    later = check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, baseline=baseline))
+    later = check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, baseline=baseline))
     assert {item.entity for item in later.report.diagnostics} == {"component:other"}
 
 
 def test_an_unreadable_baseline_and_a_missing_repository_are_input_errors(repo: Path, tmp_path: Path) -> None:
     (tmp_path / "baseline.json").write_text("{not json")
     with pytest.raises(InputError, match="baseline"):
-        check_repository(repo, CheckOptions(use_store=False, baseline=tmp_path / "baseline.json"))
+        check_repository(repo, CheckOptions(use_cache=False, baseline=tmp_path / "baseline.json"))
     with pytest.raises(InputError, match="not a strategy repository"):
-        check_repository(tmp_path / "catalog", NO_STORE)
+        check_repository(tmp_path / "catalog", NO_CACHE)
 
 
-def test_a_kept_result_is_the_answer_with_its_declarations(
-    repo: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with open_store(repo, database_url) as store:
-        first = checked_repository(repo, store, TODAY)
+def test_a_kept_result_is_the_answer_with_its_declarations(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = checked_repository(repo, LocalCache.open(repo), TODAY)
 
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("the repository was loaded although nothing changed")
 
-    monkeypatch.setattr(charter.services.check, "load_context", refuse)
-    with open_store(repo, database_url) as store:
-        again = checked_repository(repo, store, TODAY)
+    monkeypatch.setattr(charter.services.check, "load_checked_context", refuse)
+    again = checked_repository(repo, LocalCache.open(repo), TODAY)
     assert again == first
     assert again.rules["REL001"] == first.rules["REL001"] and again.rules["REL001"].example
 
@@ -109,10 +105,10 @@ def _settings(codes: str) -> str:
 
 def test_selectors_are_codes_or_prefixes_of_codes_even_when_nothing_matches_them(repo: Path) -> None:
     # SEC001 is `charter security`'s and GIT is the git mining's area: codes, though no check reports them.
-    options = CheckOptions(as_of=TODAY, use_store=False, select=("SEC001", "git"), ignore=("MIG",))
+    options = CheckOptions(as_of=TODAY, use_cache=False, select=("SEC001", "git"), ignore=("MIG",))
     assert _codes(check_repository(repo, options)) == []
     with pytest.raises(UsageError) as raised:
-        check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, select=("REL",), ignore=("REL0003", "Q")))
+        check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, select=("REL",), ignore=("REL0003", "Q")))
     first, second = str(raised.value).split("\n")
     assert first.startswith("--ignore REL0003 names no diagnostic code; did you mean REL003 or ")
     assert second == "--ignore Q names no diagnostic code; `charter rules` lists every code"
@@ -120,7 +116,7 @@ def test_selectors_are_codes_or_prefixes_of_codes_even_when_nothing_matches_them
 
 def test_writing_a_baseline_does_not_fail_the_gate(repo: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
-    outcome = check_repository(repo, CheckOptions(as_of=TODAY, use_store=False, write_baseline=baseline))
+    outcome = check_repository(repo, CheckOptions(as_of=TODAY, use_cache=False, write_baseline=baseline))
     assert outcome.baseline_written == 2 and not outcome.report.failed
     assert _codes(outcome) == ["REL001", "REL003"] and baseline.exists()
 
@@ -143,7 +139,7 @@ def test_an_unknown_code_in_settings_is_an_error_that_suggests_the_closest_codes
     assert misspelt.hint is not None and misspelt.hint.startswith("Did you mean OWN002 or ")
     assert misspelt.location is not None and (misspelt.location.path, misspelt.location.line) == ("charter.yaml", 5)
     assert unknown.hint == "Use a code from `charter rules`."  # nothing looks like it
-    assert check_repository(tmp_path, CheckOptions(as_of=TODAY, use_store=False)).report.failed
+    assert check_repository(tmp_path, CheckOptions(as_of=TODAY, use_cache=False)).report.failed
 
 
 LOCATION = (

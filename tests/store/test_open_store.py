@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import inspect, text
 
@@ -42,9 +44,10 @@ def test_explicit_url_wins_over_the_environment(tmp_path, monkeypatch):
 
 def test_opening_again_keeps_the_data(database_url, tmp_path):
     with open_store(tmp_path, database_url) as store:
-        store.parse_cache.store({"digest": []})
+        taken = store.write_snapshot(datetime(2026, 11, 1, tzinfo=UTC), "abc123", [])
     with open_store(tmp_path, database_url) as store:
-        assert store.parse_cache.lookup(["digest"]) == {"digest": []}
+        latest = store.latest_snapshot()
+        assert latest is not None and (latest.id, latest.repo_commit) == (taken, "abc123")
 
 
 @pytest.mark.parametrize("written", ["postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg://u@h/db"])

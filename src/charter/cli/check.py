@@ -45,7 +45,8 @@ def check_command(
         typer.Option("--write-baseline", help="Write every current diagnostic to this baseline.", dir_okay=False),
     ] = None,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Parse every file again, ignoring the store's cache.")
+        bool,
+        typer.Option("--no-cache", help="Parse every file again; read and write no cache (.charter/cache.sqlite)."),
     ] = False,
     as_of: Annotated[
         datetime | None,
@@ -71,7 +72,7 @@ def check_command(
         baseline=baseline,
         write_baseline=write_baseline,
         fail_on=Severity.OFF if fail_on is FailOn.never else Severity(fail_on.value),
-        use_store=not no_cache,
+        use_cache=not no_cache,
     )
     outcome = check_repository(repo, options, warn)
     if write_baseline is not None:

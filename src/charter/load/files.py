@@ -92,17 +92,32 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def read_raw(path: Path, root: Path) -> RawFile | FileProblem:
+    """The file's bytes, unless it is over MAX_FILE_BYTES or cannot be read. One descriptor for the
+    size and the bytes, without pathlib's file objects: a large organisation has thousands of files."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return FileProblem(
-                "SCH007",
-                f"file is {size / 1048576:.1f} MiB; strategy files are limited to {MAX_FILE_BYTES // 1048576} MiB",
-            )
-        data = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(descriptor).st_size
+            if size > MAX_FILE_BYTES:
+                return FileProblem(
+                    "SCH007",
+                    f"file is {size / 1048576:.1f} MiB; strategy files are limited to {MAX_FILE_BYTES // 1048576} MiB",
+                )
+            data = _read_all(descriptor, size)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         return FileProblem("SCH008", f"cannot read file: {exc.strerror or exc}")
     return RawFile.of(path, display_path(path, root), data)
+
+
+def _read_all(descriptor: int, size: int) -> bytes:
+    """Everything up to the end of the file: its size in one read, then whatever it grew by (or a
+    pipe gave, whose size is 0)."""
+    chunks = [os.read(descriptor, size + 1)]
+    while chunks[-1]:
+        chunks.append(os.read(descriptor, 1 << 16))
+    return b"".join(chunks) if len(chunks) > 2 else chunks[0]
 
 
 def decode_text(raw: RawFile) -> str | FileProblem:

@@ -113,8 +113,7 @@ class _Loader:
                         code, error.message, source.location(error.line, error.column), hint=error.hint or None
                     )
                     continue
-                if all(document.json_safe for document in documents):
-                    fresh[digest] = documents
+                fresh[digest] = documents
             if not documents:
                 self.context.report("SCH006", "file holds no YAML document", source.location(1, 1))
             for document in documents:

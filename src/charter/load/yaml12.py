@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -58,7 +58,6 @@ _FLOATING = re.compile(
 )
 _NUMERIC_START = frozenset("-+0123456789.")
 _MARKERS = ("---", "...")  # a document marker, when a space or the end of the line follows
-_NON_FINITE = (".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN")
 _MAY_NOT_BE_STRING = _NUMERIC_START | frozenset("~nNtTfF")
 
 
@@ -118,54 +117,55 @@ def _scalar(node: ScalarNode) -> Any:
 
 
 class _Builder:
-    """Turns a composed node tree into dicts, lists and scalars; aliases share one object."""
+    """Turns a composed node tree into dicts, lists and scalars; aliases share one object. Only a
+    text with an anchor (`&`) can have aliases: without one no node is reached twice, so `shared`
+    False remembers none (a fifth of the building's cost)."""
 
-    __slots__ = ("built", "in_progress", "count", "string_keys")
+    __slots__ = ("child", "built", "in_progress", "count")
 
-    def __init__(self) -> None:
+    def __init__(self, shared: bool = True) -> None:
         self.built: dict[int, Any] = {}
         self.in_progress: set[int] = set()
         self.count = 0
-        self.string_keys = True
+        # How a collection inside another is built: remembered (aliases share it), or not.
+        self.child: Callable[[Node, int], Any] = self._remembered if shared else self._collection
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        node_type = type(node)
-        if node_type is ScalarNode:
-            return _scalar(node)  # type: ignore[arg-type]
+    def build(self, node: Node) -> Any:
+        return _scalar(node) if type(node) is ScalarNode else self.child(node, 0)
+
+    def _remembered(self, node: Node, depth: int) -> Any:
         key = id(node)
         if key in self.built:
             return self.built[key]
         if key in self.in_progress:
             raise _error("recursive alias: a node contains itself", node, "remove the alias cycle")
+        self.in_progress.add(key)
+        result = self._collection(node, depth)
+        self.in_progress.discard(key)
+        self.built[key] = result
+        return result
+
+    def _collection(self, node: Node, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise _error(f"nesting deeper than {MAX_DEPTH} levels", node, "flatten the document")
         self.count += len(node.value)
         if self.count > MAX_NODES_PER_DOCUMENT:
             raise _error("document expands to too many nodes (alias bomb?)", node, "remove the aliases")
-        self.in_progress.add(key)
-        result: Any
-        if node_type is MappingNode:
-            result = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is ScalarNode:
-                    map_key = _scalar(key_node)
-                    if type(map_key) is not str:
-                        self.string_keys = False
-                else:
-                    raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
-                if map_key in result:
-                    raise _error(f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key")
-                # Scalars inline: most nodes are, and a call per node is most of the cost.
-                if type(value_node) is ScalarNode:
-                    result[map_key] = _scalar(value_node)
-                else:
-                    result[map_key] = self.build(value_node, depth + 1)
-        elif node_type is SequenceNode:
-            result = [_scalar(item) if type(item) is ScalarNode else self.build(item, depth + 1) for item in node.value]
-        else:  # pragma: no cover - libyaml yields only the three node types
+        node_type = type(node)
+        child = self.child
+        # Scalars inline: most nodes are, and a call per node is most of the cost.
+        if node_type is SequenceNode:
+            return [_scalar(item) if type(item) is ScalarNode else child(item, depth + 1) for item in node.value]
+        if node_type is not MappingNode:  # pragma: no cover - libyaml yields only the three node types
             raise _error(f"unexpected node {node_type.__name__}", node)
-        self.in_progress.discard(key)
-        self.built[key] = result
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode:
+                raise _error("a mapping key must be a scalar", key_node, "use a plain string as key")
+            map_key = _scalar(key_node)
+            if map_key in result:
+                raise _error(f"duplicate key {map_key!r}", key_node, "remove one of the two entries with this key")
+            result[map_key] = _scalar(value_node) if type(value_node) is ScalarNode else child(value_node, depth + 1)
         return result
 
 
@@ -190,20 +190,17 @@ def parse_yaml_documents(text: str) -> list[YamlDocument]:
     """Every document in `text`. Empty documents (a bare `---`) are left out. Raises `YamlError`."""
     loader = Yaml12Loader(text)
     documents: list[YamlDocument] = []
-    # Whether a float may be infinite or NaN, by a search of the text (a few substring scans cost far
-    # less than a test per scalar); only such documents need the cache's slower JSON encoding.
-    finite = not any(spelling in text for spelling in _NON_FINITE)
+    anchored = "&" in text  # else no node has an anchor, so no alias can share or repeat one
     try:
         index = 0
         while loader.check_node():
             node = loader.get_node()
             if node is None:  # pragma: no cover
                 break
-            builder = _Builder()
-            data = builder.build(node)
+            data = _Builder(shared=anchored).build(node)
             if data is not None:
                 mark = node.start_mark
-                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1, builder.string_keys, finite))
+                documents.append(YamlDocument(data, index, mark.line + 1, mark.column + 1))
             index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

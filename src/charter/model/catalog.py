@@ -144,9 +144,10 @@ class CatalogEntity(OpenModel):
     def annotations(self) -> dict[str, str]:
         return self.metadata.annotations
 
-    @property
+    @cached_property
     def tier(self) -> int | None:
-        """The `charter.dev/tier` annotation (or label) as a number; None when absent or not one."""
+        """The `charter.dev/tier` annotation (or label) as a number; None when absent or not one.
+        Read once: rules and targets ask it of every component, several times each."""
         raw = self.metadata.annotations.get(TIER_ANNOTATION) or self.metadata.labels.get(TIER_ANNOTATION)
         if raw is None:
             return None

@@ -3,7 +3,7 @@ with the kind defaulted by the field that holds the reference."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 DEFAULT_NAMESPACE = "default"
@@ -15,11 +15,25 @@ class ReferenceError_(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EntityRef:
-    """A resolved-form reference: kind, namespace and name, all lower-case for comparison."""
+    """A resolved-form reference: kind, namespace and name, all lower-case for comparison. Its hash
+    is computed once: refs key the estate's entities and relations, and are hashed hundreds of
+    thousands of times while an estate is built and checked."""
 
     kind: str
     namespace: str
     name: str
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.kind, self.namespace, self.name)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[EntityRef], tuple[str, str, str]]:
+        """Pickled (for another process, Dask's workers) without the hash: text hashes differ
+        between processes, so the copy computes its own."""
+        return EntityRef, (self.kind, self.namespace, self.name)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.namespace}/{self.name}"

@@ -1,9 +1,9 @@
-"""One parsed document of a YAML stream, as the loader reads it and the store's parse cache keeps
+"""One parsed document of a YAML stream, as the loader reads it and the local parse cache keeps
 it: its value and where it starts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -15,6 +15,3 @@ class YamlDocument:
     index: int
     line: int
     column: int
-    json_safe: bool = True  # only string keys: survives a JSON round trip unchanged
-    # No `.inf` or `.nan` in its file: orjson (which writes them as null) can encode it for the cache.
-    finite: bool = field(default=True, compare=False)

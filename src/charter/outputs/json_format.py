@@ -1,4 +1,7 @@
-"""Diagnostics as JSON with a stable schema, for scripts and other tools."""
+"""Diagnostics as JSON with a stable schema, for scripts and other tools; laid out as
+`json.dumps(..., indent=2, ensure_ascii=False)` lays it out, written by orjson (`json_text.py`):
+the standard library's indented writer is pure Python, and the large demo's 3,000 diagnostics
+took it a tenth of a second."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import Any
 
 from charter.model.diagnostics import Diagnostic
 from charter.outputs.interface import DiagnosticFormat, DiagnosticReport
+from charter.outputs.json_text import indented_json
 
 
 class JsonFormat(DiagnosticFormat):
@@ -26,7 +30,11 @@ class JsonFormat(DiagnosticFormat):
             },
             "diagnostics": [_diagnostic(diagnostic, report) for diagnostic in report.diagnostics],
         }
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        try:
+            text = indented_json(document)  # only text, whole numbers and null: the same characters
+        except TypeError:  # text orjson refuses (a lone surrogate): the standard library writes it
+            text = json.dumps(document, indent=2, ensure_ascii=False)
+        return text + "\n"
 
 
 def _diagnostic(diagnostic: Diagnostic, report: DiagnosticReport) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""A check result kept in the store with what it depended on: the repository's inputs (every file
+"""A check result kept in the repository's local cache with what it depended on: the repository's inputs (every file
 the loader reads, by digest), the answers to the path questions the rules asked, the date and
 Charter's own code. While all are unchanged the kept result is the answer and nothing is parsed;
 it carries the declarations of its codes, so it is rendered without importing their modules."""
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from hashlib import blake2b
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import charter
 from charter.load.files import repo_path_exists
@@ -20,9 +20,7 @@ from charter.load.inputs import gather_inputs
 from charter.model.codes import Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.inputs import LoadInputs
-
-if TYPE_CHECKING:
-    from charter.store.database import Store
+from charter.store.local_cache import LocalCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +33,9 @@ class CheckedStrategy:
     probes: dict[str, bool]
 
 
-def cached_result(root: Path, store: Store, today: date) -> CheckedStrategy | None:
-    """The stored result when everything it depended on is unchanged, else None."""
-    from charter.store.check_results import read_check_result
-
-    with store.engine.connect() as connection:
-        row = read_check_result(connection, str(root))
+def cached_result(root: Path, cache: LocalCache, today: date) -> CheckedStrategy | None:
+    """The kept result when everything it depended on is unchanged, else None."""
+    row = cache.read_check_result(str(root))
     if row is None:
         return None
     recorded = json.loads(row[0])
@@ -116,11 +111,9 @@ def decode_rules(encoded: list[list[str]]) -> list[Rule]:
     ]
 
 
-def keep_result(root: Path, store: Store, today: date, inputs: LoadInputs, checked: CheckedStrategy) -> None:
-    """Keep a result in the store, in place of the repository's last one, unless another writer
-    holds the store now (a check is a reader, and waits for no writer)."""
-    from charter.store.check_results import write_check_result
-
+def keep_result(root: Path, cache: LocalCache, today: date, inputs: LoadInputs, checked: CheckedStrategy) -> None:
+    """Keep a result in the cache, in place of the repository's last one, unless another process
+    is writing the cache now (a check is a reader, and waits for no writer)."""
     recorded = {
         "stamp": code_stamp(),
         "today": today.isoformat(),
@@ -129,5 +122,4 @@ def keep_result(root: Path, store: Store, today: date, inputs: LoadInputs, check
         "rules": encode_rules(checked.rules.values()),
     }
     encoded = encode_diagnostics(checked.diagnostics)
-    # A cache: kept when no other writer holds the store, never waited for.
-    store.write_if_idle(lambda connection: write_check_result(connection, str(root), json.dumps(recorded), encoded))
+    cache.write_check_result(str(root), json.dumps(recorded), encoded)

@@ -1,6 +1,7 @@
 """`charter check`: every diagnostic of the strategy repository, narrowed by `--select`/`--ignore`
-and a baseline, as a report for the diagnostic formats. The last result is kept in the store and
-is the answer while nothing it depended on changed (`services/cached_check.py`). This module
+and a baseline, as a report for the diagnostic formats. The last result is kept in the repository's
+local cache and is the answer while nothing it depended on changed (`services/cached_check.py`).
+A check never opens the store: its caches are not facts (`store/local_cache.py`). This module
 imports no reader and no model of the strategy, so such a run starts quickly; the full check
 (`services/strategy_check.py`) is imported only when it runs."""
 
@@ -10,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from charter.analysis.checks.baseline import baseline_document, new_since, parse_baseline
 from charter.analysis.checks.selection import select, unknown_selectors, unmatched_selectors
@@ -19,10 +19,8 @@ from charter.model.errors import InputError, UsageError
 from charter.model.repository import organization_problem, organization_refusal
 from charter.outputs.interface import DiagnosticReport
 from charter.services.cached_check import CheckedStrategy, cached_result, keep_result
-from charter.services.context import StoreNeed, load_context, opened_store, repository_root
-
-if TYPE_CHECKING:
-    from charter.store.database import Store
+from charter.services.context import Context, repository_root
+from charter.store.local_cache import LocalCache, open_local_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +28,8 @@ class CheckOptions:
     """What `charter check` is asked: the day review dates and expiries are judged on (None:
     today), codes or prefixes to keep or leave out, a baseline of accepted diagnostics to leave
     out, a file to write the current diagnostics to as a baseline, the lowest severity that fails
-    the gate (`off`: none), and whether the store may keep and give back the result."""
+    the gate (`off`: none), and whether the local cache may keep and give back parsed files and
+    the result (`--no-cache`: it is neither read nor written)."""
 
     as_of: date | None = None
     select: Sequence[str] = ()
@@ -38,7 +37,7 @@ class CheckOptions:
     baseline: Path | None = None
     write_baseline: Path | None = None
     fail_on: Severity = Severity.ERROR
-    use_store: bool = True
+    use_cache: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +53,14 @@ class CheckOutcome:
 def check_repository(
     repo: Path | None, options: CheckOptions, warn: Callable[[str], None] | None = None
 ) -> CheckOutcome:
-    """Check `--repo` (or the nearest repository upward), through the store when it can be opened
-    (`warn` is told when it cannot). A `--select` or `--ignore` value that names no code is a
-    UsageError that suggests the closest ones."""
+    """Check `--repo` (or the nearest repository upward), through its local cache when it can be
+    opened (`warn` is told when it cannot). A `--select` or `--ignore` value that names no code is
+    a UsageError that suggests the closest ones."""
     root = repository_root(repo)
     accepted = _read_baseline(options.baseline) if options.baseline is not None else None
     today = options.as_of or date.today()
-    with opened_store(root, StoreNeed.OPTIONAL if options.use_store else StoreNeed.NONE, warn) as store:
-        checked = checked_repository(root, store, today)
+    cache = open_local_cache(root, warn) if options.use_cache else None
+    checked = checked_repository(root, cache, today)
     require_known_selectors(options, checked.diagnostics)
     diagnostics = select(list(checked.diagnostics), list(options.select), list(options.ignore))
     written = None
@@ -98,21 +97,29 @@ def require_known_selectors(options: CheckOptions, diagnostics: Sequence[Diagnos
         raise UsageError("\n".join(problems))
 
 
-def checked_repository(root: Path, store: Store | None, today: date) -> CheckedStrategy:
-    """Every diagnostic of `charter check` as of `today`, from the store when nothing changed since
+def checked_repository(root: Path, cache: LocalCache | None, today: date) -> CheckedStrategy:
+    """Every diagnostic of `charter check` as of `today`, from the cache when nothing changed since
     the last run; a new result is kept there."""
     root = root.resolve()
-    if store is not None:
-        cached = cached_result(root, store, today)
+    if cache is not None:
+        cached = cached_result(root, cache, today)
         if cached is not None:
             return cached
     from charter.services.strategy_check import check_strategy  # the rules and readers, only when they run
 
-    context = load_context(root, store, require_organization=False)
+    context = load_checked_context(root, cache)
     checked = check_strategy(context, today)
-    if store is not None and context.estate.inputs is not None:
-        keep_result(root, store, today, context.estate.inputs, checked)
+    if cache is not None and context.estate.inputs is not None:
+        keep_result(root, cache, today, context.estate.inputs, checked)
     return checked
+
+
+def load_checked_context(root: Path, cache: LocalCache | None) -> Context:
+    """The whole repository, read through the parse cache, in a Context with no store: a check
+    reports a charter.yaml it cannot read among the rest, and needs no facts."""
+    from charter.load.repository import load_strategy_repo
+
+    return Context(root, load_strategy_repo(root, cache))
 
 
 def _write_baseline(path: Path, document: str) -> None:

@@ -119,14 +119,15 @@ def load_context(
     *,
     require_organization: bool = True,
 ) -> Context:
-    """Read the repository (through the store's parse cache when there is a store) into a Context.
+    """Read the repository (through its parse cache when there is a store) into a Context.
     `folders` and `select` read a part of it, as `load_strategy_repo` does. A charter.yaml that
     cannot be read is an InputError naming its file, line and problem, unless
     `require_organization` is False (`charter check`, which reports it among the rest)."""
     from charter.load.repository import load_strategy_repo
+    from charter.store.local_cache import open_local_cache
 
     resolved = root.resolve()
-    estate = load_strategy_repo(resolved, store.parse_cache if store else None, folders, select)
+    estate = load_strategy_repo(resolved, open_local_cache(resolved) if store else None, folders, select)
     problem = organization_problem(estate.load_diagnostics) if require_organization else None
     if problem is not None:
         raise InputError(organization_refusal(problem))

@@ -33,7 +33,6 @@ from sqlalchemy.exc import OperationalError
 from charter.model.errors import StoreUnavailable
 from charter.model.metric_values import MetricPoint, MetricValue, Snapshot
 from charter.model.refs import EntityRef
-from charter.store.parse_cache import StoreParseCache
 from charter.store.snapshots import insert_snapshot, read_latest_snapshot, read_metric_history
 from charter.store.writers import (
     WRITE_TIMEOUT_SECONDS,
@@ -195,7 +194,6 @@ class Store:
     def __init__(self, engine: Engine, write_timeout: float = WRITE_TIMEOUT_SECONDS) -> None:
         self.engine = engine
         self.writers = WriterQueue(engine, write_timeout)
-        self.parse_cache = StoreParseCache(engine, self.writers)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -37,6 +37,9 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 # SQLite gives rowids only to INTEGER PRIMARY KEY; PostgreSQL gets 64-bit keys for large tables.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
+# parse_cache and check_results (revisions 0001 and 0002) are no longer written: the caches moved
+# to the repository's own `.charter/cache.sqlite` (`local_cache.py`), so that `charter check` needs
+# no store. The tables stay until a migration drops them; what they hold is never read.
 parse_cache = Table(
     "parse_cache",
     metadata,

@@ -20,7 +20,8 @@ QueryRole = Literal["events", "ratio"]  # counts of events (good, bad, total), o
 _SELECTOR = re.compile(r"^\s*(?:[a-zA-Z_:][a-zA-Z0-9_:]*\s*)?(?:\{[^{}]*\})?\s*$")
 # A range selector's duration: one or more number-unit pairs, as PromQL writes them (1h30m).
 _DURATION = re.compile(r"^\s*(?:(?:[0-9]+(?:ms|s|m|h|d|w|y))+|[0-9]+(?:\.[0-9]+)?)\s*$")  # or seconds
-_QUOTES = "\"'`"
+# A string (to its closing quote or the end of the query) or the opening of a range.
+_STRING_OR_RANGE = re.compile(r'"(?:[^"\\]|\\[\s\S])*"?|\'(?:[^\'\\]|\\[\s\S])*\'?|`[^`]*`?|\[')
 
 
 class NoWindow(ValueError):
@@ -58,26 +59,19 @@ def window_template(query: str, role: QueryRole = "events", counter: bool | None
 
 def _ranges(query: str) -> list[_Range]:
     """Every bracketed range of the query, outside string literals (a label matcher's regular
-    expression may hold brackets: `code=~"[45].."`)."""
+    expression may hold brackets: `code=~"[45].."`). A string runs to its closing quote (a
+    backslash escapes the next character, except between backquotes) or to the end; a range runs
+    from `[` to the next `]`, whatever is between."""
     found: list[_Range] = []
-    index = 0
-    while index < len(query):
-        character = query[index]
-        if character in _QUOTES:
-            index = _string_end(query, index)
-        elif character == "[":
-            end = query.find("]", index)
-            if end < 0:
-                raise NoWindow("a range selector's [ is never closed")
-            found.append(_Range(index + 1, end, query[index + 1 : end]))
-            index = end
-        index += 1
+    position = 0
+    while (token := _STRING_OR_RANGE.search(query, position)) is not None:
+        if token.group() != "[":
+            position = token.end()
+            continue
+        start = token.end()
+        end = query.find("]", start)
+        if end < 0:
+            raise NoWindow("a range selector's [ is never closed")
+        found.append(_Range(start, end, query[start:end]))
+        position = end + 1
     return found
-
-
-def _string_end(query: str, start: int) -> int:
-    """The index of the quote that closes the string opened at `start` (backticks have no escapes)."""
-    quote, index = query[start], start + 1
-    while index < len(query) and query[index] != quote:
-        index += 2 if quote != "`" and query[index] == "\\" else 1
-    return index

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Literal
 
 from charter.model.prometheus_rules import duration_nanoseconds
@@ -116,5 +117,8 @@ def pyrra_windows(period: timedelta) -> WindowSet:
     return WindowSet("pyrra", period, windows)
 
 
+@lru_cache(maxsize=256)
 def window_set(name: WindowSetName, period: timedelta) -> WindowSet:
+    """The named window set for `period`; made once per name and period (thousands of SLOs share a
+    few periods, and the set is frozen)."""
     return sloth_windows(period) if name == "sloth" else pyrra_windows(period)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from charter.analysis.metrics import Direction, Metric, Scope
 from charter.analysis.ownership import system_of, team_of
-from charter.model.catalog import CatalogEntity
 from charter.model.estate import Estate
 from charter.model.metric_values import SCOPE_OF_KIND, organization_ref
 from charter.model.organization import TargetAggregate, TargetScope
@@ -77,10 +76,8 @@ def select(estate: Estate, scope: TargetScope, organization: str) -> Selection:
     # written out as text to be sorted (not every entity of the estate, once per target).
     selected = [
         ref
-        for ref, entity in estate.entities.items()
-        if ref.kind == "component"
-        and isinstance(entity, CatalogEntity)
-        and (scope.tier is None or entity.tier == scope.tier)
+        for ref, entity in estate.components()
+        if (scope.tier is None or entity.tier == scope.tier)
         and ("group" not in resolved or team_of(estate, ref) == resolved["group"].short)
         and ("system" not in resolved or system_of(estate, ref) == resolved["system"].short)
         and ("component" not in resolved or ref == resolved["component"])
