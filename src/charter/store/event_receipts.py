@@ -30,6 +30,12 @@ def record_new_event_ids(connection: Connection, kind: str, event_ids: Sequence[
     return set(connection.execute(statement, rows).scalars())
 
 
+def prune_event_receipts(connection: Connection, before: datetime) -> int:
+    """Forget the event ids received before `before` (by the index on received_at); how many went."""
+    pruned: int = connection.execute(delete(event_receipts).where(event_receipts.c.received_at < before)).rowcount
+    return pruned
+
+
 def claim_message(connection: Connection, message_id: str, signed_at: int, at: datetime) -> bool:
     """Note a signed message; False when this message id came before with this very timestamp (a
     replay of the same signature). A sender's retry signs again with a new timestamp: it is noted,
