@@ -1,7 +1,7 @@
 """The overview answered from memory (web/fast_lane.py) on a real Uvicorn over the demo organisation
 on SQLite: the same answers as the routes give, filters and days read as the routes read them; a new
 snapshot shows; a token revoked through the server is refused at once and one revoked elsewhere
-within the token cache's window; a session cookie outlives a restart, a tampered one does not."""
+within the token cache's window."""
 
 from __future__ import annotations
 
@@ -198,25 +198,6 @@ def test_a_token_revoked_through_the_server_is_refused_at_once_and_elsewhere_wit
         status = _until(401, lambda: _get(url, "/api/v1/overview", {}, bearer=elsewhere.secret).status_code)
         assert status == 401
         assert _until(303, lambda: _get(url, "/", {}, cookie=cookies[elsewhere.secret]).status_code) == 303
-
-
-def test_a_session_outlives_a_restart_and_a_tampered_one_does_not(org: Path, tokens: dict[str, str]) -> None:
-    with running_server(org, None) as url:
-        cookie = _log_in(url, tokens["viewer"])
-        assert _get(url, "/", {}, cookie=cookie).status_code == 200
-    identifier, issued, signature = cookie.split(".")
-    tampered = [
-        f"{identifier}.{issued}.{signature[:-1]}{'0' if signature[-1] != '0' else '1'}",
-        f"{int(identifier) + 1}.{issued}.{signature}",
-        f"{identifier}.{int(issued) + 60}.{signature}",
-    ]
-    with running_server(org, None) as url:  # a new app over the same store: a restart
-        page = _get(url, "/", {}, cookie=cookie)
-        assert page.status_code == 200 and "Overview" in page.text
-        for forged in tampered:
-            refused = _get(url, "/", {}, cookie=forged)
-            assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
-            assert _get(url, "/api/v1/overview", {}, cookie=forged).status_code == 401
 
 
 def _some_team(root: Path) -> str:
