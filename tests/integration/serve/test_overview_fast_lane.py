@@ -23,32 +23,12 @@ from charter.web.app import create_app
 from charter.web.fast_lane import _answer, fast_query
 from charter.web.settings import WebSettings
 from tests.integration.conftest import AS_OF
-from tests.integration.serve.conftest import _tokens, running_server
+from tests.integration.serve.conftest import log_in, running_server
 from tests.integration.serve.webhook_parts import copy_demo
 
 DEADLINE_SECONDS = 60
 HTML = {"accept": "text/html"}
 QUERIES = [{}, {"tier": "1"}, {"as_of": AS_OF}, {"as_of": "2026-01-01"}, {"as_of": "", "tier": ""}]
-
-
-@pytest.fixture(scope="module")
-def org(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_demo(demo, tmp_path_factory.mktemp("fast-lane"))
-
-
-@pytest.fixture(scope="module")
-def tokens(org: Path) -> dict[str, str]:
-    return _tokens(org, None)
-
-
-def _log_in(url: str, token: str) -> str:
-    """A session cookie for `token`, through the login form."""
-    with httpx.Client(base_url=url, follow_redirects=False) as browser:
-        csrf = browser.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-        browser.post("/login", data={"token": token, "csrf": csrf, "next": "/"})
-        cookie = browser.cookies.get("charter_session")
-    assert cookie
-    return cookie
 
 
 def _get(
@@ -77,7 +57,7 @@ def test_the_overview_from_memory_is_what_the_routes_answer(org: Path, tokens: d
     queries = [*QUERIES, {"team": team}, {"team": team, "as_of": AS_OF}]
     # Without a token cache nothing is trusted from memory: every request goes through the routes.
     with running_server(org, None, WebSettings(token_cache_seconds=0)) as routes, running_server(org, None) as fast:
-        cookie = _log_in(fast, tokens["viewer"])  # the store's session secret: valid on both servers
+        cookie = log_in(fast, tokens["viewer"])  # the store's session secret: valid on both servers
         for params in queries:
             for path, credentials in [
                 ("/api/v1/overview", {"bearer": tokens["viewer"]}),
@@ -160,7 +140,7 @@ def test_the_fast_lane_answers_only_once_the_routes_have_verified_and_rendered(
 def test_a_new_snapshot_shows_on_the_overview(org: Path, tokens: dict[str, str], tmp_path: Path) -> None:
     root = copy_demo(org, tmp_path)
     with running_server(root, None) as url:
-        cookie = _log_in(url, tokens["viewer"])
+        cookie = log_in(url, tokens["viewer"])
         before = _get(url, "/api/v1/overview", {}, bearer=tokens["viewer"]).json()
         _get(url, "/", {}, cookie=cookie)  # cached too
         with open_store(root, None) as store:
@@ -184,7 +164,7 @@ def test_a_token_revoked_through_the_server_is_refused_at_once_and_elsewhere_wit
         through_server = create_token(store, "revoked-through-the-api", Role.viewer, None)
         elsewhere = create_token(store, "revoked-elsewhere", Role.viewer, None)
     with running_server(org, None, WebSettings(token_cache_seconds=1.0)) as url:
-        cookies = {made.secret: _log_in(url, made.secret) for made in (through_server, elsewhere)}
+        cookies = {made.secret: log_in(url, made.secret) for made in (through_server, elsewhere)}
         for made in (through_server, elsewhere):
             for _ in range(2):
                 assert _get(url, "/api/v1/overview", {}, bearer=made.secret).status_code == 200

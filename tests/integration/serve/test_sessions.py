@@ -8,34 +8,13 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from charter.web.settings import WebSettings
 from tests.conftest import run_charter
-from tests.integration.serve.conftest import _tokens, running_server
-from tests.integration.serve.webhook_parts import copy_demo
+from tests.integration.serve.conftest import log_in, running_server
 
 DEADLINE_SECONDS = 60
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def org(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_demo(demo, tmp_path_factory.mktemp("sessions"))
-
-
-@pytest.fixture(scope="module")
-def tokens(org: Path) -> dict[str, str]:
-    return _tokens(org, None)
-
-
-def _log_in(url: str, token: str) -> str:
-    with httpx.Client(base_url=url, follow_redirects=False) as browser:
-        csrf = browser.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-        browser.post("/login", data={"token": token, "csrf": csrf, "next": "/"})
-        cookie = browser.cookies.get("charter_session")
-    assert cookie
-    return cookie
 
 
 def _page(url: str, cookie: str) -> httpx.Response:
@@ -48,7 +27,7 @@ def _overview(url: str, cookie: str) -> httpx.Response:
 
 def test_a_session_outlives_a_restart_and_a_tampered_one_does_not(org: Path, tokens: dict[str, str]) -> None:
     with running_server(org, None) as url:
-        cookie = _log_in(url, tokens["viewer"])
+        cookie = log_in(url, tokens["viewer"])
         assert _page(url, cookie).status_code == 200
     identifier, issued, signature = cookie.split(".")
     tampered = [
@@ -69,7 +48,7 @@ def test_rotating_the_session_secret_ends_every_session_but_not_bearer_tokens(
     org: Path, tokens: dict[str, str]
 ) -> None:
     with running_server(org, None, WebSettings(reread_seconds=0.2)) as url:
-        cookie = _log_in(url, tokens["viewer"])
+        cookie = log_in(url, tokens["viewer"])
         assert _page(url, cookie).status_code == 200
         rotated = run_charter("token", "rotate-session-secret", "--repo", str(org), env={"CHARTER_DATABASE_URL": ""})
         assert rotated.exit_code == 0 and "every browser logs in again" in rotated.stderr, rotated.output
@@ -80,4 +59,4 @@ def test_rotating_the_session_secret_ends_every_session_but_not_bearer_tokens(
         assert _overview(url, cookie).status_code == 401
         bearer = httpx.get(f"{url}/api/v1/overview", headers={"authorization": f"Bearer {tokens['viewer']}"})
         assert bearer.status_code == 200
-        assert _page(url, _log_in(url, tokens["viewer"])).status_code == 200  # a new login signs anew
+        assert _page(url, log_in(url, tokens["viewer"])).status_code == 200  # a new login signs anew
