@@ -53,3 +53,15 @@ def test_targets_written_well_raise_nothing(tmp_path: Path) -> None:
     )
     write_repo(tmp_path, {"catalog/team.yaml": TEAM, "catalog/payments.yaml": _service("payments")}, organization)
     assert _found(tmp_path) == []
+
+
+def test_a_goal_owned_by_nobody_declared_is_a_dangling_reference(tmp_path: Path) -> None:
+    organization = (
+        "apiVersion: charter.dev/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n  goals:\n"
+        "    - {id: known, owner: group:payments}\n"  # 6: the catalog's Group
+        "    - {id: unknown, owner: group:nobody}\n"  # 7
+    )
+    write_repo(tmp_path, {"catalog/team.yaml": TEAM, "catalog/payments.yaml": _service("payments")}, organization)
+    diagnostics = check_strategy(load_context(tmp_path, None), TODAY).diagnostics
+    found = [(d.code, d.location.line if d.location else 0, d.entity) for d in diagnostics if d.code == "REF001"]
+    assert found == [("REF001", 7, "goal:unknown")]

@@ -47,3 +47,12 @@ def test_before_the_first_snapshot_targets_are_not_evaluated(tmp_path: Path) -> 
     data = escalations_json(_repo(tmp_path, FILES["roadmap/initiatives.yaml"]), "--as-of", "2026-12-01")
     assert raised(data) == []
     assert {"code": "ESC008", "reason": "no snapshot by then to evaluate the targets against"} in data["notEvaluated"]
+
+
+def test_an_organisation_wide_target_escalates_to_its_goals_owner(tmp_path: Path) -> None:
+    organization = ORGANIZATION.replace("    - id: safe\n", "    - id: safe\n      owner: group:search\n")
+    assert organization != ORGANIZATION
+    repo = _repo(tmp_path, FILES["roadmap/initiatives.yaml"])
+    (repo / "charter.yaml").write_text(organization)
+    [item] = open_items(escalations_json(repo, "--as-of", "2027-01-20")).values()
+    assert item["owner"] == "group:search"

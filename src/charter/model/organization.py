@@ -54,6 +54,13 @@ class Goal(StrictModel):
 
     id: str = Field(description="The goal's id (initiatives name it in `goals`).")
     description: str = Field("", description="The goal in a sentence.")
+    owner: str | None = Field(
+        None,
+        description=(
+            "Who answers for the goal (a Group, or a User whose first Group acts): escalations about an "
+            "organisation-wide target go to it."
+        ),
+    )
     targets: list[Target] = Field(default_factory=list, description="The measurable targets that say it is met.")
 
 

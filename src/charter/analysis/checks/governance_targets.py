@@ -1,8 +1,9 @@
 """The targets of `charter.yaml` checked against the metric registry and the catalog, from the
 strategy files alone: a metric the registry lacks (REF007), a value that cannot be read (TGT001) or
 is written in a unit that does not fit the metric (TGT002), a scope the metric is not measured at
-(TGT003), a scope that selects nothing (TGT004). Whether a target is met needs the snapshots:
-`charter targets` reports that (TGT005, `analysis/targets/deadlines.py`)."""
+(TGT003), a scope that selects nothing (TGT004), a goal owner that names nobody declared (REF001).
+Whether a target is met needs the snapshots: `charter targets` reports that (TGT005,
+`analysis/targets/deadlines.py`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from charter.analysis.targets.selection import select
 from charter.analysis.targets.values import TargetValueError, expected_unit, parse_target_value
 from charter.model.codes import Codes, Rule
 from charter.model.diagnostics import Diagnostic, Location, Severity
+from charter.model.estate import CODES as ESTATE_CODES
 from charter.model.estate import Estate
 
 CODES = Codes(
@@ -81,7 +83,7 @@ spec:
         - {metric: delivery.lead_time_for_changes.p50, scope: {tier: 7}, op: '<=', value: 1d}
 """,
     ),
-    uses=(STANDARDS_CODES["REF007"],),
+    uses=(STANDARDS_CODES["REF007"], ESTATE_CODES["REF001"]),
 )
 diagnostic = CODES.diagnostic
 
@@ -94,6 +96,9 @@ def target_problems(estate: Estate) -> Iterator[Diagnostic]:
     base = organization.location or Location("charter.yaml")
     for goal_index, goal in enumerate(organization.spec.goals):
         entity = f"goal:{goal.id}"
+        if goal.owner is not None and estate.resolve(goal.owner, default_kind="group") is None:
+            message = f"goal {goal.id!r} is owned by {goal.owner!r}, which is not a declared Group or User"
+            yield diagnostic("REF001", message, base.at("spec", "goals", goal_index, "owner"), entity=entity)
         for target_index, target in enumerate(goal.targets):
             where = base.at("spec", "goals", goal_index, "targets", target_index)
             metric = METRICS.get(target.metric)

@@ -61,13 +61,20 @@ def _scope(status: TargetStatus) -> str:
 
 
 def _owner(estate: Estate, status: TargetStatus) -> str | None:
-    """The Group a scoped target belongs to (its team, or the owner of its system or component);
-    an organisation-wide target has none."""
+    """The Group a scoped target belongs to (its team, or the owner of its system or component); for
+    an organisation-wide target (or a scope without an owner), the goal's `owner`."""
     scope = status.target.scope
     if scope.team:
-        return owner_of_text(estate, scope.team)
-    for text, kind in ((scope.component, "component"), (scope.system, "system")):
-        if text:
-            ref = estate.resolve(text, default_kind=kind)
-            return owner_of_entity(estate, ref) if ref is not None else None
-    return None
+        found = owner_of_text(estate, scope.team)
+    elif text := scope.component or scope.system:
+        ref = estate.resolve(text, default_kind="component" if scope.component else "system")
+        found = owner_of_entity(estate, ref) if ref is not None else None
+    else:
+        found = None
+    return found or owner_of_text(estate, _goal_owner(estate, status.goal))
+
+
+def _goal_owner(estate: Estate, goal_id: str) -> str | None:
+    organization = estate.organization
+    goals = organization.spec.goals if organization is not None else []
+    return next((goal.owner for goal in goals if goal.id == goal_id), None)
