@@ -87,3 +87,16 @@ def test_without_a_retention_nothing_is_pruned(store: Store) -> None:
     )
     ingest_events(store, CHECKING, EventKind.deployments, posted, None, "ci", lambda: T0 + timedelta(days=90))
     assert _receipts(store) == 2
+
+
+@pytest.mark.parametrize(("written", "days"), [(None, 30), ("7", 7), ("0", 30), ("soon", 30)])
+def test_the_retention_is_30_days_unless_the_environment_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch, written: str | None, days: int
+) -> None:
+    from charter.web.settings import RECEIPT_DAYS_VARIABLE, WebSettings
+
+    if written is None:
+        monkeypatch.delenv(RECEIPT_DAYS_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(RECEIPT_DAYS_VARIABLE, written)
+    assert WebSettings().event_receipt_days == days
