@@ -72,7 +72,8 @@ def ship(store: Store, *deployment_ids: str) -> None:
         )
 
 
-def test_every_field_round_trips(store: Store) -> None:
+def full_and_bare() -> tuple[Deployment, Deployment]:
+    """A deployment with every field, and one with only those it needs."""
     full = Deployment(
         id="full",
         component="payments",
@@ -86,7 +87,11 @@ def test_every_field_round_trips(store: Store) -> None:
         hotfix_for="d2",
         incident="INC-1",
     )
-    bare = Deployment("bare", "checkout", "production", None, START + timedelta(seconds=1))
+    return full, Deployment("bare", "checkout", "production", None, START + timedelta(seconds=1))
+
+
+def test_every_field_round_trips(store: Store) -> None:
+    full, bare = full_and_bare()
     with store.transaction() as connection:
         assert write_deployments(connection, [full, bare]) == 2
     assert all_deployments(store) == [bare, full]
@@ -113,20 +118,7 @@ def test_duplicates_across_and_within_batches_keep_the_last(store: Store) -> Non
 def test_the_webhooks_writer_round_trips_upserts_and_keeps_the_last_of_equal_ids(store: Store) -> None:
     """`write_deployments_in_statements` (one statement over arrays on PostgreSQL, multi-row INSERTs
     on SQLite) stores what `write_deployments` does."""
-    full = Deployment(
-        "full",
-        "payments",
-        "staging",
-        "a" * 40,
-        START,
-        DeploymentStatus.CANCELLED,
-        START - timedelta(minutes=5),
-        source="webhook",
-        rollback_of="d1",
-        hotfix_for="d2",
-        incident="INC-1",
-    )
-    bare = Deployment("bare", "checkout", "production", None, START + timedelta(seconds=1))
+    full, bare = full_and_bare()
     with store.transaction() as connection:
         assert write_deployments_in_statements(connection, [full, bare, deployment(1)]) == 3
     assert by_id(store) == {"full": full, "bare": bare, "d1": deployment(1)}
