@@ -40,6 +40,20 @@ def _free_port() -> int:
         return port
 
 
+def _session_cpu(session: int) -> float:
+    """User + system CPU seconds so far of every process in a session (`charter serve` and its
+    workers), read from `/proc`, to tell the server's cost from the load tool's and PostgreSQL's."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _charter(*arguments: str) -> str:
     done = subprocess.run([*CHARTER, *arguments], check=True, capture_output=True, text=True)
     return done.stdout.strip()
@@ -156,7 +170,10 @@ def main() -> None:
         warm = _batches(component, args.batch * args.clients, args.batch, run + "w")
         asyncio.run(_post_all(base, ingest, warm, args.clients))
         batches = _batches(component, args.events, args.batch, run)
+        print(f"load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
+        server_cpu, tool_cpu = _session_cpu(process.pid), time.process_time()
         acknowledged, seconds = asyncio.run(_post_all(base, ingest, batches, args.clients))
+        server_cpu, tool_cpu = _session_cpu(process.pid) - server_cpu, time.process_time() - tool_cpu
         rate = acknowledged / seconds
         stored, distinct = _stored(org, run)
         lost = args.events - stored
@@ -168,7 +185,12 @@ def main() -> None:
         target = TARGETS[dialect]
         verdict = "meets" if rate >= target and lost == 0 and stored == distinct else "misses"
         print(f"{verdict} the target of {target:,.0f} events/s with zero loss")
-        print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        requests = len(batches)
+        print(
+            f"CPU per request of {args.batch} events: server {server_cpu / requests * 1000:.1f} ms "
+            f"(all its workers), load tool {tool_cpu / requests * 1000:.1f} ms; wall {seconds:.2f} s"
+        )
+        print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

@@ -125,3 +125,45 @@ def test_a_bad_expiry_names_the_option(text: str) -> None:
 )
 def test_what_each_role_may_do(role: Role, needed: Role, allowed: bool) -> None:
     assert allows(role, needed) is allowed
+
+
+def test_a_verified_token_is_trusted_for_its_window_and_a_revocation_holds_after_it(store: Store) -> None:
+    ticks = [100.0]
+    authenticator = Authenticator(store, clock=lambda: NOW, cache_seconds=5.0, monotonic=lambda: ticks[0])
+    made = create_token(store, "wall", Role.viewer, None, now=NOW)
+    assert authenticator.trusted_by_secret(made.secret) is None  # nothing verified yet
+    assert authenticator.by_secret(made.secret, record=False).name == "wall"
+    revoke_token(store, "wall")  # elsewhere: another worker, or `charter token revoke`
+    ticks[0] = 104.9  # within the window: still trusted, from memory
+    trusted = authenticator.trusted_by_secret(made.secret)
+    assert trusted is not None and trusted.name == "wall"
+    assert authenticator.by_secret(made.secret, record=False).name == "wall"
+    ticks[0] = 105.0  # the window is over: the store is read again, and says revoked
+    assert authenticator.trusted_by_secret(made.secret) is None
+    with pytest.raises(NotAuthenticated, match="revoked"):
+        authenticator.by_secret(made.secret, record=False)
+
+
+def test_a_token_revoked_through_this_server_or_expired_is_not_trusted_a_moment_longer(store: Store) -> None:
+    clock = [NOW]
+    authenticator = Authenticator(store, clock=lambda: clock[0], cache_seconds=60.0, monotonic=lambda: 0.0)
+    session = create_token(store, "browser", Role.viewer, None, now=NOW)
+    assert authenticator.by_id(session.token.id, record=False).name == "browser"
+    revoke_token(store, "browser")
+    authenticator.forget(session.token.id)
+    assert authenticator.trusted_by_id(session.token.id) is None
+    with pytest.raises(NotAuthenticated, match="revoked"):
+        authenticator.by_id(session.token.id, record=False)
+    short = create_token(store, "short", Role.viewer, NOW + timedelta(hours=1), now=NOW)
+    assert authenticator.by_secret(short.secret, record=False).name == "short"
+    clock[0] = NOW + timedelta(hours=1)
+    assert authenticator.trusted_by_secret(short.secret) is None
+    with pytest.raises(NotAuthenticated, match="expired"):
+        authenticator.by_secret(short.secret, record=False)
+
+
+def test_without_a_window_nothing_is_trusted_from_memory(store: Store) -> None:
+    authenticator = Authenticator(store, clock=lambda: NOW)
+    made = create_token(store, "every-time", Role.viewer, None, now=NOW)
+    assert authenticator.by_secret(made.secret, record=False).name == "every-time"
+    assert authenticator.trusted_by_secret(made.secret) is None

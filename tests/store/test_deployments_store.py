@@ -16,6 +16,7 @@ from charter.store.deployments import (
     read_pull_requests,
     replace_tag_deployments,
     write_deployments,
+    write_deployments_in_statements,
     write_pull_requests,
 )
 from charter.store.schema import deployment_changes, deployments
@@ -51,6 +52,10 @@ def all_deployments(store: Store) -> list[Deployment]:
         return read_deployments(connection)
 
 
+def by_id(store: Store) -> dict[str, Deployment]:
+    return {item.id: item for item in all_deployments(store)}
+
+
 def changes_of(store: Store) -> list[str]:
     with store.engine.connect() as connection:
         return sorted(connection.execute(select(deployment_changes.c.deployment_id)).scalars())
@@ -67,7 +72,8 @@ def ship(store: Store, *deployment_ids: str) -> None:
         )
 
 
-def test_every_field_round_trips(store: Store) -> None:
+def full_and_bare() -> tuple[Deployment, Deployment]:
+    """A deployment with every field, and one with only those it needs."""
     full = Deployment(
         id="full",
         component="payments",
@@ -81,7 +87,11 @@ def test_every_field_round_trips(store: Store) -> None:
         hotfix_for="d2",
         incident="INC-1",
     )
-    bare = Deployment("bare", "checkout", "production", None, START + timedelta(seconds=1))
+    return full, Deployment("bare", "checkout", "production", None, START + timedelta(seconds=1))
+
+
+def test_every_field_round_trips(store: Store) -> None:
+    full, bare = full_and_bare()
     with store.transaction() as connection:
         assert write_deployments(connection, [full, bare]) == 2
     assert all_deployments(store) == [bare, full]
@@ -103,6 +113,21 @@ def test_duplicates_across_and_within_batches_keep_the_last(store: Store) -> Non
     with store.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(deployments)).scalar_one() == 5003
         assert [d.environment for d in read_deployments(connection) if d.id == "d3"] == ["staging"]
+
+
+def test_the_webhooks_writer_round_trips_upserts_and_keeps_the_last_of_equal_ids(store: Store) -> None:
+    """`write_deployments_in_statements` (one statement over arrays on PostgreSQL, multi-row INSERTs
+    on SQLite) stores what `write_deployments` does."""
+    full, bare = full_and_bare()
+    with store.transaction() as connection:
+        assert write_deployments_in_statements(connection, [full, bare, deployment(1)]) == 3
+    assert by_id(store) == {"full": full, "bare": bare, "d1": deployment(1)}
+    changed = deployment(1, status=DeploymentStatus.FAILURE, incident="INC-9")
+    with store.transaction() as connection:
+        assert write_deployments_in_statements(connection, [deployment(1, environment="x"), changed]) == 1
+    assert by_id(store) == {"full": full, "bare": bare, "d1": changed}
+    with store.transaction() as connection:
+        assert write_deployments_in_statements(connection, []) == 0
 
 
 def test_reads_filter_by_period_and_components(store: Store) -> None:

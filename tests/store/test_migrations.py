@@ -49,7 +49,11 @@ LATER_TABLES = {
 SERVER_TABLES = {"api_tokens", "audit_log"}
 # Revision 0013: webhooks in (receipts, signed messages) and out (subscriptions, outbox).
 WEBHOOK_TABLES = {"event_receipts", "webhook_messages", "webhook_subscriptions", "webhook_outbox"}
-STORE_TABLES = INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES | WEBHOOK_TABLES
+# Revision 0014: the server's secrets (the session cookies' signing key).
+SECRET_TABLES = {"server_secrets"}
+STORE_TABLES = (
+    INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES | WEBHOOK_TABLES | SECRET_TABLES
+)
 
 
 def test_store_tables_are_the_metadata_tables():

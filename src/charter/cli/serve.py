@@ -27,7 +27,7 @@ def serve_command(
     from charter.services.context import repository_root
     from charter.services.serve import already_open, check_store, check_workers, serving_context
     from charter.web.app import create_app
-    from charter.web.settings import REPO_VARIABLE, SESSION_SECRET_VARIABLE, WebSettings, new_session_secret
+    from charter.web.settings import REPO_VARIABLE, WebSettings
 
     root = repository_root(repo)
     check_workers(root, workers)
@@ -40,9 +40,8 @@ def serve_command(
         return
     check_store(root)
     typer.secho(f"serving {root} on http://{host}:{port}/ (log in with a token)", err=True, fg=typer.colors.GREEN)
-    # Each worker builds its own app; they share the session secret so a cookie works on any of them.
+    # Each worker builds its own app; they share the store's session secret, so a cookie works on any of them.
     os.environ[REPO_VARIABLE] = str(root)
-    os.environ.setdefault(SESSION_SECRET_VARIABLE, new_session_secret())
     uvicorn.run(
         "charter.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers, proxy_headers=True
     )

@@ -1,5 +1,6 @@
 """`charter token`: the server's bearer tokens. `create` prints the token once (only its digest is
-kept), `list` shows them without it, `revoke` ends a token and every session made with it."""
+kept), `list` shows them without it, `revoke` ends a token and every session made with it;
+`rotate-session-secret` ends every session at once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import typer
 
 from charter.cli.options import OutputOption, RepoOption, ReportFormat, WideOption, emit, emit_report
 
-token_app = typer.Typer(help="Bearer tokens for `charter serve`: create, list, revoke.", no_args_is_help=True)
+token_app = typer.Typer(
+    help="Bearer tokens for `charter serve`: create, list, revoke; rotate-session-secret logs every browser out.",
+    no_args_is_help=True,
+)
 
 
 @token_app.command("create")
@@ -70,3 +74,15 @@ def revoke_command(
     with open_token_store(repo) as store:
         revoked = revoke_token(store, token)
     typer.secho(f"revoked token {revoked.id} {revoked.name!r}", err=True, fg=typer.colors.GREEN)
+
+
+@token_app.command("rotate-session-secret")
+def rotate_session_secret_command(repo: RepoOption = None) -> None:
+    """Sign session cookies with a new secret: every browser is logged out (within the servers'
+    re-read interval, 30 s); bearer tokens keep working. For a leaked secret or a lost laptop."""
+    from charter.services.session_secret import rotate_session_secret
+    from charter.services.tokens import CLI_ACTOR, open_token_store
+
+    with open_token_store(repo) as store:
+        rotate_session_secret(store, actor=CLI_ACTOR)
+    typer.secho("rotated the session secret: every browser logs in again", err=True, fg=typer.colors.GREEN)

@@ -18,6 +18,7 @@ from charter.outputs.views import overview as view
 from charter.outputs.views.base import ReportView
 from charter.outputs.views.overview import Acknowledged
 from charter.services.context import Context
+from charter.services.overview_cache import OverviewCache, OverviewEntry
 from charter.services.scope import Scope, components_in_scope, scoped_context
 from charter.services.store_reads import reading_store
 
@@ -71,10 +72,11 @@ class ScopedContexts:
     """The server's context narrowed to each scope asked for, the most recently used kept: a
     large organisation takes a moment to narrow, and a dashboard asks for the same few scopes."""
 
-    def __init__(self, context: Context, kept: int = SCOPED_CONTEXTS_KEPT) -> None:
+    def __init__(self, context: Context, kept: int = SCOPED_CONTEXTS_KEPT, snapshot_check_seconds: float = 0.0) -> None:
         self.context = context
         self.kept = kept
-        self.overviews = OverviewCache()
+        self.snapshot_check_seconds = snapshot_check_seconds
+        self.overviews = OverviewCache(head_seconds=snapshot_check_seconds)
         self._cache: OrderedDict[Scope, Context] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -110,59 +112,33 @@ def overview_report(context: Context, query: DashboardQuery, cache: OverviewCach
     return overview_entry(context, query, cache or OverviewCache(kept=0)).report
 
 
-@dataclass(slots=True)
-class OverviewEntry:
-    """A cached overview and what the server made of it (its JSON, its HTML), by format."""
-
-    report: view.OverviewReport
-    renderings: dict[str, object] = field(default_factory=dict)
-
-
-def _overview_key(context: Context, query: DashboardQuery) -> tuple[tuple[object, ...], SnapshotHead | None]:
+def _overview_key(
+    context: Context, query: DashboardQuery, cache: OverviewCache
+) -> tuple[tuple[object, ...], SnapshotHead | None]:
     from charter.store.snapshot_scopes import snapshot_at
 
-    store = context.required_store()
-    with reading_store(), store.engine.connect() as connection:
-        head = snapshot_at(connection, query.moment(context) if query.as_of else None)
+    def read() -> SnapshotHead | None:
+        with reading_store(), context.required_store().engine.connect() as connection:
+            return snapshot_at(connection, query.moment(context) if query.as_of else None)
+
+    head = cache.head(query.as_of, read)
     return (query.scope, query.as_of, head.id if head else None), head
 
 
 def cached_overview(context: Context, query: DashboardQuery, cache: OverviewCache) -> OverviewEntry | None:
-    """The overview when the cache has it for the snapshot in force (one indexed query), else None."""
-    key, _ = _overview_key(context, query)
+    """The overview when the cache has it for the snapshot in force (at most one indexed query), else None."""
+    key, _ = _overview_key(context, query, cache)
     return cache.get(key)
 
 
 def overview_entry(context: Context, query: DashboardQuery, cache: OverviewCache) -> OverviewEntry:
     """The overview from the cache, or made now and kept."""
-    key, head = _overview_key(context, query)
+    key, head = _overview_key(context, query, cache)
     found = cache.get(key)
     if found is None:
         found = OverviewEntry(_overview(context, query, head))
         cache.put(key, found)
     return found
-
-
-class OverviewCache:
-    """Overviews by scope, day and snapshot, the most recently used kept; shared by threads."""
-
-    def __init__(self, kept: int = 256) -> None:
-        self.kept = kept
-        self._entries: OrderedDict[object, OverviewEntry] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: object) -> OverviewEntry | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: object, entry: OverviewEntry) -> None:
-        with self._lock:
-            self._entries[key] = entry
-            while len(self._entries) > self.kept:
-                self._entries.popitem(last=False)
 
 
 def _overview(context: Context, query: DashboardQuery, head: SnapshotHead | None) -> view.OverviewReport:
@@ -283,9 +259,12 @@ def scorecard(context: Context, query: DashboardQuery) -> ReportView:
 
 
 def plan(context: Context, query: DashboardQuery) -> ReportView:
+    """The roadmap planned for the whole organisation (a narrowed estate keeps every initiative and
+    capacity, so the plan is the same), showing the lines about the filter's part of it."""
     from charter.services.plan import PlanQuery, plan_report
+    from charter.services.plan_scope import plan_in_scope
 
-    return plan_report(context, PlanQuery())
+    return plan_in_scope(plan_report(context, PlanQuery()), context.estate, query.scope)
 
 
 def escalations(context: Context, query: DashboardQuery) -> ReportView:

@@ -6,9 +6,10 @@ delivery answers as the first did and changes nothing."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,18 +27,20 @@ from charter.sources.event_records import (
 from charter.sources.incidents.common import IncidentImportOptions, service_components
 from charter.store.database import Store
 from charter.store.deployments import write_deployments_in_statements
-from charter.store.event_receipts import claim_message, record_new_event_ids
+from charter.store.event_receipts import claim_message, prune_event_receipts, record_new_event_ids
 from charter.store.incidents import write_incidents_in_statements
 from charter.store.tokens import append_audit
 
 JSON_TYPES = ("application/json",)
 IMPORTED_FROM = "webhook"
+PRUNE_EVERY = timedelta(hours=1)
 __all__ = [
     "EventContext",
     "EventKind",
     "EventsRefused",
     "IngestOutcome",
     "PostedEvents",
+    "ReceiptRetention",
     "event_context",
     "ingest_events",
 ]
@@ -76,6 +79,30 @@ class PostedEvents:
     headers: Mapping[str, str]
 
 
+@dataclass(slots=True)
+class ReceiptRetention:
+    """How long received event ids are remembered (a sender's retry within that time is answered
+    as a repeat; after it, the same id is taken as new), and when this process last pruned older
+    ones: on ingest, at most once per PRUNE_EVERY."""
+
+    days: int
+    last_pruned: datetime | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def claim(self, now: datetime) -> bool:
+        """Whether pruning is due now; if so, it is this caller's to do (no other thread's)."""
+        with self._lock:
+            if self.last_pruned is not None and now - self.last_pruned < PRUNE_EVERY:
+                return False
+            self.last_pruned = now
+            return True
+
+    def prune(self, store: Store, now: datetime) -> int:
+        """Forget the receipts older than the retention, in a transaction of its own."""
+        with store.transaction() as connection:
+            return prune_event_receipts(connection, now - timedelta(days=self.days))
+
+
 def event_context(context: Context) -> EventContext:
     """What checking events needs of the strategy (the catalog's components, the severity map)."""
     from charter.analysis.component_sources import component_scopes
@@ -94,9 +121,11 @@ def ingest_events(
     secret: str | None,
     actor: str,
     clock: Callable[[], datetime] = utc_now,
+    retention: ReceiptRetention | None = None,
 ) -> IngestOutcome:
     """Take the events of one post: EventsRefused (415, 400, 401, 409, 422) when the body is not
-    taken, else every new event is written, and noted, in one transaction."""
+    taken, else every new event is written, and noted, in one transaction. With a retention, the
+    receipts older than it are pruned afterwards when that is due."""
     _require_json(posted.content_type)
     signed = _verified(posted, secret) if secret else None
     document = _parsed(posted.body)
@@ -118,6 +147,8 @@ def ingest_events(
         _write(connection, kind, [event.record for event in new])
         if new:
             append_audit(connection, now, actor, f"events.{kind.value}", f"{len(new)} new", _summary(new))
+    if retention is not None and retention.claim(now):
+        retention.prune(store, now)
     return IngestOutcome(kind, len(parsed.events), len(new), len(parsed.events) - len(new))
 
 

@@ -9,6 +9,7 @@ import hmac
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ USE_RECORD_INTERVAL = timedelta(seconds=60)
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
 MAX_NAME_LENGTH = 200
+MAX_TRUSTED = 10_000  # verified tokens and sessions kept in memory; more and the memory starts over
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +165,25 @@ def record_action(store: Store, actor: str, action: str, target: str, detail: st
 
 class Authenticator:
     """Turns a bearer token (or a session's token id) into an Identity, and records token use at
-    most once per USE_RECORD_INTERVAL per token in this process. Shared by a server's threads."""
+    most once per USE_RECORD_INTERVAL per token in this process. Shared by a server's threads.
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utc_now) -> None:
+    A token found valid is trusted for `cache_seconds` without reading the store again (never past
+    its expiry): a token revoked elsewhere (`charter token revoke`, another worker) is refused within
+    that window; one revoked through this process (`forget`) at once."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = utc_now,
+        cache_seconds: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store = store
         self.clock = clock
+        self.cache_seconds = cache_seconds
+        self.monotonic = monotonic
         self._recorded: dict[int, datetime] = {}
+        self._trusted: dict[tuple[str, str | int], tuple[Identity, float]] = {}
         self._lock = threading.Lock()
 
     def by_secret(self, secret: str, how: str = "bearer", record: bool = True) -> Identity:
@@ -177,24 +192,58 @@ class Authenticator:
         from charter.store.tokens import token_by_digest
 
         digest = token_digest(secret.strip())
+        trusted = self._trusted_identity(("digest", digest))
+        if trusted is not None:
+            return self._admitted(trusted, how, record)
         with reading_store(), self.store.engine.connect() as connection:
             token = token_by_digest(connection, digest)
         if token is None or not hmac.compare_digest(token.digest, digest):
             raise NotAuthenticated("the token is not one this server issued")
-        return self._admit(token, how, record)
+        return self._admit(token, ("digest", digest), how, record)
 
     def by_id(self, token_id: int, how: str = "session", record: bool = True) -> Identity:
-        """The identity of a session, which names its token by id: checked again on every request,
-        so revoking or expiring the token ends its sessions."""
+        """The identity of a session, which names its token by id: checked again on every request
+        (or trusted for `cache_seconds`), so revoking or expiring the token ends its sessions."""
         from charter.store.tokens import token_by_id
 
+        trusted = self._trusted_identity(("id", token_id))
+        if trusted is not None:
+            return self._admitted(trusted, how, record)
         with reading_store(), self.store.engine.connect() as connection:
             token = token_by_id(connection, token_id)
         if token is None:
             raise NotAuthenticated("the session's token no longer exists; log in again")
-        return self._admit(token, how, record)
+        return self._admit(token, ("id", token_id), how, record)
 
-    def _admit(self, token: StoredToken, how: str, record: bool) -> Identity:
+    def trusted_by_secret(self, secret: str) -> Identity | None:
+        """The identity of a token verified within `cache_seconds`, from memory only; else None."""
+        return self._trusted_identity(("digest", token_digest(secret.strip())))
+
+    def trusted_by_id(self, token_id: int) -> Identity | None:
+        """The identity of a session's token verified within `cache_seconds`, from memory only."""
+        return self._trusted_identity(("id", token_id))
+
+    def forget(self, token_id: int) -> None:
+        """Trust nothing verified of this token any longer (it was just revoked)."""
+        with self._lock:
+            for key in [key for key, (identity, _) in self._trusted.items() if identity.token_id == token_id]:
+                del self._trusted[key]
+
+    def _trusted_identity(self, key: tuple[str, str | int]) -> Identity | None:
+        found = self._trusted.get(key)
+        if found is None:
+            return None
+        identity, until = found
+        if self.monotonic() >= until or (identity.expires is not None and identity.expires <= self.clock()):
+            return None
+        return identity
+
+    def _admitted(self, identity: Identity, how: str, record: bool) -> Identity:
+        if record:
+            self.record_use(identity, how)
+        return identity
+
+    def _admit(self, token: StoredToken, key: tuple[str, str | int], how: str, record: bool) -> Identity:
         now = self.clock()
         state = token_state(token, now)
         if state == "revoked":
@@ -202,9 +251,12 @@ class Authenticator:
         if state == "expired":
             raise NotAuthenticated(f"the token {token.name!r} expired at {token.expires:%Y-%m-%d %H:%M} UTC")
         identity = Identity(token.id, token.name, Role(token.role), token.expires)
-        if record:
-            self.record_use(identity, how)
-        return identity
+        if self.cache_seconds > 0:
+            with self._lock:
+                if len(self._trusted) >= MAX_TRUSTED:
+                    self._trusted.clear()
+                self._trusted[key] = (identity, self.monotonic() + self.cache_seconds)
+        return self._admitted(identity, how, record)
 
     def use_due(self, identity: Identity) -> bool:
         """Whether this token's use is due to be recorded (a read of memory only)."""

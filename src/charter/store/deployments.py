@@ -16,6 +16,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
+from charter.store.array_rows import bindable_as_arrays, rows_as_arrays
 from charter.store.schema import deployment_changes, deployment_lead_times, deployments, pull_requests
 
 TAG_SOURCE = "tag"
@@ -298,14 +299,23 @@ def upsert_all(connection: Connection, table: Table, keys: tuple[str, ...], rows
 def upsert_in_statements(
     connection: Connection, table: Table, keys: tuple[str, ...], rows: Iterable[dict[str, Any]]
 ) -> int:
-    """As `upsert_all`, but in a few multi-row statements rather than one per row: with RETURNING,
-    SQLAlchemy's "insertmanyvalues" batches the rows into multi-row INSERTs (compiled once, cached),
-    where psycopg's executemany without it sends a statement per row. For small writes that must be
-    quick, such as a webhook's batch."""
+    """As `upsert_all`, but in a few statements rather than one per row, for small writes that must
+    be quick, such as a webhook's batch: on PostgreSQL one statement over the rows bound as arrays
+    (`array_rows.py`; tables without JSON columns); else, with RETURNING, SQLAlchemy's
+    "insertmanyvalues" batches the rows into multi-row INSERTs (compiled once, cached), where
+    psycopg's executemany without it sends a statement per row."""
     latest: dict[tuple[Any, ...], dict[str, Any]] = {tuple(row[key] for key in keys): row for row in rows}
-    if latest:
-        statement = _upsert_statement(connection, table, keys).returning(*(table.c[key] for key in keys))
-        connection.execute(statement, list(latest.values())).all()
+    if not latest:
+        return 0
+    if connection.dialect.name == "postgresql" and bindable_as_arrays(table):  # one short statement
+        inserted = postgresql.insert(table).from_select(
+            [column.name for column in table.columns], rows_as_arrays(table, list(latest.values()))
+        )
+        updates = {column.name: inserted.excluded[column.name] for column in table.columns if column.name not in keys}
+        connection.execute(inserted.on_conflict_do_update(index_elements=list(keys), set_=updates))
+        return len(latest)
+    statement = _upsert_statement(connection, table, keys).returning(*(table.c[key] for key in keys))
+    connection.execute(statement, list(latest.values())).all()
     return len(latest)
 
 

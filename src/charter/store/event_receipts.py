@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from charter.store.array_rows import rows_as_arrays
 from charter.store.schema import event_receipts, webhook_messages
 
 # Twice Standard Webhooks' 5 minutes of tolerance.
@@ -20,14 +21,23 @@ FORGET_AFTER = timedelta(minutes=10)
 
 def record_new_event_ids(connection: Connection, kind: str, event_ids: Sequence[str], at: datetime) -> set[str]:
     """Note these event ids as received and return the ones that were new: INSERT ... ON CONFLICT
-    DO NOTHING RETURNING, on SQLite and PostgreSQL alike, batched by SQLAlchemy into multi-row
-    statements ("insertmanyvalues")."""
+    DO NOTHING RETURNING, on PostgreSQL one statement over the ids bound as arrays (`array_rows.py`),
+    on SQLite batched by SQLAlchemy into multi-row statements ("insertmanyvalues")."""
     if not event_ids:
         return set()
-    insert_into = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = insert_into(event_receipts).on_conflict_do_nothing().returning(event_receipts.c.event_id)
     rows = [{"kind": kind, "event_id": event_id, "received_at": at} for event_id in event_ids]
+    if connection.dialect.name == "postgresql":  # one short statement over the ids bound as arrays
+        names = [column.name for column in event_receipts.columns]
+        inserted = postgresql.insert(event_receipts).from_select(names, rows_as_arrays(event_receipts, rows))
+        return set(connection.execute(inserted.on_conflict_do_nothing().returning(event_receipts.c.event_id)).scalars())
+    statement = sqlite.insert(event_receipts).on_conflict_do_nothing().returning(event_receipts.c.event_id)
     return set(connection.execute(statement, rows).scalars())
+
+
+def prune_event_receipts(connection: Connection, before: datetime) -> int:
+    """Forget the event ids received before `before` (by the index on received_at); how many went."""
+    pruned: int = connection.execute(delete(event_receipts).where(event_receipts.c.received_at < before)).rowcount
+    return pruned
 
 
 def claim_message(connection: Connection, message_id: str, signed_at: int, at: datetime) -> bool:

@@ -14,28 +14,17 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
+from charter.store.schema_base import NAMING_CONVENTION as NAMING_CONVENTION
+from charter.store.schema_base import BigId as BigId
+from charter.store.schema_base import metadata as metadata
+from charter.store.schema_server import server_secrets as server_secrets
 from charter.store.types import UtcDateTime
-
-# Constraint names fixed by convention, so later revisions can name what they alter on both dialects.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-# SQLite gives rowids only to INTEGER PRIMARY KEY; PostgreSQL gets 64-bit keys for large tables.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 # parse_cache and check_results (revisions 0001 and 0002) are no longer written: the caches moved
 # to the repository's own `.charter/cache.sqlite` (`local_cache.py`), so that `charter check` needs
@@ -455,7 +444,8 @@ event_receipts = Table(
     metadata,
     Column("kind", String(32), primary_key=True),
     Column("event_id", String(400), primary_key=True),
-    Column("received_at", UtcDateTime, nullable=False),
+    # Indexed (revision 0014): receipts older than the retention are pruned by it.
+    Column("received_at", UtcDateTime, nullable=False, index=True),
 )
 webhook_messages = Table(
     "webhook_messages",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -29,7 +29,7 @@ from charter.outputs.views.targets import TargetsReport
 from charter.outputs.views.tokens import AuditLog, CreatedTokenView, TokenList, TokenView
 from charter.services import dashboard, tokens
 from charter.services.context import utc_now
-from charter.web.auth import Admin, Editor, Viewer
+from charter.web.auth import Admin, Editor, Viewer, authenticator_of
 from charter.web.deps import Contexts, Filters, Pagination, ScopedContext, ServerContext
 
 router = APIRouter(prefix="/api/v1")
@@ -96,8 +96,8 @@ async def overview(_: Viewer, context: ScopedContext, query: Filters, contexts: 
     if entry is None:
         entry = await run_in_threadpool(dashboard.overview_entry, context, query, contexts.overviews)
     body = entry.renderings.get("json")
-    if not isinstance(body, str):
-        body = entry.renderings["json"] = entry.report.model_dump_json(by_alias=True)
+    if not isinstance(body, bytes):  # kept as bytes: the fast lane (web/fast_lane.py) sends them as they are
+        body = entry.renderings["json"] = entry.report.model_dump_json(by_alias=True).encode("utf-8")
     return Response(body, media_type="application/json")
 
 
@@ -215,10 +215,15 @@ def create_token(identity: Admin, context: ServerContext, body: TokenRequest) ->
 
 @router.delete("/tokens/{token_id}", response_model=TokenView, responses=UNAUTHORISED, tags=["access"])
 def revoke_token(
-    identity: Admin, context: ServerContext, token_id: Annotated[int, Path(ge=1, le=2_147_483_647)]
+    request: Request,
+    identity: Admin,
+    context: ServerContext,
+    token_id: Annotated[int, Path(ge=1, le=2_147_483_647)],
 ) -> Response:
-    """Revoke a token: requests and sessions made with it are refused from now on."""
+    """Revoke a token: requests and sessions made with it are refused from now on (by this server
+    at once; by other workers within their token cache's few seconds)."""
     revoked = tokens.revoke_token(context.required_store(), str(token_id), actor=identity.name)
+    authenticator_of(request).forget(revoked.id)
     return _json(tokens.token_view(revoked, utc_now()))
 
 

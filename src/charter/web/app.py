@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from importlib.resources import files
 
 from fastapi import FastAPI, Request
@@ -18,12 +19,16 @@ from starlette.concurrency import run_in_threadpool
 
 from charter import __version__
 from charter.model.errors import CharterError
+from charter.services.context import Context
 from charter.services.dashboard import ScopedContexts
+from charter.services.events import ReceiptRetention
 from charter.services.serve import ContextFactory, reread, serving_context, store_answers, strategy_changed
+from charter.services.session_secret import session_signing_secret
 from charter.services.tokens import Authenticator
 from charter.web import api, events, pages, webhooks
 from charter.web.auth import Viewer
 from charter.web.errors import install_error_handlers
+from charter.web.fast_lane import OverviewFastLane
 from charter.web.middleware import BodyLimit, SecurityHeaders
 from charter.web.settings import WebSettings, settings_from_environment
 
@@ -39,15 +44,20 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with context_factory() as context:
             store = context.required_store()
-            app.state.contexts = ScopedContexts(context)
-            app.state.authenticator = Authenticator(store)
-            watcher = asyncio.create_task(_reread_when_changed(app, chosen.reread_seconds))
-            sender = asyncio.create_task(webhooks.deliver_forever(app))  # webhooks out
+            tasks = []
+            if chosen.session_secret is None:  # the store's, shared by every worker and restart
+                secret = await run_in_threadpool(session_signing_secret, store)
+                app.state.settings = replace(chosen, session_secret=secret)
+                tasks.append(asyncio.create_task(_follow_session_secret(app, context, chosen.reread_seconds)))
+            app.state.contexts = ScopedContexts(context, snapshot_check_seconds=chosen.snapshot_check_seconds)
+            app.state.authenticator = Authenticator(store, cache_seconds=chosen.token_cache_seconds)
+            tasks.append(asyncio.create_task(_reread_when_changed(app, chosen.reread_seconds)))
+            tasks.append(asyncio.create_task(webhooks.deliver_forever(app)))  # webhooks out
             try:
                 yield
             finally:
-                watcher.cancel()
-                sender.cancel()
+                for task in tasks:
+                    task.cancel()
 
     app = FastAPI(
         title="Charter",
@@ -59,7 +69,9 @@ def create_app(context_factory: ContextFactory, settings: WebSettings | None = N
         lifespan=lifespan,
     )
     app.state.settings = chosen
+    app.state.receipt_retention = ReceiptRetention(chosen.event_receipt_days)
     install_error_handlers(app)
+    app.add_middleware(OverviewFastLane)  # inside the two below: its answers get the headers too
     app.add_middleware(BodyLimit, limit=chosen.max_body_bytes)
     app.add_middleware(SecurityHeaders)
 
@@ -110,9 +122,27 @@ async def _reread_when_changed(app: FastAPI, every: float) -> None:
         except CharterError as error:
             LOG.warning("the strategy changed but cannot be read, still serving the last one: %s", error)
             continue
-        app.state.contexts = ScopedContexts(fresh)
+        app.state.contexts = ScopedContexts(fresh, snapshot_check_seconds=current.snapshot_check_seconds)
         app.state.filter_choices = None
         LOG.info("the strategy changed: read again")
+
+
+async def _follow_session_secret(app: FastAPI, context: Context, every: float) -> None:
+    """Sign with the store's session secret when it changes (`charter token rotate-session-secret`):
+    from then on the sessions signed with the old one are refused, on every worker."""
+    if every <= 0:
+        return
+    while True:
+        await asyncio.sleep(every)
+        try:
+            secret = await run_in_threadpool(session_signing_secret, context.required_store())
+        except CharterError as error:
+            LOG.warning("the session secret cannot be read, still signing with the last one: %s", error)
+            continue
+        settings: WebSettings = app.state.settings
+        if secret != settings.session_secret:
+            app.state.settings = replace(settings, session_secret=secret)
+            LOG.info("the session secret was rotated: every session signed with the old one ends")
 
 
 def app_from_environment() -> FastAPI:

@@ -67,7 +67,16 @@ async def _ingest(request: Request, identity_name: str, kind: EventKind) -> Resp
     store = contexts.context.required_store()
     secret = settings_of(request).webhook_secret
     try:
-        outcome = await run_in_threadpool(ingest_events, store, _checking(request), kind, posted, secret, identity_name)
+        outcome = await run_in_threadpool(
+            ingest_events,
+            store,
+            _checking(request),
+            kind,
+            posted,
+            secret,
+            identity_name,
+            retention=request.app.state.receipt_retention,
+        )
     except EventsRefused as refused:
         view = EventsRefusedView(
             detail=str(refused),

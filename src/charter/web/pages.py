@@ -38,6 +38,7 @@ from charter.web.auth import (
     settings_of,
 )
 from charter.web.deps import Filters, ScopedContext, ServerContext
+from charter.web.settings import WebSettings
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,7 +65,7 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     return render("error.html", status, status=status, message=message, pages=PAGES, query_string="")
 
 
-def _query_string(query: DashboardQuery) -> str:
+def query_string_of(query: DashboardQuery) -> str:
     scope = query.scope
     pairs = {
         "team": scope.team,
@@ -163,10 +164,51 @@ def _server_choices(request: Request, server: Context) -> dict[str, list[str]]:
     return found
 
 
+ACCOUNT_PLACE = "<!--charter:account-->"  # where a cached page takes its viewer's account block
+
+
+def account_html(settings: WebSettings, identity: Identity, session: str | None) -> str:
+    """The page's account block: who is logged in and, for a session, the log-out form and its CSRF token."""
+    csrf = csrf_token(settings, session) if session else None
+    return templates().get_template("account.html").render(identity=identity, csrf=csrf)
+
+
+def cached_page_key(query_string: str) -> str:
+    """Where the overview page over a query is kept among its overview's renderings."""
+    return f"page?{query_string}"
+
+
 def _show(
     request: Request, page: Page, identity: Identity, server: Context, context: Context, query: DashboardQuery
 ) -> HTMLResponse:
-    query_string = _query_string(query)
+    query_string = query_string_of(query)
+    session = request.cookies.get(SESSION_COOKIE)
+    account = account_html(settings_of(request), identity, session)
+    if page.name == "overview":  # the same for every viewer but the account block: kept whole
+        entry = overview_entry(context, query, request.app.state.contexts.overviews)
+        kept = entry.renderings.get(cached_page_key(query_string))
+        if not isinstance(kept, str):
+            kept = entry.renderings[cached_page_key(query_string)] = _page_html(
+                request, page, server, context, query, query_string, Markup(ACCOUNT_PLACE), None
+            )
+        return HTMLResponse(kept.replace(ACCOUNT_PLACE, account, 1))
+    csrf = csrf_token(settings_of(request), session) if session else None
+    can_acknowledge = page.name == "escalations" and identity.may(Role.editor)
+    html = _page_html(request, page, server, context, query, query_string, Markup(account), csrf, can_acknowledge)
+    return HTMLResponse(html)
+
+
+def _page_html(
+    request: Request,
+    page: Page,
+    server: Context,
+    context: Context,
+    query: DashboardQuery,
+    query_string: str,
+    account: Markup,
+    csrf: str | None,
+    can_acknowledge: bool = False,
+) -> str:
     sections = []
     for report_name, builder in page.reports:
         if report_name == "overview":
@@ -180,20 +222,22 @@ def _show(
                 "html": html,
             }
         )
-    session = request.cookies.get(SESSION_COOKIE)
-    return render(
-        "page.html",
-        page=page,
-        pages=PAGES,
-        sections=sections,
-        identity=identity,
-        organization=server.organization_name,
-        scope=query.scope,
-        query=query,
-        query_string=query_string,
-        choices=_server_choices(request, server),
-        csrf=csrf_token(settings_of(request), session) if session else None,
-        can_acknowledge=page.name == "escalations" and identity.may(Role.editor),
+    return (
+        templates()
+        .get_template("page.html")
+        .render(
+            page=page,
+            pages=PAGES,
+            sections=sections,
+            account=account,
+            organization=server.organization_name,
+            scope=query.scope,
+            query=query,
+            query_string=query_string,
+            choices=_server_choices(request, server),
+            csrf=csrf,
+            can_acknowledge=can_acknowledge,
+        )
     )
 
 

@@ -4,7 +4,6 @@ several worker processes gets them from the environment the command line set for
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,8 @@ SESSION_SECRET_VARIABLE = "CHARTER_SESSION_SECRET"
 MAX_BODY_VARIABLE = "CHARTER_MAX_BODY_BYTES"
 WEBHOOK_SECRET_VARIABLE = "CHARTER_WEBHOOK_SECRET"
 WEBHOOK_ALLOW_PRIVATE_VARIABLE = "CHARTER_WEBHOOK_ALLOW_PRIVATE"
+RECEIPT_DAYS_VARIABLE = "CHARTER_EVENT_RECEIPT_DAYS"
+DEFAULT_RECEIPT_DAYS = 30
 
 
 def webhook_secret_from_environment() -> str | None:
@@ -21,14 +22,20 @@ def webhook_secret_from_environment() -> str | None:
     return os.environ.get(WEBHOOK_SECRET_VARIABLE) or None
 
 
+def session_secret_from_environment() -> str | None:
+    """`CHARTER_SESSION_SECRET`, if set: sessions are signed with it rather than the store's secret."""
+    return os.environ.get(SESSION_SECRET_VARIABLE) or None
+
+
+def receipt_days_from_environment() -> int:
+    """`CHARTER_EVENT_RECEIPT_DAYS` (a whole number of days, at least 1), else 30."""
+    text = os.environ.get(RECEIPT_DAYS_VARIABLE, "").strip()
+    return int(text) if text.isdigit() and int(text) >= 1 else DEFAULT_RECEIPT_DAYS
+
+
 def allow_private_from_environment() -> bool:
     """`CHARTER_WEBHOOK_ALLOW_PRIVATE=1`: outgoing webhooks may go to private and loopback addresses."""
     return os.environ.get(WEBHOOK_ALLOW_PRIVATE_VARIABLE, "").strip().lower() in ("1", "true", "yes")
-
-
-def new_session_secret() -> str:
-    """A fresh secret for signing session cookies (256 bits)."""
-    return secrets.token_urlsafe(32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,9 @@ class WebSettings:
     """How the server behaves: the session cookies' signing secret and lifetime, the largest
     request body it reads, and the page sizes of its lists."""
 
-    session_secret: str = field(default_factory=new_session_secret, repr=False)
+    # None: the store's (generated once, shared by every worker and restart); `CHARTER_SESSION_SECRET`
+    # sets one instead.
+    session_secret: str | None = field(default_factory=session_secret_from_environment, repr=False)
     session_hours: int = 12
     max_body_bytes: int = 1_048_576
     default_page_size: int = 50
@@ -55,9 +64,21 @@ class WebSettings:
     # How often the outbox is looked at (0: never), and the first retry's delay (doubled each time).
     webhook_delivery_seconds: float = 2.0
     webhook_retry_seconds: float = 10.0
+    # How long an ingested event's id is remembered (a sender's retry within it is answered as a
+    # repeat; after it, the same id would be taken as new); receipts older are pruned on ingest, at
+    # most once an hour.
+    event_receipt_days: int = field(default_factory=receipt_days_from_environment)
+    # How long a verified bearer token or session is trusted without reading the store again: a
+    # token revoked (or expired) is refused within this many seconds (0: read it on every request).
+    token_cache_seconds: float = 5.0
+    # How long the snapshot in force is trusted without asking the store: a `charter sync` shows on
+    # the overview within this many seconds (0: ask on every request).
+    snapshot_check_seconds: float = 1.0
 
     @property
     def secret_bytes(self) -> bytes:
+        if self.session_secret is None:  # the app's start-up puts the store's in its settings
+            raise RuntimeError("the session secret is read from the store when the server starts")
         return self.session_secret.encode("utf-8")
 
 
@@ -66,9 +87,8 @@ def settings_from_environment() -> tuple[Path, WebSettings]:
     repo = os.environ.get(REPO_VARIABLE)
     if not repo:
         raise RuntimeError(f"{REPO_VARIABLE} is not set: start the server with `charter serve`")
-    secret = os.environ.get(SESSION_SECRET_VARIABLE) or new_session_secret()
     limit = os.environ.get(MAX_BODY_VARIABLE)
-    settings = WebSettings(session_secret=secret)
+    settings = WebSettings()
     if limit and limit.isdigit():
-        settings = WebSettings(session_secret=secret, max_body_bytes=int(limit))
+        settings = WebSettings(max_body_bytes=int(limit))
     return Path(repo), settings

@@ -128,3 +128,27 @@ def served(request: pytest.FixtureRequest, demo: Path, tmp_path_factory: pytest.
     tokens = _tokens(root, database_url)
     with running_server(root, database_url) as url:
         yield Served(url, root, database_url, tokens)
+
+
+@pytest.fixture(scope="module")
+def org(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the demo organisation on its SQLite store, for one module's servers."""
+    root = tmp_path_factory.mktemp("org") / "org"
+    shutil.copytree(demo, root, symlinks=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def tokens(org: Path) -> dict[str, str]:
+    """A token of each role (and an expired and a revoked one) in `org`'s store."""
+    return _tokens(org, None)
+
+
+def log_in(url: str, token: str) -> str:
+    """A session cookie for `token`, through the login form."""
+    with httpx.Client(base_url=url, follow_redirects=False) as browser:
+        csrf = browser.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+        browser.post("/login", data={"token": token, "csrf": csrf, "next": "/"})
+        cookie = browser.cookies.get("charter_session")
+    assert cookie
+    return cookie

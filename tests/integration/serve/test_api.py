@@ -138,6 +138,29 @@ def test_filters_narrow_every_report_to_the_team_system_or_tier(served: Served) 
         assert {group["scope"] for group in incidents["groups"]} <= {f"group:{team}"}
 
 
+def test_the_roadmap_shows_only_the_filtered_teams_plan_lines(served: Served) -> None:
+    with served.client(served.tokens["viewer"]) as client:
+        whole = client.get("/api/v1/plan").json()
+        owners = sorted({item["owner"] for item in whole["initiatives"] if item["owner"]})
+        team = owners[0].removeprefix("group:")
+        mine = client.get("/api/v1/plan", params={"team": team}).json()
+        assert 0 < len(mine["initiatives"]) < len(whole["initiatives"])
+        for item in mine["initiatives"]:
+            teams = {name for quarter in item["work"].values() for name in quarter}
+            assert item["owner"] == f"group:{team}" or team in teams, item["initiative"]
+        assert {item["team"] for item in mine["capacity"]} == {team}
+        assert {item["initiative"] for item in mine["tradeoffs"]["commitments"]} <= {
+            item["initiative"] for item in mine["initiatives"]
+        }
+        assert mine["objective"] == whole["objective"]  # the plan is the whole organisation's
+        others = [item["initiative"] for item in whole["initiatives"] if item not in mine["initiatives"]]
+        page = client.get("/roadmap", params={"team": team}, headers={"accept": "text/html"}).text
+        assert all(item["initiative"].removeprefix("initiative:") in page for item in mine["initiatives"])
+        assert not [name for name in others if name.removeprefix("initiative:") in page]
+        tier = client.get("/api/v1/plan", params={"tier": 1}).json()
+        assert len(tier["initiatives"]) < len(whole["initiatives"])
+
+
 def test_lists_come_in_pages(served: Served) -> None:
     with served.client(served.tokens["viewer"]) as client:
         first = client.get("/api/v1/components", params={"limit": 3}).json()
