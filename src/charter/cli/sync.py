@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from charter.services.imports_git import GitSyncReport, SyncEvent
+    from charter.services.sync import SyncSummary
 
 
 ExecutorOption = Annotated[
@@ -75,6 +76,14 @@ def _mining_line(report: GitSyncReport) -> str:
     return line + (f"; failed: {', '.join(failed)}" if failed else "")
 
 
+def _kept(summary: SyncSummary) -> str:
+    if summary.snapshot_added:
+        return ""
+    if not summary.snapshot_measured:
+        return " kept (nothing changed since it was taken), not measured again: nothing it reads changed"
+    return " kept (nothing changed since it was taken)"
+
+
 def sync_command(
     repo: RepoOption = None,
     fail_on: FailOnOption = FailOn.error,
@@ -114,7 +123,7 @@ def sync_command(
     typer.echo(
         f"{summary.tag_deployments} deployments from release tags; "
         f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}"
-        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)")
+        + _kept(summary)
     )
     if summary.escalations is not None:
         opened, resolved = len(summary.escalations.new), len(summary.escalations.resolved)

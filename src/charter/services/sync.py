@@ -17,10 +17,8 @@ from sqlalchemy.engine import Connection
 
 from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
-from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.analysis.delivery.release_tags import same_commit_note, tag_deployments
-from charter.analysis.risk.register import build_register, register_states
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
 from charter.model.codes import Codes
@@ -30,11 +28,9 @@ from charter.model.errors import UsageError
 from charter.model.escalation_ledger import LedgerUpdate
 from charter.model.organization import Policies
 from charter.services.context import Context
-from charter.services.escalations import record_escalations
 from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
-from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
-from charter.services.webhooks import emit_snapshot_created
+from charter.services.sync_snapshot import snapshot_and_escalations
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
@@ -75,6 +71,7 @@ class SyncSummary:
     components_linked: int = 0
     snapshot_id: int | None = None
     snapshot_added: bool = True  # False: the snapshot before held the same, and is kept
+    snapshot_measured: bool = True  # False: nothing it reads changed since the last sync took it
     escalations: LedgerUpdate | None = None  # what opened and resolved in the escalations ledger
 
 
@@ -139,9 +136,9 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
                 summary.components_linked += 1
     until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
     diagnostics.extend(_pull_sli(context, until))
-    recorded = _snapshot(context, until)
-    summary.snapshot_id, summary.snapshot_added = recorded.snapshot_id, recorded.added
-    summary.escalations = record_escalations(context, until, options.as_of)
+    step = snapshot_and_escalations(context, until, options.as_of)
+    summary.snapshot_id, summary.snapshot_added, summary.escalations = step.snapshot_id, step.added, step.escalations
+    summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
 
@@ -172,6 +169,8 @@ def link_component(connection: Connection, source: ComponentSource, policies: Po
     fingerprint = _fingerprint(source, policies, refs, deployments, pulls)
     if link_fingerprint(connection, source.component) == fingerprint:
         return False
+    from charter.analysis.delivery.ancestry import CommitNode, shipped_changes  # numpy: only when linking
+
     graph = {
         sha: CommitNode(parents, authored_at, is_merge)
         for sha, parents, authored_at, is_merge in read_commit_graph(connection, source.repository)
@@ -274,22 +273,3 @@ def _pull_sli(context: Context, until: datetime) -> list[Diagnostic]:
     from charter.services.imports_sli import pull_sli  # httpx and the SLI readers: only when a Prometheus is named
 
     return pull_sli(context, until).diagnostics
-
-
-def _snapshot(context: Context, as_of: datetime) -> RecordedSnapshot:
-    """The metrics of the period ending `as_of` and the register as of its day, in a snapshot taken
-    at `as_of` (to the second), unless the one before holds the same."""
-    store = context.required_store()
-    values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
-    register = register_states(build_register(context.estate, as_of.date()))
-    from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
-
-    before = target_states(context) if target_events_wanted(context) else None  # webhooks out
-    with store.transaction() as connection:
-        taken_at = as_of.replace(microsecond=0)
-        recorded = record_snapshot(connection, taken_at, context.estate.commit, values, register)
-        if recorded.added:  # told to webhook subscribers in the same transaction (services/webhooks.py)
-            emit_snapshot_created(connection, recorded.snapshot_id, taken_at, context.estate.commit)
-    if before is not None and recorded.added:
-        emit_target_changes(context, before, taken_at)
-    return recorded
