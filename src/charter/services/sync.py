@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.engine import Connection
 
@@ -39,6 +39,9 @@ from charter.store.deployments import read_deployments, read_pull_requests, repl
 from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 
+if TYPE_CHECKING:
+    from charter.sources.git.early import EarlyLogs
+
 CODES = Codes(
     uses=(MINING_CODES["GIT001"], COMPONENT_SOURCE_CODES["GIT004"], COMPONENT_SOURCE_CODES["GIT005"]),
 )
@@ -56,11 +59,13 @@ class SyncProgress(Protocol):
 @dataclass(frozen=True)
 class SyncOptions:
     """`git fetch` in each clone first; the Dask scheduler to mine on (tcp://HOST:PORT; None: local
-    worker threads); the day whose end the snapshot is taken at (UTC; None: now)."""
+    worker threads); the day whose end the snapshot is taken at (UTC; None: now); the git logs
+    started before the sync loaded anything (`services/sync_start.py`), which it ends when done."""
 
     fetch: bool = False
     executor: str | None = None
     as_of: date | None = None
+    early_logs: EarlyLogs | None = None
 
 
 @dataclass
@@ -77,8 +82,12 @@ class SyncSummary:
 
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
     """`charter sync` (see `_run_sync`); a database error is a StoreFailure of one line."""
-    with store_failures("sync"):
-        return _run_sync(context, options, progress)
+    try:
+        with store_failures("sync"):
+            return _run_sync(context, options, progress)
+    finally:
+        if options.early_logs is not None:
+            options.early_logs.close()
 
 
 def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
@@ -107,6 +116,7 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
                 known_head=known_head(connection, name),
                 fetch=options.fetch,
                 cache_dir=git.cache,
+                early_logs=None if distributed else options.early_logs,
             )
             for name, path in sorted(clones.items())
         ]
