@@ -16,8 +16,9 @@ from charter.cli.lazy import LazyCommands, Target, command_builder
 if TYPE_CHECKING:  # Typer 0.29 carries its own copy of Click
     from typer._click.core import Context
 
-# Every command, in the order help lists them (the groups after the plain commands), and where it is: a command's module is imported when
-# the command is run or listed, so `charter sync` loads no other command's module.
+# Every command, in the order help lists them (the groups after the plain commands), and where it
+# is: a command's module is imported when the command is run or listed, so `charter sync` loads no
+# other command's module.
 COMMANDS: dict[str, Target] = {
     "init": ("charter.cli.scaffold", "init_command"),
     "demo": ("charter.cli.scaffold", "demo_command"),
