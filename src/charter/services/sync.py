@@ -10,7 +10,9 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from importlib import import_module
 from pathlib import Path
+from threading import Thread
 from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.engine import Connection
@@ -120,6 +122,8 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
             )
             for name, path in sorted(clones.items())
         ]
+    if any(not job.known_refs for job in jobs):  # a first mining: the snapshot will be measured
+        Thread(target=_import_measuring, name="charter-import", daemon=True).start()
     if progress is not None:
         progress.expect(len(jobs))
     report = sync_repositories(store, jobs, executor_for(options.executor), progress) if jobs else None
@@ -151,6 +155,24 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
     summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
+
+
+# What the snapshot, the links and the escalations import: on a thread while git logs the history,
+# which leaves this process waiting (imports hold the interpreter, and git runs on its own).
+MEASURING_MODULES = (
+    "charter.services.snapshot",
+    "charter.services.escalations",
+    "charter.analysis.delivery.ancestry",
+    "charter.analysis.risk.register",
+)
+
+
+def _import_measuring() -> None:
+    for name in MEASURING_MODULES:
+        try:
+            import_module(name)
+        except Exception:  # imported again where it is used, which reports the problem
+            return
 
 
 def remote_url(clone: Path) -> str:
