@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_sync_delivery import Clone
+from tests.integration.test_sync_delivery import STRATEGY, Clone
 from tests.strategy import write_repo
 
 # The command runs through the real root command in a fresh interpreter, then lists what is loaded.
@@ -86,31 +86,7 @@ def test_an_unchanged_resync_loads_no_metric_provider(tmp_path: Path) -> None:
     clone = Clone(tmp_path / "clones" / "payments")
     clone.commit("c1", 1)
     clone.git("tag", "v1.0.0", day=2)
-    repo = write_repo(
-        tmp_path / "org",
-        {
-            "charter.yaml": """\
-                apiVersion: charter.dev/v1
-                kind: Organization
-                metadata: {name: acme}
-                spec:
-                  sources: {git: {roots: [../clones]}}
-                """,
-            "catalog/all.yaml": """\
-                apiVersion: backstage.io/v1alpha1
-                kind: Group
-                metadata: {name: team-a}
-                spec: {type: team, children: []}
-                ---
-                apiVersion: backstage.io/v1alpha1
-                kind: Component
-                metadata:
-                  name: payments
-                  annotations: {charter.dev/repo: payments}
-                spec: {type: service, lifecycle: production, owner: team-a}
-                """,
-        },
-    )
+    repo = write_repo(tmp_path / "org", STRATEGY)
     environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path), "CHARTER_DATABASE_URL": ""}
     command = ("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
     first = loaded_modules(*command, env=environment)

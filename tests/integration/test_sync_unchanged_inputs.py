@@ -5,6 +5,7 @@ change: a new commit, a new deployment, an edited strategy file, another snapsho
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,23 +71,11 @@ def test_an_unchanged_resync_keeps_the_snapshot_and_measures_nothing(
     assert measured.both() == (1, 1)
 
 
-def test_a_new_commit_is_measured_in_a_new_snapshot(
-    tmp_path: Path, history: dict[str, str], database: str, measured: Measured
-) -> None:
-    repo = tmp_path / "org"
-    sync(repo)
+def add_commit(tmp_path: Path, history: dict[str, str]) -> None:
     Clone(tmp_path / "clones" / "payments", create=False).commit("c7", 10)
-    after = sync(repo)
-    assert "1 commits added" in after
-    assert "snapshot 2\n" in after
-    assert measured.both() == (2, 2)
 
 
-def test_a_new_deployment_is_measured(
-    tmp_path: Path, history: dict[str, str], database: str, measured: Measured
-) -> None:
-    repo = tmp_path / "org"
-    sync(repo)
+def import_deployment(tmp_path: Path, history: dict[str, str]) -> None:
     record = {
         "id": "hotfix-1",
         "component": "payments",
@@ -96,21 +85,36 @@ def test_a_new_deployment_is_measured(
     }
     deployments = tmp_path / "deployments.jsonl"
     deployments.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    charter_output("import", "deployments", "--repo", str(repo), str(deployments))
-    assert "snapshot 2\n" in sync(repo)
-    assert measured.both() == (2, 2)
+    charter_output("import", "deployments", "--repo", str(tmp_path / "org"), str(deployments))
 
 
-def test_an_edited_strategy_file_is_measured(
-    tmp_path: Path, history: dict[str, str], database: str, measured: Measured
+def edit_strategy(tmp_path: Path, history: dict[str, str]) -> None:
+    catalog = tmp_path / "org" / "catalog" / "all.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "snapshot"),
+    [
+        (add_commit, "snapshot 2\n"),
+        (import_deployment, "snapshot 2\n"),
+        # Measured again; the values are the same, so the snapshot before holds them.
+        (edit_strategy, "snapshot 1 kept (nothing changed since it was taken)\n"),
+    ],
+    ids=["new commit", "new deployment", "edited strategy file"],
+)
+def test_any_change_is_measured_and_then_kept_again(
+    tmp_path: Path,
+    history: dict[str, str],
+    database: str,
+    measured: Measured,
+    change: Callable[[Path, dict[str, str]], None],
+    snapshot: str,
 ) -> None:
     repo = tmp_path / "org"
     sync(repo)
-    catalog = repo / "catalog" / "all.yaml"
-    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
-    after = sync(repo)
-    # Measured again; the values are the same, so the snapshot before holds them.
-    assert "snapshot 1 kept (nothing changed since it was taken)\n" in after
+    change(tmp_path, history)
+    assert snapshot in sync(repo)
     assert measured.both() == (2, 2)
     assert KEPT in sync(repo)
     assert measured.both() == (2, 2)
