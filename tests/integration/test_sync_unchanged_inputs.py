@@ -17,6 +17,15 @@ from tests.conftest import charter_output
 from tests.integration.test_sync_delivery import Clone, database, history
 
 AS_OF = "2026-10-13"
+# A tier-1 component no Group owns: ESC007, an escalation in the ledger.
+CRITICAL_WITHOUT_GROUP = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ledger
+  annotations: {charter.dev/tier: "1"}
+spec: {type: service, lifecycle: production, owner: nobody}
+"""
 KEPT = "kept (nothing changed since it was taken), not measured again: nothing it reads changed"
 
 __all__ = [
@@ -133,3 +142,16 @@ def test_another_day_or_a_snapshot_taken_between_is_measured(
     before = measured.snapshots
     sync(repo)  # a snapshot was taken since the last sync: measured again
     assert measured.snapshots == before + 1
+
+
+def test_an_escalations_run_recorded_between_is_measured_again(
+    tmp_path: Path, history: dict[str, str], database: str, measured: Measured
+) -> None:
+    repo = tmp_path / "org"
+    (repo / "catalog" / "critical.yaml").write_text(CRITICAL_WITHOUT_GROUP, encoding="utf-8")
+    assert "escalations: 1 opened" in sync(repo)
+    sync(repo)
+    assert measured.both() == (1, 1)
+    charter_output("escalations", "--repo", str(repo))  # records its own run in the ledger
+    assert KEPT not in sync(repo)
+    assert measured.both() == (2, 2)

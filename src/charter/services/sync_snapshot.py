@@ -31,8 +31,6 @@ from charter.store.snapshots import read_snapshot_header
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from charter.store.database import Store
-
 
 @dataclass(frozen=True, slots=True)
 class SnapshotStep:
@@ -52,30 +50,38 @@ def snapshot_and_escalations(context: Context, until: datetime, as_of_day: date 
     with store.engine.connect() as connection:
         inputs = _inputs(context, connection, until, as_of_day)
         record = _recorded(read_sync_record(connection, str(context.root)))
-        kept = _kept(connection, record, inputs, until)
-    if kept is not None and inputs is not None and _ledger_unchanged(store, record):
-        with store.transaction() as connection:
-            written = _not_after(record, until)
-            if written:
-                stamp_open_escalations(connection, until)
-            write_sync_record(connection, str(context.root), _record(connection, inputs, kept))
-        unchanged = LedgerUpdate(frozenset(), frozenset(), written=written)
-        return SnapshotStep(kept, added=False, escalations=unchanged, unchanged_inputs=True)
+    if inputs is not None and record.get("inputs") == inputs:
+        kept = _keep(context, record, inputs, until)
+        if kept is not None:
+            return kept
     from charter.services.escalations import record_escalations  # the providers and rules: only when measuring
 
-    snapshot_id, added = _snapshot(context, until) if kept is None else (kept, False)
+    snapshot_id, added = _snapshot(context, until)
     escalations = record_escalations(context, until, as_of_day)
     if inputs is not None:
         with store.transaction() as connection:
             write_sync_record(connection, str(context.root), _record(connection, inputs, snapshot_id))
-    return SnapshotStep(snapshot_id, added, escalations, unchanged_inputs=kept is not None)
+    return SnapshotStep(snapshot_id, added, escalations, unchanged_inputs=False)
 
 
-def _ledger_unchanged(store: Store, record: dict[str, Any]) -> bool:
-    """Whether the escalation ledger's latest run is the one the last sync recorded: no `charter
-    escalations` recorded another since (else the escalations are raised again)."""
-    with store.engine.connect() as connection:
-        return ledger_mark(connection) == record.get("ledger")
+def _keep(context: Context, record: dict[str, Any], inputs: str, until: datetime) -> SnapshotStep | None:
+    """In one write transaction: when no snapshot was taken and no escalations run recorded since
+    the last sync, and its snapshot is the latest taken at or before `until`, keep that snapshot,
+    stamp the open escalations as seen at `until` and record this sync; else None (measure)."""
+    with context.required_store().transaction() as connection:
+        if record.get("snapshots") != list(snapshots_mark(connection)):
+            return None
+        if record.get("ledger") != ledger_mark(connection):
+            return None
+        latest = read_snapshot_header(connection, until=until)
+        if latest is None or latest.id != record.get("snapshot"):
+            return None
+        written = _not_after(record, until)
+        if written:
+            stamp_open_escalations(connection, until)
+        write_sync_record(connection, str(context.root), _record(connection, inputs, latest.id))
+    unchanged = LedgerUpdate(frozenset(), frozenset(), written=written)
+    return SnapshotStep(latest.id, added=False, escalations=unchanged, unchanged_inputs=True)
 
 
 def _inputs(context: Context, connection: Connection, until: datetime, as_of_day: date | None) -> str | None:
@@ -103,19 +109,6 @@ def _recorded(text: str | None) -> dict[str, Any]:
     except ValueError:  # written by another Charter: nothing is kept on its word
         return {}
     return found if isinstance(found, dict) else {}
-
-
-def _kept(connection: Connection, record: dict[str, Any], inputs: str | None, until: datetime) -> int | None:
-    """The snapshot to keep: the last sync's, when its inputs equal these, no snapshot was taken
-    since, and it is the latest taken at or before `until`; else None."""
-    if inputs is None or record.get("inputs") != inputs:
-        return None
-    if record.get("snapshots") != list(snapshots_mark(connection)):
-        return None
-    latest = read_snapshot_header(connection, until=until)
-    if latest is None or latest.id != record.get("snapshot"):
-        return None
-    return latest.id
 
 
 def _not_after(record: dict[str, Any], until: datetime) -> bool:
