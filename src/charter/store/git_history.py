@@ -230,11 +230,12 @@ def _sqlite_text(seconds: int) -> str:
 
 def read_commit_graph(connection: Connection, repository: str) -> list[tuple[str, tuple[str, ...], datetime, bool]]:
     """Every stored commit of `repository` as (sha, parents, authored_at, is_merge): all an ancestry walk needs."""
-    query = select(commits.c.sha, commits.c.parents, commits.c.authored_at, commits.c.is_merge).where(
+    raw_time = type_coerce(commits.c.authored_at, NullType())  # converted here, faster than per row by SQLAlchemy
+    query = select(commits.c.sha, commits.c.parents, raw_time, commits.c.is_merge).where(
         commits.c.repository == repository
     )
     return [
-        (sha, tuple(parents.split()), authored_at, bool(is_merge))
+        (sha, tuple(parents.split()), stored_utc(authored_at), bool(is_merge))
         for sha, parents, authored_at, is_merge in connection.execute(query)
     ]
 
