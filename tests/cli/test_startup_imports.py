@@ -5,6 +5,7 @@ loads neither numpy nor the metric providers nor the escalation rules. Each in a
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,7 +88,7 @@ def test_an_unchanged_resync_loads_no_metric_provider(tmp_path: Path) -> None:
     clone.commit("c1", 1)
     clone.git("tag", "v1.0.0", day=2)
     repo = write_repo(tmp_path / "org", STRATEGY)
-    environment = {"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path), "CHARTER_DATABASE_URL": ""}
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "CHARTER_DATABASE_URL": ""}
     command = ("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
     first = loaded_modules(*command, env=environment)
     assert "charter.services.metrics.providers" in first  # the first sync measures
