@@ -13,7 +13,12 @@ the commits the fresh sync added against `git rev-list --count` over the mined r
 `charter codehealth` lists against `git ls-tree` at the head of `main` (less the default exclusions).
 Targets: fresh sync <= 1.1x the floor; unchanged re-sync of two repositories < 1 s.
 
-    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH] [--repeat 3] [--keep DIR]
+`--generate COMMITS` measures the same on a generated history instead (`bench_mine.py`'s: git
+fast-import, `--layout realistic` files of the size real services have), for a history large enough
+that start-up no longer dominates: the whole command against the floor, as on requests.
+
+    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH | --generate 50000 [--layout realistic]]
+        [--repeat 3] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -166,16 +171,25 @@ def main() -> None:
     parser.add_argument("--bundle", type=Path, default=default_bundle())
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
+    parser.add_argument("--generate", type=int, metavar="COMMITS", help="a generated history of COMMITS commits")
+    parser.add_argument("--layout", choices=["realistic", "small"], default="realistic", help="with --generate")
     args = parser.parse_args()
-    if not args.bundle.is_file():
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="charter-bench-sync-"))
+    if args.generate:
+        from bench_mine import generate
+
+        source = generate(workdir / f"generated-{args.generate}-{args.layout}.git", args.generate, 1, args.layout)
+        described = f"generated, {args.generate} commits ({args.layout} layout)"
+    elif args.bundle.is_file():
+        source, described = args.bundle, args.bundle.name
+    else:
         sys.exit(f"{args.bundle}: no such bundle (give --bundle PATH to a git bundle of a real history)")
     charter = str(Path(sys.executable).with_name("charter"))
-    workdir = args.keep or Path(tempfile.mkdtemp(prefix="charter-bench-sync-"))
     env = {name: value for name, value in os.environ.items() if name != "CHARTER_DATABASE_URL"}
-    one = organisation(workdir / "one", args.bundle, ["requests"])
-    two = organisation(workdir / "two", args.bundle, ["requests", "requests-copy"])
+    one = organisation(workdir / "one", source, ["requests"])
+    two = organisation(workdir / "two", source, ["requests", "requests-copy"])
     clone = workdir / "one" / "clones" / "requests.git"
-    print(f"history: {args.bundle.name}; {args.repeat} rounds; load average before: {load_average()}")
+    print(f"history: {described}; {args.repeat} rounds; load average before: {load_average()}")
     for line in checked_counts(charter, one, clone, env):
         print(line)
     run_child([charter, "sync", "--repo", str(two), "--quiet"], env, allowed=ALLOWED)  # the first sync of two

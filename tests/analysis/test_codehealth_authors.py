@@ -10,6 +10,7 @@ from charter.analysis.codehealth.authors import (
     SHIPPED_AUTOMATED_AUTHORS,
     AuthorKind,
     AutomatedAuthor,
+    _matcher,
     recognizer,
 )
 from charter.model.organization import Policies
@@ -122,3 +123,30 @@ def test_policies_bots_read_plain_globs_and_rules_and_can_drop_the_shipped_table
 def test_a_bot_rule_without_a_name_or_an_e_mail_is_refused_saying_what_to_write() -> None:
     with pytest.raises(ValidationError, match="a bot needs `name` or `email`"):
         Policies.model_validate({"bots": [{"kind": "agent", "label": "ours"}]})
+
+
+def test_the_quick_refusal_of_people_answers_as_every_rule_would() -> None:
+    """The recogniser refuses an author no rule's name or e-mail matches before trying the rules one
+    by one: on identities of every kind its answers equal the first rule whose name and e-mail match."""
+    rules = [
+        AutomatedAuthor("Release robot", BOT, name="release-robot"),
+        AutomatedAuthor("Ops mailer", BOT, email="ops-*@example.com"),
+        AutomatedAuthor("Named and mailed", BOT, name="builder", email="builder@ci.example.com"),
+        *SHIPPED_AUTOMATED_AUTHORS,
+    ]
+    identities = [(rule.name or "Someone", rule.email or "someone@example.com") for rule in rules]
+    identities += [
+        ("release-robot", "anyone@example.com"),
+        ("Ada", "ops-nightly@example.com"),
+        ("builder", "someone@example.com"),  # the name alone is not enough for that rule
+        ("Ada Lovelace", "ada@example.com"),
+        ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"),
+        ("Claude", "ada@example.com"),
+    ]
+    matchers = [(rule, _matcher(rule.name, False), _matcher(rule.email, True)) for rule in rules]
+    recognise = recognizer(rules[:3]).recognise
+    for name, email in identities:
+        expected = next((rule for rule, by_name, by_email in matchers if by_name(name) and by_email(email)), None)
+        assert recognise(name, email) == expected, (name, email)
+    assert recognise("Ada Lovelace", "ada@example.com") is None
+    assert recognise("Ada", "ops-nightly@example.com") == rules[1]

@@ -4,41 +4,65 @@ from __future__ import annotations
 
 import gc
 import os
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from charter import __version__
-from charter.cli import (
-    assess,
-    catalogue,
-    check,
-    codehealth,
-    controls,
-    delivery,
-    incidents,
-    plan,
-    report,
-    review,
-    risks,
-    scaffold,
-    scorecard,
-    serve,
-    snapshot,
-    sync,
-    targets,
-)
 from charter.cli.errors import NO_COLOR_FLAG, CharterGroup
-from charter.cli.escalations import escalations_app
 from charter.cli.help import HELP_OPTION_NAMES
-from charter.cli.imports import import_app
-from charter.cli.security import security_command
-from charter.cli.slo import slo_app
-from charter.cli.tokens import token_app
-from charter.cli.webhooks import webhook_app
+from charter.cli.lazy import LazyCommands, Target, command_builder
+
+if TYPE_CHECKING:  # Typer 0.29 carries its own copy of Click
+    from typer._click.core import Context
+
+# Every command, in the order help lists them (the groups after the plain commands), and where it
+# is: a command's module is imported when the command is run or listed, so `charter sync` loads no
+# other command's module.
+COMMANDS: dict[str, Target] = {
+    "init": ("charter.cli.scaffold", "init_command"),
+    "demo": ("charter.cli.scaffold", "demo_command"),
+    "schema": ("charter.cli.scaffold", "schema_command"),
+    "check": ("charter.cli.check", "check_command"),
+    "scorecard": ("charter.cli.scorecard", "scorecard_command"),
+    "rules": ("charter.cli.catalogue", "rules_command"),
+    "metrics": ("charter.cli.catalogue", "metrics_command"),
+    "sync": ("charter.cli.sync", "sync_command"),
+    "delivery": ("charter.cli.delivery", "delivery_command"),
+    "incidents": ("charter.cli.incidents", "incidents_command"),
+    "codehealth": ("charter.cli.codehealth", "codehealth_command"),
+    "security": ("charter.cli.security", "security_command"),
+    "risks": ("charter.cli.risks", "risks_command"),
+    "controls": ("charter.cli.controls", "controls_command"),
+    "plan": ("charter.cli.plan", "plan_command"),
+    "report": ("charter.cli.report", "report_command"),
+    "assess": ("charter.cli.assess", "assess_command"),
+    "targets": ("charter.cli.targets", "targets_command"),
+    "snapshot": ("charter.cli.snapshot", "snapshot_command"),
+    "review": ("charter.cli.review", "review_command"),
+    "serve": ("charter.cli.serve", "serve_command"),
+    "import": ("charter.cli.imports", "import_app"),
+    "slo": ("charter.cli.slo", "slo_app"),
+    "escalations": ("charter.cli.escalations", "escalations_app"),
+    "token": ("charter.cli.tokens", "token_app"),
+    "webhook": ("charter.cli.webhooks", "webhook_app"),
+}
+
+
+class RootGroup(CharterGroup):
+    """The root command: its commands built when first looked up (`cli/lazy.py`)."""
+
+    def __init__(self, **attributes: Any) -> None:
+        super().__init__(**attributes)
+        self.commands = LazyCommands(dict(COMMANDS), command_builder(app))
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return list(self.commands)
+
 
 app = typer.Typer(
     name="charter",
-    cls=CharterGroup,
+    cls=RootGroup,
     help="Technology strategy as code: check the strategy, measure it against reality.",
     no_args_is_help=True,
     context_settings={"help_option_names": HELP_OPTION_NAMES},
@@ -63,34 +87,6 @@ def _root(
     """Technology strategy as code."""
     if no_color or os.environ.get("NO_COLOR"):
         context.color = False  # every command's context inherits it, and typer.secho reads it
-
-
-app.command("init")(scaffold.init_command)
-app.command("demo")(scaffold.demo_command)
-app.command("schema")(scaffold.schema_command)
-app.command("check")(check.check_command)
-app.command("scorecard")(scorecard.scorecard_command)
-app.command("rules")(catalogue.rules_command)
-app.command("metrics")(catalogue.metrics_command)
-app.command("sync")(sync.sync_command)
-app.command("delivery")(delivery.delivery_command)
-app.command("incidents")(incidents.incidents_command)
-app.command("codehealth")(codehealth.codehealth_command)
-app.command("security")(security_command)
-app.command("risks")(risks.risks_command)
-app.command("controls")(controls.controls_command)
-app.command("plan")(plan.plan_command)
-app.command("report")(report.report_command)
-app.command("assess")(assess.assess_command)
-app.command("targets")(targets.targets_command)
-app.command("snapshot")(snapshot.snapshot_command)
-app.command("review")(review.review_command)
-app.add_typer(import_app, name="import")
-app.add_typer(slo_app, name="slo")
-app.add_typer(escalations_app, name="escalations")
-app.command("serve")(serve.serve_command)
-app.add_typer(token_app, name="token")
-app.add_typer(webhook_app, name="webhook")
 
 
 def main() -> None:

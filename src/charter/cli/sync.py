@@ -12,9 +12,14 @@ from charter.cli.options import FailOn, FailOnOption, RepoOption, colour_off, ga
 from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
     from rich.progress import Progress, TaskID
 
     from charter.services.imports_git import GitSyncReport, SyncEvent
+    from charter.services.sync import SyncSummary
+    from charter.services.sync_start import EarlyLogs
 
 
 ExecutorOption = Annotated[
@@ -75,6 +80,14 @@ def _mining_line(report: GitSyncReport) -> str:
     return line + (f"; failed: {', '.join(failed)}" if failed else "")
 
 
+def _kept(summary: SyncSummary) -> str:
+    if summary.snapshot_added:
+        return ""
+    if not summary.snapshot_measured:
+        return " kept (nothing changed since it was taken), not measured again: nothing it reads changed"
+    return " kept (nothing changed since it was taken)"
+
+
 def sync_command(
     repo: RepoOption = None,
     fail_on: FailOnOption = FailOn.error,
@@ -84,6 +97,26 @@ def sync_command(
     as_of: AsOfOption = None,
 ) -> None:
     """Bring facts in: mine git history, derive deployments and lead times, and record a snapshot."""
+    from charter.services.sync_start import start_git_logs
+
+    # First, before the heavy imports: git logs a fresh store's clones while Charter starts up.
+    early_logs = start_git_logs(repo, fetch=fetch, executor=executor)
+    try:
+        _sync(repo, fail_on, fetch, executor, quiet, as_of, early_logs)
+    finally:
+        if early_logs is not None:
+            early_logs.close()
+
+
+def _sync(
+    repo: Path | None,
+    fail_on: FailOn,
+    fetch: bool,
+    executor: str | None,
+    quiet: bool,
+    as_of: datetime | None,
+    early_logs: EarlyLogs | None,
+) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -91,7 +124,7 @@ def sync_command(
     from charter.services.sync import SyncOptions, run_sync
 
     console = Console(stderr=True, no_color=colour_off())
-    options = SyncOptions(fetch=fetch, executor=executor, as_of=as_of.date() if as_of else None)
+    options = SyncOptions(fetch=fetch, executor=executor, as_of=as_of.date() if as_of else None, early_logs=early_logs)
     with (
         open_context(repo, StoreNeed.REQUIRED) as context,
         Progress(
@@ -114,7 +147,7 @@ def sync_command(
     typer.echo(
         f"{summary.tag_deployments} deployments from release tags; "
         f"lead times computed again for {summary.components_linked} components; snapshot {summary.snapshot_id}"
-        + ("" if summary.snapshot_added else " kept (nothing changed since it was taken)")
+        + _kept(summary)
     )
     if summary.escalations is not None:
         opened, resolved = len(summary.escalations.new), len(summary.escalations.resolved)

@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where lead times are built: most commands never need it
+    import numpy as np
+    import numpy.typing as npt
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,8 @@ class LeadTimes:
 
     @classmethod
     def from_shipped(cls, shipped: Mapping[str, Sequence[ShippedChange]]) -> LeadTimes:
+        import numpy as np
+
         counts = np.fromiter((len(changes) for changes in shipped.values()), np.int64, len(shipped))
         seconds = np.fromiter(
             (change.lead_seconds for changes in shipped.values() for change in changes), np.float64, int(counts.sum())

@@ -10,17 +10,17 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from importlib import import_module
 from pathlib import Path
-from typing import Protocol
+from threading import Thread
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.engine import Connection
 
 from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
-from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.analysis.delivery.release_tags import same_commit_note, tag_deployments
-from charter.analysis.risk.register import build_register, register_states
 from charter.load.repository import pinpoint
 from charter.model.catalog import RELEASE_TAGS_ANNOTATION, REPO_ANNOTATION, SOURCE_LOCATION_ANNOTATION
 from charter.model.codes import Codes
@@ -30,11 +30,9 @@ from charter.model.errors import UsageError
 from charter.model.escalation_ledger import LedgerUpdate
 from charter.model.organization import Policies
 from charter.services.context import Context
-from charter.services.escalations import record_escalations
 from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
-from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
-from charter.services.webhooks import emit_snapshot_created
+from charter.services.sync_snapshot import snapshot_and_escalations
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
@@ -42,6 +40,9 @@ from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
 from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
+
+if TYPE_CHECKING:
+    from charter.sources.git.early import EarlyLogs
 
 CODES = Codes(
     uses=(MINING_CODES["GIT001"], COMPONENT_SOURCE_CODES["GIT004"], COMPONENT_SOURCE_CODES["GIT005"]),
@@ -60,11 +61,13 @@ class SyncProgress(Protocol):
 @dataclass(frozen=True)
 class SyncOptions:
     """`git fetch` in each clone first; the Dask scheduler to mine on (tcp://HOST:PORT; None: local
-    worker threads); the day whose end the snapshot is taken at (UTC; None: now)."""
+    worker threads); the day whose end the snapshot is taken at (UTC; None: now); the git logs
+    started before the sync loaded anything (`services/sync_start.py`), which it ends when done."""
 
     fetch: bool = False
     executor: str | None = None
     as_of: date | None = None
+    early_logs: EarlyLogs | None = None
 
 
 @dataclass
@@ -75,13 +78,18 @@ class SyncSummary:
     components_linked: int = 0
     snapshot_id: int | None = None
     snapshot_added: bool = True  # False: the snapshot before held the same, and is kept
+    snapshot_measured: bool = True  # False: nothing it reads changed since the last sync took it
     escalations: LedgerUpdate | None = None  # what opened and resolved in the escalations ledger
 
 
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
     """`charter sync` (see `_run_sync`); a database error is a StoreFailure of one line."""
-    with store_failures("sync"):
-        return _run_sync(context, options, progress)
+    try:
+        with store_failures("sync"):
+            return _run_sync(context, options, progress)
+    finally:
+        if options.early_logs is not None:
+            options.early_logs.close()
 
 
 def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
@@ -110,9 +118,12 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
                 known_head=known_head(connection, name),
                 fetch=options.fetch,
                 cache_dir=git.cache,
+                early_logs=None if distributed else options.early_logs,
             )
             for name, path in sorted(clones.items())
         ]
+    if any(not job.known_refs for job in jobs):  # a first mining: the snapshot will be measured
+        Thread(target=_import_measuring, name="charter-import", daemon=True).start()
     if progress is not None:
         progress.expect(len(jobs))
     report = sync_repositories(store, jobs, executor_for(options.executor), progress) if jobs else None
@@ -139,11 +150,29 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
                 summary.components_linked += 1
     until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
     diagnostics.extend(_pull_sli(context, until))
-    recorded = _snapshot(context, until)
-    summary.snapshot_id, summary.snapshot_added = recorded.snapshot_id, recorded.added
-    summary.escalations = record_escalations(context, until, options.as_of)
+    step = snapshot_and_escalations(context, until, options.as_of)
+    summary.snapshot_id, summary.snapshot_added, summary.escalations = step.snapshot_id, step.added, step.escalations
+    summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
+
+
+# What the snapshot, the links and the escalations import: on a thread while git logs the history,
+# which leaves this process waiting (imports hold the interpreter, and git runs on its own).
+MEASURING_MODULES = (
+    "charter.services.snapshot",
+    "charter.services.escalations",
+    "charter.analysis.delivery.ancestry",
+    "charter.analysis.risk.register",
+)
+
+
+def _import_measuring() -> None:
+    for name in MEASURING_MODULES:
+        try:
+            import_module(name)
+        except Exception:  # imported again where it is used, which reports the problem
+            return
 
 
 def remote_url(clone: Path) -> str:
@@ -172,6 +201,8 @@ def link_component(connection: Connection, source: ComponentSource, policies: Po
     fingerprint = _fingerprint(source, policies, refs, deployments, pulls)
     if link_fingerprint(connection, source.component) == fingerprint:
         return False
+    from charter.analysis.delivery.ancestry import CommitNode, shipped_changes  # numpy: only when linking
+
     graph = {
         sha: CommitNode(parents, authored_at, is_merge)
         for sha, parents, authored_at, is_merge in read_commit_graph(connection, source.repository)
@@ -274,22 +305,3 @@ def _pull_sli(context: Context, until: datetime) -> list[Diagnostic]:
     from charter.services.imports_sli import pull_sli  # httpx and the SLI readers: only when a Prometheus is named
 
     return pull_sli(context, until).diagnostics
-
-
-def _snapshot(context: Context, as_of: datetime) -> RecordedSnapshot:
-    """The metrics of the period ending `as_of` and the register as of its day, in a snapshot taken
-    at `as_of` (to the second), unless the one before holds the same."""
-    store = context.required_store()
-    values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
-    register = register_states(build_register(context.estate, as_of.date()))
-    from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
-
-    before = target_states(context) if target_events_wanted(context) else None  # webhooks out
-    with store.transaction() as connection:
-        taken_at = as_of.replace(microsecond=0)
-        recorded = record_snapshot(connection, taken_at, context.estate.commit, values, register)
-        if recorded.added:  # told to webhook subscribers in the same transaction (services/webhooks.py)
-            emit_snapshot_created(connection, recorded.snapshot_id, taken_at, context.estate.commit)
-    if before is not None and recorded.added:
-        emit_target_changes(context, before, taken_at)
-    return recorded

@@ -10,11 +10,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, delete, insert, or_, select, true, type_coerce, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.types import NullType
 
 from charter.model.delivery import TagRecord
 from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, MinedHistory
+from charter.store.deployments import stored_utc
 from charter.store.schema import commits, file_changes, git_head_files, git_refs, git_repositories, git_tags
 
 _COMMIT_COLUMNS = (
@@ -228,11 +230,12 @@ def _sqlite_text(seconds: int) -> str:
 
 def read_commit_graph(connection: Connection, repository: str) -> list[tuple[str, tuple[str, ...], datetime, bool]]:
     """Every stored commit of `repository` as (sha, parents, authored_at, is_merge): all an ancestry walk needs."""
-    query = select(commits.c.sha, commits.c.parents, commits.c.authored_at, commits.c.is_merge).where(
+    raw_time = type_coerce(commits.c.authored_at, NullType())  # converted here, faster than per row by SQLAlchemy
+    query = select(commits.c.sha, commits.c.parents, raw_time, commits.c.is_merge).where(
         commits.c.repository == repository
     )
     return [
-        (sha, tuple(parents.split()), authored_at, bool(is_merge))
+        (sha, tuple(parents.split()), stored_utc(authored_at), bool(is_merge))
         for sha, parents, authored_at, is_merge in connection.execute(query)
     ]
 
@@ -267,13 +270,20 @@ def read_file_changes(
             file_changes.c.additions,
             file_changes.c.deletions,
             file_changes.c.author_email,
-            file_changes.c.authored_at,
+            # As the driver gives it: a commit's rows share one time, which is converted once.
+            type_coerce(file_changes.c.authored_at, NullType()),
         )
         .where(condition)
         .order_by(file_changes.c.authored_at, file_changes.c.id)
     )
-    for row in connection.execution_options(yield_per=10_000).execute(query):
-        yield (row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+    raw_time: object = None
+    authored_at = datetime.min
+    for sha, path, old_path, additions, deletions, email, stored in connection.execution_options(
+        yield_per=10_000
+    ).execute(query):
+        if stored != raw_time:
+            raw_time, authored_at = stored, stored_utc(stored)
+        yield (sha, path, old_path, additions, deletions, email, authored_at)
 
 
 def shas_touching(connection: Connection, repository: str, path_prefix: str | None) -> set[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
-import numpy as np
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.engine import Connection
 
@@ -17,9 +16,10 @@ from charter.store.deployments import dbapi_rows
 from charter.store.schema import component_links, deployment_changes, deployment_lead_times, deployments
 
 _BATCH = 5000
-# Packed lead times: big-endian float64, as PostgreSQL's float8send writes them.
-_PACKED = np.dtype(">f8")
-_PACKED_SIZE = _PACKED.itemsize
+# Packed lead times: big-endian float64, as PostgreSQL's float8send writes them (numpy is imported
+# only where they are packed or read: `charter sync` with nothing to link never needs it).
+_PACKED = ">f8"
+_PACKED_SIZE = 8
 # Read every packed row and keep the wanted ones when they are at least this share of the table.
 _SCAN_FROM = 0.3
 # Bound parameters per statement stay below SQLite's and PostgreSQL's limits.
@@ -72,6 +72,8 @@ def replace_shipped_changes(
 
 def write_lead_time_packs(connection: Connection, packs: Iterable[tuple[str, Sequence[float]]]) -> None:
     """Insert each deployment's lead times as one packed row."""
+    import numpy as np
+
     batch: list[dict[str, object]] = []
     for deployment_id, seconds in packs:
         batch.append({"deployment_id": deployment_id, "lead_seconds": np.asarray(seconds, dtype=_PACKED).tobytes()})
@@ -87,6 +89,8 @@ def read_lead_times(connection: Connection, deployment_ids: Collection[str]) -> 
     million changes cost a million rows and one numpy conversion. When they are much of the table,
     one scan kept in the client costs less than looking each up (a join through the index is six
     times slower per row than the scan on SQLite)."""
+    import numpy as np
+
     wanted = set(deployment_ids)
     ids: list[str] = []
     blobs: list[bytes] = []

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.services.imports_git import SyncEvent, SyncEventKind, sync_repositories
-from charter.sources.git.executors import DaskExecutor, LocalExecutor, executor_for, history_bytes
+from charter.sources.git.clones import history_bytes
+from charter.sources.git.executors import DaskExecutor, LocalExecutor, executor_for
 from charter.sources.git.log import read_refs, write_log
 from charter.sources.git.mine import MinedRepository, RepositoryJob
 from charter.store import Store, open_store

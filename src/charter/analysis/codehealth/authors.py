@@ -119,6 +119,12 @@ def _matcher(pattern: str | None, email: bool) -> Callable[[str], bool]:
     )
 
 
+def _any_of(patterns: Iterable[str | None]) -> re.Pattern[str] | None:
+    """One expression that matches whatever one of the patterns matches (None: there are none)."""
+    wanted = [f"(?:{wildcards_regex(pattern)})" for pattern in patterns if pattern is not None]
+    return re.compile("|".join(wanted), re.IGNORECASE | re.DOTALL) if wanted else None
+
+
 class AuthorRecognizer:
     """Tells, from an author's name and e-mail, whether a bot or an agent wrote a commit; None for a
     person. Each distinct identity is matched once."""
@@ -127,14 +133,34 @@ class AuthorRecognizer:
         self.rules = tuple(rules)
         self._compiled = [(rule, _matcher(rule.name, False), _matcher(rule.email, True)) for rule in self.rules]
         self._seen: dict[tuple[str, str], AutomatedAuthor | None] = {}
+        # Most authors are people, whom no rule matches: one expression of every rule's name and one
+        # of every rule's e-mail tell so at once, and only an author one of them matches is tried
+        # rule by rule (a rule matches only when its name, or its e-mail, does).
+        self._any_name = _any_of(rule.name for rule in self.rules)
+        self._any_email = _any_of(rule.email for rule in self.rules)
+        self._matches_anyone = any(rule.name is None and rule.email is None for rule in self.rules)
 
     def recognise(self, name: str, email: str) -> AutomatedAuthor | None:
         identity = (name, email)
         if identity in self._seen:
             return self._seen[identity]
-        found = next((rule for rule, by_name, by_email in self._compiled if by_name(name) and by_email(email)), None)
+        found = None
+        if self._matches_anyone or self._may_match(name, email):
+            found = next(
+                (rule for rule, by_name, by_email in self._compiled if by_name(name) and by_email(email)), None
+            )
         self._seen[identity] = found
         return found
+
+    def _may_match(self, name: str, email: str) -> bool:
+        if self._any_name is not None and self._any_name.fullmatch(name) is not None:
+            return True
+        if self._any_email is None:
+            return False
+        return (
+            self._any_email.fullmatch(email) is not None
+            or self._any_email.fullmatch(email.rsplit("@", 1)[0]) is not None
+        )
 
     def recognise_signature(self, signature: str) -> AutomatedAuthor | None:
         """A `Name <e-mail>` as a `Co-authored-by` trailer writes it (the e-mail may be missing)."""

@@ -1,8 +1,9 @@
-"""Find the clones under `sources.git.roots`. (Which repository a component maps to is
-`analysis.component_sources`'s business.)"""
+"""Find the clones under `sources.git.roots`, and how much history each holds. (Which repository
+a component maps to is `analysis.component_sources`'s business.)"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def is_clone(path: Path) -> bool:
 
 def clone_name(path: Path) -> str:
     return path.name.removesuffix(".git") or path.name
+
+
+def history_bytes(location: Path) -> int:
+    """How much history a local clone holds, by the size of its pack files (0 when it is not here, as
+    for a repository still to be cloned): the work of mining it grows with it."""
+    for objects in (location / "objects", location / ".git" / "objects"):
+        try:
+            return sum(entry.stat().st_size for entry in os.scandir(objects / "pack") if entry.name.endswith(".pack"))
+        except OSError:
+            continue
+    return 0

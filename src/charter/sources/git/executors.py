@@ -17,6 +17,7 @@ from typing import Protocol
 from charter.model.codes import Codes
 from charter.model.diagnostics import Location
 from charter.model.errors import CharterError
+from charter.sources.git.clones import history_bytes
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import (
     MinedRepository,
@@ -139,17 +140,6 @@ def _follow_running(running: _Running) -> MinedRepository | None:
     del running.pending[future]
     followed.still_running = _still_running(future)
     return followed
-
-
-def history_bytes(location: Path) -> int:
-    """How much history a local clone holds, by the size of its pack files (0 when it is not here, as
-    for a repository still to be cloned): the work of mining it grows with it."""
-    for objects in (location / "objects", location / ".git" / "objects"):
-        try:
-            return sum(entry.stat().st_size for entry in os.scandir(objects / "pack") if entry.name.endswith(".pack"))
-        except OSError:
-            continue
-    return 0
 
 
 def _still_running(future: Future[MinedRepository]) -> StillRunning:

@@ -101,32 +101,57 @@ def write_log(
     fails, including after part of the log was written (a corrupt object is found only when the walk
     reaches it); when `stop` is set, git is ended and GitError raised. No `include` (a repository
     without commits): nothing to log, and git is not asked (it would log HEAD, which is unborn)."""
-    if not include:
-        return
-    arguments = [*LOG_OPTIONS, "--stdin"]
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
-            ["git", "-C", str(repo), *arguments],
-            stdin=subprocess.PIPE,
-            stdout=output,
-            stderr=errors,
-            env=git_environment(repo),
-        )
-        assert process.stdin is not None
+    if include:
+        start_log(repo, include, exclude, output).finish(stop)
+
+
+class RunningLog:
+    """A `git log` writing to a file (`start_log`): `finish` waits for it, `end` stops it."""
+
+    def __init__(self, repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO) -> None:
+        self.repo = repo
+        self.arguments = [*LOG_OPTIONS, "--stdin"]
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as git runs: `end` closes it
         try:
+            self.process = subprocess.Popen(
+                ["git", "-C", str(repo), *self.arguments],
+                stdin=subprocess.PIPE,
+                stdout=output,
+                stderr=self.errors,
+                env=git_environment(repo),
+            )
+            assert self.process.stdin is not None
             # git reads all revisions before it writes anything.
-            process.stdin.write(revision_input(include, exclude).encode())
-            process.stdin.close()
-            returncode = _wait(process, stop)
+            self.process.stdin.write(revision_input(include, exclude).encode())
+            self.process.stdin.close()
+        except BaseException:
+            self.end()
+            raise
+
+    def finish(self, stop: Event | None = None) -> None:
+        """Wait for git to end; GitError when it failed, or was stopped by `stop`."""
+        try:
+            returncode = _wait(self.process, stop)
+            if returncode is None:
+                raise GitError(self.repo, self.arguments, -1, "stopped: the sync was interrupted")
+            if returncode != 0:
+                self.errors.seek(0)
+                raise GitError(self.repo, self.arguments, returncode, self.errors.read().decode(errors="replace"))
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        if returncode is None:
-            raise GitError(repo, arguments, -1, "stopped: the sync was interrupted")
-        if returncode != 0:
-            errors.seek(0)
-            raise GitError(repo, arguments, returncode, errors.read().decode(errors="replace"))
+            self.end()
+
+    def end(self) -> None:
+        """Stop git if it still runs (nothing it wrote is to be read)."""
+        process = getattr(self, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        self.errors.close()
+
+
+def start_log(repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO) -> RunningLog:
+    """Start `git log` as `write_log` runs it, without waiting for it."""
+    return RunningLog(repo, include, exclude, output)
 
 
 def _wait(process: subprocess.Popen[bytes], stop: Event | None) -> int | None:

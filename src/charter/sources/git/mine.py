@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from charter.model.codes import Codes, Rule
 from charter.model.delivery import TagRecord
@@ -24,6 +24,9 @@ from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, S
 from charter.sources.git.head import read_default_branch, read_head_files
 from charter.sources.git.log import GitError, read_ref_listing, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
+
+if TYPE_CHECKING:
+    from charter.sources.git.early import EarlyLog, EarlyLogs
 
 CODES = Codes(
     Rule(
@@ -110,7 +113,8 @@ class RepositoryJob:
     """One repository to mine. `location` is a path on the machine that runs the job; when it does not
     exist there and `remote_url` is set, the repository is cloned (or fetched) into `cache_dir`.
     `known_refs` are the refs the store already has (empty: mine everything); `known_head` the
-    default branch whose files at the head it has (None: none)."""
+    default branch whose files at the head it has (None: none); `early_logs` the logs `charter sync`
+    started before it loaded anything (this machine's threads only: they are not sent elsewhere)."""
 
     name: str
     location: str
@@ -119,6 +123,7 @@ class RepositoryJob:
     known_head: DefaultBranch | None = None
     fetch: bool = False
     cache_dir: str | None = None
+    early_logs: EarlyLogs | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -250,16 +255,43 @@ def _mine_prepared(
     mined.tags = read_tags(repository)
     include = list(mined.refs.values())
     exclude = [] if mined.full else list(known.values())
+    early = _early_log(job, mined, log_path) if not known else None
+    if early is not None:
+        mined.log_path = log_path
+        if log_started is not None:
+            log_started(mined)
+        _finish(job, mined, lambda: early.running.finish(stop))
+        return
     with open(log_path, "wb") as log:
         mined.log_path = log_path
         if log_started is not None:
             log_started(mined)
-        try:
-            write_log(repository, include, exclude, log, stop)
-        except GitError as error:
-            _fail(mined, _unreadable(job, error.detail))
-        except Exception as error:
-            _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
+        _finish(job, mined, lambda: write_log(repository, include, exclude, log, stop))
+
+
+def _early_log(job: RepositoryJob, mined: MinedRepository, log_path: str) -> EarlyLog | None:
+    """The log `charter sync` started early for this clone, moved to `log_path`, when it covers
+    exactly the refs found now; else None (and the early one is ended)."""
+    early = job.early_logs.take(job.location, mined.refs) if job.early_logs is not None else None
+    if early is None:
+        return None
+    try:
+        os.replace(early.path, log_path)  # git goes on writing the same file under its new name
+    except OSError:
+        early.discard()
+        return None
+    early.path = log_path
+    return early
+
+
+def _finish(job: RepositoryJob, mined: MinedRepository, log: Callable[[], None]) -> None:
+    """Run (or wait for) the log; a failure fails the repository."""
+    try:
+        log()
+    except GitError as error:
+        _fail(mined, _unreadable(job, error.detail))
+    except Exception as error:
+        _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
 
 
 def _read_head(job: RepositoryJob, repository: Path, mined: MinedRepository, symbolic: Mapping[str, str]) -> None:
