@@ -51,8 +51,17 @@ SERVER_TABLES = {"api_tokens", "audit_log"}
 WEBHOOK_TABLES = {"event_receipts", "webhook_messages", "webhook_subscriptions", "webhook_outbox"}
 # Revision 0014: the server's secrets (the session cookies' signing key).
 SECRET_TABLES = {"server_secrets"}
+# Revision 0015: what each sync last took its snapshot from.
+SYNC_TABLES = {"sync_records"}
 STORE_TABLES = (
-    INITIAL_TABLES | {"check_results"} | GIT_TABLES | LATER_TABLES | SERVER_TABLES | WEBHOOK_TABLES | SECRET_TABLES
+    INITIAL_TABLES
+    | {"check_results"}
+    | GIT_TABLES
+    | LATER_TABLES
+    | SERVER_TABLES
+    | WEBHOOK_TABLES
+    | SECRET_TABLES
+    | SYNC_TABLES
 )
 
 

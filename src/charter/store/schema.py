@@ -24,6 +24,7 @@ from charter.store.schema_base import NAMING_CONVENTION as NAMING_CONVENTION
 from charter.store.schema_base import BigId as BigId
 from charter.store.schema_base import metadata as metadata
 from charter.store.schema_server import server_secrets as server_secrets
+from charter.store.schema_sync import sync_records as sync_records
 from charter.store.types import UtcDateTime
 
 # parse_cache and check_results (revisions 0001 and 0002) are no longer written: the caches moved

@@ -9,19 +9,16 @@ summarised by the first list (a repository's refs, tags and commit count; a comp
 fingerprint) and are only counted; and the tables that are not facts (caches, snapshots, the
 ledger, tokens, webhooks), which the sync checks in its own way or never reads.
 
-A sync's record lives in `check_results`, whose rows are each a result kept with the inputs it was
-computed from, by key: the sync's key starts with `charter-sync:`, which no repository path (the
-check's keys) does."""
+A sync's record lives in `sync_records` (revision 0015), one row per strategy repository."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from hashlib import blake2b
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from charter.store.check_results import read_check_result, write_check_result
 from charter.store.deployments import dbapi_rows
 from charter.store.schema import (
     api_tokens,
@@ -50,9 +47,11 @@ from charter.store.schema import (
     pull_requests,
     risk_states,
     scorecard_checks,
+    server_secrets,
     sli_hourly,
     sli_samples,
     snapshots,
+    sync_records,
     vex_statements,
     webhook_messages,
     webhook_outbox,
@@ -96,16 +95,17 @@ ASIDE: tuple[Table, ...] = (
     metric_values,
     risk_states,
     escalation_ledger,
+    sync_records,
     api_tokens,
     audit_log,
     event_receipts,
     webhook_messages,
     webhook_subscriptions,
     webhook_outbox,
+    server_secrets,
 )
 # When a repository was last looked at changes with every sync, and is no fact.
 _NOT_DIGESTED = {(git_repositories.name, "mined_at")}
-_KEY_PREFIX = "charter-sync:"
 
 
 def facts_digest(connection: Connection) -> str:
@@ -148,10 +148,10 @@ def stamp_open_escalations(connection: Connection, seen_at: datetime) -> None:
 
 def read_sync_record(connection: Connection, root: str) -> str | None:
     """What the last sync of the strategy at `root` recorded about its snapshot, or None."""
-    row = read_check_result(connection, _KEY_PREFIX + root)
-    return None if row is None else row[0]
+    return connection.execute(select(sync_records.c.record).where(sync_records.c.repository == root)).scalar()
 
 
 def write_sync_record(connection: Connection, root: str, record: str) -> None:
     """Replace the sync record of the strategy at `root`, in the caller's transaction."""
-    write_check_result(connection, _KEY_PREFIX + root, record, "")
+    connection.execute(delete(sync_records).where(sync_records.c.repository == root))
+    connection.execute(insert(sync_records).values(repository=root, record=record, recorded_at=datetime.now(UTC)))
