@@ -144,7 +144,7 @@ class CatalogEntity(OpenModel):
     def annotations(self) -> dict[str, str]:
         return self.metadata.annotations
 
-    @property
+    @cached_property  # read for every component by every target's selection and Standard
     def tier(self) -> int | None:
         """The `charter.dev/tier` annotation (or label) as a number; None when absent or not one."""
         raw = self.metadata.annotations.get(TIER_ANNOTATION) or self.metadata.labels.get(TIER_ANNOTATION)
