@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from charter.analysis.component_sources import component_sources
 from charter.demo.generate import GenerationSummary, generate_organization
@@ -199,6 +200,29 @@ def test_loader_reads_neither_clones_nor_facts(demo: GenerationSummary, estate: 
     assert "/clones/" in (demo.destination / ".gitignore").read_text(encoding="utf-8")
 
 
+def test_the_strategy_repository_holds_the_last_quarters_history(demo: GenerationSummary, estate: Estate) -> None:
+    root = demo.destination
+    assert git(root, "status", "--porcelain") == ""  # the files as generated are the last commit
+    log = [line.split(" ", 1) for line in git(root, "log", "--format=%cI %s").splitlines()]
+    days = [datetime.fromisoformat(moment) for moment, _ in log]
+    assert days == sorted(days, reverse=True) and len(days) >= 6
+    assert days[-1] < REFERENCE - timedelta(weeks=26) and days[0] < REFERENCE  # before the demo's first snapshot
+    subjects = " / ".join(subject for _, subject in log)
+    for story in ("Raise the residual likelihood of", "Open risk", "Deliver", "Close risk", "Move"):
+        assert story in subjects
+    first = git(root, "rev-list", "--max-parents=0", "HEAD").strip()
+    documents = [
+        document
+        for path in demo.files
+        if path.startswith("roadmap/")
+        for document in yaml.safe_load_all(git(root, "show", f"{first}:{path}"))
+    ]
+    then = {item["metadata"]["name"] for item in documents if item["spec"].get("committed") == {"quarter": "2026Q3"}}
+    now = {item.metadata.name: item.spec for item in estate.initiatives}
+    assert any(now[name].status == "done" for name in then)  # delivered
+    assert any(now[name].committed and now[name].committed.quarter == "2026Q4" for name in then)  # moved on
+
+
 def test_same_seed_same_clones_and_records(tmp_path: Path, demo: GenerationSummary) -> None:
     again = generate_organization(tmp_path / "acme", SMALL, git=True)
     assert again.files == demo.files
@@ -207,6 +231,7 @@ def test_same_seed_same_clones_and_records(tmp_path: Path, demo: GenerationSumma
     for first, second in zip(demo.clones, again.clones, strict=True):
         assert first.name == second.name
         assert git(first, "for-each-ref") == git(second, "for-each-ref")
+    assert git(again.destination, "log", "--format=%H") == git(demo.destination, "log", "--format=%H")
 
 
 def test_without_git_the_organisation_is_unchanged_but_for_the_mappings(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from charter.demo.catalog import build_catalog
@@ -32,6 +32,7 @@ from charter.demo.strategy import (
     radar_csv,
     standard_documents,
 )
+from charter.demo.strategy_history import plan_strategy_history, previous_quarter, write_strategy_history
 from charter.demo.writers import RepoWriter
 
 
@@ -65,6 +66,7 @@ def generate_organization(
     slo_plan = plan_slos(rng, profile, catalog, planted)
     layout = plan_decisions(rng, profile)
     register = build_register(rng, profile, catalog, slo_plan.observable_names(), len(layout.free), planted)
+    story = plan_strategy_history(register, profile.reference_date)
     # Its own random source: with or without git, the rest of the organisation is the same.
     git_rng = random.Random(f"git-{seed}")
     repositories = plan_repositories(git_rng, profile, catalog) if git else []
@@ -106,7 +108,7 @@ def generate_organization(
     )
     if delivery is not None:
         delivery.write(writer)
-        writer.write(".gitignore", f"/{CLONES_FOLDER}/\n/.charter/\n")
+        writer.write(".gitignore", f"/{CLONES_FOLDER}/\n/.charter/\n/facts/\n")
         write_incident_exports(destination, seed, profile.reference_date)
         reference = datetime.combine(profile.reference_date, time(), UTC)
         write_sli(destination, demo_objectives(slo_plan), reference, seed)
@@ -138,6 +140,8 @@ def generate_organization(
     flaws, acceptable = planted.frozen()
     clones = tuple(destination / CLONES_FOLDER / plan.directory for plan in repositories)
     writer.write("README.md", _readme(profile, seed, counts, flaws, acceptable, clones))
+    if delivery is not None:  # the strategy's own history, for the review of the last quarter
+        write_strategy_history(destination, story, register.risks | register.initiatives, "Strategy Office")
     return GenerationSummary(
         destination,
         profile,
@@ -219,6 +223,17 @@ def _readme(
             f"charter delivery --until {profile.reference_date.isoformat()}   # DORA's five metrics, the 90 days "
             "before the sample's date",
             "charter codehealth       # hotspots, change coupling, knowledge concentration",
+            "```",
+            "",
+            "The strategy repository itself is a git repository whose dated commits (`git log`) hold the "
+            f"changes of {previous_quarter(profile.reference_date)}: a risk raised, one opened and one closed, "
+            "initiatives committed to the quarter delivered or moved to the next. Snapshots backfilled for past "
+            "days read the risk register as those commits held it, so the quarter's review has a story to tell:",
+            "",
+            "```sh",
+            f"charter snapshot --since {(profile.reference_date - timedelta(weeks=26)).isoformat()} "
+            f"--until {profile.reference_date.isoformat()} --every 1w",
+            f"charter review --since {previous_quarter(profile.reference_date)}",
             "```",
         ]
     lines += [

@@ -239,6 +239,7 @@ def write_scans(
         if index < len(KEV_VULNERABILITIES):
             chosen.insert(0, KEV_VULNERABILITIES[index])
         image = image_of(organization, component)
+        written += _earlier_scans(writer, component.name, image, chosen, reference_date, index)
         path = f"{SCANS_FOLDER}/trivy-{component.name}.json"
         writer.write(path, _json(trivy_document(image, when, chosen)))
         written.append(path)
@@ -257,6 +258,36 @@ def write_scans(
     ]  # fmt: skip
     writer.write(f"{SCANS_FOLDER}/codeql.sarif", _json(sarif_document(runs)))
     written.append(f"{SCANS_FOLDER}/codeql.sarif")
+    return written
+
+
+# The image's earlier Trivy scans, days before the sample's date, and how many of the findings fixed
+# by the last scan each still has: the backlog shrinks over the weeks the demo's snapshots cover,
+# while the known-exploited finding arrives with a dependency added between the second and third.
+EARLIER_SCANS = ((165, 3), (108, 2), (73, 1), (45, 1))
+KEV_ARRIVES = 73  # days before the sample's date
+
+
+def _earlier_scans(
+    writer: RepoWriter,
+    name: str,
+    image: str,
+    chosen: Sequence[KnownVulnerability],
+    reference_date: date,
+    index: int,
+) -> list[str]:
+    """Trivy reports of the image before its last scan, named so that a sorted listing imports them
+    oldest first (`trivy-NAME.DAY.json` before `trivy-NAME.json`)."""
+    others = [item for item in OTHER_VULNERABILITIES if item not in chosen]
+    fixed = others[index % len(others) :] + others[: index % len(others)]
+    written = []
+    for days, backlog in EARLIER_SCANS:
+        day = reference_date - timedelta(days=days)
+        found = [item for item in chosen if days <= KEV_ARRIVES or item not in KEV_VULNERABILITIES]
+        path = f"{SCANS_FOLDER}/trivy-{name}.{day.isoformat()}.json"
+        moment = datetime.combine(day, time(3, 0), tzinfo=UTC)
+        writer.write(path, _json(trivy_document(image, moment, [*found, *fixed[:backlog]])))
+        written.append(path)
     return written
 
 

@@ -1,6 +1,7 @@
 """`charter snapshot --every 1w --since DATE`: a series of snapshots for past days in one command,
 each what `charter sync --as-of DAY` records (the metrics of the 90 days before the day's end and the
-risk register as of the day), with the facts read from the store once for the whole series: the
+risk register as of the day, its risk files read as the strategy repository's git history had them
+then: services/risk_history.py), with the facts read from the store once for the whole series: the
 deployments, lead times and incidents, and each component's mined git history."""
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from charter.analysis.risk.register import build_register, register_states
 from charter.model.errors import UsageError
 from charter.services.context import Context
 from charter.services.delivery import DeliveryQuery, delivery_inputs
 from charter.services.imports import store_failures
 from charter.services.metrics.shared import SeriesFacts
+from charter.services.risk_history import RegistersOverTime
 from charter.services.snapshot import SNAPSHOT_PERIOD, RecordedSnapshot, record_snapshot, snapshot_values
 
 _EVERY = re.compile(r"(?P<count>[1-9][0-9]*)(?P<unit>[dw])")
@@ -75,11 +76,12 @@ def backfill_snapshots(context: Context, query: BackfillQuery) -> list[RecordedS
         period = DeliveryQuery(moments[0] - SNAPSHOT_PERIOD, moments[-1])
         with store.engine.connect() as connection:
             series = SeriesFacts(delivery_inputs(context, connection, period))
+        registers = RegistersOverTime(context)
         taken = [
             (
                 moment,
                 snapshot_values(context, moment - SNAPSHOT_PERIOD, moment, series=series),
-                register_states(build_register(context.estate, moment.date())),
+                registers.states_at(moment),
             )
             for moment in moments
         ]

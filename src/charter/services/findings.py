@@ -5,6 +5,7 @@ rows; which statement suppresses which finding is the VEX reader's rule (`Suppre
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy.engine import Connection
 
@@ -30,12 +31,12 @@ def read_findings(connection: Connection, *, open_only: bool = True) -> list[Fin
     return found
 
 
-def read_open_finding_columns(connection: Connection) -> FindingColumns:
-    """The open findings (not closed, not suppressed by a VEX statement) as columns. VEX statements
-    are asked only about the findings they may name, whose details alone are read for it. The
-    columns read the other findings' details through `connection` as a report lists them: keep it
-    open until the report is made."""
-    columns = read_unclosed_finding_columns(connection)
+def read_open_finding_columns(connection: Connection, open_at: datetime | None = None) -> FindingColumns:
+    """The open findings (not closed, or with `open_at` not closed by then; not suppressed by a VEX
+    statement) as columns. VEX statements are asked only about the findings they may name, whose
+    details alone are read for it. The columns read the other findings' details through
+    `connection` as a report lists them: keep it open until the report is made."""
+    columns = read_unclosed_finding_columns(connection, open_at)
     statements = read_vex_statements(connection)
     if not statements or not len(columns):
         return columns

@@ -145,11 +145,12 @@ def _report(
 ) -> view.PlanReport:
     table = capacity_table(estate.capacities)
     capacity = []
+    usage = plan.usage()
     for team in roadmap.teams:
         for quarter in roadmap.quarters:
             written = table.teams.get(quarter, {}).get(team, 0.0)
             available = roadmap.available(team, quarter)
-            planned = plan.used(team, quarter)
+            planned = usage.get((team, quarter), 0.0)
             if written or available or planned:
                 capacity.append(
                     view.TeamQuarter(

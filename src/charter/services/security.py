@@ -117,7 +117,7 @@ def assess(
     while the assessment is used. With `only_components`, only those components' findings."""
     organization = estate.organization
     policy = security_policy(organization.spec.policies if organization else Policies())
-    columns = read_open_finding_columns(connection)
+    columns = read_open_finding_columns(connection, as_of)
     if only_components is not None:
         columns = columns.take([row for row, key in enumerate(columns.components) if key in only_components])
     kev, epss = read_finding_cve_facts(connection)

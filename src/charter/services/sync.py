@@ -164,6 +164,7 @@ MEASURING_MODULES = (
     "charter.services.escalations",
     "charter.analysis.delivery.ancestry",
     "charter.analysis.risk.register",
+    "charter.services.risk_history",
 )
 
 

@@ -131,16 +131,18 @@ def _record(connection: Connection, inputs: str, snapshot_id: int) -> str:
 
 
 def _snapshot(context: Context, as_of: datetime) -> tuple[int, bool]:
-    """The metrics of the period ending `as_of` and the register as of its day, in a snapshot taken
-    at `as_of` (to the second), unless the one before holds the same: (its id, whether it is new)."""
-    from charter.analysis.risk.register import build_register, register_states
+    """The metrics of the period ending `as_of` and the register as of its day (in a git repository,
+    the risk files as the last commit by then had them, as `charter snapshot` reads them), in a
+    snapshot taken at `as_of` (to the second), unless the one before holds the same: (its id,
+    whether it is new)."""
+    from charter.services.risk_history import RegistersOverTime
     from charter.services.snapshot import SNAPSHOT_PERIOD, record_snapshot, snapshot_values
     from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
     from charter.services.webhooks import emit_snapshot_created
 
     store = context.required_store()
     values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
-    register = register_states(build_register(context.estate, as_of.date()))
+    register = RegistersOverTime(context).states_at(as_of)
     before = target_states(context) if target_events_wanted(context) else None  # webhooks out
     with store.transaction() as connection:
         taken_at = as_of.replace(microsecond=0)

@@ -158,15 +158,10 @@ def _snapshot_values(
         # Every scope of the kind: other targets on the same metric and kind read the same rows.
         cache[key] = read_metric_series(connection, metric.name, scope_kind)
     series = cache[key]
+    # Each entity's row looked up once, not once per snapshot; the entities keep their order.
+    rows = [(entity, row) for entity, (_kind, scope_ref) in stored.items() if (row := series.get(scope_ref))]
     return [
-        SnapshotValues(
-            item.taken_at,
-            {
-                entity: series[scope_ref][item.id]
-                for entity, (_kind, scope_ref) in stored.items()
-                if item.id in series.get(scope_ref, {})
-            },
-        )
+        SnapshotValues(item.taken_at, {entity: row[item.id] for entity, row in rows if item.id in row})
         for item in times
     ]
 

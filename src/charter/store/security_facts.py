@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Double, Table, cast, delete, extract, func, insert, select
+from sqlalchemy import Double, Table, cast, delete, extract, func, insert, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -157,8 +157,9 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 # Open findings as columns ------------------------------------------------------------------------
 
 
-def read_unclosed_finding_columns(connection: Connection) -> FindingColumns:
-    """The findings not closed on every target they were seen on, as columns, with the lifecycle
+def read_unclosed_finding_columns(connection: Connection, open_at: datetime | None = None) -> FindingColumns:
+    """The findings not closed on every target they were seen on (with `open_at`, not closed by then:
+    a finding closed since was open at a past moment), as columns, with the lifecycle
     `charter import findings` settles on each finding at every import (first seen: the earliest
     sighting; open while any sighting is); no VEX statement applied. One scan straight from the
     DB-API cursor of the columns the assessment reads: `charter security` over 200,000 findings
@@ -174,7 +175,11 @@ def read_unclosed_finding_columns(connection: Connection) -> FindingColumns:
         columns.cvss_vector,
         columns.component,
         _epoch_column(connection, columns.first_seen),
-    ).where(columns.closed_at.is_(None))
+    ).where(
+        columns.closed_at.is_(None)
+        if open_at is None
+        else or_(columns.closed_at.is_(None), columns.closed_at > open_at)
+    )
     rows = [row for batch in dbapi_rows(connection, query) for row in batch]
     return _columns(rows, lambda ids: read_finding_details(connection, ids))
 

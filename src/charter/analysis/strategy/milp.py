@@ -65,6 +65,16 @@ class PlanSolution:
     def used(self, team: str, quarter: str) -> float:
         return sum(item.work.get(quarter, {}).get(team, 0.0) for item in self.initiatives)
 
+    def usage(self) -> dict[tuple[str, str], float]:
+        """`used` of every (team, quarter) with planned work, in one pass: each sum adds the same
+        terms in the same order, so the same floats."""
+        table: dict[tuple[str, str], float] = {}
+        for item in self.initiatives:
+            for quarter, teams in item.work.items():
+                for team, weeks in teams.items():
+                    table[team, quarter] = table.get((team, quarter), 0.0) + weeks
+        return table
+
 
 class _Program:
     """Columns and rows as HiGHS takes them, built row-wise."""
