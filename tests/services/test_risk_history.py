@@ -102,3 +102,14 @@ def test_a_folder_another_repository_does_not_track_has_no_history(tmp_path: Pat
     repo = write_repo(_folder(tmp_path), {"risks/risks.yaml": _risk("a", 1)})  # never committed
     registers = RegistersOverTime(load_context(repo, None))
     assert [(state.risk, state.level) for state in registers.states_at(_at("2026-07-01"))] == [("risk:a", "low")]
+
+
+def test_a_sync_as_of_a_past_day_records_that_days_register(tmp_path: Path, database_url: str) -> None:
+    from charter.services.sync import SyncOptions, run_sync
+
+    repo = _history(tmp_path)
+    with open_store(repo, database_url) as store:
+        summary = run_sync(load_context(repo, store), SyncOptions(as_of=date(2026, 7, 1)))
+        with store.engine.connect() as connection:
+            states = read_risk_states(connection, summary.snapshot_id)
+    assert [(state.risk, state.level, state.status) for state in states.values()] == [("risk:a", "low", "open")]
