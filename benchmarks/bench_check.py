@@ -8,7 +8,9 @@ directory (warm: the cache is there), and `charter check --no-cache` in another 
 check that reads and writes no cache). Prints the median of the
 rounds, wall and CPU time (user + system: what a shared machine's noise disturbs least), their
 ratios to the floor measured in the same rounds, the cold check's peak memory and the load average
-before and after. Targets: cold ≤ 1.5× the floor, warm < 1 s, peak < 500 MB.
+before and after. Targets: cold ≤ 1.5× the floor, warm < 1 s, peak < 500 MB. Charter's modules are
+byte-compiled first, as an installed wheel has them (`--no-compile` leaves them as they are: with
+PYTHONDONTWRITEBYTECODE set, every run then compiles them again).
 
     .venv/bin/python benchmarks/bench_check.py [--size large] [--repeat 3] [--keep DIR]
 """
@@ -24,7 +26,7 @@ import tempfile
 from pathlib import Path
 from statistics import median
 
-from child_process import ChildRun, run_child
+from child_process import ChildRun, compile_charter, run_child
 
 FLOOR = """
 import sys, yaml
@@ -72,7 +74,9 @@ def main() -> None:
     parser.add_argument("--size", default="large")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="generate into this directory and keep it")
+    parser.add_argument("--no-compile", action="store_true", help="leave Charter's modules uncompiled")
     args = parser.parse_args()
+    print("Charter's modules left as they are" if args.no_compile else compile_charter())
     charter = str(Path(sys.executable).with_name("charter"))
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="charter-bench-"))
     org = workdir / "org"

@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 from statistics import median
 
-from child_process import ChildRun, run_child
+from child_process import ChildRun, compile_charter, run_child
 
 ORGANIZATION = """\
 apiVersion: charter.dev/v1
@@ -173,7 +173,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     parser.add_argument("--generate", type=int, metavar="COMMITS", help="a generated history of COMMITS commits")
     parser.add_argument("--layout", choices=["realistic", "small"], default="realistic", help="with --generate")
+    parser.add_argument("--no-compile", action="store_true", help="leave Charter's modules uncompiled")
     args = parser.parse_args()
+    print("Charter's modules left as they are" if args.no_compile else compile_charter())
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="charter-bench-sync-"))
     if args.generate:
         from bench_mine import generate
