@@ -31,6 +31,8 @@ from charter.store.snapshots import read_snapshot_header
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from charter.model.risk_states import RiskState
+
 
 @dataclass(frozen=True, slots=True)
 class SnapshotStep:
@@ -135,14 +137,13 @@ def _snapshot(context: Context, as_of: datetime) -> tuple[int, bool]:
     the risk files as the last commit by then had them, as `charter snapshot` reads them), in a
     snapshot taken at `as_of` (to the second), unless the one before holds the same: (its id,
     whether it is new)."""
-    from charter.services.risk_history import RegistersOverTime
     from charter.services.snapshot import SNAPSHOT_PERIOD, record_snapshot, snapshot_values
     from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
     from charter.services.webhooks import emit_snapshot_created
 
     store = context.required_store()
     values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
-    register = RegistersOverTime(context).states_at(as_of)
+    register = _register_at(context, as_of)
     before = target_states(context) if target_events_wanted(context) else None  # webhooks out
     with store.transaction() as connection:
         taken_at = as_of.replace(microsecond=0)
@@ -152,3 +153,15 @@ def _snapshot(context: Context, as_of: datetime) -> tuple[int, bool]:
     if before is not None and recorded.added:
         emit_target_changes(context, before, taken_at)
     return recorded.snapshot_id, recorded.added
+
+
+def _register_at(context: Context, as_of: datetime) -> list[RiskState]:
+    """The register a snapshot at `as_of` records: the files as they are for a snapshot of today (what
+    the history would answer too, without walking it), else as the strategy's commit of that day had
+    them."""
+    from charter.analysis.risk.register import build_register, register_states
+    from charter.services.risk_history import RegistersOverTime
+
+    if as_of.date() >= context.clock().date():
+        return register_states(build_register(context.estate, as_of.date()))
+    return RegistersOverTime(context).states_at(as_of)
