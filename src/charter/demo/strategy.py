@@ -67,6 +67,8 @@ def organization_document(profile: SizeProfile, planted: Planted, git_roots: lis
         {"id": "engineering-standards", "description": "Half of the tier-1 services reach gold",
          "targets": [target("standards.level_share.gold", ">=", 0.5, year_end)]},
     ]
+    for goal in goals:  # organisation-wide goals answer to engineering's leadership (ESC008 goes there)
+        goal["owner"] = f"group:{profile.organization}"
     ignore: list[dict[str, Any]] = [{
         "code": "REF005",
         "file": SUPPRESSED_ORPHAN_FILE,
