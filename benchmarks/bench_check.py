@@ -24,9 +24,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from statistics import median
 
-from child_process import ChildRun, compile_charter, run_child
+from child_process import ChildRun, compile_charter, load_average, ratio_line, run_child
 
 FLOOR = """
 import sys, yaml
@@ -53,20 +52,8 @@ def fresh_copy(org: Path, workdir: Path, name: str) -> Path:
     return target
 
 
-def load_average() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
 def summary(label: str, runs: list[ChildRun], floor: list[ChildRun] | None, target: str) -> str:
-    wall, cpu = median(run.seconds for run in runs), median(run.cpu for run in runs)
-    line = f"{label:<42} {wall:6.2f} s  {cpu:6.2f} s"
-    if floor is not None:
-        floor_wall, floor_cpu = median(run.seconds for run in floor), median(run.cpu for run in floor)
-        line += f"   {wall / floor_wall:5.2f}x   {cpu / floor_cpu:5.2f}x"
-    else:
-        line += " " * 19
-    spread = ", ".join(f"{run.seconds:.2f}" for run in runs)
-    return f"{line}   {target:<10} (wall of each run: {spread})"
+    return ratio_line(label, runs, floor, target, width=42, each="wall")
 
 
 def main() -> None:

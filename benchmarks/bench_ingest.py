@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+from child_process import load_average
 
 TARGETS = {"sqlite": 1000.0, "postgresql": 3000.0}
 START_SECONDS = 300
@@ -170,7 +171,7 @@ def main() -> None:
         warm = _batches(component, args.batch * args.clients, args.batch, run + "w")
         asyncio.run(_post_all(base, ingest, warm, args.clients))
         batches = _batches(component, args.events, args.batch, run)
-        print(f"load average before: {' '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
+        print(f"load average before: {load_average()} on {os.cpu_count()} CPUs")
         server_cpu, tool_cpu = _session_cpu(process.pid), time.process_time()
         acknowledged, seconds = asyncio.run(_post_all(base, ingest, batches, args.clients))
         server_cpu, tool_cpu = _session_cpu(process.pid) - server_cpu, time.process_time() - tool_cpu
@@ -190,7 +191,7 @@ def main() -> None:
             f"CPU per request of {args.batch} events: server {server_cpu / requests * 1000:.1f} ms "
             f"(all its workers), load tool {tool_cpu / requests * 1000:.1f} ms; wall {seconds:.2f} s"
         )
-        print(f"load average after: {' '.join(f'{value:.2f}' for value in os.getloadavg())} on {os.cpu_count()} CPUs")
+        print(f"load average after: {load_average()} on {os.cpu_count()} CPUs")
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

@@ -32,9 +32,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from statistics import median
 
-from child_process import ChildRun, compile_charter, run_child
+from child_process import ChildRun, compile_charter, load_average, ratio_line, run_child
 
 ORGANIZATION = """\
 apiVersion: charter.dev/v1
@@ -154,16 +153,8 @@ def checked_counts(charter: str, org: Path, clone: Path, env: dict[str, str]) ->
     ]
 
 
-def summary(label: str, runs: list[ChildRun], floor_runs: list[ChildRun] | None, target: str) -> str:
-    wall, cpu = median(run.seconds for run in runs), median(run.cpu for run in runs)
-    line = f"{label:<52} {wall:6.2f} s  {cpu:6.2f} s"
-    if floor_runs is not None:
-        floor_wall, floor_cpu = median(run.seconds for run in floor_runs), median(run.cpu for run in floor_runs)
-        line += f"   {wall / floor_wall:5.2f}x   {cpu / floor_cpu:5.2f}x"
-    else:
-        line += " " * 19
-    spread = ", ".join(f"{run.cpu:.2f}" for run in runs)
-    return f"{line}   {target:<8} (CPU of each run: {spread})"
+def summary(label: str, runs: list[ChildRun], floor: list[ChildRun] | None, target: str) -> str:
+    return ratio_line(label, runs, floor, target, width=52, each="CPU")
 
 
 def main() -> None:
@@ -218,10 +209,6 @@ def main() -> None:
     print(f"load average after: {load_average()}")
     if args.keep is None:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def load_average() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Collection, Mapping
+from statistics import median
 from typing import NamedTuple
 
 
@@ -45,3 +46,24 @@ def compile_charter() -> str:
     for folder in folders:
         compileall.compile_dir(folder, quiet=1)
     return f"Charter's modules byte-compiled as an installed wheel has them ({', '.join(folders)})"
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, as the benchmarks print them before and after."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def ratio_line(
+    label: str, runs: list[ChildRun], floor: list[ChildRun] | None, target: str, *, width: int, each: str
+) -> str:
+    """One line of a side-by-side table: the runs' median wall and CPU, their ratios to the floor's
+    medians (measured in the same rounds), the target, and each run's `each` ("wall" or "CPU")."""
+    wall, cpu = median(run.seconds for run in runs), median(run.cpu for run in runs)
+    line = f"{label:<{width}} {wall:6.2f} s  {cpu:6.2f} s"
+    if floor is not None:
+        floor_wall, floor_cpu = median(run.seconds for run in floor), median(run.cpu for run in floor)
+        line += f"   {wall / floor_wall:5.2f}x   {cpu / floor_cpu:5.2f}x"
+    else:
+        line += " " * 19
+    spread = ", ".join(f"{run.seconds if each == 'wall' else run.cpu:.2f}" for run in runs)
+    return f"{line}   {target:<10} ({each} of each run: {spread})"
