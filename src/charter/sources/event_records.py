@@ -132,20 +132,7 @@ def event_items(document: object) -> tuple[list[tuple[object, Place]], list[Even
 
 def read_deployment_events(document: object, context: EventContext, message_id: str | None) -> ParsedEvents[Deployment]:
     """The deployments of a body, each checked field by field; an unknown component is a problem."""
-    items, problems = event_items(document)
-    parsed: ParsedEvents[Deployment] = ParsedEvents(problems=problems)
-    seen: dict[str, str] = {}
-    for index, (item, place) in enumerate(items):
-        if not isinstance(item, dict):
-            parsed.problems.append(EventProblem(place.json_path or "$", "an event must be a JSON object"))
-            continue
-        deployment, event_id, problems = _deployment(item, place, context)
-        parsed.problems.extend(problems)
-        if deployment is None:
-            continue
-        chosen = event_id or _from_message(message_id, index, len(items), document) or deployment.id
-        _keep(parsed, seen, chosen, deployment, place)
-    return parsed
+    return _read_events(document, context, message_id, _deployment, lambda deployment, _item: deployment.id)
 
 
 def _deployment(
@@ -195,20 +182,36 @@ def _deployment(
 def read_incident_events(
     document: object, context: EventContext, message_id: str | None
 ) -> ParsedEvents[ImportedIncident]:
-    """The incidents of a body, each checked field by field; services no component claims are a problem."""
+    """The incidents of a body, each checked field by field; services no component claims are a problem.
+    Without an event id, an incident's is its own id with a digest of its content (a later state of
+    an incident is a new event)."""
+    return _read_events(
+        document, context, message_id, _incident, lambda record, item: f"incident:{record.source_id}:{_digest(item)}"
+    )
+
+
+def _read_events(
+    document: object,
+    context: EventContext,
+    message_id: str | None,
+    read_one: Callable[[Mapping[str, object], Place, EventContext], tuple[R | None, str | None, list[EventProblem]]],
+    own_id: Callable[[R, Mapping[str, object]], str],
+) -> ParsedEvents[R]:
+    """A body's events read by `read_one`, each with its event id: the event's own `eventId`, else
+    the `webhook-id` header's (`id#N` for the N-th of a list), else `own_id` of the record."""
     items, problems = event_items(document)
-    parsed: ParsedEvents[ImportedIncident] = ParsedEvents(problems=problems)
+    parsed: ParsedEvents[R] = ParsedEvents(problems=problems)
     seen: dict[str, str] = {}
     for index, (item, place) in enumerate(items):
         if not isinstance(item, dict):
             parsed.problems.append(EventProblem(place.json_path or "$", "an event must be a JSON object"))
             continue
-        record, event_id, problems = _incident(item, place, context)
+        record, event_id, problems = read_one(item, place, context)
         parsed.problems.extend(problems)
         if record is None:
             continue
-        chosen = event_id or _from_message(message_id, index, len(items), document)
-        _keep(parsed, seen, chosen or f"incident:{record.source_id}:{_digest(item)}", record, place)
+        chosen = event_id or _from_message(message_id, index, len(items), document) or own_id(record, item)
+        _keep(parsed, seen, chosen, record, place)
     return parsed
 
 
