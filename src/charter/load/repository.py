@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -30,11 +31,12 @@ from charter.load.files import (
     read_raw,
     walk_files,
 )
+from charter.load.parallel_parse import Parsed, parse_in_order
 from charter.load.patterns import expand_pattern, has_wildcard, is_inside
 from charter.load.readers import FILE_READERS, YAML_READERS
 from charter.load.slos import slos_by_name
 from charter.load.slos_openslo import report_unresolved_indicators
-from charter.load.yaml12 import YamlDocument, YamlError, documents_starting_at, parse_yaml_documents, walk_to
+from charter.load.yaml12 import YamlDocument, YamlError, documents_starting_at, walk_to
 from charter.model.catalog import CatalogEntity, LocationSpec
 from charter.model.diagnostics import Diagnostic, Location
 from charter.model.estate import Entity, Estate
@@ -48,7 +50,7 @@ class ParseCache(Protocol):
 
     def lookup(self, digests: Iterable[str]) -> dict[str, list[YamlDocument]]: ...
 
-    def store(self, entries: dict[str, list[YamlDocument]]) -> None: ...
+    def store(self, entries: Mapping[str, list[YamlDocument] | bytes]) -> None: ...
 
 
 @dataclass
@@ -96,28 +98,14 @@ class _Loader:
             raws.append((path, read_raw(path, self.root)))
         digests = [raw.digest for _, raw in raws if isinstance(raw, RawFile)]
         cached = self.cache.lookup(digests) if self.cache and digests else {}
-        fresh: dict[str, list[YamlDocument]] = {}
+        sources = [(raw, self.read_text(raw, path)) for path, raw in raws]
+        parsed: dict[str, Parsed | YamlError] = {}
+        fresh: dict[str, list[YamlDocument] | bytes] = {}
         locations_before = len(self.context.entities)
-        for path, raw in raws:
-            source = self.read_text(raw, path)
-            if source is None:
-                continue
-            digest = raw.digest  # type: ignore[union-attr]
-            documents = cached.get(digest)
-            if documents is None:
-                try:
-                    documents = parse_yaml_documents(source.text)
-                except YamlError as error:
-                    code = "SCH002" if error.message.startswith("duplicate key") else "SCH001"
-                    self.context.report(
-                        code, error.message, source.location(error.line, error.column), hint=error.hint or None
-                    )
-                    continue
-                fresh[digest] = documents
-            if not documents:
-                self.context.report("SCH006", "file holds no YAML document", source.location(1, 1))
-            for document in documents:
-                read_document(document, source, self.context, YAML_READERS)
+        with closing(self._parse_new(cached, sources)) as in_order:
+            for raw, source in sources:
+                if source is not None:
+                    self.read_documents(source, raw.digest, cached, parsed, in_order, fresh)  # type: ignore[union-attr]
         if self.cache and fresh:
             self.cache.store(fresh)
         return [
@@ -125,6 +113,47 @@ class _Loader:
             for entity in self.context.entities[locations_before:]
             if isinstance(entity, CatalogEntity) and isinstance(entity.spec, LocationSpec)
         ]
+
+    def read_documents(
+        self,
+        source: SourceFile,
+        digest: str,
+        cached: dict[str, list[YamlDocument]],
+        parsed: dict[str, Parsed | YamlError],
+        in_order: Iterator[Parsed | YamlError],
+        fresh: dict[str, list[YamlDocument] | bytes],
+    ) -> None:
+        """Read one file's documents into the model: from the cache, else from the new parses
+        (`in_order` gives each new content's as the files come), which go to `fresh` for the cache."""
+        documents = cached.get(digest)
+        if documents is None:
+            result = parsed.get(digest)
+            if result is None:
+                result = parsed[digest] = next(in_order)
+            if isinstance(result, YamlError):
+                code = "SCH002" if result.message.startswith("duplicate key") else "SCH001"
+                self.context.report(
+                    code, result.message, source.location(result.line, result.column), hint=result.hint or None
+                )
+                return
+            documents = result.documents
+            fresh[digest] = result.documents if result.encoded is None else result.encoded
+        if not documents:
+            self.context.report("SCH006", "file holds no YAML document", source.location(1, 1))
+        for document in documents:
+            read_document(document, source, self.context, YAML_READERS)
+
+    @staticmethod
+    def _parse_new(
+        cached: dict[str, list[YamlDocument]], sources: list[tuple[RawFile | FileProblem, SourceFile | None]]
+    ) -> Generator[Parsed | YamlError, None, None]:
+        """The documents of each text the cache does not hold, in order of first appearance, parsed
+        on every core this process may use (`load/parallel_parse.py`)."""
+        texts: dict[str, str] = {}
+        for raw, source in sources:
+            if source is not None and raw.digest not in cached:  # type: ignore[union-attr]
+                texts.setdefault(raw.digest, source.text)  # type: ignore[union-attr]
+        return parse_in_order(list(texts.values()))
 
     def load_other_files(self, folder: str, paths: list[Path]) -> None:
         for path in paths:

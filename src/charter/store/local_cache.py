@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import marshal
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from charter.model.yaml_document import YamlDocument
+from charter.model.yaml_document import YamlDocument, decode_documents, encode_documents
 
 CACHE_FOLDER = ".charter"  # the folder of the store's own SQLite file too (`store/database.py`)
 CACHE_FILE = "cache.sqlite"
@@ -35,21 +35,6 @@ LOCK_WAIT_SECONDS = 2.0
 LOOKUP_CHUNK = 900
 
 _Item = TypeVar("_Item")
-
-
-def encode_documents(documents: list[YamlDocument]) -> bytes:
-    """The documents as `marshal` bytes, rows `[data, index, line, column]`: what YAML gives (dicts,
-    lists, text, numbers of any size, NaN and infinities, keys of any scalar type) comes back equal,
-    and reading it back is several times faster than JSON (a run after one file changed reads every
-    other file's documents from here). Python's own format, read only by the Charter that wrote it
-    (the file's layout number changes with it)."""
-    return marshal.dumps([[doc.data, doc.index, doc.line, doc.column] for doc in documents])
-
-
-def decode_documents(encoded: bytes) -> list[YamlDocument]:
-    """The documents `encode_documents` wrote; ValueError (or EOFError, TypeError) when the bytes
-    are not such documents."""
-    return [YamlDocument(data, index, line, column) for data, index, line, column in marshal.loads(encoded)]
 
 
 def _chunks(items: Sequence[_Item], size: int) -> Iterator[Sequence[_Item]]:
@@ -95,10 +80,14 @@ class LocalCache:
             return {}
         return found
 
-    def store(self, entries: dict[str, list[YamlDocument]]) -> None:
-        """Add documents by digest; a digest already cached is left as it is (same content, same parse)."""
+    def store(self, entries: Mapping[str, list[YamlDocument] | bytes]) -> None:
+        """Add documents by digest, as parsed or already encoded (`encode_documents`); a digest
+        already cached is left as it is (same content, same parse)."""
         if entries:
-            rows = [(digest, encode_documents(documents)) for digest, documents in entries.items()]
+            rows = [
+                (digest, documents if isinstance(documents, bytes) else encode_documents(documents))
+                for digest, documents in entries.items()
+            ]
             self._write_if_idle(
                 lambda connection: connection.executemany("INSERT OR IGNORE INTO parse_cache VALUES (?, ?)", rows)
             )
