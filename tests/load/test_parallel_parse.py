@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -80,8 +81,8 @@ def test_stopping_early_ends_and_reaps_every_worker(fork_everything, monkeypatch
     started: list[parallel_parse._Worker] = []
     start = parallel_parse._start_worker
 
-    def remembered(texts, share):
-        worker = start(texts, share)
+    def remembered(texts, claims):
+        worker = start(texts, claims)
         started.append(worker)
         return worker
 
@@ -167,3 +168,19 @@ def test_a_repository_read_on_several_cores_is_the_one_read_on_one(tmp_path, mon
     assert any(code == "SCH001" for code, _, _ in one_core[1])
     assert len(one_core[0]) == 121  # the group and 120 components
     assert cache.sent_as_is > 0, "no worker parsed a file"
+
+
+def test_workers_that_took_every_text_before_the_first_was_asked_give_them_in_order(fork_everything):
+    here = list(parse_in_order(TEXTS, processes=1))
+    with parse_in_order(TEXTS, processes=2) as results:
+        claims = results._claims
+        assert claims is not None
+        while True:  # wait, without taking any, until the worker has taken every text
+            front, back = parallel_parse._BOUNDS.unpack_from(claims.memory)
+            if front == back:
+                break
+            time.sleep(0.01)
+        shared = list(results)
+
+    assert [comparable(result) for result in shared] == [comparable(result) for result in here]
+    assert all(isinstance(result, YamlError) or result.encoded is not None for result in shared)

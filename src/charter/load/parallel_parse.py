@@ -1,19 +1,32 @@
 """Parsing many YAML texts on more than one core. A cold `charter check` of a large organisation
 spends a third of its time in libyaml; on a machine with cores to spare (CI runners have two or
-four) forked workers parse shares of the texts while this process parses its own, and send their
-documents back as the parse cache keeps them (`marshal` bytes, `model/yaml_document.py`), which
-the cache then stores as they are. Forking is used only where it is safe and worth it: on Linux,
-from a process running no other thread, for texts large enough to repay a fork; anything a worker
-fails to send back is parsed here, so the result never depends on the workers."""
+four) forked workers parse texts while this process does other work, and send their documents
+back as the parse cache keeps them (`marshal` bytes, `model/yaml_document.py`), which the cache
+then stores as they are.
+
+The texts are shared out as they are taken, not in fixed shares: this process takes them from
+the front, in the order its caller reads them, and the workers from the back, a few at a time,
+until the two meet. Whatever this process does between starting the workers and reading the
+results (reading the markdown files, say) is then work the workers do not wait for, and nobody
+waits at the end for a share that was too large.
+
+Forking is used only where it is safe and worth it: on Linux, from a process running no other
+thread, for texts large enough to repay a fork. Anything a worker fails to send back is parsed
+here, so the result never depends on the workers; the lock they take turns on is a POSIX record
+lock, which the kernel releases when its holder dies."""
 
 from __future__ import annotations
 
+import fcntl
 import marshal
+import mmap
 import os
 import signal
+import struct
 import sys
+import tempfile
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 
 from charter.load.yaml12 import YamlError, parse_yaml_documents
@@ -21,11 +34,12 @@ from charter.model.yaml_document import YamlDocument, decode_documents, encode_d
 
 # Below this many characters a fork and a pipe cost more than the parse they would share.
 PARALLEL_MINIMUM_CHARACTERS = 1_000_000
-# This process's share of the characters against a worker's: it also reads every document into the
-# model, so it parses less (measured on the large demo: a worker's share ends when this one's does).
-PARENT_SHARE = 0.8
 MAX_PROCESSES = 4  # this process and three workers; more cores wait on the pipes for little gain
+TAKEN_AT_ONCE = 8  # texts taken per turn at the lock: few turns, and little left over at the meeting
 _READ_SIZE = 1 << 20
+_BOUNDS = struct.Struct("qq")  # the next text from the front, the end of what is left at the back
+
+_Row = tuple[int, bytes | None, tuple[str, int, int, str] | None]  # what a worker sends for one text
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,26 +50,48 @@ class Parsed:
     encoded: bytes | None = None
 
 
-def parse_in_order(texts: Sequence[str], processes: int | None = None) -> Generator[Parsed | YamlError, None, None]:
-    """Each text's documents, or the YamlError that stopped its parse, in the order given, as soon
-    as each is ready: the first share is parsed here one text at a time, so what the caller does
-    with each (reading its documents into the model) runs while the workers parse the later shares.
-    `processes` (default: the cores this process may use, at most MAX_PROCESSES) is how many share
-    the work; one parses everything here."""
+class ParsedInOrder(Iterator["Parsed | YamlError"]):
+    """The results of `parse_in_order`, one per text in order. Close it (or use it in `with`) when
+    done, however early: that ends and reaps the workers."""
+
+    def __init__(
+        self,
+        results: Generator[Parsed | YamlError, None, None],
+        workers: list[_Worker] | None = None,
+        claims: _Claims | None = None,
+    ) -> None:
+        self._results = results
+        self._workers = workers or []
+        self._claims = claims
+
+    def __next__(self) -> Parsed | YamlError:
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()
+        for worker in self._workers:  # the results may never have started, so their own cleanup never ran
+            _abandon(worker)
+        if self._claims is not None:
+            self._claims.close()
+
+    def __enter__(self) -> ParsedInOrder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def parse_in_order(texts: Sequence[str], processes: int | None = None) -> ParsedInOrder:
+    """Each text's documents, or the YamlError that stopped its parse, in the order given, as the
+    caller asks for them. The workers (when any) start now, before the first is asked for: the
+    caller may do other work first. `processes` (default: the cores this process may use, at most
+    MAX_PROCESSES) is how many share the work; one parses everything here."""
     wanted = usable_processes() if processes is None else processes
     if wanted < 2 or not _may_fork() or sum(map(len, texts)) < PARALLEL_MINIMUM_CHARACTERS:
-        yield from (_parse(text) for text in texts)
-        return
-    shares = _shares(texts, wanted)
-    workers = [_start_worker(texts, share) for share in shares[1:]]
-    try:
-        yield from (_parse(texts[index]) for index in shares[0])
-        for worker in workers:
-            received = _collect(worker)
-            yield from (received.get(index) or _parse(texts[index]) for index in worker.share)
-    finally:  # the caller stopped early: end and reap what is still running
-        for worker in workers:
-            _abandon(worker)
+        return ParsedInOrder(_parse(text) for text in texts)
+    claims = _Claims(len(texts))
+    workers = [_start_worker(texts, claims) for _ in range(wanted - 1)]
+    return ParsedInOrder(_in_order(texts, claims, workers), workers, claims)
 
 
 def usable_processes() -> int:
@@ -80,54 +116,104 @@ def _parse(text: str) -> Parsed | YamlError:
         return error
 
 
-def _shares(texts: Sequence[str], processes: int) -> list[list[int]]:
-    """The texts' indexes in `processes` contiguous shares. This process's share, the first, is
-    smaller by PARENT_SHARE: it also reads each text's documents while the workers parse, and
-    reads what they send back."""
-    weights = [PARENT_SHARE] + [1.0] * (processes - 1)
-    bounds = [sum(weights[: share + 1]) / sum(weights) for share in range(processes)]
-    total = max(sum(map(len, texts)), 1)
-    shares: list[list[int]] = [[] for _ in range(processes)]
-    share, done = 0, 0
-    for index, text in enumerate(texts):
-        while share < processes - 1 and done >= bounds[share] * total:
-            share += 1
-        shares[share].append(index)
-        done += len(text)
-    return shares
+class _Claims:
+    """Which texts are taken: [front, back) is what is left. A shared anonymous mapping holds the two
+    bounds; a record lock on an unnamed file serialises the turns."""
+
+    def __init__(self, count: int) -> None:
+        self.memory = mmap.mmap(-1, _BOUNDS.size)  # shared with the forked workers
+        self.lock_file = tempfile.TemporaryFile()  # noqa: SIM115 - kept open until close()
+        _BOUNDS.pack_into(self.memory, 0, 0, count)
+
+    def from_front(self) -> range:
+        with self._turn():
+            front, back = _BOUNDS.unpack_from(self.memory)
+            end = min(front + TAKEN_AT_ONCE, back)
+            _BOUNDS.pack_into(self.memory, 0, end, back)
+        return range(front, end)
+
+    def from_back(self) -> range:
+        with self._turn():
+            front, back = _BOUNDS.unpack_from(self.memory)
+            start = max(back - TAKEN_AT_ONCE, front)
+            _BOUNDS.pack_into(self.memory, 0, front, start)
+        return range(start, back)
+
+    def _turn(self) -> _Turn:
+        return _Turn(self.lock_file.fileno())
+
+    def close(self) -> None:
+        self.memory.close()
+        self.lock_file.close()
+
+
+class _Turn:
+    """Holding the claims' lock (`with`)."""
+
+    __slots__ = ("descriptor",)
+
+    def __init__(self, descriptor: int) -> None:
+        self.descriptor = descriptor
+
+    def __enter__(self) -> None:
+        fcntl.lockf(self.descriptor, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.lockf(self.descriptor, fcntl.LOCK_UN)
 
 
 @dataclass(frozen=True, slots=True)
 class _Worker:
     pid: int
     pipe: int
-    share: list[int]
     done: list[bool]  # collected (its pipe closed and its process reaped)
 
 
-def _start_worker(texts: Sequence[str], share: list[int]) -> _Worker:
+def _in_order(
+    texts: Sequence[str], claims: _Claims, workers: list[_Worker]
+) -> Generator[Parsed | YamlError, None, None]:
+    try:
+        next_index = 0
+        while taken := claims.from_front():
+            for index in taken:
+                yield _parse(texts[index])
+            next_index = taken.stop
+        received: dict[int, Parsed | YamlError] = {}
+        for worker in workers:
+            received.update(_collect(worker))
+        for index in range(next_index, len(texts)):
+            yield received.get(index) or _parse(texts[index])
+    finally:  # also when the caller stopped early: end and reap what is still running
+        for worker in workers:
+            _abandon(worker)
+
+
+def _start_worker(texts: Sequence[str], claims: _Claims) -> _Worker:
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the worker: parse the share, write it to the pipe, leave without cleaning up
+    if pid == 0:  # the worker: parse from the back, send it all, leave without cleaning up
         status = 1
         try:
             os.close(read_end)
-            _send(write_end, [_encoded(texts[index]) for index in share])
+            rows: list[_Row] = []
+            while taken := claims.from_back():
+                rows.extend(_encoded(index, texts[index]) for index in reversed(taken))
+            _send(write_end, rows)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    return _Worker(pid, read_end, share, [False])
+    return _Worker(pid, read_end, [False])
 
 
-def _encoded(text: str) -> tuple[bytes | None, tuple[str, int, int, str] | None]:
+def _encoded(index: int, text: str) -> _Row:
     parsed = _parse(text)
     if isinstance(parsed, YamlError):
-        return None, (parsed.message, parsed.line, parsed.column, parsed.hint)
-    return encode_documents(parsed.documents), None
+        return index, None, (parsed.message, parsed.line, parsed.column, parsed.hint)
+    return index, encode_documents(parsed.documents), None
 
 
-def _send(pipe: int, rows: list[tuple[bytes | None, tuple[str, int, int, str] | None]]) -> None:
+def _send(pipe: int, rows: list[_Row]) -> None:
     view = memoryview(marshal.dumps(rows))
     while view:
         view = view[os.write(pipe, view) :]
@@ -135,7 +221,7 @@ def _send(pipe: int, rows: list[tuple[bytes | None, tuple[str, int, int, str] | 
 
 
 def _collect(worker: _Worker) -> dict[int, Parsed | YamlError]:
-    """What the worker sent, by text index; nothing when it did not finish (its share is then
+    """What the worker sent, by text index; nothing when it did not finish (what it took is then
     parsed here)."""
     chunks: list[bytes] = []
     try:
@@ -146,10 +232,16 @@ def _collect(worker: _Worker) -> dict[int, Parsed | YamlError]:
     if status != 0:
         return {}
     try:
-        rows = marshal.loads(b"".join(chunks))
-        return {index: _received(row) for index, row in zip(worker.share, rows, strict=True)}
+        return {index: _received(encoded, error) for index, encoded, error in marshal.loads(b"".join(chunks))}
     except (ValueError, EOFError, TypeError):
         return {}
+
+
+def _received(encoded: bytes | None, error: tuple[str, int, int, str] | None) -> Parsed | YamlError:
+    if encoded is None:
+        assert error is not None
+        return YamlError(*error)
+    return Parsed(decode_documents(encoded), encoded)
 
 
 def _abandon(worker: _Worker) -> None:
@@ -163,11 +255,3 @@ def _reap(worker: _Worker) -> int:
     os.close(worker.pipe)
     _, status = os.waitpid(worker.pid, 0)
     return status
-
-
-def _received(row: tuple[bytes | None, tuple[str, int, int, str] | None]) -> Parsed | YamlError:
-    encoded, error = row
-    if encoded is None:
-        assert error is not None
-        return YamlError(*error)
-    return Parsed(decode_documents(encoded), encoded)

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -31,7 +30,7 @@ from charter.load.files import (
     read_raw,
     walk_files,
 )
-from charter.load.parallel_parse import Parsed, parse_in_order
+from charter.load.parallel_parse import Parsed, ParsedInOrder, parse_in_order
 from charter.load.patterns import expand_pattern, has_wildcard, is_inside
 from charter.load.readers import FILE_READERS, YAML_READERS
 from charter.load.slos import slos_by_name
@@ -51,6 +50,22 @@ class ParseCache(Protocol):
     def lookup(self, digests: Iterable[str]) -> dict[str, list[YamlDocument]]: ...
 
     def store(self, entries: Mapping[str, list[YamlDocument] | bytes]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _YamlFiles:
+    """YAML files read and being parsed: each file's bytes and text (None: unreadable), the documents
+    the cache held by digest, and the parses of the others in order of first appearance."""
+
+    sources: list[tuple[RawFile | FileProblem, SourceFile | None]]
+    cached: dict[str, list[YamlDocument]]
+    in_order: ParsedInOrder
+
+    def __enter__(self) -> _YamlFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.in_order.close()
 
 
 @dataclass
@@ -84,6 +99,12 @@ class _Loader:
 
     def load_yaml_files(self, paths: list[Path]) -> list[CatalogEntity]:
         """Read YAML files (parsed once per content digest); returns Locations found in them."""
+        with self.begin_yaml_files(paths) as files:
+            return self.finish_yaml_files(files)
+
+    def begin_yaml_files(self, paths: list[Path]) -> _YamlFiles:
+        """Read the files and start parsing those the cache does not hold, on the other cores this
+        process may use: what the caller does before `finish_yaml_files` overlaps the parse."""
         raws: list[tuple[Path, RawFile | FileProblem]] = []
         for path in paths:
             try:
@@ -99,13 +120,16 @@ class _Loader:
         digests = [raw.digest for _, raw in raws if isinstance(raw, RawFile)]
         cached = self.cache.lookup(digests) if self.cache and digests else {}
         sources = [(raw, self.read_text(raw, path)) for path, raw in raws]
+        return _YamlFiles(sources, cached, self._parse_new(cached, sources))
+
+    def finish_yaml_files(self, files: _YamlFiles) -> list[CatalogEntity]:
+        """Read the files' documents into the model in order; returns the Locations among them."""
         parsed: dict[str, Parsed | YamlError] = {}
         fresh: dict[str, list[YamlDocument] | bytes] = {}
         locations_before = len(self.context.entities)
-        with closing(self._parse_new(cached, sources)) as in_order:
-            for raw, source in sources:
-                if source is not None:
-                    self.read_documents(source, raw.digest, cached, parsed, in_order, fresh)  # type: ignore[union-attr]
+        for raw, source in files.sources:
+            if source is not None:
+                self.read_documents(source, raw.digest, files.cached, parsed, files.in_order, fresh)  # type: ignore[union-attr]
         if self.cache and fresh:
             self.cache.store(fresh)
         return [
@@ -146,7 +170,7 @@ class _Loader:
     @staticmethod
     def _parse_new(
         cached: dict[str, list[YamlDocument]], sources: list[tuple[RawFile | FileProblem, SourceFile | None]]
-    ) -> Generator[Parsed | YamlError, None, None]:
+    ) -> ParsedInOrder:
         """The documents of each text the cache does not hold, in order of first appearance, parsed
         on every core this process may use (`load/parallel_parse.py`)."""
         texts: dict[str, str] = {}
@@ -275,14 +299,18 @@ def _load_strategy_repo(
     for problem in refused:
         loader.walk_problem(problem)
     yaml_paths: list[Path] = []
+    other_paths: list[tuple[str, list[Path]]] = []
     for folder, suffixes in STRATEGY_FOLDERS.items():
         directory = root / folder
         if (folders is not None and folder not in folders) or not directory.is_dir():
             continue
         paths = [path for path in loader.walk(directory, suffixes) if select is None or select(folder, path)]
         yaml_paths.extend(path for path in paths if path.suffix.lower() in YAML_SUFFIXES)
-        loader.load_other_files(folder, [path for path in paths if path.suffix.lower() not in YAML_SUFFIXES])
-    locations += loader.load_yaml_files([*yaml_paths, *catalog_files])
+        other_paths.append((folder, [path for path in paths if path.suffix.lower() not in YAML_SUFFIXES]))
+    with loader.begin_yaml_files([*yaml_paths, *catalog_files]) as yaml_files:
+        for folder, paths in other_paths:  # read while the YAML files are parsed
+            loader.load_other_files(folder, paths)
+        locations += loader.finish_yaml_files(yaml_files)
     loader.follow_locations(locations)
     estate = _assemble(root, loader)
     estate.inputs = LoadInputs(loader.inputs, tuple(patterns), tuple(loader.walk_problems))
