@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import charter.load.repository
+import charter.load.parallel_parse
 import charter.services.check
 from charter.services.check import CheckOptions, check_repository, checked_repository
 from charter.store.local_cache import LocalCache
@@ -132,8 +132,10 @@ def test_only_the_edited_file_is_parsed_again(repo: Path, monkeypatch: pytest.Mo
     first = codes(repo)
     (repo / "risks" / "r.yaml").write_text(RISK.replace("title: t", "title: edited"))
     parsed: list[str] = []
-    real = charter.load.repository.parse_yaml_documents
-    monkeypatch.setattr(charter.load.repository, "parse_yaml_documents", lambda text: parsed.append(text) or real(text))
+    real = charter.load.parallel_parse.parse_yaml_documents
+    monkeypatch.setattr(
+        charter.load.parallel_parse, "parse_yaml_documents", lambda text: parsed.append(text) or real(text)
+    )
 
     assert codes(repo) == first
     assert [text.count("title: edited") for text in parsed] == [1]
