@@ -5,14 +5,14 @@ whatever the size of the store, and no writer can forget to say so.
 
 Two kinds of fact tables. A WRITTEN table's inserts, deletes and updates that change a value move the
 generation; an update that writes the values already there does not (a sync upserts its release-tag
-deployments every time), nor one of a column that is no fact (when a repository was last looked at).
-On PostgreSQL these are row triggers, as on SQLite: a statement trigger also runs for a statement
-that changed no row, and would move the generation at every sync; the function touches the
-generation's row once per transaction. An APPENDED table (commits, their files, shipped changes:
-millions of rows, written only by mining, linking and SLI imports) is followed more cheaply: on
-PostgreSQL by statement triggers (a COPY runs one); on SQLite, whose triggers run once per row,
-its updates and deletes by triggers and its inserts by its highest rowid (a new row always takes
-one above the highest), so that mining pays no trigger per commit.
+deployments every time), nor one of only a column that is no fact (when a repository was last looked
+at). On PostgreSQL these are row triggers, as on SQLite, since a statement trigger also runs for a
+statement that changed no row and would move the generation at every sync. An APPENDED table
+(commits, their files, shipped changes: millions of rows, written only by mining, linking and SLI
+imports) is followed more cheaply: on PostgreSQL by statement triggers (a COPY runs one); on SQLite,
+whose triggers run once per row, its updates and deletes by triggers and its inserts by its highest
+rowid (a new row takes one above the highest unless given one), so that mining pays no trigger per
+commit.
 
 The triggers are created with the tables (`metadata.create_all`, through the listener below) and by
 revision 0016. SQLite drops a table's triggers with it, and its triggers name the columns they
@@ -21,10 +21,10 @@ compare: a later revision that alters a fact table must create that table's trig
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, event, text
+from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, String, Table, event, text
 from sqlalchemy.engine import Connection
 
 from charter.store.schema_base import metadata
@@ -68,7 +68,10 @@ APPENDED_TABLES: tuple[str, ...] = (
 )
 
 # Touches the generation's row once per transaction: the transaction that moved it is remembered in
-# a setting local to the transaction (undone with a rolled-back savepoint, as the move is).
+# a setting local to the transaction (undone with a rolled-back savepoint, as the move is). The
+# insert, delete and statement triggers ask the same in their WHEN before queueing a call, so that
+# after a transaction's first change a write costs no function call (a batch of single-row
+# statements would pay one each).
 _POSTGRESQL_FUNCTION = """\
 CREATE OR REPLACE FUNCTION charter_fact_written() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -79,6 +82,7 @@ BEGIN
     RETURN NULL;
 END
 $$"""
+_NOT_MOVED_YET = "current_setting('charter.fact_written_in', true) IS DISTINCT FROM txid_current()::text"
 _POSTGRESQL_EXECUTE = "EXECUTE FUNCTION charter_fact_written()"
 _SQLITE_MOVE = "BEGIN UPDATE fact_generation SET generation = generation + 1 WHERE id = 1; END"
 # The triggers of each kind of table, by dialect: (dialect, written) -> their names' endings.
@@ -90,11 +94,25 @@ _TRIGGERS = {
 }
 
 
+class FactColumn(NamedTuple):
+    """A column of a fact table: whether an update of it alone is a fact, and whether it is JSON
+    (which PostgreSQL compares as its text: json has no equality)."""
+
+    name: str
+    fact: bool = True
+    json: bool = False
+
+
+def fact_columns(columns: Iterable[tuple[str, Any]], ignored: Collection[str] = ()) -> list[FactColumn]:
+    """The (name, SQLAlchemy type) `columns` of a table, those `ignored` not facts."""
+    return [FactColumn(name, name not in ignored, isinstance(kind, JSON)) for name, kind in columns]
+
+
 def fact_triggers(
-    dialect: str, written: Mapping[str, Sequence[str]], appended: Mapping[str, Sequence[str]]
+    dialect: str, written: Mapping[str, Sequence[FactColumn]], appended: Mapping[str, Sequence[FactColumn]]
 ) -> list[str]:
     """The DDL of the triggers that move the generation on `dialect`, for the `written` and
-    `appended` tables, each with the columns whose update is a fact (the others are not compared)."""
+    `appended` tables and their columns (an update of only those that are no facts moves nothing)."""
     statements = [_POSTGRESQL_FUNCTION] if dialect == "postgresql" else []
     for trigger, table in fact_trigger_names(dialect, written, appended):
         columns = written.get(table) or appended[table]
@@ -104,7 +122,7 @@ def fact_triggers(
     return statements
 
 
-def _trigger_body(dialect: str, kind: str, table: str, columns: Sequence[str]) -> str:
+def _trigger_body(dialect: str, kind: str, table: str, columns: Sequence[FactColumn]) -> str:
     """What follows `CREATE TRIGGER name` for one kind of trigger."""
     if dialect != "postgresql":
         if kind == "update":
@@ -112,23 +130,28 @@ def _trigger_body(dialect: str, kind: str, table: str, columns: Sequence[str]) -
             return f"AFTER UPDATE ON {table} WHEN {changed} {_SQLITE_MOVE}"
         return f"AFTER {kind.upper()} ON {table} {_SQLITE_MOVE}"
     if kind == "rows":
-        return f"AFTER INSERT OR DELETE ON {table} FOR EACH ROW {_POSTGRESQL_EXECUTE}"
+        return f"AFTER INSERT OR DELETE ON {table} FOR EACH ROW WHEN ({_NOT_MOVED_YET}) {_POSTGRESQL_EXECUTE}"
     if kind == "update":
-        changed = f"{_jsonb_of('OLD', columns)} IS DISTINCT FROM {_jsonb_of('NEW', columns)}"
+        # The whole row when it can: PostgreSQL prepares the condition again for every statement, and
+        # a long one costs a batch of single-row upserts several microseconds a row.
+        changed = "OLD IS DISTINCT FROM NEW"
+        if not all(column.fact and not column.json for column in columns):
+            changed = (
+                f"{_row_of('OLD', columns, json_text=True)} IS DISTINCT FROM {_row_of('NEW', columns, json_text=True)}"
+            )
         return f"AFTER UPDATE ON {table} FOR EACH ROW WHEN ({changed}) {_POSTGRESQL_EXECUTE}"
     if kind == "truncate":
         return f"AFTER TRUNCATE ON {table} FOR EACH STATEMENT {_POSTGRESQL_EXECUTE}"
-    return f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT {_POSTGRESQL_EXECUTE}"
+    return (
+        f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} FOR EACH STATEMENT "
+        f"WHEN ({_NOT_MOVED_YET}) {_POSTGRESQL_EXECUTE}"
+    )
 
 
-def _jsonb_of(row: str, columns: Sequence[str]) -> str:
-    """The row's columns as one jsonb value, which compares every type (json has no equality)."""
-    pairs = ", ".join(f"'{column}', {row}.{column}" for column in columns)
-    return f"jsonb_build_object({pairs})"
-
-
-def _row_of(row: str, columns: Sequence[str]) -> str:
-    return "(" + ", ".join(f"{row}.{column}" for column in columns) + ")"
+def _row_of(row: str, columns: Sequence[FactColumn], *, json_text: bool = False) -> str:
+    """The fact columns of OLD or NEW as one row value; `json_text`: JSON as its text."""
+    named = (f"{row}.{column.name}{'::text' if json_text and column.json else ''}" for column in columns if column.fact)
+    return "(" + ", ".join(named) + ")"
 
 
 def fact_trigger_names(dialect: str, written: Iterable[str], appended: Iterable[str]) -> list[tuple[str, str]]:
@@ -151,7 +174,7 @@ def start_generation(connection: Connection) -> None:
 
 
 def create_fact_triggers(
-    connection: Connection, written: Mapping[str, Sequence[str]], appended: Mapping[str, Sequence[str]]
+    connection: Connection, written: Mapping[str, Sequence[FactColumn]], appended: Mapping[str, Sequence[FactColumn]]
 ) -> None:
     """Create the triggers of `fact_triggers` on the connection's database."""
     for statement in fact_triggers(connection.dialect.name, written, appended):
@@ -173,12 +196,12 @@ def _create_with_tables(target: MetaData, connection: Connection, **keywords: An
     if fact_generation not in keywords.get("tables", ()):
         return
 
-    def fact_columns(name: str, ignored: Sequence[str] = ()) -> list[str]:
-        return [column.name for column in target.tables[name].columns if column.name not in ignored]
+    def columns_of(name: str, ignored: Collection[str] = ()) -> list[FactColumn]:
+        return fact_columns(((column.name, column.type) for column in target.tables[name].columns), ignored)
 
     start_generation(connection)
-    written = {name: fact_columns(name, ignored) for name, ignored in WRITTEN_TABLES.items()}
-    appended = {name: fact_columns(name) for name in APPENDED_TABLES}
+    written = {name: columns_of(name, ignored) for name, ignored in WRITTEN_TABLES.items()}
+    appended = {name: columns_of(name) for name in APPENDED_TABLES}
     create_fact_triggers(connection, written, appended)
 
 

@@ -14,7 +14,13 @@ from alembic import op
 
 # The triggers' DDL is the schema module's, which a store created at head runs too; the tables and
 # their columns are this revision's, written out or read from the database as it is now.
-from charter.store.schema_generation import create_fact_triggers, drop_fact_triggers, start_generation
+from charter.store.schema_generation import (
+    FactColumn,
+    create_fact_triggers,
+    drop_fact_triggers,
+    fact_columns,
+    start_generation,
+)
 
 revision = "0016"
 down_revision = "0015"
@@ -54,15 +60,15 @@ def upgrade() -> None:
     connection = op.get_bind()
     inspector = sa.inspect(connection)
 
-    def fact_columns(table: str) -> list[str]:
-        ignored = NOT_FACTS.get(table, set())
-        return [column["name"] for column in inspector.get_columns(table) if column["name"] not in ignored]
+    def columns_of(table: str) -> list[FactColumn]:
+        columns = ((column["name"], column["type"]) for column in inspector.get_columns(table))
+        return fact_columns(columns, NOT_FACTS.get(table, set()))
 
     start_generation(connection)
     create_fact_triggers(
         connection,
-        {table: fact_columns(table) for table in WRITTEN},
-        {table: fact_columns(table) for table in APPENDED},
+        {table: columns_of(table) for table in WRITTEN},
+        {table: columns_of(table) for table in APPENDED},
     )
 
 
