@@ -17,10 +17,10 @@ from sqlalchemy import JSON, Column, Table, TypeDecorator, delete, insert, selec
 from sqlalchemy.engine import Connection
 
 from charter.store import Store, open_store
-from charter.store.database import create_store_engine, upgrade_schema
 from charter.store.schema import deployments, fact_generation
 from charter.store.schema_generation import WRITTEN_TABLES
 from charter.store.snapshot_inputs import COUNTED, DIGESTED, facts_digest
+from tests.store.conftest import migrate_to
 
 Write = Callable[[Connection], object]
 
@@ -28,12 +28,7 @@ Write = Callable[[Connection], object]
 @pytest.fixture(params=["created at head", "upgraded from 0015"])
 def fact_store(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Store]:
     if request.param == "upgraded from 0015":
-        engine = create_store_engine(database_url)
-        try:
-            with engine.begin() as connection:
-                upgrade_schema(connection, "0015")
-        finally:
-            engine.dispose()
+        migrate_to(database_url, "0015")
     with open_store(tmp_path, database_url) as store:
         yield store
 

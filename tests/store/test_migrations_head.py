@@ -27,6 +27,7 @@ from charter.store.database import (
     upgrade_schema,
 )
 from charter.store.schema import metadata
+from tests.store.conftest import migrate_to
 
 
 @pytest.fixture
@@ -126,12 +127,7 @@ def test_opening_an_empty_database_creates_it_at_head_without_migrating(database
 
 
 def test_opening_an_older_store_still_migrates_it(database_url, tmp_path):
-    engine = create_store_engine(database_url)
-    try:
-        with engine.begin() as connection:
-            upgrade_schema(connection, "0008")
-    finally:
-        engine.dispose()
+    migrate_to(database_url, "0008")
     with open_store(tmp_path, database_url) as store, store.engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         assert inspect(connection).has_table("deployment_lead_times")
