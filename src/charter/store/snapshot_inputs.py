@@ -41,8 +41,8 @@ from charter.store.schema import (
 )
 from charter.store.schema_generation import APPENDED_TABLES, WRITTEN_TABLES
 
-# Every insert, update and delete moves the generation (but an update of only `mined_at`, when a
-# repository was last looked at, which changes with every sync and is no fact).
+# Every insert, delete and update that changes a value moves the generation (not an update of only
+# `mined_at`, when a repository was last looked at, which changes with every sync and is no fact).
 DIGESTED: tuple[Table, ...] = tuple(metadata.tables[name] for name in WRITTEN_TABLES)
 # Written only with a change to a digested table's rows (a repository's commits, files and head files
 # with its refs and commit count; a component's shipped changes with its link fingerprint; SLI minutes
@@ -73,7 +73,7 @@ ASIDE: tuple[Table, ...] = (
 def facts_digest(connection: Connection) -> str:
     """One digest of every fact a snapshot reads: the write generation (with its epoch) and, on
     SQLite, the highest rowid of each appended table. Changes whenever a committed transaction
-    wrote a fact; costs the same for a store of any size."""
+    changed a fact; costs the same for a store of any size."""
     epoch, generation = connection.execute(select(fact_generation.c.epoch, fact_generation.c.generation)).one()
     parts = [f"{epoch}:{generation}"]
     if connection.dialect.name == "sqlite":
