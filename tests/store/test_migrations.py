@@ -53,6 +53,8 @@ WEBHOOK_TABLES = {"event_receipts", "webhook_messages", "webhook_subscriptions",
 SECRET_TABLES = {"server_secrets"}
 # Revision 0015: what each sync last took its snapshot from.
 SYNC_TABLES = {"sync_records"}
+# Revision 0016: the facts' write generation.
+GENERATION_TABLES = {"fact_generation"}
 STORE_TABLES = (
     INITIAL_TABLES
     | {"check_results"}
@@ -62,6 +64,7 @@ STORE_TABLES = (
     | WEBHOOK_TABLES
     | SECRET_TABLES
     | SYNC_TABLES
+    | GENERATION_TABLES
 )
 
 
@@ -121,8 +124,6 @@ def test_head_revision_constant_is_alembics_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
-
-
 
 
 def test_downgrade_to_0002_drops_the_git_tables_and_restores_the_old_commits(database_url):

@@ -27,6 +27,7 @@ from charter.store.database import (
     upgrade_schema,
 )
 from charter.store.schema import metadata
+from tests.store.conftest import migrate_to
 
 
 @pytest.fixture
@@ -47,6 +48,7 @@ def schema_of(engine: Engine) -> dict[str, dict[str, Any]]:
     """Everything the inspector reflects of every table, in a form that compares equal when the
     schemas are the same."""
     inspector = inspect(engine)
+    triggers = triggers_of(engine)
     schema: dict[str, dict[str, Any]] = {}
     for table in sorted(inspector.get_table_names()):
         schema[table] = {
@@ -76,8 +78,25 @@ def schema_of(engine: Engine) -> dict[str, dict[str, Any]]:
             "check constraints": sorted(
                 (constraint["name"], constraint["sqltext"]) for constraint in inspector.get_check_constraints(table)
             ),
+            "triggers": triggers.get(table, []),
         }
     return schema
+
+
+def triggers_of(engine: Engine) -> dict[str, list[tuple[str, str]]]:
+    """Each table's triggers, (name, definition), which the inspector does not reflect."""
+    if engine.dialect.name == "postgresql":
+        query = (
+            "SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+        )
+    else:
+        query = "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger'"
+    found: dict[str, list[tuple[str, str]]] = {}
+    with engine.connect() as connection:
+        for table, name, definition in connection.exec_driver_sql(query):
+            found.setdefault(table, []).append((name, definition))
+    return {table: sorted(pairs) for table, pairs in found.items()}
 
 
 def test_a_store_created_at_head_has_the_schema_the_migrations_give(database_url, second_database_url):
@@ -108,12 +127,7 @@ def test_opening_an_empty_database_creates_it_at_head_without_migrating(database
 
 
 def test_opening_an_older_store_still_migrates_it(database_url, tmp_path):
-    engine = create_store_engine(database_url)
-    try:
-        with engine.begin() as connection:
-            upgrade_schema(connection, "0008")
-    finally:
-        engine.dispose()
+    migrate_to(database_url, "0008")
     with open_store(tmp_path, database_url) as store, store.engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
         assert inspect(connection).has_table("deployment_lead_times")

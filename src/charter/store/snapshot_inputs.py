@@ -3,11 +3,13 @@ anything a snapshot reads changed since its last one; and where a sync keeps wha
 was taken from.
 
 Every table is in one of three lists, and a test holds that each table is in exactly one, so a new
-table has to be placed: the facts a snapshot reads, digested row by row (every column but the time
-a repository was last looked at); the tables that only mining and linking write, whose rows are
-summarised by the first list (a repository's refs, tags and commit count; a component's link
-fingerprint) and are only counted; and the tables that are not facts (caches, snapshots, the
-ledger, tokens, webhooks), which the sync checks in its own way or never reads.
+table has to be placed: the facts a snapshot reads, whose every write moves the store's write
+generation (`schema_generation.py`: triggers, so no writer can forget it); the tables only mining,
+linking and SLI imports append to, whose updates and deletes move it too and whose inserts are seen
+by their highest rowid on SQLite (where a trigger would run once per mined row); and the tables that
+are not facts (caches, snapshots, the ledger, tokens, webhooks, the generation itself), which the
+sync checks in its own way or never reads. The digest reads one row and, on SQLite, one index end
+per appended table: its cost does not grow with the store.
 
 A sync's record lives in `sync_records` (revision 0015), one row per strategy repository."""
 
@@ -16,78 +18,39 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from hashlib import blake2b
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, literal_column, select, update
 from sqlalchemy.engine import Connection
 
-from charter.store.deployments import dbapi_rows
 from charter.store.schema import (
     api_tokens,
     audit_log,
     check_results,
-    commits,
-    component_links,
-    deployment_changes,
-    deployment_lead_times,
-    deployments,
-    epss_scores,
     escalation_ledger,
     event_receipts,
-    file_changes,
-    finding_scans,
-    finding_sightings,
-    findings,
-    git_head_files,
-    git_refs,
-    git_repositories,
-    git_tags,
-    incidents,
-    kev_entries,
+    fact_generation,
+    metadata,
     metric_values,
     parse_cache,
-    pull_requests,
     risk_states,
-    scorecard_checks,
     server_secrets,
-    sli_hourly,
-    sli_samples,
     snapshots,
     sync_records,
-    vex_statements,
     webhook_messages,
     webhook_outbox,
     webhook_subscriptions,
 )
+from charter.store.schema_generation import APPENDED_TABLES, WRITTEN_TABLES
 
-# Read row by row: any insert, update or delete changes the digest.
-DIGESTED: tuple[Table, ...] = (
-    git_repositories,
-    git_refs,
-    git_tags,
-    component_links,
-    deployments,
-    pull_requests,
-    incidents,
-    sli_hourly,  # written with the minutes it rolls up (sli_samples), in the same transaction
-    findings,
-    finding_scans,
-    finding_sightings,
-    vex_statements,
-    kev_entries,
-    epss_scores,
-    scorecard_checks,
-)
-# Written only with a change to a digested table's rows: a repository's commits, files and head
-# files with its refs and commit count, a component's shipped changes with its link fingerprint.
-COUNTED: tuple[Table, ...] = (
-    commits,
-    file_changes,
-    git_head_files,
-    deployment_changes,
-    deployment_lead_times,
-    sli_samples,
-)
+# Every insert, delete and update that changes a value moves the generation (not an update of only
+# `mined_at`, when a repository was last looked at, which changes with every sync and is no fact).
+DIGESTED: tuple[Table, ...] = tuple(metadata.tables[name] for name in WRITTEN_TABLES)
+# Written only with a change to a digested table's rows (a repository's commits, files and head files
+# with its refs and commit count; a component's shipped changes with its link fingerprint; SLI minutes
+# with their hourly rollup), and also followed on their own: updates and deletes move the generation,
+# inserts are seen by the highest rowid on SQLite and move the generation on PostgreSQL.
+COUNTED: tuple[Table, ...] = tuple(metadata.tables[name] for name in APPENDED_TABLES)
 # Not facts a snapshot measures: caches, the snapshots themselves (a sync checks that none was
-# added since its own), the escalation ledger (likewise), tokens and webhooks.
+# added since its own), the escalation ledger (likewise), tokens and webhooks, and the generation.
 ASIDE: tuple[Table, ...] = (
     parse_cache,
     check_results,
@@ -103,25 +66,21 @@ ASIDE: tuple[Table, ...] = (
     webhook_subscriptions,
     webhook_outbox,
     server_secrets,
+    fact_generation,
 )
-# When a repository was last looked at changes with every sync, and is no fact.
-_NOT_DIGESTED = {(git_repositories.name, "mined_at")}
 
 
 def facts_digest(connection: Connection) -> str:
-    """One digest of every fact a snapshot reads: the digested tables' rows in key order, and the
-    counted tables' row counts."""
-    digest = blake2b(digest_size=20)
-    for table in DIGESTED:
-        columns = [column for column in table.columns if (table.name, column.name) not in _NOT_DIGESTED]
-        digest.update(f"\x00{table.name}:{','.join(column.name for column in columns)}\x00".encode())
-        query = select(*columns).order_by(*table.primary_key.columns)
-        for rows in dbapi_rows(connection, query):
-            digest.update(repr(rows).encode())
-    for table in COUNTED:
-        count = connection.execute(select(func.count()).select_from(table)).scalar_one()
-        digest.update(f"\x00{table.name}:{count}".encode())
-    return digest.hexdigest()
+    """One digest of every fact a snapshot reads: the write generation (with its epoch) and, on
+    SQLite, the highest rowid of each appended table. Changes whenever a committed transaction
+    changed a fact; costs the same for a store of any size."""
+    epoch, generation = connection.execute(select(fact_generation.c.epoch, fact_generation.c.generation)).one()
+    parts = [f"{epoch}:{generation}"]
+    if connection.dialect.name == "sqlite":
+        for table in COUNTED:  # SQLite finds the largest rowid at the end of the table's b-tree
+            highest = connection.execute(select(func.max(literal_column("rowid"))).select_from(table)).scalar()
+            parts.append(f"{table.name}:{highest}")
+    return blake2b(" ".join(parts).encode(), digest_size=20).hexdigest()
 
 
 def snapshots_mark(connection: Connection) -> tuple[int, int | None]:
