@@ -7,6 +7,8 @@ later without its triggers fails here."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import JSON, Column, Table, TypeDecorator, delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.engine import Connection
 
 from charter.store import Store, open_store
@@ -147,3 +150,58 @@ def test_postgresql_moves_it_for_a_truncate_and_after_a_savepoint_rolled_back(
             savepoint.rollback()
             connection.execute(insert(deployments).values(row_of(deployments, 1)))
         assert generation(store) == before + 2
+
+
+def test_postgresql_writers_of_the_same_rows_wait_for_each_other_and_do_not_deadlock(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """First writer A changes one deployment; B inserts another and has not committed when A, in
+    the same transaction, inserts that one too (A waits for B's row). Had A taken the generation's
+    row at its first change, B would wait for it while holding the row A waits for: a deadlock, one
+    of the two aborted. Taken at commit, B commits and then A does, and each moved it once."""
+    with open_store(tmp_path, postgres_url) as store:
+        before = generation(store)
+        first, second = row_of(deployments, 0), row_of(deployments, 1)
+        statement = insert(deployments).values(second)
+        b_inserted, outcome = threading.Event(), {}
+
+        def writer_b() -> None:
+            try:
+                with store.engine.connect() as connection, connection.begin():
+                    connection.exec_driver_sql("SET lock_timeout = '20s'")
+                    connection.execute(statement)
+                    b_inserted.set()
+                    waiting_for_a_lock(store)  # A now waits for this transaction's row
+                outcome["b"] = "committed"
+            except Exception as error:  # noqa: BLE001 - what went wrong is the test's answer
+                outcome["b"] = repr(error)
+                b_inserted.set()
+
+        thread = threading.Thread(target=writer_b)
+        with store.engine.connect() as connection:
+            transaction = connection.begin()
+            connection.exec_driver_sql("SET lock_timeout = '20s'")
+            connection.execute(insert(deployments).values(first))
+            thread.start()
+            b_inserted.wait(20)
+            try:
+                connection.execute(postgresql_insert(deployments).values(second).on_conflict_do_nothing())
+                transaction.commit()
+                outcome["a"] = "committed"
+            except Exception as error:  # noqa: BLE001
+                transaction.rollback()
+                outcome["a"] = repr(error)
+        thread.join(30)
+
+        assert outcome == {"a": "committed", "b": "committed"}
+        assert generation(store) == before + 2
+
+
+def waiting_for_a_lock(store: Store) -> None:
+    """Return once another session waits for a lock (at most 20 s)."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    for _ in range(2000):
+        with store.engine.connect() as connection:
+            if connection.execute(query).scalar_one() > 0:
+                return
+        time.sleep(0.01)

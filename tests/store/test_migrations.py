@@ -54,7 +54,7 @@ SECRET_TABLES = {"server_secrets"}
 # Revision 0015: what each sync last took its snapshot from.
 SYNC_TABLES = {"sync_records"}
 # Revision 0016: the facts' write generation.
-GENERATION_TABLES = {"fact_generation"}
+GENERATION_TABLES = {"fact_generation", "fact_write_marks"}
 STORE_TABLES = (
     INITIAL_TABLES
     | {"check_results"}

@@ -24,6 +24,7 @@ from charter.store.schema_base import NAMING_CONVENTION as NAMING_CONVENTION
 from charter.store.schema_base import BigId as BigId
 from charter.store.schema_base import metadata as metadata
 from charter.store.schema_generation import fact_generation as fact_generation
+from charter.store.schema_generation import fact_write_marks as fact_write_marks
 from charter.store.schema_server import server_secrets as server_secrets
 from charter.store.schema_sync import sync_records as sync_records
 from charter.store.types import UtcDateTime

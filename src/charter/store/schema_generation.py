@@ -38,6 +38,11 @@ fact_generation = Table(
     # downgrade and made again) never equals one a sync recorded before.
     Column("epoch", String(32), nullable=False),
 )
+# The transactions that changed a fact and have not committed yet, on PostgreSQL (see below; unused
+# on SQLite, whose writers take turns at the whole database).
+fact_write_marks = Table(
+    "fact_write_marks", metadata, Column("txid", BigInteger, primary_key=True, autoincrement=False)
+)
 
 # The written fact tables, each with the columns whose update alone is no fact: when a repository
 # was last looked at changes with every sync.
@@ -67,21 +72,37 @@ APPENDED_TABLES: tuple[str, ...] = (
     "sli_samples",
 )
 
-# Touches the generation's row once per transaction: the transaction that moved it is remembered in
-# a setting local to the transaction (undone with a rolled-back savepoint, as the move is). The
-# insert, delete and statement triggers ask the same in their WHEN before queueing a call, so that
-# after a transaction's first change a write costs no function call (a batch of single-row
-# statements would pay one each).
-_POSTGRESQL_FUNCTION = """\
+# PostgreSQL moves the generation once per transaction, and only as the transaction commits: the
+# first change of a transaction remembers it in a setting local to the transaction (undone with a
+# rolled-back savepoint, as everything the change did) and marks it in `fact_write_marks`, whose
+# deferred constraint trigger moves the generation when the transaction commits. Taking the
+# generation's row lock at commit, when the transaction waits for nothing else, keeps two writers
+# of the same rows from deadlocking over it (taken at the first change, a writer held it while it
+# waited for the other's rows, and the other waited for it). The insert, delete and statement
+# triggers ask the setting in their WHEN before queueing a call, so that after a transaction's
+# first change a write costs no function call (a batch of single-row statements would pay one each).
+_POSTGRESQL_FUNCTIONS = (
+    """\
 CREATE OR REPLACE FUNCTION charter_fact_written() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF current_setting('charter.fact_written_in', true) IS DISTINCT FROM txid_current()::text THEN
-        UPDATE fact_generation SET generation = generation + 1 WHERE id = 1;
         PERFORM set_config('charter.fact_written_in', txid_current()::text, true);
+        INSERT INTO fact_write_marks (txid) VALUES (txid_current());
     END IF;
     RETURN NULL;
 END
-$$"""
+$$""",
+    """\
+CREATE OR REPLACE FUNCTION charter_fact_committing() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE fact_generation SET generation = generation + 1 WHERE id = 1;
+    DELETE FROM fact_write_marks WHERE txid = NEW.txid;
+    RETURN NULL;
+END
+$$""",
+    "CREATE CONSTRAINT TRIGGER fact_write_marks_commit AFTER INSERT ON fact_write_marks "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION charter_fact_committing()",
+)
 _NOT_MOVED_YET = "current_setting('charter.fact_written_in', true) IS DISTINCT FROM txid_current()::text"
 _POSTGRESQL_EXECUTE = "EXECUTE FUNCTION charter_fact_written()"
 _SQLITE_MOVE = "BEGIN UPDATE fact_generation SET generation = generation + 1 WHERE id = 1; END"
@@ -113,7 +134,7 @@ def fact_triggers(
 ) -> list[str]:
     """The DDL of the triggers that move the generation on `dialect`, for the `written` and
     `appended` tables and their columns (an update of only those that are no facts moves nothing)."""
-    statements = [_POSTGRESQL_FUNCTION] if dialect == "postgresql" else []
+    statements = list(_POSTGRESQL_FUNCTIONS) if dialect == "postgresql" else []
     for trigger, table in fact_trigger_names(dialect, written, appended):
         columns = written.get(table) or appended[table]
         statements.append(
@@ -187,6 +208,8 @@ def drop_fact_triggers(connection: Connection, written: Iterable[str], appended:
     for trigger, table in fact_trigger_names(connection.dialect.name, written, appended):
         connection.exec_driver_sql(f"DROP TRIGGER {trigger} ON {table}" if postgresql else f"DROP TRIGGER {trigger}")
     if postgresql:
+        connection.exec_driver_sql("DROP TRIGGER fact_write_marks_commit ON fact_write_marks")
+        connection.exec_driver_sql("DROP FUNCTION charter_fact_committing()")
         connection.exec_driver_sql("DROP FUNCTION charter_fact_written()")
 
 

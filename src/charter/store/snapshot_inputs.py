@@ -28,6 +28,7 @@ from charter.store.schema import (
     escalation_ledger,
     event_receipts,
     fact_generation,
+    fact_write_marks,
     metadata,
     metric_values,
     parse_cache,
@@ -67,6 +68,7 @@ ASIDE: tuple[Table, ...] = (
     webhook_outbox,
     server_secrets,
     fact_generation,
+    fact_write_marks,
 )
 
 

@@ -57,6 +57,11 @@ def upgrade() -> None:
         sa.Column("epoch", sa.String(32), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_fact_generation"),
     )
+    op.create_table(
+        "fact_write_marks",
+        sa.Column("txid", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("txid", name="pk_fact_write_marks"),
+    )
     connection = op.get_bind()
     inspector = sa.inspect(connection)
 
@@ -74,4 +79,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_fact_triggers(op.get_bind(), WRITTEN, APPENDED)
+    op.drop_table("fact_write_marks")
     op.drop_table("fact_generation")
