@@ -1,0 +1,107 @@
+"""The history a sync has just mined from the start, kept as it was parsed, so that the same sync
+links deployments and measures code health without reading back what it has just written.
+
+A repository mined from the start (`full`: a fresh store, or history rewritten) has in the store
+exactly the commits and file changes its log gave, all written by this sync in one transaction. Its
+batches are taken in here while git still writes the log, turned into the rows the store's readers
+return (`store/git_history.py`: `read_commit_graph`, `read_commit_authors`, `read_file_changes`,
+times as the store gives them back), so the work is done while the process waits for git. The
+file changes are ordered as `read_file_changes` orders them: by the stored time, ties in the order
+they were written. Beyond `MAX_FILE_CHANGES` rows a history is not kept (the readers stream from the
+store, in memory that does not grow with history) and the readers are used as before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from charter.model.git_records import CommitBatch, CommitRow, FileRow
+from charter.store.deployments import stored_utc
+from charter.store.git_history import CommitAuthorRow, CommitGraphRow, FileChangeRow
+
+# About 200 bytes a kept file change: 2,000,000 of them is about 400 MB, as much as a history of
+# 400,000 commits of five files; beyond that the store's streaming readers are used.
+MAX_FILE_CHANGES = 2_000_000
+
+
+class ParsedHistory:
+    """One repository's history as the sync parsed and wrote it (see the module). `add` takes each
+    batch in the order it was written; `complete` is False once the history outgrew what is kept."""
+
+    def __init__(self, repository: str, max_file_changes: int = MAX_FILE_CHANGES) -> None:
+        self.repository = repository
+        self.complete = True
+        self.graph: list[CommitGraphRow] = []
+        self.authors: list[CommitAuthorRow] = []
+        self._changes: list[tuple[Any, FileChangeRow]] = []
+        self._max_file_changes = max_file_changes
+
+    def add(self, batch: CommitBatch) -> None:
+        """Take in one batch of written rows (times as the store binds them)."""
+        if not self.complete:
+            return
+        if len(self._changes) + len(batch.files) > self._max_file_changes:
+            self._drop()
+            return
+        times: dict[Any, datetime] = {}
+        self.graph.extend(_graph_row(row, times) for row in batch.commits)
+        self.authors.extend(_author_row(row) for row in batch.commits)
+        self._changes.extend(_change_row(row, times) for row in batch.files)
+
+    def file_changes(self) -> list[FileChangeRow]:
+        """Every file change, oldest first, as `read_file_changes` gives them for the whole repository."""
+        ordered = sorted(self._changes, key=_STORED_TIME)
+        return [row for _, row in ordered]
+
+    def _drop(self) -> None:
+        self.complete = False
+        self.graph, self.authors, self._changes = [], [], []
+
+
+_STORED_TIME = itemgetter(0)
+
+
+def _time(stored: Any, times: dict[Any, datetime]) -> datetime:
+    found = times.get(stored)
+    if found is None:
+        found = times[stored] = stored_utc(stored)
+    return found
+
+
+def _graph_row(row: CommitRow, times: dict[Any, datetime]) -> CommitGraphRow:
+    _, sha, parents, _, _, authored, _, is_merge, *_ = row
+    return (sha, tuple(parents.split()), _time(authored, times), bool(is_merge))
+
+
+def _author_row(row: CommitRow) -> CommitAuthorRow:
+    _, sha, parents, name, email, *_, co_authors = row
+    return (sha, parents, name, email, co_authors)
+
+
+def _change_row(row: FileRow, times: dict[Any, datetime]) -> tuple[Any, FileChangeRow]:
+    _, sha, path, old_path, additions, deletions, email, authored = row
+    return (authored, (sha, path, old_path, additions, deletions, email, _time(authored, times)))
+
+
+class ParsedHistories:
+    """The histories of the repositories a sync mined from the start, by name; given to the writer,
+    which starts one per such repository and keeps it only when its transaction is committed."""
+
+    def __init__(self, max_file_changes: int = MAX_FILE_CHANGES) -> None:
+        self._kept: dict[str, ParsedHistory] = {}
+        self._max_file_changes = max_file_changes
+
+    def start(self, repository: str) -> ParsedHistory:
+        return ParsedHistory(repository, self._max_file_changes)
+
+    def keep(self, history: ParsedHistory) -> None:
+        if history.complete:
+            self._kept[history.repository] = history
+
+    def get(self, repository: str) -> ParsedHistory | None:
+        return self._kept.get(repository)
+
+    def __iter__(self) -> Iterator[ParsedHistory]:
+        return iter(list(self._kept.values()))
