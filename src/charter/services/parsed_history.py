@@ -4,8 +4,8 @@ links deployments and measures code health without reading back what it has just
 A repository mined from the start (`full`: a fresh store, or history rewritten) has in the store
 exactly the commits and file changes its log gave, all written by this sync in one transaction. Its
 batches are taken in here while git still writes the log, turned into the rows the store's readers
-return (`store/git_history.py`: `read_commit_graph`, `read_commit_authors`, `read_file_changes`,
-times as the store gives them back), so the work is done while the process waits for git. The
+return (`store/git_history.py`: `read_commit_graph` as the graph linking walks, `read_commit_authors`,
+`read_file_changes`, times as the store gives them back), so the work is done while the process waits for git. The
 file changes are ordered as `read_file_changes` orders them: by the stored time, ties in the order
 they were written. Beyond `MAX_FILE_CHANGES` rows a history is not kept (the readers stream from the
 store, in memory that does not grow with history) and the readers are used as before."""
@@ -17,6 +17,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
+from charter.analysis.delivery.ancestry import CommitNode
 from charter.model.git_records import CommitBatch, CommitRow, FileRow
 from charter.store.deployments import stored_utc
 from charter.store.git_history import CommitAuthorRow, CommitGraphRow, FileChangeRow
@@ -33,7 +34,7 @@ class ParsedHistory:
     def __init__(self, repository: str, max_file_changes: int = MAX_FILE_CHANGES) -> None:
         self.repository = repository
         self.complete = True
-        self.graph: list[CommitGraphRow] = []
+        self.graph: dict[str, CommitNode] = {}
         self.authors: list[CommitAuthorRow] = []
         self._changes: list[tuple[Any, FileChangeRow]] = []
         self._max_file_changes = max_file_changes
@@ -46,7 +47,10 @@ class ParsedHistory:
             self._drop()
             return
         times: dict[Any, datetime] = {}
-        self.graph.extend(_graph_row(row, times) for row in batch.commits)
+        graph = self.graph
+        for row in batch.commits:
+            sha, parents, authored, is_merge = _graph_row(row, times)
+            graph[sha] = CommitNode(parents, authored, is_merge)
         self.authors.extend(_author_row(row) for row in batch.commits)
         self._changes.extend(_change_row(row, times) for row in batch.files)
 
@@ -57,7 +61,7 @@ class ParsedHistory:
 
     def _drop(self) -> None:
         self.complete = False
-        self.graph, self.authors, self._changes = [], [], []
+        self.graph, self.authors, self._changes = {}, [], []
 
 
 _STORED_TIME = itemgetter(0)

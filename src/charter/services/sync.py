@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from importlib import import_module
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
+from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.analysis.delivery.release_tags import same_commit_note, tag_deployments
 from charter.load.repository import pinpoint
@@ -39,7 +40,14 @@ from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
-from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
+from charter.store.git_history import (
+    CommitGraphRow,
+    known_head,
+    known_refs,
+    read_commit_graph,
+    read_tags,
+    shas_touching,
+)
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 
 if TYPE_CHECKING:
@@ -207,14 +215,7 @@ def link_component(
     fingerprint = _fingerprint(source, policies, refs, deployments, pulls)
     if link_fingerprint(connection, source.component) == fingerprint:
         return False
-    from charter.analysis.delivery.ancestry import CommitNode, shipped_changes  # numpy: only when linking
-
-    graph = {
-        sha: CommitNode(parents, authored_at, is_merge)
-        for sha, parents, authored_at, is_merge in (
-            history.graph if history is not None else read_commit_graph(connection, source.repository)
-        )
-    }
+    graph = history.graph if history is not None else _commit_graph(read_commit_graph(connection, source.repository))
     relevant = shas_touching(connection, source.repository, source.path_prefix) if source.path_prefix else None
     by_merge_sha = {pull.merge_commit_sha: pull for pull in pulls if pull.merge_commit_sha}
     result = shipped_changes(
@@ -231,6 +232,10 @@ def link_component(
         (change for changes in result.shipped.values() for change in changes),
     )
     return True
+
+
+def _commit_graph(rows: Iterable[CommitGraphRow]) -> dict[str, CommitNode]:
+    return {sha: CommitNode(parents, authored_at, is_merge) for sha, parents, authored_at, is_merge in rows}
 
 
 def _fingerprint(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from charter.analysis.delivery.ancestry import CommitNode
 from charter.services.imports_git import sync_repositories
 from charter.services.parsed_history import ParsedHistories, ParsedHistory
 from charter.sources.git.executors import LocalExecutor
@@ -64,7 +65,7 @@ def assert_as_stored(store: Store, history: ParsedHistory) -> None:
         graph = read_commit_graph(connection, history.repository)
         authors = list(read_commit_authors(connection, history.repository))
         changes = list(read_file_changes(connection, history.repository))
-    assert sorted(history.graph) == sorted(graph)
+    assert history.graph == {sha: CommitNode(parents, authored, merge) for sha, parents, authored, merge in graph}
     assert sorted(history.authors) == sorted(authors)
     assert history.file_changes() == changes  # the order too: by stored time, ties as written
 
