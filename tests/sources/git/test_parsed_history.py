@@ -122,6 +122,30 @@ def test_a_history_larger_than_what_is_kept_is_dropped(make_repo: Callable[[str]
     assert parsed.get("shapes") is None
 
 
+def test_what_is_kept_is_bounded_for_all_repositories_together(
+    make_repo: Callable[[str], Repo], tmp_path: Path
+) -> None:
+    first, second = make_repo("first"), make_repo("second")
+    for repo in (first, second):
+        build_history(repo)
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
+        sync(store, "first", first.path)
+        with store.engine.connect() as connection:
+            size = len(list(read_file_changes(connection, "first")))
+        parsed = ParsedHistories(max_file_changes=size + 3)
+        for name, repo in (("first", first), ("second", second)):
+            with store.transaction() as connection:
+                connection.exec_driver_sql("DELETE FROM git_refs")  # mined again from the start
+            report = sync_repositories(
+                store, [job(store, name, repo.path)], LocalExecutor(max_workers=1), parsed=parsed
+            )
+            assert [r.full for r in report.repositories] == [True]
+
+    kept = parsed.get("first")
+    assert kept is not None and kept.size == size
+    assert parsed.get("second") is None
+
+
 def test_a_failed_mining_keeps_nothing(make_repo: Callable[[str], Repo], tmp_path: Path) -> None:
     source = make_repo("source")
     source.write("a.txt", "a\n")
