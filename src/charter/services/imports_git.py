@@ -4,6 +4,7 @@ the others are still mined. Progress events let a terminal draw a bar per reposi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -80,6 +81,8 @@ def sync_repositories(
     moment = mined_at or datetime.now(UTC)
     report = GitSyncReport()
     pending = list(jobs)
+    if len(pending) == 1 and (os.cpu_count() or 1) > 1:  # a core for git to share the log with
+        pending = [replace(pending[0], split_log=True)]
     started: set[str] = set()
     for _round in range(_MINING_ROUNDS):
         pending = _mine_and_write(store, pending, executor, _Notifier(notify, started), moment, report, parsed)

@@ -49,15 +49,23 @@ class UnreadableLog(ValueError):
 
 class LogParser:
     """Parses a log of one repository fed in chunks: `feed` returns the commits completed so far,
-    `close` the rest. `commits` counts what was returned."""
+    `close` the rest. `commits` counts what was returned. With `limit`, the first `limit` commits
+    only: once they are returned, `full` is True and whatever follows is left unread."""
 
-    def __init__(self, repository: str, stamp: Stamp = seconds) -> None:
+    def __init__(self, repository: str, stamp: Stamp = seconds, limit: int | None = None) -> None:
         self.repository = repository
         self.stamp = stamp
         self.commits = 0
+        self.limit = limit
         self._pending = bytearray()
 
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and self.commits >= self.limit
+
     def feed(self, data: bytes) -> CommitBatch:
+        if self.full:
+            return CommitBatch([], [])
         self._pending += data
         cut = _last_record_start(self._pending)
         if cut <= 0:
@@ -67,7 +75,7 @@ class LogParser:
         return self._parse(text)
 
     def close(self) -> CommitBatch:
-        text = self._pending.decode(errors="replace")
+        text = "" if self.full else self._pending.decode(errors="replace")
         self._pending.clear()
         return self._parse(text)
 
@@ -76,7 +84,8 @@ class LogParser:
         if records[0].strip("\0\n"):
             raise UnreadableLog(f"git log output does not start with a commit: {records[0][:80]!r}")
         batch = CommitBatch([], [])
-        for record in records[1:]:
+        wanted = records[1:] if self.limit is None else records[1 : 1 + self.limit - self.commits]
+        for record in wanted:
             try:
                 self._add_record(record, batch)
             except UnreadableLog:
