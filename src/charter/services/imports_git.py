@@ -4,7 +4,6 @@ the others are still mined. Progress events let a terminal draw a bar per reposi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from enum import StrEnum
 from charter.model.diagnostics import Diagnostic
 from charter.services.parsed_history import ParsedHistories
 from charter.sources.git.executors import Executor
+from charter.sources.git.log import spare_core
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob
 from charter.store.database import Store
 from charter.store.git_history import known_head, known_refs, write_mined_repository
@@ -81,7 +81,7 @@ def sync_repositories(
     moment = mined_at or datetime.now(UTC)
     report = GitSyncReport()
     pending = list(jobs)
-    if len(pending) == 1 and (os.cpu_count() or 1) > 1:  # a core for git to share the log with
+    if len(pending) == 1 and spare_core():  # a core for a second git to share the log with
         pending = [replace(pending[0], split_log=True)]
     started: set[str] = set()
     for _round in range(_MINING_ROUNDS):

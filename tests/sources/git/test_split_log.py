@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from charter.services import imports_git
 from charter.services.imports_git import sync_repositories
-from charter.sources.git import mine
+from charter.sources.git import early, mine
 from charter.sources.git.early import start_early_logs
 from charter.sources.git.executors import LocalExecutor
-from charter.sources.git.log import read_refs, start_log
+from charter.sources.git.log import read_refs, spare_core, start_log
 from charter.sources.git.log_records import LogParser
 from charter.sources.git.mine import RepositoryJob
 from charter.store import Store, open_store
@@ -59,8 +60,13 @@ def linear_history(path: Path, count: int) -> Path:
 
 @pytest.fixture
 def split_small(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """Logs of 20 commits or more are split; records (the split, the tail file) of each split."""
+    """Logs of 20 commits or more are split, whatever the machine's load and however far the first
+    git has gone (these small logs may be written whole before they are counted); records (the
+    split, the repository) of each split."""
     monkeypatch.setattr(mine, "SPLIT_FROM", 20)
+    monkeypatch.setattr(mine, "_records_written", lambda path: 0)
+    monkeypatch.setattr(imports_git, "spare_core", lambda: True)
+    monkeypatch.setattr(early, "spare_core", lambda: True)
     splits: list[tuple[int, str]] = []
     real = mine._finish_split
 
@@ -70,6 +76,17 @@ def split_small(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
 
     monkeypatch.setattr(mine, "_finish_split", finish_split)
     return splits
+
+
+def test_a_second_git_needs_a_core_the_load_leaves_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.6, 2.0, 2.0))
+    assert spare_core()
+    monkeypatch.setattr("os.getloadavg", lambda: (1.2, 0.1, 0.1))
+    assert not spare_core()
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not spare_core()
 
 
 @pytest.mark.parametrize("skip", [1, 5, 9, 13])
@@ -101,20 +118,17 @@ def test_a_split_log_writes_the_rows_one_git_writes_in_the_same_order(
         report = sync_repositories(store, [RepositoryJob("linear", str(clone))], LocalExecutor())
 
         assert [(r.ok, r.commits_added) for r in report.repositories] == [(True, 3000)]
-        assert [split for split, _ in split_small] and 0 < split_small[0][0] < 3000
+        assert [split for split, _ in split_small] == [1500]
         found = rows(store)
     assert found["commits"] == expected["commits"]
     assert found["file_changes"] == expected["file_changes"]
     assert not list(Path(tempfile.gettempdir()).glob("charter-logs-*/*.tail"))
 
 
-def test_a_log_begun_early_is_split_too(
-    tmp_path: Path, split_small: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_log_begun_early_is_split_too(tmp_path: Path, split_small: list[tuple[int, str]]) -> None:
     clone = linear_history(tmp_path / "linear.git", 400)
     logs = start_early_logs([clone])
-    # However far the early git has gone (it may have ended), the rest is given to a second one.
-    monkeypatch.setattr(mine, "_records_written", lambda path: 0)
+    assert [log.count is not None for log in logs.logs.values()] == [True]  # counted while it logs
     with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
         job = RepositoryJob("linear", str(clone), early_logs=logs)
         report = sync_repositories(store, [job], LocalExecutor())

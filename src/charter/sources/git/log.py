@@ -163,9 +163,46 @@ def start_log(
     return RunningLog(repo, include, exclude, output, skip)
 
 
-def count_commits(repo: Path, include: Sequence[str], exclude: Sequence[str]) -> int:
-    """How many commits the log over `include` and not `exclude` has (one `git rev-list --count`)."""
-    return int(run_git(repo, "rev-list", "--count", "--stdin", stdin=revision_input(include, exclude)))
+def spare_core() -> bool:
+    """Whether another git would have a core to itself: more than one core, and the load average
+    (the other processes' demand over the last minute) leaves one idle."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not reported here: trust the cores alone
+        load = 0.0
+    return cores > 1 and load < cores - 1
+
+
+class CommitCount:
+    """How many commits the log over `include` and not `exclude` has: one `git rev-list --count`,
+    started at once and read by `result` (GitError when git fails, ValueError on output that is
+    not a number); `end` stops it."""
+
+    def __init__(self, repo: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
+        self.repo = repo
+        self.arguments = ("rev-list", "--count", "--stdin")
+        with tempfile.TemporaryFile() as revisions:
+            revisions.write(revision_input(include, exclude).encode())
+            revisions.seek(0)
+            self.process = subprocess.Popen(
+                ["git", "-C", str(repo), *self.arguments],
+                stdin=revisions,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=git_environment(repo),
+            )
+
+    def result(self) -> int:
+        output, errors = self.process.communicate()
+        if self.process.returncode != 0:
+            raise GitError(self.repo, self.arguments, self.process.returncode, errors.decode(errors="replace"))
+        return int(output)
+
+    def end(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 def _wait(process: subprocess.Popen[bytes], stop: Event | None) -> int | None:

@@ -23,9 +23,9 @@ from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, Stamp, seconds
 from charter.sources.git.head import read_default_branch, read_head_files
 from charter.sources.git.log import (
+    CommitCount,
     GitError,
     RunningLog,
-    count_commits,
     read_ref_listing,
     read_tags,
     revision_input,
@@ -130,7 +130,8 @@ class RepositoryJob:
     started before it loaded anything (this machine's threads only: they are not sent elsewhere).
     `split_log`: a first mining's log of `SPLIT_FROM` commits or more that a client follows is
     written by two gits at once, the first commits of the log and the rest (`--skip`), and read one
-    after the other: the same log, in less time when a core is free (for the one repository mined)."""
+    after the other: the same log, in less time when a core is free (`log.spare_core`; for the one
+    repository mined)."""
 
     name: str
     location: str
@@ -301,6 +302,8 @@ def _mine_prepared(
         _mine_split(job, repository, mined, (include, exclude), log_path, early, log_started, stop)
         return
     if early is not None:
+        if early.count is not None:
+            early.count.end()  # counted for a split that is not made
         mined.log_path = log_path
         if log_started is not None:
             log_started(mined)
@@ -330,10 +333,11 @@ def _mine_split(
     include, exclude = revisions
     mined.log_path = log_path
     head = early.running if early is not None else None
+    count = early.count if early is not None else None
     try:
         if head is None:
             head = _start_log_file(repository, include, exclude, log_path)
-        total = count_commits(repository, include, exclude)
+        total = (count or CommitCount(repository, include, exclude)).result()
     except (GitError, OSError, ValueError) as error:
         detail = error.detail if isinstance(error, GitError) else f"{type(error).__name__}: {error}"
         if head is not None:
