@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from charter.services import imports_git
 from charter.services.imports_git import sync_repositories
-from charter.sources.git import early, mine
+from charter.sources.git import early, split_log
 from charter.sources.git.early import start_early_logs
 from charter.sources.git.executors import LocalExecutor
 from charter.sources.git.log import read_refs, spare_core, start_log
@@ -63,18 +63,19 @@ def split_small(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     """Logs of 20 commits or more are split, whatever the machine's load and however far the first
     git has gone (these small logs may be written whole before they are counted); records (the
     split, the repository) of each split."""
-    monkeypatch.setattr(mine, "SPLIT_FROM", 20)
-    monkeypatch.setattr(mine, "_records_written", lambda path: 0)
+    monkeypatch.setattr(split_log, "SPLIT_FROM", 20)
+    monkeypatch.setattr(split_log, "_records_written", lambda path: 0)
     monkeypatch.setattr(imports_git, "spare_core", lambda: True)
     monkeypatch.setattr(early, "spare_core", lambda: True)
     splits: list[tuple[int, str]] = []
-    real = mine._finish_split
+    real = split_log.SplitLog.finish
 
-    def finish_split(head: Any, tail: Any, head_read: Any, stop: Any) -> None:
-        splits.append((int(tail.arguments[-2].removeprefix("--skip=")), str(head.repo)))
-        real(head, tail, head_read, stop)
+    def finish(self: split_log.SplitLog, stop: Any = None) -> None:
+        if self.split_at is not None:
+            splits.append((self.split_at, str(self.head.repo)))
+        real(self, stop)
 
-    monkeypatch.setattr(mine, "_finish_split", finish_split)
+    monkeypatch.setattr(split_log.SplitLog, "finish", finish)
     return splits
 
 

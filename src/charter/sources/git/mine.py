@@ -22,18 +22,9 @@ from charter.model.delivery import TagRecord
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, Stamp, seconds
 from charter.sources.git.head import read_default_branch, read_head_files
-from charter.sources.git.log import (
-    CommitCount,
-    GitError,
-    RunningLog,
-    read_ref_listing,
-    read_tags,
-    revision_input,
-    run_git,
-    start_log,
-    write_log,
-)
+from charter.sources.git.log import GitError, read_ref_listing, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
+from charter.sources.git.split_log import start_split_log
 
 if TYPE_CHECKING:
     from charter.sources.git.early import EarlyLog, EarlyLogs
@@ -101,9 +92,6 @@ diagnostic = CODES.diagnostic
 
 # Git's log is read (followed, copied into frames) this much at a time.
 CHUNK_SIZE = 1 << 20
-# A log of at least this many commits, followed by a client on this machine, is written by two gits
-# (`RepositoryJob.split_log`).
-SPLIT_FROM = 2000
 _FOLLOW_SECONDS = 0.02
 _GATHER_BYTES = 1 << 18
 _GATHER_SECONDS = 0.25
@@ -128,10 +116,9 @@ class RepositoryJob:
     `known_refs` are the refs the store already has (empty: mine everything); `known_head` the
     default branch whose files at the head it has (None: none); `early_logs` the logs `charter sync`
     started before it loaded anything (this machine's threads only: they are not sent elsewhere).
-    `split_log`: a first mining's log of `SPLIT_FROM` commits or more that a client follows is
-    written by two gits at once, the first commits of the log and the rest (`--skip`), and read one
-    after the other: the same log, in less time when a core is free (`log.spare_core`; for the one
-    repository mined)."""
+    `split_log`: a first mining's log that a client follows may be written by two gits at once, the
+    first commits of the log and the rest, and read one after the other (`split_log.py`): the same
+    log, in less time when a core is free (for the one repository mined)."""
 
     name: str
     location: str
@@ -326,76 +313,15 @@ def _mine_split(
     log_started: Callable[[MinedRepository], None],
     stop: Event | None,
 ) -> None:
-    """The log written by two gits (see `RepositoryJob.split_log`): the one begun (or begun early)
-    writes the log from its start; once the commits are counted, a second writes the log after the
-    first `split_at` of them, chosen so that both have as much left to write. The first is ended
-    when the reader has its part. A log too short to split is written by the first alone."""
-    include, exclude = revisions
+    """The log written by two gits when it is long enough (`split_log.py`), else by one; a git that
+    cannot be started or cannot count fails the repository (`mine_into_log`)."""
     mined.log_path = log_path
-    head = early.running if early is not None else None
-    count = early.count if early is not None else None
-    try:
-        if head is None:
-            head = _start_log_file(repository, include, exclude, log_path)
-        total = (count or CommitCount(repository, include, exclude)).result()
-    except (GitError, OSError, ValueError) as error:
-        detail = error.detail if isinstance(error, GitError) else f"{type(error).__name__}: {error}"
-        if head is not None:
-            head.end()
-        _fail(mined, _unreadable(job, detail))
-        log_started(mined)
-        return
-    written = _records_written(log_path)
-    if total < SPLIT_FROM or written >= total:
-        log_started(mined)
-        _finish(job, mined, lambda: head.finish(stop))
-        return
-    split_at = written + (total - written) // 2
-    tail_path = f"{log_path}.tail"
-    try:
-        tail = _start_log_file(repository, include, exclude, tail_path, skip=split_at)
-    except (GitError, OSError) as error:
-        head.end()
-        _fail(mined, _unreadable(job, f"{type(error).__name__}: {error}"))
-        log_started(mined)
-        return
-    mined.split_at, mined.tail_path, mined.head_read = split_at, tail_path, Event()
+    head, count = (early.running, early.count) if early is not None else (None, None)
+    split = start_split_log(repository, revisions, log_path, head, count)
+    if split.tail is not None:
+        mined.split_at, mined.tail_path, mined.head_read = split.split_at, split.tail_path, split.head_read
     log_started(mined)
-    _finish(job, mined, lambda: _finish_split(head, tail, mined.head_read, stop))
-
-
-def _start_log_file(repository: Path, include: list[str], exclude: list[str], path: str, skip: int = 0) -> RunningLog:
-    with open(path, "wb") as output:  # git keeps its own descriptor
-        return start_log(repository, include, exclude, output, skip)
-
-
-def _records_written(log_path: str) -> int:
-    """About how many commits git has written to the log so far (a record separator inside an
-    author's name counts too: this only balances the two gits)."""
-    try:
-        return Path(log_path).read_bytes().count(b"\x1e")
-    except OSError:
-        return 0
-
-
-def _finish_split(head: RunningLog, tail: RunningLog, head_read: Event | None, stop: Event | None) -> None:
-    """Wait for the two gits of a split log: the first until the reader has its part (then it is
-    ended) or it ends by itself (a failure fails the mining), then the second."""
-    assert head_read is not None
-    try:
-        while not head_read.wait(_FOLLOW_SECONDS):
-            if stop is not None and stop.is_set():
-                raise GitError(head.repo, head.arguments, -1, "stopped: the sync was interrupted")
-            if head.ended():
-                break
-        if head_read.is_set():
-            head.end()
-        else:
-            head.finish()
-        tail.finish(stop)
-    finally:
-        head.end()
-        tail.end()
+    _finish(job, mined, lambda: split.finish(stop))
 
 
 def _early_log(job: RepositoryJob, mined: MinedRepository, log_path: str) -> EarlyLog | None:
