@@ -60,8 +60,8 @@ def linear_history(path: Path, count: int) -> Path:
 
 @pytest.fixture
 def split_small(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """Logs of 20 commits or more are split, whatever the machine's load and however far the first
-    git has gone (these small logs may be written whole before they are counted); records (the
+    """Logs of 20 commits or more are split, on one core or many and however far the first git has
+    gone (these small logs may be written whole before they are counted); records (the
     split, the repository) of each split."""
     monkeypatch.setattr(split_log, "SPLIT_FROM", 20)
     monkeypatch.setattr(split_log, "_records_written", lambda path: 0)
@@ -79,14 +79,10 @@ def split_small(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     return splits
 
 
-def test_a_second_git_needs_a_core_the_load_leaves_idle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
-    monkeypatch.setattr("os.getloadavg", lambda: (0.6, 2.0, 2.0))
+def test_a_second_git_needs_a_second_core_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
     assert spare_core()
-    monkeypatch.setattr("os.getloadavg", lambda: (1.2, 0.1, 0.1))
-    assert not spare_core()
-    monkeypatch.setattr("os.cpu_count", lambda: 1)
-    monkeypatch.setattr("os.getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {1})  # taskset -c 1
     assert not spare_core()
 
 

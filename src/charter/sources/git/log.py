@@ -164,14 +164,13 @@ def start_log(
 
 
 def spare_core() -> bool:
-    """Whether another git would have a core to itself: more than one core, and the load average
-    (the other processes' demand over the last minute) leaves one idle."""
-    cores = os.cpu_count() or 1
+    """Whether this process may run on more than one core (`taskset`, a container's CPU set), so
+    that a second git has one to itself while the first runs. The machine's load is not asked: a
+    load average lags, and counts this sync's own gits."""
     try:
-        load = os.getloadavg()[0]
-    except OSError:  # not reported here: trust the cores alone
-        load = 0.0
-    return cores > 1 and load < cores - 1
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # not reported here (macOS): every core
+        return (os.cpu_count() or 1) > 1
 
 
 class CommitCount:
