@@ -40,7 +40,7 @@ _HEADER_FIELDS = 7
 # A record starts with the separator, then a full object name (SHA-1 or SHA-256) and a NUL: a separator
 # byte inside an author's name is not taken for the start of a commit.
 _RECORD_START = re.compile("\x1e(?=[0-9a-f]{40}\0|[0-9a-f]{64}\0)")
-_RECORD_START_BYTES = re.compile(b"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})\0")
+RECORD_START_BYTES = re.compile(b"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})\0")
 
 
 class UnreadableLog(ValueError):
@@ -166,6 +166,6 @@ def _last_record_start(buffer: bytearray) -> int:
     whose object name has not fully arrived is not recognised yet, so an earlier one is taken."""
     position = len(buffer)
     while (position := buffer.rfind(b"\x1e", 0, position)) > 0:
-        if _RECORD_START_BYTES.match(buffer, position):
+        if RECORD_START_BYTES.match(buffer, position):
             return position
     return 0

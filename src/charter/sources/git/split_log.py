@@ -13,22 +13,26 @@ from pathlib import Path
 from threading import Event
 
 from charter.sources.git.log import CommitCount, GitError, RunningLog, start_log
+from charter.sources.git.log_records import RECORD_START_BYTES
 
 # A log shorter than this is written by one git: a second would not save more than it costs.
 SPLIT_FROM = 2000
 _POLL_SECONDS = 0.02
+_LONGEST_START = 66  # a record start: the separator, a SHA-256 name and a NUL
 
 
 @dataclass
 class SplitLog:
-    """The gits writing one log: `head` from its start; `tail` (None: the log is not split) after its
-    first `split_at` commits, to `tail_path`. The reader sets `head_read` once it has those."""
+    """The gits writing one log: `head` from its start, to `head_path`; `tail` (None: the log is not
+    split) after its first `split_at` commits, to `tail_path`. The first is ended once it has
+    written those (however far behind the reader is), or once the reader sets `head_read`."""
 
     head: RunningLog
     tail: RunningLog | None = None
     split_at: int | None = None
     tail_path: str | None = None
     head_read: Event = field(default_factory=Event)
+    head_path: str | None = None
 
     def finish(self, stop: Event | None = None) -> None:
         """Wait for the gits: the first until the reader has its part (then it is ended) or it ends by
@@ -37,18 +41,42 @@ class SplitLog:
         if tail is None:
             head.finish(stop)
             return
+        written = _Records(self.head_path) if self.head_path else None
         try:
             while not self.head_read.wait(_POLL_SECONDS):
                 if stop is not None and stop.is_set():
                     raise GitError(head.repo, head.arguments, -1, "stopped: the sync was interrupted")
+                if written is not None and self.split_at is not None and written.count() > self.split_at:
+                    break  # its part is written whole (the next record has begun): the reader needs no more
                 if head.ended():
+                    if not written or self.split_at is None or written.count() <= self.split_at:
+                        head.finish()  # ended before its part was written: GitError if it failed
                     break
-            if not self.head_read.is_set():
-                head.finish()
             tail.finish(stop)
         finally:
             head.end()
             tail.end()
+            if written is not None:
+                written.close()
+
+
+class _Records:
+    """Counts the commit records git has written to a log file so far, reading only what is new."""
+
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "rb")  # noqa: SIM115 - read while git writes, closed by `close`
+        self._carry = b""
+        self._count = 0
+
+    def count(self) -> int:
+        data = self._carry + self._file.read()
+        seen = len(self._carry)  # records that end within it were counted already
+        self._count += sum(1 for found in RECORD_START_BYTES.finditer(data) if found.end() > seen)
+        self._carry = data[-_LONGEST_START:]
+        return self._count
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def start_split_log(
@@ -76,7 +104,7 @@ def start_split_log(
     except BaseException:
         head.end()
         raise
-    return SplitLog(head, tail, split_at, tail_path)
+    return SplitLog(head, tail, split_at, tail_path, head_path=log_path)
 
 
 def _start_log_file(
