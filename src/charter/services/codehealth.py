@@ -30,6 +30,7 @@ from charter.model.organization import BotRule, Policies
 from charter.model.refs import EntityRef
 from charter.outputs.views import codehealth as view
 from charter.services.context import Context
+from charter.services.parsed_history import ParsedHistory
 from charter.store.git_history import (
     FileChangeRow,
     known_head,
@@ -96,6 +97,21 @@ class ComponentHistory:
 
 # By (repository, path prefix): the histories a series of code health computations reads once.
 CodeHistories = dict[tuple[str, str | None], ComponentHistory]
+
+
+def parsed_code_histories(context: Context, parsed: Iterable[ParsedHistory]) -> CodeHistories:
+    """The whole-repository histories code health reads (key: the repository, no path), from the
+    histories a sync has just mined from the start and written, as `code_health` reads them from the
+    store: the default branch and its files at the head from the store, the commits as parsed."""
+    recognise = author_recognizer(context.policies)
+    histories: CodeHistories = {}
+    with context.required_store().engine.connect() as connection:
+        for history in parsed:
+            branch = known_head(connection, history.repository)
+            walked = mainline(branch and branch.sha, history.authors, recognise)
+            head_files = read_head_files(connection, history.repository)
+            histories[history.repository, None] = ComponentHistory(branch, walked, head_files, history.file_changes())
+    return histories
 
 
 def code_health(

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from charter.model.diagnostics import Diagnostic
+from charter.services.parsed_history import ParsedHistories
 from charter.sources.git.executors import Executor
+from charter.sources.git.log import spare_core
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob
 from charter.store.database import Store
 from charter.store.git_history import known_head, known_refs, write_mined_repository
@@ -69,17 +71,21 @@ def sync_repositories(
     executor: Executor,
     progress: Callable[[SyncEvent], None] | None = None,
     mined_at: datetime | None = None,
+    parsed: ParsedHistories | None = None,
 ) -> GitSyncReport:
     """Mine `jobs` on `executor` and write each result as it arrives; only this process writes. A
     repository that another sync wrote while this one mined it (the refs stored are no longer those
-    it was mined from) is mined again from what is stored now, so two syncs leave what one would."""
+    it was mined from) is mined again from what is stored now, so two syncs leave what one would.
+    `parsed` keeps the history of each repository mined from the start as it was written."""
     notify = progress or _ignore
     moment = mined_at or datetime.now(UTC)
     report = GitSyncReport()
     pending = list(jobs)
+    if len(pending) == 1 and spare_core():  # a core for a second git to share the log with
+        pending = [replace(pending[0], split_log=True)]
     started: set[str] = set()
     for _round in range(_MINING_ROUNDS):
-        pending = _mine_and_write(store, pending, executor, _Notifier(notify, started), moment, report)
+        pending = _mine_and_write(store, pending, executor, _Notifier(notify, started), moment, report, parsed)
         if not pending:
             break
     for job in pending:  # still moving under other syncs: leave the repository to them
@@ -115,6 +121,7 @@ def _mine_and_write(
     notify: Callable[[SyncEvent], None],
     moment: datetime,
     report: GitSyncReport,
+    parsed: ParsedHistories | None,
 ) -> list[RepositoryJob]:
     """One round of mining and writing; returns the jobs to mine again, from the refs now stored."""
     by_name = {job.name: job for job in jobs}
@@ -125,7 +132,7 @@ def _mine_and_write(
             notify(SyncEvent(SyncEventKind.STARTED, mined.name))
             job = by_name[mined.name]
             try:
-                added = _write(store, job, mined, notify, moment)
+                added = _write(store, job, mined, notify, moment, parsed)
             except _StoreMoved as moved:
                 again.append(moved.job)
                 continue
@@ -154,20 +161,31 @@ class _StoreMoved(Exception):
 
 
 def _write(
-    store: Store, job: RepositoryJob, mined: MinedRepository, notify: Callable[[SyncEvent], None], moment: datetime
+    store: Store,
+    job: RepositoryJob,
+    mined: MinedRepository,
+    notify: Callable[[SyncEvent], None],
+    moment: datetime,
+    parsed: ParsedHistories | None,
 ) -> int:
     """One transaction: everything of the repository, or (when mining failed, even part way) nothing.
-    _StoreMoved when the refs (or the head) stored are not those the job was mined from."""
+    _StoreMoved when the refs (or the head) stored are not those the job was mined from. A history
+    mined from the start is kept in `parsed` once its transaction is committed."""
     if not mined.ok:
         return 0
+    history = parsed.start(mined.name) if parsed is not None and mined.changed and mined.full else None
     try:
         with store.transaction() as connection:
             refs, head = known_refs(connection, mined.name), known_head(connection, mined.name)
             if refs != dict(job.known_refs) or head != job.known_head:
                 raise _StoreMoved(replace(job, known_refs=refs, known_head=head))
-            return write_mined_repository(connection, mined, moment, _advanced(mined, notify))
+            written = history.add if history is not None else None
+            added = write_mined_repository(connection, mined, moment, _advanced(mined, notify), written)
     except MiningFailed:
         return 0
+    if parsed is not None and history is not None:
+        parsed.keep(history)
+    return added
 
 
 def _advanced(mined: MinedRepository, notify: Callable[[SyncEvent], None]) -> Callable[[int], None]:

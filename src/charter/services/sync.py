@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from importlib import import_module
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from charter.analysis.component_sources import CODES as COMPONENT_SOURCE_CODES
 from charter.analysis.component_sources import ComponentSource, component_sources
+from charter.analysis.delivery.ancestry import CommitNode, shipped_changes
 from charter.analysis.delivery.production import is_production
 from charter.analysis.delivery.release_tags import same_commit_note, tag_deployments
 from charter.load.repository import pinpoint
@@ -32,13 +33,21 @@ from charter.model.organization import Policies
 from charter.services.context import Context
 from charter.services.imports import store_failures
 from charter.services.imports_git import GitSyncReport, SyncEvent, sync_repositories
+from charter.services.parsed_history import ParsedHistories, ParsedHistory
 from charter.services.sync_snapshot import snapshot_and_escalations
 from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
-from charter.store.git_history import known_head, known_refs, read_commit_graph, read_tags, shas_touching
+from charter.store.git_history import (
+    CommitGraphRow,
+    known_head,
+    known_refs,
+    read_commit_graph,
+    read_tags,
+    shas_touching,
+)
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 
 if TYPE_CHECKING:
@@ -126,7 +135,8 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
         Thread(target=_import_measuring, name="charter-import", daemon=True).start()
     if progress is not None:
         progress.expect(len(jobs))
-    report = sync_repositories(store, jobs, executor_for(options.executor), progress) if jobs else None
+    parsed = ParsedHistories()  # what is mined from the start, kept for the linking and the snapshot below
+    report = sync_repositories(store, jobs, executor_for(options.executor), progress, parsed=parsed) if jobs else None
     if report is not None:
         diagnostics.extend(report.diagnostics)
 
@@ -146,11 +156,11 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
             summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
     for source in mapped:
         with store.transaction() as connection:
-            if link_component(connection, source, policies):
+            if link_component(connection, source, policies, parsed.get(source.repository)):
                 summary.components_linked += 1
     until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
     diagnostics.extend(_pull_sli(context, until))
-    step = snapshot_and_escalations(context, until, options.as_of)
+    step = snapshot_and_escalations(context, until, options.as_of, parsed)
     summary.snapshot_id, summary.snapshot_added, summary.escalations = step.snapshot_id, step.added, step.escalations
     summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
@@ -188,9 +198,12 @@ def remote_url(clone: Path) -> str:
     return found.stdout.strip() or clone.resolve().as_uri()
 
 
-def link_component(connection: Connection, source: ComponentSource, policies: Policies) -> bool:
+def link_component(
+    connection: Connection, source: ComponentSource, policies: Policies, history: ParsedHistory | None = None
+) -> bool:
     """Work out what each of the component's production deployments shipped, unless nothing it
-    depends on changed since the last time. True when it was computed again."""
+    depends on changed since the last time. True when it was computed again. `history`: the
+    repository's commits as this sync mined them from the start (else they are read from the store)."""
     deployments = [
         deployment
         for deployment in read_deployments(connection, components=[source.component])
@@ -202,12 +215,7 @@ def link_component(connection: Connection, source: ComponentSource, policies: Po
     fingerprint = _fingerprint(source, policies, refs, deployments, pulls)
     if link_fingerprint(connection, source.component) == fingerprint:
         return False
-    from charter.analysis.delivery.ancestry import CommitNode, shipped_changes  # numpy: only when linking
-
-    graph = {
-        sha: CommitNode(parents, authored_at, is_merge)
-        for sha, parents, authored_at, is_merge in read_commit_graph(connection, source.repository)
-    }
+    graph = history.graph if history is not None else _commit_graph(read_commit_graph(connection, source.repository))
     relevant = shas_touching(connection, source.repository, source.path_prefix) if source.path_prefix else None
     by_merge_sha = {pull.merge_commit_sha: pull for pull in pulls if pull.merge_commit_sha}
     result = shipped_changes(
@@ -224,6 +232,10 @@ def link_component(connection: Connection, source: ComponentSource, policies: Po
         (change for changes in result.shipped.values() for change in changes),
     )
     return True
+
+
+def _commit_graph(rows: Iterable[CommitGraphRow]) -> dict[str, CommitNode]:
+    return {sha: CommitNode(parents, authored_at, is_merge) for sha, parents, authored_at, is_merge in rows}
 
 
 def _fingerprint(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from charter.model.risk_states import RiskState
+    from charter.services.parsed_history import ParsedHistories
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +46,12 @@ class SnapshotStep:
     unchanged_inputs: bool
 
 
-def snapshot_and_escalations(context: Context, until: datetime, as_of_day: date | None) -> SnapshotStep:
+def snapshot_and_escalations(
+    context: Context, until: datetime, as_of_day: date | None, parsed: ParsedHistories | None = None
+) -> SnapshotStep:
     """Take the snapshot of the period ending `until` and record the escalations at `until` (the end
-    of `as_of_day` when one was given), or keep the last ones when their inputs are unchanged."""
+    of `as_of_day` when one was given), or keep the last ones when their inputs are unchanged.
+    `parsed`: the histories the sync mined from the start, which code health reads instead of the store."""
     store = context.required_store()
     with store.engine.connect() as connection:
         inputs = _inputs(context, connection, until, as_of_day)
@@ -58,7 +62,7 @@ def snapshot_and_escalations(context: Context, until: datetime, as_of_day: date 
             return kept
     from charter.services.escalations import record_escalations  # the providers and rules: only when measuring
 
-    snapshot_id, added = _snapshot(context, until)
+    snapshot_id, added = _snapshot(context, until, parsed)
     escalations = record_escalations(context, until, as_of_day)
     if inputs is not None:
         with store.transaction() as connection:
@@ -132,17 +136,21 @@ def _record(connection: Connection, inputs: str, snapshot_id: int) -> str:
     )
 
 
-def _snapshot(context: Context, as_of: datetime) -> tuple[int, bool]:
+def _snapshot(context: Context, as_of: datetime, parsed: ParsedHistories | None = None) -> tuple[int, bool]:
     """The metrics of the period ending `as_of` and the register as of its day (in a git repository,
     the risk files as the last commit by then had them, as `charter snapshot` reads them), in a
     snapshot taken at `as_of` (to the second), unless the one before holds the same: (its id,
     whether it is new)."""
+    from charter.services.codehealth import parsed_code_histories
+    from charter.services.metrics.shared import SeriesFacts
     from charter.services.snapshot import SNAPSHOT_PERIOD, record_snapshot, snapshot_values
     from charter.services.target_events import emit_target_changes, target_events_wanted, target_states
     from charter.services.webhooks import emit_snapshot_created
 
     store = context.required_store()
-    values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of)
+    histories = parsed_code_histories(context, parsed) if parsed is not None else {}
+    series = SeriesFacts(code_history=histories) if histories else None
+    values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of, series=series)
     register = _register_at(context, as_of)
     before = target_states(context) if target_events_wanted(context) else None  # webhooks out
     with store.transaction() as connection:

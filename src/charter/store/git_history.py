@@ -38,7 +38,12 @@ _FILE_COLUMNS = ("repository", "sha", "path", "old_path", "additions", "deletion
 # Git times are whole seconds: SQLAlchemy's SQLite DATETIME text for them.
 _SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.000000"
 
+# (sha, path, old_path, additions, deletions, author_email, authored_at): `read_file_changes`.
 FileChangeRow = tuple[str, str, str | None, int | None, int | None, str, datetime]
+# (sha, parents, authored_at, is_merge): `read_commit_graph`.
+CommitGraphRow = tuple[str, tuple[str, ...], datetime, bool]
+# (sha, parents space-separated, author name, author email, `Co-authored-by` trailers): `read_commit_authors`.
+CommitAuthorRow = tuple[str, str, str, str, str | None]
 RowInserter = Callable[[Table, Sequence[str], Sequence[tuple[Any, ...]]], None]
 
 
@@ -68,7 +73,7 @@ def read_head_files(connection: Connection, repository: str, path_prefix: str | 
     return {row.path: row.lines for row in connection.execute(query)}
 
 
-def read_commit_authors(connection: Connection, repository: str) -> Iterator[tuple[str, str, str, str, str | None]]:
+def read_commit_authors(connection: Connection, repository: str) -> Iterator[CommitAuthorRow]:
     """Every stored commit of `repository` as (sha, parents space-separated, author name, author email,
     `Co-authored-by` trailers one a line or None): what the walk of the default branch and the
     recognition of bots and agents need."""
@@ -84,17 +89,19 @@ def write_mined_repository(
     mined: MinedHistory,
     mined_at: datetime | None = None,
     advanced: Callable[[int], None] | None = None,
+    written: Callable[[CommitBatch], None] | None = None,
 ) -> int:
     """Store one mining of one repository in the caller's transaction; returns the commits added.
     A full mining replaces everything stored for the repository; an incremental one adds commits and
     replaces refs and tags; an unchanged one only records when it was looked at. `advanced` is told
-    how many commits each batch wrote. MiningFailed (from the log) leaves the transaction to roll back.
+    how many commits each batch wrote, and `written` is given each batch's rows once written.
+    MiningFailed (from the log) leaves the transaction to roll back.
     The default branch's files at the head are replaced whenever the mining read them."""
     added = 0
     if mined.changed:
         if mined.full:
             _delete_history(connection, mined.name)
-        added = _insert_commits(connection, mined.batches(_timestamp_converter(connection)), advanced)
+        added = _insert_commits(connection, mined.batches(_timestamp_converter(connection)), advanced, written)
         _replace_refs(connection, mined.name, mined.refs)
         _replace_tags(connection, mined.name, mined.tags)
     if mined.head_files is not None:
@@ -115,14 +122,20 @@ def _replace_head_files(connection: Connection, repository: str, files: Sequence
 
 
 def _insert_commits(
-    connection: Connection, batches: Iterable[CommitBatch], advanced: Callable[[int], None] | None
+    connection: Connection,
+    batches: Iterable[CommitBatch],
+    advanced: Callable[[int], None] | None,
+    written: Callable[[CommitBatch], None] | None,
 ) -> int:
     insert_rows = _row_inserter(connection)
     added = 0
-    for commit_rows, file_rows in batches:
+    for batch in batches:
+        commit_rows, file_rows = batch
         insert_rows(commits, _COMMIT_COLUMNS, commit_rows)
         insert_rows(file_changes, _FILE_COLUMNS, file_rows)
         added += len(commit_rows)
+        if written is not None:
+            written(batch)
         if advanced is not None:
             advanced(len(commit_rows))
     return added
@@ -228,7 +241,7 @@ def _sqlite_text(seconds: int) -> str:
     return time.strftime(_SQLITE_TIME_FORMAT, time.gmtime(seconds))
 
 
-def read_commit_graph(connection: Connection, repository: str) -> list[tuple[str, tuple[str, ...], datetime, bool]]:
+def read_commit_graph(connection: Connection, repository: str) -> list[CommitGraphRow]:
     """Every stored commit of `repository` as (sha, parents, authored_at, is_merge): all an ancestry walk needs."""
     raw_time = type_coerce(commits.c.authored_at, NullType())  # converted here, faster than per row by SQLAlchemy
     query = select(commits.c.sha, commits.c.parents, raw_time, commits.c.is_merge).where(

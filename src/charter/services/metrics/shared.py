@@ -21,10 +21,11 @@ from charter.services.delivery import DeliveryQuery, delivery_inputs, delivery_i
 @dataclass(slots=True)
 class SeriesFacts:
     """What every computation of a series reads alike: the delivery inputs of a period holding all of
-    theirs (each cuts its own from them), and each component's mined git history (the store's, the
-    same at every date of the series), filled by the first computation that reads it."""
+    theirs (each cuts its own from them; None: each reads its own), and each component's mined git
+    history (the store's, the same at every date of the series), filled by the first computation that
+    reads it, or by the sync that has just mined it."""
 
-    delivery: DeliveryInputs
+    delivery: DeliveryInputs | None = None
     code_history: CodeHistories = field(default_factory=dict)
 
 
@@ -62,7 +63,7 @@ class SharedFacts:
     def delivery_inputs(self) -> DeliveryInputs:
         """The period's deployments with the context around it, their lead times, and every incident."""
         query = DeliveryQuery(self._period.since, self._period.until)
-        if self.series is not None:
+        if self.series is not None and self.series.delivery is not None:
             return delivery_inputs_within(self._context, self.series.delivery, query)
         store = self._context.required_store()
         with store.engine.connect() as connection:

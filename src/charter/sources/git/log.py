@@ -108,9 +108,11 @@ def write_log(
 class RunningLog:
     """A `git log` writing to a file (`start_log`): `finish` waits for it, `end` stops it."""
 
-    def __init__(self, repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO) -> None:
+    def __init__(
+        self, repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, skip: int = 0
+    ) -> None:
         self.repo = repo
-        self.arguments = [*LOG_OPTIONS, "--stdin"]
+        self.arguments = [*LOG_OPTIONS, *([f"--skip={skip}"] if skip else []), "--stdin"]
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as git runs: `end` closes it
         try:
             self.process = subprocess.Popen(
@@ -140,8 +142,12 @@ class RunningLog:
         finally:
             self.end()
 
+    def ended(self) -> bool:
+        """Whether git has exited (it may have failed: `finish` says)."""
+        return self.process.poll() is not None
+
     def end(self) -> None:
-        """Stop git if it still runs (nothing it wrote is to be read)."""
+        """Stop git if it still runs (what it wrote beyond what was read is not to be read)."""
         process = getattr(self, "process", None)
         if process is not None and process.poll() is None:
             process.kill()
@@ -149,9 +155,53 @@ class RunningLog:
         self.errors.close()
 
 
-def start_log(repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO) -> RunningLog:
-    """Start `git log` as `write_log` runs it, without waiting for it."""
-    return RunningLog(repo, include, exclude, output)
+def start_log(
+    repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, skip: int = 0
+) -> RunningLog:
+    """Start `git log` as `write_log` runs it, without waiting for it; `skip`: leave out the first
+    commits of that log (the rest of it is written, exactly as the whole log has it)."""
+    return RunningLog(repo, include, exclude, output, skip)
+
+
+def spare_core() -> bool:
+    """Whether this process may run on more than one core (`taskset`, a container's CPU set), so
+    that a second git has one to itself while the first runs. The machine's load is not asked: a
+    load average lags, and counts this sync's own gits."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # not reported here (macOS): every core
+        return (os.cpu_count() or 1) > 1
+
+
+class CommitCount:
+    """How many commits the log over `include` and not `exclude` has: one `git rev-list --count`,
+    started at once and read by `result` (GitError when git fails, ValueError on output that is
+    not a number); `end` stops it."""
+
+    def __init__(self, repo: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
+        self.repo = repo
+        self.arguments = ("rev-list", "--count", "--stdin")
+        with tempfile.TemporaryFile() as revisions:
+            revisions.write(revision_input(include, exclude).encode())
+            revisions.seek(0)
+            self.process = subprocess.Popen(
+                ["git", "-C", str(repo), *self.arguments],
+                stdin=revisions,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=git_environment(repo),
+            )
+
+    def result(self) -> int:
+        output, errors = self.process.communicate()
+        if self.process.returncode != 0:
+            raise GitError(self.repo, self.arguments, self.process.returncode, errors.decode(errors="replace"))
+        return int(output)
+
+    def end(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 def _wait(process: subprocess.Popen[bytes], stop: Event | None) -> int | None:

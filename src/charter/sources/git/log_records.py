@@ -40,7 +40,7 @@ _HEADER_FIELDS = 7
 # A record starts with the separator, then a full object name (SHA-1 or SHA-256) and a NUL: a separator
 # byte inside an author's name is not taken for the start of a commit.
 _RECORD_START = re.compile("\x1e(?=[0-9a-f]{40}\0|[0-9a-f]{64}\0)")
-_RECORD_START_BYTES = re.compile(b"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})\0")
+RECORD_START_BYTES = re.compile(b"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})\0")
 
 
 class UnreadableLog(ValueError):
@@ -49,15 +49,23 @@ class UnreadableLog(ValueError):
 
 class LogParser:
     """Parses a log of one repository fed in chunks: `feed` returns the commits completed so far,
-    `close` the rest. `commits` counts what was returned."""
+    `close` the rest. `commits` counts what was returned. With `limit`, the first `limit` commits
+    only: once they are returned, `full` is True and whatever follows is left unread."""
 
-    def __init__(self, repository: str, stamp: Stamp = seconds) -> None:
+    def __init__(self, repository: str, stamp: Stamp = seconds, limit: int | None = None) -> None:
         self.repository = repository
         self.stamp = stamp
         self.commits = 0
+        self.limit = limit
         self._pending = bytearray()
 
+    @property
+    def full(self) -> bool:
+        return self.limit is not None and self.commits >= self.limit
+
     def feed(self, data: bytes) -> CommitBatch:
+        if self.full:
+            return CommitBatch([], [])
         self._pending += data
         cut = _last_record_start(self._pending)
         if cut <= 0:
@@ -67,7 +75,7 @@ class LogParser:
         return self._parse(text)
 
     def close(self) -> CommitBatch:
-        text = self._pending.decode(errors="replace")
+        text = "" if self.full else self._pending.decode(errors="replace")
         self._pending.clear()
         return self._parse(text)
 
@@ -76,7 +84,8 @@ class LogParser:
         if records[0].strip("\0\n"):
             raise UnreadableLog(f"git log output does not start with a commit: {records[0][:80]!r}")
         batch = CommitBatch([], [])
-        for record in records[1:]:
+        wanted = records[1:] if self.limit is None else records[1 : 1 + self.limit - self.commits]
+        for record in wanted:
             try:
                 self._add_record(record, batch)
             except UnreadableLog:
@@ -157,6 +166,6 @@ def _last_record_start(buffer: bytearray) -> int:
     whose object name has not fully arrived is not recognised yet, so an earlier one is taken."""
     position = len(buffer)
     while (position := buffer.rfind(b"\x1e", 0, position)) > 0:
-        if _RECORD_START_BYTES.match(buffer, position):
+        if RECORD_START_BYTES.match(buffer, position):
             return position
     return 0

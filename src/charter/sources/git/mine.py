@@ -24,6 +24,7 @@ from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, S
 from charter.sources.git.head import read_default_branch, read_head_files
 from charter.sources.git.log import GitError, read_ref_listing, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
+from charter.sources.git.split_log import start_split_log
 
 if TYPE_CHECKING:
     from charter.sources.git.early import EarlyLog, EarlyLogs
@@ -114,7 +115,10 @@ class RepositoryJob:
     exist there and `remote_url` is set, the repository is cloned (or fetched) into `cache_dir`.
     `known_refs` are the refs the store already has (empty: mine everything); `known_head` the
     default branch whose files at the head it has (None: none); `early_logs` the logs `charter sync`
-    started before it loaded anything (this machine's threads only: they are not sent elsewhere)."""
+    started before it loaded anything (this machine's threads only: they are not sent elsewhere).
+    `split_log`: a first mining's log that a client follows may be written by two gits at once, the
+    first commits of the log and the rest, and read one after the other (`split_log.py`): the same
+    log, in less time when a core is free (for the one repository mined)."""
 
     name: str
     location: str
@@ -124,6 +128,7 @@ class RepositoryJob:
     fetch: bool = False
     cache_dir: str | None = None
     early_logs: EarlyLogs | None = field(default=None, compare=False, repr=False)
+    split_log: bool = False
 
 
 @dataclass
@@ -149,17 +154,38 @@ class MinedRepository:
     # Set by the client when it reads a log that git is still writing; the mining then fills in `ok`
     # and `problems` when it ends.
     still_running: StillRunning | None = field(default=None, repr=False, compare=False)
+    # A log written by two gits: its first `split_at` commits are in `log_path`, the rest in
+    # `tail_path`; the reader sets `head_read` once it has the first part, and that git is ended.
+    split_at: int | None = None
+    tail_path: str | None = None
+    head_read: Event | None = field(default=None, repr=False, compare=False)
 
     def batches(self, stamp: Stamp = seconds) -> Iterator[CommitBatch]:
         """The mined commits as store rows, a chunk of the log at a time (`stamp` turns Unix seconds into
         what the store binds). When the log is still being written, this follows it; MiningFailed if
         the mining behind it fails or its output cannot be read, so the caller's transaction rolls back."""
-        parser = LogParser(self.name, stamp)
+        parser = LogParser(self.name, stamp, limit=self.split_at)
+        yield from self._parsed(parser, self._chunks())
+        commits = parser.commits
+        if self.tail_path is not None:
+            if self.head_read is not None:
+                self.head_read.set()
+            if commits != self.split_at:
+                raise MiningFailed([*self.problems, _unreadable_log(self, f"{commits} commits before the split")])
+            tail = LogParser(self.name, stamp)
+            yield from self._parsed(tail, read_log(Path(self.tail_path), self.still_running))
+            commits += tail.commits
+        self.commit_count = commits
+
+    def _parsed(self, parser: LogParser, chunks: Iterator[bytes]) -> Iterator[CommitBatch]:
+        """The batches of one log file (a parser with a limit stops reading once it has them)."""
         try:
-            for chunk in self._chunks():
+            for chunk in chunks:
                 batch = parser.feed(chunk)
                 if batch.commits:
                     yield batch
+                if parser.full:
+                    break
             if not self.ok:
                 raise MiningFailed(self.problems)
             batch = parser.close()
@@ -167,7 +193,6 @@ class MinedRepository:
             raise MiningFailed([*self.problems, _unreadable_log(self, str(error))]) from error
         if batch.commits:
             yield batch
-        self.commit_count = parser.commits
 
     def _chunks(self) -> Iterator[bytes]:
         if self.log_frames is not None:
@@ -177,7 +202,8 @@ class MinedRepository:
             yield from read_log(Path(self.log_path), self.still_running)
 
     def packed(self) -> MinedRepository:
-        """The same result with the log moved into compressed frames, for sending to another machine."""
+        """The same result with the log moved into compressed frames, for sending to another machine
+        (mined by one git: a split log is for a client that follows it)."""
         if self.log_path is None:
             return self
         frames = [zlib.compress(chunk, 1) for chunk in self._chunks()]
@@ -193,6 +219,9 @@ class MinedRepository:
                     pass
             Path(self.log_path).unlink(missing_ok=True)
             self.log_path = None
+        if self.tail_path is not None:
+            Path(self.tail_path).unlink(missing_ok=True)
+            self.tail_path = None
         self.log_frames = None
 
 
@@ -256,7 +285,12 @@ def _mine_prepared(
     include = list(mined.refs.values())
     exclude = [] if mined.full else list(known.values())
     early = _early_log(job, mined, log_path) if not known else None
+    if job.split_log and not known and log_started is not None and include:
+        _mine_split(job, repository, mined, (include, exclude), log_path, early, log_started, stop)
+        return
     if early is not None:
+        if early.count is not None:
+            early.count.end()  # counted for a split that is not made
         mined.log_path = log_path
         if log_started is not None:
             log_started(mined)
@@ -267,6 +301,27 @@ def _mine_prepared(
         if log_started is not None:
             log_started(mined)
         _finish(job, mined, lambda: write_log(repository, include, exclude, log, stop))
+
+
+def _mine_split(
+    job: RepositoryJob,
+    repository: Path,
+    mined: MinedRepository,
+    revisions: tuple[list[str], list[str]],
+    log_path: str,
+    early: EarlyLog | None,
+    log_started: Callable[[MinedRepository], None],
+    stop: Event | None,
+) -> None:
+    """The log written by two gits when it is long enough (`split_log.py`), else by one; a git that
+    cannot be started or cannot count fails the repository (`mine_into_log`)."""
+    mined.log_path = log_path
+    head, count = (early.running, early.count) if early is not None else (None, None)
+    split = start_split_log(repository, revisions, log_path, head, count)
+    if split.tail is not None:
+        mined.split_at, mined.tail_path, mined.head_read = split.split_at, split.tail_path, split.head_read
+    log_started(mined)
+    _finish(job, mined, lambda: split.finish(stop))
 
 
 def _early_log(job: RepositoryJob, mined: MinedRepository, log_path: str) -> EarlyLog | None:

@@ -1,0 +1,172 @@
+"""One repository's first mining written by two gits: the first commits of the log from one, the
+rest (`--skip`) from the other, read one after the other, is the same log, and writes the same rows
+in the same order as one git does (SQLite and PostgreSQL); the first git is ended once its part is
+read; a git failing in either part fails the repository with GIT003 and writes nothing."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from charter.services import imports_git
+from charter.services.imports_git import sync_repositories
+from charter.sources.git import early, split_log
+from charter.sources.git.early import start_early_logs
+from charter.sources.git.executors import LocalExecutor
+from charter.sources.git.log import read_refs, spare_core, start_log
+from charter.sources.git.log_records import LogParser
+from charter.sources.git.mine import RepositoryJob
+from charter.store import Store, open_store
+from charter.store.schema import commits, file_changes
+from tests.sources.git import mining
+from tests.sources.git.gitrepos import T0, Repo, build_history, git
+from tests.sources.git.test_sync import stored_counts
+
+MINED_AT = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def log_bytes(repo: Path, skip: int = 0) -> bytes:
+    with tempfile.TemporaryFile() as output:
+        start_log(repo, sorted(set(read_refs(repo).values())), [], output, skip).finish()
+        output.seek(0)
+        return output.read()
+
+
+def parsed(data: bytes, limit: int | None = None) -> list[Any]:
+    parser = LogParser("shapes", limit=limit)
+    batches = [parser.feed(data[index : index + 97]) for index in range(0, len(data), 97)]
+    batches.append(parser.close())
+    return [row for batch in batches for row in batch.commits + batch.files]
+
+
+def linear_history(path: Path, count: int) -> Path:
+    """A bare repository of `count` commits, each changing two of 30 files, one second apart."""
+    git(path.parent, "init", "-q", "--bare", str(path))
+    stream = b"".join(
+        b"commit refs/heads/main\nmark :%d\nauthor A <a@example.com> %d +0000\ncommitter A <a@example.com> %d +0000\n"
+        b"data 2\nc\n%sM 100644 inline f%d.txt\ndata 3\n%d\n\nM 100644 inline g%d.txt\ndata 3\n%d\n\n"
+        % (n, T0 + n, T0 + n, b"from :%d\n" % (n - 1) if n > 1 else b"", n % 30, n % 7, n % 11, n % 5)
+        for n in range(1, count + 1)
+    )
+    git(path, "fast-import", "--quiet", stdin=stream)
+    return path
+
+
+@pytest.fixture
+def split_small(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """Logs of 20 commits or more are split, on one core or many and however far the first git has
+    gone (these small logs may be written whole before they are counted); records (the
+    split, the repository) of each split."""
+    monkeypatch.setattr(split_log, "SPLIT_FROM", 20)
+    monkeypatch.setattr(split_log, "_records_written", lambda path: 0)
+    monkeypatch.setattr(imports_git, "spare_core", lambda: True)
+    monkeypatch.setattr(early, "spare_core", lambda: True)
+    splits: list[tuple[int, str]] = []
+    real = split_log.SplitLog.finish
+
+    def finish(self: split_log.SplitLog, stop: Any = None) -> None:
+        if self.split_at is not None:
+            splits.append((self.split_at, str(self.head.repo)))
+        real(self, stop)
+
+    monkeypatch.setattr(split_log.SplitLog, "finish", finish)
+    return splits
+
+
+def test_a_second_git_needs_a_second_core_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
+    assert spare_core()
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {1})  # taskset -c 1
+    assert not spare_core()
+
+
+@pytest.mark.parametrize("skip", [1, 5, 9, 13])
+def test_the_first_commits_of_the_log_and_the_log_after_them_are_the_whole_log(tmp_path: Path, skip: int) -> None:
+    repo = Repo(tmp_path / "shapes")
+    build_history(repo)
+    whole = log_bytes(repo.path)
+
+    assert parsed(whole, limit=skip) + parsed(log_bytes(repo.path, skip)) == parsed(whole) != []
+
+
+def rows(store: Store) -> dict[str, list[Any]]:
+    with store.engine.connect() as connection:
+        return {
+            table.name: [tuple(row) for row in connection.execute(select(table).order_by(table.c.id))]
+            for table in (commits, file_changes)
+        }
+
+
+def test_a_split_log_writes_the_rows_one_git_writes_in_the_same_order(
+    tmp_path: Path, database_url: str, split_small: list[tuple[int, str]]
+) -> None:
+    clone = linear_history(tmp_path / "linear.git", 3000)
+    with open_store(tmp_path / "one", f"sqlite:///{tmp_path / 'one.db'}") as one:
+        mining.mine_and_write(one, "linear", clone, MINED_AT)
+        expected = rows(one)
+    assert not split_small  # a mining nobody follows is written by one git
+    with open_store(tmp_path, database_url) as store:
+        report = sync_repositories(store, [RepositoryJob("linear", str(clone))], LocalExecutor())
+
+        assert [(r.ok, r.commits_added) for r in report.repositories] == [(True, 3000)]
+        assert [split for split, _ in split_small] == [1500]
+        found = rows(store)
+    assert found["commits"] == expected["commits"]
+    assert found["file_changes"] == expected["file_changes"]
+    assert not list(Path(tempfile.gettempdir()).glob("charter-logs-*/*.tail"))
+
+
+def test_a_log_begun_early_is_split_too(tmp_path: Path, split_small: list[tuple[int, str]]) -> None:
+    clone = linear_history(tmp_path / "linear.git", 400)
+    logs = start_early_logs([clone])
+    assert [log.count is not None for log in logs.logs.values()] == [True]  # counted while it logs
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
+        job = RepositoryJob("linear", str(clone), early_logs=logs)
+        report = sync_repositories(store, [job], LocalExecutor())
+        logs.close()
+
+        assert [(r.ok, r.commits_added) for r in report.repositories] == [(True, 400)]
+        assert stored_counts(store) == {"linear": 400}
+    assert [split for split, _ in split_small] == [200]
+
+
+@pytest.fixture
+def corrupt_tail(tmp_path: Path) -> Iterator[Path]:
+    """A clone of 60 commits whose oldest file contents are lost: git fails late in its log."""
+    repo = Repo(tmp_path / "corrupt")
+    repo.write("old.txt", "first\n")
+    repo.commit("first", T0)
+    blob = git(repo.path, "rev-parse", "HEAD:old.txt").strip()
+    repo.write("old.txt", "second\n")
+    repo.commit("second", T0 + 60)
+    for n in range(58):
+        repo.write("new.txt", f"{n}\n")
+        repo.commit(f"c{n}", T0 + 120 + n)
+    git(repo.path, "repack", "-a", "-d", "-q")
+    packs = list((repo.path / ".git" / "objects" / "pack").glob("*.pack"))
+    for pack in packs:  # loose objects again, so one can be deleted
+        data = pack.read_bytes()
+        pack.unlink()
+        pack.with_suffix(".idx").unlink()
+        git(repo.path, "unpack-objects", "-q", stdin=data)
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    yield repo.path
+
+
+def test_git_failing_in_the_second_part_writes_nothing(
+    corrupt_tail: Path, tmp_path: Path, split_small: list[tuple[int, str]]
+) -> None:
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
+        report = sync_repositories(store, [RepositoryJob("corrupt", str(corrupt_tail))], LocalExecutor())
+
+        [result] = report.repositories
+        assert (result.ok, result.commits_added) == (False, 0)
+        assert [problem.code for problem in result.problems] == ["GIT003"]
+        assert stored_counts(store) == {}
+    assert split_small
