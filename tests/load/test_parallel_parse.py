@@ -202,3 +202,16 @@ def test_workers_that_took_every_text_before_the_first_was_asked_give_them_in_or
 
     assert [comparable(result) for result in shared] == [comparable(result) for result in here]
     assert all(isinstance(result, YamlError) or result.encoded is not None for result in shared)
+
+
+def test_a_fork_refused_by_the_system_leaves_the_work_here(fork_everything, monkeypatch):
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel_parse.os, "fork", refused)
+    here = list(parse_in_order(TEXTS, processes=1))
+    with parse_in_order(TEXTS, processes=3) as results:
+        alone = list(results)
+
+    assert [comparable(result) for result in alone] == [comparable(result) for result in here]
+    assert not any(isinstance(result, Parsed) and result.encoded is not None for result in alone)

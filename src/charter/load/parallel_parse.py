@@ -89,8 +89,16 @@ def parse_in_order(texts: Sequence[str], processes: int | None = None) -> Parsed
     wanted = usable_processes() if processes is None else processes
     if wanted < 2 or not _may_fork() or sum(map(len, texts)) < PARALLEL_MINIMUM_CHARACTERS:
         return ParsedInOrder(_parse(text) for text in texts)
-    claims = _Claims(len(texts))
-    workers = [_start_worker(texts, claims) for _ in range(wanted - 1)]
+    try:
+        claims = _Claims(len(texts))
+    except OSError:  # no temporary file or shared mapping to be had: parse here
+        return ParsedInOrder(_parse(text) for text in texts)
+    workers: list[_Worker] = []
+    for _ in range(wanted - 1):
+        try:
+            workers.append(_start_worker(texts, claims))
+        except OSError:  # no more processes or memory: those started (if any) share the work
+            break
     return ParsedInOrder(_in_order(texts, claims, workers), workers, claims)
 
 
@@ -190,7 +198,12 @@ def _in_order(
 
 def _start_worker(texts: Sequence[str], claims: _Claims) -> _Worker:
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid == 0:  # the worker: parse from the back, send it all, leave without cleaning up
         status = 1
         try:
