@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from charter.load.yaml12 import YamlError, parse_yaml_documents
@@ -69,7 +70,7 @@ class ParsedInOrder(Iterator["Parsed | YamlError"]):
 
     def close(self) -> None:
         self._results.close()
-        for worker in self._workers:  # the results may never have started, so their own cleanup never ran
+        for worker in self._workers:  # those not collected yet: the caller stopped early
             _abandon(worker)
         if self._claims is not None:
             self._claims.close()
@@ -147,53 +148,43 @@ class _Claims:
             _BOUNDS.pack_into(self.memory, 0, front, start)
         return range(start, back)
 
-    def _turn(self) -> _Turn:
-        return _Turn(self.lock_file.fileno())
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """Holding the claims' lock."""
+        descriptor = self.lock_file.fileno()
+        fcntl.lockf(descriptor, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.lockf(descriptor, fcntl.LOCK_UN)
 
     def close(self) -> None:
         self.memory.close()
         self.lock_file.close()
 
 
-class _Turn:
-    """Holding the claims' lock (`with`)."""
-
-    __slots__ = ("descriptor",)
-
-    def __init__(self, descriptor: int) -> None:
-        self.descriptor = descriptor
-
-    def __enter__(self) -> None:
-        fcntl.lockf(self.descriptor, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.lockf(self.descriptor, fcntl.LOCK_UN)
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Worker:
     pid: int
     pipe: int
-    done: list[bool]  # collected (its pipe closed and its process reaped)
+    done: bool = False  # collected: its pipe closed and its process reaped
 
 
 def _in_order(
     texts: Sequence[str], claims: _Claims, workers: list[_Worker]
 ) -> Generator[Parsed | YamlError, None, None]:
-    try:
-        next_index = 0
-        while taken := claims.from_front():
-            for index in taken:
-                yield _parse(texts[index])
-            next_index = taken.stop
-        received: dict[int, Parsed | YamlError] = {}
-        for worker in workers:
-            received.update(_collect(worker))
-        for index in range(next_index, len(texts)):
-            yield received.get(index) or _parse(texts[index])
-    finally:  # also when the caller stopped early: end and reap what is still running
-        for worker in workers:
-            _abandon(worker)
+    """This process's texts from the front, then, once the front meets the back, the workers'
+    (a caller stopping early leaves the workers to `ParsedInOrder.close`)."""
+    next_index = 0
+    while taken := claims.from_front():
+        for index in taken:
+            yield _parse(texts[index])
+        next_index = taken.stop
+    received: dict[int, Parsed | YamlError] = {}
+    for worker in workers:
+        received.update(_collect(worker))
+    for index in range(next_index, len(texts)):
+        yield received.get(index) or _parse(texts[index])
 
 
 def _start_worker(texts: Sequence[str], claims: _Claims) -> _Worker:
@@ -216,7 +207,7 @@ def _start_worker(texts: Sequence[str], claims: _Claims) -> _Worker:
         finally:
             os._exit(status)
     os.close(write_end)
-    return _Worker(pid, read_end, [False])
+    return _Worker(pid, read_end)
 
 
 def _encoded(index: int, text: str) -> _Row:
@@ -258,13 +249,13 @@ def _received(encoded: bytes | None, error: tuple[str, int, int, str] | None) ->
 
 
 def _abandon(worker: _Worker) -> None:
-    if not worker.done[0]:
+    if not worker.done:
         os.kill(worker.pid, signal.SIGKILL)
         _reap(worker)
 
 
 def _reap(worker: _Worker) -> int:
-    worker.done[0] = True
+    worker.done = True
     os.close(worker.pipe)
     _, status = os.waitpid(worker.pid, 0)
     return status

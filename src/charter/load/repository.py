@@ -55,11 +55,14 @@ class ParseCache(Protocol):
 @dataclass(frozen=True, slots=True)
 class _YamlFiles:
     """YAML files read and being parsed: each file's bytes and text (None: unreadable), the documents
-    the cache held by digest, and the parses of the others in order of first appearance."""
+    the cache held by digest, the parses of the others in order of first appearance, those parses
+    by digest as they are read, and what goes to the cache (as parsed, or as a worker encoded it)."""
 
     sources: list[tuple[RawFile | FileProblem, SourceFile | None]]
     cached: dict[str, list[YamlDocument]]
     in_order: ParsedInOrder
+    parsed: dict[str, Parsed | YamlError] = field(default_factory=dict)
+    fresh: dict[str, list[YamlDocument] | bytes] = field(default_factory=dict)
 
     def __enter__(self) -> _YamlFiles:
         return self
@@ -124,36 +127,26 @@ class _Loader:
 
     def finish_yaml_files(self, files: _YamlFiles) -> list[CatalogEntity]:
         """Read the files' documents into the model in order; returns the Locations among them."""
-        parsed: dict[str, Parsed | YamlError] = {}
-        fresh: dict[str, list[YamlDocument] | bytes] = {}
         locations_before = len(self.context.entities)
         for raw, source in files.sources:
             if source is not None:
-                self.read_documents(source, raw.digest, files.cached, parsed, files.in_order, fresh)  # type: ignore[union-attr]
-        if self.cache and fresh:
-            self.cache.store(fresh)
+                self.read_documents(source, raw.digest, files)  # type: ignore[union-attr]
+        if self.cache and files.fresh:
+            self.cache.store(files.fresh)
         return [
             entity
             for entity in self.context.entities[locations_before:]
             if isinstance(entity, CatalogEntity) and isinstance(entity.spec, LocationSpec)
         ]
 
-    def read_documents(
-        self,
-        source: SourceFile,
-        digest: str,
-        cached: dict[str, list[YamlDocument]],
-        parsed: dict[str, Parsed | YamlError],
-        in_order: Iterator[Parsed | YamlError],
-        fresh: dict[str, list[YamlDocument] | bytes],
-    ) -> None:
-        """Read one file's documents into the model: from the cache, else from the new parses
-        (`in_order` gives each new content's as the files come), which go to `fresh` for the cache."""
-        documents = cached.get(digest)
+    def read_documents(self, source: SourceFile, digest: str, files: _YamlFiles) -> None:
+        """Read one file's documents into the model: from the cache, else from the new parses (each
+        new content's comes in the order the files do), which then go to the cache."""
+        documents = files.cached.get(digest)
         if documents is None:
-            result = parsed.get(digest)
+            result = files.parsed.get(digest)
             if result is None:
-                result = parsed[digest] = next(in_order)
+                result = files.parsed[digest] = next(files.in_order)
             if isinstance(result, YamlError):
                 code = "SCH002" if result.message.startswith("duplicate key") else "SCH001"
                 self.context.report(
@@ -161,7 +154,7 @@ class _Loader:
                 )
                 return
             documents = result.documents
-            fresh[digest] = result.documents if result.encoded is None else result.encoded
+            files.fresh[digest] = result.documents if result.encoded is None else result.encoded
         if not documents:
             self.context.report("SCH006", "file holds no YAML document", source.location(1, 1))
         for document in documents:
