@@ -3,6 +3,8 @@ Rich progress bar per repository and overall."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -67,6 +69,23 @@ NO_GIT_SOURCE = (
 )
 
 
+@contextmanager
+def _progress_bars(quiet: bool) -> Iterator[_Bars | None]:
+    """Bars on stderr when it is a terminal (they are redrawn in place: a log would only get the
+    last frame), else none, and Rich's progress module is not even loaded."""
+    from rich.console import Console
+
+    console = Console(stderr=True, no_color=colour_off())
+    if quiet or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        yield _Bars(progress)
+
+
 def _mining_line(report: GitSyncReport) -> str:
     repositories = report.repositories
     full = sum(1 for item in repositories if item.ok and item.changed and item.full)
@@ -117,27 +136,12 @@ def _sync(
     as_of: datetime | None,
     early_logs: EarlyLogs | None,
 ) -> None:
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from charter.services.context import StoreNeed, open_context
     from charter.services.sync import SyncOptions, run_sync
 
-    console = Console(stderr=True, no_color=colour_off())
     options = SyncOptions(fetch=fetch, executor=executor, as_of=as_of.date() if as_of else None, early_logs=early_logs)
-    with (
-        open_context(repo, StoreNeed.REQUIRED) as context,
-        Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=quiet,
-            transient=True,
-        ) as progress,
-    ):
-        summary = run_sync(context, options, _Bars(progress))
+    with open_context(repo, StoreNeed.REQUIRED) as context, _progress_bars(quiet) as bars:
+        summary = run_sync(context, options, bars)
     # The summary is the command's output: on stdout, where a script or a CI log reads it; the
     # progress bars and diagnostics go to stderr.
     if summary.git is not None:

@@ -27,7 +27,6 @@ from charter.model.metric_values import stored_scope
 from charter.outputs.views.targets import TargetsReport
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.gate import GatedReport, gate_met
-from charter.services.plan import PLAN_FOLDERS, PlanQuery, plan_report
 from charter.services.store_reads import reading_store
 from charter.services.targets_view import targets_view
 from charter.store.metric_series import SnapshotTime, read_metric_series, read_snapshot_times
@@ -51,6 +50,8 @@ class TargetsQuery:
 def open_targets_context(repo: Path | None, plan: bool = False) -> Iterator[Context]:
     """The Context `targets_report` needs, with the store open for the block; with `plan`, what
     solving the plan reads too."""
+    from charter.services.plan import PLAN_FOLDERS  # the plan's solver: only for a report that solves it
+
     root = repository_root(repo)
     folders = tuple(dict.fromkeys((*TARGET_FOLDERS, *PLAN_FOLDERS))) if plan else TARGET_FOLDERS
     with opened_store(root, StoreNeed.REQUIRED) as store:
@@ -75,6 +76,8 @@ def target_statuses(
 def planned_quarters(context: Context) -> dict[str, str]:
     """The quarter `charter plan`'s optimal plan delivers each initiative in, by reference (seconds
     on a large organisation: the plan is solved exactly)."""
+    from charter.services.plan import PlanQuery, plan_report  # the solver, HiGHS: loaded for this only
+
     report = plan_report(context, PlanQuery())
     return {item.initiative: item.delivered for item in report.initiatives if item.delivered}
 

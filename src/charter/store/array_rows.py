@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Select, Table, bindparam, func, select
-from sqlalchemy.dialects import postgresql
 
 
 def rows_as_arrays(table: Table, rows: Sequence[dict[str, Any]]) -> Select[Any]:
     """A SELECT giving `rows` (every one holding every column of `table`) in the table's column
     order, each column bound as one array of its type (the driver casts it: a column of only NULLs
     keeps its type)."""
+    from sqlalchemy.dialects import postgresql  # PostgreSQL's stores only
+
     arrays = [
         bindparam(f"{column.name}_values", [row[column.name] for row in rows], type_=postgresql.ARRAY(column.type))
         for column in table.columns

@@ -10,13 +10,13 @@ from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from charter.model.delivery import Deployment, DeploymentStatus, PullRequest
 from charter.store.array_rows import bindable_as_arrays, rows_as_arrays
+from charter.store.conflict_insert import conflict_insert
 from charter.store.schema import deployment_changes, deployment_lead_times, deployments, pull_requests
 
 TAG_SOURCE = "tag"
@@ -267,13 +267,7 @@ def _pull_row(pull: PullRequest) -> dict[str, Any]:
 
 def _upsert_statement(connection: Connection, table: Table, keys: tuple[str, ...]) -> Insert:
     """INSERT ... ON CONFLICT (keys) DO UPDATE every other column, in the connection's dialect."""
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        statement: postgresql.Insert | sqlite.Insert = postgresql.insert(table)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table)
-    else:
-        raise NotImplementedError(f"upserts are written for SQLite and PostgreSQL, not {dialect}")
+    statement = conflict_insert(connection, table)
     updates = {column.name: statement.excluded[column.name] for column in table.columns if column.name not in keys}
     return statement.on_conflict_do_update(index_elements=list(keys), set_=updates)
 
@@ -308,7 +302,7 @@ def upsert_in_statements(
     if not latest:
         return 0
     if connection.dialect.name == "postgresql" and bindable_as_arrays(table):  # one short statement
-        inserted = postgresql.insert(table).from_select(
+        inserted = conflict_insert(connection, table).from_select(
             [column.name for column in table.columns], rows_as_arrays(table, list(latest.values()))
         )
         updates = {column.name: inserted.excluded[column.name] for column in table.columns if column.name not in keys}

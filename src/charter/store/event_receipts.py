@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from charter.store.array_rows import rows_as_arrays
+from charter.store.conflict_insert import conflict_insert
 from charter.store.schema import event_receipts, webhook_messages
 
 # Twice Standard Webhooks' 5 minutes of tolerance.
@@ -28,10 +28,10 @@ def record_new_event_ids(connection: Connection, kind: str, event_ids: Sequence[
     rows = [{"kind": kind, "event_id": event_id, "received_at": at} for event_id in event_ids]
     if connection.dialect.name == "postgresql":  # one short statement over the ids bound as arrays
         names = [column.name for column in event_receipts.columns]
-        inserted = postgresql.insert(event_receipts).from_select(names, rows_as_arrays(event_receipts, rows))
+        inserted = conflict_insert(connection, event_receipts).from_select(names, rows_as_arrays(event_receipts, rows))
         return set(connection.execute(inserted.on_conflict_do_nothing().returning(event_receipts.c.event_id)).scalars())
-    statement = sqlite.insert(event_receipts).on_conflict_do_nothing().returning(event_receipts.c.event_id)
-    return set(connection.execute(statement, rows).scalars())
+    new_only = conflict_insert(connection, event_receipts).on_conflict_do_nothing()
+    return set(connection.execute(new_only.returning(event_receipts.c.event_id), rows).scalars())
 
 
 def prune_event_receipts(connection: Connection, before: datetime) -> int:

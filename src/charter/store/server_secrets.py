@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from charter.store.conflict_insert import conflict_insert
 from charter.store.schema_server import server_secrets
 
 
@@ -22,8 +22,8 @@ def read_secret(connection: Connection, name: str) -> str | None:
 
 def keep_secret(connection: Connection, name: str, value: str, at: datetime) -> str:
     """Keep `value` as the secret `name` unless one is kept already; the secret kept, either way."""
-    insert_into = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    connection.execute(insert_into(server_secrets).values(name=name, value=value, created=at).on_conflict_do_nothing())
+    row = conflict_insert(connection, server_secrets).values(name=name, value=value, created=at)
+    connection.execute(row.on_conflict_do_nothing())
     kept = read_secret(connection, name)
     assert kept is not None
     return kept
