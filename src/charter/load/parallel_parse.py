@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from charter.load.yaml12 import YamlError, parse_yaml_documents
+from charter.model.cores import usable_cores
 from charter.model.yaml_document import YamlDocument, decode_documents, encode_documents
 
 # Below this many characters a fork and a pipe cost more than the parse they would share.
@@ -104,12 +105,9 @@ def parse_in_order(texts: Sequence[str], processes: int | None = None) -> Parsed
 
 
 def usable_processes() -> int:
-    """The cores this process may run on (its affinity, which containers narrow), at most MAX_PROCESSES."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES))
+    """The cores this process can keep busy (its affinity and CPU quota, which containers narrow:
+    `model/cores.py`), at most MAX_PROCESSES."""
+    return min(usable_cores(), MAX_PROCESSES)
 
 
 def _may_fork() -> bool:

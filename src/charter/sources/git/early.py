@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from charter.model.cores import usable_cores
 from charter.sources.git.clones import history_bytes
 from charter.sources.git.log import CommitCount, GitError, RunningLog, read_ref_listing, spare_core, start_log
 
@@ -57,7 +58,7 @@ class EarlyLogs:
 def start_early_logs(clones: Sequence[Path], workers: int | None = None) -> EarlyLogs:
     """Start the log of every mined ref for the largest `workers` clones (default: one per core).
     A clone git cannot list is left to the mining, which reports it."""
-    chosen = sorted(clones, key=history_bytes, reverse=True)[: max(1, workers or os.cpu_count() or 1)]
+    chosen = sorted(clones, key=history_bytes, reverse=True)[: max(1, workers or usable_cores())]
     logs: dict[str, EarlyLog] = {}
     for clone in chosen:
         try:

@@ -3,7 +3,6 @@ Dask distributed cluster. Either way the client gets MinedRepository results and
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -15,6 +14,7 @@ from threading import Event
 from typing import Protocol
 
 from charter.model.codes import Codes
+from charter.model.cores import usable_cores
 from charter.model.diagnostics import Location
 from charter.model.errors import CharterError
 from charter.sources.git.clones import history_bytes
@@ -70,7 +70,7 @@ class LocalExecutor:
     of following it."""
 
     def __init__(self, max_workers: int | None = None) -> None:
-        self.max_workers = max(1, max_workers or os.cpu_count() or 1)
+        self.max_workers = max(1, max_workers or usable_cores())
 
     def map_jobs(self, jobs: Sequence[RepositoryJob]) -> Iterator[MinedRepository]:
         if not jobs:

@@ -12,6 +12,7 @@ from pathlib import Path
 from threading import Event
 from typing import BinaryIO
 
+from charter.model.cores import usable_cores
 from charter.model.delivery import CommitRecord, FileChange, TagRecord
 from charter.sources.git.log_records import LOG_OPTIONS, parse_log
 
@@ -164,13 +165,10 @@ def start_log(
 
 
 def spare_core() -> bool:
-    """Whether this process may run on more than one core (`taskset`, a container's CPU set), so
-    that a second git has one to itself while the first runs. The machine's load is not asked: a
-    load average lags, and counts this sync's own gits."""
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except AttributeError:  # not reported here (macOS): every core
-        return (os.cpu_count() or 1) > 1
+    """Whether this process can keep more than one core busy (its affinity and CPU quota:
+    `model/cores.py`), so that a second git has one to itself while the first runs. The machine's
+    load is not asked: a load average lags, and counts this sync's own gits."""
+    return usable_cores() > 1
 
 
 class CommitCount:
