@@ -13,12 +13,18 @@ the commits the fresh sync added against `git rev-list --count` over the mined r
 `charter codehealth` lists against `git ls-tree` at the head of `main` (less the default exclusions).
 Targets: fresh sync <= 1.1x the floor; unchanged re-sync of two repositories < 1 s.
 
-`--generate COMMITS` measures the same on a generated history instead (`bench_mine.py`'s: git
-fast-import, `--layout realistic` files of the size real services have), for a history large enough
-that start-up no longer dominates: the whole command against the floor, as on requests.
+At requests' size start-up dominates. `--replicate N` measures the same on a real-shaped history N
+times as large (`replicated_history.py`): the bundle's whole history (every ref) copied N times and
+chained, each copy with its real authors, messages, contents and diffs, its paths under `copy<k>/`
+(copy 0 keeps its own), its dates after the copy before, its tags `v<M+10k>.<m>.<p>` (still release
+tags) and its root commit on the tip of the copy before, so HEAD reaches every copy as a monorepo that
+absorbed them would have it; `--replicate 4` is about ipython's size (issue 17: 28,687 commits on
+HEAD). The replica is built under the work directory (reused with `--keep`) and its build time printed.
+`--generate COMMITS` measures it on a generated history instead (`bench_mine.py`'s: git fast-import,
+`--layout realistic` files of the size real services have): synthetic commits, any size.
 
-    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH | --generate 50000 [--layout realistic]]
-        [--repeat 3] [--keep DIR]
+    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH] [--replicate 4 | --generate 50000
+        [--layout realistic]] [--repeat 3] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from child_process import ChildRun, compile_charter, load_average, ratio_line, run_child
 
@@ -108,12 +115,12 @@ def floor(clone: Path, over: str) -> ChildRun:
         path.unlink()
 
 
-def run_child_with_stdin(command: list[str], stdin: object) -> ChildRun:
+def run_child_with_stdin(command: list[str], stdin: BinaryIO) -> ChildRun:
     """As `run_child`, with `stdin` (an open file) as the child's input."""
     import time
 
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL)  # type: ignore[arg-type]
+    child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(command[:6])} … failed")
@@ -162,7 +169,9 @@ def main() -> None:
     parser.add_argument("--bundle", type=Path, default=default_bundle())
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
-    parser.add_argument("--generate", type=int, metavar="COMMITS", help="a generated history of COMMITS commits")
+    history = parser.add_mutually_exclusive_group()
+    history.add_argument("--generate", type=int, metavar="COMMITS", help="a generated history of COMMITS commits")
+    history.add_argument("--replicate", type=int, metavar="N", help="the bundle's history N times, chained")
     parser.add_argument("--layout", choices=["realistic", "small"], default="realistic", help="with --generate")
     parser.add_argument("--no-compile", action="store_true", help="leave Charter's modules uncompiled")
     args = parser.parse_args()
@@ -173,6 +182,16 @@ def main() -> None:
 
         source = generate(workdir / f"generated-{args.generate}-{args.layout}.git", args.generate, 1, args.layout)
         described = f"generated, {args.generate} commits ({args.layout} layout)"
+    elif args.replicate and args.bundle.is_file():
+        from replicated_history import replicate
+
+        built = replicate(args.bundle, workdir / f"{args.bundle.stem}-x{args.replicate}.git", args.replicate)
+        source = built.target
+        described = f"{args.bundle.name} replicated {args.replicate} times ({built.commits} commits)"
+        print(
+            f"replica: {built.commits} commits on all refs, {built.head_commits} on HEAD; "
+            + (f"built in {built.seconds:.1f} s" if built.seconds else f"reused ({source})")
+        )
     elif args.bundle.is_file():
         source, described = args.bundle, args.bundle.name
     else:
