@@ -160,6 +160,19 @@ def checked_counts(charter: str, org: Path, clone: Path, env: dict[str, str]) ->
     ]
 
 
+def recent_window(clone: Path) -> str:
+    """How many of HEAD's commits code health's recent window holds (authored in the 365 days before
+    now, or later: the window has no end), which the snapshot's pass weighs: a replica's later
+    copies are dated in the future and all fall in it, where a real history has a year's commits."""
+    import time
+
+    start = time.time() - 365 * 86_400
+    stamps = [int(stamp) for stamp in git(clone, "log", "--format=%at", "HEAD").split()]
+    later = sum(stamp >= start for stamp in stamps)
+    future = sum(stamp > time.time() for stamp in stamps)
+    return f"commits on HEAD in code health's recent window (authored since 365 days ago): {later} ({future} after now)"
+
+
 def summary(label: str, runs: list[ChildRun], floor: list[ChildRun] | None, target: str) -> str:
     return ratio_line(label, runs, floor, target, width=52, each="CPU")
 
@@ -202,6 +215,7 @@ def main() -> None:
     two = organisation(workdir / "two", source, ["requests", "requests-copy"])
     clone = workdir / "one" / "clones" / "requests.git"
     print(f"history: {described}; {args.repeat} rounds; load average before: {load_average()}")
+    print(recent_window(clone))
     for line in checked_counts(charter, one, clone, env):
         print(line)
     run_child([charter, "sync", "--repo", str(two), "--quiet"], env, allowed=ALLOWED)  # the first sync of two
