@@ -9,7 +9,12 @@ branches are `refs/heads/copy<k>/<name>` (the last copy's default branch is the 
 itself, HEAD), its tags `v<M>.<m>.<p>…` become `v<M + 10k>.<m>.<p>…` (still release tags) and its
 other tags `copy<k>-<name>`. Copy 0 is exported with its blobs; the later copies' file contents are
 the same blobs, so they are exported with `--no-data` and name them by object id, which fast-import
-finds among the objects it wrote for copy 0.
+finds among the objects it wrote for copy 0. The result is repacked as a clone's pack would be, and
+checked: every copy's commits and refs, `git fsck --connectivity-only`, `git log --numstat` over HEAD.
+
+Copy 0's commits are the bundle's byte for byte but for commit signatures (fast-export leaves them
+out; requests' GitHub merges are signed, so their ids differ). With 4 copies of requests (15.5 years)
+the last copies are dated decades in the future: there is no room before 1970 to put them in the past.
 
     python benchmarks/replicated_history.py BUNDLE TARGET COPIES
 """
