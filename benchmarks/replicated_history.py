@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO
 
 COMPLETE = "charter-replica.json"  # written last: a target without it is rebuilt
+FORMAT = 1  # what a replica is; a replica built as another format is rebuilt
 DAY = 86_400
 RELEASE_TAG = re.compile(rb"v(\d+)(\.\d+\.\d+.*)")
 MARK = re.compile(rb":(\d+)")
@@ -252,7 +253,7 @@ def replicate(bundle: Path, target: Path, copies: int) -> Built:
     when the result does not have `copies` times the bundle's commits or fails `git fsck`."""
     import time
 
-    identity = {"bundle": str(bundle.resolve()), "size": bundle.stat().st_size, "copies": copies}
+    identity = {"bundle": str(bundle.resolve()), "size": bundle.stat().st_size, "copies": copies, "format": FORMAT}
     marker = target / COMPLETE
     if marker.is_file():
         recorded = json.loads(marker.read_text(encoding="utf-8"))
