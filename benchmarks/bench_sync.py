@@ -13,17 +13,28 @@ the commits the fresh sync added against `git rev-list --count` over the mined r
 `charter codehealth` lists against `git ls-tree` at the head of `main` (less the default exclusions).
 Targets: fresh sync <= 1.1x the floor; unchanged re-sync of two repositories < 1 s.
 
-`--generate COMMITS` measures the same on a generated history instead (`bench_mine.py`'s: git
-fast-import, `--layout realistic` files of the size real services have), for a history large enough
-that start-up no longer dominates: the whole command against the floor, as on requests.
+At requests' size start-up dominates. `--replicate N` measures the same on a real-shaped history N
+times as large (`replicated_history.py`): the bundle's whole history (every ref) copied N times and
+chained, each copy with its real authors, messages, contents and diffs, its paths under `copy<k>/`
+(copy 0 keeps its own), its dates after the copy before, its tags `v<M+10k>.<m>.<p>` (still release
+tags) and its root commit on the tip of the copy before, so HEAD reaches every copy as a monorepo that
+absorbed them would have it; `--replicate 4` is about ipython's size (issue 17: 28,687 commits on
+HEAD). The replica is built under the work directory (reused with `--keep`) and its build time printed.
+The later copies are dated in the future, and code health's recent window (the year before now, with
+no end) holds them all, where a real history's holds a year's commits: the line "commits on HEAD in
+code health's recent window" says how many. `--as-of-newest` runs every charter command with `--as-of`
+the day of HEAD's commit, so that the window holds the last copy's last year as ipython's would.
+`--generate COMMITS` measures it on a generated history instead (`bench_mine.py`'s: git fast-import,
+`--layout realistic` files of the size real services have): synthetic commits, any size.
 
-    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH | --generate 50000 [--layout realistic]]
-        [--repeat 3] [--keep DIR]
+    .venv/bin/python benchmarks/bench_sync.py [--bundle PATH] [--replicate 4 [--as-of-newest] |
+        --generate 50000 [--layout realistic]] [--repeat 3] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -32,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from child_process import ChildRun, compile_charter, load_average, ratio_line, run_child
 
@@ -108,32 +120,32 @@ def floor(clone: Path, over: str) -> ChildRun:
         path.unlink()
 
 
-def run_child_with_stdin(command: list[str], stdin: object) -> ChildRun:
+def run_child_with_stdin(command: list[str], stdin: BinaryIO) -> ChildRun:
     """As `run_child`, with `stdin` (an open file) as the child's input."""
     import time
 
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL)  # type: ignore[arg-type]
+    child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(command[:6])} … failed")
     return ChildRun(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def checked_counts(charter: str, org: Path, clone: Path, env: dict[str, str]) -> list[str]:
+def checked_counts(charter: str, org: Path, clone: Path, env: dict[str, str], as_of: list[str]) -> list[str]:
     """What Charter reports against git: commits mined, and files at the head of `main`."""
     from charter.analysis.codehealth.patterns import DEFAULT_EXCLUDES, compile_path_globs
     from charter.sources.git.log import read_refs
 
     shutil.rmtree(org / ".charter", ignore_errors=True)
     synced = subprocess.run(
-        [charter, "sync", "--repo", str(org), "--quiet"], capture_output=True, text=True, env=env, check=False
+        [charter, "sync", "--repo", str(org), "--quiet", *as_of], capture_output=True, text=True, env=env, check=False
     )
     added = re.search(r"(\d+) commits added", synced.stdout + synced.stderr)
     tips = "".join(f"{sha}\n" for sha in set(read_refs(clone).values()))
     reachable = int(git(clone, "rev-list", "--count", "--stdin", stdin=tips))
     health = subprocess.run(
-        [charter, "codehealth", "--repo", str(org), "--format", "json"],
+        [charter, "codehealth", "--repo", str(org), "--format", "json", *as_of],
         capture_output=True,
         text=True,
         env=env,
@@ -153,6 +165,29 @@ def checked_counts(charter: str, org: Path, clone: Path, env: dict[str, str]) ->
     ]
 
 
+def newest_day(clone: Path) -> datetime.date:
+    """The day (UTC) of HEAD's commit, as `--as-of` takes it."""
+    stamp = int(git(clone, "log", "-1", "--format=%ct", "HEAD"))
+    return datetime.datetime.fromtimestamp(stamp, datetime.UTC).date()
+
+
+def recent_window(clone: Path, as_of: datetime.date | None) -> str:
+    """How many of HEAD's commits code health's recent window holds (authored in the 365 days before
+    the end of `as_of`, or now, or later: the window has no end), which the snapshot's pass weighs:
+    a replica's later copies are dated in the future and fall in a window that ends now, where a
+    real history has a year's commits."""
+    until = (
+        datetime.datetime.combine(as_of, datetime.time.max, datetime.UTC)
+        if as_of
+        else datetime.datetime.now(datetime.UTC)
+    ).timestamp()
+    stamps = [int(stamp) for stamp in git(clone, "log", "--format=%at", "HEAD").split()]
+    held = sum(stamp >= until - 365 * 86_400 for stamp in stamps)
+    later = sum(stamp > until for stamp in stamps)
+    end = as_of.isoformat() if as_of else "now"
+    return f"commits on HEAD in code health's recent window (the 365 days to {end}, and after): {held} ({later} after)"
+
+
 def summary(label: str, runs: list[ChildRun], floor: list[ChildRun] | None, target: str) -> str:
     return ratio_line(label, runs, floor, target, width=52, each="CPU")
 
@@ -162,8 +197,15 @@ def main() -> None:
     parser.add_argument("--bundle", type=Path, default=default_bundle())
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
-    parser.add_argument("--generate", type=int, metavar="COMMITS", help="a generated history of COMMITS commits")
+    history = parser.add_mutually_exclusive_group()
+    history.add_argument("--generate", type=int, metavar="COMMITS", help="a generated history of COMMITS commits")
+    history.add_argument("--replicate", type=int, metavar="N", help="the bundle's history N times, chained")
     parser.add_argument("--layout", choices=["realistic", "small"], default="realistic", help="with --generate")
+    parser.add_argument(
+        "--as-of-newest",
+        action="store_true",
+        help="sync --as-of the day of HEAD's commit (a replica's recent window as a real history's)",
+    )
     parser.add_argument("--no-compile", action="store_true", help="leave Charter's modules uncompiled")
     args = parser.parse_args()
     print("Charter's modules left as they are" if args.no_compile else compile_charter())
@@ -173,6 +215,16 @@ def main() -> None:
 
         source = generate(workdir / f"generated-{args.generate}-{args.layout}.git", args.generate, 1, args.layout)
         described = f"generated, {args.generate} commits ({args.layout} layout)"
+    elif args.replicate and args.bundle.is_file():
+        from replicated_history import replicate
+
+        built = replicate(args.bundle, workdir / f"{args.bundle.stem}-x{args.replicate}.git", args.replicate)
+        source = built.target
+        described = f"{args.bundle.name} replicated {args.replicate} times ({built.commits} commits)"
+        print(
+            f"replica: {built.commits} commits on all refs, {built.head_commits} on HEAD; "
+            + (f"built in {built.seconds:.1f} s" if built.seconds else f"reused ({source})")
+        )
     elif args.bundle.is_file():
         source, described = args.bundle, args.bundle.name
     else:
@@ -183,9 +235,14 @@ def main() -> None:
     two = organisation(workdir / "two", source, ["requests", "requests-copy"])
     clone = workdir / "one" / "clones" / "requests.git"
     print(f"history: {described}; {args.repeat} rounds; load average before: {load_average()}")
-    for line in checked_counts(charter, one, clone, env):
+    as_of_day = newest_day(clone) if args.as_of_newest else None
+    as_of = ["--as-of", as_of_day.isoformat()] if as_of_day else []
+    if as_of:
+        print(f"every charter command runs with {' '.join(as_of)} (the day of HEAD's commit)")
+    print(recent_window(clone, as_of_day))
+    for line in checked_counts(charter, one, clone, env, as_of):
         print(line)
-    run_child([charter, "sync", "--repo", str(two), "--quiet"], env, allowed=ALLOWED)  # the first sync of two
+    run_child([charter, "sync", "--repo", str(two), "--quiet", *as_of], env, allowed=ALLOWED)  # the first sync of two
 
     head_floor: list[ChildRun] = []
     refs_floor: list[ChildRun] = []
@@ -195,8 +252,8 @@ def main() -> None:
         head_floor.append(floor(clone, "HEAD"))
         refs_floor.append(floor(clone, "refs"))
         shutil.rmtree(one / ".charter", ignore_errors=True)
-        fresh.append(run_child([charter, "sync", "--repo", str(one), "--quiet"], env, allowed=ALLOWED))
-        again.append(run_child([charter, "sync", "--repo", str(two), "--quiet"], env, allowed=ALLOWED))
+        fresh.append(run_child([charter, "sync", "--repo", str(one), "--quiet", *as_of], env, allowed=ALLOWED))
+        again.append(run_child([charter, "sync", "--repo", str(two), "--quiet", *as_of], env, allowed=ALLOWED))
 
     heading = f"median of {args.repeat} rounds"
     print(f"{heading:<52} {'wall':>8}  {'cpu':>8}   {'wall':>6}   {'cpu':>6}   target")
