@@ -13,19 +13,20 @@ the commits the fresh sync added against `git rev-list --count` over the mined r
 `charter codehealth` lists against `git ls-tree` at the head of `main` (less the default exclusions).
 Targets: fresh sync <= 1.1x the floor; unchanged re-sync of two repositories < 1 s.
 
-At requests' size start-up dominates. `--replicate N` measures the same on a real-shaped history N
-times as large (`replicated_history.py`): the bundle's whole history (every ref) copied N times and
-chained, each copy with its real authors, messages, contents and diffs, its paths under `copy<k>/`
-(copy 0 keeps its own), its dates after the copy before, its tags `v<M+10k>.<m>.<p>` (still release
-tags) and its root commit on the tip of the copy before, so HEAD reaches every copy as a monorepo that
-absorbed them would have it; `--replicate 4` is about ipython's size (issue 17: 28,687 commits on
-HEAD). The replica is built under the work directory (reused with `--keep`) and its build time printed.
-The later copies are dated in the future, and code health's recent window (the year before now, with
-no end) holds them all, where a real history's holds a year's commits: the line "commits on HEAD in
-code health's recent window" says how many. `--as-of-newest` runs every charter command with `--as-of`
-the day of HEAD's commit, so that the window holds the last copy's last year as ipython's would.
-`--generate COMMITS` measures it on a generated history instead (`bench_mine.py`'s: git fast-import,
-`--layout realistic` files of the size real services have): synthetic commits, any size.
+At requests' size start-up dominates. `--replicate N` measures the same on a real-shaped history N times
+as large (`replicated_history.py`): the bundle's whole history (every ref) copied N times and chained,
+each copy with its real authors, messages, contents and diffs, its paths under `copy<k>/` (copy 0 keeps
+its own), its dates squeezed into its slice of the history's span (so each copy follows the one before,
+and a year holds N times requests' commits, as a history N times as large has), its tags
+`v<M+10k>.<m>.<p>` (still release tags) and its root commit on the tip of the copy before, so HEAD
+reaches every copy as a monorepo that absorbed them would have it; `--replicate 4` is about ipython's
+size (issue 17: 28,687 commits on HEAD). The replica is built under the work directory (reused with
+`--keep`) and its build time printed. The line "commits on HEAD in code health's recent window" says how
+many commits the snapshot's code-health pass weighs as recent (the 365 days before now). `--as-of-
+newest` runs every charter command with `--as-of` the day of HEAD's commit, for a history whose newest
+commit is long past. `--generate COMMITS` measures it on a generated history instead (`bench_mine.py`'s:
+git fast-import, `--layout realistic` files of the size real services have): synthetic commits, any
+size.
 
     .venv/bin/python benchmarks/bench_sync.py [--bundle PATH] [--replicate 4 [--as-of-newest] |
         --generate 50000 [--layout realistic]] [--repeat 3] [--keep DIR]

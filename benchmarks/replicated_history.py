@@ -2,8 +2,11 @@
 bare repository whose history is `copies` copies of the bundle's whole history (every ref) chained one
 after another, by piping `git fast-export` through a stream rewriter into `git fast-import`.
 
-Copy k keeps every commit's author, message, file contents and diffs; its dates come k × (the
-history's span + 1 day) later, its paths live under `copy<k>/` (copy 0 keeps its own), its root
+Copy k keeps every commit's author, message, file contents and diffs; its dates are the history's
+own, squeezed into the k-th of `copies` equal slices of the history's span (`replica_time`), so the
+copies follow one another in time, the newest commit is about as recent as the bundle's, and a year
+holds `copies` times the bundle's commits, as a history that size has them. Its paths live under
+`copy<k>/` (copy 0 keeps its own), its root
 commits take the tip of copy k-1's default branch as parent (so HEAD reaches every copy), its
 branches are `refs/heads/copy<k>/<name>` (the last copy's default branch is the default branch
 itself, HEAD), its tags `v<M>.<m>.<p>…` become `v<M + 10k>.<m>.<p>…` (still release tags) and its
@@ -12,9 +15,8 @@ the same blobs, so they are exported with `--no-data` and name them by object id
 finds among the objects it wrote for copy 0. The result is repacked as a clone's pack would be, and
 checked: every copy's commits and refs, `git fsck --connectivity-only`, `git log --numstat` over HEAD.
 
-Copy 0's commits are the bundle's byte for byte but for commit signatures (fast-export leaves them
-out; requests' GitHub merges are signed, so their ids differ). With 4 copies of requests (15.5 years)
-the last copies are dated decades in the future: there is no room before 1970 to put them in the past.
+Copy 0's commits are the bundle's but for their dates and commit signatures (fast-export leaves
+them out).
 
     python benchmarks/replicated_history.py BUNDLE TARGET COPIES
 """
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import IO
 
 COMPLETE = "charter-replica.json"  # written last: a target without it is rebuilt
-FORMAT = 1  # what a replica is; a replica built as another format is rebuilt
+FORMAT = 2  # what a replica is; a replica built as another format is rebuilt
 DAY = 86_400
 RELEASE_TAG = re.compile(rb"v(\d+)(\.\d+\.\d+.*)")
 MARK = re.compile(rb":(\d+)")
@@ -57,12 +59,10 @@ class Copy:
     last: bool
     default_branch: bytes  # "refs/heads/main"
     mark_offset: int
-    time_shift: int
+    times: TimeSlices
     parent_of_roots: bytes | None  # the mark of copy index-1's default branch tip
     refs: dict[bytes, bytes] = field(default_factory=dict)  # source ref -> mark, as fast-import sets them
     highest_mark: int = 0
-    earliest: int | None = None
-    latest: int | None = None
 
     @property
     def path_prefix(self) -> bytes:
@@ -101,12 +101,31 @@ class Copy:
         return self.path_prefix + quoted_or_plain
 
     def person(self, line: bytes) -> bytes:
-        """An `author`/`committer`/`tagger` line with its timestamp shifted."""
+        """An `author`/`committer`/`tagger` line with its timestamp moved into this copy's slice."""
         who, stamp, zone = line.rstrip(b"\n").rsplit(b" ", 2)
-        seconds = int(stamp)
-        self.earliest = seconds if self.earliest is None else min(self.earliest, seconds)
-        self.latest = seconds if self.latest is None else max(self.latest, seconds)
-        return b"%s %d %s\n" % (who, seconds + self.time_shift, zone)
+        return b"%s %d %s\n" % (who, replica_time(int(stamp), self.index, self.times), zone)
+
+
+@dataclass(frozen=True)
+class TimeSlices:
+    """The bundle's commits span `width` seconds from `origin`; the replica cuts that span into
+    `copies` equal slices, one a copy."""
+
+    origin: int
+    width: int
+    copies: int
+
+
+def replica_time(seconds: int, index: int, times: TimeSlices) -> int:
+    """`seconds` of the bundle's history as copy `index` has it: squeezed into its slice, in order."""
+    return times.origin + (index * times.width + seconds - times.origin) // times.copies
+
+
+def time_slices(source: Path, copies: int) -> TimeSlices:
+    """The span of every author and committer time in `source` (a day added, so the newest commit
+    of the last copy stays inside it), cut into `copies` slices."""
+    stamps = [int(stamp) for stamp in git(source, "log", "--all", "--format=%at%n%ct").split()]
+    return TimeSlices(min(stamps), max(stamps) - min(stamps) + DAY, copies)
 
 
 def split_first_path(arguments: bytes) -> tuple[bytes, bytes]:
@@ -222,6 +241,7 @@ def import_copies(source: Path, building: Path, copies: int) -> None:
         bufsize=1 << 20,
     )
     assert importing.stdin is not None
+    times = time_slices(source, copies)
     previous: Copy | None = None
     for index in range(copies):
         copy = Copy(
@@ -229,7 +249,7 @@ def import_copies(source: Path, building: Path, copies: int) -> None:
             last=index == copies - 1,
             default_branch=default_branch,
             mark_offset=0 if previous is None else previous.mark_offset + previous.highest_mark,
-            time_shift=0 if previous is None else index * span(previous),
+            times=times,
             parent_of_roots=None if previous is None else previous.mark(previous.refs[default_branch]),
         )
         for stream in export(source, with_data=index == 0):
@@ -239,12 +259,6 @@ def import_copies(source: Path, building: Path, copies: int) -> None:
     if importing.wait() != 0:
         raise RuntimeError(f"git fast-import into {building} failed ({importing.returncode})")
     git(building, "symbolic-ref", "HEAD", default_branch.decode())
-
-
-def span(copy: Copy) -> int:
-    """A copy's time shift unit: from its earliest to its latest timestamp, and a day."""
-    assert copy.earliest is not None and copy.latest is not None
-    return copy.latest - copy.earliest + DAY
 
 
 def replicate(bundle: Path, target: Path, copies: int) -> Built:

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from benchmarks.replicated_history import COMPLETE, Copy, file_command, replicate
+from benchmarks.replicated_history import COMPLETE, Copy, TimeSlices, file_command, replica_time, replicate, time_slices
 
 # ../shared beside the project (the nearest folder above it that has one, so a git worktree finds it too).
 BUNDLE = next(
@@ -105,18 +105,24 @@ def test_heads_first_parent_chain_reaches_copy_0(requests_twice: tuple[Path, Pat
 
 
 def test_copy_1_diffs_are_the_real_ones_under_copy1_and_later(requests_twice: tuple[Path, Path]) -> None:
-    """Every commit of copy 1's main against copy 0's: same author and subject, the same numstat with
-    `copy1/` before each path (renames included), and one constant shift that puts it after copy 0."""
-    replica, _ = requests_twice
+    """Every commit of copy 1's main against the bundle's: same author and subject, the same numstat
+    with `copy1/` before each path (renames included); copy 0's the same at the root. Each copy's
+    times are the bundle's squeezed into its half of the span, in the same order, copy 1 after copy 0."""
+    replica, source = requests_twice
+    original = numstat_history(source, "main")
     first = numstat_history(replica, "refs/heads/copy0/main")
     second = numstat_history(replica, "refs/heads/copy0/main..HEAD")
-    assert len(first) == len(second) > 6000
+    assert len(original) == len(first) == len(second) > 6000
     assert any(len(row) == 4 for _, _, rows in first for row in rows), "no rename to hold"
-    shift = second[-1][0] - first[-1][0]
-    assert shift > max(stamp for stamp, _, _ in first) - min(stamp for stamp, _, _ in first)
-    for (stamp, described, rows), (later, described_later, rows_later) in zip(first, second, strict=True):
-        assert (later - shift, described_later) == (stamp, described)
-        assert rows_later == [(*row[:2], *(f"copy1/{path}" for path in row[2:])) for row in rows]
+    times = time_slices(source, 2)
+    for (stamp, described, rows), (at0, described0, rows0), (at1, described1, rows1) in zip(
+        original, first, second, strict=True
+    ):
+        assert (at0, described0, rows0) == (replica_time(stamp, 0, times), described, rows)
+        assert (at1, described1) == (replica_time(stamp, 1, times), described)
+        assert rows1 == [(*row[:2], *(f"copy1/{path}" for path in row[2:])) for row in rows]
+    assert max(stamp for stamp, _, _ in first) < min(stamp for stamp, _, _ in second)
+    assert max(stamp for stamp, _, _ in second) <= max(stamp for stamp, _, _ in original) + 86_400  # as recent
 
 
 def test_a_complete_replica_is_reused(requests_twice: tuple[Path, Path]) -> None:
@@ -188,5 +194,5 @@ def test_quoted_paths_second_roots_and_lightweight_tags_are_replicated(tmp_path:
     ],
 )
 def test_file_commands_move_under_the_copys_folder(line: bytes, rewritten: bytes) -> None:
-    copy = Copy(2, False, b"refs/heads/main", mark_offset=100, time_shift=0, parent_of_roots=b":5")
+    copy = Copy(2, False, b"refs/heads/main", mark_offset=100, times=TimeSlices(0, 1, 3), parent_of_roots=b":5")
     assert file_command(copy, line) == rewritten
