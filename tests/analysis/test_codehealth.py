@@ -385,3 +385,29 @@ def test_rows_are_read_in_one_pass_from_a_generator() -> None:
     history = Mainline(frozenset({"c0", "c1", "c2"}))
     health = analyze_code_health(rows(), {"a.py": 3}, history, CodeHealthOptions(today=TODAY))
     assert [(file.path, file.lines, file.commits) for file in health.files] == [("a.py", 3, 3)]
+
+
+def test_a_change_made_after_today_is_not_counted_however_it_would_have_counted() -> None:
+    """Code health as of a past day (`--as-of`, a backfilled snapshot) is the history as it stood then:
+    a later change by a new author, later churn and a later agent commit count for nothing."""
+    before = [
+        change("c1", "a.py", 10, 0, author=ANN, days_ago=40),
+        change("c2", "a.py", 5, 2, author=BOB, days_ago=5),
+        change("c2", "b.py", 3, 0, author=BOB, days_ago=5),
+    ]
+    after = [
+        change("c3", "a.py", 100, 50, author=CY, days_ago=-1),
+        change("c3", "b.py", 7, 7, author=CY, days_ago=-1),
+        change("c4", "a.py", 1, 1, author=DAVE, days_ago=-30),
+    ]
+    rows = before + after
+    health = analyze(rows, head=every_path(rows), mainline=on_mainline(rows))
+    alone = analyze(before, head=every_path(rows), mainline=on_mainline(rows))
+
+    assert health == alone
+    assert (health.churn, health.churn_in_window, health.window_commits) == (20, 20, frozenset({"c1", "c2"}))
+    assert health.knowledge.authors == 2  # Ann and Bob; Cy and Dave came later
+    assert [(file.path, file.commits) for file in sorted(health.files, key=lambda file: file.path)] == [
+        ("a.py", 2),
+        ("b.py", 1),
+    ]

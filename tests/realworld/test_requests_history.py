@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,27 @@ def test_files_never_renamed_count_the_commits_main_reaches(requests_synced: Syn
             requests_synced.clone, "rev-list", "--count", "--no-merges", "--full-history", "main", "--", hotspot["path"]
         )
         assert hotspot["commits"] == int(reached), hotspot["path"]
+
+
+def test_as_of_a_past_day_only_the_commits_authored_by_then_count(requests_synced: Synced) -> None:
+    """Code health as of 2016-06-30 is main's history as it stood that day: each hotspot that was never
+    renamed counts the commits reaching it that were authored by the end of the day (git's own count,
+    by author time), not the ones made since."""
+    past = "2016-06-30"
+    output = charter_output(
+        "codehealth", "--repo", str(requests_synced.org), "--as-of", past, "--format", "json", "--component", "requests"
+    )
+    component = json.loads(output)["components"][0]
+    end_of_day = datetime.combine(date.fromisoformat(past), time.max, UTC).timestamp()
+    renames = git(
+        requests_synced.clone, "log", "main", "--no-merges", "-M", "--diff-filter=R", "--name-status", "--format="
+    ).decode()
+    renamed = {path for line in renames.splitlines() if line.startswith("R") for path in line.split("\t")[1:]}
+    hotspots = [hotspot for hotspot in component["hotspots"] if hotspot["path"] not in renamed]
+    assert hotspots
+    for hotspot in hotspots:
+        stamps = git(
+            requests_synced.clone, "log", "--format=%at", "--no-merges", "--full-history", "main", "--", hotspot["path"]
+        ).split()
+        by_then = sum(1 for stamp in stamps if int(stamp) <= end_of_day)
+        assert hotspot["commits"] == by_then < len(stamps), hotspot["path"]

@@ -63,8 +63,8 @@ HOTSPOT_DECILE = 0.1
 
 @dataclass(frozen=True, slots=True)
 class CodeHealthOptions:
-    """`today` is the end of the recent window; `exclude` None means `DEFAULT_EXCLUDES` and an empty
-    sequence excludes nothing."""
+    """`today` is the end of the recent window, and of the history read (a change made after it is
+    not counted); `exclude` None means `DEFAULT_EXCLUDES` and an empty sequence excludes nothing."""
 
     today: datetime
     window_days: int = 365
@@ -215,7 +215,12 @@ def analyze_code_health(
     those of commits not in `mainline` are skipped."""
     is_excluded = compile_path_globs(DEFAULT_EXCLUDES if options.exclude is None else options.exclude)
     folder = HistoryFolder(
-        options.window_start, options.previous_window_start, is_excluded, mainline, options.max_changeset_size
+        options.window_start,
+        options.previous_window_start,
+        is_excluded,
+        mainline,
+        options.max_changeset_size,
+        until=options.today,
     )
     history = folder.fold(rows)
     current = {

@@ -77,8 +77,10 @@ class MinedHistory:
 
 
 class HistoryFolder:
-    """Folds rows ordered by `authored_at` (ties in any order). Rows of excluded paths only move a
-    file's identity; bots and agents count as changes but not as people."""
+    """Folds rows ordered by `authored_at` (ties in any order) up to `until` (None: all of them):
+    the history as it stood at the end of the recent window, so that code health as of a past day
+    (`--as-of`, a backfilled snapshot) counts no change made after it. Rows of excluded paths only
+    move a file's identity; bots and agents count as changes but not as people."""
 
     def __init__(
         self,
@@ -87,7 +89,9 @@ class HistoryFolder:
         is_excluded: Callable[[str], bool],
         mainline: Mainline,
         max_changeset_size: int,
+        until: datetime | None = None,
     ) -> None:
+        self._until = until
         self._window_start = window_start
         self._previous_window_start = previous_window_start
         self._is_excluded = is_excluded
@@ -115,7 +119,7 @@ class HistoryFolder:
         on_mainline, automated = self._mainline.commits, self._mainline.authored_by
         path_ids = self._path_ids
         files = self._files
-        window_start, previous_window_start = self._window_start, self._previous_window_start
+        window_start, previous_window_start, until = self._window_start, self._previous_window_start, self._until
         recent_by_author, all_by_author = self._recent_lines_by_author, self._lines_by_author
         recent_authors, previous_authors = self._recent_authors, self._previous_authors
         # Files per commit, for the commits sharing the current author time: rows of one commit share
@@ -131,6 +135,8 @@ class HistoryFolder:
                         f"file-change rows must be ordered by authored_at: {sha} at {authored_at.isoformat()} "
                         f"comes after {current_time.isoformat()}"
                     )
+                if until is not None and authored_at > until:
+                    break  # made after the day: the rest are later still
                 self._count_changesets(changesets, in_window)
                 changesets = {}
                 current_time = authored_at
