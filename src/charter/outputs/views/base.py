@@ -17,7 +17,8 @@ IsoDate = Annotated[date, PlainSerializer(lambda value: value.isoformat(), retur
 class View(BaseModel):
     """A part of a report: frozen, named in camelCase in JSON."""
 
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+    # Built when first used: most commands render one report, and import the views of several.
+    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
 class ReportView(View):
