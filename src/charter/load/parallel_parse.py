@@ -30,8 +30,8 @@ from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from charter.load.cores import usable_cores
 from charter.load.yaml12 import YamlError, parse_yaml_documents
-from charter.model.cores import usable_cores
 from charter.model.yaml_document import YamlDocument, decode_documents, encode_documents
 
 # Below this many characters a fork and a pipe cost more than the parse they would share.

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from charter.model.cores import usable_cores
+from charter.load.cores import usable_cores
 from charter.sources.git.clones import history_bytes
 from charter.sources.git.log import CommitCount, GitError, RunningLog, read_ref_listing, spare_core, start_log
 

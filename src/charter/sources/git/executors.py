@@ -13,8 +13,8 @@ from pathlib import Path
 from threading import Event
 from typing import Protocol
 
+from charter.load.cores import usable_cores
 from charter.model.codes import Codes
-from charter.model.cores import usable_cores
 from charter.model.diagnostics import Location
 from charter.model.errors import CharterError
 from charter.sources.git.clones import history_bytes

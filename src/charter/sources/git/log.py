@@ -12,7 +12,7 @@ from pathlib import Path
 from threading import Event
 from typing import BinaryIO
 
-from charter.model.cores import usable_cores
+from charter.load.cores import usable_cores
 from charter.model.delivery import CommitRecord, FileChange, TagRecord
 from charter.sources.git.log_records import LOG_OPTIONS, parse_log
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from charter.load import parallel_parse
-from charter.model import cores
-from charter.model.cores import cores_within, cpu_quota, usable_cores
+from charter.load import cores, parallel_parse
+from charter.load.cores import cores_within, cpu_quota, usable_cores
 from charter.sources.git.log import spare_core
 
 V2_CONTAINER = "30 25 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw,nsdelegate\n"
