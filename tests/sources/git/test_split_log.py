@@ -170,3 +170,37 @@ def test_git_failing_in_the_second_part_writes_nothing(
         assert [problem.code for problem in result.problems] == ["GIT003"]
         assert stored_counts(store) == {}
     assert split_small
+
+
+class _Git:
+    """Stands for a running git: says when it is ended and when it is waited for."""
+
+    def __init__(self, name: str, events: list[str]) -> None:
+        self.name, self.events, self.running = name, events, True
+
+    def ended(self) -> bool:
+        return not self.running
+
+    def end(self) -> None:
+        if self.running:
+            self.events.append(f"{self.name} ended")
+        self.running = False
+
+    def finish(self, stop: Any = None) -> None:
+        self.events.append(f"{self.name} waited for")
+        self.running = False
+
+
+def test_the_first_git_is_ended_once_its_part_is_written_not_when_the_second_ends(tmp_path: Path) -> None:
+    """The first git writes on past its part (the log goes on after `split_at`): once the next record
+    has begun in its file, it is ended at once, before the second git is waited for, so it does not
+    spend a core on commits the second git writes."""
+    head_file = tmp_path / "head.log"
+    head_file.write_bytes(b"".join(b"\x1e%040x\0fields\0" % number for number in range(3)))  # split_at 2, and one more
+    events: list[str] = []
+    head, tail = _Git("first", events), _Git("second", events)
+    split = split_log.SplitLog(head, tail, split_at=2, tail_path=str(tmp_path / "tail.log"), head_path=str(head_file))  # type: ignore[arg-type]
+
+    split.finish()
+
+    assert events == ["first ended", "second waited for"]

@@ -52,6 +52,7 @@ class SplitLog:
                     if not written or self.split_at is None or written.count() <= self.split_at:
                         head.finish()  # ended before its part was written: GitError if it failed
                     break
+            head.end()  # its part is written (or read): what it would write next is the second git's
             tail.finish(stop)
         finally:
             head.end()
