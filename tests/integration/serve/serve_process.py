@@ -26,13 +26,20 @@ def _free_port() -> int:
 
 @contextmanager
 def serving(
-    root: Path, database_url: str | None, workers: int = 1, stderr: IO[bytes] | None = None
+    root: Path,
+    database_url: str | None,
+    workers: int = 1,
+    stderr: IO[bytes] | None = None,
+    webhook_secret: str | None = None,
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`charter serve` over `root` until the block ends (or it is killed), its standard error into
-    `stderr` (else discarded); yields the process and its base URL once `/readyz` answers."""
+    `stderr` (else discarded), checking posted events' signatures with `webhook_secret` if given;
+    yields the process and its base URL once `/readyz` answers."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "CHARTER_DATABASE_URL": database_url or ""}
     env.pop("CHARTER_WEBHOOK_SECRET", None)
+    if webhook_secret:
+        env["CHARTER_WEBHOOK_SECRET"] = webhook_secret
     command = [sys.executable, "-c", "from charter.cli.app import main; main()", "serve", "--repo", str(root)]
     command += ["--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr or subprocess.DEVNULL)
