@@ -4,15 +4,8 @@ store exactly once, and sending them all again changes nothing. SQLite and Postg
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,52 +14,11 @@ from sqlalchemy import select
 
 from charter.store.database import open_store
 from charter.store.schema import deployments, event_receipts
+from tests.integration.serve.serve_process import serving
 from tests.integration.serve.webhook_parts import copy_demo, deployment, make_tokens
 
 CLIENTS = 4
 KILL_AFTER = 60  # acknowledged events before the kill
-START_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serving(root: Path, database_url: str | None) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """`charter serve` in a process of its own, until the block ends (or it is killed)."""
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "CHARTER_DATABASE_URL": database_url or ""}
-    env.pop("CHARTER_WEBHOOK_SECRET", None)
-    command = [
-        sys.executable,
-        "-c",
-        "from charter.cli.app import main; main()",
-        "serve",
-        "--repo",
-        str(root),
-        "--port",
-        str(port),
-    ]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        assert process.poll() is None, "the server stopped while starting"
-        assert time.monotonic() < deadline, "the server did not start"
-        try:
-            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    try:
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=60)
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
