@@ -155,3 +155,28 @@ def test_an_escalations_run_recorded_between_is_measured_again(
     charter_output("escalations", "--repo", str(repo))  # records its own run in the ledger
     assert KEPT not in sync(repo)
     assert measured.both() == (2, 2)
+
+
+def test_importing_the_same_incidents_again_keeps_the_snapshot(
+    tmp_path: Path, history: dict[str, str], database: str, measured: Measured
+) -> None:
+    """An incident export read again sets only when each incident was imported, which nothing reads
+    (revision 0017): the next sync measures nothing; a changed incident is measured."""
+    repo = tmp_path / "org"
+    incident = {
+        "id": "Q1", "incident_number": 1, "title": "Payments 5xx", "created_at": "2026-10-11T11:02:00Z",
+        "status": "resolved", "urgency": "high", "service": {"id": "PPAY", "summary": "Payments API"},
+        "resolved_at": "2026-10-11T14:00:00Z",
+    }  # fmt: skip
+    export = tmp_path / "pagerduty.json"
+    export.write_text(json.dumps({"incidents": [incident]}), encoding="utf-8")
+    charter_output("import", "incidents", "--repo", str(repo), str(export))
+    assert "snapshot 1\n" in sync(repo)
+    charter_output("import", "incidents", "--repo", str(repo), str(export))
+    assert f"snapshot 1 {KEPT}" in sync(repo)
+    assert measured.both() == (1, 1)
+    changed = {**incident, "resolved_at": "2026-10-11T16:00:00Z"}
+    export.write_text(json.dumps({"incidents": [changed]}), encoding="utf-8")
+    charter_output("import", "incidents", "--repo", str(repo), str(export))
+    assert KEPT not in sync(repo)
+    assert measured.both() == (2, 2)

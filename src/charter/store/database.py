@@ -51,7 +51,7 @@ DEFAULT_DATABASE_FILE = "charter.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest revision in migrations/versions (a test holds this equal to Alembic's head), so that
 # opening an up-to-date store needs one query and no Alembic import.
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 # Any fixed number: concurrent `open_store` calls on PostgreSQL take turns migrating.
 _MIGRATION_LOCK_KEY = 0x43484152
 

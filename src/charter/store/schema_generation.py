@@ -45,7 +45,8 @@ fact_write_marks = Table(
 )
 
 # The written fact tables, each with the columns whose update alone is no fact: when a repository
-# was last looked at changes with every sync.
+# was last looked at changes with every sync, and when an incident was last imported with every
+# import of it (nothing reads it; revision 0017).
 WRITTEN_TABLES: Mapping[str, tuple[str, ...]] = {
     "git_repositories": ("mined_at",),
     "git_refs": (),
@@ -53,7 +54,7 @@ WRITTEN_TABLES: Mapping[str, tuple[str, ...]] = {
     "component_links": (),
     "deployments": (),
     "pull_requests": (),
-    "incidents": (),
+    "incidents": ("imported_at",),
     "sli_hourly": (),
     "findings": (),
     "finding_scans": (),
@@ -200,6 +201,15 @@ def create_fact_triggers(
     """Create the triggers of `fact_triggers` on the connection's database."""
     for statement in fact_triggers(connection.dialect.name, written, appended):
         connection.exec_driver_sql(statement)
+
+
+def replace_update_trigger(connection: Connection, table: str, columns: Sequence[FactColumn]) -> None:
+    """Create a written table's update trigger again for `columns`: for a revision that changes
+    which of the table's columns are facts (its insert and delete triggers do not depend on them)."""
+    dialect = connection.dialect.name
+    trigger = f"{table}_fact_update"
+    connection.exec_driver_sql(f"DROP TRIGGER {trigger}" + (f" ON {table}" if dialect == "postgresql" else ""))
+    connection.exec_driver_sql(f"CREATE TRIGGER {trigger} {_trigger_body(dialect, 'update', table, columns)}")
 
 
 def drop_fact_triggers(connection: Connection, written: Iterable[str], appended: Iterable[str]) -> None:
