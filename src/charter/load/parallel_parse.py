@@ -106,7 +106,7 @@ def parse_in_order(texts: Sequence[str], processes: int | None = None) -> Parsed
 
 def usable_processes() -> int:
     """The cores this process can keep busy (its affinity and CPU quota, which containers narrow:
-    `model/cores.py`), at most MAX_PROCESSES."""
+    `load/cores.py`), at most MAX_PROCESSES."""
     return min(usable_cores(), MAX_PROCESSES)
 
 

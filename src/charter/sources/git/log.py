@@ -166,7 +166,7 @@ def start_log(
 
 def spare_core() -> bool:
     """Whether this process can keep more than one core busy (its affinity and CPU quota:
-    `model/cores.py`), so that a second git has one to itself while the first runs. The machine's
+    `load/cores.py`), so that a second git has one to itself while the first runs. The machine's
     load is not asked: a load average lags, and counts this sync's own gits."""
     return usable_cores() > 1
 
