@@ -6,12 +6,37 @@ requests lacks (quoted paths, a second root, a lightweight tag beside an annotat
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
-from benchmarks.replicated_history import COMPLETE, Copy, TimeSlices, file_command, replica_time, replicate, time_slices
+
+
+def _benchmark_module(name: str) -> ModuleType:
+    """A module of `benchmarks/` (scripts, not a package: they import each other by file name), loaded
+    from its file whatever the working directory and however pytest was started."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(name) or importlib.util.module_from_spec(spec)
+    if name not in sys.modules:
+        sys.modules[name] = module  # dataclasses look their module up while the class is made
+        spec.loader.exec_module(module)
+    return module
+
+
+_replicated = _benchmark_module("replicated_history")
+COMPLETE, Copy, TimeSlices = _replicated.COMPLETE, _replicated.Copy, _replicated.TimeSlices
+file_command, replica_time, replicate, time_slices = (
+    _replicated.file_command,
+    _replicated.replica_time,
+    _replicated.replicate,
+    _replicated.time_slices,
+)
 
 # ../shared beside the project (the nearest folder above it that has one, so a git worktree finds it too).
 BUNDLE = next(
