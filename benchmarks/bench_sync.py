@@ -173,20 +173,19 @@ def newest_day(clone: Path) -> datetime.date:
 
 
 def recent_window(clone: Path, as_of: datetime.date | None) -> str:
-    """How many of HEAD's commits code health's recent window holds (authored in the 365 days before
-    the end of `as_of`, or now, or later: the window has no end), which the snapshot's pass weighs:
-    a replica's later copies are dated in the future and fall in a window that ends now, where a
-    real history has a year's commits."""
+    """How many of HEAD's commits code health's recent window holds (authored in the 365 days to the
+    end of `as_of`, or to now), which the snapshot's pass weighs as recent, and how many come after
+    its end (not counted: code health stops there)."""
     until = (
         datetime.datetime.combine(as_of, datetime.time.max, datetime.UTC)
         if as_of
         else datetime.datetime.now(datetime.UTC)
     ).timestamp()
     stamps = [int(stamp) for stamp in git(clone, "log", "--format=%at", "HEAD").split()]
-    held = sum(stamp >= until - 365 * 86_400 for stamp in stamps)
+    held = sum(until - 365 * 86_400 <= stamp <= until for stamp in stamps)
     later = sum(stamp > until for stamp in stamps)
     end = as_of.isoformat() if as_of else "now"
-    return f"commits on HEAD in code health's recent window (the 365 days to {end}, and after): {held} ({later} after)"
+    return f"commits on HEAD in code health's recent window (the 365 days to {end}): {held} ({later} after it)"
 
 
 def summary(label: str, runs: list[ChildRun], floor: list[ChildRun] | None, target: str) -> str:
