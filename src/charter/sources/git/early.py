@@ -14,23 +14,23 @@ from pathlib import Path
 
 from charter.load.cores import usable_cores
 from charter.sources.git.clones import history_bytes
-from charter.sources.git.log import CommitCount, GitError, RunningLog, read_ref_listing, spare_core, start_log
+from charter.sources.git.log import CommitList, GitError, RunningLog, read_ref_listing, spare_core, start_log
 
 
 @dataclass
 class EarlyLog:
     """A log of every commit reachable from `refs`, which git is writing (or wrote) to `path`, and
-    the count of those commits, which another git is making (for a log written by two gits)."""
+    the list of those commits, which another git is making (for a log written by two gits)."""
 
     refs: dict[str, str]
     path: str
     running: RunningLog
-    count: CommitCount | None = None
+    commits: CommitList | None = None
 
     def discard(self) -> None:
         self.running.end()
-        if self.count is not None:
-            self.count.end()
+        if self.commits is not None:
+            self.commits.end()
         Path(self.path).unlink(missing_ok=True)
 
 
@@ -74,11 +74,11 @@ def start_early_logs(clones: Sequence[Path], workers: int | None = None) -> Earl
         except OSError:
             Path(path).unlink(missing_ok=True)
             continue
-        count = None
+        commits = None
         if len(clones) == 1 and spare_core():  # its log may be written by two gits (RepositoryJob.split_log)
             try:
-                count = CommitCount(clone, list(refs.values()), [])
+                commits = CommitList(clone, list(refs.values()), [])
             except OSError:
-                count = None
-        logs[str(clone.resolve())] = EarlyLog(refs, path, running, count)
+                commits = None
+        logs[str(clone.resolve())] = EarlyLog(refs, path, running, commits)
     return EarlyLogs(logs)

@@ -4,6 +4,7 @@ parsed by `log_records`), the refs and the tags. One git process per reader."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ from charter.sources.git.log_records import LOG_OPTIONS, parse_log
 MINED_REF_PREFIXES = ("refs/heads", "refs/remotes", "refs/tags")
 _READ_SIZE = 1 << 20
 _WAIT_SECONDS = 0.1
+_OBJECT_NAMES = re.compile(rb"(?:(?:[0-9a-f]{40}|[0-9a-f]{64})\n)*")  # rev-list's output: one a line
 _TAG_FORMAT = (
     "%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(taggerdate:unix)%00"
     "%(*committerdate:unix)%00%(committerdate:unix)%00%(refname)"
@@ -110,10 +112,22 @@ class RunningLog:
     """A `git log` writing to a file (`start_log`): `finish` waits for it, `end` stops it."""
 
     def __init__(
-        self, repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, skip: int = 0
+        self,
+        repo: Path,
+        include: Sequence[str],
+        exclude: Sequence[str],
+        output: BinaryIO,
+        commits: Sequence[str] | None = None,
     ) -> None:
         self.repo = repo
-        self.arguments = [*LOG_OPTIONS, *([f"--skip={skip}"] if skip else []), "--stdin"]
+        if commits is None:
+            self.arguments = [*LOG_OPTIONS, "--stdin"]
+            revisions = revision_input(include, exclude).encode()
+        else:  # these commits in this order, none of their ancestors: no walk
+            if not commits:
+                raise ValueError("a log of listed commits needs one at least (with none, git would log HEAD)")
+            self.arguments = [*LOG_OPTIONS, "--no-walk=unsorted", "--stdin"]
+            revisions = "".join(sha + "\n" for sha in commits).encode()
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as git runs: `end` closes it
         try:
             self.process = subprocess.Popen(
@@ -125,7 +139,7 @@ class RunningLog:
             )
             assert self.process.stdin is not None
             # git reads all revisions before it writes anything.
-            self.process.stdin.write(revision_input(include, exclude).encode())
+            self.process.stdin.write(revisions)
             self.process.stdin.close()
         except BaseException:
             self.end()
@@ -157,11 +171,12 @@ class RunningLog:
 
 
 def start_log(
-    repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, skip: int = 0
+    repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, commits: Sequence[str] | None = None
 ) -> RunningLog:
-    """Start `git log` as `write_log` runs it, without waiting for it; `skip`: leave out the first
-    commits of that log (the rest of it is written, exactly as the whole log has it)."""
-    return RunningLog(repo, include, exclude, output, skip)
+    """Start `git log` as `write_log` runs it, without waiting for it; with `commits` (object names
+    from `CommitList`, in its order), the log of those commits alone, each written exactly as the
+    whole log writes it, with no walk through the others."""
+    return RunningLog(repo, include, exclude, output, commits)
 
 
 def spare_core() -> bool:
@@ -171,14 +186,15 @@ def spare_core() -> bool:
     return usable_cores() > 1
 
 
-class CommitCount:
-    """How many commits the log over `include` and not `exclude` has: one `git rev-list --count`,
-    started at once and read by `result` (GitError when git fails, ValueError on output that is
-    not a number); `end` stops it."""
+class CommitList:
+    """The commits of the log over `include` and not `exclude`, in the log's order: one `git
+    rev-list` (the same walk as `git log`'s, without the diffs), started at once and read by
+    `result` (GitError when git fails, ValueError on output that is not one object name a line);
+    `end` stops it."""
 
     def __init__(self, repo: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
         self.repo = repo
-        self.arguments = ("rev-list", "--count", "--stdin")
+        self.arguments = ("rev-list", "--stdin")
         with tempfile.TemporaryFile() as revisions:
             revisions.write(revision_input(include, exclude).encode())
             revisions.seek(0)
@@ -190,11 +206,13 @@ class CommitCount:
                 env=git_environment(repo),
             )
 
-    def result(self) -> int:
+    def result(self) -> list[str]:
         output, errors = self.process.communicate()
         if self.process.returncode != 0:
             raise GitError(self.repo, self.arguments, self.process.returncode, errors.decode(errors="replace"))
-        return int(output)
+        if not _OBJECT_NAMES.fullmatch(output):
+            raise ValueError(f"git rev-list wrote something that is not a list of object names: {output[:80]!r}")
+        return output.decode("ascii").split()
 
     def end(self) -> None:
         if self.process.poll() is None:

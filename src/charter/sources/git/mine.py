@@ -156,16 +156,18 @@ class MinedRepository:
     still_running: StillRunning | None = field(default=None, repr=False, compare=False)
     # A log written by two gits: its first `split_at` commits are in `log_path`, the rest in
     # `tail_path`; the reader sets `head_read` once it has the first part, and that git is ended.
+    # `head_written` is set once the first git has ended: its part of the log is whole in `log_path`.
     split_at: int | None = None
     tail_path: str | None = None
     head_read: Event | None = field(default=None, repr=False, compare=False)
+    head_written: Event | None = field(default=None, repr=False, compare=False)
 
     def batches(self, stamp: Stamp = seconds) -> Iterator[CommitBatch]:
         """The mined commits as store rows, a chunk of the log at a time (`stamp` turns Unix seconds into
         what the store binds). When the log is still being written, this follows it; MiningFailed if
         the mining behind it fails or its output cannot be read, so the caller's transaction rolls back."""
         parser = LogParser(self.name, stamp, limit=self.split_at)
-        yield from self._parsed(parser, self._chunks())
+        yield from self._parsed(parser, self._chunks(self._head_running()))
         commits = parser.commits
         if self.tail_path is not None:
             if self.head_read is not None:
@@ -194,19 +196,34 @@ class MinedRepository:
         if batch.commits:
             yield batch
 
-    def _chunks(self) -> Iterator[bytes]:
+    def _chunks(self, still_running: StillRunning | None = None) -> Iterator[bytes]:
         if self.log_frames is not None:
             for frame in self.log_frames:
                 yield zlib.decompress(frame)
         elif self.log_path is not None:
-            yield from read_log(Path(self.log_path), self.still_running)
+            yield from read_log(Path(self.log_path), still_running)
+
+    def _head_running(self) -> StillRunning | None:
+        """Whether the log in `log_path` may still grow: while the mining runs, and for a split log
+        only until its first git has ended (the reader then takes the rest of its part at once,
+        instead of waiting for bytes that the second git writes elsewhere)."""
+        mining, head_written = self.still_running, self.head_written
+        if mining is None or head_written is None:
+            return mining
+
+        def head_running(timeout: float) -> bool:
+            if timeout <= 0:
+                return not head_written.is_set() and mining(0)
+            return not head_written.wait(timeout) and mining(0)
+
+        return head_running
 
     def packed(self) -> MinedRepository:
         """The same result with the log moved into compressed frames, for sending to another machine
         (mined by one git: a split log is for a client that follows it)."""
         if self.log_path is None:
             return self
-        frames = [zlib.compress(chunk, 1) for chunk in self._chunks()]
+        frames = [zlib.compress(chunk, 1) for chunk in self._chunks(self.still_running)]
         self.discard()
         self.log_frames = frames
         return self
@@ -289,8 +306,8 @@ def _mine_prepared(
         _mine_split(job, repository, mined, (include, exclude), log_path, early, log_started, stop)
         return
     if early is not None:
-        if early.count is not None:
-            early.count.end()  # counted for a split that is not made
+        if early.commits is not None:
+            early.commits.end()  # listed for a split that is not made
         mined.log_path = log_path
         if log_started is not None:
             log_started(mined)
@@ -314,12 +331,13 @@ def _mine_split(
     stop: Event | None,
 ) -> None:
     """The log written by two gits when it is long enough (`split_log.py`), else by one; a git that
-    cannot be started or cannot count fails the repository (`mine_into_log`)."""
+    cannot be started or cannot list the commits fails the repository (`mine_into_log`)."""
     mined.log_path = log_path
-    head, count = (early.running, early.count) if early is not None else (None, None)
-    split = start_split_log(repository, revisions, log_path, head, count)
+    head, commits = (early.running, early.commits) if early is not None else (None, None)
+    split = start_split_log(repository, revisions, log_path, head, commits)
     if split.tail is not None:
         mined.split_at, mined.tail_path, mined.head_read = split.split_at, split.tail_path, split.head_read
+        mined.head_written = split.head_written
     log_started(mined)
     _finish(job, mined, lambda: split.finish(stop))
 

@@ -1,9 +1,11 @@
 """A first mining's log written by two gits at once. Git logs one commit after another on one core;
 on a machine with a core to spare, a second git writes the same log after its first `split_at`
-commits (`git log --skip`), while the first writes those. Read one after the other, the two parts
-are the whole log, byte for byte, so the store gets the same rows in the same order; the first git
-is ended once the reader has its part. The split is chosen once the commits are counted (`git
-rev-list --count`, started beside a log begun early), so that both gits have as much left to write."""
+commits, while the first writes those. The commits of the log are listed in its order first (`git
+rev-list`, the same walk without the diffs, started beside a log begun early), and the second git
+is given the ones after the split (`git log --no-walk=unsorted`: no walk through the first part).
+Read one after the other, the two parts are the whole log, byte for byte, so the store gets the
+same rows in the same order; the first git is ended once the reader has its part. The split is
+chosen once the commits are listed, so that both gits have as much left to write."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event
 
-from charter.sources.git.log import CommitCount, GitError, RunningLog, start_log
+from charter.sources.git.log import CommitList, GitError, RunningLog, start_log
 from charter.sources.git.log_records import RECORD_START_BYTES
 
 # A log shorter than this is written by one git: a second would not save more than it costs.
@@ -25,7 +27,8 @@ _LONGEST_START = 66  # a record start: the separator, a SHA-256 name and a NUL
 class SplitLog:
     """The gits writing one log: `head` from its start, to `head_path`; `tail` (None: the log is not
     split) after its first `split_at` commits, to `tail_path`. The first is ended once it has
-    written those (however far behind the reader is), or once the reader sets `head_read`."""
+    written those (however far behind the reader is), or once the reader sets `head_read`; then
+    `head_written` is set, and the reader following the first part waits for nothing more of it."""
 
     head: RunningLog
     tail: RunningLog | None = None
@@ -33,6 +36,7 @@ class SplitLog:
     tail_path: str | None = None
     head_read: Event = field(default_factory=Event)
     head_path: str | None = None
+    head_written: Event = field(default_factory=Event)
 
     def finish(self, stop: Event | None = None) -> None:
         """Wait for the gits: the first until the reader has its part (then it is ended) or it ends by
@@ -53,9 +57,11 @@ class SplitLog:
                         head.finish()  # ended before its part was written: GitError if it failed
                     break
             head.end()  # its part is written (or read): what it would write next is the second git's
+            self.head_written.set()
             tail.finish(stop)
         finally:
             head.end()
+            self.head_written.set()
             tail.end()
             if written is not None:
                 written.close()
@@ -85,23 +91,24 @@ def start_split_log(
     revisions: tuple[Sequence[str], Sequence[str]],
     log_path: str,
     head: RunningLog | None = None,
-    count: CommitCount | None = None,
+    listed: CommitList | None = None,
 ) -> SplitLog:
     """The log of the commits reachable from the first revisions and not the second, to `log_path`
-    (by `head` when it is begun already, and counted by `count` when that is), split in two when it
+    (by `head` when it is begun already, its commits listed by `listed` when that is), split in two when it
     has `SPLIT_FROM` commits or more and the first git has not written most of them yet. Raises
-    GitError or OSError (after ending what it started) when a git cannot be started or counted."""
+    GitError or OSError (after ending what it started) when a git cannot be started or list the commits."""
     include, exclude = revisions
     if head is None:
         head = _start_log_file(repository, include, exclude, log_path)
     try:
-        total = (count or CommitCount(repository, include, exclude)).result()
+        commits = (listed or CommitList(repository, include, exclude)).result()
+        total = len(commits)
         written = _records_written(log_path)
         if total < SPLIT_FROM or written >= total:
             return SplitLog(head)
         split_at = written + (total - written) // 2
         tail_path = f"{log_path}.tail"
-        tail = _start_log_file(repository, include, exclude, tail_path, skip=split_at)
+        tail = _start_log_file(repository, include, exclude, tail_path, commits[split_at:])
     except BaseException:
         head.end()
         raise
@@ -109,10 +116,10 @@ def start_split_log(
 
 
 def _start_log_file(
-    repository: Path, include: Sequence[str], exclude: Sequence[str], path: str, skip: int = 0
+    repository: Path, include: Sequence[str], exclude: Sequence[str], path: str, commits: Sequence[str] | None = None
 ) -> RunningLog:
     with open(path, "wb") as output:  # git keeps its own descriptor
-        return start_log(repository, include, exclude, output, skip)
+        return start_log(repository, include, exclude, output, commits)
 
 
 def _records_written(log_path: str) -> int:
