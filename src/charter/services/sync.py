@@ -51,6 +51,8 @@ from charter.store.git_history import (
 from charter.store.shipped import link_fingerprint, replace_shipped_changes
 
 if TYPE_CHECKING:
+    from charter.model.metric_values import MetricValue
+    from charter.services.forked import Forked
     from charter.sources.git.early import EarlyLogs
 
 CODES = Codes(
@@ -154,17 +156,39 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
                 where = _annotation_location(context, source, RELEASE_TAGS_ANNOTATION)
                 diagnostics.append(same_commit_note(source, released.same_commit, where))
             summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
-    for source in mapped:
-        with store.transaction() as connection:
-            if link_component(connection, source, policies, parsed.get(source.repository)):
-                summary.components_linked += 1
     until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
-    diagnostics.extend(_pull_sli(context, until))
-    step = snapshot_and_escalations(context, until, options.as_of, parsed)
+    code_health = _code_health_beside_linking(context, until, parsed)
+    try:
+        for source in mapped:
+            with store.transaction() as connection:
+                if link_component(connection, source, policies, parsed.get(source.repository)):
+                    summary.components_linked += 1
+        diagnostics.extend(_pull_sli(context, until))
+        step = snapshot_and_escalations(context, until, options.as_of, parsed, code_health)
+    finally:
+        if code_health is not None:
+            code_health.close()  # ended if nobody took its answer (a failure on the way)
     summary.snapshot_id, summary.snapshot_added, summary.escalations = step.snapshot_id, step.added, step.escalations
     summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
+
+
+def _code_health_beside_linking(
+    context: Context, until: datetime, parsed: ParsedHistories
+) -> Forked[list[MetricValue]] | None:
+    """The snapshot's code health metric values, measured in a forked child while this process links
+    (`services/forked.py`), when the sync mined a history from the start: the snapshot is then
+    measured, and code health reads the parsed history, not what linking writes. None otherwise."""
+    if not any(True for _ in parsed):
+        return None
+    from charter.services.codehealth import code_health_metric_values, parsed_code_histories
+    from charter.services.forked import Forked
+
+    def measure() -> list[MetricValue]:
+        return code_health_metric_values(context, until, parsed_code_histories(context, parsed))
+
+    return Forked(measure, context.required_store().engine)
 
 
 # What the snapshot, the links and the escalations import: on a thread while git logs the history,

@@ -31,7 +31,9 @@ from charter.store.snapshots import read_snapshot_header
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from charter.model.metric_values import MetricValue
     from charter.model.risk_states import RiskState
+    from charter.services.forked import Forked
     from charter.services.parsed_history import ParsedHistories
 
 
@@ -47,11 +49,17 @@ class SnapshotStep:
 
 
 def snapshot_and_escalations(
-    context: Context, until: datetime, as_of_day: date | None, parsed: ParsedHistories | None = None
+    context: Context,
+    until: datetime,
+    as_of_day: date | None,
+    parsed: ParsedHistories | None = None,
+    code_health: Forked[list[MetricValue]] | None = None,
 ) -> SnapshotStep:
     """Take the snapshot of the period ending `until` and record the escalations at `until` (the end
     of `as_of_day` when one was given), or keep the last ones when their inputs are unchanged.
-    `parsed`: the histories the sync mined from the start, which code health reads instead of the store."""
+    `parsed`: the histories the sync mined from the start, which code health reads instead of the
+    store; `code_health`: the code health metric values at `until`, being measured already (its
+    child is ended when the snapshot is kept)."""
     store = context.required_store()
     with store.engine.connect() as connection:
         inputs = _inputs(context, connection, until, as_of_day)
@@ -59,10 +67,12 @@ def snapshot_and_escalations(
     if inputs is not None and record.get("inputs") == inputs:
         kept = _keep(context, record, inputs, until)
         if kept is not None:
+            if code_health is not None:
+                code_health.close()
             return kept
     from charter.services.escalations import record_escalations  # the providers and rules: only when measuring
 
-    snapshot_id, added = _snapshot(context, until, parsed)
+    snapshot_id, added = _snapshot(context, until, parsed, code_health)
     escalations = record_escalations(context, until, as_of_day)
     if inputs is not None:
         with store.transaction() as connection:
@@ -136,7 +146,12 @@ def _record(connection: Connection, inputs: str, snapshot_id: int) -> str:
     )
 
 
-def _snapshot(context: Context, as_of: datetime, parsed: ParsedHistories | None = None) -> tuple[int, bool]:
+def _snapshot(
+    context: Context,
+    as_of: datetime,
+    parsed: ParsedHistories | None = None,
+    code_health: Forked[list[MetricValue]] | None = None,
+) -> tuple[int, bool]:
     """The metrics of the period ending `as_of` and the register as of its day (in a git repository,
     the risk files as the last commit by then had them, as `charter snapshot` reads them), in a
     snapshot taken at `as_of` (to the second), unless the one before holds the same: (its id,
@@ -148,8 +163,11 @@ def _snapshot(context: Context, as_of: datetime, parsed: ParsedHistories | None 
     from charter.services.webhooks import emit_snapshot_created
 
     store = context.required_store()
-    histories = parsed_code_histories(context, parsed) if parsed is not None else {}
-    series = SeriesFacts(code_history=histories) if histories else None
+    series: SeriesFacts | None = None
+    if code_health is not None:
+        series = SeriesFacts(code_health={as_of: code_health.result()})
+    elif parsed is not None and (histories := parsed_code_histories(context, parsed)):
+        series = SeriesFacts(code_history=histories)
     values = snapshot_values(context, since=as_of - SNAPSHOT_PERIOD, until=as_of, series=series)
     register = _register_at(context, as_of)
     before = target_states(context) if target_events_wanted(context) else None  # webhooks out

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from charter.model.git_records import CommitRow, FileRow
-from charter.sources.git import mine
+from charter.sources.git import follow
 from charter.sources.git.log import read_refs, write_log
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob, mine_into_log, mine_repository
 from tests.sources.git.gitrepos import BOB, T0, Repo, build_history, git
@@ -43,7 +43,7 @@ def small_repo(make_repo: Callable[[str], Repo], name: str = "small") -> tuple[R
 def test_first_mining_takes_everything_in_batches(
     make_repo: Callable[[str], Repo], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mine, "CHUNK_SIZE", 700)
+    monkeypatch.setattr(follow, "CHUNK_SIZE", 700)
     repo = make_repo("history")
     s = build_history(repo)
 

@@ -18,5 +18,7 @@ class CodeHealthMetrics(MetricProvider):
     domain: ClassVar[Domain] = Domain.CODE_HEALTH
 
     def measure(self, context: Context, period: Period, shared: SharedFacts) -> list[MetricValue]:
-        histories = shared.series.code_history if shared.series is not None else None
-        return code_health_metric_values(context, period.until, histories)
+        series = shared.series
+        if series is not None and period.until in series.code_health:
+            return list(series.code_health[period.until])
+        return code_health_metric_values(context, period.until, series.code_history if series is not None else None)

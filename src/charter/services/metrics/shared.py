@@ -23,10 +23,13 @@ class SeriesFacts:
     """What every computation of a series reads alike: the delivery inputs of a period holding all of
     theirs (each cuts its own from them; None: each reads its own), and each component's mined git
     history (the store's, the same at every date of the series), filled by the first computation that
-    reads it, or by the sync that has just mined it."""
+    reads it, or by the sync that has just mined it; `code_health`: the code health metric values
+    already measured at a moment (by the end of the period measured), which the provider gives as
+    they are (a sync measures them in a forked child while it links: `services/forked.py`)."""
 
     delivery: DeliveryInputs | None = None
     code_history: CodeHistories = field(default_factory=dict)
+    code_health: dict[datetime, list[MetricValue]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

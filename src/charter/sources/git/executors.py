@@ -18,11 +18,11 @@ from charter.model.codes import Codes
 from charter.model.diagnostics import Location
 from charter.model.errors import CharterError
 from charter.sources.git.clones import history_bytes
+from charter.sources.git.follow import StillRunning
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import (
     MinedRepository,
     RepositoryJob,
-    StillRunning,
     mine_into_log,
     mine_repository_packed,
 )

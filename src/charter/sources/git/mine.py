@@ -9,18 +9,18 @@ import os
 import re
 import shutil
 import tempfile
-import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Event
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from charter.model.codes import Codes, Rule
 from charter.model.delivery import TagRecord
 from charter.model.diagnostics import Diagnostic, Location, Severity
 from charter.model.git_records import CommitBatch, DefaultBranch, HeadFileRow, Stamp, seconds
+from charter.sources.git.follow import StillRunning, read_log
 from charter.sources.git.head import read_default_branch, read_head_files
 from charter.sources.git.log import GitError, read_ref_listing, read_tags, revision_input, run_git, write_log
 from charter.sources.git.log_records import LogParser, UnreadableLog
@@ -88,17 +88,6 @@ $ charter sync --fetch       # the clone's remote needs credentials the job lack
     ),
 )
 diagnostic = CODES.diagnostic
-
-
-# Git's log is read (followed, copied into frames) this much at a time.
-CHUNK_SIZE = 1 << 20
-_FOLLOW_SECONDS = 0.02
-_GATHER_BYTES = 1 << 18
-_GATHER_SECONDS = 0.25
-
-# How the client follows a log still being written: wait up to this many seconds for the mining to end,
-# then say whether it is still running.
-StillRunning = Callable[[float], bool]
 
 
 class MiningFailed(Exception):
@@ -372,32 +361,6 @@ def _read_head(job: RepositoryJob, repository: Path, mined: MinedRepository, sym
     branch = mined.default_branch = read_default_branch(repository, mined.refs, symbolic)
     if branch != job.known_head:
         mined.head_files = [] if branch is None else read_head_files(repository, branch.sha)
-
-
-def read_log(path: Path, still_running: StillRunning | None = None) -> Iterator[bytes]:
-    """The log file in chunks; with `still_running`, follow it while git writes it, to its end. While
-    following, a chunk is gathered for up to `_GATHER_SECONDS` before it is handed over: each batch
-    costs the store a round of statements, so many small ones cost more than a few large ones."""
-    with open(path, "rb") as log:
-        while True:
-            finished = still_running is None or not still_running(0)
-            chunk = log.read(CHUNK_SIZE)
-            if not finished and len(chunk) < _GATHER_BYTES:
-                assert still_running is not None
-                chunk += _gather(log, still_running, _GATHER_BYTES - len(chunk))
-            if chunk:
-                yield chunk
-            elif finished:
-                return
-
-
-def _gather(log: BinaryIO, still_running: StillRunning, wanted: int) -> bytes:
-    """Up to `wanted` more bytes of a log git is writing, waiting for them at most `_GATHER_SECONDS`."""
-    gathered = b""
-    deadline = time.monotonic() + _GATHER_SECONDS
-    while len(gathered) < wanted and time.monotonic() < deadline and still_running(_FOLLOW_SECONDS):
-        gathered += log.read(wanted - len(gathered))
-    return gathered
 
 
 def _prepare(job: RepositoryJob, mined: MinedRepository) -> Path | None:
