@@ -22,7 +22,7 @@ from charter.services.imports_git import sync_repositories
 from charter.sources.git import early, split_log
 from charter.sources.git.early import start_early_logs
 from charter.sources.git.executors import LocalExecutor
-from charter.sources.git.log import CommitList, read_refs, spare_core, start_log
+from charter.sources.git.log import CommitList, GitError, read_refs, spare_core, start_log
 from charter.sources.git.log_records import LogParser
 from charter.sources.git.mine import MinedRepository, RepositoryJob
 from charter.store import Store, open_store
@@ -58,12 +58,17 @@ def test_the_commits_are_listed_in_the_order_of_the_log(tmp_path: Path) -> None:
 
 
 def test_output_that_is_not_a_list_of_commits_is_an_error(tmp_path: Path) -> None:
-    listed = CommitList(tmp_path, [], [])
-    listed.process.communicate()  # the real git's answer is thrown away; this one is not a list
-    listed.process = subprocess.Popen(["printf", "not a sha\\n"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    listed = CommitList(tmp_path, ["HEAD"], [])
+    listed.process.wait()  # git's own answer (not a repository) is set aside for this one
+    listed.process = subprocess.Popen(["printf", "not a sha\\n"], stdout=listed.output)
 
     with pytest.raises(ValueError, match="not a list of object names"):
         listed.result()
+
+
+def test_git_failing_to_list_the_commits_is_a_git_error(tmp_path: Path) -> None:
+    with pytest.raises(GitError, match="not a git repository"):
+        CommitList(tmp_path, ["HEAD"], []).result()
 
 
 def parsed(data: bytes, limit: int | None = None) -> list[Any]:

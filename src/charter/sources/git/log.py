@@ -188,28 +188,42 @@ def spare_core() -> bool:
 
 class CommitList:
     """The commits of the log over `include` and not `exclude`, in the log's order: one `git
-    rev-list` (the same walk as `git log`'s, without the diffs), started at once and read by
-    `result` (GitError when git fails, ValueError on output that is not one object name a line);
-    `end` stops it."""
+    rev-list` (the same walk as `git log`'s, without the diffs), started at once, writing to a file
+    (so it ends however late it is read), and read by `result` (GitError when git fails, ValueError
+    on output that is not one object name a line); `end` stops it."""
 
     def __init__(self, repo: Path, include: Sequence[str], exclude: Sequence[str]) -> None:
         self.repo = repo
         self.arguments = ("rev-list", "--stdin")
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 - read and closed by `result` or `end`
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - the same
         with tempfile.TemporaryFile() as revisions:
             revisions.write(revision_input(include, exclude).encode())
             revisions.seek(0)
-            self.process = subprocess.Popen(
-                ["git", "-C", str(repo), *self.arguments],
-                stdin=revisions,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=git_environment(repo),
-            )
+            try:
+                self.process = subprocess.Popen(
+                    ["git", "-C", str(repo), *self.arguments],
+                    stdin=revisions,
+                    stdout=self.output,
+                    stderr=self.errors,
+                    env=git_environment(repo),
+                )
+            except BaseException:
+                self.output.close()
+                self.errors.close()
+                raise
 
     def result(self) -> list[str]:
-        output, errors = self.process.communicate()
-        if self.process.returncode != 0:
-            raise GitError(self.repo, self.arguments, self.process.returncode, errors.decode(errors="replace"))
+        try:
+            returncode = self.process.wait()
+            if returncode != 0:
+                self.errors.seek(0)
+                raise GitError(self.repo, self.arguments, returncode, self.errors.read().decode(errors="replace"))
+            self.output.seek(0)
+            output = self.output.read()
+        finally:
+            self.output.close()
+            self.errors.close()
         if not _OBJECT_NAMES.fullmatch(output):
             raise ValueError(f"git rev-list wrote something that is not a list of object names: {output[:80]!r}")
         return output.decode("ascii").split()
@@ -217,7 +231,9 @@ class CommitList:
     def end(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self.process.communicate()
+        self.process.wait()
+        self.output.close()
+        self.errors.close()
 
 
 def _wait(process: subprocess.Popen[bytes], stop: Event | None) -> int | None:
