@@ -35,7 +35,9 @@ ExecutorOption = Annotated[
 
 
 class _Bars:
-    """One overall bar, and one bar per repository while it is being mined."""
+    """One overall bar, and one bar per repository while it is being mined, redrawn at each event
+    rather than by Rich's refresh thread: the sync then runs no other thread once git is done, and may
+    fork (`services/forked.py` forks only a process running no other thread)."""
 
     def __init__(self, progress: Progress) -> None:
         self.progress = progress
@@ -59,6 +61,7 @@ class _Bars:
                 progress.remove_task(task)
             if self.overall is not None:
                 progress.advance(self.overall)
+        progress.refresh()
 
 
 NO_GIT_SOURCE = (
@@ -82,7 +85,7 @@ def _progress_bars(quiet: bool) -> Iterator[_Bars | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         yield _Bars(progress)
 
 
