@@ -7,11 +7,18 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import insert, select
 
 from charter.services import forked
 from charter.services.forked import Forked, fork_is_safe
+from charter.store import open_store
+from charter.store.schema import git_repositories
+
+MINED_AT = datetime(2026, 10, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -83,3 +90,35 @@ def test_a_child_nobody_waits_for_is_ended(safe: None) -> None:
 
     with pytest.raises(ChildProcessError):  # reaped: no such child any more
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_child_reads_the_store_on_connections_of_its_own(safe: None, tmp_path: Path, database_url: str) -> None:
+    """The child answers from the store, and the parent's pooled connection still works after it:
+    the child neither used nor closed it (closing a PostgreSQL connection from the child would end
+    the parent's session; on SQLite it would touch the parent's write-ahead log)."""
+    with open_store(tmp_path, database_url) as store:
+        engine = store.engine
+        with store.transaction() as connection:
+            connection.execute(
+                insert(git_repositories).values(
+                    name="payments", location="/clones/payments", mined_at=MINED_AT, commit_count=0
+                )
+            )
+        with engine.connect() as connection:  # pooled now, and used again below
+            parents_connection = id(connection.connection.driver_connection)
+
+        def read() -> list[str]:
+            with engine.connect() as connection:
+                return list(connection.execute(select(git_repositories.c.name)).scalars())
+
+        answer = Forked(read, engine)
+        assert answer.forked
+        assert answer.result() == ["payments"]
+        with store.transaction() as connection:
+            assert id(connection.connection.driver_connection) == parents_connection
+            connection.execute(
+                insert(git_repositories).values(
+                    name="ledger", location="/clones/ledger", mined_at=MINED_AT, commit_count=0
+                )
+            )
+        assert sorted(read()) == ["ledger", "payments"]

@@ -99,12 +99,23 @@ def fork_is_safe() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1 and usable_cores() > 1
 
 
+# What the child inherited and must leave alone: kept referenced until `os._exit`, so that no
+# finalizer closes the parent's connections from the child (SQLite would try to checkpoint its WAL).
+_INHERITED: list[object] = []
+
+
 def _run_child(compute: Callable[[], object], engine: Engine | None, writer: int) -> NoReturn:
     code = 1
     try:
         if engine is not None:
-            engine.dispose(close=False)  # connections of its own; the parent's are not closed
-        data = pickle.dumps((compute(),), protocol=pickle.HIGHEST_PROTOCOL)
+            _INHERITED.append(engine.pool)
+            engine.dispose(close=False)  # connections of its own; the parent's are not touched
+        try:
+            answer = compute()
+        finally:
+            if engine is not None:
+                engine.dispose()  # its own connections, closed as a client should (a server logs no lost one)
+        data = pickle.dumps((answer,), protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
             view = view[os.write(writer, view) :]
