@@ -4,8 +4,9 @@ core after git has ended: linking deployments and measuring code health. The two
 each other, so on a machine with a core to spare the code health is measured in a child while this
 process links.
 
-Forking is used only where it is safe: on Linux, from a process running no other thread (a lock
-another thread held at the fork would stay held in the child), with a second core to use. The child
+Forking is used only where it is safe: on Linux, from a process running no other Python thread (a
+lock another thread held at the fork would stay held in the child; numpy's OpenBLAS workers prepare
+for a fork themselves), with a second core to use. The child
 reads the store through connections of its own (the engine's pool is replaced in the child, as
 SQLAlchemy documents for forked processes; the parent's connections are left alone) and ends with
 `os._exit`, running no exit handler and flushing no buffer of the parent's. Whatever the child
@@ -19,6 +20,7 @@ import pickle
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Generic, NoReturn, TypeVar
 
@@ -69,7 +71,11 @@ class Forked(Generic[T]):
 
     def _start(self, engine: Engine | None) -> None:
         reader, writer = os.pipe()
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python 3.12+ counts the process's OS threads: numpy's OpenBLAS keeps workers, which
+            # prepare for a fork themselves (pthread_atfork); no Python thread runs (`fork_is_safe`).
+            warnings.filterwarnings("ignore", message=r".*multi-threaded, use of fork\(\)", category=DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # the child: compute, send, end without running anything of the parent's
             os.close(reader)
             _run_child(self._compute, engine, writer)
