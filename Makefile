@@ -55,6 +55,7 @@ demo: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:cacheprovider

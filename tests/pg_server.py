@@ -44,9 +44,7 @@ def find_postgres_binaries() -> Path | None:
     on_path = shutil.which("initdb")
     if on_path and shutil.which("pg_ctl"):
         return Path(on_path).resolve().parent
-    versions = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(Path(path).parent.name or 0)
-    )
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(Path(path).parent.name or 0))
     for folder in reversed(versions):
         if (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
             return Path(folder)
@@ -109,9 +107,7 @@ class PostgresServer:
 
     def drop_database(self, name: str) -> None:
         with self._admin_connection() as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
     def stop(self) -> None:
         """Stop a cluster this session started and delete its files; a borrowed server is left alone."""
@@ -142,9 +138,7 @@ def start_postgres_server() -> PostgresServer:
         try:
             owner = pwd.getpwnam(SERVER_USER)
         except KeyError:
-            raise PostgresUnavailable(
-                "running as root and there is no `postgres` user to run the server"
-            ) from None
+            raise PostgresUnavailable("running as root and there is no `postgres` user to run the server") from None
     # Not pytest's tmp_path: its folders are private to root, and the server runs as `postgres`.
     # In memory when possible: CREATE DATABASE per test is ten times faster than on disk.
     in_memory = Path("/dev/shm")

@@ -79,19 +79,22 @@ def repo(tmp_path: Path, roadmap: str, **files: str) -> Path:
 
 def test_a_well_kept_roadmap_has_no_capacity_diagnostics(tmp_path: Path) -> None:
     roadmap = initiative(
-        "checkout", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 16}\n"
-        "  committed: {quarter: 2027Q1}\n"
+        "checkout",
+        "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 16}\n  committed: {quarter: 2027Q1}\n",
     ) + initiative(
-        "search-index", "  type: product\n  estimate: {teamWeeks: {platform: 4, payments: 0.5}}\n"
-        "  dependsOn: [initiative:checkout]\n"
+        "search-index",
+        "  type: product\n  estimate: {teamWeeks: {platform: 4, payments: 0.5}}\n  dependsOn: [initiative:checkout]\n",
     )
     assert [item for item in check(repo(tmp_path, roadmap)) if item.code.startswith("CAP")] == []
 
 
 def test_a_dependency_cycle_names_its_path(tmp_path: Path) -> None:
     roadmap = "".join(
-        initiative(name, f"  type: platform\n  owner: group:platform\n  estimate: {{teamWeeks: 1}}\n"
-                         f"  dependsOn: [initiative:{after}]\n")
+        initiative(
+            name,
+            f"  type: platform\n  owner: group:platform\n  estimate: {{teamWeeks: 1}}\n"
+            f"  dependsOn: [initiative:{after}]\n",
+        )
         for name, after in (("mesh", "mtls"), ("mtls", "certs"), ("certs", "mesh"), ("apart", "mesh"))
     )
     [item] = [item for item in check(repo(tmp_path, roadmap)) if item.code == "CAP002"]
@@ -110,8 +113,8 @@ def test_an_initiative_that_depends_on_itself_is_a_cycle(tmp_path: Path) -> None
 
 def test_estimates_for_unknown_teams_teams_without_capacity_and_zero(tmp_path: Path) -> None:
     roadmap = initiative(
-        "shared", "  type: product\n  estimate:\n    teamWeeks:\n      search: 3\n      serach-infra: 2\n"
-        "      platform: 0\n"
+        "shared",
+        "  type: product\n  estimate:\n    teamWeeks:\n      search: 3\n      serach-infra: 2\n      platform: 0\n",
     )
     root = repo(tmp_path, roadmap)
     assert found(root, "CAP003") == [("initiative:shared", "roadmap/work.yaml", 10)]
@@ -126,21 +129,27 @@ def test_done_work_needs_no_capacity(tmp_path: Path) -> None:
 
 def test_a_commitment_to_a_quarter_without_capacity(tmp_path: Path) -> None:
     roadmap = initiative(
-        "later", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 2}\n"
-        "  committed: {quarter: 2028Q3}\n"
+        "later",
+        "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 2}\n  committed: {quarter: 2028Q3}\n",
     ) + initiative(
-        "past", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 2}\n"
-        "  committed: {quarter: 2026Q1}\n  status: in-progress\n"
+        "past",
+        "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 2}\n"
+        "  committed: {quarter: 2026Q1}\n  status: in-progress\n",
     )
     assert found(repo(tmp_path, roadmap), "CAP005") == [("initiative:later", "roadmap/work.yaml", 9)]
 
 
 def _overcommitted_roadmap() -> str:
     return "".join(
-        initiative(name, f"  type: product\n  owner: group:{team}\n  estimate: {{teamWeeks: {weeks}}}\n"
-                         "  committed: {quarter: 2027Q1}\n")
+        initiative(
+            name,
+            f"  type: product\n  owner: group:{team}\n  estimate: {{teamWeeks: {weeks}}}\n"
+            "  committed: {quarter: 2027Q1}\n",
+        )
         for name, team, weeks in (
-            ("checkout", "payments", 10), ("fraud", "payments", 10), ("db-upgrade", "platform", 6),
+            ("checkout", "payments", 10),
+            ("fraud", "payments", 10),
+            ("db-upgrade", "platform", 6),
             ("k8s", "platform", 5),
         )
     )
@@ -229,8 +238,8 @@ def test_negative_estimates_and_dashed_quarters_are_schema_errors_at_their_line(
     roadmap = initiative(
         "backwards", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: -3}\n"
     ) + initiative(
-        "dashed", "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 3}\n"
-        "  committed: {quarter: 2027-Q1}\n"
+        "dashed",
+        "  type: product\n  owner: group:payments\n  estimate: {teamWeeks: 3}\n  committed: {quarter: 2027-Q1}\n",
     )
     schema = [item for item in check(repo(tmp_path, roadmap)) if item.code == "SCH003"]
     assert [(item.entity, item.location.line if item.location else None) for item in schema] == [

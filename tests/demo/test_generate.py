@@ -35,8 +35,20 @@ KIND_FIELDS = {
 
 # A tenth of `large`: the same shape, fast enough for a unit test.
 LARGE_SCALED = dataclasses.replace(
-    LARGE, teams=30, users=150, departments=3, domains=6, systems=40, components=500, apis=80, resources=60,
-    slos=580, risks=300, initiatives=100, decisions=65, incidents=100,
+    LARGE,
+    teams=30,
+    users=150,
+    departments=3,
+    domains=6,
+    systems=40,
+    components=500,
+    apis=80,
+    resources=60,
+    slos=580,
+    risks=300,
+    initiatives=100,
+    decisions=65,
+    incidents=100,
 )
 
 
@@ -61,8 +73,9 @@ def test_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
     first = generate_organization(tmp_path / "one", SMALL, seed=11)
     second = generate_organization(tmp_path / "two", SMALL, seed=11)
     assert first.files == second.files
-    written = sorted(path.relative_to(tmp_path / "one").as_posix() for path in (tmp_path / "one").rglob("*")
-                     if path.is_file())
+    written = sorted(
+        path.relative_to(tmp_path / "one").as_posix() for path in (tmp_path / "one").rglob("*") if path.is_file()
+    )
     assert written == sorted(first.files)
     for relative in first.files:
         assert (tmp_path / "one" / relative).read_bytes() == (tmp_path / "two" / relative).read_bytes(), relative
@@ -79,16 +92,38 @@ def test_another_seed_writes_another_organisation(tmp_path: Path) -> None:
 def test_small_counts_match_the_profile(small: GenerationSummary) -> None:
     _assert_counts(small, SMALL)
     assert (SMALL.teams, SMALL.users, SMALL.systems, SMALL.components, SMALL.apis, SMALL.resources) == (
-        10, 40, 6, 60, 12, 10)
+        10,
+        40,
+        6,
+        60,
+        12,
+        10,
+    )
     assert 60 <= SMALL.slos <= 80 and SMALL.risks == 25 and SMALL.initiatives == 15
     assert (SMALL.standards, SMALL.capacities, SMALL.decisions, SMALL.incidents) == (3, 2, 8, 12)
     assert "README.md" in small.files and "radar/radar.csv" in small.files
 
 
 def test_counts_can_be_overridden(tmp_path: Path) -> None:
-    profile = SizeProfile(teams=4, users=9, departments=2, domains=2, systems=3, components=17, apis=5,
-                          resources=4, standards=2, slos=9, risks=11, initiatives=7, capacities=3, decisions=6,
-                          incidents=5, radar_entries=40, control_requirements=5)
+    profile = SizeProfile(
+        teams=4,
+        users=9,
+        departments=2,
+        domains=2,
+        systems=3,
+        components=17,
+        apis=5,
+        resources=4,
+        standards=2,
+        slos=9,
+        risks=11,
+        initiatives=7,
+        capacities=3,
+        decisions=6,
+        incidents=5,
+        radar_entries=40,
+        control_requirements=5,
+    )
     summary = generate_organization(tmp_path / "custom", profile)
     _assert_counts(summary, profile)
     estate = load_strategy_repo(tmp_path / "custom")
@@ -99,7 +134,13 @@ def test_counts_can_be_overridden(tmp_path: Path) -> None:
 def test_large_profile_is_the_designed_scale() -> None:
     assert PROFILES["large"] is LARGE
     assert (LARGE.teams, LARGE.users, LARGE.systems, LARGE.components, LARGE.apis, LARGE.resources) == (
-        300, 1500, 400, 5000, 800, 600)
+        300,
+        1500,
+        400,
+        5000,
+        800,
+        600,
+    )
     assert (LARGE.risks, LARGE.initiatives) == (3000, 1000)
     ratio = LARGE.components / SMALL.components
     for field in ("slos", "decisions", "incidents"):

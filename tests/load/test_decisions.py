@@ -32,7 +32,10 @@ def diagnostics(estate: Estate) -> list[tuple[str, str, int, str]]:
 
 
 def test_madr_front_matter_gives_status_date_expiry_and_mentions(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"0012-use-postgres.md": """
+    estate = load(
+        tmp_path,
+        {
+            "0012-use-postgres.md": """
         ---
         status: Accepted
         date: 2026-01-15
@@ -52,7 +55,9 @@ def test_madr_front_matter_gives_status_date_expiry_and_mentions(tmp_path: Path)
         ## Decision Outcome
 
         Chosen option: "PostgreSQL". Not a reference: https://example.com/risk:nope
-        """})
+        """
+        },
+    )
     assert diagnostics(estate) == []
     decision = estate.decisions["0012"]
     assert decision.title == "Use PostgreSQL for orders"
@@ -61,15 +66,20 @@ def test_madr_front_matter_gives_status_date_expiry_and_mentions(tmp_path: Path)
     assert decision.expires == date(2027, 1, 15)
     assert decision.aliases == ("ADR-12",)
     assert decision.mentions == (
-        "risk:single-region-db", "component:orders", "finding:CVE-2024-3094",
-        "risk:vendor-lock-in", "initiative:multi-region-db",
+        "risk:single-region-db",
+        "component:orders",
+        "finding:CVE-2024-3094",
+        "risk:vendor-lock-in",
+        "initiative:multi-region-db",
     )
     assert decision.location is not None and decision.location.line == 11
 
 
 def test_madr_front_matter_superseded_by_names_the_newer_record(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "0003-use-rest.md": """
+    estate = load(
+        tmp_path,
+        {
+            "0003-use-rest.md": """
             ---
             status: superseded by [ADR-0005](0005-use-grpc.md)
             ---
@@ -79,7 +89,7 @@ def test_madr_front_matter_superseded_by_names_the_newer_record(tmp_path: Path) 
 
             Services talk to each other.
             """,
-        "0004-use-json.md": """
+            "0004-use-json.md": """
             ---
             status: superseded by ADR-0005
             until: 2026-12-31
@@ -90,7 +100,8 @@ def test_madr_front_matter_superseded_by_names_the_newer_record(tmp_path: Path) 
 
             JSON.
             """,
-    })
+        },
+    )
     assert diagnostics(estate) == []
     assert estate.decisions["0003"].status == "superseded"
     assert estate.decisions["0003"].superseded_by == ("0005",)
@@ -99,7 +110,10 @@ def test_madr_front_matter_superseded_by_names_the_newer_record(tmp_path: Path) 
 
 
 def test_madr_2_bullets_under_the_title(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"0002-use-kafka.md": """
+    estate = load(
+        tmp_path,
+        {
+            "0002-use-kafka.md": """
         # Use Kafka for events
 
         * Status: accepted <!-- optional -->
@@ -116,7 +130,9 @@ def test_madr_2_bullets_under_the_title(tmp_path: Path) -> None:
 
         * Supersedes [ADR-0001](0001-use-rabbitmq.md)
         * Refined by [ADR-0007](0007-kafka-retention.md)
-        """})
+        """
+        },
+    )
     assert diagnostics(estate) == []
     decision = estate.decisions["0002"]
     assert (decision.title, decision.status) == ("Use Kafka for events", "accepted")
@@ -126,8 +142,10 @@ def test_madr_2_bullets_under_the_title(tmp_path: Path) -> None:
 
 
 def test_adr_tools_records_with_superceded_links(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "0001-record-architecture-decisions.md": """
+    estate = load(
+        tmp_path,
+        {
+            "0001-record-architecture-decisions.md": """
             # 1. Record architecture decisions
 
             Date: 2018-02-01
@@ -148,7 +166,7 @@ def test_adr_tools_records_with_superceded_links(tmp_path: Path) -> None:
 
             See Michael Nygard's article.
             """,
-        "0003-use-madr.md": """
+            "0003-use-madr.md": """
             # 3. Use MADR
 
             Date: 2018-03-05
@@ -165,7 +183,7 @@ def test_adr_tools_records_with_superceded_links(tmp_path: Path) -> None:
 
             Nygard's template is too loose.
             """,
-        "0004-keep-adrs-short.md": """
+            "0004-keep-adrs-short.md": """
             # 4. Keep ADRs short
 
             Date: 2018-04-01
@@ -176,7 +194,8 @@ def test_adr_tools_records_with_superceded_links(tmp_path: Path) -> None:
 
             Amends [3. Use MADR](0003-use-madr.md)
             """,
-    })
+        },
+    )
     assert diagnostics(estate) == []
     first, third, fourth = (estate.decisions[key] for key in ("0001", "0003", "0004"))
     assert (first.title, first.status) == ("Record architecture decisions", "superseded")
@@ -187,8 +206,10 @@ def test_adr_tools_records_with_superceded_links(tmp_path: Path) -> None:
 
 
 def test_log4brains_records_are_identified_by_their_slug(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "20200926-use-numbers.md": """
+    estate = load(
+        tmp_path,
+        {
+            "20200926-use-numbers.md": """
             # Use numbers
 
             - Status: superseded by [20201016-use-slugs](20201016-use-slugs.md)
@@ -198,7 +219,7 @@ def test_log4brains_records_are_identified_by_their_slug(tmp_path: Path) -> None
 
             IDs.
             """,
-        "20201016-use-slugs.md": """
+            "20201016-use-slugs.md": """
             # Use slugs
 
             - Status: draft
@@ -212,7 +233,8 @@ def test_log4brains_records_are_identified_by_their_slug(tmp_path: Path) -> None
 
             - Supersedes [20200926-use-numbers](20200926-use-numbers.md)
             """,
-    })
+        },
+    )
     assert diagnostics(estate) == []
     old, new = estate.decisions["20200926-use-numbers"], estate.decisions["20201016-use-slugs"]
     assert (old.status, old.superseded_by) == ("superseded", ("20201016-use-slugs",))
@@ -220,7 +242,10 @@ def test_log4brains_records_are_identified_by_their_slug(tmp_path: Path) -> None
 
 
 def test_status_and_sections_inside_code_blocks_are_not_read(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"0009-example.md": """
+    estate = load(
+        tmp_path,
+        {
+            "0009-example.md": """
         # Write examples
 
         ```markdown
@@ -235,17 +260,22 @@ def test_status_and_sections_inside_code_blocks_are_not_read(tmp_path: Path) -> 
         ## Decision Outcome
 
         Chosen option: examples.
-        """})
+        """
+        },
+    )
     assert diagnostics(estate) == []
     assert estate.decisions["0009"].status is None
 
 
 def test_unknown_status_is_reported_at_its_line(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "0001-a.md": "---\nparent: Decisions\nstatus: on hold\n---\n# A\n\n## Decision Outcome\n\nA.\n",
-        "0002-b.md": "# B\n\n* Status: Pending review\n\n## Context and Problem Statement\n\nB.\n",
-        "0003-c.md": "# 3. C\n\n## Status\n\nWithdrawn\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "0001-a.md": "---\nparent: Decisions\nstatus: on hold\n---\n# A\n\n## Decision Outcome\n\nA.\n",
+            "0002-b.md": "# B\n\n* Status: Pending review\n\n## Context and Problem Statement\n\nB.\n",
+            "0003-c.md": "# 3. C\n\n## Status\n\nWithdrawn\n",
+        },
+    )
     assert diagnostics(estate) == [
         ("SCH012", "decisions/0001-a.md", 3, "unknown decision status 'on hold'"),
         ("SCH012", "decisions/0002-b.md", 3, "unknown decision status 'Pending review'"),
@@ -256,13 +286,16 @@ def test_unknown_status_is_reported_at_its_line(tmp_path: Path) -> None:
 
 
 def test_bad_front_matter_is_reported_at_the_file_line(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "0001-bad-date.md": "---\nstatus: accepted\ndate: 2026-13-01\n---\n# A\n",
-        "0002-bad-yaml.md": "---\nstatus: accepted\ndate: [2026\n---\n# B\n",
-        "0003-duplicate.md": "---\nstatus: accepted\nstatus: rejected\n---\n# C\n",
-        "0004-list.md": "---\n- accepted\n---\n# D\n",
-        "0005-bad-body-date.md": "# E\n\n* Status: accepted\n* Date: last tuesday\n\n## Decision\n\nE.\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "0001-bad-date.md": "---\nstatus: accepted\ndate: 2026-13-01\n---\n# A\n",
+            "0002-bad-yaml.md": "---\nstatus: accepted\ndate: [2026\n---\n# B\n",
+            "0003-duplicate.md": "---\nstatus: accepted\nstatus: rejected\n---\n# C\n",
+            "0004-list.md": "---\n- accepted\n---\n# D\n",
+            "0005-bad-body-date.md": "# E\n\n* Status: accepted\n* Date: last tuesday\n\n## Decision\n\nE.\n",
+        },
+    )
     found = diagnostics(estate)
     assert [(code, path, line) for code, path, line, _ in found] == [
         ("SCH003", "decisions/0001-bad-date.md", 3),
@@ -277,11 +310,14 @@ def test_bad_front_matter_is_reported_at_the_file_line(tmp_path: Path) -> None:
 
 
 def test_markdown_without_decision_structure_is_not_a_record(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "README.md": "# Decisions\n\nThis folder holds our ADRs. Start with [0001](0001-a.md).\n",
-        "template.md": "# {short title}\n\n## Context and Problem Statement\n\n{context}\n",
-        "nested/0001-a.md": "# A\n\n## Decision\n\nA.\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "README.md": "# Decisions\n\nThis folder holds our ADRs. Start with [0001](0001-a.md).\n",
+            "template.md": "# {short title}\n\n## Context and Problem Statement\n\n{context}\n",
+            "nested/0001-a.md": "# A\n\n## Decision\n\nA.\n",
+        },
+    )
     assert [(code, path, line) for code, path, line, _ in diagnostics(estate)] == [
         ("SCH011", "decisions/README.md", 1),
         ("SCH011", "decisions/template.md", 1),
@@ -343,10 +379,13 @@ def test_a_link_by_a_number_used_twice_names_the_files_it_could_mean(tmp_path: P
 
 
 def test_a_link_by_number_finds_the_record_however_the_number_is_written(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "0007-use-grpc.md": "# 7. Use gRPC\n\n## Status\n\nSuperseded by ADR-8\n",
-        "0008-use-avro.md": "# 8. Use Avro\n\n## Status\n\nAccepted\n\nSupersedes [7](7-use-grpc.md)\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "0007-use-grpc.md": "# 7. Use gRPC\n\n## Status\n\nSuperseded by ADR-8\n",
+            "0008-use-avro.md": "# 8. Use Avro\n\n## Status\n\nAccepted\n\nSupersedes [7](7-use-grpc.md)\n",
+        },
+    )
 
     assert diagnostics(estate) == []
     assert estate.decisions["0007"].superseded_by == ("0008",)
@@ -354,10 +393,13 @@ def test_a_link_by_number_finds_the_record_however_the_number_is_written(tmp_pat
 
 
 def test_two_records_with_one_slug_are_a_duplicate(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "a/0007-use-grpc.md": "# A\n\n## Decision\n\nA.\n",
-        "b/0007-use-grpc.md": "# B\n\n## Decision\n\nB.\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "a/0007-use-grpc.md": "# A\n\n## Decision\n\nA.\n",
+            "b/0007-use-grpc.md": "# B\n\n## Decision\n\nB.\n",
+        },
+    )
 
     found = [(code, path) for code, path, _, _ in diagnostics(estate)]
     assert found == [(NUMBER_USED_TWICE, "decisions/b/0007-use-grpc.md"), ("REF002", "decisions/b/0007-use-grpc.md")]

@@ -47,9 +47,7 @@ def load(tmp_path: Path, files: dict[str, str]) -> Estate:
 
 
 def found(estate: Estate) -> list[tuple[str, int, str]]:
-    return [
-        (d.code, d.location.line if d.location else 0, d.message) for d in estate.load_diagnostics
-    ]
+    return [(d.code, d.location.line if d.location else 0, d.message) for d in estate.load_diagnostics]
 
 
 def test_a_full_incident_front_matter(tmp_path: Path) -> None:
@@ -79,7 +77,10 @@ def test_a_full_incident_front_matter(tmp_path: Path) -> None:
 
 
 def test_id_defaults_to_the_file_name_and_title_to_the_heading(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"db-failover.md": """
+    estate = load(
+        tmp_path,
+        {
+            "db-failover.md": """
         ---
         severity: SEV-1
         started: 2026-02-01 03:00
@@ -88,7 +89,9 @@ def test_id_defaults_to_the_file_name_and_title_to_the_heading(tmp_path: Path) -
         # Primary database failed over
 
         Text.
-        """})
+        """
+        },
+    )
     assert found(estate) == []
     (incident,) = estate.incidents
     assert (incident.id, incident.title) == ("db-failover", "Primary database failed over")
@@ -98,7 +101,10 @@ def test_id_defaults_to_the_file_name_and_title_to_the_heading(tmp_path: Path) -
 
 
 def test_invalid_fields_are_reported_at_their_file_line(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"bad.md": """
+    estate = load(
+        tmp_path,
+        {
+            "bad.md": """
         ---
         id: INC-1
         severity: critical
@@ -110,9 +116,15 @@ def test_invalid_fields_are_reported_at_their_file_line(tmp_path: Path) -> None:
             type: pray
         ---
         # Bad
-        """})
+        """
+        },
+    )
     assert [(code, line) for code, line, _ in found(estate)] == [
-        ("SCH003", 3), ("SCH003", 4), ("SCH003", 5), ("SCH003", 6), ("SCH003", 9),
+        ("SCH003", 3),
+        ("SCH003", 4),
+        ("SCH003", 5),
+        ("SCH003", 6),
+        ("SCH003", 9),
     ]
     messages = [message for _, _, message in found(estate)]
     assert messages[0].startswith("severity: ")
@@ -128,7 +140,10 @@ def test_missing_required_fields_point_at_the_front_matter(tmp_path: Path) -> No
 
 
 def test_timestamps_out_of_order_and_typos_are_reported(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"order.md": """
+    estate = load(
+        tmp_path,
+        {
+            "order.md": """
         ---
         severity: SEV3
         started: 2026-03-01T10:00:00Z
@@ -136,7 +151,9 @@ def test_timestamps_out_of_order_and_typos_are_reported(tmp_path: Path) -> None:
         resolved: 2026-03-01T09:00:00Z
         postmortem: {status: pending}
         ---
-        """})
+        """
+        },
+    )
     assert found(estate) == [
         ("SCH003", 4, "acknowleged: unknown field; did you mean `acknowledged`?"),
         ("SCH003", 5, "resolved: 2026-03-01T09:00:00+00:00 is before started (2026-03-01T10:00:00+00:00)"),
@@ -146,10 +163,13 @@ def test_timestamps_out_of_order_and_typos_are_reported(tmp_path: Path) -> None:
 
 
 def test_front_matter_syntax_errors_are_reported_at_the_file_line(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "syntax.md": "---\nseverity: SEV2\nstarted: [2026\n---\n# X\n",
-        "duplicate.md": "---\nseverity: SEV2\nstarted: 2026-03-01\nseverity: SEV3\n---\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "syntax.md": "---\nseverity: SEV2\nstarted: [2026\n---\n# X\n",
+            "duplicate.md": "---\nseverity: SEV2\nstarted: 2026-03-01\nseverity: SEV3\n---\n",
+        },
+    )
     assert [(d.code, d.location.path, d.location.line) for d in estate.load_diagnostics if d.location] == [
         ("SCH002", "incidents/duplicate.md", 4),
         ("SCH001", "incidents/syntax.md", 4),
@@ -157,10 +177,13 @@ def test_front_matter_syntax_errors_are_reported_at_the_file_line(tmp_path: Path
 
 
 def test_markdown_without_incident_front_matter_is_not_a_record(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "README.md": "# Incidents\n\nOne file per incident.\n",
-        "jekyll.md": "---\nlayout: page\ntitle: Our incident process\n---\n# Process\n",
-    })
+    estate = load(
+        tmp_path,
+        {
+            "README.md": "# Incidents\n\nOne file per incident.\n",
+            "jekyll.md": "---\nlayout: page\ntitle: Our incident process\n---\n# Process\n",
+        },
+    )
     assert [(code, line) for code, line, _ in found(estate)] == [("SCH011", 1), ("SCH011", 1)]
     assert all(d.severity.value == "info" for d in estate.load_diagnostics)
     assert estate.incidents == []

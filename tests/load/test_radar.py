@@ -31,14 +31,23 @@ def found(estate: Estate) -> list[tuple[str, str, int, str]]:
 
 def summary(estate: Estate) -> list[tuple[str, str, str, bool, int, int]]:
     return [
-        (entry.name, entry.ring, entry.quadrant, entry.is_new, entry.moved,
-         entry.location.line if entry.location else 0)
+        (
+            entry.name,
+            entry.ring,
+            entry.quadrant,
+            entry.is_new,
+            entry.moved,
+            entry.location.line if entry.location else 0,
+        )
         for entry in estate.radar
     ]
 
 
 def test_radar_entry_documents(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"entries.yaml": """
+    estate = load(
+        tmp_path,
+        {
+            "entries.yaml": """
         apiVersion: charter.dev/v1
         kind: RadarEntry
         metadata: {name: kafka, title: Apache Kafka}
@@ -52,7 +61,9 @@ def test_radar_entry_documents(tmp_path: Path) -> None:
           quadrant: Languages & Frameworks
           isNew: true
           updated: 2026-01-10
-        """})
+        """
+        },
+    )
     assert found(estate) == []
     assert summary(estate) == [
         ("kafka", "adopt", "Platforms", False, 1, 1),
@@ -64,14 +75,19 @@ def test_radar_entry_documents(tmp_path: Path) -> None:
 
 
 def test_invalid_radar_entry_document_points_at_the_field(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"bad.yaml": """
+    estate = load(
+        tmp_path,
+        {
+            "bad.yaml": """
         apiVersion: charter.dev/v1
         kind: RadarEntry
         metadata: {name: cobol}
         spec:
           ring: hold
           moved: 3
-        """})
+        """
+        },
+    )
     assert [(code, line, message.split(":")[0]) for code, _, line, message in found(estate)] == [
         ("SCH003", 4, "spec.quadrant"),
         ("SCH003", 6, "spec.moved"),
@@ -80,14 +96,19 @@ def test_invalid_radar_entry_document_points_at_the_field(tmp_path: Path) -> Non
 
 
 def test_byor_csv_with_is_new(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"radar.csv": """
+    estate = load(
+        tmp_path,
+        {
+            "radar.csv": """
         name,ring,quadrant,isNew,description
         Kafka,adopt,platforms,TRUE,"<p>Event backbone,
         used everywhere</p>"
         Grafana,trial,tools,FALSE,Dashboards
 
         COBOL,hold,languages & frameworks,,Legacy
-        """})
+        """
+        },
+    )
     assert found(estate) == []
     assert summary(estate) == [
         ("Kafka", "adopt", "platforms", True, 0, 2),
@@ -98,30 +119,41 @@ def test_byor_csv_with_is_new(tmp_path: Path) -> None:
 
 
 def test_byor_csv_with_status_column(tmp_path: Path) -> None:
-    estate = load(tmp_path, {"radar.csv": """
+    estate = load(
+        tmp_path,
+        {
+            "radar.csv": """
         name,ring,quadrant,status,description
         Kafka,Adopt,Platforms,Moved In,x
         Grafana,Trial,Tools,Moved Out,x
         Backstage,Assess,Platforms,New,x
         Helm,Adopt,Tools,No Change,x
-        """})
+        """
+        },
+    )
     assert found(estate) == []
     assert [(e.name, e.is_new, e.moved) for e in estate.radar] == [
-        ("Kafka", False, 1), ("Grafana", False, -1), ("Backstage", True, 0), ("Helm", False, 0),
+        ("Kafka", False, 1),
+        ("Grafana", False, -1),
+        ("Backstage", True, 0),
+        ("Helm", False, 0),
     ]
 
 
 def test_byor_csv_problems_are_reported_at_their_row(tmp_path: Path) -> None:
-    estate = load(tmp_path, {
-        "rows.csv": """
+    estate = load(
+        tmp_path,
+        {
+            "rows.csv": """
             name,ring,quadrant,isNew,description
             Kafka,adopt,platforms,maybe,x
             ,trial,tools,false,x
             Helm,adopt,tools,false,x,extra
             Grafana,trial,tools,false,x
             """,
-        "header.csv": "title,ring\nKafka,adopt\n",
-    })
+            "header.csv": "title,ring\nKafka,adopt\n",
+        },
+    )
     assert [(code, path, line) for code, path, line, _ in found(estate)] == [
         ("SCH003", "radar/header.csv", 1),
         ("SCH003", "radar/rows.csv", 2),
@@ -155,14 +187,17 @@ BACKSTAGE = {
     ],
     "entries": [
         {
-            "id": "k8s", "key": "k8s", "title": "Kubernetes", "quadrant": "infra", "url": "https://k8s.io",
+            "id": "k8s",
+            "key": "k8s",
+            "title": "Kubernetes",
+            "quadrant": "infra",
+            "url": "https://k8s.io",
             "timeline": [
                 {"moved": 0, "ringId": "trial", "date": "2024-01-01"},
                 {"moved": 1, "ringId": "adopt", "date": "2025-06-01", "description": "Now standard"},
             ],
         },
-        {"id": "go", "title": "Go", "quadrant": "lang",
-         "timeline": [{"ringId": "trial", "date": "2025-01-01"}]},
+        {"id": "go", "title": "Go", "quadrant": "lang", "timeline": [{"ringId": "trial", "date": "2025-01-01"}]},
     ],
 }
 
@@ -172,7 +207,10 @@ def test_backstage_ring_is_the_latest_timeline_entry(tmp_path: Path) -> None:
     assert found(estate) == []
     kubernetes, go = estate.radar
     assert (kubernetes.name, kubernetes.title, kubernetes.ring, kubernetes.quadrant) == (
-        "k8s", "Kubernetes", "adopt", "Infrastructure",
+        "k8s",
+        "Kubernetes",
+        "adopt",
+        "Infrastructure",
     )
     assert (kubernetes.moved, kubernetes.updated, kubernetes.url) == (1, date(2025, 6, 1), "https://k8s.io")
     assert kubernetes.description == "Now standard"
@@ -184,8 +222,7 @@ def test_backstage_unknown_ring_and_missing_fields(tmp_path: Path) -> None:
     document["entries"][1]["timeline"][0]["ringId"] = "hold"
     estate = load(tmp_path, {"unknown-ring.json": json.dumps(document, indent=2)})
     assert found(estate) == [
-        ("SCH003", "radar/unknown-ring.json", 51,
-         "entries.1.timeline.0.ringId: no ring 'hold' (rings: adopt, trial)"),
+        ("SCH003", "radar/unknown-ring.json", 51, "entries.1.timeline.0.ringId: no ring 'hold' (rings: adopt, trial)"),
     ]
     del document["entries"][0]["title"]
     estate = load(tmp_path, {"unknown-ring.json": json.dumps(document, indent=2)})

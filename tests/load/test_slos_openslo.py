@@ -423,37 +423,83 @@ def test_service_datasource_and_alerting_kinds_are_accepted(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (SLO_WITH_REF.replace("target: 0.999", "target: 99.9"), 10,
-         "spec.objectives.0.target: Input should be less than 1 (got 99.9)"),
-        (SLO_WITH_REF.replace("target: 0.999", "target: high"), 10,
-         "spec.objectives.0.target: Input should be a valid number, unable to parse string as a number (got 'high')"),
-        (SLO_WITH_REF.replace("- target: 0.999", "- displayName: none"), 10,
-         "spec.objectives.0: give exactly one of target (a ratio, 0.999) or targetPercent (99.9)"),
-        (SLO_WITH_REF.replace("Occurrences", "Weekly"), 8,
-         "spec.budgetingMethod: Input should be 'Occurrences', 'Timeslices' or 'RatioTimeslices' (got 'Weekly')"),
-        (SLO_WITH_REF.replace("      objectives:\n        - target: 0.999\n", ""), 5,
-         "spec.objectives: required field is missing"),
-        (SLO_WITH_REF.replace("Occurrences", "Timeslices").replace("0.999", "0.999\n          timeSliceWindow: 1m"),
-         10, "spec.objectives.0.timeSliceTarget: required when budgetingMethod is Timeslices"),
-        (SLO_WITH_REF.replace("Occurrences", "RatioTimeslices"), 10,
-         "spec.objectives.0.timeSliceWindow: required when budgetingMethod is RatioTimeslices"),
-        (THRESHOLD.replace("duration: 1w", "duration: 2 weeks"), 19,
-         "spec.timeWindow.0.duration: '2 weeks' is not an OpenSLO duration: a whole number and "
-         "one of m h d w M Q Y (got '2 weeks')"),
-        (THRESHOLD.replace("duration: 1w", "duration: 1w\n          isRolling: true\n          calendar: {}"), 21,
-         "spec.timeWindow.0.calendar: a rolling window has no calendar"),
-        (THRESHOLD.replace("      budgetingMethod", "      indicatorRef: other\n      budgetingMethod"), 5,
-         "spec: give indicator or indicatorRef, not both"),
-        (BAD_OVER_TOTAL_CALENDAR.replace("          ratioMetric:\n", "          ratioMetric:\n            raw: {}\n"),
-         12, "spec.indicator.spec.ratioMetric.raw.metricSource: required field is missing"),
-        (RATIO_GOOD_TOTAL.replace("  ratioMetric:\n", "  ratioMetric:\n            bad: {metricSource: {}}\n"),
-         18, "spec.indicator.spec.ratioMetric: give total and exactly one of good or bad, or raw "
-         "with rawType"),
+        (
+            SLO_WITH_REF.replace("target: 0.999", "target: 99.9"),
+            10,
+            "spec.objectives.0.target: Input should be less than 1 (got 99.9)",
+        ),
+        (
+            SLO_WITH_REF.replace("target: 0.999", "target: high"),
+            10,
+            "spec.objectives.0.target: Input should be a valid number, unable to parse string as a number (got 'high')",
+        ),
+        (
+            SLO_WITH_REF.replace("- target: 0.999", "- displayName: none"),
+            10,
+            "spec.objectives.0: give exactly one of target (a ratio, 0.999) or targetPercent (99.9)",
+        ),
+        (
+            SLO_WITH_REF.replace("Occurrences", "Weekly"),
+            8,
+            "spec.budgetingMethod: Input should be 'Occurrences', 'Timeslices' or 'RatioTimeslices' (got 'Weekly')",
+        ),
+        (
+            SLO_WITH_REF.replace("      objectives:\n        - target: 0.999\n", ""),
+            5,
+            "spec.objectives: required field is missing",
+        ),
+        (
+            SLO_WITH_REF.replace("Occurrences", "Timeslices").replace("0.999", "0.999\n          timeSliceWindow: 1m"),
+            10,
+            "spec.objectives.0.timeSliceTarget: required when budgetingMethod is Timeslices",
+        ),
+        (
+            SLO_WITH_REF.replace("Occurrences", "RatioTimeslices"),
+            10,
+            "spec.objectives.0.timeSliceWindow: required when budgetingMethod is RatioTimeslices",
+        ),
+        (
+            THRESHOLD.replace("duration: 1w", "duration: 2 weeks"),
+            19,
+            "spec.timeWindow.0.duration: '2 weeks' is not an OpenSLO duration: a whole number and "
+            "one of m h d w M Q Y (got '2 weeks')",
+        ),
+        (
+            THRESHOLD.replace("duration: 1w", "duration: 1w\n          isRolling: true\n          calendar: {}"),
+            21,
+            "spec.timeWindow.0.calendar: a rolling window has no calendar",
+        ),
+        (
+            THRESHOLD.replace("      budgetingMethod", "      indicatorRef: other\n      budgetingMethod"),
+            5,
+            "spec: give indicator or indicatorRef, not both",
+        ),
+        (
+            BAD_OVER_TOTAL_CALENDAR.replace(
+                "          ratioMetric:\n", "          ratioMetric:\n            raw: {}\n"
+            ),
+            12,
+            "spec.indicator.spec.ratioMetric.raw.metricSource: required field is missing",
+        ),
+        (
+            RATIO_GOOD_TOTAL.replace("  ratioMetric:\n", "  ratioMetric:\n            bad: {metricSource: {}}\n"),
+            18,
+            "spec.indicator.spec.ratioMetric: give total and exactly one of good or bad, or raw with rawType",
+        ),
     ],
     ids=[
-        "percent-as-target", "string-target", "no-target", "unknown-budgeting", "no-objectives",
-        "timeslices-without-target", "ratio-timeslices-without-window", "bad-duration", "rolling-calendar",
-        "indicator-and-ref", "raw-without-source", "good-and-bad",
+        "percent-as-target",
+        "string-target",
+        "no-target",
+        "unknown-budgeting",
+        "no-objectives",
+        "timeslices-without-target",
+        "ratio-timeslices-without-window",
+        "bad-duration",
+        "rolling-calendar",
+        "indicator-and-ref",
+        "raw-without-source",
+        "good-and-bad",
     ],
 )
 def test_invalid_slo_is_sch003_at_the_offending_line(tmp_path: Path, text: str, line: int, message: str) -> None:
@@ -478,8 +524,14 @@ def test_unknown_openslo_kind_or_version_is_sch004(tmp_path: Path, api_version: 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("5m", timedelta(minutes=5)), ("12h", timedelta(hours=12)), ("2w", timedelta(days=14)),
-     ("1M", timedelta(days=30)), ("1Q", timedelta(days=90)), ("1Y", timedelta(days=365))],
+    [
+        ("5m", timedelta(minutes=5)),
+        ("12h", timedelta(hours=12)),
+        ("2w", timedelta(days=14)),
+        ("1M", timedelta(days=30)),
+        ("1Q", timedelta(days=90)),
+        ("1Y", timedelta(days=365)),
+    ],
 )
 def test_duration_shorthand_units_are_case_sensitive(text: str, expected: timedelta) -> None:
     assert parse_shorthand(text) == expected

@@ -182,26 +182,51 @@ def test_bool_gauge_indicator(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (BOOL_GAUGE.replace('"99.95"', '"ninety"'), 6,
-         "spec.target: Input should be a valid number, unable to parse string as a number (got 'ninety')"),
-        (BOOL_GAUGE.replace('"99.95"', '"120"'), 6,
-         "spec.target: Input should be less than or equal to 100 (got '120')"),
+        (
+            BOOL_GAUGE.replace('"99.95"', '"ninety"'),
+            6,
+            "spec.target: Input should be a valid number, unable to parse string as a number (got 'ninety')",
+        ),
+        (
+            BOOL_GAUGE.replace('"99.95"', '"120"'),
+            6,
+            "spec.target: Input should be less than or equal to 100 (got '120')",
+        ),
         (BOOL_GAUGE.replace('      target: "99.95"\n', ""), 5, "spec.target: required field is missing"),
-        (BOOL_GAUGE.replace("30d", "a month"), 7,
-         "spec.window: 'a month' is not a duration like 30d, 6h or 5m (got 'a month')"),
-        (BOOL_GAUGE.replace("30d", "30"), 7,
-         "spec.window: write the duration as a string such as 28d, 4w or 1h30m (got 30)"),
-        (BOOL_GAUGE.replace("bool_gauge", "gauge"), 8,
-         "spec.indicator: give exactly one of ratio, latency, latencyNative or bool_gauge"),
-        (RATIO.replace("          errors:\n            metric: http_requests_total{job=\"checkout\",code=~\"5..\"}\n",
-                       ""), 14, "spec.indicator.ratio.errors: required field is missing"),
+        (
+            BOOL_GAUGE.replace("30d", "a month"),
+            7,
+            "spec.window: 'a month' is not a duration like 30d, 6h or 5m (got 'a month')",
+        ),
+        (
+            BOOL_GAUGE.replace("30d", "30"),
+            7,
+            "spec.window: write the duration as a string such as 28d, 4w or 1h30m (got 30)",
+        ),
+        (
+            BOOL_GAUGE.replace("bool_gauge", "gauge"),
+            8,
+            "spec.indicator: give exactly one of ratio, latency, latencyNative or bool_gauge",
+        ),
+        (
+            RATIO.replace(
+                '          errors:\n            metric: http_requests_total{job="checkout",code=~"5.."}\n', ""
+            ),
+            14,
+            "spec.indicator.ratio.errors: required field is missing",
+        ),
     ],
-    ids=["string-target", "target-above-100", "no-target", "bad-window", "number-window", "no-indicator",
-         "ratio-without-errors"],
+    ids=[
+        "string-target",
+        "target-above-100",
+        "no-target",
+        "bad-window",
+        "number-window",
+        "no-indicator",
+        "ratio-without-errors",
+    ],
 )
-def test_invalid_pyrra_slo_is_sch003_at_the_offending_line(
-    tmp_path: Path, text: str, line: int, message: str
-) -> None:
+def test_invalid_pyrra_slo_is_sch003_at_the_offending_line(tmp_path: Path, text: str, line: int, message: str) -> None:
     estate = _load(tmp_path, {"slos/bad.yaml": text})
 
     [diagnostic] = _problems(estate)

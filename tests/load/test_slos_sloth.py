@@ -124,7 +124,9 @@ def test_raw_sli_is_an_error_ratio(tmp_path: Path) -> None:
     )
     assert latency.alerting is not None
     assert (latency.alerting.name, latency.alerting.page.enabled, latency.alerting.ticket.enabled) == (
-        None, False, True,
+        None,
+        False,
+        True,
     )
 
 
@@ -187,8 +189,11 @@ TWO_SLOS = """\
 @pytest.mark.parametrize(
     ("objective", "line", "message"),
     [
-        ("high", 8, "slos.1.objective: Input should be a valid number, unable to parse string as a number "
-         "(got 'high')"),
+        (
+            "high",
+            8,
+            "slos.1.objective: Input should be a valid number, unable to parse string as a number (got 'high')",
+        ),
         ("100.5", 8, "slos.1.objective: Input should be less than or equal to 100 (got 100.5)"),
         ("0", 8, "slos.1.objective: Input should be greater than 0 (got 0)"),
         (None, 7, "slos.1.objective: required field is missing"),
@@ -214,8 +219,10 @@ def test_bad_objective_is_sch003_and_the_other_slos_still_load(
     ("sli", "message"),
     [
         ("{}", "slos.0.sli: give exactly one of events, raw or plugin"),
-        ("{raw: {error_ratio_query: a}, plugin: {id: b}}",
-         "slos.0.sli: give exactly one of events, raw or plugin (got 2)"),
+        (
+            "{raw: {error_ratio_query: a}, plugin: {id: b}}",
+            "slos.0.sli: give exactly one of events, raw or plugin (got 2)",
+        ),
         ("{events: {error_query: a}}", "slos.0.sli.events.total_query: required field is missing"),
     ],
 )
@@ -232,8 +239,11 @@ def test_sli_must_be_exactly_one_complete_kind(tmp_path: Path, sli: str, message
     ("text", "line", "message"),
     [
         ("version: prometheus/v1\nslos: [{name: a, objective: 99}]\n", 1, "service: required field is missing"),
-        ("version: prometheus/v1\nservice: checkout\nslos: []\n", 3,
-         "slos: List should have at least 1 item after validation, not 0"),
+        (
+            "version: prometheus/v1\nservice: checkout\nslos: []\n",
+            3,
+            "slos: List should have at least 1 item after validation, not 0",
+        ),
     ],
 )
 def test_spec_without_service_or_slos_is_sch003(tmp_path: Path, text: str, line: int, message: str) -> None:

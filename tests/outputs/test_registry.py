@@ -74,9 +74,7 @@ def test_the_built_in_formats_need_no_installed_metadata_and_a_plugin_cannot_rep
         ("charter.outputs.json_format:NoSuchFormat", "cannot be loaded"),
     ],
 )
-def test_a_broken_plugin_is_an_output_error(
-    monkeypatch: pytest.MonkeyPatch, value: str, problem: str
-) -> None:
+def test_a_broken_plugin_is_an_output_error(monkeypatch: pytest.MonkeyPatch, value: str, problem: str) -> None:
     fake_entry_points(monkeypatch, broken=value)
     with pytest.raises(OutputError, match=problem):
         diagnostic_format("broken")

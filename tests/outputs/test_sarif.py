@@ -31,9 +31,7 @@ def sarif_schema() -> dict[str, Any]:
 
 
 def render(report: DiagnosticReport) -> dict[str, Any]:
-    log: dict[str, Any] = json.loads(
-        SarifFormat(information_uri="https://example.org/charter").render(report)
-    )
+    log: dict[str, Any] = json.loads(SarifFormat(information_uri="https://example.org/charter").render(report))
     return log
 
 
@@ -78,9 +76,7 @@ def test_sarif_levels_follow_each_diagnostics_severity(report: DiagnosticReport)
     results = render(report)["runs"][0]["results"]
     assert [result["level"] for result in results] == ["note", "warning", "error", "error", "warning"]
     # REF004 defaults to error; the diagnostic's own (configured) severity wins for the result.
-    assert render(report)["runs"][0]["tool"]["driver"]["rules"][1]["defaultConfiguration"] == {
-        "level": "error"
-    }
+    assert render(report)["runs"][0]["tool"]["driver"]["rules"][1]["defaultConfiguration"] == {"level": "error"}
 
 
 def test_sarif_locations_are_relative_to_srcroot_with_regions_only_for_known_lines(
@@ -122,9 +118,7 @@ def test_sarif_fingerprints_hash_the_diagnostic_fingerprint_and_ignore_line_move
     results = render(dataclasses.replace(report, diagnostics=(diagnostic, moved)))["runs"][0]["results"]
     expected = hashlib.sha256(diagnostic.fingerprint.encode("utf-8")).hexdigest()
     assert [result["partialFingerprints"] for result in results] == [{"charter/v1": expected}] * 2
-    fingerprints = {
-        result["partialFingerprints"]["charter/v1"] for result in render(report)["runs"][0]["results"]
-    }
+    fingerprints = {result["partialFingerprints"]["charter/v1"] for result in render(report)["runs"][0]["results"]}
     assert len(fingerprints) == len(report.diagnostics)
 
 

@@ -51,10 +51,14 @@ def test_log4brains_records(tmp_path: Path, shared_fixtures: Path) -> None:
     number = estate.decisions["20200926-use-the-adr-number-as-its-unique-id"]
     slug = estate.decisions["20201016-use-the-adr-slug-as-its-unique-id"]
     assert (first.title, first.status, first.date) == (
-        "Use Markdown Architectural Decision Records", "accepted", date(2020, 9, 24),
+        "Use Markdown Architectural Decision Records",
+        "accepted",
+        date(2020, 9, 24),
     )
     assert (number.title, number.status, number.date) == (
-        "Use the ADR number as its unique ID", "superseded", date(2020, 9, 26),
+        "Use the ADR number as its unique ID",
+        "superseded",
+        date(2020, 9, 26),
     )
     assert number.superseded_by == ("20201016-use-the-adr-slug-as-its-unique-id",)
     assert (slug.title, slug.status) == ("Use the ADR slug as its unique ID", "accepted")

@@ -15,9 +15,10 @@ _DAY = ["%Y-%m-%d"]
 
 def snapshot_command(
     since: Annotated[
-        datetime, typer.Option(
+        datetime,
+        typer.Option(
             "--since", formats=_DAY, callback=supported_day, help="The first day to take a snapshot at the end of."
-        )
+        ),
     ],
     every: Annotated[str, typer.Option("--every", help="The step between snapshots: 1w, 2w, 7d, ...")] = "1w",
     until: Annotated[

@@ -93,9 +93,7 @@ def _systems(rng: random.Random, profile: SizeProfile, domains: list[str], teams
     return systems
 
 
-def _components(
-    rng: random.Random, profile: SizeProfile, systems: list[System], teams: list[Team]
-) -> list[Component]:
+def _components(rng: random.Random, profile: SizeProfile, systems: list[System], teams: list[Team]) -> list[Component]:
     by_domain: dict[str, list[str]] = {}
     for team in teams:
         by_domain.setdefault(team.domain, []).append(team.name)
@@ -113,8 +111,17 @@ def _components(
             local = by_domain.get(system.domain) or [system.owner]
             owner = system.owner if rng.random() < 0.7 else rng.choice(local)
             components.append(
-                Component(f"{system.name}-{word}", kind, lifecycle, 3, system.name, system.domain, owner,
-                          f"group:{owner}", word)
+                Component(
+                    f"{system.name}-{word}",
+                    kind,
+                    lifecycle,
+                    3,
+                    system.name,
+                    system.domain,
+                    owner,
+                    f"group:{owner}",
+                    word,
+                )
             )
     _assign_tiers(rng, components)
     return components
@@ -179,8 +186,15 @@ def _relate(rng: random.Random, catalog: Catalog) -> None:
     for position, component in enumerate(catalog.components):
         if component.type == "library":
             continue
-        others = [api for api in (rng.choice(catalog.apis) for _ in range(rng.choice((0, 1, 1, 2))))
-                  if api.system != component.system] if catalog.apis else []
+        others = (
+            [
+                api
+                for api in (rng.choice(catalog.apis) for _ in range(rng.choice((0, 1, 1, 2))))
+                if api.system != component.system
+            ]
+            if catalog.apis
+            else []
+        )
         component.consumes_apis = sorted({api.name for api in others})
         if component.type != "service":
             continue

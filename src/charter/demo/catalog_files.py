@@ -14,16 +14,19 @@ from charter.demo.writers import RepoWriter
 BACKSTAGE = "backstage.io/v1alpha1"
 EXTERNAL_FOLDER = "external-catalog"
 
-_LANGUAGES = {"service": ("go", "kotlin", "python", "java"), "website": ("typescript", "react"),
-              "library": ("go", "typescript", "kotlin")}
+_LANGUAGES = {
+    "service": ("go", "kotlin", "python", "java"),
+    "website": ("typescript", "react"),
+    "library": ("go", "typescript", "kotlin"),
+}
 
 _DEFINITIONS = {
     "openapi": "openapi: 3.0.3\ninfo:\n  title: {title}\n  version: 1.0.0\npaths:\n  /health:\n    get:\n"
-               "      responses:\n        '200':\n          description: OK\n",
+    "      responses:\n        '200':\n          description: OK\n",
     "grpc": 'syntax = "proto3";\n\npackage {package}.v1;\n\nservice {service} {{\n'
-            "  rpc Check (CheckRequest) returns (CheckResponse);\n}}\n",
+    "  rpc Check (CheckRequest) returns (CheckResponse);\n}}\n",
     "asyncapi": "asyncapi: 2.6.0\ninfo:\n  title: {title}\n  version: 1.0.0\nchannels:\n  {package}.events:\n"
-                "    subscribe:\n      message:\n        name: Changed\n",
+    "    subscribe:\n      message:\n        name: Changed\n",
     "graphql": "type Query {{\n  health: String\n}}\n",
 }
 
@@ -39,23 +42,31 @@ def write_catalog(writer: RepoWriter, catalog: Catalog, profile: SizeProfile) ->
         group = _entity(
             "Group",
             {"name": team.name, "description": f"{title_case(team.name)} team"},
-            {"type": "team", "profile": {"displayName": title_case(team.name), "email": f"{team.name}@{email_domain}"},
-             "parent": team.department, "children": [], "members": list(team.members)},
+            {
+                "type": "team",
+                "profile": {"displayName": title_case(team.name), "email": f"{team.name}@{email_domain}"},
+                "parent": team.department,
+                "children": [],
+                "members": list(team.members),
+            },
         )
         users = [
             _entity(
                 "User",
                 {"name": name},
-                {"profile": {"displayName": people[name].display_name, "email": f"{name}@{email_domain}"},
-                 "memberOf": [team.name]},
+                {
+                    "profile": {"displayName": people[name].display_name, "email": f"{name}@{email_domain}"},
+                    "memberOf": [team.name],
+                },
             )
             for name in team.members
         ]
         writer.write_yaml(f"catalog/teams/{team.name}.yaml", [group, *users])
     writer.write_yaml(f"{EXTERNAL_FOLDER}/org.yaml", _org_chart(catalog, profile))
     domains = [
-        _entity("Domain", {"name": domain, "description": f"Everything about {domain}"},
-                {"owner": f"group:{department}"})
+        _entity(
+            "Domain", {"name": domain, "description": f"Everything about {domain}"}, {"owner": f"group:{department}"}
+        )
         for domain, department in catalog.domains.items()
     ]
     writer.write_yaml("catalog/systems/domains.yaml", domains)
@@ -84,8 +95,10 @@ def write_catalog(writer: RepoWriter, catalog: Catalog, profile: SizeProfile) ->
         writer.write_yaml(path, documents)
     location = _entity(
         "Location",
-        {"name": f"{profile.organization}-legacy-catalog",
-         "description": "Descriptors still kept in the catalog repository of the previous platform"},
+        {
+            "name": f"{profile.organization}-legacy-catalog",
+            "description": "Descriptors still kept in the catalog repository of the previous platform",
+        },
         {"type": "file", "targets": [f"../{EXTERNAL_FOLDER}/org.yaml", *external]},
     )
     writer.write_yaml("catalog/locations.yaml", [location])
@@ -94,16 +107,29 @@ def write_catalog(writer: RepoWriter, catalog: Catalog, profile: SizeProfile) ->
 def _org_chart(catalog: Catalog, profile: SizeProfile) -> list[dict[str, Any]]:
     root = profile.organization
     documents = [
-        _entity("Group", {"name": root, "description": f"{title_case(root)} engineering"},
-                {"type": "organization", "profile": {"displayName": title_case(root)},
-                 "children": list(catalog.departments)}),
+        _entity(
+            "Group",
+            {"name": root, "description": f"{title_case(root)} engineering"},
+            {
+                "type": "organization",
+                "profile": {"displayName": title_case(root)},
+                "children": list(catalog.departments),
+            },
+        ),
     ]
     for department in catalog.departments:
         children = [team.name for team in catalog.teams if team.department == department]
         documents.append(
-            _entity("Group", {"name": department, "description": f"{title_case(department)} department"},
-                    {"type": "department", "profile": {"displayName": title_case(department)},
-                     "parent": root, "children": children})
+            _entity(
+                "Group",
+                {"name": department, "description": f"{title_case(department)} department"},
+                {
+                    "type": "department",
+                    "profile": {"displayName": title_case(department)},
+                    "parent": root,
+                    "children": children,
+                },
+            )
         )
     return documents
 
@@ -112,8 +138,11 @@ def _system(system: System) -> dict[str, Any]:
     description = f"{title_case(system.name)}: part of the {system.domain} domain"
     if system.external:
         description += "; descriptors still live in the previous platform's catalog"
-    return _entity("System", {"name": system.name, "description": description},
-                   {"owner": f"group:{system.owner}", "domain": system.domain})
+    return _entity(
+        "System",
+        {"name": system.name, "description": description},
+        {"owner": f"group:{system.owner}", "domain": system.domain},
+    )
 
 
 def component_language(component: Component) -> str:
@@ -153,8 +182,13 @@ def _api(api: Api) -> dict[str, Any]:
     return _entity(
         "API",
         {"name": api.name, "description": f"{api.type} API of {title_case(api.system)}{provided}"},
-        {"type": api.type, "lifecycle": "production", "owner": f"group:{api.owner}", "system": api.system,
-         "definition": definition},
+        {
+            "type": api.type,
+            "lifecycle": "production",
+            "owner": f"group:{api.owner}",
+            "system": api.system,
+            "definition": definition,
+        },
     )
 
 

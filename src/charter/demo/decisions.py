@@ -123,15 +123,23 @@ def write_decisions(
         elif number in accepting:
             risk_name, risk_title = accepting[number]
             expires = reference + timedelta(days=rng.randint(150, 400))
-            metadata = {"status": "accepted", "date": when, "decision-makers": ["cto", "vp-engineering"],
-                        "risks": [f"risk:{risk_name}"], "expires": expires}
+            metadata = {
+                "status": "accepted",
+                "date": when,
+                "decision-makers": ["cto", "vp-engineering"],
+                "risks": [f"risk:{risk_name}"],
+                "expires": expires,
+            }
             if number == carrier and deferral is not None:
                 metadata |= deferral_metadata(deferral)
             text = _madr(rng, title, metadata, risk=(risk_name, risk_title, expires))
         else:
             roll = rng.random()
-            status = "accepted" if roll < 0.75 or number in (1, VENDOR_RUNBOOK_RECORD) else (
-                "proposed" if roll < 0.87 else "rejected" if roll < 0.95 else "deprecated")
+            status = (
+                "accepted"
+                if roll < 0.75 or number in (1, VENDOR_RUNBOOK_RECORD)
+                else ("proposed" if roll < 0.87 else "rejected" if roll < 0.95 else "deprecated")
+            )
             metadata = {"status": status, "date": when}
             if number == carrier and deferral is not None:
                 metadata = {"status": "accepted", "date": when, **deferral_metadata(deferral)}
@@ -169,34 +177,42 @@ def _madr(
     chosen = rng.choice(_OPTIONS[1:])
     if risk is not None:
         name, risk_title, expires = risk
-        context = (f"Risk `risk:{name}` ({risk_title}) is above the appetite of its category. Mitigating "
-                   "it now would take capacity from work that matters more this year.")
-        outcome = (f'Chosen option: "Accept the risk until {expires.isoformat()}", because the exposure is '
-                   "bounded and monitored; the risk is reviewed again before this decision expires.")
+        context = (
+            f"Risk `risk:{name}` ({risk_title}) is above the appetite of its category. Mitigating "
+            "it now would take capacity from work that matters more this year."
+        )
+        outcome = (
+            f'Chosen option: "Accept the risk until {expires.isoformat()}", because the exposure is '
+            "bounded and monitored; the risk is reviewed again before this decision expires."
+        )
         options = ["Accept the risk for a limited time", "Fund the mitigation now"]
     else:
-        context = (f"We need a shared answer to: {title.lower()}? Today each team decides alone, which "
-                   "makes incidents harder to handle across teams.")
+        context = (
+            f"We need a shared answer to: {title.lower()}? Today each team decides alone, which "
+            "makes incidents harder to handle across teams."
+        )
         outcome = f'Chosen option: "{chosen}", because it serves the most teams for the least operating cost.'
         options = list(_OPTIONS)
-    body = "\n".join([
-        f"# {title}",
-        "",
-        "## Context and Problem Statement",
-        "",
-        context,
-        "",
-        "## Considered Options",
-        "",
-        *(f"* {option}" for option in options),
-        "",
-        "## Decision Outcome",
-        "",
-        outcome,
-        "",
-        "### Consequences",
-        "",
-        "* Good, because the choice is written down and can be revisited.",
-        "* Bad, because it needs follow-up work from several teams.",
-    ])
+    body = "\n".join(
+        [
+            f"# {title}",
+            "",
+            "## Context and Problem Statement",
+            "",
+            context,
+            "",
+            "## Considered Options",
+            "",
+            *(f"* {option}" for option in options),
+            "",
+            "## Decision Outcome",
+            "",
+            outcome,
+            "",
+            "### Consequences",
+            "",
+            "* Good, because the choice is written down and can be revisited.",
+            "* Bad, because it needs follow-up work from several teams.",
+        ]
+    )
     return front_matter(dict(metadata), body)

@@ -20,8 +20,15 @@ from charter.demo.writers import RepoWriter, front_matter
 # The loader's postmortem statuses (charter.model.incident.KNOWN_POSTMORTEM_STATUSES).
 POSTMORTEM_STATUSES = {"complete": "published", "draft": "draft"}
 _SEVERITIES = (("SEV1", 0.08), ("SEV2", 0.22), ("SEV3", 0.42), ("SEV4", 0.28))
-_CAUSES = (("change", 0.35), ("config", 0.15), ("dependency", 0.15), ("capacity", 0.1),
-           ("infrastructure", 0.15), ("security", 0.04), ("unknown", 0.06))
+_CAUSES = (
+    ("change", 0.35),
+    ("config", 0.15),
+    ("dependency", 0.15),
+    ("capacity", 0.1),
+    ("infrastructure", 0.15),
+    ("security", 0.04),
+    ("unknown", 0.06),
+)
 # With deployments to blame, changes cause half the incidents, as in most postmortem collections.
 _CAUSES_WITH_DEPLOYMENTS = (("change", 0.5), *((name, weight * 0.5 / 0.65) for name, weight in _CAUSES[1:]))
 _TITLES = {
@@ -70,8 +77,7 @@ def write_incidents(
     by_name = {component.name: component for component in catalog.components}
     deployed = delivery.components() if delivery else []
     causes = _CAUSES_WITH_DEPLOYMENTS if deployed else _CAUSES
-    now = datetime(profile.reference_date.year, profile.reference_date.month, profile.reference_date.day,
-                   tzinfo=UTC)
+    now = datetime(profile.reference_date.year, profile.reference_date.month, profile.reference_date.day, tzinfo=UTC)
     drafts: list[_Draft] = []
     for index in range(profile.incidents):
         if index % 6 == 5 and drafts:
@@ -207,14 +213,16 @@ def _incident(rng: random.Random, number: int, draft: _Draft, now: datetime) -> 
         for position, kind in enumerate(rng.sample(list(_ACTIONS), rng.randint(1, 3)), start=1):
             due = resolved.date() + timedelta(days=rng.randint(14, 75))
             done = due < now.date() and rng.random() < 0.7
-            items.append({
-                "id": f"{identifier}-{position}",
-                "title": _ACTIONS[kind].format(service=component.name),
-                "owner": f"group:{component.team}",
-                "due": due,
-                "status": "done" if done else "open",
-                "type": kind,
-            })
+            items.append(
+                {
+                    "id": f"{identifier}-{position}",
+                    "title": _ACTIONS[kind].format(service=component.name),
+                    "owner": f"group:{component.team}",
+                    "due": due,
+                    "status": "done" if done else "open",
+                    "type": kind,
+                }
+            )
         metadata["actionItems"] = items
     return metadata, _body(identifier, title, metadata, component, draft)
 

@@ -39,9 +39,23 @@ class SizeProfile:
 
     def __post_init__(self) -> None:
         minimums = {
-            "teams": 2, "users": 1, "departments": 1, "domains": 1, "systems": 2, "components": 1,
-            "apis": 0, "resources": 0, "standards": 0, "slos": 0, "risks": 0, "initiatives": 0,
-            "capacities": 0, "decisions": 0, "incidents": 0, "radar_entries": 0, "control_requirements": 0,
+            "teams": 2,
+            "users": 1,
+            "departments": 1,
+            "domains": 1,
+            "systems": 2,
+            "components": 1,
+            "apis": 0,
+            "resources": 0,
+            "standards": 0,
+            "slos": 0,
+            "risks": 0,
+            "initiatives": 0,
+            "capacities": 0,
+            "decisions": 0,
+            "incidents": 0,
+            "radar_entries": 0,
+            "control_requirements": 0,
         }
         for name, minimum in minimums.items():
             value = getattr(self, name)

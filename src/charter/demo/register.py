@@ -30,42 +30,72 @@ GRID = (
     ("medium", "medium", "high", "high", "critical"),
     ("medium", "high", "high", "critical", "critical"),
 )
-APPETITE = {"reliability": "medium", "security": "low", "delivery": "high", "compliance": "low",
-            "vendor": "medium", "people": "medium"}
+APPETITE = {
+    "reliability": "medium",
+    "security": "low",
+    "delivery": "high",
+    "compliance": "low",
+    "vendor": "medium",
+    "people": "medium",
+}
 
 ACCEPTED_BY_DECISION = "RSK005 not due: above appetite, accepted by an accepted MADR that lists it"
 MITIGATION_COMMITTED = "RSK005 not due: above appetite, mitigation committed to a quarter ending before reviewBy"
 
 _RISKS = {
-    "reliability": (("single-region-{x}", "{X} runs in one region"),
-                    ("untested-failover-{x}", "Failover of {X} has never been tested"),
-                    ("thin-headroom-{x}", "{X} has less than 20% capacity headroom at peak")),
-    "security": (("stale-base-images-{x}", "Base images of {X} are months behind on patches"),
-                 ("shared-admin-login-{x}", "The admin console of {X} uses a shared login"),
-                 ("broad-iam-roles-{x}", "Services of {X} run with wildcard IAM permissions")),
-    "delivery": (("manual-releases-{x}", "{X} is released by hand once a week"),
-                 ("flaky-pipeline-{x}", "One build in five of {X} fails for no code reason")),
-    "compliance": (("short-audit-logs-{x}", "Audit logs of {X} are kept 30 days; policy says one year"),
-                   ("pii-in-logs-{x}", "{X} writes customer e-mail addresses to its logs")),
-    "vendor": (("eol-database-{x}", "{X} runs a database version out of vendor support"),
-               ("single-vendor-{x}", "{X} depends on one vendor with no exit plan")),
-    "people": (("bus-factor-{x}", "Only one engineer knows how {X} is deployed"),
-               ("paging-load-{x}", "On-call for {X} is paged more than twice a week")),
+    "reliability": (
+        ("single-region-{x}", "{X} runs in one region"),
+        ("untested-failover-{x}", "Failover of {X} has never been tested"),
+        ("thin-headroom-{x}", "{X} has less than 20% capacity headroom at peak"),
+    ),
+    "security": (
+        ("stale-base-images-{x}", "Base images of {X} are months behind on patches"),
+        ("shared-admin-login-{x}", "The admin console of {X} uses a shared login"),
+        ("broad-iam-roles-{x}", "Services of {X} run with wildcard IAM permissions"),
+    ),
+    "delivery": (
+        ("manual-releases-{x}", "{X} is released by hand once a week"),
+        ("flaky-pipeline-{x}", "One build in five of {X} fails for no code reason"),
+    ),
+    "compliance": (
+        ("short-audit-logs-{x}", "Audit logs of {X} are kept 30 days; policy says one year"),
+        ("pii-in-logs-{x}", "{X} writes customer e-mail addresses to its logs"),
+    ),
+    "vendor": (
+        ("eol-database-{x}", "{X} runs a database version out of vendor support"),
+        ("single-vendor-{x}", "{X} depends on one vendor with no exit plan"),
+    ),
+    "people": (
+        ("bus-factor-{x}", "Only one engineer knows how {X} is deployed"),
+        ("paging-load-{x}", "On-call for {X} is paged more than twice a week"),
+    ),
 }
 _INITIATIVES = {
-    "migration": (("migrate-{x}-to-kubernetes", "Move {X} from VMs to Kubernetes"),
-                  ("{x}-to-postgres-16", "Move the databases of {X} to PostgreSQL 16"),
-                  ("{x}-events-to-kafka", "Move {X} events from RabbitMQ to Kafka")),
-    "reliability": (("multi-region-{x}", "Run {X} active-active in two regions"),
-                    ("{x}-failover-drills", "Quarterly failover drills for {X}")),
-    "security": (("{x}-secrets-to-vault", "Move the secrets of {X} to Vault"),
-                 ("sso-for-{x}-admin", "Single sign-on for the admin consoles of {X}")),
-    "platform": (("golden-path-{x}", "A golden path for new services in {X}"),
-                 ("ephemeral-envs-{x}", "Ephemeral preview environments for {X}")),
-    "debt": (("{x}-dependency-upgrades", "Bring the dependencies of {X} up to date"),
-             ("remove-{x}-v1-apis", "Remove the deprecated v1 APIs of {X}")),
-    "product": (("{x}-realtime-updates", "Real-time updates in {X}"),
-                ("{x}-self-service", "Self-service onboarding for {X}")),
+    "migration": (
+        ("migrate-{x}-to-kubernetes", "Move {X} from VMs to Kubernetes"),
+        ("{x}-to-postgres-16", "Move the databases of {X} to PostgreSQL 16"),
+        ("{x}-events-to-kafka", "Move {X} events from RabbitMQ to Kafka"),
+    ),
+    "reliability": (
+        ("multi-region-{x}", "Run {X} active-active in two regions"),
+        ("{x}-failover-drills", "Quarterly failover drills for {X}"),
+    ),
+    "security": (
+        ("{x}-secrets-to-vault", "Move the secrets of {X} to Vault"),
+        ("sso-for-{x}-admin", "Single sign-on for the admin consoles of {X}"),
+    ),
+    "platform": (
+        ("golden-path-{x}", "A golden path for new services in {X}"),
+        ("ephemeral-envs-{x}", "Ephemeral preview environments for {X}"),
+    ),
+    "debt": (
+        ("{x}-dependency-upgrades", "Bring the dependencies of {X} up to date"),
+        ("remove-{x}-v1-apis", "Remove the deprecated v1 APIs of {X}"),
+    ),
+    "product": (
+        ("{x}-realtime-updates", "Real-time updates in {X}"),
+        ("{x}-self-service", "Self-service onboarding for {X}"),
+    ),
 }
 _FIB = (1, 2, 3, 5, 8, 13, 20)
 
@@ -94,8 +124,12 @@ def quarters_from(day: date, count: int) -> list[str]:
 
 def _cells(category: str, above: bool) -> list[tuple[int, int]]:
     limit = LEVELS.index(APPETITE[category])
-    return [(likelihood + 1, impact + 1) for likelihood in range(5) for impact in range(5)
-            if (LEVELS.index(GRID[likelihood][impact]) > limit) == above]
+    return [
+        (likelihood + 1, impact + 1)
+        for likelihood in range(5)
+        for impact in range(5)
+        if (LEVELS.index(GRID[likelihood][impact]) > limit) == above
+    ]
 
 
 @dataclass(slots=True)
@@ -147,9 +181,14 @@ def build_register(
     reg.initiative_count = len(initiatives)
     for quarter in builder.quarters[: profile.capacities]:
         teams = {team.name: team_weeks(team) for team in catalog.teams}
-        reg.capacities.append({"apiVersion": CHARTER, "kind": "Capacity",
-                               "metadata": {"name": f"capacity-{quarter.lower()}"},
-                               "spec": {"quarter": quarter, "teams": teams, "reserve": {"unplanned": RESERVE}}})
+        reg.capacities.append(
+            {
+                "apiVersion": CHARTER,
+                "kind": "Capacity",
+                "metadata": {"name": f"capacity-{quarter.lower()}"},
+                "spec": {"quarter": quarter, "teams": teams, "reserve": {"unplanned": RESERVE}},
+            }
+        )
     return reg
 
 
@@ -160,8 +199,14 @@ def _initiatives(builder: _Builder, slo_names: list[str]) -> list[dict[str, Any]
     risk_flaws = profile.flaw_count("risks") if profile.risks else 0
     roles: list[str] = []
     migrations = profile.flaw_count("initiatives")
-    for role, wanted in (("mitigation", risk_flaws), ("MIG001", migrations), ("MIG004", migrations),
-                         ("migration", migrations), ("unfunded", (risk_flaws + 1) // 3), ("late", risk_flaws // 3)):
+    for role, wanted in (
+        ("mitigation", risk_flaws),
+        ("MIG001", migrations),
+        ("MIG004", migrations),
+        ("migration", migrations),
+        ("unfunded", (risk_flaws + 1) // 3),
+        ("late", risk_flaws // 3),
+    ):
         roles += [role] * min(wanted, profile.initiatives - len(roles))
     roles += ["ordinary"] * (profile.initiatives - len(roles))
     existing_slos = set(slo_names)
@@ -181,8 +226,11 @@ def _initiatives(builder: _Builder, slo_names: list[str]) -> list[dict[str, Any]
             "type": kind,
             "owner": f"group:{system.owner}",
             "estimate": {"teamWeeks": rng.choice((2, 3, 4, 6, 8, 10, 12, 16))},
-            "value": {"businessValue": rng.choice(_FIB), "timeCriticality": rng.choice(_FIB),
-                      "riskReduction": rng.choice(_FIB)},
+            "value": {
+                "businessValue": rng.choice(_FIB),
+                "timeCriticality": rng.choice(_FIB),
+                "riskReduction": rng.choice(_FIB),
+            },
         }
         ordinary = [item for item in made if item["_role"] == "ordinary"]
         if role == "ordinary" and ordinary and rng.random() < 0.2:
@@ -195,8 +243,16 @@ def _initiatives(builder: _Builder, slo_names: list[str]) -> list[dict[str, Any]
             spec["committed"] = {"quarter": soon}
         if kind == "migration":
             spec["migration"] = _migration(builder, name, title, role, slo_names, existing_slos)
-        made.append({"apiVersion": CHARTER, "kind": "Initiative", "metadata": {"name": name}, "spec": spec,
-                     "_role": role, "_system": system})
+        made.append(
+            {
+                "apiVersion": CHARTER,
+                "kind": "Initiative",
+                "metadata": {"name": name},
+                "spec": spec,
+                "_role": role,
+                "_system": system,
+            }
+        )
         if role in ("MIG001", "MIG004"):
             planted.flaw(role, f"initiative:{name}")
     return made
@@ -217,8 +273,10 @@ def _migration(
         path = f"docs/rollback/{name}.md"
         plan["rollbackPlan"] = path
         builder.register.rollback_docs[path] = _rollback_doc(title)
-    plan["successCriteria"] = ["error rate within the SLO for 14 days after cut-over",
-                               "old path receives no traffic for 30 days, then is deleted"]
+    plan["successCriteria"] = [
+        "error rate within the SLO for 14 days after cut-over",
+        "old path receives no traffic for 30 days, then is deleted",
+    ]
     plan["observability"] = observability
     return plan
 
@@ -243,8 +301,13 @@ def _risks(builder: _Builder, initiatives: list[dict[str, Any]], decision_slots:
         by_role.setdefault(initiative["_role"], []).append(initiative)
     mitigations = by_role.get("mitigation", [])
     roles: list[str] = []
-    for role, wanted in (("RSK001", flaws), ("RSK004", flaws), ("RSK005", flaws),
-                         ("by-initiative", min(flaws, len(mitigations))), ("by-decision", min(flaws, decision_slots))):
+    for role, wanted in (
+        ("RSK001", flaws),
+        ("RSK004", flaws),
+        ("RSK005", flaws),
+        ("by-initiative", min(flaws, len(mitigations))),
+        ("by-decision", min(flaws, decision_slots)),
+    ):
         roles += [role] * min(wanted, profile.risks - len(roles))
     roles += ["clean"] * (profile.risks - len(roles))
     reference = profile.reference_date
@@ -260,8 +323,11 @@ def _risks(builder: _Builder, initiatives: list[dict[str, Any]], decision_slots:
             linked = pool.pop() if pool else None
         system = linked["_system"] if linked else builder.system()
         above = role in ("RSK005", "by-initiative", "by-decision")
-        category = linked["spec"]["type"] if linked else (
-            rng.choice(("reliability", "security")) if above else rng.choice(sorted(APPETITE)))
+        category = (
+            linked["spec"]["type"]
+            if linked
+            else (rng.choice(("reliability", "security")) if above else rng.choice(sorted(APPETITE)))
+        )
         name, title = builder.name(_RISKS[category], system)
         residual = rng.choice(_cells(category, above))
         inherent = (min(5, residual[0] + rng.randint(0, 2)), min(5, residual[1] + rng.randint(0, 1)))
@@ -323,8 +389,10 @@ def _risks(builder: _Builder, initiatives: list[dict[str, Any]], decision_slots:
 OSCAL_FOLDER = "controls/oscal"
 OSCAL_OBLIGATION_PREFIX = "nist-800-53-"
 _OSCAL_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://charter.dev/sample/oscal")
-_SAMPLE_ONLY = (("zz-1", "ZZ-1", "Sample-only control the profile leaves out"),
-                ("zz-2", "ZZ-2", "Another sample-only control"))
+_SAMPLE_ONLY = (
+    ("zz-1", "ZZ-1", "Sample-only control the profile leaves out"),
+    ("zz-2", "ZZ-2", "Another sample-only control"),
+)
 
 
 def _oscal_id(requirement_id: str) -> tuple[str, str | None]:
@@ -360,27 +428,46 @@ def _oscal_documents(
         families.setdefault(control_id.split("-")[0], []).append(control)
     families["zz"] = [_oscal_control(*item) for item in _SAMPLE_ONLY]
     modified = f"{when.isoformat()}T00:00:00Z"
-    catalog = {"catalog": {
-        "uuid": str(uuid.uuid5(_OSCAL_NAMESPACE, f"catalog/{obligation}")),
-        "metadata": {"title": "Sample control catalog (synthetic, written by charter demo)",
-                     "last-modified": modified, "version": "1", "oscal-version": "1.1.2"},
-        "groups": [{"id": family, "class": "family", "title": family.upper(), "controls": items}
-                   for family, items in sorted(families.items())],
-    }}
-    profile = {"profile": {
-        "uuid": str(uuid.uuid5(_OSCAL_NAMESPACE, f"profile/{obligation}")),
-        "metadata": {"title": f"Sample {obligation} baseline (synthetic)", "last-modified": modified,
-                     "version": "1", "oscal-version": "1.1.2"},
-        "imports": [{"href": "catalog.json",
-                     "include-controls": [{"with-ids": sorted(set(selected))}],
-                     "exclude-controls": [{"matching": [{"pattern": "zz-*"}]}]}],
-        "merge": {"as-is": True},
-    }}
+    catalog = {
+        "catalog": {
+            "uuid": str(uuid.uuid5(_OSCAL_NAMESPACE, f"catalog/{obligation}")),
+            "metadata": {
+                "title": "Sample control catalog (synthetic, written by charter demo)",
+                "last-modified": modified,
+                "version": "1",
+                "oscal-version": "1.1.2",
+            },
+            "groups": [
+                {"id": family, "class": "family", "title": family.upper(), "controls": items}
+                for family, items in sorted(families.items())
+            ],
+        }
+    }
+    profile = {
+        "profile": {
+            "uuid": str(uuid.uuid5(_OSCAL_NAMESPACE, f"profile/{obligation}")),
+            "metadata": {
+                "title": f"Sample {obligation} baseline (synthetic)",
+                "last-modified": modified,
+                "version": "1",
+                "oscal-version": "1.1.2",
+            },
+            "imports": [
+                {
+                    "href": "catalog.json",
+                    "include-controls": [{"with-ids": sorted(set(selected))}],
+                    "exclude-controls": [{"matching": [{"pattern": "zz-*"}]}],
+                }
+            ],
+            "merge": {"as-is": True},
+        }
+    }
     return catalog, profile
 
 
-def control_sources(control_sets: list[dict[str, Any]], compliance: list[str], reference: date,
-                    planted: Planted) -> dict[str, str]:
+def control_sources(
+    control_sets: list[dict[str, Any]], compliance: list[str], reference: date, planted: Planted
+) -> dict[str, str]:
     """Give the NIST control set an OSCAL profile and catalog (returned as path -> JSON text, for
     the writer); plant CTL001 for a required obligation with no control set and CTL002 for a
     control set of a required obligation with a requirement only planned. Changes the ControlSet

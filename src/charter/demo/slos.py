@@ -56,24 +56,30 @@ def plan_slos(rng: random.Random, profile: SizeProfile, catalog: Catalog, plante
     for index in range(min(budget, profile.flaw_count("slos"))):
         domain = catalog.systems[index % len(catalog.systems)].domain
         service = next(
-            name for n in range(index + 1, index + 1000)
+            name
+            for n in range(index + 1, index + 1000)
             if (name := f"legacy-{domain}-monolith" + (f"-{n}" if n > 1 else "")) not in component_names
         )
         sloth = index % 2 == 0
-        group = SloGroup("sloth" if sloth else "openslo", service, f"slos/legacy/{service}.yaml", None, 2, "none",
-                         ["availability"])
+        group = SloGroup(
+            "sloth" if sloth else "openslo", service, f"slos/legacy/{service}.yaml", None, 2, "none", ["availability"]
+        )
         groups.append(group)
         planted.flaw("REF005", f"slo:{group.names()[0]}")
         component_names.add(service)
     if budget > len(groups):
-        groups.append(SloGroup("openslo", "synthetic-probes", SUPPRESSED_ORPHAN_FILE, None, 2, "none",
-                               ["availability"]))
+        groups.append(
+            SloGroup("openslo", "synthetic-probes", SUPPRESSED_ORPHAN_FILE, None, 2, "none", ["availability"])
+        )
         planted.accept(SUPPRESSED_ORPHAN, f"slo:{groups[-1].names()[0]}")
     remaining = budget - len(groups)
     without = {entity.removeprefix("component:") for entity in planted.flaws.get("REL001", [])}
     required = [c for c in catalog.components if c.is_tier1_service and c.name not in without]
-    optional = [c for c in catalog.components
-                if not c.is_tier1_service and c.lifecycle == "production" and c.type != "library" and c.tier <= 2]
+    optional = [
+        c
+        for c in catalog.components
+        if not c.is_tier1_service and c.lifecycle == "production" and c.type != "library" and c.tier <= 2
+    ]
     by_component: dict[str, SloGroup] = {}
     order = required[:remaining]
     for component in required[remaining:]:  # not enough SLOs for every tier-1 service
@@ -115,11 +121,21 @@ def write_slos(writer: RepoWriter, plan: SloPlan, profile: SizeProfile) -> None:
         if group.format == "sloth":
             writer.write_yaml(group.path, [_sloth(group, profile)])
         elif group.format == "openslo":
-            writer.write_yaml(group.path, [_openslo(group, name, indicator)
-                                           for name, indicator in zip(group.names(), group.indicators, strict=True)])
+            writer.write_yaml(
+                group.path,
+                [
+                    _openslo(group, name, indicator)
+                    for name, indicator in zip(group.names(), group.indicators, strict=True)
+                ],
+            )
         else:
-            writer.write_yaml(group.path, [_pyrra(group, name, indicator)
-                                           for name, indicator in zip(group.names(), group.indicators, strict=True)])
+            writer.write_yaml(
+                group.path,
+                [
+                    _pyrra(group, name, indicator)
+                    for name, indicator in zip(group.names(), group.indicators, strict=True)
+                ],
+            )
 
 
 def _objective(group: SloGroup, indicator: str) -> float:
@@ -136,10 +152,14 @@ def _queries(group: SloGroup, indicator: str, window: str) -> tuple[str, str]:
         fast = f'sum(rate(http_request_duration_seconds_bucket{{job="{job}",le="0.5"}}[{window}]))'
         return f"({total} - {fast})", total
     if indicator == "availability":
-        return (f'sum(rate(http_requests_total{{job="{job}",code=~"(5..|429)"}}[{window}]))',
-                f'sum(rate(http_requests_total{{job="{job}"}}[{window}]))')
-    return (f'sum(rate({indicator}_checks_total{{job="{job}",result="fail"}}[{window}]))',
-            f'sum(rate({indicator}_checks_total{{job="{job}"}}[{window}]))')
+        return (
+            f'sum(rate(http_requests_total{{job="{job}",code=~"(5..|429)"}}[{window}]))',
+            f'sum(rate(http_requests_total{{job="{job}"}}[{window}]))',
+        )
+    return (
+        f'sum(rate({indicator}_checks_total{{job="{job}",result="fail"}}[{window}]))',
+        f'sum(rate({indicator}_checks_total{{job="{job}"}}[{window}]))',
+    )
 
 
 def _good_query(group: SloGroup, indicator: str, window: str) -> str:
@@ -163,20 +183,22 @@ def _sloth(group: SloGroup, profile: SizeProfile) -> dict[str, Any]:
     for name, indicator in zip(group.names(), group.indicators, strict=True):
         errors, total = _queries(group, indicator, "{{.window}}")
         alert = "".join(part.capitalize() for part in name.split("-"))
-        slos.append({
-            # Sloth's SLO id is `<service>-<name>`; the names below make it `<component>-<indicator>`.
-            "name": name.removeprefix(f"{service}-"),
-            "objective": _objective(group, indicator),
-            "description": f"{indicator.capitalize()} of {group.service}.",
-            "sli": {"events": {"error_query": errors, "total_query": total}},
-            "alerting": {
-                "name": f"{alert}Burn",
-                "labels": {"category": indicator},
-                "annotations": {"summary": f"{group.service} is burning its {indicator} error budget"},
-                "page_alert": {"labels": {"severity": "page", "routing_key": team}},
-                "ticket_alert": {"labels": {"severity": "ticket", "slack_channel": f"#alerts-{team}"}},
-            },
-        })
+        slos.append(
+            {
+                # Sloth's SLO id is `<service>-<name>`; the names below make it `<component>-<indicator>`.
+                "name": name.removeprefix(f"{service}-"),
+                "objective": _objective(group, indicator),
+                "description": f"{indicator.capitalize()} of {group.service}.",
+                "sli": {"events": {"error_query": errors, "total_query": total}},
+                "alerting": {
+                    "name": f"{alert}Burn",
+                    "labels": {"category": indicator},
+                    "annotations": {"summary": f"{group.service} is burning its {indicator} error budget"},
+                    "page_alert": {"labels": {"severity": "page", "routing_key": team}},
+                    "ticket_alert": {"labels": {"severity": "ticket", "slack_channel": f"#alerts-{team}"}},
+                },
+            }
+        )
     return {"version": "prometheus/v1", "service": service, "labels": labels, "slos": slos}
 
 
@@ -213,17 +235,21 @@ def _pyrra(group: SloGroup, name: str, indicator: str) -> dict[str, Any]:
     if group.join == "label" and group.component is not None:
         labels[COMPONENT_LABEL] = group.component.name
     if indicator == "latency":
-        body: dict[str, Any] = {"latency": {
-            "success": {"metric": f'http_request_duration_seconds_bucket{{job="{job}",le="0.5"}}'},
-            "total": {"metric": f'http_request_duration_seconds_count{{job="{job}"}}'},
-        }}
+        body: dict[str, Any] = {
+            "latency": {
+                "success": {"metric": f'http_request_duration_seconds_bucket{{job="{job}",le="0.5"}}'},
+                "total": {"metric": f'http_request_duration_seconds_count{{job="{job}"}}'},
+            }
+        }
     else:
         metric = "http_requests_total" if indicator == "availability" else f"{indicator}_checks_total"
         failing = 'code=~"5.."' if indicator == "availability" else 'result="fail"'
-        body = {"ratio": {
-            "errors": {"metric": f'{metric}{{job="{job}",{failing}}}'},
-            "total": {"metric": f'{metric}{{job="{job}"}}'},
-        }}
+        body = {
+            "ratio": {
+                "errors": {"metric": f'{metric}{{job="{job}",{failing}}}'},
+                "total": {"metric": f'{metric}{{job="{job}"}}'},
+            }
+        }
     return {
         "apiVersion": "pyrra.dev/v1alpha1",
         "kind": "ServiceLevelObjective",

@@ -41,7 +41,10 @@ def read_roadmap_fields(
             loose = _LOOSE_QUARTER.match(str(front.quarter).strip())
             fix = f"write {loose.group(1)}Q{loose.group(2)}" if loose else "write the quarter like 2027Q1"
             context.report(
-                "SCH003", f"quarter: {front.quarter!r} is not a quarter like 2027Q1", quarter_at, entity=entity,
+                "SCH003",
+                f"quarter: {front.quarter!r} is not a quarter like 2027Q1",
+                quarter_at,
+                entity=entity,
                 hint=fix,
             )
     names: list[str] = []
@@ -51,7 +54,10 @@ def read_roadmap_fields(
         name = _initiative(text)
         if name is None:
             context.report(
-                "SCH003", f"defers: {text!r} is not an initiative reference", where, entity=entity,
+                "SCH003",
+                f"defers: {text!r} is not an initiative reference",
+                where,
+                entity=entity,
                 hint="write `initiative:NAME` for each initiative the decision defers",
             )
             continue

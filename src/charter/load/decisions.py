@@ -38,8 +38,20 @@ DECISION_SECTIONS = frozenset(
 
 # Entity kinds recognised in `kind:name` references written in a record's text.
 MENTION_KINDS = (
-    "risk", "initiative", "component", "system", "api", "resource", "domain", "group", "user",
-    "slo", "standard", "controlset", "finding", "decision",
+    "risk",
+    "initiative",
+    "component",
+    "system",
+    "api",
+    "resource",
+    "domain",
+    "group",
+    "user",
+    "slo",
+    "standard",
+    "controlset",
+    "finding",
+    "decision",
 )
 _MENTION = re.compile(
     r"(?<![\w/.:@-])(" + "|".join(MENTION_KINDS) + r"):([A-Za-z0-9](?:[A-Za-z0-9_.\-/]*[A-Za-z0-9])?)",
@@ -213,8 +225,10 @@ def read_decision(source: SourceFile, context: LoadContext) -> None:
     if record.document is not None and record.yaml is not None:
         if record.front_matter is None:
             context.report(
-                "SCH003", f"front matter is a {type(record.document.data).__name__}, not a mapping",
-                source.location(2, 1), entity=entity,
+                "SCH003",
+                f"front matter is a {type(record.document.data).__name__}, not a mapping",
+                source.location(2, 1),
+                entity=entity,
             )
             return
         try:
@@ -226,14 +240,17 @@ def read_decision(source: SourceFile, context: LoadContext) -> None:
     title_text = scan.title.text if scan.title else None
     if _is_template(stem, title_text):
         context.report(
-            "SCH011", "a decision template, not a decision record", source.location(1, 1),
+            "SCH011",
+            "a decision template, not a decision record",
+            source.location(1, 1),
             hint="nothing to do: a template is not read as a record",
         )
         return
     has_status = front.status is not None or scan.status is not None
     if not (has_status or front.decided or scan.sections & DECISION_SECTIONS or "date" in scan.dates):
         context.report(
-            "SCH011", "not a decision record: no status, date or decision sections (MADR, Nygard)",
+            "SCH011",
+            "not a decision record: no status, date or decision sections (MADR, Nygard)",
             source.location(1, 1),
         )
         return
@@ -303,7 +320,10 @@ def _front_location(record: MarkdownRecord, key: str) -> Location:
 
 def _unknown_status(context: LoadContext, text: str, location: Location, entity: str) -> None:
     context.report(
-        "SCH012", f"unknown decision status {text.strip()!r}", location, entity=entity,
+        "SCH012",
+        f"unknown decision status {text.strip()!r}",
+        location,
+        entity=entity,
         hint="use one of: " + ", ".join(sorted(KNOWN_DECISION_STATUSES)),
     )
 
@@ -316,8 +336,11 @@ def _body_date(
         return date.fromisoformat(text.strip().strip("*_`"))
     except ValueError:
         context.report(
-            "SCH003", f"{label}: {text!r} is not a date (YYYY-MM-DD)", source.location(line, 1),
-            entity=entity, hint="write the date as YYYY-MM-DD",
+            "SCH003",
+            f"{label}: {text!r} is not a date (YYYY-MM-DD)",
+            source.location(line, 1),
+            entity=entity,
+            hint="write the date as YYYY-MM-DD",
         )
         return None
 

@@ -53,7 +53,9 @@ def read_markdown(source: SourceFile, context: LoadContext) -> MarkdownRecord | 
     except YamlError as error:
         code = "SCH002" if error.message.startswith("duplicate key") else "SCH001"
         context.report(
-            code, f"front matter: {error.message}", source.location(error.line, error.column),
+            code,
+            f"front matter: {error.message}",
+            source.location(error.line, error.column),
             hint=error.hint or None,
         )
         return None

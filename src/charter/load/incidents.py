@@ -21,9 +21,7 @@ from charter.model.incident import (
     IncidentFrontMatter,
 )
 
-_FIELDS = sorted(
-    {field.alias or name for name, field in IncidentFrontMatter.model_fields.items()}
-)
+_FIELDS = sorted({field.alias or name for name, field in IncidentFrontMatter.model_fields.items()})
 # Timestamps in the order an incident passes through them; each must not precede the ones before.
 _SEQUENCE = ("started", "detected", "acknowledged", "resolved")
 
@@ -37,8 +35,9 @@ def read_incident(source: SourceFile, context: LoadContext) -> None:
     front = record.front_matter
     if record.yaml is None or record.document is None or front is None or not INCIDENT_KEYS & set(front):
         context.report(
-            "SCH011", "not an incident record: no front matter with severity, started, ... "
-            "(see `charter schema`)", source.location(1, 1),
+            "SCH011",
+            "not an incident record: no front matter with severity, started, ... (see `charter schema`)",
+            source.location(1, 1),
         )
         return
     stem = PurePosixPath(source.path).stem
@@ -56,15 +55,20 @@ def read_incident(source: SourceFile, context: LoadContext) -> None:
         close = difflib.get_close_matches(key, _FIELDS, n=1, cutoff=0.8)
         if close:
             context.report(
-                "SCH003", f"{key}: unknown field; did you mean `{close[0]}`?", _at(record, key),
-                entity=entity, hint=f"rename the field to `{close[0]}`",
+                "SCH003",
+                f"{key}: unknown field; did you mean `{close[0]}`?",
+                _at(record, key),
+                entity=entity,
+                hint=f"rename the field to `{close[0]}`",
             )
     _check_sequence(parsed, record, context, entity)
     if parsed.postmortem and parsed.postmortem.status not in KNOWN_POSTMORTEM_STATUSES:
         context.report(
-            "SCH012", f"unknown postmortem status {parsed.postmortem.status!r}",
+            "SCH012",
+            f"unknown postmortem status {parsed.postmortem.status!r}",
             _at(record, "postmortem", "status"),
-            entity=entity, hint="use one of: " + ", ".join(sorted(KNOWN_POSTMORTEM_STATUSES)),
+            entity=entity,
+            hint="use one of: " + ", ".join(sorted(KNOWN_POSTMORTEM_STATUSES)),
         )
     caused_by = parsed.caused_by
     postmortem = parsed.postmortem
@@ -101,9 +105,7 @@ def read_incident(source: SourceFile, context: LoadContext) -> None:
     )
 
 
-def _check_sequence(
-    parsed: IncidentFrontMatter, record: MarkdownRecord, context: LoadContext, entity: str
-) -> None:
+def _check_sequence(parsed: IncidentFrontMatter, record: MarkdownRecord, context: LoadContext, entity: str) -> None:
     """`detected`, `acknowledged` and `resolved` may not precede the timestamps before them."""
     seen: list[tuple[str, Any]] = []
     for name in _SEQUENCE:
@@ -113,8 +115,11 @@ def _check_sequence(
         earlier = next(((other, when) for other, when in seen if when > value), None)
         if earlier is not None:
             context.report(
-                "SCH003", f"{name}: {value.isoformat()} is before {earlier[0]} ({earlier[1].isoformat()})",
-                _at(record, name), entity=entity, hint="correct the timestamp (a naive timestamp is UTC)",
+                "SCH003",
+                f"{name}: {value.isoformat()} is before {earlier[0]} ({earlier[1].isoformat()})",
+                _at(record, name),
+                entity=entity,
+                hint="correct the timestamp (a naive timestamp is UTC)",
             )
         seen.append((name, value))
 

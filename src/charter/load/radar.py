@@ -94,7 +94,8 @@ def read_radar_csv(source: SourceFile, context: LoadContext) -> None:
     missing = [column for column in ("name", "ring", "quadrant") if column not in lowered]
     if missing:
         context.report(
-            "SCH003", f"radar CSV header lacks {', '.join(missing)} (has {', '.join(columns)})",
+            "SCH003",
+            f"radar CSV header lacks {', '.join(missing)} (has {', '.join(columns)})",
             source.location(1, 1),
             hint="use Build-Your-Own-Radar's header: name,ring,quadrant,isNew,description",
         )
@@ -130,7 +131,9 @@ def read_radar_json(source: SourceFile, context: LoadContext) -> None:
         data = json.loads(source.text)
     except json.JSONDecodeError as error:
         context.report(
-            "SCH001", f"JSON syntax error: {error.msg}", source.location(error.lineno, error.colno),
+            "SCH001",
+            f"JSON syntax error: {error.msg}",
+            source.location(error.lineno, error.colno),
             hint="fix the JSON syntax at this position",
         )
         return
@@ -148,15 +151,14 @@ def read_radar_json(source: SourceFile, context: LoadContext) -> None:
         _read_backstage(data, source, context, finder)
     else:
         context.report(
-            "SCH004", "JSON is neither a Build-Your-Own-Radar list nor a Backstage tech-radar document",
+            "SCH004",
+            "JSON is neither a Build-Your-Own-Radar list nor a Backstage tech-radar document",
             source.location(1, 1),
             hint="write a list of {name, ring, quadrant, isNew, description} or {quadrants, rings, entries}",
         )
 
 
-def _read_backstage(
-    data: dict[str, Any], source: SourceFile, context: LoadContext, finder: _LineFinder
-) -> None:
+def _read_backstage(data: dict[str, Any], source: SourceFile, context: LoadContext, finder: _LineFinder) -> None:
     try:
         radar = BackstageRadar.model_validate(data)
     except ValidationError as error:
@@ -174,7 +176,8 @@ def _read_backstage(
         quadrant = quadrants.get(entry.quadrant)
         if ring is None:
             context.report(
-                "SCH003", f"entries.{index}.timeline.{latest_index}.ringId: no ring {latest.ring_id!r} "
+                "SCH003",
+                f"entries.{index}.timeline.{latest_index}.ringId: no ring {latest.ring_id!r} "
                 f"(rings: {', '.join(rings)})",
                 finder.at("entries", index, "timeline", latest_index, "ringId"),
                 entity=f"radar:{entry.id}",
@@ -182,8 +185,9 @@ def _read_backstage(
             continue
         if quadrant is None:
             context.report(
-                "SCH003", f"entries.{index}.quadrant: no quadrant {entry.quadrant!r} "
-                f"(quadrants: {', '.join(quadrants)})", finder.at("entries", index, "quadrant"),
+                "SCH003",
+                f"entries.{index}.quadrant: no quadrant {entry.quadrant!r} (quadrants: {', '.join(quadrants)})",
+                finder.at("entries", index, "quadrant"),
                 entity=f"radar:{entry.id}",
             )
             continue

@@ -208,8 +208,10 @@ class SloSpecDoc(OpenModel):
     def _indicator_given(self) -> SloSpecDoc:
         if self.indicator is not None and self.indicator_ref is not None:
             raise ValueError("give indicator or indicatorRef, not both")
-        if self.indicator is None and self.indicator_ref is None and not all(
-            objective.indicator or objective.indicator_ref for objective in self.objectives
+        if (
+            self.indicator is None
+            and self.indicator_ref is None
+            and not all(objective.indicator or objective.indicator_ref for objective in self.objectives)
         ):
             raise ValueError("give indicator or indicatorRef (the SLI this SLO measures)")
         return self
@@ -348,9 +350,7 @@ def _consistent(
         if spec.budgeting_method == "Timeslices" and objective.time_slice_target is None:
             problems.append(((*at, "timeSliceTarget"), "required when budgetingMethod is Timeslices"))
         if spec.budgeting_method != "Occurrences" and objective.time_slice_window is None:
-            problems.append(
-                ((*at, "timeSliceWindow"), f"required when budgetingMethod is {spec.budgeting_method}")
-            )
+            problems.append(((*at, "timeSliceWindow"), f"required when budgetingMethod is {spec.budgeting_method}"))
     window = spec.time_window[0] if spec.time_window else None
     if window is not None and window.is_rolling and window.calendar is not None:
         problems.append((("spec", "timeWindow", 0, "calendar"), "a rolling window has no calendar"))
@@ -459,9 +459,7 @@ def _query(metric: MetricDoc | None) -> MetricQuery | None:
 
 def _indicator(sli: InlineSliDoc | SliDoc) -> SloIndicator:
     spec, metadata = sli.spec, sli.metadata
-    return replace(
-        _metrics(spec), name=metadata.name, display_name=metadata.display_name, description=spec.description
-    )
+    return replace(_metrics(spec), name=metadata.name, display_name=metadata.display_name, description=spec.description)
 
 
 def _metrics(spec: SliSpecDoc) -> SloIndicator:

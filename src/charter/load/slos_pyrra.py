@@ -27,6 +27,7 @@ PYRRA_API_VERSION = "pyrra.dev/v1alpha1"
 PYRRA_KIND = "ServiceLevelObjective"
 PYRRA_DEFAULT_ALERT = "ErrorBudgetBurn"  # Pyrra's name for its burn-rate alerts
 
+
 class PyrraQuery(ForeignModel):
     metric: Annotated[str, Field(min_length=1)]
 

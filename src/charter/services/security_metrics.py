@@ -30,8 +30,6 @@ SCOPE_METRICS = (
 ACCESS_CONTROL_GAPS = "security.access_control_gaps"
 
 
-
-
 def security_metric_values(strategy: Context, connection: Connection, as_of: datetime) -> list[MetricValue]:
     """The security metrics `charter sync` records, per component, team and the organisation."""
     estate = strategy.estate

@@ -445,9 +445,7 @@ def _count(value: object, name: str) -> float:
     except ValueError:
         raise BadSample("IMP012", f"`{name}` is not a number: {value!r}", _COUNTS_HINT) from None
     if not math.isfinite(count) or count < 0 or count > MAX_EVENT_COUNT:
-        raise BadSample(
-            "IMP012", f"`{name}` is {value[:40]}; counts are from 0 to {MAX_EVENT_COUNT:.0e}", _COUNTS_HINT
-        )
+        raise BadSample("IMP012", f"`{name}` is {value[:40]}; counts are from 0 to {MAX_EVENT_COUNT:.0e}", _COUNTS_HINT)
     return count
 
 

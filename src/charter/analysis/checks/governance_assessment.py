@@ -65,9 +65,7 @@ def settings_problems(organization: Organization | None) -> Iterator[Diagnostic]
     weights = assessment_weights(settings).checks
     for area in Area:
         if sum(weights[check.id] for check in CHECKS if check.area is area) <= 0:
-            yield diagnostic(
-                "ASM001", f"spec.assessment.weights: the {area.value} checks' weights sum to 0", where
-            )
+            yield diagnostic("ASM001", f"spec.assessment.weights: the {area.value} checks' weights sum to 0", where)
 
 
 def check_assessment_settings(estate: Estate, context: CheckContext) -> Iterator[Diagnostic]:

@@ -103,9 +103,7 @@ def read_scanner_file(path: Path, options: FindingImportOptions | None = None) -
     return _prepared_file(path, chosen, contents, options)
 
 
-def _prepared_file(
-    path: Path, chosen: str, contents: FileContents, options: FindingImportOptions
-) -> ScannerFile:
+def _prepared_file(path: Path, chosen: str, contents: FileContents, options: FindingImportOptions) -> ScannerFile:
     now = options.now or datetime.now(UTC)
     prepared = tuple(_prepared(scan, path, options, now) for scan in contents.scans)
     issued = None

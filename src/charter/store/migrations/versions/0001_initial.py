@@ -131,9 +131,7 @@ def upgrade() -> None:
         sa.Column("closed_at", utc_datetime, nullable=True),
         sa.Column("fingerprint", sa.String(200), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_findings"),
-        sa.UniqueConstraint(
-            "scanner", "target", "fingerprint", name="uq_findings_scanner_target_fingerprint"
-        ),
+        sa.UniqueConstraint("scanner", "target", "fingerprint", name="uq_findings_scanner_target_fingerprint"),
     )
     op.create_index("ix_findings_vulnerability_id", "findings", ["vulnerability_id"])
 

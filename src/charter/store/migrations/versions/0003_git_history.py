@@ -87,9 +87,7 @@ def upgrade() -> None:
         sa.Column("first_commit_at", utc_datetime, nullable=True),
         sa.PrimaryKeyConstraint("repository", "number", name="pk_pull_requests"),
     )
-    op.create_index(
-        "ix_pull_requests_repository_merge_commit_sha", "pull_requests", ["repository", "merge_commit_sha"]
-    )
+    op.create_index("ix_pull_requests_repository_merge_commit_sha", "pull_requests", ["repository", "merge_commit_sha"])
     op.create_table(
         "deployment_changes",
         sa.Column("deployment_id", sa.String(400), nullable=False),
