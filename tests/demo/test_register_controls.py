@@ -13,9 +13,9 @@ from charter.analysis.checks.governance import CheckContext
 from charter.analysis.checks.governance_controls import check_controls
 from charter.analysis.security.oscal_profiles import control_key
 from charter.demo.catalog import build_catalog
+from charter.demo.controls import control_sources
 from charter.demo.plan import Planted
 from charter.demo.profiles import SMALL
-from charter.demo.register import control_sources
 from charter.demo.strategy import control_documents
 from charter.load.oscal import control_set_requirements
 from charter.load.repository import load_strategy_repo

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from charter.demo.catalog import build_catalog
 from charter.demo.catalog_files import write_catalog
+from charter.demo.controls import control_sources
 from charter.demo.decisions import plan_decisions, write_decisions
 from charter.demo.deployments import DEPLOYMENTS_FILE, DeliveryFacts
 from charter.demo.gitrepos import CLONES_FOLDER, plan_repositories, write_repositories
@@ -19,7 +20,7 @@ from charter.demo.incident_exports import write_incident_exports
 from charter.demo.incidents import write_incidents
 from charter.demo.plan import Planted
 from charter.demo.profiles import SizeProfile
-from charter.demo.register import build_register, control_sources
+from charter.demo.register import build_register
 from charter.demo.roadmap import SCENARIO_PATH
 from charter.demo.scans import write_scans
 from charter.demo.security_feeds import write_security_feeds
