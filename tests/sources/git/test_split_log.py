@@ -263,3 +263,33 @@ def test_the_first_part_is_read_at_once_when_its_git_has_ended_while_the_second_
 
     assert sum(len(batch.commits) for batch in batches) == 60 == mined.commit_count
     assert [timeout for timeout in waits_for_the_first_part if timeout > 0] == []
+
+
+@pytest.fixture
+def corrupt_head(tmp_path: Path) -> Iterator[Path]:
+    """A clone of 60 commits whose newest file contents are lost: git fails at the start of its log."""
+    repo = Repo(tmp_path / "corrupt-head")
+    for n in range(59):
+        repo.write("old.txt", f"{n}\n")
+        repo.commit(f"c{n}", T0 + n)
+    repo.write("new.txt", "newest\n")
+    repo.commit("newest", T0 + 600)
+    blob = git(repo.path, "rev-parse", "HEAD:new.txt").strip()
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # loose: never packed
+    yield repo.path
+
+
+def test_git_failing_in_the_first_part_is_reported_with_gits_own_error(
+    corrupt_head: Path, tmp_path: Path, split_small: list[tuple[int, str]]
+) -> None:
+    """The first git fails before its part is written: the reader follows the mining to its end,
+    and the repository fails with git's error, not with a log cut short."""
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
+        report = sync_repositories(store, [RepositoryJob("corrupt", str(corrupt_head))], LocalExecutor())
+
+        [result] = report.repositories
+        assert (result.ok, result.commits_added) == (False, 0)
+        assert [problem.code for problem in result.problems] == ["GIT003"]
+        assert "fatal: unable to read" in result.problems[0].message  # git's own words
+        assert stored_counts(store) == {}
+    assert split_small

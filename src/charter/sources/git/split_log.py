@@ -28,7 +28,8 @@ class SplitLog:
     """The gits writing one log: `head` from its start, to `head_path`; `tail` (None: the log is not
     split) after its first `split_at` commits, to `tail_path`. The first is ended once it has
     written those (however far behind the reader is), or once the reader sets `head_read`; then
-    `head_written` is set, and the reader following the first part waits for nothing more of it."""
+    `head_written` is set, and the reader following the first part waits for nothing more of it
+    (not when that git failed: the reader then follows the mining to its end, and its error)."""
 
     head: RunningLog
     tail: RunningLog | None = None
@@ -59,9 +60,8 @@ class SplitLog:
             head.end()  # its part is written (or read): what it would write next is the second git's
             self.head_written.set()
             tail.finish(stop)
-        finally:
+        finally:  # on a failure `head_written` stays unset: the reader waits for the mining's verdict
             head.end()
-            self.head_written.set()
             tail.end()
             if written is not None:
                 written.close()
