@@ -38,8 +38,8 @@ def log_bytes(repo: Path, skip: int = 0) -> bytes:
     """The log over every mined ref; with `skip`, of the commits after its first `skip`, as the
     second git of a split logs them (the listed commits, no walk)."""
     refs = sorted(set(read_refs(repo).values()))
-    listed = CommitList(repo, refs, []).result()[skip:] if skip else None
-    if listed == []:
+    listed = CommitList(repo, refs, []).result().after(skip) if skip else None
+    if listed == b"":
         return b""  # nothing after the skipped commits (a split is never made there)
     with tempfile.TemporaryFile() as output:
         start_log(repo, refs, [], output, listed).finish()
@@ -54,7 +54,8 @@ def test_the_commits_are_listed_in_the_order_of_the_log(tmp_path: Path) -> None:
 
     listed = CommitList(repo.path, refs, []).result()
 
-    assert listed == [row[1] for row in parsed(log_bytes(repo.path)) if len(row) == 12] != []
+    assert listed.names() == [row[1] for row in parsed(log_bytes(repo.path)) if len(row) == 12] != []
+    assert len(listed) == len(listed.names()) and listed.after(len(listed)) == b""
 
 
 def test_output_that_is_not_a_list_of_commits_is_an_error(tmp_path: Path) -> None:
@@ -293,3 +294,18 @@ def test_git_failing_in_the_first_part_is_reported_with_gits_own_error(
         assert "fatal: unable to read" in result.problems[0].message  # git's own words
         assert stored_counts(store) == {}
     assert split_small
+
+
+def test_commits_of_a_sha256_repository_are_listed(tmp_path: Path) -> None:
+    repo = tmp_path / "sha256"
+    git(tmp_path, "init", "-q", "--object-format=sha256", str(repo))
+    for n in range(3):
+        (repo / "a.txt").write_text(f"{n}\n")
+        git(repo, "add", "a.txt")
+        git(repo, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q", "-m", f"c{n}")
+
+    listed = CommitList(repo, ["HEAD"], []).result()
+
+    assert (len(listed), listed.width) == (3, 65)
+    assert [len(name) for name in listed.names()] == [64, 64, 64]
+    assert listed.after(1) == "".join(f"{name}\n" for name in listed.names()[1:]).encode()

@@ -8,6 +8,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from threading import Event
@@ -22,7 +23,8 @@ from charter.sources.git.log_records import LOG_OPTIONS, parse_log
 MINED_REF_PREFIXES = ("refs/heads", "refs/remotes", "refs/tags")
 _READ_SIZE = 1 << 20
 _WAIT_SECONDS = 0.1
-_OBJECT_NAMES = re.compile(rb"(?:(?:[0-9a-f]{40}|[0-9a-f]{64})\n)*")  # rev-list's output: one a line
+# rev-list's output: object names of one length (SHA-1 or SHA-256), one a line.
+_OBJECT_NAMES = {41: re.compile(rb"(?:[0-9a-f]{40}\n)*"), 65: re.compile(rb"(?:[0-9a-f]{64}\n)*")}
 _TAG_FORMAT = (
     "%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)%00%(taggerdate:unix)%00"
     "%(*committerdate:unix)%00%(committerdate:unix)%00%(refname)"
@@ -117,7 +119,7 @@ class RunningLog:
         include: Sequence[str],
         exclude: Sequence[str],
         output: BinaryIO,
-        commits: Sequence[str] | None = None,
+        commits: bytes | None = None,
     ) -> None:
         self.repo = repo
         if commits is None:
@@ -127,7 +129,7 @@ class RunningLog:
             if not commits:
                 raise ValueError("a log of listed commits needs one at least (with none, git would log HEAD)")
             self.arguments = [*LOG_OPTIONS, "--no-walk=unsorted", "--stdin"]
-            revisions = "".join(sha + "\n" for sha in commits).encode()
+            revisions = commits
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - it lives as long as git runs: `end` closes it
         try:
             self.process = subprocess.Popen(
@@ -171,11 +173,11 @@ class RunningLog:
 
 
 def start_log(
-    repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, commits: Sequence[str] | None = None
+    repo: Path, include: Sequence[str], exclude: Sequence[str], output: BinaryIO, commits: bytes | None = None
 ) -> RunningLog:
     """Start `git log` as `write_log` runs it, without waiting for it; with `commits` (object names
-    from `CommitList`, in its order), the log of those commits alone, each written exactly as the
-    whole log writes it, with no walk through the others."""
+    one a line, a part of `ListedCommits`), the log of those commits alone, in that order, each
+    written exactly as the whole log writes it, with no walk through the others."""
     return RunningLog(repo, include, exclude, output, commits)
 
 
@@ -184,6 +186,25 @@ def spare_core() -> bool:
     `load/cores.py`), so that a second git has one to itself while the first runs. The machine's
     load is not asked: a load average lags, and counts this sync's own gits."""
     return usable_cores() > 1
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCommits:
+    """The commits of a log, in its order, as `git rev-list` wrote them: object names of `width`
+    bytes with their newline, kept as bytes (a million commits are 41 MB, not a list of strings)."""
+
+    lines: bytes
+    width: int
+
+    def __len__(self) -> int:
+        return len(self.lines) // self.width
+
+    def after(self, count: int) -> bytes:
+        """The lines after the first `count`, as `git log --no-walk --stdin` reads them."""
+        return self.lines[count * self.width :]
+
+    def names(self) -> list[str]:
+        return self.lines.decode("ascii").split()
 
 
 class CommitList:
@@ -213,7 +234,7 @@ class CommitList:
                 self.errors.close()
                 raise
 
-    def result(self) -> list[str]:
+    def result(self) -> ListedCommits:
         try:
             returncode = self.process.wait()
             if returncode != 0:
@@ -224,9 +245,11 @@ class CommitList:
         finally:
             self.output.close()
             self.errors.close()
-        if not _OBJECT_NAMES.fullmatch(output):
+        width = output.find(b"\n") + 1 if output else 41
+        names = _OBJECT_NAMES.get(width)
+        if names is None or not names.fullmatch(output):
             raise ValueError(f"git rev-list wrote something that is not a list of object names: {output[:80]!r}")
-        return output.decode("ascii").split()
+        return ListedCommits(output, width)
 
     def end(self) -> None:
         if self.process.poll() is None:

@@ -108,7 +108,7 @@ def start_split_log(
             return SplitLog(head)
         split_at = written + (total - written) // 2
         tail_path = f"{log_path}.tail"
-        tail = _start_log_file(repository, include, exclude, tail_path, commits[split_at:])
+        tail = _start_log_file(repository, include, exclude, tail_path, commits.after(split_at))
     except BaseException:
         head.end()
         raise
@@ -116,7 +116,7 @@ def start_split_log(
 
 
 def _start_log_file(
-    repository: Path, include: Sequence[str], exclude: Sequence[str], path: str, commits: Sequence[str] | None = None
+    repository: Path, include: Sequence[str], exclude: Sequence[str], path: str, commits: bytes | None = None
 ) -> RunningLog:
     with open(path, "wb") as output:  # git keeps its own descriptor
         return start_log(repository, include, exclude, output, commits)
