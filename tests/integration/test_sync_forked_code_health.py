@@ -13,7 +13,7 @@ import pytest
 from charter.services import forked
 from charter.store.database import open_store
 from tests.conftest import charter_output
-from tests.integration.test_sync_delivery import Clone, database, history
+from tests.integration.test_sync_delivery import database, history
 
 __all__ = ["database", "history"]  # fixtures: a clone beside the strategy in tmp_path/org; SQLite or PostgreSQL
 
@@ -71,4 +71,3 @@ def test_an_unchanged_resync_forks_nothing(
     charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
 
     assert children == []  # nothing mined from the start: code health reads the store, in the process
-    assert Clone  # the fixture module's helpers are this test's too

@@ -180,7 +180,7 @@ def _code_health_beside_linking(
     """The snapshot's code health metric values, measured in a forked child while this process links
     (`services/forked.py`), when the sync mined a history from the start: the snapshot is then
     measured, and code health reads the parsed history, not what linking writes. None otherwise."""
-    if not any(True for _ in parsed):
+    if not list(parsed):
         return None
     from charter.services.codehealth import code_health_metric_values, parsed_code_histories
     from charter.services.forked import Forked

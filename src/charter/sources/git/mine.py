@@ -185,7 +185,7 @@ class MinedRepository:
         if batch.commits:
             yield batch
 
-    def _chunks(self, still_running: StillRunning | None = None) -> Iterator[bytes]:
+    def _chunks(self, still_running: StillRunning | None) -> Iterator[bytes]:
         if self.log_frames is not None:
             for frame in self.log_frames:
                 yield zlib.decompress(frame)
