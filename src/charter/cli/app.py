@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from charter import __version__
 from charter.cli.errors import NO_COLOR_FLAG, CharterGroup
 from charter.cli.help import HELP_OPTION_NAMES
 from charter.cli.lazy import LazyCommands, Target, command_builder
+from charter.cli.process import command_ended, tune_process
 
 if TYPE_CHECKING:  # Typer 0.29 carries its own copy of Click
     from typer._click.core import Context
@@ -90,13 +90,10 @@ def _root(
 
 
 def main() -> None:
-    """The process's entry point, and the only place Charter tunes process-wide state. One command
-    is a short-lived process that builds many long-lived objects (a large organisation is hundreds
-    of thousands of dicts and models) and few reference cycles: the cyclic collector's full passes
-    over them found nothing and took a third of the load time, so it is off; reference counting
-    frees everything as usual. A library caller (or the server) keeps its own collector settings.
-    What start-up made lives as long as the process and is frozen out of any collection a library
-    call may still run."""
-    gc.disable()
-    gc.freeze()
-    app()
+    """The process's entry point: the process-wide settings (`cli/process.py`), then the command."""
+    tune_process()
+    try:
+        app()
+    except SystemExit as ended:
+        command_ended(ended.code)
+        raise
