@@ -309,3 +309,33 @@ def test_commits_of_a_sha256_repository_are_listed(tmp_path: Path) -> None:
     assert (len(listed), listed.width) == (3, 65)
     assert [len(name) for name in listed.names()] == [64, 64, 64]
     assert listed.after(1) == "".join(f"{name}\n" for name in listed.names()[1:]).encode()
+
+
+@pytest.mark.parametrize(
+    ("git_seconds_per_commit", "share"),
+    [
+        (100e-6, 0.4444),  # cheap diffs (requests' history): the reader's 20 µs is a fifth of git's
+        (400e-6, 0.4872),  # costly diffs: nearly half
+        (20e-6, 0.4),  # git as quick as the reader: the least share
+        (5e-6, 0.4),
+    ],
+)
+def test_the_second_git_is_given_more_the_cheaper_gits_commits_are(git_seconds_per_commit: float, share: float) -> None:
+    written = 5000
+    assert split_log.head_share(written, written * git_seconds_per_commit) == pytest.approx(share, abs=1e-4)
+
+
+def test_before_git_has_written_anything_the_log_is_split_in_half() -> None:
+    assert split_log.head_share(0, 0.0) == split_log.head_share(0, 1.0) == split_log.head_share(10, 0.0) == 0.5
+
+
+def test_the_split_follows_the_share_of_what_is_left(
+    tmp_path: Path, split_small: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clone = linear_history(tmp_path / "linear.git", 1000)
+    monkeypatch.setattr(split_log, "_records_written", lambda path: 200)
+    monkeypatch.setattr(split_log, "head_share", lambda written, elapsed: 0.25 if written == 200 else 0.5)
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'store.db'}") as store:
+        report = sync_repositories(store, [RepositoryJob("linear", str(clone))], LocalExecutor())
+    assert [(r.ok, r.commits_added) for r in report.repositories] == [(True, 1000)]
+    assert [split for split, _ in split_small] == [200 + 800 // 4]

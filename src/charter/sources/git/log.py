@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,6 +123,7 @@ class RunningLog:
         commits: bytes | None = None,
     ) -> None:
         self.repo = repo
+        self.started = time.monotonic()
         if commits is None:
             self.arguments = [*LOG_OPTIONS, "--stdin"]
             revisions = revision_input(include, exclude).encode()

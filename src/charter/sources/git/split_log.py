@@ -5,10 +5,13 @@ rev-list`, the same walk without the diffs, started beside a log begun early), a
 is given the ones after the split (`git log --no-walk=unsorted`: no walk through the first part).
 Read one after the other, the two parts are the whole log, byte for byte, so the store gets the
 same rows in the same order; the first git is ended once the reader has its part. The split is
-chosen once the commits are listed, so that both gits have as much left to write."""
+chosen once the commits are listed: the second git is given a little more of what is left than the
+first (`head_share`), so that the reader, done with the first part, catches up with the second while
+it is still written, instead of reading all of it after both gits have ended."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,11 @@ from charter.sources.git.log_records import RECORD_START_BYTES
 SPLIT_FROM = 2000
 _POLL_SECONDS = 0.02
 _LONGEST_START = 66  # a record start: the separator, a SHA-256 name and a NUL
+# The reader's time for one commit of the log (parsing it and writing its rows: about 17 µs on the
+# 2-core machine of `benchmarks/bench_sync.py`), against which git's time per commit is weighed.
+READ_SECONDS_PER_COMMIT = 20e-6
+# The least share of what is left that the first git is given, however cheap git's commits are.
+_LEAST_HEAD_SHARE = 0.4
 
 
 @dataclass
@@ -106,13 +114,27 @@ def start_split_log(
         written = _records_written(log_path)
         if total < SPLIT_FROM or written >= total:
             return SplitLog(head)
-        split_at = written + (total - written) // 2
+        split_at = written + int((total - written) * head_share(written, time.monotonic() - head.started))
         tail_path = f"{log_path}.tail"
         tail = _start_log_file(repository, include, exclude, tail_path, commits.after(split_at))
     except BaseException:
         head.end()
         raise
     return SplitLog(head, tail, split_at, tail_path, head_path=log_path)
+
+
+def head_share(written: int, elapsed: float) -> float:
+    """The share of the commits still to log that the first git writes, when it has written `written`
+    in `elapsed` seconds. The reader follows the first git's part as it is written, then reads the
+    second's. With even shares both gits end together and the whole second part is still to read, on
+    one core while the other idles. With a little more for the second git, the reader catches up with
+    it while it still writes: the sync ends earliest when the second git's last commit and the reader's
+    come together, at the share (1 - p) / (2 - p), p being the reader's time per commit over git's (as
+    git has gone so far). The more a history's diffs cost git, the nearer half the split."""
+    if written <= 0 or elapsed <= 0:
+        return 0.5
+    ratio = READ_SECONDS_PER_COMMIT * written / elapsed
+    return min(0.5, max(_LEAST_HEAD_SHARE, (1 - ratio) / (2 - ratio))) if ratio < 1 else _LEAST_HEAD_SHARE
 
 
 def _start_log_file(
