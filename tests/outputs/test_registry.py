@@ -78,3 +78,14 @@ def test_a_broken_plugin_is_an_output_error(monkeypatch: pytest.MonkeyPatch, val
     fake_entry_points(monkeypatch, broken=value)
     with pytest.raises(OutputError, match=problem):
         diagnostic_format("broken")
+
+
+def test_a_built_in_format_is_loaded_without_looking_through_the_installed_packages(
+    monkeypatch: pytest.MonkeyPatch, report: DiagnosticReport
+) -> None:
+    def no_scan(**selection: Any) -> EntryPoints:
+        raise AssertionError("the entry points were scanned")
+
+    monkeypatch.setattr(plugins, "entry_points", no_scan)
+    assert diagnostic_format("json") is JsonFormat
+    assert render_diagnostics("text", report).endswith("\n")

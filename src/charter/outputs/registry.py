@@ -30,7 +30,11 @@ def format_names() -> list[str]:
 
 
 def diagnostic_format(name: str) -> type[DiagnosticFormat]:
-    """The format registered under `name`, loaded now."""
+    """The format registered under `name`, loaded now. A built-in's name is not looked up among the
+    installed packages' entry points (no plugin replaces a built-in): that scan costs a command 10 ms."""
+    built_in = BUILT_IN.get(name)
+    if built_in is not None:
+        return _load(EntryPoint(name, built_in, ENTRY_POINT_GROUP))
     entry_point = registered(ENTRY_POINT_GROUP, BUILT_IN).get(name)
     if entry_point is not None:
         return _load(entry_point)
