@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from charter import __version__
+from charter.cli.early_sync import close_untaken, start_before_parsing
 from charter.cli.errors import NO_COLOR_FLAG, CharterGroup
 from charter.cli.help import HELP_OPTION_NAMES
 from charter.cli.lazy import LazyCommands, Target, command_builder
@@ -90,10 +92,14 @@ def _root(
 
 
 def main() -> None:
-    """The process's entry point: the process-wide settings (`cli/process.py`), then the command."""
+    """The process's entry point: the process-wide settings (`cli/process.py`), a plain sync's git
+    logs (`cli/early_sync.py`), then the command."""
     tune_process()
+    start_before_parsing(sys.argv[1:])
     try:
         app()
     except SystemExit as ended:
         command_ended(ended.code)
         raise
+    finally:
+        close_untaken()

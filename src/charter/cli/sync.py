@@ -119,10 +119,14 @@ def sync_command(
     as_of: AsOfOption = None,
 ) -> None:
     """Bring facts in: mine git history, derive deployments and lead times, and record a snapshot."""
+    from charter.cli.early_sync import take_started
     from charter.services.sync_start import start_git_logs
 
-    # First, before the heavy imports: git logs a fresh store's clones while Charter starts up.
-    early_logs = start_git_logs(repo, fetch=fetch, executor=executor)
+    # First, before the heavy imports: git logs a fresh store's clones while Charter starts up (begun
+    # before the command line was parsed, when it plainly asked for this sync).
+    attempted, early_logs = take_started(repo)
+    if not attempted:
+        early_logs = start_git_logs(repo, fetch=fetch, executor=executor)
     try:
         _sync(repo, fail_on, fetch, executor, quiet, as_of, early_logs)
     finally:
