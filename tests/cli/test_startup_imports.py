@@ -1,6 +1,7 @@
 """What the command line imports before it works, held structurally (which modules are loaded, not
 how long it took): help and parsing load no heavy library and no use case, and an unchanged re-sync
-loads neither numpy nor the metric providers nor the escalation rules. Each in a fresh interpreter."""
+loads neither numpy nor the metric providers nor the escalation rules, and a first sync, which measures,
+loads no report view. Each in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -92,6 +93,8 @@ def test_an_unchanged_resync_loads_no_metric_provider(tmp_path: Path) -> None:
     command = ("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
     first = loaded_modules(*command, env=environment)
     assert "charter.services.metrics.providers" in first  # the first sync measures
+    # and builds no report: only the views' package and their base class, which a gated report names
+    assert under(first, ("charter.outputs.views",)) == ["charter.outputs.views", "charter.outputs.views.base"]
     again = loaded_modules(*command, env=environment)
     assert "charter.services.sync" in again
     assert under(again, MEASURING) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -28,7 +29,6 @@ from charter.model.git_records import DefaultBranch
 from charter.model.metric_values import MetricValue, organization_ref, scope_from_stored
 from charter.model.organization import BotRule, Policies
 from charter.model.refs import EntityRef
-from charter.outputs.views import codehealth as view
 from charter.services.context import Context
 from charter.services.parsed_history import ParsedHistory
 from charter.store.git_history import (
@@ -39,6 +39,9 @@ from charter.store.git_history import (
     read_head_files,
 )
 from charter.store.schema import git_repositories
+
+if TYPE_CHECKING:
+    from charter.outputs.views import codehealth as view
 
 AGENT_CHANGE_SHARE = "code_health.agent_change_share"
 
@@ -184,6 +187,8 @@ def code_health_metric_values(
 def code_health_report(context: Context, as_of: datetime, component: str | None = None) -> view.CodeHealthReport:
     """Code health per component as of `as_of` (the end of its recent window), or of the one named.
     Raises NotFound when a component is named and none such is mapped to a mined repository."""
+    from charter.outputs.views import codehealth as view
+
     found = code_health(context, as_of, component)
     if component is not None and not found:
         raise NotFound(f"no component `{component}` mapped to a repository (annotation charter.dev/repo)")
@@ -191,6 +196,8 @@ def code_health_report(context: Context, as_of: datetime, component: str | None 
 
 
 def _file_view(file: FileHealth) -> view.FileHealth:
+    from charter.outputs.views import codehealth as view
+
     return view.FileHealth(
         path=file.path,
         lines=file.lines,
@@ -215,6 +222,8 @@ def _branch_name(branch: DefaultBranch | None) -> str | None:
 
 
 def _component_view(item: ComponentCodeHealth) -> view.ComponentCodeHealth:
+    from charter.outputs.views import codehealth as view
+
     source, health = item.source, item.health
     files = [_file_view(file) for file in health.files]
     knowledge = health.knowledge

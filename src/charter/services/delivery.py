@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy.engine import Connection
@@ -17,13 +18,14 @@ from charter.analysis.delivery.inputs import DeliveryInputs, DeliveryOptions
 from charter.analysis.metrics import Scope
 from charter.model.errors import NotFound, UsageError
 from charter.model.metric_values import MetricValue
-from charter.outputs.views import delivery as view
 from charter.services.context import Context
 from charter.services.delivery_advice import no_deployments_advice
-from charter.services.delivery_views import delivery_view, explanation_view
 from charter.services.incidents import all_incidents
 from charter.store.deployments import read_deployments, read_deployments_by_id
 from charter.store.shipped import read_lead_times, read_shipped_of, read_shippers
+
+if TYPE_CHECKING:
+    from charter.outputs.views import delivery as view
 
 # Deployments read around the period: the latest one before an incident early in the period, and
 # rollbacks or hotfixes that came after it.
@@ -121,6 +123,8 @@ def delivery_inputs_within(context: Context, wide: DeliveryInputs, query: Delive
 def delivery_report(context: Context, query: DeliveryQuery) -> view.DeliveryReport:
     """The five metrics per scope over the query's period, with bands, weekly trend and failures; when
     the period has no deployment DORA counts, why, and what to try."""
+    from charter.services.delivery_views import delivery_view
+
     with context.required_store().engine.connect() as connection:
         inputs = delivery_inputs(context, connection, query)
         computed = report.delivery_report(inputs, delivery_options(context, query))
@@ -133,6 +137,8 @@ def delivery_report(context: Context, query: DeliveryQuery) -> view.DeliveryRepo
 def explain_deployment(context: Context, query: DeliveryQuery, deployment_id: str) -> view.DeploymentExplanation:
     """One deployment: what it shipped and why it counts as failed. The period is widened to hold
     it. Raises NotFound when the store has no deployment with this id."""
+    from charter.services.delivery_views import explanation_view
+
     with context.required_store().engine.connect() as connection:
         matches = read_deployments_by_id(connection, [deployment_id])
         if matches:

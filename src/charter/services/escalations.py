@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charter.analysis.escalations.codes import CODES
 from charter.analysis.escalations.escalation import Escalation, EscalationRun
@@ -22,16 +23,17 @@ from charter.model.diagnostics import Severity
 from charter.model.errors import UsageError
 from charter.model.escalation_ledger import LedgerEntry, LedgerUpdate, RaisedEscalation
 from charter.outputs.interface import DiagnosticReport
-from charter.outputs.views import escalations as view
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.escalation_facts import gather_facts
 from charter.services.escalation_settle import SettledEscalation, settle
-from charter.services.escalation_views import escalations_view
 from charter.services.gate import gate_met
 from charter.services.security import end_of_day
 from charter.services.store_reads import reading_store
 from charter.services.webhooks import emit_ledger_update
 from charter.store.escalations import acknowledge, read_ledger, record_run
+
+if TYPE_CHECKING:
+    from charter.outputs.views import escalations as view
 
 
 @contextmanager
@@ -60,6 +62,8 @@ class EscalationsOutcome:
 
 def escalations_report(context: Context, query: EscalationsQuery) -> EscalationsOutcome:
     """Raise, settle and record the escalations at the query's moment, and report them."""
+    from charter.services.escalation_views import escalations_view
+
     store = context.required_store()
     as_of = end_of_day(query.as_of) if query.as_of is not None else context.clock()
     run, settled = _raised(context, as_of, query.as_of)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
@@ -19,12 +20,13 @@ from charter.analysis.reliability.slo_status import incident_budget_share
 from charter.model.errors import UsageError
 from charter.model.incident import Incident
 from charter.model.metric_values import MetricValue
-from charter.outputs.views import incidents as view
 from charter.services.context import Context
-from charter.services.incident_views import incidents_view
 from charter.services.sli_counts import counts_for_incident
 from charter.store.database import Store
 from charter.store.incidents import read_imported_incidents
+
+if TYPE_CHECKING:
+    from charter.outputs.views import incidents as view
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,8 @@ def incidents_report(context: Context, query: IncidentsQuery) -> view.IncidentsR
     share of error budget each incident used (where there is SLI data). Action items and
     postmortems are overdue as of the period's end (now, for a period that ends now), as the
     snapshot counts them, so a report on a past period says the same every day it is asked."""
+    from charter.services.incident_views import incidents_view
+
     try:
         grouping = IncidentGrouping(query.by)
     except ValueError:

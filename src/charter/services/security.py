@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
@@ -25,14 +26,15 @@ from charter.model.errors import UsageError
 from charter.model.estate import Estate
 from charter.model.metric_values import MetricPoint, organization_ref
 from charter.model.organization import Policies
-from charter.outputs.views import security as view
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.findings import read_open_finding_columns
 from charter.services.gate import GatedReport, gate_met
-from charter.services.security_views import security_view
 from charter.services.store_reads import reading_store
 from charter.store.security_facts import read_finding_cve_facts, read_scorecard_checks
 from charter.store.snapshots import read_metric_history
+
+if TYPE_CHECKING:
+    from charter.outputs.views import security as view
 
 # What `charter security` reads of the strategy: owners, tiers, exposure and repositories from the
 # catalog, and the exceptions that name findings in risks and decisions.
@@ -130,6 +132,8 @@ def assess(
 def security_report(context: Context, query: SecurityQuery) -> GatedReport[view.SecurityReport]:
     """The security posture as of the query's day, counted by its scope, and whether a SEC
     diagnostic meets its gate. StoreFailure when the store cannot be read."""
+    from charter.services.security_views import security_view
+
     store = context.required_store()
     as_of = end_of_day(query.as_of) if query.as_of is not None else context.clock()
     by = SECURITY_SCOPES.get(query.by)
@@ -148,6 +152,8 @@ def security_report(context: Context, query: SecurityQuery) -> GatedReport[view.
 
 def security_trend(connection: Connection, organization: str) -> list[view.TrendPoint]:
     """The organisation's security metrics at every snapshot that recorded any of them, oldest first."""
+    from charter.outputs.views import security as view
+
     histories: dict[str, list[MetricPoint]] = {
         metric: read_metric_history(connection, metric, organization_ref(organization)) for metric in view.TREND_METRICS
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from charter.analysis.component_sources import component_key, component_scopes
 from charter.analysis.reliability import metric_values as reliability_metrics
@@ -22,12 +23,13 @@ from charter.analysis.reliability.slo_status import (
 from charter.model.incident import Incident
 from charter.model.metric_values import MetricValue
 from charter.model.slo import Slo
-from charter.outputs.views import slo_status as view
 from charter.services.context import Context
 from charter.services.incidents import known_incidents
 from charter.services.sli_counts import read_counts
-from charter.services.slo_status_views import slo_status_view
 from charter.store.database import Store
+
+if TYPE_CHECKING:
+    from charter.outputs.views import slo_status as view
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,8 @@ class SloStatusQuery:
 def slo_status_report(context: Context, query: SloStatusQuery) -> view.SloStatusReport:
     """The status of every SLO (or of those named) at the query's moment. Names no SLO has are
     listed in the view's `unknown`; the command line exits 1 on them."""
+    from charter.services.slo_status_views import slo_status_view
+
     as_of = query.as_of or context.clock()
     report = slo_statuses(context, context.required_store(), as_of, query.names or None, known_incidents(context))
     return slo_status_view(report)

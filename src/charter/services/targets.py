@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection
 
@@ -24,12 +25,13 @@ from charter.load.repository import pinpoint
 from charter.model.diagnostics import Location, Severity
 from charter.model.errors import InputError, UsageError
 from charter.model.metric_values import stored_scope
-from charter.outputs.views.targets import TargetsReport
 from charter.services.context import Context, StoreNeed, load_context, opened_store, repository_root
 from charter.services.gate import GatedReport, gate_met
 from charter.services.store_reads import reading_store
-from charter.services.targets_view import targets_view
 from charter.store.metric_series import SnapshotTime, read_metric_series, read_snapshot_times
+
+if TYPE_CHECKING:
+    from charter.outputs.views.targets import TargetsReport
 
 # What `charter targets` reads of the strategy besides charter.yaml: tiers, teams and systems from
 # the catalog, and the initiatives that name goals.
@@ -172,6 +174,8 @@ def _snapshot_values(
 def targets_report(context: Context, query: TargetsQuery) -> GatedReport[TargetsReport]:
     """The report of every target at the query's day, and whether TGT005 meets the gate. InputError
     naming charter.yaml's line for a target that cannot be evaluated as written."""
+    from charter.services.targets_view import targets_view
+
     estate = context.estate
     problems = [item for item in target_problems(estate) if item.code in BLOCKING_CODES]
     if problems:

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Connection
 
 from charter.model.errors import NotFound, UsageError
 from charter.model.escalation_ledger import RaisedEscalation
-from charter.outputs.views.events import CreatedWebhookView, WebhookList, WebhookView
 from charter.services.context import StoreNeed, opened_store, repository_root, utc_now
 from charter.store.database import Store
 from charter.store.tokens import append_audit
@@ -34,6 +34,9 @@ from charter.store.webhooks import (
     list_subscriptions,
     outbox_counts,
 )
+
+if TYPE_CHECKING:
+    from charter.outputs.views.events import CreatedWebhookView, WebhookList, WebhookView
 
 EVENT_TYPES = ("escalation.opened", "escalation.resolved", "target.status_changed", "snapshot.created")
 CLI_ACTOR = "cli"
@@ -166,6 +169,8 @@ def emit_snapshot_created(connection: Connection, snapshot_id: int, taken_at: da
 
 
 def webhook_view(state: SubscriptionState) -> WebhookView:
+    from charter.outputs.views.events import WebhookView
+
     item = state.subscription
     return WebhookView(
         id=item.id,
@@ -182,11 +187,15 @@ def webhook_view(state: SubscriptionState) -> WebhookView:
 
 
 def webhook_list_report(store: Store) -> WebhookList:
+    from charter.outputs.views.events import WebhookList
+
     states = subscription_states(store)
     return WebhookList(webhooks=[webhook_view(state) for state in states], total=len(states))
 
 
 def created_webhook_view(created: StoredSubscription) -> CreatedWebhookView:
+    from charter.outputs.views.events import CreatedWebhookView
+
     return CreatedWebhookView(
         secret=created.secret, details=webhook_view(SubscriptionState(created, OutboxCounts(0, 0, 0)))
     )
