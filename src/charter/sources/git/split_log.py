@@ -24,8 +24,8 @@ from charter.sources.git.log_records import RECORD_START_BYTES
 SPLIT_FROM = 2000
 _POLL_SECONDS = 0.02
 _LONGEST_START = 66  # a record start: the separator, a SHA-256 name and a NUL
-# The reader's time for one commit of the log (parsing it and writing its rows: about 17 µs on the
-# 2-core machine of `benchmarks/bench_sync.py`), against which git's time per commit is weighed.
+# The reader's time for one commit of the log (parsing it and writing its rows: 15-20 µs on the
+# 2-core machine of the README's `bench_sync.py` figures), against which git's time per commit is weighed.
 READ_SECONDS_PER_COMMIT = 20e-6
 # The least share of what is left that the first git is given, however cheap git's commits are.
 _LEAST_HEAD_SHARE = 0.4
