@@ -100,7 +100,7 @@ def test_logs_started_for_another_repository_are_ended(strategy: Path, monkeypat
     assert _early_files(strategy) == []
 
 
-def test_a_sync_that_would_start_nothing_is_not_started_twice(strategy: Path) -> None:
+def test_a_sync_that_would_start_nothing_is_taken_as_attempted(strategy: Path) -> None:
     (strategy / ".charter").mkdir()
     (strategy / ".charter" / "charter.db").write_bytes(b"")  # a store that may hold history
     start_before_parsing(["sync", "--repo", str(strategy)])

@@ -133,8 +133,8 @@ def head_share(written: int, elapsed: float) -> float:
     git has gone so far). The more a history's diffs cost git, the nearer half the split."""
     if written <= 0 or elapsed <= 0:
         return 0.5
-    ratio = READ_SECONDS_PER_COMMIT * written / elapsed
-    return min(0.5, max(_LEAST_HEAD_SHARE, (1 - ratio) / (2 - ratio))) if ratio < 1 else _LEAST_HEAD_SHARE
+    ratio = min(1.0, READ_SECONDS_PER_COMMIT * written / elapsed)  # at 1 the formula gives none at all
+    return max(_LEAST_HEAD_SHARE, (1 - ratio) / (2 - ratio))
 
 
 def _start_log_file(
