@@ -191,4 +191,4 @@ def code_health_report(context: Context, as_of: datetime, component: str | None 
     found = code_health(context, as_of, component)
     if component is not None and not found:
         raise NotFound(f"no component `{component}` mapped to a repository (annotation charter.dev/repo)")
-    return code_health_view(found)
+    return code_health_view([(item.source, item.branch, item.health) for item in found])

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from charter.analysis.codehealth.health import FileHealth
+from charter.analysis.codehealth.health import CodeHealth, FileHealth
+from charter.analysis.component_sources import ComponentSource
 from charter.model.git_records import DefaultBranch
 from charter.outputs.views import codehealth as view
 
-if TYPE_CHECKING:
-    from charter.services.codehealth import ComponentCodeHealth
+# A component's code health: its source, the default branch described (None: not read yet), the health.
+ComponentHealth = tuple[ComponentSource, DefaultBranch | None, CodeHealth]
 
 
-def code_health_view(found: Sequence[ComponentCodeHealth]) -> view.CodeHealthReport:
-    return view.CodeHealthReport(components=[_component_view(item) for item in found])
+def code_health_view(found: Sequence[ComponentHealth]) -> view.CodeHealthReport:
+    return view.CodeHealthReport(components=[_component_view(*item) for item in found])
 
 
 def _file_view(file: FileHealth) -> view.FileHealth:
@@ -41,8 +41,9 @@ def _branch_name(branch: DefaultBranch | None) -> str | None:
     return branch.ref.removeprefix("refs/heads/").removeprefix("refs/remotes/")
 
 
-def _component_view(item: ComponentCodeHealth) -> view.ComponentCodeHealth:
-    source, health = item.source, item.health
+def _component_view(
+    source: ComponentSource, branch: DefaultBranch | None, health: CodeHealth
+) -> view.ComponentCodeHealth:
     files = [_file_view(file) for file in health.files]
     knowledge = health.knowledge
     return view.ComponentCodeHealth(
@@ -51,8 +52,8 @@ def _component_view(item: ComponentCodeHealth) -> view.ComponentCodeHealth:
         system=source.system,
         repository=source.repository,
         path=source.path_prefix,
-        branch=_branch_name(item.branch),
-        head=item.branch.sha if item.branch else None,
+        branch=_branch_name(branch),
+        head=branch.sha if branch else None,
         window=view.Window(start=health.window_start, end=health.today),
         metrics=health.metric_values(),
         files=len(files),
