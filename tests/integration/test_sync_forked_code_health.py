@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from charter.services import forked
 from charter.store.database import open_store
 from tests.conftest import charter_output
-from tests.integration.test_sync_delivery import database, history
+from tests.integration.test_sync_delivery import Clone, database, history
 
 __all__ = ["database", "history"]  # fixtures: a clone beside the strategy in tmp_path/org; SQLite or PostgreSQL
 
@@ -71,3 +72,95 @@ def test_an_unchanged_resync_forks_nothing(
     charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
 
     assert children == []  # nothing mined from the start: code health reads the store, in the process
+
+
+def commits_seen_at_each_fork(repo: Path, monkeypatch: pytest.MonkeyPatch, repository: str | None = None) -> list[int]:
+    """Allow forking, and note for each child forked how many commits (of `repository`; None: of
+    all) the store shows another connection at that moment (0: before the mining committed them)."""
+    seen: list[int] = []
+    started = forked.Forked.__init__
+    where, names = ("WHERE repository = ?", (repository,)) if repository else ("", ())
+
+    def counted(self: forked.Forked[object], *arguments: Any, **keywords: Any) -> None:
+        with sqlite3.connect(repo / ".charter" / "charter.db") as other:
+            seen.append(other.execute(f"SELECT count(*) FROM commits {where}", names).fetchone()[0])
+        started(self, *arguments, **keywords)
+
+    monkeypatch.setattr(forked.Forked, "__init__", counted)
+    monkeypatch.setattr(forked, "fork_is_safe", lambda: True)
+    return seen
+
+
+def forks_seeing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Sync `repo` afresh with forking allowed: `commits_seen_at_each_fork`."""
+    seen = commits_seen_at_each_fork(repo, monkeypatch)
+    synced_values(repo)
+    return seen
+
+
+def test_a_fresh_sync_forks_code_health_before_the_mining_commits(
+    tmp_path: Path, history: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The child measures from the history in hand while the parent commits, turns tags into
+    # deployments and links: it is forked while the store still shows none of the commits.
+    assert forks_seeing(tmp_path / "org", monkeypatch) == [0]
+
+
+def test_a_component_on_a_folder_of_the_repository_is_measured_after_the_commit(
+    tmp_path: Path, history: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Code health reads a folder's history from the store: the child is forked once it is committed,
+    # and measures what the process measures.
+    repo = tmp_path / "org"
+    catalog = repo / "catalog" / "all.yaml"
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace(
+            "charter.dev/repo: payments", "charter.dev/repo: payments\n    charter.dev/path: src"
+        ),
+        encoding="utf-8",
+    )
+    assert "charter.dev/path: src" in catalog.read_text(encoding="utf-8")
+    assert forks_seeing(repo, monkeypatch) == [7]
+    in_a_child = synced_values(repo)
+    monkeypatch.setattr(forked, "fork_is_safe", lambda: False)
+    assert in_a_child == synced_values(repo)
+
+
+BILLING = """\
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: billing
+  annotations:
+    charter.dev/repo: billing
+spec: {type: service, lifecycle: production, owner: team-a}
+"""
+
+
+def test_a_repository_the_store_holds_already_is_measured_after_the_commit(
+    tmp_path: Path, history: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `payments` is mined by a first sync; a second one mines `billing` from the start and finds
+    # `payments` unchanged: code health reads `payments` from the store, so the child is forked once
+    # `billing` is committed, and measures what the process measures.
+    repo = tmp_path / "org"
+    charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+    billing = Clone(tmp_path / "clones" / "billing")
+    billing.commit("b1", 2)
+    billing.commit("b2", 3)
+    with (repo / "catalog" / "all.yaml").open("a", encoding="utf-8") as catalog:
+        catalog.write(BILLING)
+    seen = commits_seen_at_each_fork(repo, monkeypatch, "billing")
+    output = charter_output("sync", "--repo", str(repo), "--quiet", "--as-of", "2026-10-13")
+
+    assert "(1 mined from the start, 0 incrementally, 1 unchanged)" in output
+    assert seen == [2]
+    with open_store(repo) as store:
+        snapshot = store.latest_snapshot()
+    assert snapshot is not None
+    in_a_child = {(item.metric, item.scope_ref): item.value for item in snapshot.values}
+    assert in_a_child[("code_health.bus_factor", "component:payments")] == 1
+    assert in_a_child[("code_health.bus_factor", "component:billing")] == 1
+    monkeypatch.setattr(forked, "fork_is_safe", lambda: False)
+    assert in_a_child == synced_values(repo)

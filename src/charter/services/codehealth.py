@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from charter.analysis.codehealth.authors import AuthorKind, AuthorRecognizer, AutomatedAuthor, recognizer
@@ -33,11 +32,11 @@ from charter.services.parsed_history import ParsedHistory
 from charter.store.git_history import (
     FileChangeRow,
     known_head,
+    mined_repositories,
     read_commit_authors,
     read_file_changes,
     read_head_files,
 )
-from charter.store.schema import git_repositories
 
 if TYPE_CHECKING:
     from charter.outputs.views import codehealth as view
@@ -76,7 +75,7 @@ class _Repositories:
     def __init__(self, connection: Connection, recognise: AuthorRecognizer) -> None:
         self._connection = connection
         self._recognise = recognise
-        self.mined = set(connection.execute(select(git_repositories.c.name)).scalars())
+        self.mined = mined_repositories(connection)
         self._mainlines: dict[str, tuple[DefaultBranch | None, Mainline]] = {}
 
     def mainline(self, repository: str) -> tuple[DefaultBranch | None, Mainline]:
@@ -104,16 +103,20 @@ CodeHistories = dict[tuple[str, str | None], ComponentHistory]
 def parsed_code_histories(context: Context, parsed: Iterable[ParsedHistory]) -> CodeHistories:
     """The whole-repository histories code health reads (key: the repository, no path), from the
     histories a sync has just mined from the start and written, as `code_health` reads them from the
-    store: the default branch and its files at the head from the store, the commits as parsed."""
+    store: the default branch and its files at the head as the mining read them (else from the
+    store), the commits as parsed."""
     recognise = author_recognizer(context.policies)
     histories: CodeHistories = {}
-    with context.required_store().engine.connect() as connection:
-        for history in parsed:
-            branch = known_head(connection, history.repository)
-            walked = mainline(branch and branch.sha, history.authors, recognise)
-            head_files = read_head_files(connection, history.repository)
-            histories[history.repository, None] = ComponentHistory(branch, walked, head_files, history.file_changes())
+    for history in parsed:
+        branch, head_files = history.head if history.head is not None else _stored_head(context, history.repository)
+        walked = mainline(branch and branch.sha, history.authors, recognise)
+        histories[history.repository, None] = ComponentHistory(branch, walked, head_files, history.file_changes())
     return histories
+
+
+def _stored_head(context: Context, repository: str) -> tuple[DefaultBranch | None, dict[str, int | None]]:
+    with context.required_store().engine.connect() as connection:
+        return known_head(connection, repository), read_head_files(connection, repository)
 
 
 def code_health(
@@ -135,12 +138,7 @@ def code_health(
                 continue
             key = (source.repository, source.path_prefix)
             if histories is not None and key in histories:
-                read = histories[key]
-                found.append(
-                    ComponentCodeHealth(
-                        source, read.branch, analyze_code_health(read.changes, read.head_files, read.mainline, options)
-                    )
-                )
+                found.append(_health_in_hand(source, histories[key], options))
                 continue
             branch, history = repositories.mainline(source.repository)
             head_files = read_head_files(connection, source.repository, source.path_prefix)
@@ -161,7 +159,29 @@ def code_health_metric_values(
     """The code health metrics of every component mapped to a mined repository, as of `today`; the
     agent change share also per team, system and the organisation (each commit counted once).
     `histories`: the components' histories read for an earlier date of the same series, reused."""
-    found = code_health(context, today, histories=histories)
+    return _metric_values(context, code_health(context, today, histories=histories))
+
+
+def code_health_metric_values_of(context: Context, today: datetime, histories: CodeHistories) -> list[MetricValue]:
+    """`code_health_metric_values` of the components whose history is in hand, without the store:
+    for a caller that knows every other component's repository is not mined (`code_health` leaves
+    those out), and that may not use the store (a child forked while its parent writes)."""
+    sources, _problems = component_sources(context.estate)
+    options = CodeHealthOptions(today=today, exclude=context.git_source.exclude)
+    found = [
+        _health_in_hand(source, read, options)
+        for source in sources
+        if (read := histories.get((source.repository, source.path_prefix))) is not None
+    ]
+    return _metric_values(context, found)
+
+
+def _health_in_hand(source: ComponentSource, read: ComponentHistory, options: CodeHealthOptions) -> ComponentCodeHealth:
+    health = analyze_code_health(read.changes, read.head_files, read.mainline, options)
+    return ComponentCodeHealth(source, read.branch, health)
+
+
+def _metric_values(context: Context, found: list[ComponentCodeHealth]) -> list[MetricValue]:
     values = [
         MetricValue(metric, item.source.ref, value, METRICS[metric].unit.value)
         for item in found

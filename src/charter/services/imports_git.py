@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from charter.model.diagnostics import Diagnostic
-from charter.services.parsed_history import ParsedHistories
+from charter.services.parsed_history import ParsedHistories, ParsedHistory
 from charter.sources.git.executors import Executor
 from charter.sources.git.log import spare_core
 from charter.sources.git.mine import MinedRepository, MiningFailed, RepositoryJob
@@ -72,11 +72,14 @@ def sync_repositories(
     progress: Callable[[SyncEvent], None] | None = None,
     mined_at: datetime | None = None,
     parsed: ParsedHistories | None = None,
+    last_written: LastWritten | None = None,
 ) -> GitSyncReport:
     """Mine `jobs` on `executor` and write each result as it arrives; only this process writes. A
     repository that another sync wrote while this one mined it (the refs stored are no longer those
     it was mined from) is mined again from what is stored now, so two syncs leave what one would.
-    `parsed` keeps the history of each repository mined from the start as it was written."""
+    `parsed` keeps the history of each repository mined from the start as it was written.
+    `last_written` is called once the last repository is written, before its transaction commits
+    (see `LastWritten`)."""
     notify = progress or _ignore
     moment = mined_at or datetime.now(UTC)
     report = GitSyncReport()
@@ -85,7 +88,8 @@ def sync_repositories(
         pending = [replace(pending[0], split_log=True)]
     started: set[str] = set()
     for _round in range(_MINING_ROUNDS):
-        pending = _mine_and_write(store, pending, executor, _Notifier(notify, started), moment, report, parsed)
+        writing = _Writing(_Notifier(notify, started), moment, parsed, last_written)
+        pending = _mine_and_write(store, pending, executor, writing, report)
         if not pending:
             break
     for job in pending:  # still moving under other syncs: leave the repository to them
@@ -114,25 +118,41 @@ class _Notifier:
         self.notify(event)
 
 
+# Called with the history of the last repository written (None: it was not mined from the start,
+# or was not kept) once it is written and before its transaction commits: every other repository of
+# the sync is committed by then, and nothing is mined again after it.
+LastWritten = Callable[[ParsedHistory | None], None]
+
+
+@dataclass(frozen=True)
+class _Writing:
+    """How one round writes what it mined."""
+
+    notify: Callable[[SyncEvent], None]
+    moment: datetime
+    parsed: ParsedHistories | None
+    last_written: LastWritten | None
+
+
 def _mine_and_write(
     store: Store,
     jobs: Sequence[RepositoryJob],
     executor: Executor,
-    notify: Callable[[SyncEvent], None],
-    moment: datetime,
+    writing: _Writing,
     report: GitSyncReport,
-    parsed: ParsedHistories | None,
 ) -> list[RepositoryJob]:
     """One round of mining and writing; returns the jobs to mine again, from the refs now stored."""
     by_name = {job.name: job for job in jobs}
     again: list[RepositoryJob] = []
     results = executor.map_jobs(jobs)
+    notify = writing.notify
     try:
-        for mined in results:
+        for count, mined in enumerate(results, start=1):
             notify(SyncEvent(SyncEventKind.STARTED, mined.name))
             job = by_name[mined.name]
+            last = writing.last_written if count == len(jobs) and not again else None
             try:
-                added = _write(store, job, mined, notify, moment, parsed)
+                added = _write(store, job, mined, writing, last)
             except _StoreMoved as moved:
                 again.append(moved.job)
                 continue
@@ -164,15 +184,18 @@ def _write(
     store: Store,
     job: RepositoryJob,
     mined: MinedRepository,
-    notify: Callable[[SyncEvent], None],
-    moment: datetime,
-    parsed: ParsedHistories | None,
+    writing: _Writing,
+    last_written: LastWritten | None,
 ) -> int:
     """One transaction: everything of the repository, or (when mining failed, even part way) nothing.
     _StoreMoved when the refs (or the head) stored are not those the job was mined from. A history
-    mined from the start is kept in `parsed` once its transaction is committed."""
+    mined from the start is kept in `parsed` once its transaction is committed; `last_written` is
+    told of it before."""
     if not mined.ok:
+        if last_written is not None:
+            last_written(None)
         return 0
+    parsed = writing.parsed
     history = parsed.start(mined.name) if parsed is not None and mined.changed and mined.full else None
     try:
         with store.transaction() as connection:
@@ -180,7 +203,11 @@ def _write(
             if refs != dict(job.known_refs) or head != job.known_head:
                 raise _StoreMoved(replace(job, known_refs=refs, known_head=head))
             written = history.add if history is not None else None
-            added = write_mined_repository(connection, mined, moment, _advanced(mined, notify), written)
+            added = write_mined_repository(connection, mined, writing.moment, _advanced(mined, writing.notify), written)
+            if history is not None and mined.head_files is not None:
+                history.head = (mined.default_branch, dict(mined.head_files))
+            if last_written is not None:
+                last_written(history if history is not None and history.complete else None)
     except MiningFailed:
         return 0
     if parsed is not None and history is not None:

@@ -19,7 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from charter.analysis.delivery.ancestry import CommitNode
-from charter.model.git_records import CommitBatch
+from charter.model.git_records import CommitBatch, DefaultBranch
 from charter.store.deployments import stored_utc
 from charter.store.git_history import CommitAuthorRow, FileChangeRow
 
@@ -36,6 +36,9 @@ class ParsedHistory:
     def __init__(self, repository: str, max_file_changes: int = MAX_FILE_CHANGES) -> None:
         self.repository = repository
         self.complete = True
+        # The default branch and its files at the head (path: lines), as the mining read them and
+        # wrote them with the commits; None when it did not read them.
+        self.head: tuple[DefaultBranch | None, dict[str, int | None]] | None = None
         self.graph: dict[str, CommitNode] = {}
         self.authors: list[CommitAuthorRow] = []
         self._changes: list[tuple[Any, FileChangeRow]] = []

@@ -44,6 +44,7 @@ from charter.store.git_history import (
     CommitGraphRow,
     known_head,
     known_refs,
+    mined_repositories,
     read_commit_graph,
     read_tags,
     shas_touching,
@@ -120,6 +121,7 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
 
     distributed = options.executor is not None
     with store.engine.connect() as connection:
+        stored = mined_repositories(connection)
         jobs = [
             RepositoryJob(
                 name=name,
@@ -138,27 +140,29 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
     if progress is not None:
         progress.expect(len(jobs))
     parsed = ParsedHistories()  # what is mined from the start, kept for the linking and the snapshot below
-    report = sync_repositories(store, jobs, executor_for(options.executor), progress, parsed=parsed) if jobs else None
+    until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
+    beside = _CodeHealthBeside(context, until, parsed, sources, stored | {job.name for job in jobs})
+    try:
+        report = (
+            sync_repositories(
+                store, jobs, executor_for(options.executor), progress, parsed=parsed, last_written=beside.start
+            )
+            if jobs
+            else None
+        )
+    except BaseException:
+        beside.close()
+        raise
     if report is not None:
         diagnostics.extend(report.diagnostics)
 
     summary = SyncSummary(report, diagnostics)
     mapped = [source for source in sources if source.repository in clones]
-    with store.transaction() as connection:
-        for source in mapped:
-            if source.release_tags is None:
-                continue
-            tags = [tag for tag in read_tags(connection, source.repository) if source.release_tag(tag.name)]
-            if not tags:
-                diagnostics.append(_no_release_tag(context, source))
-            released = tag_deployments(source.component, tags)
-            if released.same_commit:
-                where = _annotation_location(context, source, RELEASE_TAGS_ANNOTATION)
-                diagnostics.append(same_commit_note(source, released.same_commit, where))
-            summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
-    until = datetime.combine(options.as_of, time.max, UTC) if options.as_of else context.clock()
-    code_health = _code_health_beside_linking(context, until, parsed)
+    code_health = beside.started
     try:
+        _tag_deployments(context, mapped, summary)
+        if code_health is None:
+            code_health = _code_health_beside_linking(context, until, parsed)
         for source in mapped:
             with store.transaction() as connection:
                 if link_component(connection, source, policies, parsed.get(source.repository)):
@@ -172,6 +176,78 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
     summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
     return summary
+
+
+def _tag_deployments(context: Context, mapped: Sequence[ComponentSource], summary: SyncSummary) -> None:
+    """Each mapped component's deployments from its release tags, in one transaction."""
+    with context.required_store().transaction() as connection:
+        for source in mapped:
+            if source.release_tags is None:
+                continue
+            tags = [tag for tag in read_tags(connection, source.repository) if source.release_tag(tag.name)]
+            if not tags:
+                summary.diagnostics.append(_no_release_tag(context, source))
+            released = tag_deployments(source.component, tags)
+            if released.same_commit:
+                where = _annotation_location(context, source, RELEASE_TAGS_ANNOTATION)
+                summary.diagnostics.append(same_commit_note(source, released.same_commit, where))
+            summary.tag_deployments += replace_tag_deployments(connection, source.component, released.deployments)
+
+
+class _CodeHealthBeside:
+    """The snapshot's code health measured in a forked child from the moment the last repository is
+    written, before its transaction commits (`sync_repositories`' `last_written`): the child measures
+    while this process commits, turns tags into deployments and links. A child forked while its parent
+    writes must not use the store (SQLite's locks are the process's, and the child would take the
+    parent's for its own), so this is done only when every history code health reads is in hand: each
+    component's repository is one this sync mined from the start (with its default branch and files at
+    the head as the mining read them), and not a folder of it (read from the store), or one the store
+    does not hold (`stored`: what it held before the sync, and the repositories mined now). And only
+    when forking is safe then. Otherwise `started` stays None, and the child is forked after the
+    commit (`_code_health_beside_linking`)."""
+
+    def __init__(
+        self,
+        context: Context,
+        until: datetime,
+        parsed: ParsedHistories,
+        sources: Sequence[ComponentSource],
+        stored: set[str],
+    ) -> None:
+        self.context = context
+        self.until = until
+        self.parsed = parsed
+        self.sources = sources
+        self.stored = stored
+        self.started: Forked[list[MetricValue]] | None = None
+
+    def start(self, last: ParsedHistory | None) -> None:
+        from charter.services.forked import Forked, fork_is_safe
+
+        histories = [*self.parsed, *([last] if last is not None else [])]
+        if not histories or not self._all_in_hand(histories) or not fork_is_safe():
+            return
+        from charter.services.codehealth import code_health_metric_values_of, parsed_code_histories
+
+        context, until = self.context, self.until
+
+        def measure() -> list[MetricValue]:
+            return code_health_metric_values_of(context, until, parsed_code_histories(context, histories))
+
+        self.started = Forked(measure, context.required_store().engine)
+
+    def _all_in_hand(self, histories: Sequence[ParsedHistory]) -> bool:
+        if any(history.head is None for history in histories):
+            return False
+        in_hand = {history.repository for history in histories}
+        return all(
+            not source.path_prefix if source.repository in in_hand else source.repository not in self.stored
+            for source in self.sources
+        )
+
+    def close(self) -> None:
+        if self.started is not None:
+            self.started.close()
 
 
 def _code_health_beside_linking(

@@ -47,6 +47,11 @@ CommitAuthorRow = tuple[str, str, str, str, str | None]
 RowInserter = Callable[[Table, Sequence[str], Sequence[tuple[Any, ...]]], None]
 
 
+def mined_repositories(connection: Connection) -> set[str]:
+    """The names of the repositories mined into the store."""
+    return set(connection.execute(select(git_repositories.c.name)).scalars())
+
+
 def known_refs(connection: Connection, repository: str) -> dict[str, str]:
     """The refs as of the last mining of `repository` (empty: never mined)."""
     query = select(git_refs.c.ref, git_refs.c.sha).where(git_refs.c.repository == repository)

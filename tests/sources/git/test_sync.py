@@ -3,6 +3,7 @@ arrives, bad ones reported and left out, the others still mined, and a second sy
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charter.services.imports_git import SyncEvent, SyncEventKind, sync_repositories
+from charter.services.parsed_history import ParsedHistories, ParsedHistory
 from charter.sources.git.clones import history_bytes
 from charter.sources.git.executors import DaskExecutor, LocalExecutor, executor_for
 from charter.sources.git.log import read_refs, write_log
@@ -34,6 +36,10 @@ def stored_counts(store: Store) -> dict[str, int]:
             select(commits.c.repository, func.count()).group_by(commits.c.repository).order_by(commits.c.repository)
         )
         return {row[0]: row[1] for row in rows}
+
+
+def mining_threads() -> list[str]:
+    return [thread.name for thread in threading.enumerate() if thread.name.startswith("charter-mine")]
 
 
 def stored_repositories(store: Store) -> list[str]:
@@ -183,16 +189,21 @@ def test_a_long_history_is_written_while_its_worker_still_mines(tmp_path: Path) 
     )
     git(repository, "fast-import", "--quiet", stdin=stream)
     events: list[SyncEvent] = []
+    threads_at_the_end: list[list[str]] = []
+
+    def last_written(history: ParsedHistory | None) -> None:
+        threads_at_the_end.append(mining_threads())
 
     with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
-        report = sync_repositories(
-            store, jobs_for(store, {"long": repository}), LocalExecutor(max_workers=1), events.append
-        )
+        jobs = jobs_for(store, {"long": repository})
+        report = sync_repositories(store, jobs, LocalExecutor(max_workers=1), events.append, last_written=last_written)
 
         assert [(r.name, r.ok, r.commits_added) for r in report.repositories] == [("long", True, count)]
         assert stored_counts(store) == {"long": count}
     advanced = [event.commits for event in events if event.kind is SyncEventKind.ADVANCED]
     assert sum(advanced) == count and len(advanced) >= 2
+    # Once the log is read, the worker that followed it has ended: the process runs no thread of the mining.
+    assert threads_at_the_end == [[]]
 
 
 def test_history_size_is_read_from_the_packs_of_bare_and_working_clones(
@@ -231,3 +242,35 @@ def test_the_largest_repository_is_mined_first(make_repo: Callable[[str], Repo],
 
     started = [event.repository for event in events if event.kind is SyncEventKind.STARTED]
     assert started == ["zulu", "mid", "alpha"]
+
+
+def test_the_last_repository_is_told_before_its_commit_with_no_mining_thread_left(
+    make_repo: Callable[[str], Repo], tmp_path: Path
+) -> None:
+    """`last_written` is called once, for the last repository written, inside its transaction: the
+    others are committed, it is not yet, and the pool's threads have ended (a child may be forked)."""
+    locations = {}
+    for name in ("first", "second"):
+        repo = make_repo(name)
+        build_history(repo)
+        locations[name] = repo.path
+    told: list[tuple[str | None, list[str], dict[str, int]]] = []
+
+    with open_store(tmp_path, f"sqlite:///{tmp_path / 'charter.db'}") as store:
+
+        def last_written(history: ParsedHistory | None) -> None:
+            told.append((history and history.repository, mining_threads(), stored_counts(store)))
+
+        parsed = ParsedHistories()
+        jobs = jobs_for(store, locations)
+        report = sync_repositories(store, jobs, LocalExecutor(max_workers=2), parsed=parsed, last_written=last_written)
+
+        assert [(r.name, r.ok, r.commits_added) for r in report.repositories] == [
+            ("first", True, 12),
+            ("second", True, 12),
+        ]
+        assert stored_counts(store) == {"first": 12, "second": 12}
+    [(repository, threads, committed)] = told
+    assert repository in locations and threads == []
+    assert committed == {name: 12 for name in locations if name != repository}  # not the last one, yet
+    assert {history.repository for history in parsed} == set(locations)

@@ -80,7 +80,7 @@ class LocalExecutor:
         workers = min(self.max_workers, len(jobs))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="charter-mine")
         try:
-            running = _Running({}, [history_bytes(Path(job.location)) for job in jobs])
+            running = _Running({}, [history_bytes(Path(job.location)) for job in jobs], pool)
             for index in sorted(range(len(jobs)), key=lambda index: -running.sizes[index]):
                 job = jobs[index]
                 log_path = str(log_dir / f"{index}.log")
@@ -96,9 +96,15 @@ class LocalExecutor:
 class _Running:
     """The jobs not yet handed to the client, by future, and the results of those whose log has begun."""
 
-    def __init__(self, pending: dict[Future[MinedRepository], tuple[int, RepositoryJob]], sizes: list[int]) -> None:
+    def __init__(
+        self,
+        pending: dict[Future[MinedRepository], tuple[int, RepositoryJob]],
+        sizes: list[int],
+        pool: ThreadPoolExecutor,
+    ) -> None:
         self.pending = pending
         self.sizes = sizes
+        self.pool = pool
         self.started: dict[int, MinedRepository] = {}
 
     def log_started(self, index: int) -> Callable[[MinedRepository], None]:
@@ -115,6 +121,8 @@ def _results(running: _Running) -> Iterator[MinedRepository]:
         finished = [future for future in pending if future.done()]
         for future in finished:
             _, job = pending.pop(future)
+            if not pending:  # the last job has ended: so have all, and the threads end at once
+                running.pool.shutdown(wait=True)
             yield _outcome(job, future)
         if finished:
             continue
@@ -138,15 +146,20 @@ def _follow_running(running: _Running) -> MinedRepository | None:
     if followed is None or future.done():
         return None
     del running.pending[future]
-    followed.still_running = _still_running(future)
+    followed.still_running = _still_running(future, running.pool)
     return followed
 
 
-def _still_running(future: Future[MinedRepository]) -> StillRunning:
+def _still_running(future: Future[MinedRepository], pool: ThreadPoolExecutor) -> StillRunning:
+    """Whether the followed job (the last) still runs. Once it has ended, the pool's threads are ended
+    too (as when the last result is handed over complete, `_results`): the client then runs no other
+    thread, and may fork a child to work beside it while it writes the last result
+    (`services/forked.py`)."""
+
     def still_running(timeout: float) -> bool:
-        if timeout <= 0:
-            return not future.done()
-        done, _ = wait([future], timeout=timeout)
+        done = future.done() if timeout <= 0 else bool(wait([future], timeout=timeout)[0])
+        if done:
+            pool.shutdown(wait=True)  # every other job has ended: the threads end at once
         return not done
 
     return still_running
