@@ -10,9 +10,18 @@ import os
 import subprocess
 import sys
 import textwrap
+import weakref
 from pathlib import Path
 
 import pytest
+
+from charter.cli import process
+from charter.cli import sync as cli_sync
+from charter.services.parsed_history import ParsedHistories
+from tests.conftest import charter_output
+from tests.integration.test_sync_delivery import history
+
+__all__ = ["history"]  # a fixture: a clone beside the strategy in tmp_path/org
 
 # A module global whose finalizer only the interpreter's teardown runs, and an exit function
 # registered after start-up (as a library would): the first must not run, the second must.
@@ -136,3 +145,27 @@ def test_blas_runs_on_one_thread_unless_the_user_says_otherwise(given: str | Non
         [sys.executable, "-c", script], capture_output=True, text=True, env=environment, check=False
     )
     assert done.stdout.strip() == kept, done.stderr
+
+
+def test_what_a_command_leaves_to_the_process_end_outlives_it() -> None:
+    thing = Finalizable()
+    alive = weakref.ref(thing)
+    process.outlive(thing)
+    del thing
+    assert alive() is not None
+
+
+class Finalizable:
+    """An object a weak reference can follow."""
+
+
+def test_a_sync_leaves_the_histories_it_parsed_to_the_process_end(
+    tmp_path: Path, history: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Freed when the sync returns, a long history's objects cost tens of milliseconds one by one.
+    left: list[object] = []
+    monkeypatch.setattr(cli_sync, "outlive", left.append)
+    charter_output("sync", "--repo", str(tmp_path / "org"), "--quiet")
+    [histories] = left
+    assert isinstance(histories, ParsedHistories)
+    assert [parsed.repository for parsed in histories] == ["payments"]

@@ -10,7 +10,10 @@ long-lived objects and few reference cycles, on a machine whose cores it shares 
 - Once the command has ended (its `SystemExit`), the exit functions run and the output is flushed, and
   the process ends there, without the interpreter's teardown: freeing every module and object one by
   one, with collections over them all, took 0.1-0.2 s after a sync had written its last row. A command
-  that ends in an unexpected exception or an interrupt ends the usual way."""
+  that ends in an unexpected exception or an interrupt ends the usual way.
+- What a command built and no longer needs can be left to that end (`outlive`), rather than be freed
+  object by object when the function holding it returns: a sync's parsed history of 27,000 commits
+  took 25 ms to free, after its snapshot and before its output."""
 
 from __future__ import annotations
 
@@ -25,9 +28,15 @@ _ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NU
 
 
 class _Ending:
-    """The exit status of a command that has ended, once it has."""
+    """The exit status of a command that has ended, once it has; what is left to the process's end."""
 
     status: int | None = None
+    outliving: list[object] = []  # noqa: RUF012 - one list for the process
+
+
+def outlive(thing: object) -> None:
+    """Keep `thing` referenced until the process ends (see the module)."""
+    _Ending.outliving.append(thing)
 
 
 def tune_process() -> None:

@@ -11,6 +11,7 @@ import typer
 
 from charter.cli.codehealth import AsOfOption
 from charter.cli.options import FailOn, FailOnOption, RepoOption, colour_off, gate_met, print_diagnostics
+from charter.cli.process import outlive
 from charter.model.errors import GateFailed
 
 if TYPE_CHECKING:
@@ -146,7 +147,8 @@ def _sync(
     from charter.services.context import StoreNeed, open_context
     from charter.services.sync import SyncOptions, run_sync
 
-    options = SyncOptions(fetch=fetch, executor=executor, as_of=as_of.date() if as_of else None, early_logs=early_logs)
+    day = as_of.date() if as_of else None
+    options = SyncOptions(fetch=fetch, executor=executor, as_of=day, early_logs=early_logs, keep=outlive)
     with open_context(repo, StoreNeed.REQUIRED) as context, _progress_bars(quiet) as bars:
         summary = run_sync(context, options, bars)
     # The summary is the command's output: on stdout, where a script or a CI log reads it; the

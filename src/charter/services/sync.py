@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from importlib import import_module
@@ -74,12 +74,16 @@ class SyncProgress(Protocol):
 class SyncOptions:
     """`git fetch` in each clone first; the Dask scheduler to mine on (tcp://HOST:PORT; None: local
     worker threads); the day whose end the snapshot is taken at (UTC; None: now); the git logs
-    started before the sync loaded anything (`services/sync_start.py`), which it ends when done."""
+    started before the sync loaded anything (`services/sync_start.py`), which it ends when done;
+    `keep`, given what the sync built in memory once it is done with it (the histories it parsed),
+    for a caller whose process ends right after and would rather not have them freed one object at
+    a time (`cli/process.py`)."""
 
     fetch: bool = False
     executor: str | None = None
     as_of: date | None = None
     early_logs: EarlyLogs | None = None
+    keep: Callable[[object], None] | None = None
 
 
 @dataclass
@@ -175,6 +179,8 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
     summary.snapshot_id, summary.snapshot_added, summary.escalations = step.snapshot_id, step.added, step.escalations
     summary.snapshot_measured = not step.unchanged_inputs
     summary.diagnostics = pinpoint(diagnostics, context.root)
+    if options.keep is not None:
+        options.keep(parsed)
     return summary
 
 
