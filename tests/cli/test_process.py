@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -169,3 +170,13 @@ def test_a_sync_leaves_the_histories_it_parsed_to_the_process_end(
     [histories] = left
     assert isinstance(histories, ParsedHistories)
     assert [parsed.repository for parsed in histories] == ["payments"]
+
+
+def test_a_fresh_sync_leaves_its_whole_store_in_the_database_file(tmp_path: Path, history: dict[str, str]) -> None:
+    # Its log was checkpointed aside during the sync (`store/checkpoints.py`), the rest at the close.
+    charter_output("sync", "--repo", str(tmp_path / "org"), "--quiet")
+    store = tmp_path / "org" / ".charter"
+    assert not (store / "charter.db-wal").exists()
+    with sqlite3.connect(store / "charter.db") as database:
+        assert database.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert database.execute("SELECT count(*) FROM commits").fetchone() == (7,)

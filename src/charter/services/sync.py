@@ -39,6 +39,7 @@ from charter.sources.git.clones import find_clones
 from charter.sources.git.executors import executor_for
 from charter.sources.git.mine import CODES as MINING_CODES
 from charter.sources.git.mine import RepositoryJob
+from charter.store.checkpoints import Checkpoint, checkpoints_aside
 from charter.store.deployments import read_deployments, read_pull_requests, replace_tag_deployments
 from charter.store.git_history import (
     CommitGraphRow,
@@ -101,17 +102,20 @@ class SyncSummary:
 def run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
     """`charter sync` (see `_run_sync`); a database error is a StoreFailure of one line."""
     try:
-        with store_failures("sync"):
-            return _run_sync(context, options, progress)
+        with store_failures("sync"), checkpoints_aside(context.required_store().engine) as checkpoint:
+            return _run_sync(context, options, checkpoint, progress)
     finally:
         if options.early_logs is not None:
             options.early_logs.close()
 
 
-def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | None = None) -> SyncSummary:
+def _run_sync(
+    context: Context, options: SyncOptions, checkpoint: Checkpoint, progress: SyncProgress | None = None
+) -> SyncSummary:
     """Mine, derive, link and snapshot the metrics of the 90 days before `options.as_of` (default:
     now). Each repository and each component is one transaction: a failure in one writes nothing of
-    it and leaves the others."""
+    it and leaves the others. The store's log is checkpointed beside the linking (`checkpoint`),
+    once any child is forked."""
     if options.executor is not None and not options.executor.startswith("tcp://"):
         raise UsageError(f"--executor takes a Dask scheduler address like tcp://HOST:8786, not `{options.executor}`")
     store = context.required_store()
@@ -167,6 +171,7 @@ def _run_sync(context: Context, options: SyncOptions, progress: SyncProgress | N
         _tag_deployments(context, mapped, summary)
         if code_health is None:
             code_health = _code_health_beside_linking(context, until, parsed)
+        checkpoint.start()
         for source in mapped:
             with store.transaction() as connection:
                 if link_component(connection, source, policies, parsed.get(source.repository)):
