@@ -48,9 +48,11 @@ def replace_shipped_changes(
     bind_time = _time_binder(connection)
     lead_seconds: dict[str, list[float]] = defaultdict(list)
     rows: list[tuple[str, str, object, float]] = []
+    add_row = rows.append  # flat on purpose: it runs once for every change shipped
     for change in shipped:
-        rows.append((change.deployment_id, change.sha, bind_time(change.lead_start), change.lead_seconds))
-        lead_seconds[change.deployment_id].append(change.lead_seconds)
+        deployment_id, seconds = change.deployment_id, change.lead_seconds
+        add_row((deployment_id, change.sha, bind_time(change.lead_start), seconds))
+        lead_seconds[deployment_id].append(seconds)
     _insert_rows(connection, "deployment_changes", _CHANGE_COLUMNS, rows)
     write_lead_time_packs(connection, lead_seconds.items())
     connection.execute(delete(component_links).where(component_links.c.component == component))
@@ -85,7 +87,11 @@ _SAMPLES = (
 
 
 def _sqlite_text(moment: datetime) -> str:
-    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+    """A UTC time as SQLAlchemy stores it on SQLite: its ISO text without the `+00:00` offset."""
+    return moment.isoformat(" ", "microseconds")[: -len(_UTC_OFFSET)]
+
+
+_UTC_OFFSET = "+00:00"
 
 
 def _as_is(moment: datetime) -> object:
