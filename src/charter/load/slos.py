@@ -25,9 +25,10 @@ PROMETHEUS = "Prometheus"
 
 class ForeignModel(BaseModel):
     """A foreign format's own field names (Sloth's snake_case, Pyrra's mix) spelled as written,
-    with explicit aliases where they differ from Python; fields the owner adds are kept."""
+    with explicit aliases where they differ from Python; fields the owner adds are kept. Built when
+    first used (`defer_build`), as Charter's own kinds are (`model/base.py`)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _string_map(value: Any) -> Any:

@@ -90,7 +90,7 @@ class DecisionFrontMatter(BaseModel):
     `date`, `decision-makers`, ...). Other keys (Jekyll's `parent`, `nav_order`, MADR's
     `consulted`, ...) belong to other tools and are ignored."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, defer_build=True)
 
     status: str | None = None
     decided: dt.date | None = Field(default=None, validation_alias="date")
