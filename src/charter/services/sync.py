@@ -281,11 +281,15 @@ def _code_health_beside_linking(
 # What the snapshot, the links and the escalations import: on a thread while git logs the history,
 # which leaves this process waiting (imports hold the interpreter, and git runs on its own).
 MEASURING_MODULES = (
+    "charter.services.forked",
     "charter.services.snapshot",
     "charter.services.escalations",
+    "charter.services.cached_check",
+    "charter.services.target_events",
     "charter.analysis.delivery.ancestry",
     "charter.analysis.risk.register",
     "charter.services.risk_history",
+    "numpy.ma",  # imported by numpy's `unique` on its first call, in the snapshot's delivery tallies
 )
 
 
