@@ -53,3 +53,12 @@ def test_nothing_is_set_aside_on_postgresql(postgres_url: str, tmp_path: Path) -
         write_many(store.engine)
         with store.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM filler")).scalar() == ROWS
+
+
+def test_two_asides_at_once_each_end_on_their_own(tmp_path: Path) -> None:
+    with open_store(tmp_path) as store:
+        with checkpoints_aside(store.engine), checkpoints_aside(store.engine) as inner:
+            write_many(store.engine)
+            inner.start()
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000

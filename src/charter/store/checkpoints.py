@@ -51,26 +51,26 @@ def checkpoints_aside(engine: Engine) -> Iterator[Checkpoint]:
         yield Checkpoint(None)
         return
     checkpoint = Checkpoint(engine)
-    event.listen(engine, "checkout", _no_checkpoint_on_commit)
-    event.listen(engine, "checkin", _checkpoint_on_commit)
+
+    # Listeners of this call's own, so that two at once (each its own) are each removed once.
+    def no_checkpoint_on_commit(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint_on_commit(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:  # None: the connection was invalidated
+            with contextlib.suppress(Exception):  # a connection that cannot take it is closed by the pool
+                dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
+
+    event.listen(engine, "checkout", no_checkpoint_on_commit)
+    event.listen(engine, "checkin", checkpoint_on_commit)
     try:
         yield checkpoint
     finally:
         try:
             checkpoint.wait()
         finally:
-            event.remove(engine, "checkout", _no_checkpoint_on_commit)
-            event.remove(engine, "checkin", _checkpoint_on_commit)
-
-
-def _no_checkpoint_on_commit(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
-
-
-def _checkpoint_on_commit(dbapi_connection: Any, _record: Any) -> None:
-    if dbapi_connection is not None:  # None: the connection was invalidated
-        with contextlib.suppress(Exception):  # a connection that cannot take it is closed by the pool
-            dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={_AUTOCHECKPOINT_PAGES}")
+            event.remove(engine, "checkout", no_checkpoint_on_commit)
+            event.remove(engine, "checkin", checkpoint_on_commit)
 
 
 def _checkpoint(engine: Engine) -> None:
