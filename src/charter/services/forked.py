@@ -6,12 +6,13 @@ process links.
 
 Forking is used only where it is safe: on Linux, from a process running no other Python thread (a
 lock another thread held at the fork would stay held in the child; numpy's OpenBLAS workers prepare
-for a fork themselves), with a second core to use. The child
-reads the store through connections of its own (the engine's pool is replaced in the child, as
-SQLAlchemy documents for forked processes; the parent's connections are left alone) and ends with
-`os._exit`, running no exit handler and flushing no buffer of the parent's. Whatever the child
-fails to send back is computed here instead, so the result never depends on the fork: an error is
-then raised here, as it would be without one."""
+for a fork themselves), with a second core to use. A child forked while this process holds a write
+transaction must not use the store at all (`services/sync.py` forks code health then only when every
+history it reads is in hand); any other child reads the store through connections of its own (the
+engine's pool is replaced in the child, as SQLAlchemy documents for forked processes; the parent's
+connections are left alone). The child ends with `os._exit`, running no exit handler and flushing no
+buffer of the parent's. Whatever the child fails to send back is computed here instead, so the
+result never depends on the fork: an error is then raised here, as it would be without one."""
 
 from __future__ import annotations
 
