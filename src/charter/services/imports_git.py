@@ -118,8 +118,8 @@ class _Notifier:
         self.notify(event)
 
 
-# Called with the history of the last repository written (None: it was not mined from the start,
-# or was not kept) once it is written and before its transaction commits: every other repository of
+# Called with the history of the last repository written (None: it failed, was not mined from the
+# start, or its history was not kept) once it is written and before its transaction commits: every other repository of
 # the sync is committed by then, and nothing is mined again after it.
 LastWritten = Callable[[ParsedHistory | None], None]
 
